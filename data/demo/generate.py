@@ -1,0 +1,336 @@
+#!/usr/bin/env python3
+"""Generates data/demo/murom.json: the Murom municipal methodical network.
+
+Modelled on seed 000 (the development programme of МКУ ЦРПК, Murom,
+2021-2025): 6 methodists, 33 city methodical associations, 16 schools,
+33 preschools, 1 supplementary organisation; staff ages follow its table 1,
+qualification categories and experience bands follow its figures. The
+regional level (Vladimir region) sits above it. Deterministic: the same
+seed gives the same bytes. Run with /usr/bin/python3; stdlib only.
+"""
+import datetime as dt
+import json
+import random
+import sys
+
+SEED = 2021
+AS_OF = dt.date(2021, 1, 1)  # "По данным на 1 января 2021 г."
+R = random.Random(SEED)
+TERRITORY = "округ Муром"
+REGION = "Владимирская область"
+
+units, links, staff, staff_links, activities, participations = [], [], [], [], [], []
+
+
+def unit(code, name, level, kind, parent=None, territory=None, **extra):
+    u = {"code": code, "name": name, "level": level, "kind": kind}
+    if parent:
+        u["parent"] = parent
+    if territory:
+        u["territory"] = territory
+    u.update(extra)
+    units.append(u)
+    return code
+
+
+def link(kind, a, b, start="2021-01-01", end=None):
+    l = {"kind": kind, "from": a, "to": b, "start": start}
+    if end:
+        links.append(dict(l, end=end))
+    else:
+        links.append(l)
+
+
+ALL_DIRS = ["analytical", "informational", "organisational", "consulting",
+            "scientific", "publishing"]
+
+# Federal and regional levels.
+unit("RU-MIN", "Министерство просвещения Российской Федерации", "federal", "ministry",
+     directions=["organisational"])
+unit("VLA-VIRO", "ГАУ ДПО ВО «Владимирский институт развития образования имени Л.И. Новиковой»",
+     "regional", "institute", "RU-MIN", REGION, directions=ALL_DIRS)
+unit("VLA-CNPPM", "Центр непрерывного повышения профессионального мастерства педагогических работников",
+     "regional", "cnppm", "VLA-VIRO", REGION,
+     directions=["analytical", "organisational", "consulting"])
+unit("VLA-RUMO", "Региональное учебно-методическое объединение", "regional", "regional_umo",
+     "VLA-VIRO", REGION, directions=["consulting", "scientific"])
+unit("VLA-ACTIVE", "Региональный методический актив", "regional", "methodical_active",
+     "VLA-CNPPM", REGION, directions=["consulting"])
+
+# The municipal level: МКУ ЦРПК and its network.
+CRPK = unit("MUR-CRPK", "МКУ «Центр работы с педагогическими кадрами»", "municipal",
+            "municipal_service", "VLA-VIRO", TERRITORY, directions=ALL_DIRS)
+unit("MUR-NMS", "Научно-методический совет", "municipal", "methodical_council", CRPK,
+     directions=["analytical", "scientific"])
+unit("MUR-ARS", "Ассоциация руководителей школ", "municipal", "community", CRPK)
+unit("MUR-CLUB", "Клуб молодых специалистов «Союз горячих сердец»", "municipal", "community", CRPK)
+unit("MUR-PELICAN", "Клуб «Пеликан»", "municipal", "community", CRPK)
+
+SCHOOL_SUBJECTS = ["русский язык", "литература", "математика", "информатика", "физика",
+                   "химия", "биология", "география", "история", "обществознание",
+                   "английский язык", "немецкий язык", "физическая культура", "ОБЖ",
+                   "музыка", "ИЗО", "технология", "начальные классы", "педагог-психолог",
+                   "социальный педагог", "логопед", "библиотекарь", "ОРКСЭ",
+                   "астрономия", "экономика", "право", "МХК"]
+PRESCHOOL_GMO = ["воспитатели младших групп", "воспитатели старших групп",
+                 "музыкальные руководители", "инструкторы по физической культуре",
+                 "педагоги-психологи ДОО", "учителя-логопеды ДОО"]
+gmo_codes = []
+for i, subj in enumerate(SCHOOL_SUBJECTS + PRESCHOOL_GMO):
+    code = "MUR-GMO-%02d" % (i + 1)
+    unit(code, "ГМО: " + subj, "municipal", "municipal_association", CRPK,
+         directions=["consulting", "informational"] if i % 3 else ["consulting"])
+    gmo_codes.append((code, subj))
+assert len(gmo_codes) == 33
+
+schools = []
+for i in range(16):
+    code = "MUR-SCH-%02d" % (i + 1)
+    name = "МБОУ «Средняя общеобразовательная школа № %d»" % (i + 1)
+    unit(code, name, "institutional", "school", CRPK, rural=(i >= 13))
+    schools.append(code)
+    unit(code + "-MS", "Методический совет школы № %d" % (i + 1), "subunit",
+         "methodical_council", code, directions=["organisational"])
+    for k, subj in enumerate(R.sample(["гуманитарного цикла", "естественно-научного цикла",
+                                       "начальных классов", "иностранных языков",
+                                       "физической культуры и ОБЖ"], 3)):
+        unit("%s-SHMO-%d" % (code, k + 1), "ШМО учителей " + subj, "subunit",
+             "school_association", code)
+    if i % 4 == 0:
+        unit(code + "-CG", "Творческая группа «Функциональная грамотность»", "subunit",
+             "creative_group", code)
+
+preschools = []
+for i in range(33):
+    code = "MUR-DOO-%02d" % (i + 1)
+    unit(code, "МБДОУ «Детский сад № %d»" % (i + 1), "institutional", "preschool", CRPK,
+         rural=(i >= 30))
+    preschools.append(code)
+    unit(code + "-MS", "Методический совет детского сада № %d" % (i + 1), "subunit",
+         "methodical_council", code)
+
+SUPP = unit("MUR-DDT", "МБУ ДО «Дом детского творчества»", "institutional", "supplementary", CRPK)
+
+# Network roles organisations hold (seed 000: innovation, base and resource sites).
+sites = []
+for n, (org, kind, lvl) in enumerate([
+        (schools[0], "innovation_site", "regional"), (schools[3], "innovation_site", "municipal"),
+        (schools[6], "innovation_site", "municipal"), (preschools[2], "innovation_site", "municipal"),
+        (preschools[10], "innovation_site", "regional"), (schools[1], "resource_centre", None),
+        (preschools[5], "resource_centre", None), (schools[2], "base_school", None),
+        (schools[4], "internship_site", None), (preschools[7], "internship_site", None)]):
+    code = "%s-%s" % (org, kind.upper().replace("_", ""))
+    extra = {"site_level": lvl} if lvl else {}
+    names = {"innovation_site": "Инновационная площадка", "resource_centre": "Ресурсный центр",
+             "base_school": "Опорная площадка", "internship_site": "Стажировочная площадка"}
+    unit(code, "%s на базе %s" % (names[kind], org), "institutional", kind, org, **extra)
+    sites.append((code, kind))
+
+# Coordination links: the region's institute and ЦНППМ, the municipal service.
+link("agreement", "VLA-VIRO", CRPK, "2020-09-01")
+link("curatorship", "VLA-CNPPM", CRPK, "2021-01-01", "2025-12-31")
+link("network_leadership", CRPK, "MUR-CLUB", "2021-01-01")
+for code, kind in sites:
+    if kind == "innovation_site" and code.startswith((schools[0], preschools[10])):
+        link("curatorship", "VLA-CNPPM", code, "2021-09-01")
+    if kind == "resource_centre":
+        for org in R.sample(schools + preschools, 5):
+            link("resource_partnership", org, code, "2021-09-01")
+    if kind == "internship_site":
+        for org in R.sample(schools + preschools, 4):
+            link("internship_partnership", org, code, "2022-01-10", "2024-06-30")
+for org in schools:
+    link("membership", org, "MUR-ARS", "2021-01-01")
+
+# Staff. Ages follow table 1, categories and experience the programme's figures.
+AGE_BANDS = [(22, 24), (25, 29), (30, 34), (35, 39), (40, 44), (45, 49), (50, 54), (55, 59),
+             (60, 64), (65, 70)]
+AGES = {"school": [49, 41, 63, 37, 44, 112, 107, 100, 60, 30],
+        "preschool": [29, 23, 54, 67, 77, 92, 68, 71, 29, 5]}
+EXPERIENCE = {"school": [(0, 4, 4), (5, 9, 68), (10, 14, 43), (15, 19, 34), (20, 45, 404)],
+              "preschool": [(0, 4, 59), (5, 9, 63), (10, 14, 82), (15, 19, 64), (20, 45, 247)]}
+CATEGORY = {"school": [("highest", 485), ("first", 360), ("conformity", 100), ("none", 55)],
+            "preschool": [("highest", 122), ("first", 319), ("conformity", 38), ("none", 36)]}
+COUNTS = {"school": 643, "preschool": 515}
+SURNAMES = ["Иванова", "Петрова", "Смирнова", "Кузнецова", "Соколова", "Попова", "Лебедева",
+            "Козлова", "Новикова", "Морозова", "Волкова", "Алексеева", "Павлова", "Семёнова",
+            "Голубева", "Виноградова", "Богданова", "Воробьёва", "Фёдорова", "Михайлова"]
+NAMES = ["Анна", "Елена", "Ольга", "Татьяна", "Наталья", "Ирина", "Светлана", "Мария",
+         "Юлия", "Екатерина", "Галина", "Марина"]
+PATRONYMICS = ["Александровна", "Сергеевна", "Владимировна", "Николаевна", "Ивановна",
+               "Викторовна", "Андреевна", "Михайловна"]
+
+
+def weighted(pairs):
+    total = sum(w for _, w in pairs)
+    x = R.uniform(0, total)
+    for v, w in pairs:
+        x -= w
+        if x <= 0:
+            return v
+    return pairs[-1][0]
+
+
+def date_back(years, frac=None):
+    days = int(years * 365.25 + (frac if frac is not None else R.uniform(0, 364)))
+    return (AS_OF - dt.timedelta(days=days)).isoformat()
+
+
+def person(code, org, role, edu, position, age=None, exp=None, category=None, subjects=None):
+    if age is None:
+        lo, hi = weighted(list(zip(AGE_BANDS, AGES["school" if edu == "school" else "preschool"])))
+        age = R.randint(lo, hi)
+    if exp is None:
+        bands = [(b, w) for b in EXPERIENCE["school" if edu == "school" else "preschool"]
+                 for w in [b[2]] if b[0] <= age - 20]
+        lo, hi, _ = weighted(bands)
+        exp = R.randint(lo, min(hi, age - 20))
+    s = {"code": code,
+         "name": "%s %s %s" % (R.choice(SURNAMES), R.choice(NAMES), R.choice(PATRONYMICS)),
+         "org": org, "role": role, "position": position,
+         "birth_date": date_back(age), "work_start": date_back(exp),
+         "category": category or weighted(CATEGORY["school" if edu == "school" else "preschool"]),
+         "edu_level": edu}
+    if subjects:
+        s["subjects"] = subjects
+    if R.random() < 0.03 and role == "teacher":
+        s["part_time"] = True
+    staff.append(s)
+    return s
+
+
+person("MUR-CRPK-DIR", CRPK, "manager", "pd", "директор", 54, 30, "highest")
+methodists = []
+for i, (age, exp) in enumerate([(31, 2), (28, 1), (45, 2), (52, 12), (58, 25), (49, 15)]):
+    m = person("MUR-CRPK-M%d" % (i + 1), CRPK, "methodist", "pd", "методист", age, exp, "highest")
+    methodists.append(m["code"])
+
+for org in schools:
+    person(org + "-DIR", org, "manager", "school", "директор", R.randint(42, 62), None, "highest")
+for org in preschools:
+    person(org + "-DIR", org, "manager", "preschool", "заведующий", R.randint(40, 60), None, "highest")
+person(SUPP + "-DIR", SUPP, "manager", "supplementary", "директор", 51, 27, "highest")
+
+teachers = {"school": [], "preschool": [], "supplementary": []}
+for i in range(COUNTS["school"]):
+    org = schools[i % len(schools)]
+    subj = R.sample(SCHOOL_SUBJECTS[:19], 1 if R.random() < 0.8 else 2)
+    teachers["school"].append(person("MUR-T%04d" % (i + 1), org, "teacher", "school", "учитель",
+                                     subjects=subj))
+for i in range(COUNTS["preschool"]):
+    org = preschools[i % len(preschools)]
+    teachers["preschool"].append(person("MUR-V%04d" % (i + 1), org, "teacher", "preschool",
+                                        "воспитатель"))
+for i in range(24):
+    teachers["supplementary"].append(person("MUR-D%04d" % (i + 1), SUPP, "teacher",
+                                            "supplementary", "педагог дополнительного образования"))
+
+all_teachers = teachers["school"] + teachers["preschool"] + teachers["supplementary"]
+
+# Methodists support organisations; teachers are members of city associations.
+orgs = schools + preschools + [SUPP]
+for i, org in enumerate(orgs):
+    staff_links.append({"kind": "supports", "staff": methodists[i % 6], "unit": org,
+                        "start": "2021-01-01"})
+gmo_by_subject = dict((s, c) for c, s in gmo_codes)
+for t in teachers["school"]:
+    for s in t.get("subjects", []):
+        staff_links.append({"kind": "member", "staff": t["code"], "unit": gmo_by_subject[s],
+                            "start": "2020-09-01"})
+for i, (code, subj) in enumerate(gmo_codes):
+    members = [t for t in all_teachers if subj in t.get("subjects", [])]
+    if members:
+        head = max(members, key=lambda t: (t["category"] == "highest", t["code"]))
+        staff_links.append({"kind": "head", "staff": head["code"], "unit": code,
+                            "start": "2020-09-01"})
+
+
+def years_of(s, field):
+    d = dt.date.fromisoformat(s[field])
+    return (AS_OF - d).days / 365.25
+
+
+young = [t for t in all_teachers if years_of(t, "birth_date") < 35 and years_of(t, "work_start") < 3]
+
+# Activities and participations, 2021-2024.
+def activity(code, name, kind, **extra):
+    a = {"code": code, "name": name, "kind": kind}
+    a.update(extra)
+    activities.append(a)
+    return code
+
+
+def take(act, who=None, unit_code=None, role="participant", **extra):
+    p = {"activity": act, "role": role}
+    if who:
+        p["staff"] = who
+    if unit_code:
+        p["unit"] = unit_code
+    p.update(extra)
+    participations.append(p)
+
+
+COURSES = [("Реализация требований обновлённых ФГОС НОО, ФГОС ООО", 36, True),
+           ("Школа современного учителя", 100, True),
+           ("Функциональная грамотность школьников", 72, True),
+           ("Цифровая образовательная среда", 36, False),
+           ("Наставничество в образовательной организации", 24, False),
+           ("Инклюзивное образование детей с ОВЗ", 72, True),
+           ("Современные технологии дошкольного образования", 36, False)]
+for year in range(2021, 2025):
+    for k, (name, hours, fr) in enumerate(COURSES):
+        code = activity("C%d-%02d" % (year, k + 1), name, "course", hours=hours,
+                        federal_register=fr, provider="VLA-VIRO" if k % 2 else "VLA-CNPPM",
+                        format=["distance", "blended", "in_person"][k % 3],
+                        start="%d-02-01" % year, end="%d-11-30" % year)
+        for t in R.sample(all_teachers, 45):
+            take(code, t["code"], hours=hours, completed=R.random() < 0.93,
+                 start="%d-02-01" % year, end="%d-11-30" % year)
+    for lvl in ["municipal", "regional", "federal"]:
+        code = activity("COMP%d-%s" % (year, lvl[:3].upper()),
+                        "Конкурс «Учитель года» (%s этап)" % lvl, "competition", level=lvl,
+                        start="%d-01-15" % year, end="%d-04-30" % year)
+        for t in R.sample(all_teachers, {"municipal": 12, "regional": 3, "federal": 1}[lvl]):
+            take(code, t["code"], result=weighted([("participant", 6), ("prize_winner", 3),
+                                                   ("winner", 1)]))
+    for n, org in enumerate(R.sample(schools + preschools, 20 + 5 * (year - 2021))):
+        code = "INN%d-%02d" % (year, n + 1)
+        activity(code, "Инновационный проект «%s»" % R.choice(
+            ["Школа полного дня", "Билет в будущее", "Цифровая школа", "Детский сад — территория здоровья"]),
+            "innovation_project", level=R.choice(["municipal", "regional", "federal"]),
+            organizer=org, start="%d-09-01" % year, end="%d-06-30" % (year + 1))
+        take(code, unit_code=org, role="organiser")
+    code = activity("MENT%d" % year, "Программа наставничества %d" % year, "mentoring",
+                    organizer=CRPK, start="%d-09-01" % year, end="%d-06-30" % (year + 1))
+    mentors = [t for t in all_teachers if t["category"] == "highest"]
+    for mentee in young:
+        if R.random() < 0.8:
+            mentor = R.choice(mentors)
+            take(code, mentee["code"], role="mentee", peer=mentor["code"])
+            take(code, mentor["code"], role="mentor", peer=mentee["code"])
+    for m in methodists[:3 + (year - 2021)]:
+        take("INN%d-01" % year, m, role="participant")
+    code = activity("EV%d-SEM" % year, "Городской методический семинар", "event", organizer=CRPK,
+                    start="%d-03-20" % year, end="%d-03-20" % year)
+    for t in R.sample(all_teachers, 120):
+        take(code, t["code"])
+    code = activity("BR%d" % year, "Трансляция инновационного опыта %d" % year, "broadcast",
+                    organizer=CRPK, start="%d-05-15" % year, end="%d-05-15" % year)
+    for org in R.sample(orgs, 15 + 5 * (year - 2021)):
+        take(code, unit_code=org, role="speaker")
+    code = activity("SRV%d" % year, "Анкета удовлетворённости мероприятиями ЦРПК %d" % year,
+                    "survey", organizer=CRPK, start="%d-12-01" % year, end="%d-12-20" % year)
+    for t in R.sample(all_teachers, 300):
+        take(code, t["code"], role="respondent", score=min(100, max(0, int(R.gauss(86, 10)))))
+    code = activity("MP%d" % year, "Муниципальный проект «Читающий город»", "municipal_project",
+                    level="municipal", organizer=CRPK, start="%d-01-10" % year,
+                    end="%d-12-20" % year)
+    for t in R.sample(all_teachers, 60):
+        take(code, t["code"])
+
+doc = {"format": "libmms", "version": 1, "units": units, "links": links, "staff": staff,
+       "staff_links": staff_links, "activities": activities, "participations": participations}
+out = sys.argv[1] if len(sys.argv) > 1 else "murom.json"
+with open(out, "w", encoding="utf-8") as f:
+    json.dump(doc, f, ensure_ascii=False, indent=1, sort_keys=False)
+    f.write("\n")

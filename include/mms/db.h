@@ -1,0 +1,174 @@
+/*
+ * libmms — the database handle: storage, records, import and export.
+ *
+ * A database is an SQLite file (or ":memory:") plus an in-memory model of
+ * the whole network kept in flat arrays. Records are addressed by entity
+ * and a 0-based integer id; units, staff and activities also have a code.
+ * Every field of every entity can be read and written as text in the same
+ * notation as the CSV and JSON formats of docs/format.md.
+ */
+#ifndef MMS_DB_H
+#define MMS_DB_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mms_db mms_db;
+
+/** The kinds of record a database holds. */
+typedef enum mms_entity {
+	MMS_UNIT = 0,          /**< a unit of the network on one of five levels */
+	MMS_LINK = 1,          /**< a typed network link between two units */
+	MMS_STAFF = 2,         /**< a teacher, manager or methodist */
+	MMS_STAFF_LINK = 3,    /**< staff membership, leadership or support */
+	MMS_ACTIVITY = 4,      /**< a course, internship, competition, project... */
+	MMS_PARTICIPATION = 5, /**< a staff member or unit taking part in an activity */
+	MMS_ENTITY_COUNT = 6
+} mms_entity;
+
+/** The plural name of an entity ("units", "staff"...), or NULL. */
+MMS_EXTERN const char *mms_entity_name(int entity);
+
+/** Looks an entity up by its plural name; MMS_EINVAL if unknown. */
+MMS_EXTERN int mms_entity_from_name(int *out, const char *name);
+
+/** Number of fields of an entity, or 0 if the entity is unknown. */
+MMS_EXTERN int mms_entity_field_count(int entity);
+
+/** Name of field i of an entity (borrowed), or NULL. */
+MMS_EXTERN const char *mms_entity_field_name(int entity, int i);
+
+typedef struct mms_open_options {
+	unsigned version;        /**< MMS_OPEN_OPTIONS_VERSION */
+	int read_only;           /**< open without write access */
+	int busy_timeout_ms;     /**< wait this long for a locked file; 0 = 5000 */
+	int no_create;           /**< fail with MMS_EIO if the file does not exist */
+} mms_open_options;
+
+#define MMS_OPEN_OPTIONS_VERSION 1
+#define MMS_OPEN_OPTIONS_INIT {MMS_OPEN_OPTIONS_VERSION, 0, 0, 0}
+
+/**
+ * Opens (creating if needed) a database at path and loads its model.
+ * opts may be NULL. On failure *out is a handle whose mms_db_errmsg() says
+ * why, or NULL if even that could not be allocated; close it either way.
+ */
+MMS_EXTERN int mms_db_open(mms_db **out, const char *path,
+			   const mms_open_options *opts);
+
+/** Closes the handle and frees the model. mms_db_close(NULL) is a no-op. */
+MMS_EXTERN void mms_db_close(mms_db *db);
+
+/** The message of the last failure on this handle (borrowed); "" if none. */
+MMS_EXTERN const char *mms_db_errmsg(const mms_db *db);
+
+/**
+ * Reloads the model if another handle or process committed a change
+ * since this handle last looked. Every call on the handle does this
+ * itself; call it explicitly only to pay the cost at a chosen moment.
+ */
+MMS_EXTERN int mms_db_refresh(mms_db *db);
+
+/** Number of records of an entity. */
+MMS_EXTERN int mms_db_count(mms_db *db, int entity, size_t *out);
+
+/** Id of the unit, staff member or activity with this code. */
+MMS_EXTERN int mms_db_find(mms_db *db, int entity, const char *code,
+			   int32_t *out_id);
+
+/**
+ * A field of a record as text, in the CSV notation: dates as YYYY-MM-DD,
+ * references as the referenced code (or id for records without a code),
+ * lists joined by '|', booleans as "true"/"false". An absent optional
+ * field gives *out = NULL and MMS_OK. The string is the caller's
+ * (mms_free()).
+ */
+MMS_EXTERN int mms_db_get(mms_db *db, int entity, int32_t id,
+			  const char *field, char **out);
+
+/**
+ * A record being built for mms_db_insert(): field values are set as text
+ * in the CSV notation and checked only on insert, with the same rules as
+ * an import.
+ */
+typedef struct mms_record mms_record;
+
+MMS_EXTERN int mms_record_new(mms_record **out, int entity);
+
+/** Sets a field; value NULL unsets it. MMS_EINVAL for an unknown field. */
+MMS_EXTERN int mms_record_set(mms_record *rec, const char *field,
+			      const char *value);
+
+/** Unsets every field so the record can be reused. */
+MMS_EXTERN void mms_record_clear(mms_record *rec);
+
+MMS_EXTERN void mms_record_free(mms_record *rec);
+
+/**
+ * Validates and stores one record in its own transaction. On success
+ * *out_id (may be NULL) is its id. On failure nothing is stored and the
+ * handle's message names the field and value at fault.
+ */
+MMS_EXTERN int mms_db_insert(mms_db *db, const mms_record *rec,
+			     int32_t *out_id);
+
+typedef enum mms_format {
+	MMS_FORMAT_AUTO = 0, /**< a directory is CSV, anything else JSON */
+	MMS_FORMAT_JSON = 1, /**< one JSON document (docs/format.md) */
+	MMS_FORMAT_CSV = 2   /**< a directory of one CSV file per entity */
+} mms_format;
+
+typedef struct mms_import_options {
+	unsigned version; /**< MMS_IMPORT_OPTIONS_VERSION */
+	int format;       /**< an mms_format */
+	int dry_run;      /**< validate only; never write */
+} mms_import_options;
+
+#define MMS_IMPORT_OPTIONS_VERSION 1
+#define MMS_IMPORT_OPTIONS_INIT {MMS_IMPORT_OPTIONS_VERSION, MMS_FORMAT_AUTO, 0}
+
+/**
+ * Imports a JSON file or a directory of CSV files, all or nothing: every
+ * record is validated against the database and the rest of the input
+ * before anything is written, and all problems are collected in *report
+ * (may be NULL; the report is the caller's and is set even on success,
+ * holding no problems). On failure the database is left exactly as it
+ * was and the code of the first problem is returned.
+ */
+MMS_EXTERN int mms_db_import(mms_db *db, const char *path,
+			     const mms_import_options *opts,
+			     mms_report **report);
+
+/** As mms_db_import(), from a JSON document held in memory. */
+MMS_EXTERN int mms_db_import_json(mms_db *db, const char *json,
+				  const mms_import_options *opts,
+				  mms_report **report);
+
+typedef struct mms_export_options {
+	unsigned version; /**< MMS_EXPORT_OPTIONS_VERSION */
+	int format;       /**< MMS_FORMAT_JSON (default) or MMS_FORMAT_CSV */
+	char delimiter;   /**< CSV separator; 0 means ',' */
+} mms_export_options;
+
+#define MMS_EXPORT_OPTIONS_VERSION 1
+#define MMS_EXPORT_OPTIONS_INIT {MMS_EXPORT_OPTIONS_VERSION, MMS_FORMAT_JSON, 0}
+
+/**
+ * Exports the whole database to a JSON file, or with MMS_FORMAT_CSV to a
+ * directory (created if missing) of one CSV file per entity. The output
+ * is deterministic: records in id order, fields in schema order.
+ */
+MMS_EXTERN int mms_db_export(mms_db *db, const char *path,
+			     const mms_export_options *opts);
+
+/** The whole database as a JSON document; the caller frees it. */
+MMS_EXTERN int mms_db_export_json(mms_db *db, char **out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * Core layer: memory, buffers, hashing, dates, id lists and reports.
+ * Nothing here knows about the network model.
+ */
+#ifndef MMS_CORE_H
+#define MMS_CORE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mms/common.h"
+
+#define MMS_UNUSED(x) ((void)(x))
+
+/* All memory of the library goes through these, so tests can fail the Nth. */
+void *mms_malloc(size_t size);
+void *mms_calloc(size_t n, size_t size);
+void *mms_realloc(void *ptr, size_t size);
+char *mms_strdup(const char *s);
+char *mms_strndup(const char *s, size_t n);
+
+/*
+ * Grows *ptr (of *cap elements of elem bytes) to hold at least need
+ * elements, doubling so appends are amortised O(1). Returns MMS_ENOMEM and
+ * leaves *ptr untouched on failure.
+ */
+int mms_grow(void **ptr, size_t *cap, size_t need, size_t elem);
+
+/* A growable byte buffer, always NUL-terminated once non-empty. */
+typedef struct mms_buf {
+	char *data;
+	size_t len, cap;
+	int failed; /* an append ran out of memory; later appends are no-ops */
+} mms_buf;
+
+void mms_buf_append(mms_buf *b, const char *s, size_t n);
+void mms_buf_puts(mms_buf *b, const char *s);
+void mms_buf_putc(mms_buf *b, char c);
+void mms_buf_printf(mms_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void mms_buf_vprintf(mms_buf *b, const char *fmt, va_list ap);
+/* Hands the text to the caller (MMS_ENOMEM if any append failed). */
+int mms_buf_detach(mms_buf *b, char **out);
+void mms_buf_free(mms_buf *b);
+
+/*
+ * String → int32 map with open addressing. Keys are not copied: the
+ * caller passes a lookup function from value back to its key, so the map
+ * stores only values (4 bytes a slot) and keys live in the string pool.
+ */
+typedef const char *(*mms_key_fn)(const void *ctx, int32_t value);
+
+typedef struct mms_hash {
+	int32_t *slots; /* -1 = empty */
+	size_t cap, count;
+} mms_hash;
+
+int mms_hash_reserve(mms_hash *h, size_t n, mms_key_fn key, const void *ctx);
+/* Inserts value under key(value); the key must not be present yet. */
+int mms_hash_put(mms_hash *h, int32_t value, mms_key_fn key, const void *ctx);
+int32_t mms_hash_get(const mms_hash *h, const char *k, mms_key_fn key,
+		     const void *ctx);
+/* Empties the map without freeing its slots, so rebuilding cannot fail. */
+void mms_hash_clear(mms_hash *h);
+void mms_hash_free(mms_hash *h);
+uint32_t mms_hash_str(const char *s);
+
+/* Dates are days since 1970-01-01; MMS_NO_DATE means absent. */
+#define MMS_NO_DATE INT32_MIN
+int mms_date_parse(const char *s, int32_t *out);
+void mms_date_format(int32_t days, char out[11]);
+int32_t mms_date_from_ymd(int y, int m, int d);
+void mms_date_to_ymd(int32_t days, int *y, int *m, int *d);
+/* Whole years from `from` to `to` (birthday arithmetic). */
+int mms_years_between(int32_t from, int32_t to);
+int32_t mms_date_today(void);
+
+/* Id lists. */
+struct mms_idlist {
+	int32_t *ids;
+	size_t count, cap;
+};
+mms_idlist *mms_idlist_new(void);
+int mms_idlist_push(mms_idlist *l, int32_t id);
+
+/* Reports of problems found in input. */
+struct mms_report_item {
+	int code;
+	char *location;
+	char *message;
+};
+struct mms_report {
+	struct mms_report_item *items;
+	size_t count, cap;
+	int failed; /* an item could not be recorded for lack of memory */
+};
+mms_report *mms_report_new(void);
+void mms_report_add(mms_report *r, int code, const char *location,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif

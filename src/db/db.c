@@ -1,0 +1,183 @@
+/* Opening, closing and reading a database handle. */
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "store/store.h"
+
+int mms_db_fail(mms_db *db, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(db->errmsg, sizeof db->errmsg, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void mms_db_ok(mms_db *db)
+{
+	db->errmsg[0] = '\0';
+}
+
+const char *mms_db_errmsg(const mms_db *db)
+{
+	return db ? db->errmsg : "no database handle (out of memory?)";
+}
+
+static int load(mms_db *db)
+{
+	mms_model fresh;
+	int64_t version;
+	int rc = mms_model_init(&fresh);
+	if (rc != MMS_OK)
+		return mms_db_fail(db, rc, "out of memory loading the database");
+	/* Read the version and the rows in one read transaction, so the
+	 * version names exactly the state that was loaded. */
+	int own = sqlite3_get_autocommit(db->sql); /* not inside an import's */
+	if (own)
+		rc = mms_store_exec(db->sql, "BEGIN", db->errmsg, sizeof db->errmsg);
+	if (rc == MMS_OK)
+		rc = mms_store_data_version(db->sql, &version);
+	if (rc == MMS_OK)
+		rc = mms_store_load(db->sql, &fresh, db->errmsg, sizeof db->errmsg);
+	if (own)
+		sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
+	if (rc != MMS_OK) {
+		mms_model_free(&fresh);
+		if (rc == MMS_ENOMEM)
+			mms_db_fail(db, rc, "out of memory loading the database");
+		return rc;
+	}
+	fresh.generation = db->m.generation + 1;
+	mms_model_free(&db->m);
+	db->m = fresh;
+	db->data_version = version;
+	return MMS_OK;
+}
+
+int mms_db_open(mms_db **out, const char *path, const mms_open_options *opts)
+{
+	if (!out)
+		return MMS_EINVAL;
+	*out = NULL;
+	mms_db *db = mms_calloc(1, sizeof *db);
+	if (!db)
+		return MMS_ENOMEM;
+	*out = db;
+	if (!path)
+		return mms_db_fail(db, MMS_EINVAL, "no path given");
+	mms_open_options o = MMS_OPEN_OPTIONS_INIT;
+	if (opts) {
+		if (opts->version < 1 || opts->version > MMS_OPEN_OPTIONS_VERSION)
+			return mms_db_fail(db, MMS_EINVAL, "open options version %u is unknown",
+					   opts->version);
+		o = *opts; /* version 1 is the only one: every field is known */
+	}
+	db->read_only = o.read_only;
+	int rc = mms_model_init(&db->m);
+	if (rc == MMS_OK)
+		rc = mms_store_open(&db->sql, path, o.read_only, o.no_create,
+				    o.busy_timeout_ms, db->errmsg, sizeof db->errmsg);
+	if (rc == MMS_OK)
+		rc = load(db);
+	if (rc == MMS_ENOMEM && !db->errmsg[0])
+		mms_db_fail(db, rc, "out of memory opening %s", path);
+	return rc;
+}
+
+void mms_db_close(mms_db *db)
+{
+	if (!db)
+		return;
+	sqlite3_close_v2(db->sql);
+	mms_index_free(&db->idx);
+	mms_model_free(&db->m);
+	mms_free(db);
+}
+
+int mms_db_sync(mms_db *db)
+{
+	int64_t version;
+	int rc = mms_store_data_version(db->sql, &version);
+	if (rc != MMS_OK)
+		return mms_db_fail(db, rc, "checking for changes: %s", sqlite3_errmsg(db->sql));
+	return version == db->data_version ? MMS_OK : load(db);
+}
+
+int mms_db_refresh(mms_db *db)
+{
+	if (!db || !db->sql)
+		return MMS_EINVAL;
+	mms_db_ok(db);
+	return mms_db_sync(db);
+}
+
+int mms_db_ready(mms_db *db)
+{
+	if (!db || !db->sql)
+		return MMS_EINVAL;
+	mms_db_ok(db);
+	int rc = mms_db_sync(db);
+	if (rc == MMS_OK && (rc = mms_index_ensure(&db->idx, &db->m)) != MMS_OK)
+		mms_db_fail(db, rc, "out of memory indexing the network");
+	return rc;
+}
+
+static int check_entity(mms_db *db, int e)
+{
+	if (e < 0 || e >= MMS_ENTITY_COUNT)
+		return mms_db_fail(db, MMS_EINVAL, "entity %d does not exist", e);
+	return MMS_OK;
+}
+
+int mms_db_check_id(mms_db *db, int e, int32_t id)
+{
+	int rc = check_entity(db, e);
+	if (rc == MMS_OK && (id < 0 || (size_t)id >= db->m.t[e].count))
+		rc = mms_db_fail(db, MMS_ENOTFOUND, "%s: no record with id %d",
+				 mms_entities[e].name, id);
+	return rc;
+}
+
+int mms_db_count(mms_db *db, int e, size_t *out)
+{
+	int rc = out ? mms_db_ready(db) : MMS_EINVAL;
+	if (rc == MMS_OK && (rc = check_entity(db, e)) == MMS_OK)
+		*out = db->m.t[e].count;
+	return rc;
+}
+
+int mms_db_find(mms_db *db, int e, const char *code, int32_t *out_id)
+{
+	int rc = out_id && code ? mms_db_ready(db) : MMS_EINVAL;
+	if (rc != MMS_OK || (rc = check_entity(db, e)) != MMS_OK)
+		return rc;
+	if (mms_entities[e].code_field < 0)
+		return mms_db_fail(db, MMS_EINVAL, "%s have no code",
+				   mms_entities[e].name);
+	*out_id = mms_model_find_code(&db->m, e, code);
+	if (*out_id < 0)
+		return mms_db_fail(db, MMS_ENOTFOUND, "no %s with code \"%.200s\"",
+				   mms_entities[e].record, code);
+	return MMS_OK;
+}
+
+int mms_db_get(mms_db *db, int e, int32_t id, const char *field, char **out)
+{
+	if (!out || !field)
+		return MMS_EINVAL;
+	*out = NULL;
+	int rc = mms_db_ready(db);
+	if (rc != MMS_OK || (rc = mms_db_check_id(db, e, id)) != MMS_OK)
+		return rc;
+	int f = mms_field_find(e, field);
+	if (f < 0)
+		return mms_db_fail(db, MMS_EINVAL, "%s have no field \"%.100s\"",
+				   mms_entities[e].name, field);
+	if (mms_entities[e].fields[f].type != F_BOOL && !mms_field_present(&db->m, e, id, f))
+		return MMS_OK;
+	mms_buf b = {0};
+	mms_field_text(&db->m, e, id, f, &b);
+	rc = mms_buf_detach(&b, out);
+	return rc == MMS_OK ? rc : mms_db_fail(db, rc, "out of memory");
+}

@@ -1,0 +1,266 @@
+/*
+ * Imports and single-record inserts, all or nothing: rows are staged in
+ * the model, every rule is checked and every problem reported, and only
+ * then is one SQLite transaction written. Any failure rolls both the model
+ * and the file back to where they were.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "db.h"
+#include "exchange/exchange.h"
+#include "store/store.h"
+
+static int stage(mms_ingest *in)
+{
+	int rc = MMS_OK;
+	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK; e++)
+		rc = mms_ingest_rows(in, e);
+	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK; e++)
+		rc = mms_ingest_fields(in, e);
+	/* Cross-record rules only make sense on fully decoded records. */
+	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK && in->first_rc == MMS_OK; e++)
+		rc = mms_ingest_check(in, e);
+	if (rc == MMS_OK && in->report->failed)
+		rc = MMS_ENOMEM;
+	return rc;
+}
+
+/* Puts the first problem (and how many more there are) in the message. */
+static int report_failure(mms_db *db, const mms_report *r, int rc)
+{
+	size_t n = mms_report_count(r);
+	if (n == 0)
+		return mms_db_fail(db, rc, "%s", mms_errstr(rc));
+	if (n == 1)
+		return mms_db_fail(db, rc, "%s", mms_report_message(r, 0));
+	return mms_db_fail(db, rc, "%s (and %zu more problems)", mms_report_message(r, 0),
+			   n - 1);
+}
+
+static int ingest(mms_db *db, mms_doc *doc, int dry_run, mms_report *report)
+{
+	if (db->read_only && !dry_run)
+		return mms_db_fail(db, MMS_EINVAL, "the database was opened read-only");
+	int rc = mms_store_exec(db->sql, "BEGIN IMMEDIATE", db->errmsg, sizeof db->errmsg);
+	if (rc != MMS_OK)
+		return rc;
+	/* Holding the write lock, catch up with anything committed meanwhile
+	 * so new ids continue the file's. */
+	rc = mms_db_sync(db);
+	mms_mark mark;
+	mms_model_mark(&db->m, &mark);
+	mms_ingest in = {&db->m, doc, report, MMS_OK, {0}};
+	if (rc == MMS_OK)
+		rc = stage(&in);
+	if (rc == MMS_OK && in.first_rc != MMS_OK)
+		rc = report_failure(db, report, in.first_rc);
+	if (rc == MMS_OK && !dry_run)
+		rc = mms_store_write(db->sql, &db->m, &mark, db->errmsg, sizeof db->errmsg);
+	if (rc == MMS_OK && !dry_run)
+		rc = mms_store_exec(db->sql, "COMMIT", db->errmsg, sizeof db->errmsg);
+	if (rc != MMS_OK || dry_run) {
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		mms_model_rollback(&db->m, &mark);
+	}
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+		mms_free(in.ids[e]);
+	if (rc == MMS_ENOMEM)
+		mms_db_fail(db, rc, "out of memory during the import; nothing was changed");
+	return rc;
+}
+
+static int check_options(mms_db *db, const mms_import_options *opts,
+			 mms_import_options *o)
+{
+	mms_import_options def = MMS_IMPORT_OPTIONS_INIT;
+	*o = def;
+	if (!opts)
+		return MMS_OK;
+	if (opts->version < 1 || opts->version > MMS_IMPORT_OPTIONS_VERSION)
+		return mms_db_fail(db, MMS_EINVAL, "import options version %u is unknown",
+				   opts->version);
+	*o = *opts;
+	return MMS_OK;
+}
+
+/* Runs an import with a fresh report, handing it to the caller if asked. */
+static int with_report(mms_db *db, mms_report **out, mms_report **rep)
+{
+	if (out)
+		*out = NULL;
+	*rep = mms_report_new();
+	return *rep ? MMS_OK : mms_db_fail(db, MMS_ENOMEM, "out of memory");
+}
+
+static int finish(mms_report *rep, mms_report **out, int rc)
+{
+	if (out)
+		*out = rep;
+	else
+		mms_report_free(rep);
+	return rc;
+}
+
+static int import_text(mms_db *db, const char *text, size_t len, const char *name,
+		       const mms_import_options *o, mms_report *rep)
+{
+	mms_doc *doc;
+	int rc = mms_json_doc_open(&doc, text, len, name, rep);
+	if (rc != MMS_OK)
+		return rc == MMS_ENOMEM ? mms_db_fail(db, rc, "out of memory")
+					: report_failure(db, rep, rc);
+	rc = ingest(db, doc, o->dry_run, rep);
+	mms_json_doc_free(doc);
+	return rc;
+}
+
+int mms_db_import_json(mms_db *db, const char *json, const mms_import_options *opts,
+		       mms_report **report)
+{
+	mms_report *rep;
+	mms_import_options o;
+	if (!db || !db->sql || !json)
+		return MMS_EINVAL;
+	mms_db_ok(db);
+	int rc = check_options(db, opts, &o);
+	if (rc == MMS_OK)
+		rc = with_report(db, report, &rep);
+	if (rc != MMS_OK)
+		return rc;
+	return finish(rep, report, import_text(db, json, strlen(json), "json", &o, rep));
+}
+
+static int read_whole(const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return MMS_EIO;
+	mms_buf b = {0};
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		mms_buf_append(&b, chunk, n);
+	int err = ferror(f);
+	fclose(f);
+	if (err) {
+		mms_buf_free(&b);
+		return MMS_EIO;
+	}
+	*len = b.len;
+	return mms_buf_detach(&b, out);
+}
+
+int mms_db_import(mms_db *db, const char *path, const mms_import_options *opts,
+		  mms_report **report)
+{
+	mms_report *rep;
+	mms_import_options o;
+	if (!db || !db->sql || !path)
+		return MMS_EINVAL;
+	mms_db_ok(db);
+	int rc = check_options(db, opts, &o);
+	if (rc == MMS_OK)
+		rc = with_report(db, report, &rep);
+	if (rc != MMS_OK)
+		return rc;
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		rc = mms_db_fail(db, MMS_EIO, "%s: %s", path, strerror(errno));
+		return finish(rep, report, rc);
+	}
+	int format = o.format;
+	if (format == MMS_FORMAT_AUTO)
+		format = S_ISDIR(st.st_mode) ? MMS_FORMAT_CSV : MMS_FORMAT_JSON;
+	if (format == MMS_FORMAT_CSV) {
+		mms_doc *doc;
+		rc = mms_csv_doc_open(&doc, path, rep);
+		if (rc == MMS_OK) {
+			rc = ingest(db, doc, o.dry_run, rep);
+			mms_csv_doc_free(doc);
+		} else if (rc == MMS_ENOMEM) {
+			mms_db_fail(db, rc, "out of memory");
+		} else {
+			report_failure(db, rep, rc);
+		}
+		return finish(rep, report, rc);
+	}
+	if (format != MMS_FORMAT_JSON)
+		return finish(rep, report, mms_db_fail(db, MMS_EINVAL, "unknown format %d",
+						       format));
+	char *text = NULL;
+	size_t len = 0;
+	rc = read_whole(path, &text, &len);
+	if (rc != MMS_OK) {
+		mms_db_fail(db, rc, "%s: %s", path, rc == MMS_EIO ? "cannot be read"
+								  : "out of memory");
+		return finish(rep, report, rc);
+	}
+	const char *name = strrchr(path, '/');
+	rc = import_text(db, text, len, name ? name + 1 : path, &o, rep);
+	mms_free(text);
+	return finish(rep, report, rc);
+}
+
+int mms_db_insert(mms_db *db, const mms_record *rec, int32_t *out_id)
+{
+	if (!db || !db->sql || !rec)
+		return MMS_EINVAL;
+	mms_db_ok(db);
+	int e;
+	mms_doc *doc = mms_record_doc(rec, &e);
+	mms_report *rep = mms_report_new();
+	if (!rep)
+		return mms_db_fail(db, MMS_ENOMEM, "out of memory");
+	int rc = ingest(db, doc, 0, rep);
+	if (rc == MMS_OK && out_id)
+		*out_id = (int32_t)db->m.t[e].count - 1;
+	mms_report_free(rep);
+	return rc;
+}
+
+int mms_db_export(mms_db *db, const char *path, const mms_export_options *opts)
+{
+	if (!db || !db->sql || !path)
+		return MMS_EINVAL;
+	mms_export_options o = MMS_EXPORT_OPTIONS_INIT;
+	if (opts) {
+		if (opts->version < 1 || opts->version > MMS_EXPORT_OPTIONS_VERSION)
+			return mms_db_fail(db, MMS_EINVAL, "export options version %u is unknown",
+					   opts->version);
+		o = *opts;
+	}
+	int rc = mms_db_ready(db);
+	if (rc != MMS_OK)
+		return rc;
+	if (o.format == MMS_FORMAT_CSV) {
+		rc = mms_export_csv_dir(&db->m, path, o.delimiter ? o.delimiter : ',');
+		return rc == MMS_OK ? rc : mms_db_fail(db, rc, "%s: %s", path, mms_errstr(rc));
+	}
+	if (o.format != MMS_FORMAT_JSON && o.format != MMS_FORMAT_AUTO)
+		return mms_db_fail(db, MMS_EINVAL, "unknown format %d", o.format);
+	char *text;
+	rc = mms_export_json_text(&db->m, &text);
+	if (rc != MMS_OK)
+		return mms_db_fail(db, rc, "out of memory exporting");
+	FILE *f = fopen(path, "wb");
+	size_t len = strlen(text);
+	int bad = !f || fwrite(text, 1, len, f) != len;
+	if (f)
+		bad |= fclose(f) != 0;
+	mms_free(text);
+	return bad ? mms_db_fail(db, MMS_EIO, "%s: cannot be written", path) : MMS_OK;
+}
+
+int mms_db_export_json(mms_db *db, char **out)
+{
+	if (!out)
+		return MMS_EINVAL;
+	*out = NULL;
+	int rc = mms_db_ready(db);
+	if (rc == MMS_OK && (rc = mms_export_json_text(&db->m, out)) != MMS_OK)
+		mms_db_fail(db, rc, "out of memory exporting");
+	return rc;
+}

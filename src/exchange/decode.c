@@ -1,0 +1,412 @@
+/*
+ * Turns fields of any document into model values, checking types, enum
+ * names, ranges and references, and reporting every problem with its
+ * location. Rules across fields and records live in validate.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+
+#define MAX_TEXT 65535
+#define MAX_CODE 200
+
+void mms_ingest_fail(mms_ingest *in, int rc, int e, size_t rec, int field,
+		     const char *fmt, ...)
+{
+	if (in->first_rc == MMS_OK)
+		in->first_rc = rc;
+	mms_buf loc = {0}, msg = {0};
+	in->doc->where(in->doc, e, rec, field, &loc);
+	va_list ap;
+	va_start(ap, fmt);
+	mms_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	mms_report_add(in->report, rc, loc.data ? loc.data : "", "%s: %s",
+		       loc.data ? loc.data : "", msg.data ? msg.data : "");
+	mms_buf_free(&loc);
+	mms_buf_free(&msg);
+}
+
+long mms_utf8_check(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		unsigned c = p[i];
+		size_t len;
+		unsigned min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			len = 2, min = 0x80, c &= 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			len = 3, min = 0x800, c &= 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			len = 4, min = 0x10000, c &= 0x07;
+		} else {
+			return (long)i;
+		}
+		if (i + len > n)
+			return (long)i;
+		for (size_t k = 1; k < len; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return (long)i;
+			c = (c << 6) | (p[i + k] & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return (long)i;
+		i += len;
+	}
+	return -1;
+}
+
+/* Quotes a value for a message, cut short so a huge value stays readable. */
+static void quote(mms_buf *b, const char *s, size_t n)
+{
+	mms_buf_putc(b, '"');
+	mms_buf_append(b, s, n > 60 ? 60 : n);
+	if (n > 60)
+		mms_buf_puts(b, "...");
+	mms_buf_putc(b, '"');
+}
+
+static const char *label(mms_ingest *in, int e, int32_t id, mms_buf *b)
+{
+	mms_record_label(in->m, e, id, b);
+	return b->data ? b->data : "";
+}
+
+/* Checks a text value and stores it in the pool. */
+static int take_text(mms_ingest *in, int e, size_t rec, int32_t id, int f,
+		     const mms_value *v, int32_t *out)
+{
+	const field_def *fd = &mms_entities[e].fields[f];
+	mms_buf lb = {0}, vb = {0};
+	int rc = MMS_OK;
+	size_t max = fd->type == F_CODE ? MAX_CODE : MAX_TEXT;
+	long bad;
+	if (strlen(v->text) != v->len) {
+		mms_ingest_fail(in, rc = MMS_ETYPE, e, rec, f,
+				"%s: %s contains a NUL character",
+				label(in, e, id, &lb), fd->name);
+	} else if ((bad = mms_utf8_check(v->text, v->len)) >= 0) {
+		mms_ingest_fail(in, rc = MMS_ETYPE, e, rec, f,
+				"%s: %s is not valid UTF-8 (byte %ld)",
+				label(in, e, id, &lb), fd->name, bad + 1);
+	} else if (v->len > max) {
+		mms_ingest_fail(in, rc = MMS_ERANGE, e, rec, f,
+				"%s: %s is %zu bytes long, more than %zu",
+				label(in, e, id, &lb), fd->name, v->len, max);
+	} else if (fd->type == F_CODE && strpbrk(v->text, "|\r\n\t")) {
+		quote(&vb, v->text, v->len);
+		mms_ingest_fail(in, rc = MMS_ETYPE, e, rec, f,
+				"%s: code %s may not contain '|', tabs or line breaks",
+				mms_entities[e].record, vb.data ? vb.data : "");
+	} else {
+		rc = mms_model_add_str(in->m, v->text, v->len, out);
+	}
+	mms_buf_free(&lb);
+	mms_buf_free(&vb);
+	return rc == MMS_ENOMEM ? rc : MMS_OK;
+}
+
+int mms_ingest_rows(mms_ingest *in, int e)
+{
+	const entity_def *d = &mms_entities[e];
+	size_t n = in->doc->count(in->doc, e);
+	in->ids[e] = mms_calloc(n ? n : 1, sizeof(int32_t));
+	if (!in->ids[e])
+		return MMS_ENOMEM;
+	for (size_t rec = 0; rec < n; rec++) {
+		int32_t id;
+		int rc = mms_model_add_row(in->m, e, &id);
+		if (rc != MMS_OK)
+			return rc;
+		in->ids[e][rec] = id;
+		if (d->code_field < 0)
+			continue;
+		mms_value v;
+		int f = d->code_field;
+		if ((rc = in->doc->get(in->doc, e, rec, f, &v)) != MMS_OK)
+			return rc;
+		if (v.kind != V_TEXT || v.len == 0) {
+			mms_ingest_fail(in, v.kind == V_ABSENT || v.kind == V_NULL ||
+						    v.kind == V_TEXT ? MMS_EMISSING : MMS_ETYPE,
+					e, rec, f, "%s without a code (a non-empty string)",
+					d->record);
+			continue;
+		}
+		int32_t off = 0;
+		if ((rc = take_text(in, e, rec, id, f, &v, &off)) != MMS_OK)
+			return rc;
+		if (!off)
+			continue;
+		int32_t other = mms_model_find_code(in->m, e, mms_str(in->m, off));
+		if (other >= 0) {
+			mms_buf vb = {0};
+			quote(&vb, v.text, v.len);
+			mms_ingest_fail(in, MMS_EDUP, e, rec, f,
+					"%s code %s is already used by %s #%d",
+					d->record, vb.data ? vb.data : "", d->record, other);
+			mms_buf_free(&vb);
+			continue;
+		}
+		mms_row(in->m, e, id)[f] = off;
+		if ((rc = mms_model_index_code(in->m, e, id)) != MMS_OK)
+			return rc;
+	}
+	return MMS_OK;
+}
+
+static int parse_int(const char *s, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || *end)
+		return MMS_ETYPE;
+	*out = v;
+	return MMS_OK;
+}
+
+/* Dates come as YYYY-MM-DD; spreadsheets in Russia also write DD.MM.YYYY. */
+static int parse_date(const char *s, int lenient, int32_t *out)
+{
+	char iso[11];
+	if (lenient && strlen(s) == 10 && s[2] == '.' && s[5] == '.') {
+		snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", s + 6, s + 3, s);
+		s = iso;
+	}
+	return mms_date_parse(s, out);
+}
+
+/* Splits "a|b|c" in place into items; returns the count. */
+static size_t split_list(char *s, const char **items, size_t max)
+{
+	size_t n = 0;
+	for (char *p = s; n < max;) {
+		char *bar = strchr(p, '|');
+		items[n++] = p;
+		if (!bar)
+			break;
+		*bar = '\0';
+		p = bar + 1;
+	}
+	return n;
+}
+
+static const char *value_type_name(const mms_value *v)
+{
+	switch (v->kind) {
+	case V_TEXT: return "a string";
+	case V_INT: return "a number";
+	case V_BOOL: return "a boolean";
+	case V_LIST: return "an array";
+	case V_OTHER: return v->text;
+	default: return "nothing";
+	}
+}
+
+/* Decodes list items (set names or list texts) into the field. */
+static int take_items(mms_ingest *in, int e, size_t rec, int32_t id, int f,
+		      const char *const *items, size_t n)
+{
+	const field_def *fd = &mms_entities[e].fields[f];
+	int32_t *row = mms_row(in->m, e, id);
+	int32_t offs[64];
+	mms_buf lb = {0};
+	int rc = MMS_OK;
+	if (n > 64) {
+		mms_ingest_fail(in, MMS_ERANGE, e, rec, f, "%s: %s has %zu items, more than 64",
+				label(in, e, id, &lb), fd->name, n);
+		goto done;
+	}
+	int32_t set = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (fd->type == F_SET) {
+			int k = mms_enum_find(fd->aux, items[i]);
+			if (k < 0) {
+				mms_ingest_fail(in, MMS_ETYPE, e, rec, f,
+						"%s: %s item \"%s\" is not a %s",
+						label(in, e, id, &lb), fd->name, items[i],
+						mms_enums[fd->aux].name);
+				goto done;
+			}
+			set |= 1 << k;
+			continue;
+		}
+		mms_value item = {V_TEXT, items[i], strlen(items[i]), 0, NULL, 0};
+		if (item.len == 0 || strchr(items[i], '|')) {
+			mms_ingest_fail(in, MMS_ETYPE, e, rec, f,
+					"%s: %s item %zu is empty or contains '|'",
+					label(in, e, id, &lb), fd->name, i + 1);
+			goto done;
+		}
+		offs[i] = 0;
+		if ((rc = take_text(in, e, rec, id, f, &item, &offs[i])) != MMS_OK)
+			goto done;
+		if (!offs[i])
+			goto done; /* take_text reported it */
+	}
+	if (fd->type == F_SET)
+		row[f] = set;
+	else
+		rc = mms_model_add_list(in->m, offs, (int32_t)n, &row[f]);
+done:
+	mms_buf_free(&lb);
+	return rc;
+}
+
+static int decode_field(mms_ingest *in, int e, size_t rec, int32_t id, int f)
+{
+	const field_def *fd = &mms_entities[e].fields[f];
+	int32_t *row = mms_row(in->m, e, id);
+	mms_value v;
+	int rc = in->doc->get(in->doc, e, rec, f, &v);
+	if (rc != MMS_OK)
+		return rc;
+	int lenient = in->doc->lenient && v.kind == V_TEXT;
+	if (v.kind == V_NULL || (v.kind == V_TEXT && v.len == 0))
+		v.kind = V_ABSENT; /* an empty cell or string is no value */
+	mms_buf lb = {0}, vb = {0};
+	const char *what = NULL; /* set when the value has the wrong type */
+	if (v.kind == V_ABSENT) {
+		if (fd->required)
+			mms_ingest_fail(in, MMS_EMISSING, e, rec, f, "%s: %s is required",
+					label(in, e, id, &lb), fd->name);
+		goto done;
+	}
+	if (v.kind == V_TEXT)
+		quote(&vb, v.text, v.len);
+	switch (fd->type) {
+	case F_STR:
+		if (v.kind != V_TEXT)
+			what = "a string";
+		else
+			rc = take_text(in, e, rec, id, f, &v, &row[f]);
+		break;
+	case F_INT:
+	case F_BOOL: {
+		long long x = v.i;
+		int ok = v.kind == (fd->type == F_INT ? V_INT : V_BOOL);
+		if (!ok && lenient && fd->type == F_INT)
+			ok = parse_int(v.text, &x) == MMS_OK;
+		if (!ok && lenient && fd->type == F_BOOL) {
+			ok = 1;
+			if (!strcmp(v.text, "true") || !strcmp(v.text, "1"))
+				x = 1;
+			else if (!strcmp(v.text, "false") || !strcmp(v.text, "0"))
+				x = 0;
+			else
+				ok = 0;
+		}
+		if (!ok) {
+			what = fd->type == F_INT ? "an integer" : "true or false";
+		} else if (fd->type == F_INT && (x < fd->min || x > fd->max)) {
+			mms_ingest_fail(in, MMS_ERANGE, e, rec, f,
+					"%s: %s %lld is outside %d..%d",
+					label(in, e, id, &lb), fd->name, x, fd->min, fd->max);
+		} else {
+			row[f] = (int32_t)x;
+		}
+		break;
+	}
+	case F_DATE: {
+		int drc = v.kind == V_TEXT ? parse_date(v.text, in->doc->lenient, &row[f])
+					   : MMS_ETYPE;
+		if (drc == MMS_ETYPE && v.kind != V_TEXT)
+			what = "a date string YYYY-MM-DD";
+		else if (drc != MMS_OK)
+			mms_ingest_fail(in, drc, e, rec, f, "%s: %s %s is not a date (YYYY-MM-DD)",
+					label(in, e, id, &lb), fd->name, vb.data);
+		else if (row[f] < mms_date_from_ymd(1900, 1, 1) ||
+			 row[f] > mms_date_from_ymd(2100, 12, 31)) {
+			mms_ingest_fail(in, MMS_ERANGE, e, rec, f,
+					"%s: %s %s is outside 1900..2100",
+					label(in, e, id, &lb), fd->name, vb.data);
+			row[f] = MMS_NONE;
+		}
+		break;
+	}
+	case F_ENUM: {
+		int k = v.kind == V_TEXT ? mms_enum_find(fd->aux, v.text) : -2;
+		if (k == -2)
+			what = "a string";
+		else if (k < 0)
+			mms_ingest_fail(in, MMS_ETYPE, e, rec, f, "%s: %s %s is not a known %s",
+					label(in, e, id, &lb), fd->name, vb.data,
+					mms_enums[fd->aux].name);
+		else
+			row[f] = k;
+		break;
+	}
+	case F_SET:
+	case F_LIST:
+		if (v.kind == V_LIST) {
+			rc = take_items(in, e, rec, id, f, v.items, v.n);
+		} else if (lenient) {
+			const char *items[65];
+			char *copy = mms_strndup(v.text, v.len);
+			if (!copy) {
+				rc = MMS_ENOMEM;
+				break;
+			}
+			size_t n = split_list(copy, items, 65);
+			rc = take_items(in, e, rec, id, f, items, n);
+			mms_free(copy);
+		} else {
+			what = "an array of strings";
+		}
+		break;
+	case F_REF: {
+		int target = fd->aux;
+		size_t count = in->m->t[target].count;
+		if (in->doc->refs_are_ids && v.kind == V_INT) {
+			if (v.i < 0 || (size_t)v.i >= count)
+				mms_ingest_fail(in, MMS_EREF, e, rec, f, "%s: %s id %lld does not exist",
+						label(in, e, id, &lb), fd->name, v.i);
+			else
+				row[f] = (int32_t)v.i;
+		} else if (v.kind != V_TEXT) {
+			what = "a code string";
+		} else {
+			int32_t to = mms_model_find_code(in->m, target, v.text);
+			if (to < 0)
+				mms_ingest_fail(in, MMS_EREF, e, rec, f,
+						"%s: %s %s names no known %s",
+						label(in, e, id, &lb), fd->name, vb.data,
+						mms_entities[target].record);
+			else
+				row[f] = to;
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	if (what)
+		mms_ingest_fail(in, MMS_ETYPE, e, rec, f, "%s: %s must be %s, not %s",
+				label(in, e, id, &lb), fd->name, what, value_type_name(&v));
+done:
+	mms_buf_free(&lb);
+	mms_buf_free(&vb);
+	return rc == MMS_ENOMEM ? rc : MMS_OK;
+}
+
+int mms_ingest_fields(mms_ingest *in, int e)
+{
+	const entity_def *d = &mms_entities[e];
+	size_t n = in->doc->count(in->doc, e);
+	for (size_t rec = 0; rec < n; rec++)
+		for (int f = 0; f < d->nfields; f++) {
+			if (f == d->code_field)
+				continue;
+			int rc = decode_field(in, e, rec, in->ids[e][rec], f);
+			if (rc != MMS_OK)
+				return rc;
+		}
+	return MMS_OK;
+}

@@ -1,0 +1,64 @@
+/*
+ * Exchange layer: every input (a JSON document, a folder of CSV files, a
+ * record built through the API, rows of the SQLite store) is seen as a
+ * document of records per entity, so that one decoder turns fields into
+ * model values and one validator checks them, whatever the format.
+ */
+#ifndef MMS_DOC_H
+#define MMS_DOC_H
+
+#include "model/model.h"
+
+typedef enum value_kind {
+	V_ABSENT, /* the field is not there */
+	V_NULL,   /* JSON null */
+	V_TEXT,
+	V_INT,
+	V_BOOL,
+	V_LIST,
+	V_OTHER   /* a JSON value of a type no field takes; .text names it */
+} value_kind;
+
+typedef struct mms_value {
+	int kind;
+	const char *text;
+	size_t len;                /* of text, which may hold a NUL from JSON */
+	long long i;
+	const char *const *items;  /* V_LIST */
+	size_t n;
+} mms_value;
+
+typedef struct mms_doc mms_doc;
+struct mms_doc {
+	size_t (*count)(mms_doc *d, int e);
+	/* Reads a field of record rec; only fails for lack of memory. */
+	int (*get)(mms_doc *d, int e, size_t rec, int field, mms_value *out);
+	/* Appends the location of a field (or of the record if field < 0). */
+	void (*where)(mms_doc *d, int e, size_t rec, int field, mms_buf *out);
+	int lenient;     /* text may stand for numbers, booleans and lists */
+	int refs_are_ids; /* references are ids (the store), not codes */
+};
+
+/* The state of one import: the model being added to and what went wrong. */
+typedef struct mms_ingest {
+	mms_model *m;
+	mms_doc *doc;
+	mms_report *report;
+	int first_rc;  /* code of the first problem, MMS_OK if none */
+	int32_t *ids[MMS_ENTITY_COUNT]; /* record index → model id */
+} mms_ingest;
+
+/* Reports a problem at a field of a record; keeps the first code. */
+void mms_ingest_fail(mms_ingest *in, int rc, int e, size_t rec, int field,
+		     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Pass 1: appends a row for every record of entity e and registers its code.
+ * Pass 2: decodes every field. Pass 3: checks rules across records. */
+int mms_ingest_rows(mms_ingest *in, int e);
+int mms_ingest_fields(mms_ingest *in, int e);
+int mms_ingest_check(mms_ingest *in, int e);
+
+/* Checks UTF-8; returns the byte offset of the first bad byte or -1. */
+long mms_utf8_check(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,165 @@
+/*
+ * Model layer: the entities of the network described once as data
+ * (schema.c), and their records kept in flat int32 arrays (model.c).
+ *
+ * Every field of a record is one int32: strings are offsets into a shared
+ * string pool, lists are offsets into a shared int32 pool, references are
+ * ids, enums are indexes into their name table, dates are day numbers.
+ * JSON, CSV, SQLite and the record builder all go through this schema.
+ */
+#ifndef MMS_MODEL_H
+#define MMS_MODEL_H
+
+#include "core/core.h"
+#include "mms/db.h"
+
+/* Sentinels for absent values: -1 for enums and references (so C users
+ * see parent == -1 for a root), INT32_MIN for numbers and dates. */
+#define MMS_NONE INT32_MIN
+
+typedef enum field_type {
+	F_CODE, /* unique text key of the entity, required */
+	F_STR,  /* text */
+	F_INT,  /* integer within [min, max] */
+	F_BOOL, /* 0 or 1; absent reads as false */
+	F_DATE, /* day number */
+	F_ENUM, /* index into an enum table */
+	F_SET,  /* bitmask over an enum table */
+	F_REF,  /* id of a record of another (or the same) entity */
+	F_LIST  /* list of texts */
+} field_type;
+
+typedef enum enum_id {
+	E_LEVEL, E_UNIT_KIND, E_DIRECTION, E_LINK_KIND, E_ROLE, E_CATEGORY,
+	E_EDU_LEVEL, E_STAFF_LINK_KIND, E_ACTIVITY_KIND, E_FORMAT,
+	E_PART_ROLE, E_RESULT, E_ENUM_COUNT
+} enum_id;
+
+typedef struct field_def {
+	const char *name;
+	uint8_t type;     /* field_type */
+	uint8_t required;
+	uint8_t aux;      /* enum_id for F_ENUM/F_SET, mms_entity for F_REF */
+	int32_t min, max; /* for F_INT */
+} field_def;
+
+typedef struct entity_def {
+	const char *name;   /* plural, as in JSON keys and CSV file names */
+	const char *record; /* singular, for messages */
+	const field_def *fields;
+	int nfields;
+	int code_field;     /* index of the F_CODE field, or -1 */
+} entity_def;
+
+extern const entity_def mms_entities[MMS_ENTITY_COUNT];
+
+typedef struct enum_def {
+	const char *name; /* what the enum is, for messages */
+	const char *const *values;
+	int count;
+} enum_def;
+
+extern const enum_def mms_enums[E_ENUM_COUNT];
+
+/* Index of a name in an enum table, or -1. */
+int mms_enum_find(int e, const char *name);
+const char *mms_enum_name(int e, int32_t v);
+int mms_field_find(int entity, const char *name);
+
+/* Enum values the code relies on; they must match the tables in schema.c. */
+enum { LV_FEDERAL, LV_REGIONAL, LV_MUNICIPAL, LV_INSTITUTIONAL, LV_SUBUNIT, LV_COUNT };
+enum {
+	UK_MINISTRY, UK_CNPPM, UK_INSTITUTE, UK_REGIONAL_UMO, UK_METHODICAL_ACTIVE,
+	UK_MUNICIPAL_SERVICE, UK_MUNICIPAL_ASSOCIATION, UK_INNOVATION_SITE,
+	UK_RESOURCE_CENTRE, UK_BASE_SCHOOL, UK_INTERNSHIP_SITE, UK_COMMUNITY,
+	UK_SCHOOL, UK_PRESCHOOL, UK_COLLEGE, UK_SUPPLEMENTARY, UK_PD_PROVIDER,
+	UK_METHODICAL_COUNCIL, UK_SCHOOL_ASSOCIATION, UK_CREATIVE_GROUP,
+	UK_PROJECT_TEAM, UK_MENTORING_PAIR, UK_COUNT
+};
+enum { DIR_COUNT = 6 };
+enum { LK_AGREEMENT, LK_CURATORSHIP, LK_NETWORK_LEADERSHIP,
+       LK_RESOURCE_PARTNERSHIP, LK_INTERNSHIP_PARTNERSHIP, LK_MEMBERSHIP };
+enum { ROLE_TEACHER, ROLE_MANAGER, ROLE_METHODIST };
+enum { SL_MEMBER, SL_HEAD, SL_SUPPORTS };
+enum { AK_COURSE, AK_INTERNSHIP, AK_COMPETITION, AK_INNOVATION_PROJECT,
+       AK_COMMUNITY, AK_MUNICIPAL_PROJECT, AK_MENTORING, AK_EVENT,
+       AK_PUBLICATION, AK_BROADCAST, AK_SURVEY };
+enum { PR_PARTICIPANT, PR_ORGANISER, PR_SPEAKER, PR_MENTOR, PR_MENTEE,
+       PR_AUTHOR, PR_RESPONDENT };
+
+/* Bitmask of the levels a unit kind may stand on. */
+unsigned mms_kind_levels(int kind);
+
+/* Field indexes the code relies on, checked against schema.c by a test. */
+enum { U_CODE, U_NAME, U_LEVEL, U_KIND, U_PARENT, U_TERRITORY, U_RURAL,
+       U_DIRECTIONS, U_SITE_LEVEL, U_NFIELDS };
+enum { L_KIND, L_FROM, L_TO, L_START, L_END, L_NOTE, L_NFIELDS };
+enum { S_CODE, S_NAME, S_ORG, S_ROLE, S_POSITION, S_BIRTH, S_WORK_START,
+       S_CATEGORY, S_EDU_LEVEL, S_SUBJECTS, S_PART_TIME, S_NFIELDS };
+enum { SL_KIND, SL_STAFF, SL_UNIT, SL_TARGET_STAFF, SL_START, SL_END, SL_NFIELDS };
+enum { A_CODE, A_NAME, A_KIND, A_LEVEL, A_ORGANIZER, A_PROVIDER, A_HOURS,
+       A_FEDERAL_REGISTER, A_FORMAT, A_START, A_END, A_NFIELDS };
+enum { P_ACTIVITY, P_STAFF, P_UNIT, P_ROLE, P_RESULT, P_PEER, P_HOURS,
+       P_SCORE, P_START, P_END, P_COMPLETED, P_NFIELDS };
+
+/* The absent value of a field of this type. */
+int32_t mms_field_absent(const field_def *f);
+
+typedef struct mms_table {
+	int32_t *rows; /* count * nfields values */
+	size_t count, cap;
+	mms_hash codes; /* code → id, for entities with a code */
+} mms_table;
+
+typedef struct mms_model {
+	mms_table t[MMS_ENTITY_COUNT];
+	char *pool; /* strings; offset 0 is the empty string = absent */
+	size_t pool_len, pool_cap;
+	int32_t *lists; /* [n, s1, ..., sn] runs of string offsets; 0 = empty */
+	size_t lists_len, lists_cap;
+	uint64_t generation; /* bumped on every change, to invalidate indexes */
+} mms_model;
+
+/* A point the model can be rolled back to. */
+typedef struct mms_mark {
+	size_t rows[MMS_ENTITY_COUNT];
+	size_t pool_len, lists_len;
+} mms_mark;
+
+int mms_model_init(mms_model *m);
+void mms_model_free(mms_model *m);
+void mms_model_mark(const mms_model *m, mms_mark *mark);
+/* Drops everything added since mark; never allocates, so it cannot fail. */
+void mms_model_rollback(mms_model *m, const mms_mark *mark);
+
+static inline int32_t *mms_row(const mms_model *m, int e, int32_t id)
+{
+	return m->t[e].rows + (size_t)id * (size_t)mms_entities[e].nfields;
+}
+
+static inline const char *mms_str(const mms_model *m, int32_t off)
+{
+	return m->pool + off;
+}
+
+/* Appends a row with every field absent; *out_id is its id. */
+int mms_model_add_row(mms_model *m, int e, int32_t *out_id);
+/* Registers the code of row id in the entity's code index. */
+int mms_model_index_code(mms_model *m, int e, int32_t id);
+int32_t mms_model_find_code(const mms_model *m, int e, const char *code);
+/* Copies a string into the pool; "" gives offset 0. */
+int mms_model_add_str(mms_model *m, const char *s, size_t n, int32_t *out);
+/* Copies a list of pool offsets into the list pool. */
+int mms_model_add_list(mms_model *m, const int32_t *offs, int32_t n,
+		       int32_t *out);
+
+/* A field's value as text (the CSV notation); appends nothing if absent. */
+void mms_field_text(const mms_model *m, int e, int32_t id, int field,
+		    mms_buf *out);
+/* Whether a field holds a value (bools: whether true). */
+int mms_field_present(const mms_model *m, int e, int32_t id, int field);
+
+/* A one-line description of a record for messages: unit "MUR-01". */
+void mms_record_label(const mms_model *m, int e, int32_t id, mms_buf *out);
+
+#endif

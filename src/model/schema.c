@@ -1,0 +1,225 @@
+/*
+ * The entities of the methodical network and their fields, described once.
+ * Field order is the order of JSON keys, CSV columns and SQLite columns.
+ * The glossary of shared/DOMAIN.md gives the names.
+ */
+#include <string.h>
+
+#include "model.h"
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const char *const levels[] = {"federal", "regional", "municipal",
+				     "institutional", "subunit"};
+static const char *const unit_kinds[] = {
+	"ministry", "cnppm", "institute", "regional_umo", "methodical_active",
+	"municipal_service", "municipal_association", "innovation_site",
+	"resource_centre", "base_school", "internship_site", "community",
+	"school", "preschool", "college", "supplementary", "pd_provider",
+	"methodical_council", "school_association", "creative_group",
+	"project_team", "mentoring_pair"};
+static const char *const directions[] = {"analytical", "informational",
+					 "organisational", "consulting",
+					 "scientific", "publishing"};
+static const char *const link_kinds[] = {
+	"agreement", "curatorship", "network_leadership",
+	"resource_partnership", "internship_partnership", "membership"};
+static const char *const roles[] = {"teacher", "manager", "methodist"};
+static const char *const categories[] = {"none", "conformity", "first", "highest"};
+static const char *const edu_levels[] = {"school", "preschool", "college",
+					 "supplementary", "pd"};
+static const char *const staff_link_kinds[] = {"member", "head", "supports"};
+static const char *const activity_kinds[] = {
+	"course", "internship", "competition", "innovation_project",
+	"community", "municipal_project", "mentoring", "event", "publication",
+	"broadcast", "survey"};
+static const char *const formats[] = {"in_person", "distance", "blended"};
+static const char *const part_roles[] = {"participant", "organiser", "speaker",
+					 "mentor", "mentee", "author",
+					 "respondent"};
+static const char *const results[] = {"participant", "prize_winner", "winner"};
+
+const enum_def mms_enums[E_ENUM_COUNT] = {
+	[E_LEVEL] = {"level", levels, N(levels)},
+	[E_UNIT_KIND] = {"unit kind", unit_kinds, N(unit_kinds)},
+	[E_DIRECTION] = {"direction of work", directions, N(directions)},
+	[E_LINK_KIND] = {"link kind", link_kinds, N(link_kinds)},
+	[E_ROLE] = {"staff role", roles, N(roles)},
+	[E_CATEGORY] = {"qualification category", categories, N(categories)},
+	[E_EDU_LEVEL] = {"education level", edu_levels, N(edu_levels)},
+	[E_STAFF_LINK_KIND] = {"staff link kind", staff_link_kinds, N(staff_link_kinds)},
+	[E_ACTIVITY_KIND] = {"activity kind", activity_kinds, N(activity_kinds)},
+	[E_FORMAT] = {"format", formats, N(formats)},
+	[E_PART_ROLE] = {"participation role", part_roles, N(part_roles)},
+	[E_RESULT] = {"result", results, N(results)},
+};
+
+#define REQ 1
+#define OPT 0
+static const field_def unit_fields[] = {
+	{"code", F_CODE, REQ, 0, 0, 0},
+	{"name", F_STR, REQ, 0, 0, 0},
+	{"level", F_ENUM, REQ, E_LEVEL, 0, 0},
+	{"kind", F_ENUM, REQ, E_UNIT_KIND, 0, 0},
+	{"parent", F_REF, OPT, MMS_UNIT, 0, 0},
+	{"territory", F_STR, OPT, 0, 0, 0},
+	{"rural", F_BOOL, OPT, 0, 0, 0},
+	{"directions", F_SET, OPT, E_DIRECTION, 0, 0},
+	{"site_level", F_ENUM, OPT, E_LEVEL, 0, 0},
+};
+static const field_def link_fields[] = {
+	{"kind", F_ENUM, REQ, E_LINK_KIND, 0, 0},
+	{"from", F_REF, REQ, MMS_UNIT, 0, 0},
+	{"to", F_REF, REQ, MMS_UNIT, 0, 0},
+	{"start", F_DATE, OPT, 0, 0, 0},
+	{"end", F_DATE, OPT, 0, 0, 0},
+	{"note", F_STR, OPT, 0, 0, 0},
+};
+static const field_def staff_fields[] = {
+	{"code", F_CODE, REQ, 0, 0, 0},
+	{"name", F_STR, REQ, 0, 0, 0},
+	{"org", F_REF, REQ, MMS_UNIT, 0, 0},
+	{"role", F_ENUM, REQ, E_ROLE, 0, 0},
+	{"position", F_STR, OPT, 0, 0, 0},
+	{"birth_date", F_DATE, OPT, 0, 0, 0},
+	{"work_start", F_DATE, OPT, 0, 0, 0},
+	{"category", F_ENUM, OPT, E_CATEGORY, 0, 0},
+	{"edu_level", F_ENUM, OPT, E_EDU_LEVEL, 0, 0},
+	{"subjects", F_LIST, OPT, 0, 0, 0},
+	{"part_time", F_BOOL, OPT, 0, 0, 0},
+};
+static const field_def staff_link_fields[] = {
+	{"kind", F_ENUM, REQ, E_STAFF_LINK_KIND, 0, 0},
+	{"staff", F_REF, REQ, MMS_STAFF, 0, 0},
+	{"unit", F_REF, OPT, MMS_UNIT, 0, 0},
+	{"target_staff", F_REF, OPT, MMS_STAFF, 0, 0},
+	{"start", F_DATE, OPT, 0, 0, 0},
+	{"end", F_DATE, OPT, 0, 0, 0},
+};
+static const field_def activity_fields[] = {
+	{"code", F_CODE, REQ, 0, 0, 0},
+	{"name", F_STR, REQ, 0, 0, 0},
+	{"kind", F_ENUM, REQ, E_ACTIVITY_KIND, 0, 0},
+	{"level", F_ENUM, OPT, E_LEVEL, 0, 0},
+	{"organizer", F_REF, OPT, MMS_UNIT, 0, 0},
+	{"provider", F_REF, OPT, MMS_UNIT, 0, 0},
+	{"hours", F_INT, OPT, 0, 1, 5000},
+	{"federal_register", F_BOOL, OPT, 0, 0, 0},
+	{"format", F_ENUM, OPT, E_FORMAT, 0, 0},
+	{"start", F_DATE, OPT, 0, 0, 0},
+	{"end", F_DATE, OPT, 0, 0, 0},
+};
+static const field_def participation_fields[] = {
+	{"activity", F_REF, REQ, MMS_ACTIVITY, 0, 0},
+	{"staff", F_REF, OPT, MMS_STAFF, 0, 0},
+	{"unit", F_REF, OPT, MMS_UNIT, 0, 0},
+	{"role", F_ENUM, REQ, E_PART_ROLE, 0, 0},
+	{"result", F_ENUM, OPT, E_RESULT, 0, 0},
+	{"peer", F_REF, OPT, MMS_STAFF, 0, 0},
+	{"hours", F_INT, OPT, 0, 0, 5000},
+	{"score", F_INT, OPT, 0, 0, 100},
+	{"start", F_DATE, OPT, 0, 0, 0},
+	{"end", F_DATE, OPT, 0, 0, 0},
+	{"completed", F_BOOL, OPT, 0, 0, 0},
+};
+
+const entity_def mms_entities[MMS_ENTITY_COUNT] = {
+	[MMS_UNIT] = {"units", "unit", unit_fields, N(unit_fields), 0},
+	[MMS_LINK] = {"links", "link", link_fields, N(link_fields), -1},
+	[MMS_STAFF] = {"staff", "staff member", staff_fields, N(staff_fields), 0},
+	[MMS_STAFF_LINK] = {"staff_links", "staff link", staff_link_fields,
+			    N(staff_link_fields), -1},
+	[MMS_ACTIVITY] = {"activities", "activity", activity_fields,
+			  N(activity_fields), 0},
+	[MMS_PARTICIPATION] = {"participations", "participation",
+			       participation_fields, N(participation_fields), -1},
+};
+
+#define LVL(x) (1u << LV_##x)
+unsigned mms_kind_levels(int kind)
+{
+	static const unsigned allowed[UK_COUNT] = {
+		[UK_MINISTRY] = LVL(FEDERAL),
+		[UK_CNPPM] = LVL(REGIONAL),
+		[UK_INSTITUTE] = LVL(REGIONAL) | LVL(FEDERAL),
+		[UK_REGIONAL_UMO] = LVL(REGIONAL),
+		[UK_METHODICAL_ACTIVE] = LVL(REGIONAL),
+		[UK_MUNICIPAL_SERVICE] = LVL(MUNICIPAL),
+		[UK_MUNICIPAL_ASSOCIATION] = LVL(MUNICIPAL),
+		[UK_INNOVATION_SITE] = LVL(MUNICIPAL) | LVL(INSTITUTIONAL) | LVL(REGIONAL),
+		[UK_RESOURCE_CENTRE] = LVL(REGIONAL) | LVL(MUNICIPAL) | LVL(INSTITUTIONAL),
+		[UK_BASE_SCHOOL] = LVL(MUNICIPAL) | LVL(INSTITUTIONAL),
+		[UK_INTERNSHIP_SITE] = LVL(REGIONAL) | LVL(MUNICIPAL) | LVL(INSTITUTIONAL),
+		[UK_COMMUNITY] = LVL(FEDERAL) | LVL(REGIONAL) | LVL(MUNICIPAL),
+		[UK_SCHOOL] = LVL(INSTITUTIONAL),
+		[UK_PRESCHOOL] = LVL(INSTITUTIONAL),
+		[UK_COLLEGE] = LVL(INSTITUTIONAL),
+		[UK_SUPPLEMENTARY] = LVL(INSTITUTIONAL),
+		[UK_PD_PROVIDER] = LVL(REGIONAL) | LVL(MUNICIPAL) | LVL(INSTITUTIONAL),
+		[UK_METHODICAL_COUNCIL] = LVL(MUNICIPAL) | LVL(SUBUNIT),
+		[UK_SCHOOL_ASSOCIATION] = LVL(SUBUNIT),
+		[UK_CREATIVE_GROUP] = LVL(MUNICIPAL) | LVL(SUBUNIT),
+		[UK_PROJECT_TEAM] = LVL(MUNICIPAL) | LVL(SUBUNIT),
+		[UK_MENTORING_PAIR] = LVL(SUBUNIT),
+	};
+	return kind >= 0 && kind < UK_COUNT ? allowed[kind] : 0;
+}
+
+int mms_enum_find(int e, const char *name)
+{
+	for (int i = 0; i < mms_enums[e].count; i++)
+		if (strcmp(mms_enums[e].values[i], name) == 0)
+			return i;
+	return -1;
+}
+
+const char *mms_enum_name(int e, int32_t v)
+{
+	return v >= 0 && v < mms_enums[e].count ? mms_enums[e].values[v] : NULL;
+}
+
+int mms_field_find(int entity, const char *name)
+{
+	const entity_def *d = &mms_entities[entity];
+	for (int i = 0; i < d->nfields; i++)
+		if (strcmp(d->fields[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int32_t mms_field_absent(const field_def *f)
+{
+	switch (f->type) {
+	case F_ENUM: case F_REF: return -1;
+	case F_INT: case F_DATE: return MMS_NONE;
+	default: return 0; /* strings, lists, sets, bools */
+	}
+}
+
+/* Public introspection of the schema, for bindings and tools. */
+const char *mms_entity_name(int e)
+{
+	return e >= 0 && e < MMS_ENTITY_COUNT ? mms_entities[e].name : NULL;
+}
+
+int mms_entity_from_name(int *out, const char *name)
+{
+	for (int e = 0; name && e < MMS_ENTITY_COUNT; e++)
+		if (strcmp(mms_entities[e].name, name) == 0) {
+			*out = e;
+			return MMS_OK;
+		}
+	return MMS_EINVAL;
+}
+
+int mms_entity_field_count(int e)
+{
+	return e >= 0 && e < MMS_ENTITY_COUNT ? mms_entities[e].nfields : 0;
+}
+
+const char *mms_entity_field_name(int e, int i)
+{
+	if (e < 0 || e >= MMS_ENTITY_COUNT || i < 0 || i >= mms_entities[e].nfields)
+		return NULL;
+	return mms_entities[e].fields[i].name;
+}

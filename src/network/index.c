@@ -1,0 +1,135 @@
+/* Building the query index in a few linear passes over the flat arrays. */
+#include <string.h>
+
+#include "index.h"
+
+void mms_index_free(mms_index *ix)
+{
+	mms_free(ix->child_start);
+	mms_free(ix->children);
+	mms_free(ix->pre);
+	mms_free(ix->tin);
+	mms_free(ix->tout);
+	mms_free(ix->staff_start);
+	mms_free(ix->staff_ids);
+	mms_free(ix->link_start);
+	mms_free(ix->link_ids);
+	memset(ix, 0, sizeof *ix);
+}
+
+/* Counting sort of items into buckets: start has nbuckets + 1 entries. */
+static int csr(size_t nbuckets, size_t nitems, const int32_t *bucket_a,
+	       const int32_t *bucket_b, size_t stride, int32_t **start_out,
+	       int32_t **ids_out)
+{
+	size_t per = bucket_b ? 2 : 1;
+	int32_t *start = mms_calloc(nbuckets + 2, sizeof *start);
+	int32_t *ids = mms_malloc((nitems * per + 1) * sizeof *ids);
+	if (!start || !ids) {
+		mms_free(start);
+		mms_free(ids);
+		return MMS_ENOMEM;
+	}
+	for (size_t i = 0; i < nitems; i++) {
+		int32_t a = bucket_a[i * stride];
+		if (a >= 0)
+			start[a + 2]++;
+		if (bucket_b && bucket_b[i * stride] >= 0 && bucket_b[i * stride] != a)
+			start[bucket_b[i * stride] + 2]++;
+	}
+	for (size_t k = 2; k < nbuckets + 2; k++)
+		start[k] += start[k - 1];
+	/* start[b + 1] is now the write cursor of bucket b; items stay in id order */
+	for (size_t i = 0; i < nitems; i++) {
+		int32_t a = bucket_a[i * stride];
+		if (a >= 0)
+			ids[start[a + 1]++] = (int32_t)i;
+		if (bucket_b && bucket_b[i * stride] >= 0 && bucket_b[i * stride] != a)
+			ids[start[bucket_b[i * stride] + 1]++] = (int32_t)i;
+	}
+	*start_out = start;
+	*ids_out = ids;
+	return MMS_OK;
+}
+
+static int preorder(mms_index *ix)
+{
+	size_t n = ix->nunits;
+	int32_t *stack = mms_malloc((n + 1) * sizeof *stack);
+	ix->pre = mms_malloc((n + 1) * sizeof *ix->pre);
+	ix->tin = mms_malloc((n + 1) * sizeof *ix->tin);
+	ix->tout = mms_malloc((n + 1) * sizeof *ix->tout);
+	if (!stack || !ix->pre || !ix->tin || !ix->tout) {
+		mms_free(stack);
+		return MMS_ENOMEM;
+	}
+	/* Roots are the units whose parent bucket is the virtual unit n. */
+	int32_t t = 0;
+	size_t sp = 0;
+	for (int32_t r = ix->child_start[n + 1] - 1; r >= ix->child_start[n]; r--)
+		stack[sp++] = ix->children[r];
+	/* A unit is pushed once; its tout is fixed when its subtree is done,
+	 * which we detect by pushing ~u as a closing marker. */
+	int32_t *closing = mms_malloc((2 * n + 1) * sizeof *closing);
+	if (!closing) {
+		mms_free(stack);
+		return MMS_ENOMEM;
+	}
+	memcpy(closing, stack, sp * sizeof *stack);
+	mms_free(stack);
+	while (sp > 0) {
+		int32_t u = closing[--sp];
+		if (u < 0) {
+			ix->tout[~u] = t;
+			continue;
+		}
+		ix->tin[u] = t;
+		ix->pre[t++] = u;
+		closing[sp++] = ~u;
+		for (int32_t k = ix->child_start[u + 1] - 1; k >= ix->child_start[u]; k--)
+			closing[sp++] = ix->children[k];
+	}
+	mms_free(closing);
+	return MMS_OK;
+}
+
+/* The first value of a column (stride nfields), or NULL for an empty table. */
+static const int32_t *column(const mms_model *m, int e, int f)
+{
+	return m->t[e].count ? m->t[e].rows + f : NULL;
+}
+
+int mms_index_ensure(mms_index *ix, const mms_model *m)
+{
+	if (ix->valid && ix->generation == m->generation)
+		return MMS_OK;
+	mms_index_free(ix);
+	size_t n = m->t[MMS_UNIT].count;
+	ix->nunits = n;
+	/* Parents of roots (-1) go to a virtual bucket n so roots are listed too. */
+	int32_t *parents = mms_malloc((n + 1) * sizeof *parents);
+	if (!parents)
+		return MMS_ENOMEM;
+	for (size_t u = 0; u < n; u++) {
+		int32_t p = mms_row(m, MMS_UNIT, (int32_t)u)[U_PARENT];
+		parents[u] = p >= 0 ? p : (int32_t)n;
+	}
+	int rc = csr(n + 1, n, parents, NULL, 1, &ix->child_start, &ix->children);
+	mms_free(parents);
+	if (rc == MMS_OK)
+		rc = preorder(ix);
+	if (rc == MMS_OK)
+		rc = csr(n, m->t[MMS_STAFF].count, column(m, MMS_STAFF, S_ORG), NULL,
+			 S_NFIELDS, &ix->staff_start, &ix->staff_ids);
+	if (rc == MMS_OK)
+		rc = csr(n, m->t[MMS_LINK].count, column(m, MMS_LINK, L_FROM),
+			 column(m, MMS_LINK, L_TO), L_NFIELDS, &ix->link_start,
+			 &ix->link_ids);
+	if (rc != MMS_OK) {
+		mms_index_free(ix);
+		return rc;
+	}
+	ix->valid = 1;
+	ix->generation = m->generation;
+	return MMS_OK;
+}

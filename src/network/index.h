@@ -1,0 +1,32 @@
+/*
+ * Derived structures for queries, rebuilt lazily when the model changes:
+ * children of each unit, a pre-order of the forest with subtree intervals
+ * (so "is u inside the subtree of r" is two comparisons), staff by
+ * organisation and links by unit, all in CSR form (start offsets + ids).
+ */
+#ifndef MMS_INDEX_H
+#define MMS_INDEX_H
+
+#include "model/model.h"
+
+typedef struct mms_index {
+	uint64_t generation;
+	int valid;
+	size_t nunits;
+	int32_t *child_start, *children; /* children of u: [child_start[u], child_start[u+1]) */
+	int32_t *pre;                    /* units in depth-first pre-order */
+	int32_t *tin, *tout;             /* subtree of u is pre[tin[u] .. tout[u]) */
+	int32_t *staff_start, *staff_ids;
+	int32_t *link_start, *link_ids;
+} mms_index;
+
+/* Rebuilds the index if the model changed since it was built. */
+int mms_index_ensure(mms_index *ix, const mms_model *m);
+void mms_index_free(mms_index *ix);
+
+static inline int mms_index_within(const mms_index *ix, int32_t root, int32_t u)
+{
+	return ix->tin[u] >= ix->tin[root] && ix->tin[u] < ix->tout[root];
+}
+
+#endif

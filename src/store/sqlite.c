@@ -1,0 +1,345 @@
+/* The SQLite file: schema and migrations, loading and writing rows. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store.h"
+
+/* Version 1 of the schema. A later version appends a migration step and
+ * never edits this one, so old files upgrade in order. */
+static const char schema_v1[] =
+	"CREATE TABLE units(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL, level TEXT NOT NULL, kind TEXT NOT NULL,"
+	" parent INTEGER REFERENCES units(id) DEFERRABLE INITIALLY DEFERRED,"
+	" territory TEXT, rural INTEGER NOT NULL DEFAULT 0, directions TEXT,"
+	" site_level TEXT);"
+	"CREATE INDEX units_parent ON units(parent);"
+	"CREATE TABLE links(id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+	" \"from\" INTEGER NOT NULL REFERENCES units(id) DEFERRABLE INITIALLY DEFERRED,"
+	" \"to\" INTEGER NOT NULL REFERENCES units(id) DEFERRABLE INITIALLY DEFERRED,"
+	" start TEXT, \"end\" TEXT, note TEXT);"
+	"CREATE TABLE staff(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL,"
+	" org INTEGER NOT NULL REFERENCES units(id) DEFERRABLE INITIALLY DEFERRED,"
+	" role TEXT NOT NULL, position TEXT, birth_date TEXT, work_start TEXT,"
+	" category TEXT, edu_level TEXT, subjects TEXT,"
+	" part_time INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX staff_org ON staff(org);"
+	"CREATE TABLE staff_links(id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+	" staff INTEGER NOT NULL REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED,"
+	" unit INTEGER REFERENCES units(id) DEFERRABLE INITIALLY DEFERRED,"
+	" target_staff INTEGER REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED,"
+	" start TEXT, \"end\" TEXT);"
+	"CREATE TABLE activities(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL, kind TEXT NOT NULL, level TEXT,"
+	" organizer INTEGER REFERENCES units(id) DEFERRABLE INITIALLY DEFERRED,"
+	" provider INTEGER REFERENCES units(id) DEFERRABLE INITIALLY DEFERRED,"
+	" hours INTEGER, federal_register INTEGER NOT NULL DEFAULT 0, format TEXT,"
+	" start TEXT, \"end\" TEXT);"
+	"CREATE TABLE participations(id INTEGER PRIMARY KEY,"
+	" activity INTEGER NOT NULL REFERENCES activities(id) DEFERRABLE INITIALLY DEFERRED,"
+	" staff INTEGER REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED,"
+	" unit INTEGER REFERENCES units(id) DEFERRABLE INITIALLY DEFERRED,"
+	" role TEXT NOT NULL, result TEXT,"
+	" peer INTEGER REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED,"
+	" hours INTEGER, score INTEGER, start TEXT, \"end\" TEXT,"
+	" completed INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX participations_activity ON participations(activity);"
+	"CREATE INDEX participations_staff ON participations(staff);";
+
+/* 'MMS1': tells a libmms file from any other SQLite file. */
+#define APPLICATION_ID 0x4D4D5331
+
+int mms_store_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK: case SQLITE_DONE: case SQLITE_ROW: return MMS_OK;
+	case SQLITE_NOMEM: return MMS_ENOMEM;
+	case SQLITE_BUSY: case SQLITE_LOCKED: return MMS_EBUSY;
+	case SQLITE_CORRUPT: case SQLITE_NOTADB: case SQLITE_SCHEMA: return MMS_ECORRUPT;
+	case SQLITE_CONSTRAINT: return MMS_ECORRUPT;
+	default: return MMS_EIO;
+	}
+}
+
+static int fail(sqlite3 *db, int rc, char *err, size_t errlen, const char *what)
+{
+	snprintf(err, errlen, "%s: %s", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+	return mms_store_rc(rc);
+}
+
+int mms_store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? MMS_OK : fail(db, rc, err, errlen, sql);
+}
+
+static int pragma_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int mms_store_data_version(sqlite3 *db, int64_t *out)
+{
+	return mms_store_rc(pragma_int(db, "PRAGMA data_version", out));
+}
+
+static int migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	int64_t version = 0, appid = 0, tables = 0;
+	int rc = pragma_int(db, "PRAGMA user_version", &version);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "PRAGMA application_id", &appid);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables);
+	if (rc != SQLITE_OK)
+		return fail(db, rc, err, errlen, "reading the schema version");
+	if (version > MMS_SCHEMA_VERSION) {
+		snprintf(err, errlen, "schema version %lld is newer than this libmms "
+			 "(%d)", (long long)version, MMS_SCHEMA_VERSION);
+		return MMS_EVERSION;
+	}
+	if (version == MMS_SCHEMA_VERSION && appid == APPLICATION_ID)
+		return MMS_OK;
+	if (tables > 0 && appid != APPLICATION_ID) {
+		snprintf(err, errlen, "not a libmms database (application_id %lld)",
+			 (long long)appid);
+		return MMS_ECORRUPT;
+	}
+	if (sqlite3_db_readonly(db, "main") == 1) {
+		snprintf(err, errlen, "the database is empty and opened read-only");
+		return MMS_EIO;
+	}
+	char sql[128];
+	int mrc = mms_store_exec(db, "BEGIN IMMEDIATE", err, errlen);
+	if (mrc == MMS_OK && version < 1)
+		mrc = mms_store_exec(db, schema_v1, err, errlen);
+	snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d",
+		 MMS_SCHEMA_VERSION, APPLICATION_ID);
+	if (mrc == MMS_OK)
+		mrc = mms_store_exec(db, sql, err, errlen);
+	if (mrc == MMS_OK)
+		mrc = mms_store_exec(db, "COMMIT", err, errlen);
+	if (mrc != MMS_OK)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return mrc;
+}
+
+int mms_store_open(sqlite3 **out, const char *path, int read_only,
+		   int no_create, int busy_ms, char *err, size_t errlen)
+{
+	int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (!read_only && !no_create)
+		flags |= SQLITE_OPEN_CREATE;
+	int rc = sqlite3_open_v2(path, out, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK)
+		return fail(*out, rc, err, errlen, path);
+	sqlite3_extended_result_codes(*out, 1);
+	sqlite3_busy_timeout(*out, busy_ms > 0 ? busy_ms : 5000);
+	int mrc = mms_store_exec(*out, "PRAGMA foreign_keys=ON", err, errlen);
+	if (mrc == MMS_OK && !read_only && strcmp(path, ":memory:") != 0 && path[0])
+		mrc = mms_store_exec(*out, "PRAGMA journal_mode=WAL", err, errlen);
+	if (mrc == MMS_OK)
+		mrc = migrate(*out, err, errlen);
+	return mrc;
+}
+
+/* "SELECT "id","code",... FROM "units"" or the matching INSERT. */
+static void entity_sql(mms_buf *b, int e, int insert)
+{
+	const entity_def *d = &mms_entities[e];
+	if (insert)
+		mms_buf_printf(b, "INSERT INTO \"%s\"(\"id\"", d->name);
+	else
+		mms_buf_puts(b, "SELECT \"id\"");
+	for (int f = 0; f < d->nfields; f++)
+		mms_buf_printf(b, ",\"%s\"", d->fields[f].name);
+	if (!insert) {
+		mms_buf_printf(b, " FROM \"%s\" ORDER BY \"id\"", d->name);
+		return;
+	}
+	mms_buf_puts(b, ") VALUES(?");
+	for (int f = 0; f < d->nfields; f++)
+		mms_buf_puts(b, ",?");
+	mms_buf_puts(b, ")");
+}
+
+static int prepare(sqlite3 *db, int e, int insert, sqlite3_stmt **st, char *err,
+		   size_t errlen)
+{
+	mms_buf sql = {0};
+	entity_sql(&sql, e, insert);
+	if (sql.failed)
+		return MMS_ENOMEM;
+	int rc = sqlite3_prepare_v2(db, sql.data, -1, st, NULL);
+	mms_buf_free(&sql);
+	return rc == SQLITE_OK ? MMS_OK : fail(db, rc, err, errlen, "preparing");
+}
+
+/* Converts one stored column back to its model value. */
+static int load_value(mms_model *m, const field_def *fd, sqlite3_stmt *st,
+		      int col, int32_t *out)
+{
+	int null = sqlite3_column_type(st, col) == SQLITE_NULL;
+	const char *text = (const char *)sqlite3_column_text(st, col);
+	size_t len = (size_t)sqlite3_column_bytes(st, col);
+	if (null) {
+		*out = fd->type == F_BOOL ? 0 : mms_field_absent(fd);
+		return fd->required ? MMS_ECORRUPT : MMS_OK;
+	}
+	if (!text)
+		return MMS_ENOMEM;
+	switch (fd->type) {
+	case F_CODE:
+	case F_STR:
+		return mms_model_add_str(m, text, len, out);
+	case F_INT:
+	case F_BOOL:
+	case F_REF:
+		*out = (int32_t)sqlite3_column_int64(st, col);
+		return MMS_OK;
+	case F_DATE:
+		return mms_date_parse(text, out) == MMS_OK ? MMS_OK : MMS_ECORRUPT;
+	case F_ENUM:
+		*out = mms_enum_find(fd->aux, text);
+		return *out >= 0 ? MMS_OK : MMS_ECORRUPT;
+	case F_SET:
+	case F_LIST: {
+		int32_t offs[64], n = 0, set = 0;
+		for (const char *p = text; p && n < 64;) {
+			const char *bar = strchr(p, '|');
+			size_t k = bar ? (size_t)(bar - p) : strlen(p);
+			if (fd->type == F_SET) {
+				char name[32];
+				snprintf(name, sizeof name, "%.*s", (int)k, p);
+				int v = mms_enum_find(fd->aux, name);
+				if (v < 0)
+					return MMS_ECORRUPT;
+				set |= 1 << v;
+			} else if (mms_model_add_str(m, p, k, &offs[n++]) != MMS_OK) {
+				return MMS_ENOMEM;
+			}
+			p = bar ? bar + 1 : NULL;
+		}
+		if (fd->type == F_SET) {
+			*out = set;
+			return MMS_OK;
+		}
+		return mms_model_add_list(m, offs, n, out);
+	}
+	}
+	return MMS_ECORRUPT;
+}
+
+static int check_refs(const mms_model *m, char *err, size_t errlen)
+{
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
+		const entity_def *d = &mms_entities[e];
+		for (size_t id = 0; id < m->t[e].count; id++)
+			for (int f = 0; f < d->nfields; f++) {
+				int32_t v = mms_row(m, e, (int32_t)id)[f];
+				if (d->fields[f].type == F_REF && v != -1 &&
+				    (v < 0 || (size_t)v >= m->t[d->fields[f].aux].count)) {
+					snprintf(err, errlen, "%s id %zu: %s %d names no record",
+						 d->name, id, d->fields[f].name, v);
+					return MMS_ECORRUPT;
+				}
+			}
+	}
+	return MMS_OK;
+}
+
+int mms_store_load(sqlite3 *db, mms_model *m, char *err, size_t errlen)
+{
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
+		const entity_def *d = &mms_entities[e];
+		sqlite3_stmt *st;
+		int rc = prepare(db, e, 0, &st, err, errlen), src;
+		while (rc == MMS_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+			int32_t id;
+			if ((rc = mms_model_add_row(m, e, &id)) != MMS_OK)
+				break;
+			if (sqlite3_column_int64(st, 0) != id) {
+				snprintf(err, errlen, "%s: ids are not dense at id %d", d->name, id);
+				rc = MMS_ECORRUPT;
+				break;
+			}
+			int32_t *row = mms_row(m, e, id);
+			for (int f = 0; f < d->nfields && rc == MMS_OK; f++) {
+				rc = load_value(m, &d->fields[f], st, f + 1, &row[f]);
+				if (rc == MMS_ECORRUPT)
+					snprintf(err, errlen, "%s id %d: bad value in column %s",
+						 d->name, id, d->fields[f].name);
+			}
+			if (rc == MMS_OK && d->code_field >= 0)
+				rc = mms_model_index_code(m, e, id);
+		}
+		if (rc == MMS_OK && src != SQLITE_DONE)
+			rc = fail(db, src, err, errlen, "loading");
+		sqlite3_finalize(st);
+		if (rc != MMS_OK)
+			return rc;
+	}
+	return check_refs(m, err, errlen);
+}
+
+static int bind_value(sqlite3_stmt *st, int col, const mms_model *m, int e,
+		      int32_t id, int f, mms_buf *scratch)
+{
+	const field_def *fd = &mms_entities[e].fields[f];
+	int32_t v = mms_row(m, e, id)[f];
+	switch (fd->type) {
+	case F_INT:
+	case F_BOOL:
+	case F_REF:
+		if (fd->type != F_BOOL && v == mms_field_absent(fd))
+			return sqlite3_bind_null(st, col);
+		return sqlite3_bind_int64(st, col, v);
+	default:
+		if (!mms_field_present(m, e, id, f))
+			return sqlite3_bind_null(st, col);
+		scratch->len = 0;
+		mms_field_text(m, e, id, f, scratch);
+		if (scratch->failed)
+			return SQLITE_NOMEM;
+		return sqlite3_bind_text(st, col, scratch->data, (int)scratch->len,
+					 SQLITE_TRANSIENT);
+	}
+}
+
+int mms_store_write(sqlite3 *db, const mms_model *m, const mms_mark *mark,
+		    char *err, size_t errlen)
+{
+	mms_buf scratch = {0};
+	int rc = MMS_OK;
+	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK; e++) {
+		const entity_def *d = &mms_entities[e];
+		if (m->t[e].count == mark->rows[e])
+			continue;
+		sqlite3_stmt *st;
+		if ((rc = prepare(db, e, 1, &st, err, errlen)) != MMS_OK)
+			break;
+		for (size_t id = mark->rows[e]; id < m->t[e].count && rc == MMS_OK; id++) {
+			int src = sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+			for (int f = 0; f < d->nfields && src == SQLITE_OK; f++)
+				src = bind_value(st, f + 2, m, e, (int32_t)id, f, &scratch);
+			if (src == SQLITE_OK)
+				src = sqlite3_step(st);
+			if (src != SQLITE_DONE)
+				rc = fail(db, src, err, errlen, "writing");
+			sqlite3_reset(st);
+		}
+		sqlite3_finalize(st);
+	}
+	mms_buf_free(&scratch);
+	return rc;
+}

@@ -1,0 +1,30 @@
+/*
+ * Store layer: the SQLite file behind a database (schema in
+ * docs/format.md). Values are stored readably (enums and dates as text)
+ * so the file is useful to the sqlite3 program and SQL peers as it is.
+ */
+#ifndef MMS_STORE_H
+#define MMS_STORE_H
+
+#include <sqlite3.h>
+
+#include "model/model.h"
+
+/* Schema version written in PRAGMA user_version. */
+#define MMS_SCHEMA_VERSION 1
+
+/* Opens and migrates; on failure *out may be set and must be closed. */
+int mms_store_open(sqlite3 **out, const char *path, int read_only,
+		   int no_create, int busy_ms, char *err, size_t errlen);
+/* Loads every table into an empty model. */
+int mms_store_load(sqlite3 *db, mms_model *m, char *err, size_t errlen);
+/* Inserts the rows added to the model since mark. */
+int mms_store_write(sqlite3 *db, const mms_model *m, const mms_mark *mark,
+		    char *err, size_t errlen);
+int mms_store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
+/* PRAGMA data_version: changes when another connection commits. */
+int mms_store_data_version(sqlite3 *db, int64_t *out);
+/* Maps an SQLite result code to an mms_rc. */
+int mms_store_rc(int sqlite_rc);
+
+#endif

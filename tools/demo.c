@@ -1,0 +1,145 @@
+/* `mms demo` and the readable network summary it shares with `mms show`. */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+static void print_counts(json_object *obj, const char *title)
+{
+	printf("  %s:\n", title);
+	json_object_object_foreach(obj, key, val) {
+		if (json_object_get_int64(val) > 0)
+			printf("    %-24s %6lld\n", key, (long long)json_object_get_int64(val));
+	}
+}
+
+static int print_staff_roles(mms_db *db, int32_t root)
+{
+	static const char *const roles[] = {"teacher", "manager", "methodist"};
+	printf("  staff by role:\n");
+	for (int i = 0; i < 3; i++) {
+		mms_staff_filter f = MMS_STAFF_FILTER_INIT;
+		f.within = root;
+		f.role = roles[i];
+		mms_idlist *l;
+		int rc = mms_staff_find(db, &f, &l);
+		if (rc != MMS_OK)
+			return rc;
+		printf("    %-24s %6zu\n", roles[i], mms_idlist_count(l));
+		mms_idlist_free(l);
+	}
+	return MMS_OK;
+}
+
+int tool_print_summary(mms_db *db, int32_t root)
+{
+	char *text = NULL;
+	int rc = mms_network_stats(db, root, &text);
+	if (rc != MMS_OK)
+		return rc;
+	json_object *stats = json_tokener_parse(text), *levels, *kinds;
+	mms_free(text);
+	if (!stats)
+		return MMS_ENOMEM;
+	if (json_object_object_get_ex(stats, "levels", &levels))
+		print_counts(levels, "units by level");
+	if (json_object_object_get_ex(stats, "kinds", &kinds))
+		print_counts(kinds, "units by kind");
+	json_object_put(stats);
+	return print_staff_roles(db, root);
+}
+
+static int print_typology(mms_db *db, int32_t root)
+{
+	static const char *const axes[] = {"structure", "functioning", "load", "management"};
+	mms_typology *t;
+	int rc = mms_typology_compute(db, root, &t);
+	if (rc != MMS_OK)
+		return rc;
+	printf("\nTypology of the methodical system (seed 001):\n");
+	for (int i = 0; i < 4; i++)
+		printf("  %-12s %-26s %s\n", axes[i], mms_typology_class(t, axes[i]),
+		       mms_typology_reason(t, axes[i]));
+	mms_typology_free(t);
+	return MMS_OK;
+}
+
+static int print_coverage(mms_db *db, int32_t root)
+{
+	mms_coverage *c;
+	int rc = mms_coverage_compute(db, root, &c);
+	if (rc != MMS_OK)
+		return rc;
+	printf("\nDirections of work by territory:\n");
+	for (size_t i = 0; i < mms_coverage_count(c); i++) {
+		const char *missing = mms_coverage_missing(c, i);
+		/* Names are Cyrillic: printf widths count bytes, so no columns here. */
+		printf("  %s\n    performed: %s\n    missing:   %s\n",
+		       mms_coverage_territory(c, i), mms_coverage_performed(c, i),
+		       *missing ? missing : "none");
+	}
+	mms_coverage_free(c);
+	return MMS_OK;
+}
+
+/* The data directory: --data, $MMS_DATADIR, the source tree, the install. */
+static const char *data_dir(const char *given)
+{
+	const char *env = getenv("MMS_DATADIR");
+	if (given)
+		return given;
+	if (env && *env)
+		return env;
+	if (access(MMS_SOURCE_DATADIR "/demo/murom.json", R_OK) == 0)
+		return MMS_SOURCE_DATADIR;
+	return MMS_INSTALLED_DATADIR;
+}
+
+static const char *arg_after(int argc, char **argv, const char *name)
+{
+	for (int i = 0; i < argc - 1; i++)
+		if (!strcmp(argv[i], name))
+			return argv[i + 1];
+	return NULL;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	const char *dbpath = arg_after(argc, argv, "--db");
+	char input[4096], side[4200];
+	if (!dbpath)
+		dbpath = "demo.sqlite";
+	snprintf(input, sizeof input, "%s/demo/murom.json",
+		 data_dir(arg_after(argc, argv, "--data")));
+	/* The demo always starts from an empty file, so it can be rerun. */
+	remove(dbpath);
+	snprintf(side, sizeof side, "%s-wal", dbpath);
+	remove(side);
+	snprintf(side, sizeof side, "%s-shm", dbpath);
+	remove(side);
+	mms_db *db;
+	if (tool_open(&db, dbpath, 0) != MMS_OK)
+		return EXIT_FAILURE_IO;
+	mms_report *rep = NULL;
+	int rc = mms_db_import(db, input, NULL, &rep);
+	mms_report_free(rep);
+	int32_t root = -1;
+	if (rc == MMS_OK)
+		rc = mms_db_find(db, MMS_UNIT, "VLA-VIRO", &root);
+	if (rc == MMS_OK) {
+		printf("libmms %s demo: the Murom municipal methodical network (seed 000)\n",
+		       mms_libversion());
+		printf("database: %s (from %s)\n\nNetwork:\n", dbpath, input);
+		rc = tool_print_summary(db, root);
+	}
+	if (rc == MMS_OK)
+		rc = print_typology(db, root);
+	if (rc == MMS_OK)
+		rc = print_coverage(db, root);
+	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, input);
+	mms_db_close(db);
+	return code;
+}

@@ -1,0 +1,24 @@
+/* The mms program: shared helpers of its subcommands. */
+#ifndef MMS_TOOL_H
+#define MMS_TOOL_H
+
+#include <mms/mms.h>
+
+/* Exit codes scripts can rely on. */
+enum {
+	EXIT_OK = 0,
+	EXIT_INVALID = 1, /* the input or a lookup was refused: see stderr */
+	EXIT_USAGE = 2,   /* bad command line */
+	EXIT_FAILURE_IO = 3 /* the database or a file could not be used */
+};
+
+int tool_exit_code(int rc);
+/* Prints "mms: <what>: <message>" for a failure on db and returns the exit code. */
+int tool_fail(mms_db *db, int rc, const char *what);
+int tool_open(mms_db **db, const char *path, int must_exist);
+/* Resolves a unit code, or -1 for NULL. Returns an mms_rc. */
+int tool_unit(mms_db *db, const char *code, int32_t *out);
+int tool_print_summary(mms_db *db, int32_t root);
+int cmd_demo(int argc, char **argv);
+
+#endif
