@@ -20,8 +20,7 @@ static int stage(mms_ingest *in)
 		rc = mms_ingest_rows(in, e);
 	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK; e++)
 		rc = mms_ingest_fields(in, e);
-	/* Cross-record rules only make sense on fully decoded records. */
-	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK && in->first_rc == MMS_OK; e++)
+	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK; e++)
 		rc = mms_ingest_check(in, e);
 	if (rc == MMS_OK && in->report->failed)
 		rc = MMS_ENOMEM;
@@ -52,7 +51,7 @@ static int ingest(mms_db *db, mms_doc *doc, int dry_run, mms_report *report)
 	rc = mms_db_sync(db);
 	mms_mark mark;
 	mms_model_mark(&db->m, &mark);
-	mms_ingest in = {&db->m, doc, report, MMS_OK, {0}};
+	mms_ingest in = {&db->m, doc, report, MMS_OK, {0}, {0}};
 	if (rc == MMS_OK)
 		rc = stage(&in);
 	if (rc == MMS_OK && in.first_rc != MMS_OK)
@@ -65,8 +64,7 @@ static int ingest(mms_db *db, mms_doc *doc, int dry_run, mms_report *report)
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 		mms_model_rollback(&db->m, &mark);
 	}
-	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
-		mms_free(in.ids[e]);
+	mms_ingest_free(&in);
 	if (rc == MMS_ENOMEM)
 		mms_db_fail(db, rc, "out of memory during the import; nothing was changed");
 	return rc;

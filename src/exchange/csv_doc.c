@@ -63,7 +63,8 @@ typedef struct parse_state {
 	char **row;        /* fields of the row being read */
 	size_t nrow, row_cap;
 	size_t line;       /* physical line being fed */
-	size_t row_line;   /* line where the current row started */
+	size_t row_line;   /* line where the current row's first field ended */
+	size_t row_start;  /* line after the last complete row */
 	int nomem;
 } parse_state;
 
@@ -128,6 +129,7 @@ static void on_row(int c, void *data)
 	parse_state *ps = data;
 	csv_table *t = ps->t;
 	MMS_UNUSED(c);
+	ps->row_start = ps->line + 1;
 	if (ps->nomem)
 		return;
 	if (!ps->header_done) {
@@ -151,6 +153,13 @@ static void on_row(int c, void *data)
 	for (size_t i = 0; i < ps->nrow; i++)
 		mms_free(ps->row[i]);
 	ps->nrow = 0;
+}
+
+/* Where the row being read began: libcsv finds a malformed row only
+ * where it stops making sense, often lines later. */
+static size_t error_line(const parse_state *ps)
+{
+	return ps->nrow ? ps->row_line : ps->row_start;
 }
 
 /* The separator is whichever of ';' and ',' the header line uses more. */
@@ -224,7 +233,7 @@ static int parse_table(csv_doc *cd, int e, const char *dir, mms_report *report,
 		len -= 3;
 	}
 	struct csv_parser parser;
-	parse_state ps = {t, report, MMS_OK, 0, e, NULL, 0, 0, 1, 1, 0};
+	parse_state ps = {t, report, MMS_OK, 0, e, NULL, 0, 0, 1, 1, 1, 0};
 	if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
 		mms_free(text);
 		return MMS_ENOMEM;
@@ -240,7 +249,7 @@ static int parse_table(csv_doc *cd, int e, const char *dir, mms_report *report,
 			if (csv_error(&parser) == CSV_ENOMEM) {
 				ps.nomem = 1;
 			} else {
-				fail(&ps, MMS_EPARSE, ps.line, 0, "%s",
+				fail(&ps, MMS_EPARSE, error_line(&ps), 0, "%s",
 				     csv_strerror(csv_error(&parser)));
 			}
 			break;
@@ -250,7 +259,8 @@ static int parse_table(csv_doc *cd, int e, const char *dir, mms_report *report,
 	}
 	if (!ps.nomem && ps.first_rc != MMS_EPARSE &&
 	    csv_fini(&parser, on_field, on_row, &ps) != 0)
-		fail(&ps, MMS_EPARSE, ps.line, 0, "%s", csv_strerror(csv_error(&parser)));
+		fail(&ps, MMS_EPARSE, error_line(&ps), 0, "%s (a quote left open?)",
+		     csv_strerror(csv_error(&parser)));
 	csv_free(&parser);
 	for (size_t i = 0; i < ps.nrow; i++)
 		mms_free(ps.row[i]);

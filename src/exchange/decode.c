@@ -18,6 +18,8 @@ void mms_ingest_fail(mms_ingest *in, int rc, int e, size_t rec, int field,
 {
 	if (in->first_rc == MMS_OK)
 		in->first_rc = rc;
+	if (in->bad[e])
+		in->bad[e][rec] = 1;
 	mms_buf loc = {0}, msg = {0};
 	in->doc->where(in->doc, e, rec, field, &loc);
 	va_list ap;
@@ -118,7 +120,8 @@ int mms_ingest_rows(mms_ingest *in, int e)
 	const entity_def *d = &mms_entities[e];
 	size_t n = in->doc->count(in->doc, e);
 	in->ids[e] = mms_calloc(n ? n : 1, sizeof(int32_t));
-	if (!in->ids[e])
+	in->bad[e] = mms_calloc(n ? n : 1, 1);
+	if (!in->ids[e] || !in->bad[e])
 		return MMS_ENOMEM;
 	for (size_t rec = 0; rec < n; rec++) {
 		int32_t id;
@@ -409,4 +412,12 @@ int mms_ingest_fields(mms_ingest *in, int e)
 				return rc;
 		}
 	return MMS_OK;
+}
+
+void mms_ingest_free(mms_ingest *in)
+{
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
+		mms_free(in->ids[e]);
+		mms_free(in->bad[e]);
+	}
 }

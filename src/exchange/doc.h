@@ -46,6 +46,7 @@ typedef struct mms_ingest {
 	mms_report *report;
 	int first_rc;  /* code of the first problem, MMS_OK if none */
 	int32_t *ids[MMS_ENTITY_COUNT]; /* record index → model id */
+	uint8_t *bad[MMS_ENTITY_COUNT]; /* records with a problem already */
 } mms_ingest;
 
 /* Reports a problem at a field of a record; keeps the first code. */
@@ -53,10 +54,12 @@ void mms_ingest_fail(mms_ingest *in, int rc, int e, size_t rec, int field,
 		     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* Pass 1: appends a row for every record of entity e and registers its code.
- * Pass 2: decodes every field. Pass 3: checks rules across records. */
+ * Pass 2: decodes every field. Pass 3: checks rules across records, on the
+ * records that decoded cleanly (so one mistake is reported once). */
 int mms_ingest_rows(mms_ingest *in, int e);
 int mms_ingest_fields(mms_ingest *in, int e);
 int mms_ingest_check(mms_ingest *in, int e);
+void mms_ingest_free(mms_ingest *in);
 
 /* Checks UTF-8; returns the byte offset of the first bad byte or -1. */
 long mms_utf8_check(const char *s, size_t n);

@@ -160,9 +160,12 @@ static int check_shape(json_doc *jd, mms_report *r)
 			} else {
 				json_object_object_foreach(o, field, fval) {
 					MMS_UNUSED(fval);
-					if (mms_field_find(e, field) < 0)
-						SHAPE(MMS_ETYPE, l, "%s/%.100s: unknown field of a %s",
-						      l, field, mms_entities[e].record);
+					if (mms_field_find(e, field) >= 0)
+						continue;
+					char fl[160];
+					snprintf(fl, sizeof fl, "%s/%.100s", l, field);
+					SHAPE(MMS_ETYPE, fl, "%s: unknown field of a %s", fl,
+					      mms_entities[e].record);
 				}
 			}
 			mms_buf_free(&loc);

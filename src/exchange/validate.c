@@ -216,6 +216,8 @@ int mms_ingest_check(mms_ingest *in, int e)
 		check_activity, check_participation};
 	size_t n = in->doc->count(in->doc, e);
 	for (size_t rec = 0; rec < n; rec++) {
+		if (in->bad[e][rec])
+			continue;
 		checker c = {in, e, rec, in->ids[e][rec], NULL, {0}};
 		c.row = mms_row(in->m, e, c.id);
 		mms_record_label(in->m, e, c.id, &c.label);

@@ -1,0 +1,111 @@
+#define _GNU_SOURCE
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+char *t_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *dir;
+	if (asprintf(&dir, "%s/mms-test-XXXXXX", base && *base ? base : "/tmp") < 0)
+		return NULL;
+	assert_non_null(mkdtemp(dir));
+	return dir;
+}
+
+char *t_path(const char *dir, const char *name)
+{
+	char *p;
+	assert_true(asprintf(&p, "%s/%s", dir, name) > 0);
+	return p;
+}
+
+char *t_read(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	size_t got = fread(buf, 1, (size_t)n, f);
+	fclose(f);
+	buf[got] = '\0';
+	if (len)
+		*len = got;
+	return buf;
+}
+
+void t_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+void t_rmtree(const char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+mms_db *t_open(const char *path)
+{
+	mms_db *db = NULL;
+	int rc = mms_db_open(&db, path, NULL);
+	if (rc != MMS_OK)
+		fail_msg("open %s: %s", path, mms_db_errmsg(db));
+	return db;
+}
+
+void t_import(mms_db *db, const char *json)
+{
+	mms_report *r = NULL;
+	int rc = mms_db_import_json(db, json, NULL, &r);
+	if (rc != MMS_OK)
+		fail_msg("import: %s", mms_db_errmsg(db));
+	assert_int_equal(mms_report_count(r), 0);
+	mms_report_free(r);
+}
+
+int t_insert(mms_db *db, int entity, int32_t *id, ...)
+{
+	mms_record *rec;
+	assert_int_equal(mms_record_new(&rec, entity), MMS_OK);
+	va_list ap;
+	va_start(ap, id);
+	for (const char *k; (k = va_arg(ap, const char *));)
+		assert_int_equal(mms_record_set(rec, k, va_arg(ap, const char *)), MMS_OK);
+	va_end(ap);
+	int rc = mms_db_insert(db, rec, id);
+	mms_record_free(rec);
+	return rc;
+}
+
+int32_t t_find(mms_db *db, int entity, const char *code)
+{
+	int32_t id = -1;
+	T_OK(db, mms_db_find(db, entity, code, &id));
+	return id;
+}
+
+char *t_get(mms_db *db, int entity, int32_t id, const char *field)
+{
+	char *v = NULL;
+	T_OK(db, mms_db_get(db, entity, id, field, &v));
+	return v;
+}

@@ -1,0 +1,43 @@
+/* Helpers shared by the C tests: temporary directories, files, and
+ * assertions that print the handle's message when a call fails. */
+#ifndef MMS_TEST_HELPERS_H
+#define MMS_TEST_HELPERS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <mms/mms.h>
+
+/* A new empty directory under $TMPDIR (or /tmp); the caller frees the path. */
+char *t_tmpdir(void);
+/* "dir/name", caller frees. */
+char *t_path(const char *dir, const char *name);
+/* Whole file, NUL-terminated; NULL if it cannot be read. */
+char *t_read(const char *path, size_t *len);
+void t_write(const char *path, const char *text);
+/* Removes a directory tree made by t_tmpdir(). */
+void t_rmtree(const char *dir);
+
+/* Asserts rc == MMS_OK, printing the handle's message otherwise. */
+#define T_OK(db, call)                                                         \
+	do {                                                                   \
+		int t_rc_ = (call);                                            \
+		if (t_rc_ != MMS_OK)                                           \
+			fail_msg("%s -> %d (%s): %s", #call, t_rc_,           \
+				 mms_errstr(t_rc_), mms_db_errmsg(db));        \
+	} while (0)
+
+mms_db *t_open(const char *path);
+/* Imports a JSON document and asserts success. */
+void t_import(mms_db *db, const char *json);
+/* Inserts a record given as NULL-terminated field/value pairs. */
+int t_insert(mms_db *db, int entity, int32_t *id, ...);
+/* The id of a code (asserted to exist). */
+int32_t t_find(mms_db *db, int entity, const char *code);
+/* A field as text; the caller frees it. */
+char *t_get(mms_db *db, int entity, int32_t id, const char *field);
+
+#endif
