@@ -329,7 +329,7 @@ int main(int argc, char **argv)
 		}
 		int npos = 0;
 		for (int k = 2; k < argc; k++)
-			npos += argv[k][0] != '-';
+			npos += argv[k][0] != '-' || !argv[k][1]; /* "-" is stdout */
 		if (npos < c->min_args) {
 			fprintf(stderr, "usage: mms %s %s\n", c->name, c->usage);
 			return EXIT_USAGE;

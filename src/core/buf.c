@@ -1,16 +1,25 @@
-/* Growable text buffers: a failed append poisons the buffer, so callers
- * check once at mms_buf_detach() instead of after every append. */
+/* Growable text buffers: a failed append poisons the buffer and releases
+ * its memory at once, so callers check once at mms_buf_detach() (or not at
+ * all on paths that only free) and can never leak a failed buffer. */
 #include <stdio.h>
 #include <string.h>
 
 #include "core.h"
+
+static void poison(mms_buf *b)
+{
+	mms_free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->failed = 1;
+}
 
 void mms_buf_append(mms_buf *b, const char *s, size_t n)
 {
 	if (b->failed)
 		return;
 	if (mms_grow((void **)&b->data, &b->cap, b->len + n + 1, 1) != MMS_OK) {
-		b->failed = 1;
+		poison(b);
 		return;
 	}
 	memcpy(b->data + b->len, s, n);
@@ -36,16 +45,17 @@ void mms_buf_vprintf(mms_buf *b, const char *fmt, va_list ap)
 	int n = vsnprintf(small, sizeof small, fmt, cp);
 	va_end(cp);
 	if (n < 0) {
-		b->failed = 1;
+		poison(b);
 		return;
 	}
 	if ((size_t)n < sizeof small) {
 		mms_buf_append(b, small, (size_t)n);
 		return;
 	}
-	if (b->failed ||
-	    mms_grow((void **)&b->data, &b->cap, b->len + (size_t)n + 1, 1) != MMS_OK) {
-		b->failed = 1;
+	if (b->failed)
+		return;
+	if (mms_grow((void **)&b->data, &b->cap, b->len + (size_t)n + 1, 1) != MMS_OK) {
+		poison(b);
 		return;
 	}
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);

@@ -177,6 +177,7 @@ static int prepare(sqlite3 *db, int e, int insert, sqlite3_stmt **st, char *err,
 		   size_t errlen)
 {
 	mms_buf sql = {0};
+	*st = NULL;
 	entity_sql(&sql, e, insert);
 	if (sql.failed)
 		return MMS_ENOMEM;
@@ -263,7 +264,7 @@ int mms_store_load(sqlite3 *db, mms_model *m, char *err, size_t errlen)
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
 		const entity_def *d = &mms_entities[e];
 		sqlite3_stmt *st;
-		int rc = prepare(db, e, 0, &st, err, errlen), src;
+		int rc = prepare(db, e, 0, &st, err, errlen), src = SQLITE_DONE;
 		while (rc == MMS_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
 			int32_t id;
 			if ((rc = mms_model_add_row(m, e, &id)) != MMS_OK)

@@ -1,1 +1,204 @@
-int main(void){return 0;}
+/*
+ * Out of memory: every operation is run with the allocator failing at the
+ * 1st, 2nd, ... allocation until it succeeds. Each failure must return
+ * MMS_ENOMEM (never crash), leak nothing, and leave the database as it was.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+static long fail_at, calls, live;
+
+static void *f_malloc(size_t n, void *p)
+{
+	(void)p;
+	if (++calls == fail_at)
+		return NULL;
+	void *q = malloc(n);
+	live += q != NULL;
+	return q;
+}
+
+static void *f_realloc(void *q, size_t n, void *p)
+{
+	(void)p;
+	if (++calls == fail_at)
+		return NULL;
+	void *r = realloc(q, n);
+	live += r && !q;
+	return r;
+}
+
+static void f_free(void *q, void *p)
+{
+	(void)p;
+	if (q) {
+		live--;
+		free(q);
+	}
+}
+
+static const mms_allocator failing = {MMS_ALLOCATOR_VERSION, f_malloc, f_realloc, f_free, NULL};
+
+static const char base[] =
+	"{\"units\": [{\"code\": \"R\", \"name\": \"ИРО\", \"level\": \"regional\", \"kind\": \"institute\", \"directions\": [\"analytical\"]},"
+	"{\"code\": \"M\", \"name\": \"ММС\", \"level\": \"municipal\", \"kind\": \"municipal_service\", \"parent\": \"R\", \"territory\": \"T\"}],"
+	"\"staff\": [{\"code\": \"T0\", \"name\": \"Анна\", \"org\": \"M\", \"role\": \"methodist\", \"subjects\": [\"история\"]}]}";
+static const char more[] =
+	"{\"units\": [{\"code\": \"S\", \"name\": \"Школа\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"}],"
+	"\"links\": [{\"kind\": \"agreement\", \"from\": \"R\", \"to\": \"M\", \"start\": \"2021-01-01\"}],"
+	"\"staff\": [{\"code\": \"T1\", \"name\": \"Ольга\", \"org\": \"S\", \"role\": \"teacher\", \"subjects\": [\"физика\", \"химия\"], \"birth_date\": \"1990-01-01\"}],"
+	"\"staff_links\": [{\"kind\": \"supports\", \"staff\": \"T0\", \"unit\": \"S\"}],"
+	"\"activities\": [{\"code\": \"C\", \"name\": \"Курс\", \"kind\": \"course\", \"hours\": 72}],"
+	"\"participations\": [{\"activity\": \"C\", \"staff\": \"T1\", \"role\": \"participant\", \"completed\": true}]}";
+
+typedef int (*op_fn)(mms_db *db);
+
+static char *export_now(mms_db *db)
+{
+	char *text = NULL;
+	fail_at = 0;
+	T_OK(db, mms_db_export_json(db, &text));
+	char *copy = strdup(text);
+	mms_free(text);
+	return copy;
+}
+
+/* Runs op with failure points 1, 2, ... until it succeeds; returns how many failed. */
+static long exhaust(mms_db *db, op_fn op, const char *name)
+{
+	char *before = db ? export_now(db) : NULL;
+	for (long n = 1;; n++) {
+		fail_at = n;
+		calls = 0;
+		long live_before = live;
+		int rc = op(db);
+		fail_at = 0; /* 0: the counting allocator never fails */
+		if (rc == MMS_OK) {
+			free(before);
+			return n - 1;
+		}
+		if (rc != MMS_ENOMEM)
+			fail_msg("%s at allocation %ld: %d (%s) %s", name, n, rc, mms_errstr(rc),
+				 db ? mms_db_errmsg(db) : "");
+		if (live != live_before)
+			fail_msg("%s at allocation %ld leaked %ld blocks", name, n, live - live_before);
+		if (db) {
+			char *after = export_now(db);
+			if (strcmp(before, after))
+				fail_msg("%s at allocation %ld changed the database", name, n);
+			free(after);
+		}
+		if (n > 100000)
+			fail_msg("%s never succeeds", name);
+	}
+}
+
+static int op_open_close(mms_db *db)
+{
+	(void)db;
+	mms_db *d = NULL;
+	int rc = mms_db_open(&d, ":memory:", NULL);
+	if (rc == MMS_OK)
+		rc = mms_db_import_json(d, base, NULL, NULL);
+	mms_db_close(d);
+	return rc;
+}
+
+static int op_import(mms_db *db)
+{
+	mms_report *r = NULL;
+	int rc = mms_db_import_json(db, more, NULL, &r);
+	mms_report_free(r);
+	return rc;
+}
+
+static int op_queries(mms_db *db)
+{
+	mms_idlist *a = NULL, *b = NULL, *c = NULL;
+	mms_staff_filter f = MMS_STAFF_FILTER_INIT;
+	f.subject = "физика";
+	int rc = mms_unit_subtree(db, 0, &a);
+	if (rc == MMS_OK)
+		rc = mms_staff_find(db, &f, &b);
+	if (rc == MMS_OK)
+		rc = mms_unit_links(db, 0, &c);
+	mms_idlist_free(a);
+	mms_idlist_free(b);
+	mms_idlist_free(c);
+	return rc;
+}
+
+static int op_reports(mms_db *db)
+{
+	mms_typology *t = NULL;
+	mms_coverage *c = NULL;
+	char *dot = NULL, *stats = NULL, *json = NULL, *field = NULL;
+	int rc = mms_typology_compute(db, -1, &t);
+	if (rc == MMS_OK)
+		rc = mms_coverage_compute(db, 0, &c);
+	if (rc == MMS_OK)
+		rc = mms_network_dot(db, -1, "2022-01-01", &dot);
+	if (rc == MMS_OK)
+		rc = mms_network_stats(db, 0, &stats);
+	if (rc == MMS_OK)
+		rc = mms_db_export_json(db, &json);
+	if (rc == MMS_OK)
+		rc = mms_db_get(db, MMS_STAFF, 1, "subjects", &field);
+	mms_typology_free(t);
+	mms_coverage_free(c);
+	mms_free(dot);
+	mms_free(stats);
+	mms_free(json);
+	mms_free(field);
+	return rc;
+}
+
+static int op_insert(mms_db *db)
+{
+	mms_record *r = NULL;
+	int rc = mms_record_new(&r, MMS_STAFF);
+	if (rc == MMS_OK)
+		rc = mms_record_set(r, "code", "T2");
+	if (rc == MMS_OK)
+		rc = mms_record_set(r, "name", "Мария");
+	if (rc == MMS_OK)
+		rc = mms_record_set(r, "org", "M");
+	if (rc == MMS_OK)
+		rc = mms_record_set(r, "role", "teacher");
+	if (rc == MMS_OK)
+		rc = mms_record_set(r, "subjects", "музыка|ИЗО");
+	if (rc == MMS_OK)
+		rc = mms_db_insert(db, r, NULL);
+	mms_record_free(r);
+	return rc;
+}
+
+static void every_operation_survives_every_allocation_failure(void **state)
+{
+	(void)state;
+	/* Count every block from first to last, so the final balance is exact. */
+	assert_int_equal(mms_allocator_set(&failing), MMS_OK);
+	long points = exhaust(NULL, op_open_close, "open+import");
+	mms_db *db = t_open(":memory:");
+	t_import(db, base);
+	points += exhaust(db, op_import, "import");
+	points += exhaust(db, op_queries, "queries");
+	points += exhaust(db, op_reports, "reports");
+	points += exhaust(db, op_insert, "insert");
+	mms_db_close(db);
+	mms_allocator_set(NULL);
+	assert_int_equal(live, 0);
+	printf("allocation failure points exercised: %ld\n", points);
+	assert_true(points > 100);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_operation_survives_every_allocation_failure),
+	};
+	return cmocka_run_group_tests_name("alloc", tests, NULL, NULL);
+}

@@ -1,1 +1,141 @@
-int main(void){return 0;}
+/* White-box tests of the core layer: dates, UTF-8, the string map, buffers. */
+#include <string.h>
+
+#include "core/core.h"
+#include "exchange/doc.h"
+#include "helpers.h"
+#include "model/model.h"
+
+static void dates_round_trip_across_leap_years(void **state)
+{
+	(void)state;
+	static const char *const days[] = {"1900-03-01", "1970-01-01", "2000-02-29",
+					   "2024-02-29", "2100-12-31", "2021-09-01"};
+	for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
+		int32_t d;
+		char out[11];
+		assert_int_equal(mms_date_parse(days[i], &d), MMS_OK);
+		mms_date_format(d, out);
+		assert_string_equal(out, days[i]);
+	}
+	int32_t d;
+	assert_int_equal(mms_date_parse("1970-01-01", &d), MMS_OK);
+	assert_int_equal(d, 0);
+	assert_int_equal(mms_date_parse("2023-02-29", &d), MMS_ERANGE);
+	assert_int_equal(mms_date_parse("2023-13-01", &d), MMS_ERANGE);
+	assert_int_equal(mms_date_parse("2023-1-01", &d), MMS_ETYPE);
+	assert_int_equal(mms_date_parse("2023-01-011", &d), MMS_ETYPE);
+}
+
+static void years_between_counts_birthdays(void **state)
+{
+	(void)state;
+	int32_t a, b;
+	mms_date_parse("1990-05-01", &a);
+	mms_date_parse("2025-04-30", &b);
+	assert_int_equal(mms_years_between(a, b), 34);
+	mms_date_parse("2025-05-01", &b);
+	assert_int_equal(mms_years_between(a, b), 35);
+}
+
+static void utf8_check_finds_the_first_bad_byte(void **state)
+{
+	(void)state;
+	const char ok[] = "Школа № 1";
+	assert_int_equal(mms_utf8_check(ok, strlen(ok)), -1);
+	assert_int_equal(mms_utf8_check("ab\xff", 3), 2);
+	assert_int_equal(mms_utf8_check("\xc0\xaf", 2), 0);         /* overlong '/' */
+	assert_int_equal(mms_utf8_check("x\xed\xa0\x80", 4), 1);    /* surrogate */
+	assert_int_equal(mms_utf8_check("\xd0", 1), 0);             /* cut short */
+}
+
+static const char *const keys[] = {"alpha", "beta", "gamma", "delta", "epsilon",
+				   "zeta", "eta", "theta", "iota", "kappa",
+				   "lambda", "mu", "nu", "xi", "omicron", "pi",
+				   "rho", "sigma", "tau", "upsilon"};
+static const char *key_of(const void *ctx, int32_t v)
+{
+	(void)ctx;
+	return keys[v];
+}
+
+static void hash_finds_every_key_after_growth(void **state)
+{
+	(void)state;
+	mms_hash h = {0};
+	for (int32_t i = 0; i < 20; i++)
+		assert_int_equal(mms_hash_put(&h, i, key_of, NULL), MMS_OK);
+	for (int32_t i = 0; i < 20; i++)
+		assert_int_equal(mms_hash_get(&h, keys[i], key_of, NULL), i);
+	assert_int_equal(mms_hash_get(&h, "omega", key_of, NULL), -1);
+	size_t cap = h.cap;
+	mms_hash_clear(&h);
+	assert_int_equal(mms_hash_get(&h, "alpha", key_of, NULL), -1);
+	assert_int_equal(mms_hash_put(&h, 3, key_of, NULL), MMS_OK);
+	assert_int_equal(h.cap, cap); /* clearing keeps the slots */
+	mms_hash_free(&h);
+}
+
+static void buffer_formats_long_text(void **state)
+{
+	(void)state;
+	mms_buf b = {0};
+	char big[600];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	mms_buf_printf(&b, "%s-%d", big, 7);
+	char *out;
+	assert_int_equal(mms_buf_detach(&b, &out), MMS_OK);
+	assert_int_equal(strlen(out), 601);
+	assert_string_equal(out + 599, "-7");
+	mms_free(out);
+}
+
+static void schema_indexes_match_field_names(void **state)
+{
+	(void)state;
+	/* model.h names field positions the code relies on; they must match. */
+	assert_int_equal(mms_field_find(MMS_UNIT, "parent"), U_PARENT);
+	assert_int_equal(mms_field_find(MMS_UNIT, "directions"), U_DIRECTIONS);
+	assert_int_equal(mms_entities[MMS_UNIT].nfields, U_NFIELDS);
+	assert_int_equal(mms_field_find(MMS_LINK, "to"), L_TO);
+	assert_int_equal(mms_entities[MMS_LINK].nfields, L_NFIELDS);
+	assert_int_equal(mms_field_find(MMS_STAFF, "part_time"), S_PART_TIME);
+	assert_int_equal(mms_entities[MMS_STAFF].nfields, S_NFIELDS);
+	assert_int_equal(mms_field_find(MMS_STAFF_LINK, "target_staff"), SL_TARGET_STAFF);
+	assert_int_equal(mms_entities[MMS_STAFF_LINK].nfields, SL_NFIELDS);
+	assert_int_equal(mms_field_find(MMS_ACTIVITY, "end"), A_END);
+	assert_int_equal(mms_entities[MMS_ACTIVITY].nfields, A_NFIELDS);
+	assert_int_equal(mms_field_find(MMS_PARTICIPATION, "completed"), P_COMPLETED);
+	assert_int_equal(mms_entities[MMS_PARTICIPATION].nfields, P_NFIELDS);
+	assert_int_equal(mms_enum_find(E_UNIT_KIND, "mentoring_pair"), UK_MENTORING_PAIR);
+	assert_int_equal(mms_enum_find(E_ACTIVITY_KIND, "survey"), AK_SURVEY);
+	assert_int_equal(mms_enum_find(E_PART_ROLE, "respondent"), PR_RESPONDENT);
+	assert_int_equal(mms_enum_find(E_LINK_KIND, "membership"), LK_MEMBERSHIP);
+	for (int k = 0; k < UK_COUNT; k++)
+		assert_true(mms_kind_levels(k) != 0);
+}
+
+static void version_and_errstr_are_consistent(void **state)
+{
+	(void)state;
+	assert_int_equal(mms_libversion_number(), MMS_VERSION_NUMBER);
+	assert_string_equal(mms_libversion(), MMS_VERSION);
+	for (int rc = 0; rc >= MMS_EVERSION; rc--)
+		assert_string_not_equal(mms_errstr(rc), "unknown result code");
+	assert_string_equal(mms_errstr(-999), "unknown result code");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(dates_round_trip_across_leap_years),
+		cmocka_unit_test(years_between_counts_birthdays),
+		cmocka_unit_test(utf8_check_finds_the_first_bad_byte),
+		cmocka_unit_test(hash_finds_every_key_after_growth),
+		cmocka_unit_test(buffer_formats_long_text),
+		cmocka_unit_test(schema_indexes_match_field_names),
+		cmocka_unit_test(version_and_errstr_are_consistent),
+	};
+	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}

@@ -1,1 +1,204 @@
-int main(void){return 0;}
+/* The database handle: records built through the API, reading fields back,
+ * persistence, several handles on one file, read-only handles. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+typedef struct fixture {
+	char *dir, *path;
+	mms_db *db;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	f->dir = t_tmpdir();
+	f->path = t_path(f->dir, "db.sqlite");
+	f->db = t_open(f->path);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	mms_db_close(f->db);
+	t_rmtree(f->dir);
+	free(f->path);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static void add_basics(mms_db *db)
+{
+	T_OK(db, t_insert(db, MMS_UNIT, NULL, "code", "REG", "name", "ИРО", "level", "regional",
+			  "kind", "institute", "directions", "analytical|consulting", NULL));
+	T_OK(db, t_insert(db, MMS_UNIT, NULL, "code", "MUN", "name", "ЦРПК", "level", "municipal",
+			  "kind", "municipal_service", "parent", "REG", NULL));
+	T_OK(db, t_insert(db, MMS_UNIT, NULL, "code", "S1", "name", "Школа \"Гармония\"\nкорпус 2",
+			  "level", "institutional", "kind", "school", "parent", "MUN",
+			  "rural", "true", NULL));
+}
+
+static void inserted_records_read_back_as_text(void **state)
+{
+	fixture *f = *state;
+	add_basics(f->db);
+	int32_t id = -1;
+	T_OK(f->db, t_insert(f->db, MMS_STAFF, &id, "code", "T1", "name", "Иванова", "org", "S1",
+			     "role", "teacher", "birth_date", "14.03.1990", "work_start",
+			     "2012-09-01", "subjects", "математика|физика", NULL));
+	assert_int_equal(id, 0);
+	char *v = t_get(f->db, MMS_STAFF, id, "birth_date");
+	assert_string_equal(v, "1990-03-14"); /* DD.MM.YYYY accepted, ISO returned */
+	mms_free(v);
+	v = t_get(f->db, MMS_STAFF, id, "org");
+	assert_string_equal(v, "S1");
+	mms_free(v);
+	v = t_get(f->db, MMS_STAFF, id, "subjects");
+	assert_string_equal(v, "математика|физика");
+	mms_free(v);
+	v = t_get(f->db, MMS_STAFF, id, "part_time");
+	assert_string_equal(v, "false");
+	mms_free(v);
+	assert_null(t_get(f->db, MMS_STAFF, id, "category")); /* absent */
+	v = t_get(f->db, MMS_UNIT, t_find(f->db, MMS_UNIT, "REG"), "directions");
+	assert_string_equal(v, "analytical|consulting");
+	mms_free(v);
+	size_t n;
+	T_OK(f->db, mms_db_count(f->db, MMS_UNIT, &n));
+	assert_int_equal(n, 3);
+}
+
+static void insert_refuses_a_bad_field_and_changes_nothing(void **state)
+{
+	fixture *f = *state;
+	add_basics(f->db);
+	int32_t id = 99;
+	int rc = t_insert(f->db, MMS_STAFF, &id, "code", "T1", "name", "X", "org", "NOPE",
+			  "role", "teacher", NULL);
+	assert_int_equal(rc, MMS_EREF);
+	assert_int_equal(id, 99);
+	assert_non_null(strstr(mms_db_errmsg(f->db), "staff.org"));
+	assert_non_null(strstr(mms_db_errmsg(f->db), "\"NOPE\""));
+	size_t n;
+	T_OK(f->db, mms_db_count(f->db, MMS_STAFF, &n));
+	assert_int_equal(n, 0);
+	/* The failed code is free for a correct record afterwards. */
+	T_OK(f->db, t_insert(f->db, MMS_STAFF, &id, "code", "T1", "name", "X", "org", "S1",
+			     "role", "teacher", NULL));
+	assert_int_equal(id, 0);
+}
+
+static void records_survive_reopening(void **state)
+{
+	fixture *f = *state;
+	add_basics(f->db);
+	mms_db_close(f->db);
+	f->db = t_open(f->path);
+	int32_t s1 = t_find(f->db, MMS_UNIT, "S1");
+	char *name = t_get(f->db, MMS_UNIT, s1, "name");
+	assert_string_equal(name, "Школа \"Гармония\"\nкорпус 2");
+	mms_free(name);
+	char *rural = t_get(f->db, MMS_UNIT, s1, "rural");
+	assert_string_equal(rural, "true");
+	mms_free(rural);
+}
+
+static void a_second_handle_sees_committed_changes(void **state)
+{
+	fixture *f = *state;
+	mms_db *other = t_open(f->path);
+	size_t n;
+	T_OK(other, mms_db_count(other, MMS_UNIT, &n));
+	assert_int_equal(n, 0);
+	add_basics(f->db);
+	T_OK(other, mms_db_count(other, MMS_UNIT, &n)); /* refreshes by itself */
+	assert_int_equal(n, 3);
+	/* Writing through the second handle continues the ids of the file. */
+	int32_t id;
+	T_OK(other, t_insert(other, MMS_UNIT, &id, "code", "S2", "name", "Школа 2", "level",
+			     "institutional", "kind", "school", "parent", "MUN", NULL));
+	assert_int_equal(id, 3);
+	T_OK(f->db, mms_db_count(f->db, MMS_UNIT, &n));
+	assert_int_equal(n, 4);
+	mms_db_close(other);
+}
+
+static void read_only_handles_refuse_writes(void **state)
+{
+	fixture *f = *state;
+	add_basics(f->db);
+	mms_open_options o = MMS_OPEN_OPTIONS_INIT;
+	o.read_only = 1;
+	mms_db *ro = NULL;
+	T_OK(ro, mms_db_open(&ro, f->path, &o));
+	assert_int_equal(t_insert(ro, MMS_UNIT, NULL, "code", "X", "name", "X", "level",
+				  "municipal", "kind", "community", NULL),
+			 MMS_EINVAL);
+	assert_non_null(strstr(mms_db_errmsg(ro), "read-only"));
+	size_t n;
+	T_OK(ro, mms_db_count(ro, MMS_UNIT, &n));
+	assert_int_equal(n, 3);
+	mms_db_close(ro);
+}
+
+static void lookups_fail_with_specific_codes(void **state)
+{
+	fixture *f = *state;
+	add_basics(f->db);
+	int32_t id;
+	char *v = NULL;
+	assert_int_equal(mms_db_find(f->db, MMS_UNIT, "NOPE", &id), MMS_ENOTFOUND);
+	assert_non_null(strstr(mms_db_errmsg(f->db), "NOPE"));
+	assert_int_equal(mms_db_find(f->db, MMS_LINK, "X", &id), MMS_EINVAL);
+	assert_int_equal(mms_db_get(f->db, MMS_UNIT, 42, "name", &v), MMS_ENOTFOUND);
+	assert_int_equal(mms_db_get(f->db, MMS_UNIT, 0, "colour", &v), MMS_EINVAL);
+	assert_int_equal(mms_db_get(f->db, 17, 0, "name", &v), MMS_EINVAL);
+	assert_null(v);
+	mms_record *r;
+	assert_int_equal(mms_record_new(&r, MMS_UNIT), MMS_OK);
+	assert_int_equal(mms_record_set(r, "colour", "red"), MMS_EINVAL);
+	mms_record_free(r);
+	assert_int_equal(mms_record_new(&r, 42), MMS_EINVAL);
+}
+
+static void opening_a_foreign_file_is_refused(void **state)
+{
+	fixture *f = *state;
+	char *p = t_path(f->dir, "not.sqlite");
+	t_write(p, "this is not a database at all, just text that is long enough....."
+		   "................................................................");
+	mms_db *db = NULL;
+	int rc = mms_db_open(&db, p, NULL);
+	assert_int_equal(rc, MMS_ECORRUPT);
+	assert_true(strlen(mms_db_errmsg(db)) > 0);
+	mms_db_close(db);
+	mms_open_options o = MMS_OPEN_OPTIONS_INIT;
+	o.no_create = 1;
+	char *missing = t_path(f->dir, "missing.sqlite");
+	assert_int_not_equal(mms_db_open(&db, missing, &o), MMS_OK);
+	mms_db_close(db);
+	o.version = 99;
+	assert_int_equal(mms_db_open(&db, missing, &o), MMS_EINVAL);
+	mms_db_close(db);
+	mms_db_close(NULL);
+	free(p);
+	free(missing);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(inserted_records_read_back_as_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(insert_refuses_a_bad_field_and_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(records_survive_reopening, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_second_handle_sees_committed_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(read_only_handles_refuse_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(lookups_fail_with_specific_codes, setup, teardown),
+		cmocka_unit_test_setup_teardown(opening_a_foreign_file_is_refused, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
+}

@@ -1,0 +1,58 @@
+#!/bin/sh
+# The mms program: subcommands, --help, exit codes and located errors.
+# usage: test_cli.sh MMS DATA_DIR TEST_DATA_DIR WORK_DIR
+set -u
+mms=$1 data=$2 tdata=$3 work=$4
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+passed=0 failed=0
+check() { # check NAME EXPECTED_EXIT COMMAND...
+	name=$1 want=$2; shift 2
+	"$@" >out.txt 2>err.txt; got=$?
+	if [ "$got" -eq "$want" ]; then passed=$((passed + 1))
+	else failed=$((failed + 1)); echo "FAIL $name: exit $got, want $want"; cat err.txt; fi
+}
+grep_in() { # grep_in NAME FILE PATTERN
+	if grep -q -- "$3" "$2"; then passed=$((passed + 1))
+	else failed=$((failed + 1)); echo "FAIL $1: no '$3' in $2"; cat "$2"; fi
+}
+check "no arguments" 2 "$mms"
+check "help" 0 "$mms" --help
+grep_in "help lists demo" out.txt "demo"
+check "version" 0 "$mms" --version
+check "unknown command" 2 "$mms" frobnicate
+for c in init import validate export show stats typology network demo; do
+	check "$c --help" 0 "$mms" "$c" --help
+	grep_in "$c --help usage" out.txt "usage: mms $c"
+done
+check "demo" 0 "$mms" demo --db demo.sqlite --data "$data"
+grep_in "demo summary" out.txt "Typology of the methodical system"
+grep_in "demo counts schools" out.txt "school  *16"
+check "init" 0 "$mms" init empty.sqlite
+printf '{"units": [{"code": "X", "name": "X", "level": "municipal", "kind": "castle"}]}' >bad.json
+check "validate refuses bad data" 1 "$mms" validate empty.sqlite bad.json
+grep_in "validate names the location" err.txt "/units/0/kind"
+check "import refuses bad data" 1 "$mms" import empty.sqlite bad.json
+check "import of a missing file" 3 "$mms" import empty.sqlite missing.json
+check "show needs an existing database" 3 "$mms" show missing.sqlite X
+check "import demo" 0 "$mms" import empty.sqlite "$data/demo/murom.json"
+check "show a unit" 0 "$mms" show empty.sqlite MUR-CRPK
+grep_in "show path" out.txt "VLA-VIRO > MUR-CRPK"
+check "show an unknown unit" 1 "$mms" show empty.sqlite NOPE
+grep_in "show names the code" err.txt "NOPE"
+check "stats" 0 "$mms" stats empty.sqlite MUR-CRPK
+grep_in "stats json" out.txt '"preschool":33'
+check "typology" 0 "$mms" typology empty.sqlite VLA-VIRO
+grep_in "typology" out.txt "three_level"
+check "network dot" 0 "$mms" network empty.sqlite MUR-SCH-01 --dot --as-of 2022-01-01
+grep_in "dot" out.txt "digraph network"
+check "network without --dot" 2 "$mms" network empty.sqlite
+check "export json" 0 "$mms" export empty.sqlite export.json
+check "export csv" 0 "$mms" export empty.sqlite csvdir --csv --delimiter ";"
+check "csv re-import" 0 "$mms" import again.sqlite csvdir
+"$mms" export again.sqlite again.json >/dev/null 2>&1
+if cmp -s export.json again.json; then passed=$((passed + 1))
+else failed=$((failed + 1)); echo "FAIL csv round trip differs"; fi
+check "stdout export" 0 "$mms" export again.sqlite -
+grep_in "stdout export" out.txt '"format": "libmms"'
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
