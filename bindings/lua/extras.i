@@ -1,0 +1,80 @@
+/* Lua conveniences on top of the shared interface, written against the Lua
+ * C API because they take or give Lua tables. */
+%native(insert) int mms_lua_insert(lua_State *L);
+%native(ids) int mms_lua_ids(lua_State *L);
+%{
+/* A Lua value as record text: booleans as true/false, arrays joined by '|'. */
+static int mms_lua_text(lua_State *L, int idx, luaL_Buffer *b)
+{
+	if (lua_isboolean(L, idx)) {
+		luaL_addstring(b, lua_toboolean(L, idx) ? "true" : "false");
+	} else if (lua_istable(L, idx)) {
+		lua_Integer n = luaL_len(L, idx);
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_geti(L, idx, i);
+			if (i > 1)
+				luaL_addchar(b, '|');
+			luaL_addvalue(b); /* converts numbers, errors on other types */
+		}
+	} else {
+		lua_pushvalue(L, idx);
+		luaL_addvalue(b);
+	}
+	return 0;
+}
+
+/* mms.insert(db, entity, {field = value, ...}) -> id */
+static int mms_lua_insert(lua_State *L)
+{
+	Db *self = NULL;
+	if (!SWIG_IsOK(SWIG_ConvertPtr(L, 1, (void **)&self, SWIGTYPE_p_Db, 0)))
+		return luaL_argerror(L, 1, "expected an mms.Db");
+	const char *entity = luaL_checkstring(L, 2);
+	luaL_checktype(L, 3, LUA_TTABLE);
+	mms_db *db = mms_swig_db(self);
+	int e = db ? mms_swig_entity(entity) : -1;
+	mms_record *rec = NULL;
+	if (e >= 0 && mms_record_new(&rec, e) != MMS_OK)
+		mms_swig_fail(MMS_ENOMEM, NULL);
+	int rc = rec ? MMS_OK : MMS_ERROR;
+	lua_pushnil(L);
+	while (rc == MMS_OK && lua_next(L, 3) != 0) {
+		luaL_Buffer b;
+		const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		int value = lua_gettop(L); /* before buffinit, which may push */
+		luaL_buffinit(L, &b);
+		mms_lua_text(L, value, &b);
+		luaL_pushresult(&b);
+		rc = key ? mms_record_set(rec, key, lua_tostring(L, -1)) : MMS_EINVAL;
+		if (rc != MMS_OK)
+			mms_swig_fail(rc, "unknown field for this entity");
+		lua_pop(L, 2); /* the text and the value; the key stays for lua_next */
+	}
+	int32_t id = -1;
+	if (rc == MMS_OK)
+		mms_swig_check(self, mms_db_insert(db, rec, &id));
+	mms_record_free(rec);
+	if (mms_swig_rc) {
+		int code = mms_swig_rc;
+		mms_swig_rc = 0;
+		return luaL_error(L, "%s: %s", mms_swig_codes[mms_swig_index(code)], mms_swig_msg);
+	}
+	lua_pushinteger(L, id);
+	return 1;
+}
+
+/* mms.ids(list) -> {id, id, ...} as a Lua array */
+static int mms_lua_ids(lua_State *L)
+{
+	IdList *list = NULL;
+	if (!SWIG_IsOK(SWIG_ConvertPtr(L, 1, (void **)&list, SWIGTYPE_p_IdList, 0)))
+		return luaL_argerror(L, 1, "expected an mms.IdList");
+	size_t n = mms_idlist_count(IDS(list));
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_pushinteger(L, mms_idlist_get(IDS(list), i));
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+%}

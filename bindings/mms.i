@@ -1,0 +1,433 @@
+/*
+ * libmms for Python and Lua: one SWIG interface for both.
+ *
+ * Handles become classes (Db, Record, IdList, Report, Typology, Coverage);
+ * entities are named by their plural ("units", "staff", ...). Every failing
+ * call raises: in Python an mms.Error subclass per result code carrying the
+ * handle's message (and .code), in Lua error("MMS_E...: message"). Results
+ * (id lists, reports, typologies, coverage) copy what they hold, so they
+ * stay valid after the Db that made them is closed. Db.close() may be
+ * called any number of times. mms_allocator_set() is a C-level testing
+ * hook and is not bound.
+ */
+%module mms
+
+%{
+#include <stdio.h>
+#include <string.h>
+#include <mms/mms.h>
+
+/* The error of the call in progress, raised by the %exception below. */
+static __thread int mms_swig_rc;
+static __thread char mms_swig_msg[2200];
+
+static const char *const mms_swig_names[] = {
+	"Ok", "Error", "NoMemory", "InvalidArgument", "NotFound", "StorageError",
+	"Corrupt", "Busy", "ParseError", "TypeMismatch", "RangeError",
+	"UnknownReference", "DuplicateCode", "CycleError", "LevelError",
+	"MissingField", "VersionError"};
+static const char *const mms_swig_codes[] = {
+	"MMS_OK", "MMS_ERROR", "MMS_ENOMEM", "MMS_EINVAL", "MMS_ENOTFOUND", "MMS_EIO",
+	"MMS_ECORRUPT", "MMS_EBUSY", "MMS_EPARSE", "MMS_ETYPE", "MMS_ERANGE", "MMS_EREF",
+	"MMS_EDUP", "MMS_ECYCLE", "MMS_ELEVEL", "MMS_EMISSING", "MMS_EVERSION"};
+
+static int mms_swig_index(int rc)
+{
+	return rc < 0 && -rc < (int)(sizeof mms_swig_names / sizeof *mms_swig_names) ? -rc : 1;
+}
+
+/* Records a failure; the message of the handle if there is one. */
+static int mms_swig_fail(int rc, const char *msg)
+{
+	mms_swig_rc = rc;
+	snprintf(mms_swig_msg, sizeof mms_swig_msg, "%s",
+		 msg && *msg ? msg : mms_errstr(rc));
+	return rc;
+}
+
+/* The classes: Db holds its handle so close() can be idempotent; the
+ * others are the library's own objects under an opaque class name. */
+typedef struct Db { mms_db *db; } Db;
+typedef struct Record Record;
+typedef struct IdList IdList;
+typedef struct Report Report;
+typedef struct Typology Typology;
+typedef struct Coverage Coverage;
+#define REC(x) ((mms_record *)(x))
+#define IDS(x) ((mms_idlist *)(x))
+#define REP(x) ((mms_report *)(x))
+#define TYP(x) ((mms_typology *)(x))
+#define COV(x) ((mms_coverage *)(x))
+
+/* The open handle of a Db, or NULL (and a pending error) if it is closed. */
+static mms_db *mms_swig_db(Db *self)
+{
+	if (!self->db)
+		mms_swig_fail(MMS_EINVAL, "the database is closed");
+	return self->db;
+}
+
+static int mms_swig_entity(const char *name)
+{
+	int e = -1;
+	if (mms_entity_from_name(&e, name) != MMS_OK) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "unknown entity \"%.100s\" (units, links, staff, "
+			 "staff_links, activities, participations)", name ? name : "");
+		mms_swig_fail(MMS_EINVAL, msg);
+	}
+	return e;
+}
+
+/* Checks a call on a Db: records its failure with the handle's message. */
+static int mms_swig_check(Db *self, int rc)
+{
+	if (rc != MMS_OK)
+		mms_swig_fail(rc, self->db ? mms_db_errmsg(self->db) : NULL);
+	return rc;
+}
+%}
+
+%exception {
+	mms_swig_rc = 0;
+	$action
+	if (mms_swig_rc) {
+#ifdef SWIGPYTHON
+		PyObject *mod = PyImport_ImportModule("mms");
+		PyObject *cls = mod ? PyObject_GetAttrString(mod, mms_swig_names[mms_swig_index(mms_swig_rc)]) : NULL;
+		Py_XDECREF(mod);
+		if (!cls) {
+			PyErr_Clear();
+			cls = PyExc_RuntimeError;
+			Py_INCREF(cls);
+		}
+		PyErr_SetString(cls, mms_swig_msg);
+		Py_DECREF(cls);
+#endif
+#ifdef SWIGLUA
+		lua_pushfstring(L, "%s: %s", mms_swig_codes[mms_swig_index(mms_swig_rc)], mms_swig_msg);
+#endif
+		SWIG_fail;
+	}
+}
+
+%typemap(newfree) char * "mms_free($1);";
+
+#ifdef SWIGLUA
+/* Ids and counts are integers, not floats, in Lua 5.4. */
+%typemap(out) int "lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;";
+%typemap(out) size_t "lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;";
+#endif
+
+%nodefaultctor;
+typedef struct Db {} Db;
+typedef struct Record {} Record;
+typedef struct IdList {} IdList;
+typedef struct Report {} Report;
+typedef struct Typology {} Typology;
+typedef struct Coverage {} Coverage;
+
+%rename("%s") mms_errstr;
+const char *mms_errstr(int rc);
+int mms_libversion_number(void);
+const char *mms_libversion(void);
+const char *mms_entity_name(int entity);
+int mms_entity_field_count(int entity);
+const char *mms_entity_field_name(int entity, int i);
+
+%inline %{
+/* Number of an entity by plural name, raising for an unknown one. */
+int entity_id(const char *name) { return mms_swig_entity(name); }
+%}
+
+%extend IdList {
+	~IdList() { mms_idlist_free(IDS($self)); }
+	size_t count() { return mms_idlist_count(IDS($self)); }
+	int get(size_t i) {
+		if (i >= mms_idlist_count(IDS($self)))
+			mms_swig_fail(MMS_EINVAL, "index out of range");
+		return mms_idlist_get(IDS($self), i);
+	}
+};
+
+%extend Report {
+	~Report() { mms_report_free(REP($self)); }
+	size_t count() { return mms_report_count(REP($self)); }
+	int code(size_t i) { return mms_report_code(REP($self), i); }
+	const char *location(size_t i) { return mms_report_location(REP($self), i); }
+	const char *message(size_t i) { return mms_report_message(REP($self), i); }
+};
+
+%extend Typology {
+	~Typology() { mms_typology_free(TYP($self)); }
+	const char *classification(const char *axis) { return mms_typology_class(TYP($self), axis); }
+	const char *reason(const char *axis) { return mms_typology_reason(TYP($self), axis); }
+};
+
+%extend Coverage {
+	~Coverage() { mms_coverage_free(COV($self)); }
+	size_t count() { return mms_coverage_count(COV($self)); }
+	const char *territory(size_t i) { return mms_coverage_territory(COV($self), i); }
+	const char *performed(size_t i) { return mms_coverage_performed(COV($self), i); }
+	const char *missing(size_t i) { return mms_coverage_missing(COV($self), i); }
+};
+
+%extend Record {
+	Record(const char *entity) {
+		mms_record *r = NULL;
+		int e = mms_swig_entity(entity);
+		if (e >= 0 && mms_record_new(&r, e) != MMS_OK)
+			mms_swig_fail(MMS_ENOMEM, NULL);
+		return (Record *)r;
+	}
+	~Record() { mms_record_free(REC($self)); }
+	void set(const char *field, const char *value = NULL) {
+		int rc = mms_record_set(REC($self), field, value);
+		if (rc != MMS_OK)
+			mms_swig_fail(rc, rc == MMS_EINVAL ? "unknown field for this entity" : NULL);
+	}
+	void clear() { mms_record_clear(REC($self)); }
+};
+
+%newobject Db::get;
+%newobject Db::export_json;
+%newobject Db::stats;
+%newobject Db::dot;
+%newobject Db::children;
+%newobject Db::subtree;
+%newobject Db::path;
+%newobject Db::links;
+%newobject Db::find_units;
+%newobject Db::find_staff;
+%newobject Db::import_file;
+%newobject Db::import_json;
+%newobject Db::typology;
+%newobject Db::coverage;
+
+%extend Db {
+	Db(const char *path, int read_only = 0, int busy_timeout_ms = 0, int no_create = 0) {
+		Db *self = calloc(1, sizeof *self);
+		mms_open_options o = MMS_OPEN_OPTIONS_INIT;
+		o.read_only = read_only;
+		o.busy_timeout_ms = busy_timeout_ms;
+		o.no_create = no_create;
+		if (!self) {
+			mms_swig_fail(MMS_ENOMEM, NULL);
+			return NULL;
+		}
+		int rc = mms_db_open(&self->db, path, &o);
+		if (rc != MMS_OK) {
+			mms_swig_fail(rc, mms_db_errmsg(self->db));
+			mms_db_close(self->db);
+			free(self);
+			return NULL;
+		}
+		return self;
+	}
+	~Db() {
+		mms_db_close($self->db);
+		free($self);
+	}
+	/* Closes the database; later calls raise, closing again does nothing. */
+	void close() {
+		mms_db_close($self->db);
+		$self->db = NULL;
+	}
+	int closed() { return $self->db == NULL; }
+	const char *errmsg() { return $self->db ? mms_db_errmsg($self->db) : ""; }
+	void refresh() {
+		mms_db *db = mms_swig_db($self);
+		if (db)
+			mms_swig_check($self, mms_db_refresh(db));
+	}
+	size_t count(const char *entity) {
+		mms_db *db = mms_swig_db($self);
+		int e = db ? mms_swig_entity(entity) : -1;
+		size_t n = 0;
+		if (e >= 0)
+			mms_swig_check($self, mms_db_count(db, e, &n));
+		return n;
+	}
+	int find(const char *entity, const char *code) {
+		mms_db *db = mms_swig_db($self);
+		int e = db ? mms_swig_entity(entity) : -1;
+		int32_t id = -1;
+		if (e >= 0)
+			mms_swig_check($self, mms_db_find(db, e, code, &id));
+		return id;
+	}
+	/* A field as text, or None/nil when absent. */
+	char *get(const char *entity, int id, const char *field) {
+		mms_db *db = mms_swig_db($self);
+		int e = db ? mms_swig_entity(entity) : -1;
+		char *v = NULL;
+		if (e >= 0)
+			mms_swig_check($self, mms_db_get(db, e, id, field, &v));
+		return v;
+	}
+	int insert_record(Record *rec) {
+		mms_db *db = mms_swig_db($self);
+		int32_t id = -1;
+		if (db)
+			mms_swig_check($self, mms_db_insert(db, REC(rec), &id));
+		return id;
+	}
+	/* Imports a JSON file or a CSV directory; returns the (empty) report on
+	 * success and raises with the first problem on failure. format is
+	 * "auto", "json" or "csv". With dry_run nothing is written. */
+	Report *import_file(const char *path, const char *format = "auto", int dry_run = 0) {
+		mms_db *db = mms_swig_db($self);
+		mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
+		mms_report *r = NULL;
+		o.dry_run = dry_run;
+		o.format = !strcmp(format, "json") ? MMS_FORMAT_JSON
+			   : !strcmp(format, "csv") ? MMS_FORMAT_CSV : MMS_FORMAT_AUTO;
+		if (db && mms_swig_check($self, mms_db_import(db, path, &o, &r)) != MMS_OK) {
+			mms_report_free(r);
+			r = NULL;
+		}
+		return (Report *)r;
+	}
+	Report *import_json(const char *json, int dry_run = 0) {
+		mms_db *db = mms_swig_db($self);
+		mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
+		mms_report *r = NULL;
+		o.dry_run = dry_run;
+		if (db && mms_swig_check($self, mms_db_import_json(db, json, &o, &r)) != MMS_OK) {
+			mms_report_free(r);
+			r = NULL;
+		}
+		return (Report *)r;
+	}
+	/* Every problem of an import, without writing and without raising for
+	 * problems in the data (only for I/O and memory failures). */
+	%newobject check_file;
+	Report *check_file(const char *path, const char *format = "auto") {
+		mms_db *db = mms_swig_db($self);
+		mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
+		mms_report *r = NULL;
+		o.dry_run = 1;
+		o.format = !strcmp(format, "json") ? MMS_FORMAT_JSON
+			   : !strcmp(format, "csv") ? MMS_FORMAT_CSV : MMS_FORMAT_AUTO;
+		int rc = db ? mms_db_import(db, path, &o, &r) : MMS_EINVAL;
+		if (db && rc != MMS_OK && mms_report_count(r) == 0) {
+			mms_swig_check($self, rc);
+			mms_report_free(r);
+			r = NULL;
+		}
+		return (Report *)r;
+	}
+	void export_file(const char *path, const char *format = "json", const char *delimiter = ",") {
+		mms_db *db = mms_swig_db($self);
+		mms_export_options o = MMS_EXPORT_OPTIONS_INIT;
+		o.format = !strcmp(format, "csv") ? MMS_FORMAT_CSV : MMS_FORMAT_JSON;
+		o.delimiter = delimiter[0];
+		if (db)
+			mms_swig_check($self, mms_db_export(db, path, &o));
+	}
+	char *export_json() {
+		mms_db *db = mms_swig_db($self);
+		char *s = NULL;
+		if (db)
+			mms_swig_check($self, mms_db_export_json(db, &s));
+		return s;
+	}
+	IdList *children(int unit) {
+		mms_db *db = mms_swig_db($self);
+		mms_idlist *l = NULL;
+		if (db)
+			mms_swig_check($self, mms_unit_children(db, unit, &l));
+		return (IdList *)l;
+	}
+	IdList *subtree(int unit) {
+		mms_db *db = mms_swig_db($self);
+		mms_idlist *l = NULL;
+		if (db)
+			mms_swig_check($self, mms_unit_subtree(db, unit, &l));
+		return (IdList *)l;
+	}
+	IdList *path(int unit) {
+		mms_db *db = mms_swig_db($self);
+		mms_idlist *l = NULL;
+		if (db)
+			mms_swig_check($self, mms_unit_path(db, unit, &l));
+		return (IdList *)l;
+	}
+	IdList *links(int unit) {
+		mms_db *db = mms_swig_db($self);
+		mms_idlist *l = NULL;
+		if (db)
+			mms_swig_check($self, mms_unit_links(db, unit, &l));
+		return (IdList *)l;
+	}
+	IdList *find_units(const char *kind = NULL, const char *level = NULL,
+			   const char *territory = NULL, int within = -1) {
+		mms_db *db = mms_swig_db($self);
+		mms_unit_filter f = MMS_UNIT_FILTER_INIT;
+		mms_idlist *l = NULL;
+		f.kind = kind;
+		f.level = level;
+		f.territory = territory;
+		f.within = within;
+		if (db)
+			mms_swig_check($self, mms_unit_find(db, &f, &l));
+		return (IdList *)l;
+	}
+	IdList *find_staff(int within = -1, const char *role = NULL, const char *category = NULL,
+			   const char *edu_level = NULL, const char *subject = NULL,
+			   int part_time = -1, const char *as_of = NULL, int min_age = -1,
+			   int max_age = -1, int min_experience = -1, int max_experience = -1) {
+		mms_db *db = mms_swig_db($self);
+		mms_staff_filter f = MMS_STAFF_FILTER_INIT;
+		mms_idlist *l = NULL;
+		f.within = within;
+		f.role = role;
+		f.category = category;
+		f.edu_level = edu_level;
+		f.subject = subject;
+		f.part_time = part_time;
+		f.as_of = as_of;
+		f.min_age = min_age;
+		f.max_age = max_age;
+		f.min_experience = min_experience;
+		f.max_experience = max_experience;
+		if (db)
+			mms_swig_check($self, mms_staff_find(db, &f, &l));
+		return (IdList *)l;
+	}
+	char *stats(int within = -1) {
+		mms_db *db = mms_swig_db($self);
+		char *s = NULL;
+		if (db)
+			mms_swig_check($self, mms_network_stats(db, within, &s));
+		return s;
+	}
+	Typology *typology(int root = -1) {
+		mms_db *db = mms_swig_db($self);
+		mms_typology *t = NULL;
+		if (db)
+			mms_swig_check($self, mms_typology_compute(db, root, &t));
+		return (Typology *)t;
+	}
+	Coverage *coverage(int root = -1) {
+		mms_db *db = mms_swig_db($self);
+		mms_coverage *c = NULL;
+		if (db)
+			mms_swig_check($self, mms_coverage_compute(db, root, &c));
+		return (Coverage *)c;
+	}
+	char *dot(int root = -1, const char *as_of = NULL) {
+		mms_db *db = mms_swig_db($self);
+		char *s = NULL;
+		if (db)
+			mms_swig_check($self, mms_network_dot(db, root, as_of, &s));
+		return s;
+	}
+};
+
+#ifdef SWIGPYTHON
+%include "python/extras.i"
+#endif
+#ifdef SWIGLUA
+%include "lua/extras.i"
+#endif

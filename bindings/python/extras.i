@@ -1,0 +1,92 @@
+/* Python conveniences on top of the shared interface. */
+%pythoncode %{
+class Error(Exception):
+    """A libmms call failed; the message names the record, field and value."""
+    code = -1
+
+def _error_class(name, code, doc):
+    cls = type(name, (Error,), {"code": code, "__doc__": doc})
+    globals()[name] = cls
+    return cls
+
+for _name, _code, _doc in [
+        ("NoMemory", -2, "an allocation failed; nothing was changed"),
+        ("InvalidArgument", -3, "a bad argument or a closed database"),
+        ("NotFound", -4, "no record with that id or code"),
+        ("StorageError", -5, "the database or a file could not be used"),
+        ("Corrupt", -6, "not a libmms database, or a damaged one"),
+        ("Busy", -7, "the database stayed locked past the timeout"),
+        ("ParseError", -8, "input is not well-formed JSON or CSV"),
+        ("TypeMismatch", -9, "a value of the wrong type or an unknown name"),
+        ("RangeError", -10, "a value or date out of range or order"),
+        ("UnknownReference", -11, "a reference names no known record"),
+        ("DuplicateCode", -12, "a code is used twice"),
+        ("CycleError", -13, "the unit hierarchy would contain a cycle"),
+        ("LevelError", -14, "a unit's kind, level and parent do not fit"),
+        ("MissingField", -15, "a required field is absent"),
+        ("VersionError", -16, "made by a newer libmms")]:
+    _error_class(_name, _code, _doc)
+
+def _text(value):
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "|".join(str(v) for v in value)
+    return str(value)
+
+def _idlist_iter(self):
+    for i in range(self.count()):
+        yield self.get(i)
+
+IdList.__len__ = lambda self: self.count()
+IdList.__iter__ = _idlist_iter
+IdList.__getitem__ = lambda self, i: self.get(i if i >= 0 else self.count() + i)
+
+class Problem(tuple):
+    """One problem of an import: (code, location, message)."""
+    __slots__ = ()
+    code = property(lambda self: self[0])
+    location = property(lambda self: self[1])
+    message = property(lambda self: self[2])
+
+def _report_iter(self):
+    for i in range(self.count()):
+        yield Problem((self.code(i), self.location(i), self.message(i)))
+
+Report.__len__ = lambda self: self.count()
+Report.__iter__ = _report_iter
+
+def _coverage_iter(self):
+    for i in range(self.count()):
+        missing = self.missing(i)
+        yield (self.territory(i), self.performed(i).split("|") if self.performed(i) else [],
+               missing.split("|") if missing else [])
+
+Coverage.__len__ = lambda self: self.count()
+Coverage.__iter__ = _coverage_iter
+
+def _typology_dict(self):
+    return {axis: (self.classification(axis), self.reason(axis))
+            for axis in ("structure", "functioning", "load", "management")}
+
+Typology.as_dict = _typology_dict
+
+def _insert(self, entity, **fields):
+    """Inserts one record given as keyword fields; returns its id.
+
+    Values may be str, int, bool or a list (joined with '|')."""
+    rec = Record(entity)
+    for key, value in fields.items():
+        rec.set(key, _text(value))
+    return self.insert_record(rec)
+
+def _unit(self, code):
+    return self.find("units", code)
+
+Db.insert = _insert
+Db.unit = _unit
+Db.__enter__ = lambda self: self
+Db.__exit__ = lambda self, *exc: self.close()
+%}

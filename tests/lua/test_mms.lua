@@ -1,0 +1,115 @@
+-- libmms from Lua: the same network operations as the C API.
+-- usage: lua5.4 test_mms.lua DATA_DIR TMP_DIR
+local mms = require("mms")
+local data, tmp = arg[1], arg[2]
+local demo = data .. "/demo/murom.json"
+local passed, failed = 0, 0
+
+local function test(name, fn)
+  local ok, err = pcall(fn)
+  if ok then passed = passed + 1 else failed = failed + 1; print("FAIL " .. name .. ": " .. tostring(err)) end
+end
+
+local function open_demo()
+  local db = mms.Db(":memory:")
+  db:import_file(demo)
+  return db
+end
+
+local function codes(db, entity, list)
+  local out = {}
+  for i, id in ipairs(mms.ids(list)) do out[i] = db:get(entity, id, "code") end
+  return table.concat(out, " ")
+end
+
+test("demo counts match the Murom programme", function()
+  local db = open_demo()
+  assert(db:find_units("school"):count() == 16)
+  assert(db:find_units("preschool"):count() == 33)
+  assert(db:find_staff(-1, "methodist"):count() == 6)
+  assert(math.type(db:count("units")) == "integer")
+  db:close()
+end)
+
+test("path to the root", function()
+  local db = open_demo()
+  local p = db:path(db:find("units", "MUR-SCH-01-MS"))
+  assert(codes(db, "units", p) == "MUR-SCH-01-MS MUR-SCH-01 MUR-CRPK VLA-VIRO RU-MIN", codes(db, "units", p))
+  db:close()
+end)
+
+test("insert from a table and read back", function()
+  local db = mms.Db(":memory:")
+  mms.insert(db, "units", {code = "M", name = "ММС", level = "municipal", kind = "municipal_service",
+                           directions = {"analytical", "publishing"}})
+  local id = mms.insert(db, "staff", {code = "T", name = "Анна\n\"Ивановна\"", org = "M",
+                                      role = "methodist", part_time = true, subjects = {"история"}})
+  assert(id == 0)
+  assert(db:get("staff", id, "name") == "Анна\n\"Ивановна\"")
+  assert(db:get("staff", id, "part_time") == "true")
+  assert(db:get("staff", id, "category") == nil)
+  assert(db:get("units", 0, "directions") == "analytical|publishing")
+  db:close()
+end)
+
+test("errors carry the code and the location", function()
+  local db = mms.Db(":memory:")
+  local ok, err = pcall(mms.insert, db, "staff", {code = "T", name = "T", org = "NOPE", role = "teacher"})
+  assert(not ok and err:find("MMS_EREF", 1, true) and err:find("staff.org", 1, true), err)
+  ok, err = pcall(db.find, db, "units", "NOPE")
+  assert(not ok and err:find("MMS_ENOTFOUND", 1, true), err)
+  ok, err = pcall(db.count, db, "pupils")
+  assert(not ok and err:find("MMS_EINVAL", 1, true), err)
+  ok, err = pcall(db.import_json, db, '{"units": [')
+  assert(not ok and err:find("MMS_EPARSE", 1, true), err)
+  db:close()
+end)
+
+test("check_file lists every problem", function()
+  local f = io.open(tmp .. "/bad.json", "w")
+  f:write('{"units": [{"code": "A", "name": "A", "level": "municipal", "kind": "castle"},'
+    .. '{"code": "B", "name": "B", "level": "municipal", "kind": "community", "parent": "Z"}]}')
+  f:close()
+  local db = mms.Db(":memory:")
+  local r = db:check_file(tmp .. "/bad.json")
+  assert(r:count() == 2)
+  assert(r:location(0) == "/units/0/kind" and r:location(1) == "/units/1/parent")
+  assert(r:code(1) == -11)
+  assert(db:count("units") == 0)
+  db:close()
+end)
+
+test("round trip through CSV", function()
+  local db = open_demo()
+  local text = db:export_json()
+  db:export_file(tmp .. "/csv", "csv", ";")
+  local other = mms.Db(":memory:")
+  other:import_file(tmp .. "/csv")
+  assert(other:export_json() == text)
+  db:close(); other:close()
+end)
+
+test("typology, coverage, stats and dot", function()
+  local db = open_demo()
+  local t = db:typology(db:find("units", "VLA-VIRO"))
+  assert(t:classification("structure") == "three_level")
+  assert(t:reason("structure"):find("regional", 1, true))
+  local c = db:coverage(db:find("units", "VLA-VIRO"))
+  assert(c:count() == 2 and c:territory(1) == "округ Муром")
+  assert(db:stats(-1):find('"school":16', 1, true))
+  assert(db:dot(db:find("units", "MUR-SCH-01")):find("digraph network", 1, true))
+  db:close()
+end)
+
+test("close is idempotent and results outlive it", function()
+  local db = open_demo()
+  local kids = db:children(db:find("units", "MUR-CRPK"))
+  db:close(); db:close()
+  assert(kids:count() > 0 and #mms.ids(kids) == kids:count())
+  assert(not pcall(db.count, db, "units"))
+  assert(db:closed() == 1)
+end)
+
+print(passed .. " passed, " .. failed .. " failed")
+collectgarbage()
+os.exit(failed == 0 and 0 or 1)

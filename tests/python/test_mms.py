@@ -1,0 +1,145 @@
+"""libmms from Python: the same network operations as the C API."""
+import json
+import os
+
+import pytest
+
+import mms
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+DEMO = os.path.join(ROOT, "data", "demo", "murom.json")
+
+
+@pytest.fixture
+def demo():
+    db = mms.Db(":memory:")
+    db.import_file(DEMO)
+    yield db
+    db.close()
+
+
+def test_version_is_the_headers():
+    assert mms.mms_libversion().count(".") == 2
+    assert mms.mms_libversion_number() >= 1000
+
+
+def test_demo_counts_match_the_murom_programme(demo):
+    assert len(demo.find_units(kind="school")) == 16
+    assert len(demo.find_units(kind="preschool")) == 33
+    assert len(demo.find_units(kind="municipal_association")) == 33
+    assert len(demo.find_staff(role="methodist")) == 6
+
+
+def test_hierarchy_queries_iterate(demo):
+    crpk = demo.unit("MUR-CRPK")
+    path = [demo.get("units", u, "code") for u in demo.path(demo.unit("MUR-SCH-01-MS"))]
+    assert path == ["MUR-SCH-01-MS", "MUR-SCH-01", "MUR-CRPK", "VLA-VIRO", "RU-MIN"]
+    subtree = demo.subtree(crpk)
+    assert subtree[0] == crpk
+    assert len(subtree) > len(demo.children(crpk))
+    links = list(demo.links(crpk))
+    kinds = {demo.get("links", l, "kind") for l in links}
+    assert {"agreement", "curatorship"} <= kinds
+
+
+def test_staff_filters(demo):
+    young = demo.find_staff(role="teacher", as_of="2021-01-01", max_age=34, max_experience=2)
+    assert len(young) > 0
+    for s in young:
+        assert demo.get("staff", s, "role") == "teacher"
+    maths = demo.find_staff(subject="математика")
+    assert all("математика" in demo.get("staff", s, "subjects").split("|") for s in maths)
+
+
+def test_insert_and_read_back_values():
+    with mms.Db(":memory:") as db:
+        db.insert("units", code="M", name="ММС «Центр»", level="municipal",
+                  kind="municipal_service", directions=["analytical", "consulting"])
+        sid = db.insert("staff", code="T1", name="О'Нил\nАнна", org="M", role="methodist",
+                        part_time=True, subjects=["история", "право"])
+        assert db.get("staff", sid, "name") == "О'Нил\nАнна"
+        assert db.get("staff", sid, "part_time") == "true"
+        assert db.get("staff", sid, "subjects") == "история|право"
+        assert db.get("staff", sid, "category") is None
+        assert db.get("units", 0, "directions") == "analytical|consulting"
+
+
+def test_errors_are_typed_exceptions_with_the_location():
+    db = mms.Db(":memory:")
+    with pytest.raises(mms.UnknownReference) as e:
+        db.insert("staff", code="T", name="T", org="NOPE", role="teacher")
+    assert "staff.org" in str(e.value) and "NOPE" in str(e.value)
+    assert e.value.code == -11
+    with pytest.raises(mms.TypeMismatch):
+        db.insert("units", code="U", name="U", level="municipal", kind="castle")
+    with pytest.raises(mms.NotFound):
+        db.find("units", "NOPE")
+    with pytest.raises(mms.InvalidArgument):
+        db.count("pupils")
+    with pytest.raises(mms.InvalidArgument):
+        mms.Record("units").set("colour", "red")
+    with pytest.raises(mms.ParseError):
+        db.import_json('{"units": [')
+    assert isinstance(mms.DuplicateCode(), mms.Error)
+    db.close()
+
+
+def test_check_file_lists_every_problem(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"units": [
+        {"code": "A", "name": "A", "level": "municipal", "kind": "castle"},
+        {"code": "B", "name": "B", "level": "municipal", "kind": "community", "parent": "Z"}]}))
+    db = mms.Db(":memory:")
+    problems = list(db.check_file(str(bad)))
+    assert [(p.code, p.location) for p in problems] == [
+        (mms.TypeMismatch.code, "/units/0/kind"), (mms.UnknownReference.code, "/units/1/parent")]
+    assert db.count("units") == 0
+    with pytest.raises(mms.TypeMismatch):
+        db.import_file(str(bad))
+    assert db.count("units") == 0
+
+
+def test_round_trip_through_json_and_csv(demo, tmp_path):
+    text = demo.export_json()
+    other = mms.Db(":memory:")
+    other.import_json(text)
+    assert other.export_json() == text
+    demo.export_file(str(tmp_path / "csv"), "csv", ";")
+    third = mms.Db(str(tmp_path / "c.sqlite"))
+    third.import_file(str(tmp_path / "csv"))
+    assert third.export_json() == text
+
+
+def test_typology_coverage_stats_and_dot(demo):
+    t = demo.typology(demo.unit("VLA-VIRO")).as_dict()
+    assert t["structure"][0] == "three_level"
+    assert t["management"][0] == "cnppm_centred_distributed"
+    cover = list(demo.coverage(demo.unit("VLA-VIRO")))
+    assert [c[0] for c in cover] == ["Владимирская область", "округ Муром"]
+    stats = json.loads(demo.stats(demo.unit("MUR-CRPK")))
+    assert stats["kinds"]["school"] == 16
+    assert "digraph network" in demo.dot(demo.unit("MUR-SCH-01"), "2022-01-01")
+
+
+def test_results_outlive_a_closed_database(demo):
+    ids = demo.children(demo.unit("MUR-CRPK"))
+    t = demo.typology()
+    demo.close()
+    demo.close()  # idempotent
+    assert len(list(ids)) > 0
+    assert t.classification("structure") is not None
+    with pytest.raises(mms.InvalidArgument):
+        demo.count("units")
+    assert demo.closed()
+
+
+def test_two_handles_on_one_file(tmp_path):
+    path = str(tmp_path / "db.sqlite")
+    a, b = mms.Db(path), mms.Db(path)
+    a.insert("units", code="M", name="M", level="municipal", kind="community")
+    assert b.count("units") == 1
+    b.insert("units", code="N", name="N", level="municipal", kind="community")
+    assert a.count("units") == 2
+    ro = mms.Db(path, read_only=1)
+    with pytest.raises(mms.InvalidArgument):
+        ro.insert("units", code="O", name="O", level="municipal", kind="community")
