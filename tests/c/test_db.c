@@ -1,7 +1,10 @@
 /* The database handle: records built through the API, reading fields back,
- * persistence, several handles on one file, read-only handles. */
+ * persistence, several handles on one file, busy files, read-only handles. */
+#include <pthread.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -189,6 +192,56 @@ static void opening_a_foreign_file_is_refused(void **state)
 	free(missing);
 }
 
+/* Another connection holds the write lock for a while, then lets go. */
+typedef struct locker {
+	const char *path;
+	int hold_ms;
+	sqlite3 *sql;
+} locker;
+
+static void *hold_lock(void *arg)
+{
+	locker *l = arg;
+	usleep((useconds_t)l->hold_ms * 1000);
+	sqlite3_exec(l->sql, "COMMIT", NULL, NULL, NULL);
+	return NULL;
+}
+
+static int write_while_locked(const char *path, int hold_ms, int timeout_ms)
+{
+	locker l = {path, hold_ms, NULL};
+	assert_int_equal(sqlite3_open(path, &l.sql), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(l.sql, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, hold_lock, &l), 0);
+	mms_open_options o = MMS_OPEN_OPTIONS_INIT;
+	o.busy_timeout_ms = timeout_ms;
+	mms_db *db = NULL;
+	T_OK(db, mms_db_open(&db, path, &o));
+	int rc = t_insert(db, MMS_UNIT, NULL, "code", "BUSY", "name", "X", "level", "municipal",
+			  "kind", "community", NULL);
+	if (rc == MMS_EBUSY)
+		assert_true(strlen(mms_db_errmsg(db)) > 0);
+	mms_db_close(db);
+	pthread_join(t, NULL);
+	sqlite3_close(l.sql);
+	return rc;
+}
+
+static void a_locked_file_is_waited_for_within_the_timeout(void **state)
+{
+	fixture *f = *state;
+	add_basics(f->db);
+	/* held 200 ms, waited up to 5 s: the insert goes through */
+	assert_int_equal(write_while_locked(f->path, 200, 5000), MMS_OK);
+	/* held 600 ms, waited 50 ms: a clear MMS_EBUSY, and nothing written */
+	int rc = write_while_locked(f->path, 600, 50);
+	assert_int_equal(rc, MMS_EBUSY);
+	size_t n;
+	T_OK(f->db, mms_db_count(f->db, MMS_UNIT, &n));
+	assert_int_equal(n, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +250,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(records_survive_reopening, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_second_handle_sees_committed_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(read_only_handles_refuse_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_locked_file_is_waited_for_within_the_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(lookups_fail_with_specific_codes, setup, teardown),
 		cmocka_unit_test_setup_teardown(opening_a_foreign_file_is_refused, setup, teardown),
 	};
