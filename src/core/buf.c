@@ -1,6 +1,7 @@
 /* Growable text buffers: a failed append poisons the buffer and releases
  * its memory at once, so callers check once at mms_buf_detach() (or not at
  * all on paths that only free) and can never leak a failed buffer. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,6 +69,26 @@ void mms_buf_printf(mms_buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	mms_buf_vprintf(b, fmt, ap);
 	va_end(ap);
+}
+
+int mms_read_file(const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return errno == ENOENT ? MMS_ENOTFOUND : MMS_EIO;
+	mms_buf b = {0};
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		mms_buf_append(&b, chunk, n);
+	int err = ferror(f);
+	fclose(f);
+	if (err) {
+		mms_buf_free(&b);
+		return MMS_EIO;
+	}
+	*len = b.len;
+	return mms_buf_detach(&b, out);
 }
 
 int mms_buf_detach(mms_buf *b, char **out)

@@ -66,6 +66,10 @@ void mms_hash_clear(mms_hash *h);
 void mms_hash_free(mms_hash *h);
 uint32_t mms_hash_str(const char *s);
 
+/* Reads a whole file: MMS_ENOTFOUND if it does not exist, MMS_EIO if it
+ * cannot be read, MMS_ENOMEM. The text is NUL-terminated and the caller's. */
+int mms_read_file(const char *path, char **out, size_t *len);
+
 /* Dates are days since 1970-01-01; MMS_NO_DATE means absent. */
 #define MMS_NO_DATE INT32_MIN
 int mms_date_parse(const char *s, int32_t *out);

@@ -123,6 +123,20 @@ int mms_db_ready(mms_db *db)
 	return rc;
 }
 
+int mms_db_ready_subtree(mms_db *db, int32_t root)
+{
+	int rc = mms_db_ready(db);
+	if (rc == MMS_OK && root != -1)
+		rc = mms_db_check_id(db, MMS_UNIT, root);
+	return rc;
+}
+
+void mms_db_subtree_range(const mms_db *db, int32_t root, int32_t *from, int32_t *to)
+{
+	*from = root >= 0 ? db->idx.tin[root] : 0;
+	*to = root >= 0 ? db->idx.tout[root] : (int32_t)db->idx.nunits;
+}
+
 static int check_entity(mms_db *db, int e)
 {
 	if (e < 0 || e >= MMS_ENTITY_COUNT)

@@ -29,6 +29,10 @@ void mms_db_ok(mms_db *db);
 int mms_db_sync(mms_db *db);
 /* Syncs and makes sure the query index is current. */
 int mms_db_ready(mms_db *db);
+/* Readies the handle for work on the subtree of root (-1 = everything). */
+int mms_db_ready_subtree(mms_db *db, int32_t root);
+/* The pre-order positions [*from, *to) of root's subtree (-1 = all units). */
+void mms_db_subtree_range(const mms_db *db, int32_t root, int32_t *from, int32_t *to);
 /* Checks that id is a record of entity e. */
 int mms_db_check_id(mms_db *db, int e, int32_t id);
 

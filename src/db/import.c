@@ -84,13 +84,19 @@ static int check_options(mms_db *db, const mms_import_options *opts,
 	return MMS_OK;
 }
 
-/* Runs an import with a fresh report, handing it to the caller if asked. */
-static int with_report(mms_db *db, mms_report **out, mms_report **rep)
+/* Checks the arguments of an import and starts its report. */
+static int begin_import(mms_db *db, const void *input, const mms_import_options *opts,
+			mms_import_options *o, mms_report **out, mms_report **rep)
 {
 	if (out)
 		*out = NULL;
-	*rep = mms_report_new();
-	return *rep ? MMS_OK : mms_db_fail(db, MMS_ENOMEM, "out of memory");
+	if (!db || !db->sql || !input)
+		return MMS_EINVAL;
+	mms_db_ok(db);
+	int rc = check_options(db, opts, o);
+	if (rc == MMS_OK && !(*rep = mms_report_new()))
+		rc = mms_db_fail(db, MMS_ENOMEM, "out of memory");
+	return rc;
 }
 
 static int finish(mms_report *rep, mms_report **out, int rc)
@@ -120,35 +126,10 @@ int mms_db_import_json(mms_db *db, const char *json, const mms_import_options *o
 {
 	mms_report *rep;
 	mms_import_options o;
-	if (!db || !db->sql || !json)
-		return MMS_EINVAL;
-	mms_db_ok(db);
-	int rc = check_options(db, opts, &o);
-	if (rc == MMS_OK)
-		rc = with_report(db, report, &rep);
+	int rc = begin_import(db, json, opts, &o, report, &rep);
 	if (rc != MMS_OK)
 		return rc;
 	return finish(rep, report, import_text(db, json, strlen(json), "json", &o, rep));
-}
-
-static int read_whole(const char *path, char **out, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return MMS_EIO;
-	mms_buf b = {0};
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		mms_buf_append(&b, chunk, n);
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		mms_buf_free(&b);
-		return MMS_EIO;
-	}
-	*len = b.len;
-	return mms_buf_detach(&b, out);
 }
 
 int mms_db_import(mms_db *db, const char *path, const mms_import_options *opts,
@@ -156,12 +137,7 @@ int mms_db_import(mms_db *db, const char *path, const mms_import_options *opts,
 {
 	mms_report *rep;
 	mms_import_options o;
-	if (!db || !db->sql || !path)
-		return MMS_EINVAL;
-	mms_db_ok(db);
-	int rc = check_options(db, opts, &o);
-	if (rc == MMS_OK)
-		rc = with_report(db, report, &rep);
+	int rc = begin_import(db, path, opts, &o, report, &rep);
 	if (rc != MMS_OK)
 		return rc;
 	struct stat st;
@@ -190,8 +166,9 @@ int mms_db_import(mms_db *db, const char *path, const mms_import_options *opts,
 						       format));
 	char *text = NULL;
 	size_t len = 0;
-	rc = read_whole(path, &text, &len);
+	rc = mms_read_file(path, &text, &len);
 	if (rc != MMS_OK) {
+		rc = rc == MMS_ENOTFOUND ? MMS_EIO : rc;
 		mms_db_fail(db, rc, "%s: %s", path, rc == MMS_EIO ? "cannot be read"
 								  : "out of memory");
 		return finish(rep, report, rc);

@@ -5,7 +5,6 @@
  * reported as file:line:column, the column being the field's position.
  */
 #include <csv.h>
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -173,26 +172,6 @@ static unsigned char sniff_delimiter(const char *text, size_t len)
 	return semi > comma ? ';' : ',';
 }
 
-static int read_file(const char *path, char **out, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return errno == ENOENT ? MMS_ENOTFOUND : MMS_EIO;
-	mms_buf b = {0};
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		mms_buf_append(&b, chunk, n);
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		mms_buf_free(&b);
-		return MMS_EIO;
-	}
-	*len = b.len;
-	return mms_buf_detach(&b, out);
-}
-
 static void *csv_realloc(void *p, size_t n) { return mms_realloc(p, n); }
 
 static int parse_table(csv_doc *cd, int e, const char *dir, mms_report *report,
@@ -208,7 +187,7 @@ static int parse_table(csv_doc *cd, int e, const char *dir, mms_report *report,
 	t->file = mms_strdup(mms_entities[e].name);
 	char *text = NULL;
 	size_t len = 0;
-	int rc = t->file ? read_file(path.data, &text, &len) : MMS_ENOMEM;
+	int rc = t->file ? mms_read_file(path.data, &text, &len) : MMS_ENOMEM;
 	mms_free(t->file);
 	t->file = NULL;
 	if (rc == MMS_OK) {

@@ -70,16 +70,14 @@ int mms_coverage_compute(mms_db *db, int32_t root, mms_coverage **out)
 	if (!out)
 		return MMS_EINVAL;
 	*out = NULL;
-	int rc = mms_db_ready(db);
-	if (rc == MMS_OK && root != -1)
-		rc = mms_db_check_id(db, MMS_UNIT, root);
+	int rc = mms_db_ready_subtree(db, root);
 	if (rc != MMS_OK)
 		return rc;
 	mms_coverage *c = mms_calloc(1, sizeof *c);
 	size_t cap = 0;
 	const mms_index *ix = &db->idx;
-	int32_t from = root >= 0 ? ix->tin[root] : 0;
-	int32_t to = root >= 0 ? ix->tout[root] : (int32_t)ix->nunits;
+	int32_t from, to;
+	mms_db_subtree_range(db, root, &from, &to);
 	rc = c ? MMS_OK : MMS_ENOMEM;
 	for (int32_t k = from; rc == MMS_OK && k < to; k++) {
 		int32_t u = ix->pre[k];

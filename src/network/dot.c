@@ -28,9 +28,7 @@ int mms_network_dot(mms_db *db, int32_t root, const char *as_of, char **out)
 	if (!out)
 		return MMS_EINVAL;
 	*out = NULL;
-	int rc = mms_db_ready(db);
-	if (rc == MMS_OK && root != -1)
-		rc = mms_db_check_id(db, MMS_UNIT, root);
+	int rc = mms_db_ready_subtree(db, root);
 	if (rc != MMS_OK)
 		return rc;
 	int32_t day = MMS_NONE;
@@ -38,8 +36,8 @@ int mms_network_dot(mms_db *db, int32_t root, const char *as_of, char **out)
 		return mms_db_fail(db, MMS_EINVAL, "as_of \"%.40s\" is not a date", as_of);
 	const mms_model *m = &db->m;
 	const mms_index *ix = &db->idx;
-	int32_t from = root >= 0 ? ix->tin[root] : 0;
-	int32_t to = root >= 0 ? ix->tout[root] : (int32_t)ix->nunits;
+	int32_t from, to;
+	mms_db_subtree_range(db, root, &from, &to);
 	mms_buf b = {0}, label = {0};
 	mms_buf_puts(&b, "digraph network {\n  rankdir=TB;\n  node [fontsize=10];\n");
 	for (int32_t k = from; k < to; k++) {

@@ -53,8 +53,8 @@ static void gather(mms_db *db, int32_t root, facts *f)
 {
 	const mms_model *m = &db->m;
 	const mms_index *ix = &db->idx;
-	size_t n = m->t[MMS_UNIT].count;
-	int32_t from = root >= 0 ? ix->tin[root] : 0, to = root >= 0 ? ix->tout[root] : (int32_t)n;
+	int32_t from, to;
+	mms_db_subtree_range(db, root, &from, &to);
 	memset(f, 0, sizeof *f);
 	f->centre = -1;
 	for (int32_t k = from; k < to; k++) {
@@ -160,9 +160,7 @@ int mms_typology_compute(mms_db *db, int32_t root, mms_typology **out)
 	if (!out)
 		return MMS_EINVAL;
 	*out = NULL;
-	int rc = mms_db_ready(db);
-	if (rc == MMS_OK && root != -1)
-		rc = mms_db_check_id(db, MMS_UNIT, root);
+	int rc = mms_db_ready_subtree(db, root);
 	if (rc != MMS_OK)
 		return rc;
 	mms_typology *t = mms_calloc(1, sizeof *t);
