@@ -4,6 +4,7 @@
  * location. Rules across fields and records live in validate.c.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,7 @@ static const char *value_type_name(const mms_value *v)
 	case V_INT: return "a number";
 	case V_BOOL: return "a boolean";
 	case V_LIST: return "an array";
+	case V_NUM: return "a fractional number";
 	case V_OTHER: return v->text;
 	default: return "nothing";
 	}
@@ -241,7 +243,7 @@ static int take_items(mms_ingest *in, int e, size_t rec, int32_t id, int f,
 			set |= 1 << k;
 			continue;
 		}
-		mms_value item = {V_TEXT, items[i], strlen(items[i]), 0, NULL, 0};
+		mms_value item = {.kind = V_TEXT, .text = items[i], .len = strlen(items[i])};
 		if (item.len == 0 || strchr(items[i], '|')) {
 			mms_ingest_fail(in, MMS_ETYPE, e, rec, f,
 					"%s: %s item %zu is empty or contains '|'",
@@ -315,6 +317,32 @@ static int decode_field(mms_ingest *in, int e, size_t rec, int32_t id, int f)
 		} else {
 			row[f] = (int32_t)x;
 		}
+		break;
+	}
+	case F_DEC: {
+		double x = v.kind == V_INT ? (double)v.i : v.d;
+		int ok = v.kind == V_INT || v.kind == V_NUM;
+		if (!ok && lenient) { /* spreadsheets in Russia write 72,5 */
+			char *copy = mms_strndup(v.text, v.len), *end;
+			if (!copy) {
+				rc = MMS_ENOMEM;
+				break;
+			}
+			for (char *q = copy; *q; q++)
+				if (*q == ',')
+					*q = '.';
+			x = strtod(copy, &end);
+			ok = end != copy && !*end;
+			mms_free(copy);
+		}
+		if (!ok)
+			what = "a number";
+		else if (!(x >= -MMS_DEC_MAX / MMS_DEC_SCALE && x <= MMS_DEC_MAX / MMS_DEC_SCALE))
+			mms_ingest_fail(in, MMS_ERANGE, e, rec, f, "%s: %s %g is outside %d..%d",
+					label(in, e, id, &lb), fd->name, x,
+					-MMS_DEC_MAX / MMS_DEC_SCALE, MMS_DEC_MAX / MMS_DEC_SCALE);
+		else
+			row[f] = (int32_t)llround(x * MMS_DEC_SCALE);
 		break;
 	}
 	case F_DATE: {

@@ -16,6 +16,7 @@ typedef enum value_kind {
 	V_INT,
 	V_BOOL,
 	V_LIST,
+	V_NUM,    /* a JSON number with a fraction, in .d */
 	V_OTHER   /* a JSON value of a type no field takes; .text names it */
 } value_kind;
 
@@ -24,6 +25,7 @@ typedef struct mms_value {
 	const char *text;
 	size_t len;                /* of text, which may hold a NUL from JSON */
 	long long i;
+	double d;
 	const char *const *items;  /* V_LIST */
 	size_t n;
 } mms_value;

@@ -20,6 +20,14 @@ static json_object *field_json(const mms_model *m, int e, int32_t id, int f)
 		return json_object_new_int64(v);
 	case F_BOOL:
 		return json_object_new_boolean(v);
+	case F_DEC: {
+		mms_buf b = {0};
+		mms_field_text(m, e, id, f, &b);
+		json_object *d = b.failed ? NULL
+					  : json_object_new_double_s((double)v / MMS_DEC_SCALE, b.data);
+		mms_buf_free(&b);
+		return d;
+	}
 	case F_SET:
 	case F_LIST: {
 		json_object *a = json_object_new_array();

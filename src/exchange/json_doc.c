@@ -52,8 +52,8 @@ static int jd_get(mms_doc *d, int e, size_t rec, int f, mms_value *v)
 		v->i = json_object_get_boolean(val);
 		break;
 	case json_type_double:
-		v->kind = V_OTHER;
-		v->text = "a fractional number";
+		v->kind = V_NUM;
+		v->d = json_object_get_double(val);
 		break;
 	case json_type_object:
 		v->kind = V_OTHER;

@@ -184,6 +184,11 @@ static void check_activity(checker *c)
 		     mms_enum_name(E_ACTIVITY_KIND, kind));
 }
 
+static void check_target(checker *c)
+{
+	MMS_UNUSED(c); /* the indicator id is checked when a catalogue reads it */
+}
+
 static void check_participation(checker *c)
 {
 	mms_model *m = c->in->m;
@@ -213,7 +218,7 @@ int mms_ingest_check(mms_ingest *in, int e)
 {
 	static void (*const rules[MMS_ENTITY_COUNT])(checker *) = {
 		check_unit, check_link, check_staff, check_staff_link,
-		check_activity, check_participation};
+		check_activity, check_participation, check_target};
 	size_t n = in->doc->count(in->doc, e);
 	for (size_t rec = 0; rec < n; rec++) {
 		if (in->bad[e][rec])

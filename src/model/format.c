@@ -57,6 +57,18 @@ void mms_field_text(const mms_model *m, int e, int32_t id, int f, mms_buf *out)
 	case F_REF:
 		ref_text(m, fd->aux, v, out);
 		break;
+	case F_DEC: {
+		/* shortest form: 72.5, not 72.500 */
+		char d[32];
+		int n = snprintf(d, sizeof d, "%s%d.%03d", v < 0 ? "-" : "",
+				 (v < 0 ? -v : v) / MMS_DEC_SCALE, (v < 0 ? -v : v) % MMS_DEC_SCALE);
+		while (n > 0 && d[n - 1] == '0')
+			d[--n] = '\0';
+		if (n > 0 && d[n - 1] == '.')
+			d[--n] = '\0';
+		mms_buf_puts(out, d);
+		break;
+	}
 	case F_LIST:
 		for (int32_t k = 0; k < m->lists[v]; k++)
 			mms_buf_printf(out, "%s%s", k ? "|" : "",

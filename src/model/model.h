@@ -26,7 +26,8 @@ typedef enum field_type {
 	F_ENUM, /* index into an enum table */
 	F_SET,  /* bitmask over an enum table */
 	F_REF,  /* id of a record of another (or the same) entity */
-	F_LIST  /* list of texts */
+	F_LIST, /* list of texts */
+	F_DEC   /* decimal with three places, stored as thousandths */
 } field_type;
 
 typedef enum enum_id {
@@ -101,6 +102,11 @@ enum { A_CODE, A_NAME, A_KIND, A_LEVEL, A_ORGANIZER, A_PROVIDER, A_HOURS,
        A_FEDERAL_REGISTER, A_FORMAT, A_START, A_END, A_NFIELDS };
 enum { P_ACTIVITY, P_STAFF, P_UNIT, P_ROLE, P_RESULT, P_PEER, P_HOURS,
        P_SCORE, P_START, P_END, P_COMPLETED, P_NFIELDS };
+enum { T_INDICATOR, T_UNIT, T_YEAR, T_VALUE, T_NFIELDS };
+
+/* Decimal fields keep thousandths: 72.5 is stored as 72500. */
+#define MMS_DEC_SCALE 1000
+#define MMS_DEC_MAX 2000000
 
 /* The absent value of a field of this type. */
 int32_t mms_field_absent(const field_def *f);

@@ -123,6 +123,13 @@ static const field_def participation_fields[] = {
 	{"completed", F_BOOL, OPT, 0, 0, 0},
 };
 
+static const field_def target_fields[] = {
+	{"indicator", F_STR, REQ, 0, 0, 0},
+	{"unit", F_REF, REQ, MMS_UNIT, 0, 0},
+	{"year", F_INT, REQ, 0, 1900, 2100},
+	{"value", F_DEC, OPT, 0, -MMS_DEC_MAX, MMS_DEC_MAX},
+};
+
 const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 	[MMS_UNIT] = {"units", "unit", unit_fields, N(unit_fields), 0},
 	[MMS_LINK] = {"links", "link", link_fields, N(link_fields), -1},
@@ -133,6 +140,7 @@ const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 			  N(activity_fields), 0},
 	[MMS_PARTICIPATION] = {"participations", "participation",
 			       participation_fields, N(participation_fields), -1},
+	[MMS_TARGET] = {"targets", "target", target_fields, N(target_fields), -1},
 };
 
 #define LVL(x) (1u << LV_##x)
@@ -191,7 +199,7 @@ int32_t mms_field_absent(const field_def *f)
 {
 	switch (f->type) {
 	case F_ENUM: case F_REF: return -1;
-	case F_INT: case F_DATE: return MMS_NONE;
+	case F_INT: case F_DATE: case F_DEC: return MMS_NONE;
 	default: return 0; /* strings, lists, sets, bools */
 	}
 }

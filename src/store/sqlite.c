@@ -1,4 +1,5 @@
 /* The SQLite file: schema and migrations, loading and writing rows. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,6 +46,13 @@ static const char schema_v1[] =
 	" completed INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX participations_activity ON participations(activity);"
 	"CREATE INDEX participations_staff ON participations(staff);";
+
+/* Version 2 adds the targets of indicators set at units. */
+static const char schema_v2[] =
+	"CREATE TABLE targets(id INTEGER PRIMARY KEY, indicator TEXT NOT NULL,"
+	" unit INTEGER NOT NULL REFERENCES units(id) DEFERRABLE INITIALLY DEFERRED,"
+	" year INTEGER NOT NULL, value REAL);"
+	"CREATE INDEX targets_unit ON targets(unit);";
 
 /* 'MMS1': tells a libmms file from any other SQLite file. */
 #define APPLICATION_ID 0x4D4D5331
@@ -116,13 +124,17 @@ static int migrate(sqlite3 *db, char *err, size_t errlen)
 		return MMS_ECORRUPT;
 	}
 	if (sqlite3_db_readonly(db, "main") == 1) {
-		snprintf(err, errlen, "the database is empty and opened read-only");
+		snprintf(err, errlen, "the database (schema %lld) needs creating or upgrading "
+			 "to schema %d, and is opened read-only", (long long)version,
+			 MMS_SCHEMA_VERSION);
 		return MMS_EIO;
 	}
 	char sql[128];
 	int mrc = mms_store_exec(db, "BEGIN IMMEDIATE", err, errlen);
 	if (mrc == MMS_OK && version < 1)
 		mrc = mms_store_exec(db, schema_v1, err, errlen);
+	if (mrc == MMS_OK && version < 2)
+		mrc = mms_store_exec(db, schema_v2, err, errlen);
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d",
 		 MMS_SCHEMA_VERSION, APPLICATION_ID);
 	if (mrc == MMS_OK)
@@ -213,6 +225,9 @@ static int load_value(mms_model *m, const field_def *fd, sqlite3_stmt *st,
 	case F_ENUM:
 		*out = mms_enum_find(fd->aux, text);
 		return *out >= 0 ? MMS_OK : MMS_ECORRUPT;
+	case F_DEC:
+		*out = (int32_t)llround(sqlite3_column_double(st, col) * MMS_DEC_SCALE);
+		return MMS_OK;
 	case F_SET:
 	case F_LIST: {
 		int32_t offs[64], n = 0, set = 0;
@@ -305,6 +320,10 @@ static int bind_value(sqlite3_stmt *st, int col, const mms_model *m, int e,
 		if (fd->type != F_BOOL && v == mms_field_absent(fd))
 			return sqlite3_bind_null(st, col);
 		return sqlite3_bind_int64(st, col, v);
+	case F_DEC:
+		if (v == MMS_NONE)
+			return sqlite3_bind_null(st, col);
+		return sqlite3_bind_double(st, col, (double)v / MMS_DEC_SCALE);
 	default:
 		if (!mms_field_present(m, e, id, f))
 			return sqlite3_bind_null(st, col);

@@ -11,7 +11,7 @@
 #include "model/model.h"
 
 /* Schema version written in PRAGMA user_version. */
-#define MMS_SCHEMA_VERSION 1
+#define MMS_SCHEMA_VERSION 2
 
 /* Opens and migrates; on failure *out may be set and must be closed. */
 int mms_store_open(sqlite3 **out, const char *path, int read_only,

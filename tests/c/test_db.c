@@ -242,6 +242,57 @@ static void a_locked_file_is_waited_for_within_the_timeout(void **state)
 	assert_int_equal(n, 4);
 }
 
+/* A file written by libmms 0.1 (schema 1) is upgraded when opened. */
+static void a_schema_1_file_is_migrated_and_keeps_its_data(void **state)
+{
+	fixture *f = *state;
+	mms_db_close(f->db);
+	f->db = NULL;
+	char *old = t_path(f->dir, "v1.sqlite");
+	sqlite3 *raw;
+	assert_int_equal(sqlite3_open(old, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw,
+		"CREATE TABLE units(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+		" level TEXT NOT NULL, kind TEXT NOT NULL, parent INTEGER, territory TEXT,"
+		" rural INTEGER NOT NULL DEFAULT 0, directions TEXT, site_level TEXT);"
+		"CREATE TABLE links(id INTEGER PRIMARY KEY, kind TEXT, \"from\" INTEGER, \"to\" INTEGER,"
+		" start TEXT, \"end\" TEXT, note TEXT);"
+		"CREATE TABLE staff(id INTEGER PRIMARY KEY, code TEXT, name TEXT, org INTEGER, role TEXT,"
+		" position TEXT, birth_date TEXT, work_start TEXT, category TEXT, edu_level TEXT,"
+		" subjects TEXT, part_time INTEGER NOT NULL DEFAULT 0);"
+		"CREATE TABLE staff_links(id INTEGER PRIMARY KEY, kind TEXT, staff INTEGER, unit INTEGER,"
+		" target_staff INTEGER, start TEXT, \"end\" TEXT);"
+		"CREATE TABLE activities(id INTEGER PRIMARY KEY, code TEXT, name TEXT, kind TEXT, level TEXT,"
+		" organizer INTEGER, provider INTEGER, hours INTEGER, federal_register INTEGER NOT NULL"
+		" DEFAULT 0, format TEXT, start TEXT, \"end\" TEXT);"
+		"CREATE TABLE participations(id INTEGER PRIMARY KEY, activity INTEGER, staff INTEGER,"
+		" unit INTEGER, role TEXT, result TEXT, peer INTEGER, hours INTEGER, score INTEGER,"
+		" start TEXT, \"end\" TEXT, completed INTEGER NOT NULL DEFAULT 0);"
+		"INSERT INTO units(id, code, name, level, kind, directions) VALUES"
+		" (0, 'M', 'ММС', 'municipal', 'municipal_service', 'analytical|consulting');"
+		"PRAGMA user_version=1; PRAGMA application_id=1296913201;", NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(raw);
+	mms_open_options o = MMS_OPEN_OPTIONS_INIT;
+	o.read_only = 1;
+	mms_db *db = NULL;
+	assert_int_equal(mms_db_open(&db, old, &o), MMS_EIO); /* cannot upgrade read-only */
+	assert_non_null(strstr(mms_db_errmsg(db), "schema 1"));
+	mms_db_close(db);
+	db = t_open(old);
+	char *dirs = t_get(db, MMS_UNIT, t_find(db, MMS_UNIT, "M"), "directions");
+	assert_string_equal(dirs, "analytical|consulting");
+	mms_free(dirs);
+	int32_t id;
+	T_OK(db, t_insert(db, MMS_TARGET, &id, "indicator", "murom.P5", "unit", "M", "year", "2024",
+			  "value", "72,5", NULL));
+	char *v = t_get(db, MMS_TARGET, id, "value");
+	assert_string_equal(v, "72.5");
+	mms_free(v);
+	mms_db_close(db);
+	free(old);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +302,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_second_handle_sees_committed_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(read_only_handles_refuse_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_locked_file_is_waited_for_within_the_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_schema_1_file_is_migrated_and_keeps_its_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(lookups_fail_with_specific_codes, setup, teardown),
 		cmocka_unit_test_setup_teardown(opening_a_foreign_file_is_refused, setup, teardown),
 	};

@@ -12,7 +12,10 @@ static const char hostile[] =
 	"{\"units\": [{\"code\": \"Q'1\", \"name\": \"Школа \\\"Гармония\\\"; --DROP TABLE units;\\n"
 	"корпус, 2|3\", \"level\": \"municipal\", \"kind\": \"community\", \"territory\": \" с пробелом \"}],"
 	"\"staff\": [{\"code\": \"T,1\", \"name\": \"О'Нил Анна\\r\\nвторая строка\", \"org\": \"Q'1\","
-	" \"role\": \"methodist\", \"subjects\": [\"русский язык\", \"литература; чтение\"]}]}";
+	" \"role\": \"methodist\", \"subjects\": [\"русский язык\", \"литература; чтение\"]}],"
+	"\"targets\": [{\"indicator\": \"murom.P5\", \"unit\": \"Q'1\", \"year\": 2024, \"value\": 72.5},"
+	"{\"indicator\": \"moscow.7\", \"unit\": \"Q'1\", \"year\": 2024, \"value\": -0.125},"
+	"{\"indicator\": \"moscow.7\", \"unit\": \"Q'1\", \"year\": 2025}]}";
 
 static char *export_of(mms_db *db)
 {

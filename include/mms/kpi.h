@@ -1,0 +1,125 @@
+/*
+ * libmms — indicators (KPIs) of the methodical network.
+ *
+ * Indicators are data: JSON definitions (docs/indicators.md) with a kind,
+ * a population, filter and numerator expressions, a unit of measure, a
+ * direction, an aggregation rule, a target trajectory and colour bands.
+ * The built-in catalogue (data/indicators/, compiled into the library)
+ * covers the indicators of the source documents; users load their own
+ * definitions on top, replacing built-in ones with the same id.
+ *
+ * An mms_kpi is bound to one database handle and must not outlive it; it
+ * is used by one thread at a time, like its handle.
+ */
+#ifndef MMS_KPI_H
+#define MMS_KPI_H
+
+#include "db.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mms_kpi mms_kpi;
+
+/** A catalogue bound to db, holding the built-in indicators. */
+MMS_EXTERN int mms_kpi_open(mms_kpi **out, mms_db *db);
+
+/** Frees the catalogue; mms_kpi_close(NULL) is a no-op. */
+MMS_EXTERN void mms_kpi_close(mms_kpi *kpi);
+
+/**
+ * Adds the definitions of a JSON file (or, for a directory, of every
+ * *.json file in it, by name order), replacing any with the same id.
+ * All or nothing: a definition that does not compile is reported in
+ * *report (may be NULL) with its JSON pointer and, for expressions, the
+ * column of the error; nothing is then added.
+ */
+MMS_EXTERN int mms_kpi_load(mms_kpi *kpi, const char *path, mms_report **report);
+
+/** As mms_kpi_load(), from JSON text; name is used in locations. */
+MMS_EXTERN int mms_kpi_load_json(mms_kpi *kpi, const char *json, const char *name,
+				 mms_report **report);
+
+/** Number of indicators in the catalogue. */
+MMS_EXTERN size_t mms_kpi_count(const mms_kpi *kpi);
+
+/** Id of indicator i (catalogue order: by id), or NULL. */
+MMS_EXTERN const char *mms_kpi_id(const mms_kpi *kpi, size_t i);
+
+/**
+ * A text attribute of an indicator (borrowed): "name_ru", "name_en",
+ * "source", "kind", "population", "unit", "direction", "aggregation",
+ * "period", "filter", "numerator", "denominator". NULL if unknown.
+ */
+MMS_EXTERN const char *mms_kpi_attr(const mms_kpi *kpi, const char *id, const char *attr);
+
+/** The message of the last failure on this catalogue (borrowed). */
+MMS_EXTERN const char *mms_kpi_errmsg(const mms_kpi *kpi);
+
+/** Statuses of a value against its target. */
+typedef enum mms_kpi_status {
+	MMS_KPI_UNDEFINED = 0,    /**< no value: the denominator is zero */
+	MMS_KPI_NO_TARGET = 1,    /**< a value, but no target for that year */
+	MMS_KPI_ACHIEVED = 2,
+	MMS_KPI_NOT_ACHIEVED = 3,
+	MMS_KPI_AT_RISK = 4       /**< achieved now, but the trend misses the final target */
+} mms_kpi_status;
+
+/** The name of a status ("achieved", ...), or NULL. */
+MMS_EXTERN const char *mms_kpi_status_name(int status);
+
+/**
+ * The value of an indicator at a unit for a year. The caller sets
+ * version (MMS_KPI_RESULT_INIT); the library fills the fields that
+ * version has. Texts are borrowed from the catalogue.
+ */
+typedef struct mms_kpi_result {
+	unsigned version;        /**< MMS_KPI_RESULT_VERSION */
+	int defined;             /**< 0 when the denominator is zero */
+	double value;            /**< in the indicator's unit (percent for shares) */
+	double numerator;        /**< records counted in the numerator (subtree) */
+	double denominator;      /**< records in the population (subtree) */
+	int has_target;
+	double target;           /**< target for that year at that unit */
+	double gap;              /**< value - target, positive = better than target */
+	int status;              /**< an mms_kpi_status */
+	const char *aggregation; /**< how the subtree was aggregated */
+	const char *band;        /**< the colour band of the value, or NULL */
+	int units;               /**< units whose own records were aggregated */
+} mms_kpi_result;
+
+#define MMS_KPI_RESULT_VERSION 1
+#define MMS_KPI_RESULT_INIT {MMS_KPI_RESULT_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0}
+
+/**
+ * The value of indicator id at unit for year (a calendar year, or for
+ * indicators counted by academic year the one starting 1 September of
+ * year). Computes the indicator for every unit of the database for that
+ * year on first use; later calls are lookups until the data changes.
+ */
+MMS_EXTERN int mms_kpi_value(mms_kpi *kpi, const char *id, int32_t unit, int year,
+			     mms_kpi_result *out);
+
+/**
+ * The records behind a value: ids of the population's entity (staff,
+ * units, activities or participations) counted in the numerator
+ * (numerator = 1) or in the denominator (numerator = 0), within the
+ * subtree of unit. The list is the caller's.
+ */
+MMS_EXTERN int mms_kpi_records(mms_kpi *kpi, const char *id, int32_t unit, int year,
+			       int numerator, mms_idlist **out);
+
+/**
+ * Sets a unit's own target for a year, overriding the one it would
+ * inherit from its ancestors or the definition; a NaN value removes the
+ * override. Overrides are stored in the database.
+ */
+MMS_EXTERN int mms_kpi_target_set(mms_kpi *kpi, const char *id, int32_t unit, int year,
+				  double value);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,755 @@
+/*
+ * Compiler and evaluator of indicator expressions. Recursive descent emits
+ * postfix code directly; each sub-expression returns its type, so type
+ * errors are found at compile time, with the column where they occur.
+ * Text literals only ever meet enum attributes and are resolved to enum
+ * indexes while compiling, so evaluation works on numbers alone.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+
+const char *const mms_population_names[POP_COUNT] = {"staff", "units", "activities",
+						     "participations"};
+
+enum { T_NUM, T_BOOL, T_ENUM, T_TEXT };
+
+enum op { OP_NUM, OP_ATTR, OP_CALL, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
+	  OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_NEG, OP_AND, OP_OR, OP_NOT, OP_IN };
+
+struct ins {
+	uint8_t op;
+	int32_t arg;  /* attribute or call index; OP_IN: bitmask */
+	double num;
+};
+
+#define STACK 64
+
+/* ---- attributes ------------------------------------------------------ */
+
+typedef double (*getter)(const expr_env *env, int32_t rec);
+
+typedef struct attr_def {
+	const char *name;
+	uint8_t pop, type, enum_id;
+	getter get;
+} attr_def;
+
+static const int32_t *srow(const expr_env *v, int32_t s) { return mms_row(v->m, MMS_STAFF, s); }
+static const int32_t *urow(const expr_env *v, int32_t u) { return mms_row(v->m, MMS_UNIT, u); }
+static const int32_t *arow(const expr_env *v, int32_t a) { return mms_row(v->m, MMS_ACTIVITY, a); }
+static const int32_t *prow(const expr_env *v, int32_t p) { return mms_row(v->m, MMS_PARTICIPATION, p); }
+
+/* Absent values read as NaN, so every comparison with them is false. */
+static double opt(int32_t v, int32_t absent) { return v == absent ? NAN : (double)v; }
+static double years_to_end(const expr_env *v, int32_t day)
+{
+	return day == MMS_NONE ? NAN : (double)mms_years_between(day, v->end);
+}
+
+static double s_role(const expr_env *v, int32_t r) { return srow(v, r)[S_ROLE]; }
+static double s_category(const expr_env *v, int32_t r) { return opt(srow(v, r)[S_CATEGORY], -1); }
+static double s_edu(const expr_env *v, int32_t r) { return opt(srow(v, r)[S_EDU_LEVEL], -1); }
+static double s_part(const expr_env *v, int32_t r) { return srow(v, r)[S_PART_TIME]; }
+static double s_age(const expr_env *v, int32_t r) { return years_to_end(v, srow(v, r)[S_BIRTH]); }
+static double s_exp(const expr_env *v, int32_t r) { return years_to_end(v, srow(v, r)[S_WORK_START]); }
+static double s_org_kind(const expr_env *v, int32_t r) { return urow(v, srow(v, r)[S_ORG])[U_KIND]; }
+static double s_org_level(const expr_env *v, int32_t r) { return urow(v, srow(v, r)[S_ORG])[U_LEVEL]; }
+static double s_rural(const expr_env *v, int32_t r) { return urow(v, srow(v, r)[S_ORG])[U_RURAL]; }
+static double u_kind(const expr_env *v, int32_t r) { return urow(v, r)[U_KIND]; }
+static double u_level(const expr_env *v, int32_t r) { return urow(v, r)[U_LEVEL]; }
+static double u_rural(const expr_env *v, int32_t r) { return urow(v, r)[U_RURAL]; }
+static double u_site(const expr_env *v, int32_t r) { return opt(urow(v, r)[U_SITE_LEVEL], -1); }
+static double a_kind(const expr_env *v, int32_t r) { return arow(v, r)[A_KIND]; }
+static double a_level(const expr_env *v, int32_t r) { return opt(arow(v, r)[A_LEVEL], -1); }
+static double a_hours(const expr_env *v, int32_t r) { return opt(arow(v, r)[A_HOURS], MMS_NONE); }
+static double a_fr(const expr_env *v, int32_t r) { return arow(v, r)[A_FEDERAL_REGISTER]; }
+static double a_format(const expr_env *v, int32_t r) { return opt(arow(v, r)[A_FORMAT], -1); }
+static double p_role(const expr_env *v, int32_t r) { return prow(v, r)[P_ROLE]; }
+static double p_result(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_RESULT], -1); }
+static double p_score(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_SCORE], MMS_NONE); }
+static double p_hours(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_HOURS], MMS_NONE); }
+static double p_done(const expr_env *v, int32_t r) { return prow(v, r)[P_COMPLETED]; }
+static double p_akind(const expr_env *v, int32_t r) { return a_kind(v, prow(v, r)[P_ACTIVITY]); }
+static double p_alevel(const expr_env *v, int32_t r) { return a_level(v, prow(v, r)[P_ACTIVITY]); }
+static double p_ahours(const expr_env *v, int32_t r) { return a_hours(v, prow(v, r)[P_ACTIVITY]); }
+static double p_afr(const expr_env *v, int32_t r) { return a_fr(v, prow(v, r)[P_ACTIVITY]); }
+/* A participation of a unit has no staff: staff attributes read as NaN. */
+static double p_staff(const expr_env *v, int32_t r, getter g)
+{
+	int32_t s = prow(v, r)[P_STAFF];
+	return s < 0 ? NAN : g(v, s);
+}
+static double p_srole(const expr_env *v, int32_t r) { return p_staff(v, r, s_role); }
+static double p_scat(const expr_env *v, int32_t r) { return p_staff(v, r, s_category); }
+static double p_sedu(const expr_env *v, int32_t r) { return p_staff(v, r, s_edu); }
+static double p_sage(const expr_env *v, int32_t r) { return p_staff(v, r, s_age); }
+static double p_sexp(const expr_env *v, int32_t r) { return p_staff(v, r, s_exp); }
+static double p_spart(const expr_env *v, int32_t r) { return p_staff(v, r, s_part); }
+
+#define S POP_STAFF
+#define U POP_UNITS
+#define A POP_ACTIVITIES
+#define P POP_PARTICIPATIONS
+static const attr_def attrs[] = {
+	{"role", S, T_ENUM, E_ROLE, s_role},
+	{"category", S, T_ENUM, E_CATEGORY, s_category},
+	{"edu_level", S, T_ENUM, E_EDU_LEVEL, s_edu},
+	{"part_time", S, T_BOOL, 0, s_part},
+	{"age", S, T_NUM, 0, s_age},
+	{"experience_years", S, T_NUM, 0, s_exp},
+	{"org_kind", S, T_ENUM, E_UNIT_KIND, s_org_kind},
+	{"org_level", S, T_ENUM, E_LEVEL, s_org_level},
+	{"rural", S, T_BOOL, 0, s_rural},
+	{"kind", U, T_ENUM, E_UNIT_KIND, u_kind},
+	{"level", U, T_ENUM, E_LEVEL, u_level},
+	{"rural", U, T_BOOL, 0, u_rural},
+	{"site_level", U, T_ENUM, E_LEVEL, u_site},
+	{"kind", A, T_ENUM, E_ACTIVITY_KIND, a_kind},
+	{"level", A, T_ENUM, E_LEVEL, a_level},
+	{"hours", A, T_NUM, 0, a_hours},
+	{"federal_register", A, T_BOOL, 0, a_fr},
+	{"format", A, T_ENUM, E_FORMAT, a_format},
+	{"role", P, T_ENUM, E_PART_ROLE, p_role},
+	{"result", P, T_ENUM, E_RESULT, p_result},
+	{"score", P, T_NUM, 0, p_score},
+	{"hours", P, T_NUM, 0, p_hours},
+	{"completed", P, T_BOOL, 0, p_done},
+	{"activity.kind", P, T_ENUM, E_ACTIVITY_KIND, p_akind},
+	{"activity.level", P, T_ENUM, E_LEVEL, p_alevel},
+	{"activity.hours", P, T_NUM, 0, p_ahours},
+	{"activity.federal_register", P, T_BOOL, 0, p_afr},
+	{"staff.role", P, T_ENUM, E_ROLE, p_srole},
+	{"staff.category", P, T_ENUM, E_CATEGORY, p_scat},
+	{"staff.edu_level", P, T_ENUM, E_EDU_LEVEL, p_sedu},
+	{"staff.age", P, T_NUM, 0, p_sage},
+	{"staff.experience_years", P, T_NUM, 0, p_sexp},
+	{"staff.part_time", P, T_BOOL, 0, p_spart},
+};
+#define NATTRS ((int)(sizeof attrs / sizeof attrs[0]))
+
+/* ---- functions ------------------------------------------------------- */
+
+enum fn { FN_PARTICIPATED, FN_MEMBER, FN_SUBJECT, FN_HAS_CHILD, FN_HAS_DIRECTION, FN_LINKED };
+
+struct expr_call {
+	int fn;
+	int32_t kind;          /* activity, unit, link kind or direction */
+	int32_t role, result, level, fr, completed; /* -1 = any */
+	double years;          /* window ending at the period's end; 0 = the period */
+	char *text;            /* subject */
+};
+
+/* A record's dates: its own, else its activity's. Undated: no period. */
+static int in_window(const expr_env *v, int32_t p, int32_t from, int32_t to)
+{
+	const int32_t *r = prow(v, p), *a = arow(v, r[P_ACTIVITY]);
+	int32_t s = r[P_START] != MMS_NONE ? r[P_START] : a[A_START];
+	int32_t e = r[P_END] != MMS_NONE ? r[P_END] : a[A_END];
+	if (s == MMS_NONE && e == MMS_NONE)
+		return 0;
+	if (s == MMS_NONE)
+		s = e;
+	if (e == MMS_NONE)
+		e = s;
+	return s <= to && e >= from;
+}
+
+static int part_matches(const expr_env *v, const expr_call *c, int32_t p)
+{
+	const int32_t *r = prow(v, p), *a = arow(v, r[P_ACTIVITY]);
+	if (a[A_KIND] != c->kind || (c->role >= 0 && r[P_ROLE] != c->role) ||
+	    (c->result >= 0 && (r[P_RESULT] < 0 || r[P_RESULT] < c->result)) ||
+	    (c->level >= 0 && a[A_LEVEL] != c->level) ||
+	    (c->fr >= 0 && a[A_FEDERAL_REGISTER] != c->fr) ||
+	    (c->completed >= 0 && r[P_COMPLETED] != c->completed))
+		return 0;
+	int32_t from = v->start;
+	if (c->years > 0) /* whole years back from the period's end */
+		from = v->end - (int32_t)(c->years * 365.2425) + 1;
+	return in_window(v, p, from, v->end);
+}
+
+static int any_part(const expr_env *v, const expr_call *c, const int32_t *start,
+		    const int32_t *ids, int32_t key)
+{
+	for (int32_t k = start[key]; k < start[key + 1]; k++)
+		if (part_matches(v, c, ids[k]))
+			return 1;
+	return 0;
+}
+
+static int valid_at_end(const expr_env *v, int32_t s, int32_t e)
+{
+	return (s == MMS_NONE || s <= v->end) && (e == MMS_NONE || e >= v->end);
+}
+
+static double call(const expr_env *v, const expr_call *c, int pop, int32_t rec)
+{
+	const mms_model *m = v->m;
+	switch (c->fn) {
+	case FN_PARTICIPATED:
+		if (pop == POP_STAFF)
+			return any_part(v, c, v->part_staff_start, v->part_staff, rec);
+		/* a unit takes part itself or through any of its staff */
+		if (any_part(v, c, v->part_unit_start, v->part_unit, rec))
+			return 1;
+		for (int32_t k = v->ix->staff_start[rec]; k < v->ix->staff_start[rec + 1]; k++)
+			if (any_part(v, c, v->part_staff_start, v->part_staff, v->ix->staff_ids[k]))
+				return 1;
+		return 0;
+	case FN_MEMBER:
+		for (int32_t k = v->sl_start[rec]; k < v->sl_start[rec + 1]; k++) {
+			const int32_t *l = mms_row(m, MMS_STAFF_LINK, v->sl[k]);
+			if (l[SL_KIND] == SL_SUPPORTS || l[SL_UNIT] < 0 ||
+			    (c->role >= 0 && l[SL_KIND] != c->role) ||
+			    urow(v, l[SL_UNIT])[U_KIND] != c->kind ||
+			    !valid_at_end(v, l[SL_START], l[SL_END]))
+				continue;
+			return 1;
+		}
+		return 0;
+	case FN_SUBJECT: {
+		int32_t list = srow(v, rec)[S_SUBJECTS];
+		for (int32_t k = 0; list && k < m->lists[list]; k++)
+			if (!strcmp(mms_str(m, m->lists[list + 1 + k]), c->text))
+				return 1;
+		return 0;
+	}
+	case FN_HAS_CHILD:
+		for (int32_t k = v->ix->child_start[rec]; k < v->ix->child_start[rec + 1]; k++)
+			if (urow(v, v->ix->children[k])[U_KIND] == c->kind)
+				return 1;
+		return 0;
+	case FN_HAS_DIRECTION:
+		return (urow(v, rec)[U_DIRECTIONS] >> c->kind) & 1;
+	case FN_LINKED:
+		for (int32_t k = v->ix->link_start[rec]; k < v->ix->link_start[rec + 1]; k++) {
+			const int32_t *l = mms_row(m, MMS_LINK, v->ix->link_ids[k]);
+			if (l[L_KIND] == c->kind && valid_at_end(v, l[L_START], l[L_END]))
+				return 1;
+		}
+		return 0;
+	}
+	return NAN;
+}
+
+/* ---- lexer ----------------------------------------------------------- */
+
+enum tok { K_END, K_NUM, K_TEXT, K_NAME, K_OP, K_LPAREN, K_RPAREN, K_LBRACK, K_RBRACK,
+	   K_COMMA, K_BAD };
+
+typedef struct compiler {
+	expr *x;
+	const char *src, *p;
+	int tok;            /* current token */
+	const char *tstart; /* its text */
+	size_t tlen;
+	double num;
+	int depth, max_depth;
+	char *err;
+	size_t errlen;
+	int rc;
+} compiler;
+
+/* Column of a position, counting characters rather than UTF-8 bytes. */
+static int column(const compiler *c, const char *at)
+{
+	int col = 1;
+	for (const char *q = c->src; q < at; q++)
+		col += ((unsigned char)*q & 0xc0) != 0x80;
+	return col;
+}
+
+static int fail_at(compiler *c, const char *at, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail_at(compiler *c, const char *at, int rc, const char *fmt, ...)
+{
+	if (c->rc != MMS_OK)
+		return c->rc;
+	int n = snprintf(c->err, c->errlen, "column %d: ", column(c, at));
+	va_list ap;
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < c->errlen)
+		vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	c->rc = rc;
+	return rc;
+}
+
+static int is_name_char(char ch, int first)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
+	       (!first && ((ch >= '0' && ch <= '9') || ch == '.'));
+}
+
+static void next(compiler *c)
+{
+	while (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r')
+		c->p++;
+	c->tstart = c->p;
+	char ch = *c->p;
+	if (!ch) {
+		c->tok = K_END;
+	} else if ((ch >= '0' && ch <= '9') || (ch == '.' && c->p[1] >= '0' && c->p[1] <= '9')) {
+		char *end;
+		c->num = strtod(c->p, &end);
+		c->p = end;
+		c->tok = K_NUM;
+	} else if (ch == '"') {
+		c->p++;
+		while (*c->p && *c->p != '"')
+			c->p++;
+		if (!*c->p) {
+			fail_at(c, c->tstart, MMS_EPARSE, "text not closed with \"");
+			c->tok = K_BAD;
+			return;
+		}
+		c->p++;
+		c->tok = K_TEXT;
+	} else if (is_name_char(ch, 1)) {
+		while (is_name_char(*c->p, 0))
+			c->p++;
+		c->tok = K_NAME;
+	} else if (strchr("=<>!+-*/", ch)) {
+		c->p++;
+		if ((ch == '<' || ch == '>' || ch == '!' || ch == '=') && *c->p == '=')
+			c->p++;
+		c->tok = K_OP;
+		if (ch == '!' && c->p - c->tstart == 1) {
+			fail_at(c, c->tstart, MMS_EPARSE, "'!' must be '!='");
+			c->tok = K_BAD;
+		}
+	} else {
+		static const char singles[] = "()[],";
+		static const int kinds[] = {K_LPAREN, K_RPAREN, K_LBRACK, K_RBRACK, K_COMMA};
+		const char *s = strchr(singles, ch);
+		c->p++;
+		c->tok = s ? kinds[s - singles] : K_BAD;
+		if (!s)
+			fail_at(c, c->tstart, MMS_EPARSE, "unexpected character '%c'", ch);
+	}
+	c->tlen = (size_t)(c->p - c->tstart);
+}
+
+static int is(const compiler *c, int tok, const char *text)
+{
+	return c->tok == tok && (!text || (c->tlen == strlen(text) &&
+					   !memcmp(c->tstart, text, c->tlen)));
+}
+
+/* ---- code generation --------------------------------------------------- */
+
+static void emit(compiler *c, int op, int32_t arg, double num, int push)
+{
+	if (c->rc != MMS_OK)
+		return;
+	if (mms_grow((void **)&c->x->code, &c->x->cap, c->x->n + 1, sizeof *c->x->code)) {
+		c->rc = MMS_ENOMEM;
+		snprintf(c->err, c->errlen, "out of memory");
+		return;
+	}
+	c->x->code[c->x->n++] = (struct ins){(uint8_t)op, arg, num};
+	c->depth += push;
+	if (c->depth > c->max_depth)
+		c->max_depth = c->depth;
+}
+
+typedef struct typed {
+	int type, enum_id;
+	const char *at;
+} typed;
+
+static const char *type_name(int t)
+{
+	static const char *const names[] = {"a number", "true/false", "a name", "a text"};
+	return names[t];
+}
+
+static typed parse_or(compiler *c);
+
+/* Resolves a text literal against an enum, reporting an unknown name. */
+static int32_t enum_value(compiler *c, int e, const char *at, size_t len)
+{
+	char name[64];
+	snprintf(name, sizeof name, "%.*s", (int)(len > 63 ? 63 : len), at);
+	int v = mms_enum_find(e, name);
+	if (v < 0)
+		fail_at(c, at - 1, MMS_ETYPE, "\"%s\" is not a %s", name, mms_enums[e].name);
+	return v;
+}
+
+/* Reads a text literal argument resolved against enum e. */
+static int32_t text_arg(compiler *c, int e, const char *what)
+{
+	if (!is(c, K_TEXT, NULL)) {
+		fail_at(c, c->tstart, MMS_ETYPE, "%s must be a text in quotes", what);
+		return -1;
+	}
+	int32_t v = e >= 0 ? enum_value(c, e, c->tstart + 1, c->tlen - 2) : 0;
+	next(c);
+	return v;
+}
+
+static int32_t bool_arg(compiler *c, const char *what)
+{
+	int v = is(c, K_NAME, "true") ? 1 : is(c, K_NAME, "false") ? 0 : -1;
+	if (v < 0)
+		fail_at(c, c->tstart, MMS_ETYPE, "%s must be true or false", what);
+	next(c);
+	return v;
+}
+
+static const struct fn_def {
+	const char *name;
+	int fn;
+	unsigned pops;   /* bitmask of populations */
+	int first_enum;  /* enum of the first argument, -1 = a free text */
+} fns[] = {
+	{"participated", FN_PARTICIPATED, 1u << POP_STAFF | 1u << POP_UNITS, E_ACTIVITY_KIND},
+	{"member", FN_MEMBER, 1u << POP_STAFF, E_UNIT_KIND},
+	{"subject", FN_SUBJECT, 1u << POP_STAFF, -1},
+	{"has_child", FN_HAS_CHILD, 1u << POP_UNITS, E_UNIT_KIND},
+	{"has_direction", FN_HAS_DIRECTION, 1u << POP_UNITS, E_DIRECTION},
+	{"linked", FN_LINKED, 1u << POP_UNITS, E_LINK_KIND},
+};
+
+/* Named arguments: participated(kind, role=, result=, level=,
+ * federal_register=, completed=, years=); member(kind, role=). */
+static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
+{
+	const char *at = c->tstart;
+	char name[32];
+	snprintf(name, sizeof name, "%.*s", (int)(c->tlen > 31 ? 31 : c->tlen), c->tstart);
+	next(c);
+	if (!is(c, K_OP, "=")) {
+		fail_at(c, c->tstart, MMS_EPARSE, "expected '=' after %s", name);
+		return;
+	}
+	next(c);
+	int part = f->fn == FN_PARTICIPATED;
+	if (!strcmp(name, "role"))
+		k->role = text_arg(c, part ? E_PART_ROLE : E_STAFF_LINK_KIND, "role");
+	else if (part && !strcmp(name, "result"))
+		k->result = text_arg(c, E_RESULT, "result");
+	else if (part && !strcmp(name, "level"))
+		k->level = text_arg(c, E_LEVEL, "level");
+	else if (part && !strcmp(name, "federal_register"))
+		k->fr = bool_arg(c, "federal_register");
+	else if (part && !strcmp(name, "completed"))
+		k->completed = bool_arg(c, "completed");
+	else if (part && !strcmp(name, "years")) {
+		if (!is(c, K_NUM, NULL) || c->num <= 0)
+			fail_at(c, c->tstart, MMS_ETYPE, "years must be a positive number");
+		k->years = c->num;
+		next(c);
+	} else
+		fail_at(c, at, MMS_ETYPE, "%s() has no argument '%s'", f->name, name);
+}
+
+static typed parse_call(compiler *c, const char *at, size_t len)
+{
+	typed t = {T_BOOL, 0, at};
+	const struct fn_def *f = NULL;
+	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
+		if (strlen(fns[i].name) == len && !memcmp(fns[i].name, at, len))
+			f = &fns[i];
+	if (!f) {
+		fail_at(c, at, MMS_ETYPE, "unknown function '%.*s'", (int)len, at);
+		return t;
+	}
+	if (!(f->pops & (1u << c->x->pop))) {
+		fail_at(c, at, MMS_ETYPE, "%s() does not apply to %s", f->name,
+			mms_population_names[c->x->pop]);
+		return t;
+	}
+	expr_call k = {f->fn, 0, -1, -1, -1, -1, -1, 0, NULL};
+	next(c); /* ( */
+	if (f->first_enum < 0 && is(c, K_TEXT, NULL)) {
+		k.text = mms_strndup(c->tstart + 1, c->tlen - 2);
+		if (!k.text)
+			c->rc = MMS_ENOMEM;
+		next(c);
+	} else {
+		k.kind = text_arg(c, f->first_enum, "the first argument");
+	}
+	while (c->rc == MMS_OK && is(c, K_COMMA, NULL)) {
+		next(c);
+		if (!is(c, K_NAME, NULL))
+			fail_at(c, c->tstart, MMS_EPARSE, "expected name = value");
+		else
+			named_arg(c, f, &k);
+	}
+	if (c->rc == MMS_OK && !is(c, K_RPAREN, NULL))
+		fail_at(c, c->tstart, MMS_EPARSE, "expected ')' to close %s(", f->name);
+	if (c->rc != MMS_OK ||
+	    mms_grow((void **)&c->x->calls, &c->x->calls_cap, c->x->ncalls + 1, sizeof k)) {
+		mms_free(k.text);
+		if (c->rc == MMS_OK)
+			c->rc = MMS_ENOMEM;
+		return t;
+	}
+	c->x->calls[c->x->ncalls] = k;
+	emit(c, OP_CALL, (int32_t)c->x->ncalls++, 0, 1);
+	next(c);
+	return t;
+}
+
+static typed parse_primary(compiler *c)
+{
+	typed t = {T_NUM, 0, c->tstart};
+	if (is(c, K_NUM, NULL)) {
+		emit(c, OP_NUM, 0, c->num, 1);
+		next(c);
+	} else if (is(c, K_TEXT, NULL)) {
+		t.type = T_TEXT; /* resolved by the comparison that uses it */
+		next(c);
+	} else if (is(c, K_LPAREN, NULL)) {
+		next(c);
+		t = parse_or(c);
+		if (c->rc == MMS_OK && !is(c, K_RPAREN, NULL))
+			fail_at(c, c->tstart, MMS_EPARSE, "expected ')'");
+		next(c);
+	} else if (is(c, K_NAME, "true") || is(c, K_NAME, "false")) {
+		emit(c, OP_NUM, 0, is(c, K_NAME, "true"), 1);
+		t.type = T_BOOL;
+		next(c);
+	} else if (is(c, K_NAME, NULL)) {
+		const char *at = c->tstart;
+		size_t len = c->tlen;
+		next(c);
+		if (is(c, K_LPAREN, NULL))
+			return parse_call(c, at, len);
+		for (int i = 0; i < NATTRS; i++)
+			if (attrs[i].pop == c->x->pop && strlen(attrs[i].name) == len &&
+			    !memcmp(attrs[i].name, at, len)) {
+				emit(c, OP_ATTR, i, 0, 1);
+				t.type = attrs[i].type;
+				t.enum_id = attrs[i].enum_id;
+				return t;
+			}
+		fail_at(c, at, MMS_ETYPE, "unknown name '%.*s' for %s", (int)len, at,
+			mms_population_names[c->x->pop]);
+	} else if (c->tok == K_END) {
+		fail_at(c, c->tstart, MMS_EPARSE, "unexpected end of expression");
+	} else if (c->tok != K_BAD) {
+		fail_at(c, c->tstart, MMS_EPARSE, "unexpected '%.*s'", (int)c->tlen, c->tstart);
+	}
+	return t;
+}
+
+static typed parse_unary(compiler *c)
+{
+	if (is(c, K_OP, "-")) {
+		const char *at = c->tstart;
+		next(c);
+		typed t = parse_unary(c);
+		if (t.type != T_NUM)
+			fail_at(c, at, MMS_ETYPE, "'-' needs a number, not %s", type_name(t.type));
+		emit(c, OP_NEG, 0, 0, 0);
+		t.at = at;
+		return t;
+	}
+	return parse_primary(c);
+}
+
+static typed arith(compiler *c, typed (*sub)(compiler *), const char *a, const char *b,
+		   int opa, int opb)
+{
+	typed l = sub(c);
+	while (c->rc == MMS_OK && (is(c, K_OP, a) || is(c, K_OP, b))) {
+		const char *at = c->tstart;
+		int op = is(c, K_OP, a) ? opa : opb;
+		next(c);
+		typed r = sub(c);
+		if (l.type != T_NUM || r.type != T_NUM)
+			fail_at(c, at, MMS_ETYPE, "'%.1s' needs numbers on both sides, not %s",
+				at, type_name(l.type != T_NUM ? l.type : r.type));
+		emit(c, op, 0, 0, -1);
+	}
+	return l;
+}
+
+static typed parse_mul(compiler *c) { return arith(c, parse_unary, "*", "/", OP_MUL, OP_DIV); }
+static typed parse_add(compiler *c) { return arith(c, parse_mul, "+", "-", OP_ADD, OP_SUB); }
+
+/* enum_attr in ["a", "b"] becomes one bitmask test. */
+static void parse_in(compiler *c, typed l, const char *at)
+{
+	if (l.type != T_ENUM) {
+		fail_at(c, at, MMS_ETYPE, "'in' needs a named attribute on its left");
+		return;
+	}
+	next(c);
+	if (!is(c, K_LBRACK, NULL)) {
+		fail_at(c, c->tstart, MMS_EPARSE, "expected '[' after in");
+		return;
+	}
+	int32_t mask = 0;
+	do {
+		next(c);
+		int32_t v = text_arg(c, l.enum_id, "an item of the list");
+		if (v >= 0)
+			mask |= 1 << v;
+	} while (c->rc == MMS_OK && is(c, K_COMMA, NULL));
+	if (c->rc == MMS_OK && !is(c, K_RBRACK, NULL))
+		fail_at(c, c->tstart, MMS_EPARSE, "expected ']'");
+	next(c);
+	emit(c, OP_IN, mask, 0, 0);
+}
+
+static typed parse_cmp(compiler *c)
+{
+	static const char *const ops[] = {"=", "==", "!=", "<", "<=", ">", ">="};
+	static const int codes[] = {OP_EQ, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE};
+	typed l = parse_add(c);
+	if (l.type == T_TEXT && c->rc == MMS_OK)
+		fail_at(c, l.at, MMS_ETYPE, "a text can only stand right of a comparison "
+			"with a named attribute");
+	if (is(c, K_NAME, "in")) {
+		const char *at = c->tstart;
+		parse_in(c, l, at);
+		l.type = T_BOOL;
+		return l;
+	}
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+		if (!is(c, K_OP, ops[i]))
+			continue;
+		const char *at = c->tstart;
+		next(c);
+		if (l.type == T_ENUM && is(c, K_TEXT, NULL)) {
+			emit(c, OP_NUM, 0, enum_value(c, l.enum_id, c->tstart + 1, c->tlen - 2), 1);
+			next(c);
+			if (codes[i] != OP_EQ && codes[i] != OP_NE)
+				fail_at(c, at, MMS_ETYPE, "names can only be compared with = or !=");
+		} else {
+			typed r = parse_add(c);
+			int ordered = codes[i] != OP_EQ && codes[i] != OP_NE;
+			if (r.type == T_TEXT)
+				fail_at(c, r.at, MMS_ETYPE, "a text can only be compared with a named "
+					"attribute, not %s", type_name(l.type));
+			else if (l.type != r.type || (ordered && l.type != T_NUM) ||
+				 (l.type == T_ENUM && l.enum_id != r.enum_id))
+				fail_at(c, at, MMS_ETYPE, "cannot compare %s with %s",
+					type_name(l.type), type_name(r.type));
+		}
+		emit(c, codes[i], 0, 0, -1);
+		l.type = T_BOOL;
+		return l;
+	}
+	return l;
+}
+
+static typed parse_not(compiler *c)
+{
+	if (is(c, K_NAME, "not")) {
+		const char *at = c->tstart;
+		next(c);
+		typed t = parse_not(c);
+		if (t.type != T_BOOL)
+			fail_at(c, at, MMS_ETYPE, "'not' needs true/false, not %s", type_name(t.type));
+		emit(c, OP_NOT, 0, 0, 0);
+		t.at = at;
+		return t;
+	}
+	return parse_cmp(c);
+}
+
+static typed logic(compiler *c, typed (*sub)(compiler *), const char *word, int op)
+{
+	typed l = sub(c);
+	while (c->rc == MMS_OK && is(c, K_NAME, word)) {
+		const char *at = c->tstart;
+		next(c);
+		typed r = sub(c);
+		if (l.type != T_BOOL || r.type != T_BOOL)
+			fail_at(c, at, MMS_ETYPE, "'%s' needs true/false on both sides, not %s",
+				word, type_name(l.type != T_BOOL ? l.type : r.type));
+		emit(c, op, 0, 0, -1);
+	}
+	return l;
+}
+
+static typed parse_and(compiler *c) { return logic(c, parse_not, "and", OP_AND); }
+static typed parse_or(compiler *c) { return logic(c, parse_and, "or", OP_OR); }
+
+void mms_expr_free(expr *x)
+{
+	for (size_t i = 0; i < x->ncalls; i++)
+		mms_free(x->calls[i].text);
+	mms_free(x->calls);
+	mms_free(x->code);
+	memset(x, 0, sizeof *x);
+}
+
+int mms_expr_compile(expr *x, int pop, const char *text, char *err, size_t errlen)
+{
+	memset(x, 0, sizeof *x);
+	x->pop = pop;
+	compiler c = {x, text ? text : "", text ? text : "", K_END, NULL, 0, 0, 0, 0,
+		      err, errlen, MMS_OK};
+	err[0] = '\0';
+	next(&c);
+	if (c.tok == K_END) { /* an empty expression selects everything */
+		emit(&c, OP_NUM, 0, 1, 1);
+		x->is_bool = 1;
+		return c.rc;
+	}
+	typed t = parse_or(&c);
+	if (c.rc == MMS_OK && c.tok != K_END)
+		fail_at(&c, c.tstart, MMS_EPARSE, "unexpected '%.*s' after the expression",
+			(int)c.tlen, c.tstart);
+	if (c.rc == MMS_OK && t.type != T_BOOL)
+		fail_at(&c, text, MMS_ETYPE, "the expression must be true/false, not %s",
+			type_name(t.type));
+	if (c.rc == MMS_OK && c.max_depth > STACK)
+		fail_at(&c, text, MMS_ERANGE, "expression nested too deeply");
+	x->is_bool = t.type == T_BOOL;
+	if (c.rc != MMS_OK)
+		mms_expr_free(x);
+	x->pop = pop;
+	return c.rc;
+}
+
+int mms_expr_true(const expr *x, const expr_env *env, int32_t rec)
+{
+	double st[STACK];
+	int sp = 0;
+	for (size_t i = 0; i < x->n; i++) {
+		const struct ins *in = &x->code[i];
+		double b = sp > 0 ? st[sp - 1] : 0;
+		switch (in->op) {
+		case OP_NUM: st[sp++] = in->num; break;
+		case OP_ATTR: st[sp++] = attrs[in->arg].get(env, rec); break;
+		case OP_CALL: st[sp++] = call(env, &x->calls[in->arg], x->pop, rec); break;
+		case OP_NEG: st[sp - 1] = -b; break;
+		case OP_NOT: st[sp - 1] = !(b != 0); break;
+		case OP_IN: st[sp - 1] = !isnan(b) && ((in->arg >> (int)b) & 1); break;
+		default: {
+			double a = st[sp - 2];
+			double r;
+			switch (in->op) {
+			case OP_EQ: r = a == b; break;
+			case OP_NE: r = !isnan(a) && !isnan(b) && a != b; break;
+			case OP_LT: r = a < b; break;
+			case OP_LE: r = a <= b; break;
+			case OP_GT: r = a > b; break;
+			case OP_GE: r = a >= b; break;
+			case OP_ADD: r = a + b; break;
+			case OP_SUB: r = a - b; break;
+			case OP_MUL: r = a * b; break;
+			case OP_DIV: r = b != 0 ? a / b : NAN; break;
+			case OP_AND: r = a != 0 && b != 0; break;
+			default: r = a != 0 || b != 0; break;
+			}
+			st[--sp - 1] = r;
+		}
+		}
+	}
+	return sp > 0 && st[sp - 1] != 0 && !isnan(st[sp - 1]);
+}

@@ -1,0 +1,54 @@
+/*
+ * The indicator expression language (docs/indicators.md): filters and
+ * numerators over the records of a population, compiled once into typed
+ * postfix code and evaluated per record.
+ */
+#ifndef MMS_EXPR_H
+#define MMS_EXPR_H
+
+#include "model/model.h"
+#include "network/index.h"
+
+/* What an indicator counts: every record is attributed to one unit. */
+typedef enum population {
+	POP_STAFF,          /* staff members, at their organisation */
+	POP_UNITS,          /* units, at themselves */
+	POP_ACTIVITIES,     /* activities in the period, at their organiser */
+	POP_PARTICIPATIONS, /* participations in the period, at the participant's unit */
+	POP_COUNT
+} population;
+
+extern const char *const mms_population_names[POP_COUNT];
+
+/* Indexes and the period an expression is evaluated against. */
+typedef struct expr_env {
+	const mms_model *m;
+	const mms_index *ix;
+	int32_t start, end;   /* the reporting period, inclusive day numbers */
+	/* participations by staff, by unit; staff links by staff (CSR) */
+	const int32_t *part_staff_start, *part_staff;
+	const int32_t *part_unit_start, *part_unit;
+	const int32_t *sl_start, *sl;
+} expr_env;
+
+typedef struct expr_call expr_call;
+
+typedef struct expr {
+	int pop;
+	struct ins *code;
+	size_t n, cap;
+	expr_call *calls;
+	size_t ncalls, calls_cap;
+	int is_bool;
+} expr;
+
+/*
+ * Compiles text for a population. On failure returns MMS_ETYPE or
+ * MMS_EPARSE with "column N: ..." in err. An empty text compiles to true.
+ */
+int mms_expr_compile(expr *x, int pop, const char *text, char *err, size_t errlen);
+void mms_expr_free(expr *x);
+/* Evaluates a boolean expression for record rec. */
+int mms_expr_true(const expr *x, const expr_env *env, int32_t rec);
+
+#endif
