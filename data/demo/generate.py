@@ -289,7 +289,13 @@ for year in range(2021, 2025):
     for lvl in ["municipal", "regional", "federal"]:
         code = activity("COMP%d-%s" % (year, lvl[:3].upper()),
                         "Конкурс «Учитель года» (%s этап)" % lvl, "competition", level=lvl,
+                        organizer={"municipal": CRPK, "regional": "VLA-VIRO", "federal": "RU-MIN"}[lvl],
                         start="%d-01-15" % year, end="%d-04-30" % year)
+    code2 = activity("COMP%d-EDU" % year, "Конкурс «Воспитатель года» (муниципальный этап)",
+                     "competition", level="municipal", organizer=CRPK,
+                     start="%d-02-01" % year, end="%d-03-31" % year)
+    for t in R.sample(teachers["preschool"], 8):
+        take(code2, t["code"], result="participant")
         for t in R.sample(all_teachers, {"municipal": 12, "regional": 3, "federal": 1}[lvl]):
             take(code, t["code"], result=weighted([("participant", 6), ("prize_winner", 3),
                                                    ("winner", 1)]))

@@ -5,6 +5,7 @@
  *   mms/common.h   result codes, memory, id lists, problem reports
  *   mms/db.h       the database handle, records, import and export
  *   mms/network.h  hierarchy and network queries, typology, coverage, DOT
+ *   mms/kpi.h      indicators: the catalogue, values, targets, drill-down
  *
  * Conventions, followed by every function:
  *
@@ -34,5 +35,6 @@
 #include "common.h"
 #include "db.h"
 #include "network.h"
+#include "kpi.h"
 
 #endif

@@ -9,9 +9,9 @@
 #define MMS_VERSION_H
 
 #define MMS_VERSION_MAJOR 0
-#define MMS_VERSION_MINOR 1
+#define MMS_VERSION_MINOR 2
 #define MMS_VERSION_PATCH 0
-#define MMS_VERSION "0.1.0"
+#define MMS_VERSION "0.2.0"
 
 /** MAJOR * 1000000 + MINOR * 1000 + PATCH, comparable with `>=`. */
 #define MMS_VERSION_NUMBER \

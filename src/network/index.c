@@ -18,7 +18,7 @@ void mms_index_free(mms_index *ix)
 }
 
 /* Counting sort of items into buckets: start has nbuckets + 1 entries. */
-static int csr(size_t nbuckets, size_t nitems, const int32_t *bucket_a,
+int mms_index_csr(size_t nbuckets, size_t nitems, const int32_t *bucket_a,
 	       const int32_t *bucket_b, size_t stride, int32_t **start_out,
 	       int32_t **ids_out)
 {
@@ -93,12 +93,6 @@ static int preorder(mms_index *ix)
 	return MMS_OK;
 }
 
-/* The first value of a column (stride nfields), or NULL for an empty table. */
-static const int32_t *column(const mms_model *m, int e, int f)
-{
-	return m->t[e].count ? m->t[e].rows + f : NULL;
-}
-
 int mms_index_ensure(mms_index *ix, const mms_model *m)
 {
 	if (ix->valid && ix->generation == m->generation)
@@ -114,16 +108,16 @@ int mms_index_ensure(mms_index *ix, const mms_model *m)
 		int32_t p = mms_row(m, MMS_UNIT, (int32_t)u)[U_PARENT];
 		parents[u] = p >= 0 ? p : (int32_t)n;
 	}
-	int rc = csr(n + 1, n, parents, NULL, 1, &ix->child_start, &ix->children);
+	int rc = mms_index_csr(n + 1, n, parents, NULL, 1, &ix->child_start, &ix->children);
 	mms_free(parents);
 	if (rc == MMS_OK)
 		rc = preorder(ix);
 	if (rc == MMS_OK)
-		rc = csr(n, m->t[MMS_STAFF].count, column(m, MMS_STAFF, S_ORG), NULL,
+		rc = mms_index_csr(n, m->t[MMS_STAFF].count, mms_column(m, MMS_STAFF, S_ORG), NULL,
 			 S_NFIELDS, &ix->staff_start, &ix->staff_ids);
 	if (rc == MMS_OK)
-		rc = csr(n, m->t[MMS_LINK].count, column(m, MMS_LINK, L_FROM),
-			 column(m, MMS_LINK, L_TO), L_NFIELDS, &ix->link_start,
+		rc = mms_index_csr(n, m->t[MMS_LINK].count, mms_column(m, MMS_LINK, L_FROM),
+			 mms_column(m, MMS_LINK, L_TO), L_NFIELDS, &ix->link_start,
 			 &ix->link_ids);
 	if (rc != MMS_OK) {
 		mms_index_free(ix);

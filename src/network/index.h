@@ -20,6 +20,21 @@ typedef struct mms_index {
 	int32_t *link_start, *link_ids;
 } mms_index;
 
+/*
+ * Groups items by bucket (bucket_a, and bucket_b when not NULL, read with
+ * a stride of int32s; -1 is no bucket): items of bucket b are
+ * ids[start[b] .. start[b + 1]), in item order.
+ */
+int mms_index_csr(size_t nbuckets, size_t nitems, const int32_t *bucket_a,
+		  const int32_t *bucket_b, size_t stride, int32_t **start_out,
+		  int32_t **ids_out);
+
+/* The first value of a field's column, or NULL for an empty table. */
+static inline const int32_t *mms_column(const mms_model *m, int e, int f)
+{
+	return m->t[e].count ? m->t[e].rows + f : NULL;
+}
+
 /* Rebuilds the index if the model changed since it was built. */
 int mms_index_ensure(mms_index *ix, const mms_model *m);
 void mms_index_free(mms_index *ix);

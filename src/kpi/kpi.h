@@ -1,0 +1,85 @@
+/*
+ * KPI layer: indicator definitions (catalogue.c) and their computation
+ * over the network (engine.c).
+ */
+#ifndef MMS_KPI_INTERNAL_H
+#define MMS_KPI_INTERNAL_H
+
+#include "db/db.h"
+#include "expr.h"
+
+enum { KIND_SHARE, KIND_COUNT, KIND_RATIO, KIND_SURVEY_SHARE, KIND_COUNT_OF_KINDS };
+enum { AGG_RATIO_OF_SUMS, AGG_MEAN, AGG_MIN, AGG_MAX, AGG_SUM, AGG_COUNT };
+enum { DIR_HIGHER, DIR_LOWER };
+enum { PERIOD_CALENDAR, PERIOD_ACADEMIC };
+
+extern const char *const mms_kpi_kind_names[KIND_COUNT_OF_KINDS];
+extern const char *const mms_kpi_agg_names[AGG_COUNT];
+
+typedef struct band {
+	double from, to;
+	char *name;
+} band;
+
+/* Every unit's value of one indicator for one year. */
+typedef struct computed {
+	int year;
+	uint64_t generation;
+	double *num, *den, *value; /* per unit, over its subtree */
+	uint8_t *defined;
+	int32_t *units;            /* units with records of their own, per subtree */
+} computed;
+
+typedef struct indicator {
+	char *id, *name_ru, *name_en, *source, *unit, *filter_text, *num_text, *den_text;
+	int kind, pop, direction, agg, period, include_part_time;
+	expr filter, num, den;
+	int ntargets;
+	int years[32];
+	double targets[32];
+	band *bands;
+	int nbands;
+	computed *done;  /* computed years, most recent first */
+	size_t ndone, done_cap;
+} indicator;
+
+struct mms_kpi {
+	mms_db *db;
+	indicator *ind;  /* sorted by id */
+	size_t n, cap;
+	/* participations by staff and by unit, staff links by staff */
+	uint64_t env_generation;
+	int env_valid;
+	int32_t *ps_start, *ps, *pu_start, *pu, *sl_start, *sl;
+	char errmsg[1024];
+};
+
+int mms_kpi_fail(mms_kpi *kpi, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+indicator *mms_kpi_find(const mms_kpi *kpi, const char *id);
+void mms_indicator_free(indicator *d);
+void mms_computed_free(computed *c);
+/* Drops computed values (the data or the definitions changed). */
+void mms_indicator_forget(indicator *d);
+
+/* The period of a year for an indicator, as inclusive day numbers. */
+void mms_kpi_period(const indicator *d, int year, int32_t *start, int32_t *end);
+/* Computes (or finds) every unit's value of d for year. */
+int mms_kpi_compute(mms_kpi *kpi, indicator *d, int year, const computed **out);
+
+/* The evaluation environment of d for a year (the index must be ready). */
+void mms_kpi_env(const mms_kpi *kpi, const indicator *d, int year, expr_env *v);
+size_t mms_kpi_population_size(const indicator *d, const mms_model *m);
+/* The unit a record counts at for the period of v, or -1. */
+int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec);
+/* Whether a record is in the numerator and in the denominator. */
+void mms_kpi_classify(const indicator *d, const expr_env *v, int32_t rec, int *num, int *den);
+
+/* The built-in catalogue, compiled in from data/indicators/. */
+typedef struct builtin_file {
+	const char *name;
+	const char *json;
+} builtin_file;
+extern const builtin_file mms_builtin_indicators[];
+
+#endif

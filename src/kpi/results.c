@@ -1,0 +1,226 @@
+/*
+ * What a caller asks of an indicator: its value at a unit with the target,
+ * status and band; the records behind it; targets set at units.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kpi.h"
+
+const char *mms_kpi_status_name(int status)
+{
+	static const char *const names[] = {"undefined", "no_target", "achieved",
+					    "not_achieved", "at_risk"};
+	return status >= 0 && status <= MMS_KPI_AT_RISK ? names[status] : NULL;
+}
+
+/* Finds the indicator and readies the handle; messages on the catalogue. */
+static int begin(mms_kpi *kpi, const char *id, int32_t unit, indicator **out)
+{
+	if (!kpi || !id)
+		return MMS_EINVAL;
+	kpi->errmsg[0] = '\0';
+	int rc = mms_db_ready_subtree(kpi->db, unit);
+	if (rc != MMS_OK)
+		return mms_kpi_fail(kpi, rc, "%s", mms_db_errmsg(kpi->db));
+	if (!(*out = mms_kpi_find(kpi, id)))
+		return mms_kpi_fail(kpi, MMS_ENOTFOUND, "no indicator \"%.200s\"", id);
+	return MMS_OK;
+}
+
+/* The definition's target for a year, if it has one. */
+static int trajectory(const indicator *d, int year, double *out)
+{
+	for (int i = 0; i < d->ntargets; i++)
+		if (d->years[i] == year) {
+			*out = d->targets[i];
+			return 1;
+		}
+	return 0;
+}
+
+/*
+ * A unit's target: its own (the latest targets record for the indicator,
+ * unit and year; one without a value withdraws it), else its nearest
+ * ancestor's, else the definition's trajectory.
+ */
+static int target_for(const mms_kpi *kpi, const indicator *d, int32_t unit, int year,
+		      double *out)
+{
+	const mms_model *m = &kpi->db->m;
+	size_t nt = m->t[MMS_TARGET].count;
+	for (int32_t u = unit; u >= 0; u = mms_row(m, MMS_UNIT, u)[U_PARENT]) {
+		int found = 0;
+		int32_t value = MMS_NONE;
+		for (size_t i = 0; i < nt; i++) {
+			const int32_t *t = mms_row(m, MMS_TARGET, (int32_t)i);
+			if (t[T_UNIT] == u && t[T_YEAR] == year &&
+			    !strcmp(mms_str(m, t[T_INDICATOR]), d->id)) {
+				found = 1; /* later records win */
+				value = t[T_VALUE];
+			}
+		}
+		if (found && value != MMS_NONE) {
+			*out = (double)value / MMS_DEC_SCALE;
+			return 1;
+		}
+	}
+	return trajectory(d, year, out);
+}
+
+static int meets(const indicator *d, double value, double target)
+{
+	return d->direction == DIR_HIGHER ? value >= target : value <= target;
+}
+
+static int final_year(const indicator *d)
+{
+	int last = 0;
+	for (int i = 0; i < d->ntargets; i++)
+		if (d->years[i] > last)
+			last = d->years[i];
+	return last;
+}
+
+/* Achieved now, but does the trend of the last three years reach the final
+ * target? A least-squares line through the defined values is projected. */
+static int at_risk(mms_kpi *kpi, indicator *d, int32_t unit, int year, int *risk)
+{
+	int last = final_year(d);
+	double goal;
+	*risk = 0;
+	if (last <= year || !target_for(kpi, d, unit, last, &goal))
+		return MMS_OK;
+	double sx = 0, sy = 0, sxx = 0, sxy = 0, value = 0;
+	int n = 0;
+	for (int y = year - 2; y <= year; y++) {
+		const computed *c;
+		int rc = mms_kpi_compute(kpi, d, y, &c);
+		if (rc != MMS_OK)
+			return rc;
+		if (!c->defined[unit])
+			continue;
+		value = c->value[unit];
+		sx += y;
+		sy += value;
+		sxx += (double)y * y;
+		sxy += y * value;
+		n++;
+	}
+	if (n < 2)
+		return MMS_OK;
+	double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+	double projected = value + slope * (last - year);
+	*risk = !meets(d, projected, goal);
+	return MMS_OK;
+}
+
+static const char *band_of(const indicator *d, double value)
+{
+	for (int i = 0; i < d->nbands; i++)
+		if (value >= d->bands[i].from &&
+		    (value < d->bands[i].to || (i == d->nbands - 1 && value <= d->bands[i].to)))
+			return d->bands[i].name;
+	return NULL;
+}
+
+int mms_kpi_value(mms_kpi *kpi, const char *id, int32_t unit, int year, mms_kpi_result *out)
+{
+	indicator *d;
+	if (!out || out->version < 1 || out->version > MMS_KPI_RESULT_VERSION || unit < 0)
+		return MMS_EINVAL;
+	int rc = begin(kpi, id, unit, &d);
+	const computed *c;
+	if (rc == MMS_OK)
+		rc = mms_kpi_compute(kpi, d, year, &c);
+	if (rc != MMS_OK)
+		return rc;
+	/* version 1 has every field below; later versions add after them */
+	out->defined = c->defined[unit];
+	out->value = c->value[unit];
+	out->numerator = c->num[unit];
+	out->denominator = c->den[unit];
+	out->units = c->units[unit];
+	out->aggregation = mms_kpi_agg_names[d->agg];
+	out->has_target = target_for(kpi, d, unit, year, &out->target);
+	out->gap = NAN;
+	out->band = out->defined ? band_of(d, out->value) : NULL;
+	if (!out->defined) {
+		out->status = MMS_KPI_UNDEFINED;
+	} else if (!out->has_target) {
+		out->status = MMS_KPI_NO_TARGET;
+	} else {
+		out->gap = d->direction == DIR_HIGHER ? out->value - out->target
+						      : out->target - out->value;
+		out->status = meets(d, out->value, out->target) ? MMS_KPI_ACHIEVED
+								: MMS_KPI_NOT_ACHIEVED;
+		int risk = 0;
+		if (out->status == MMS_KPI_ACHIEVED &&
+		    (rc = at_risk(kpi, d, unit, year, &risk)) != MMS_OK)
+			return rc;
+		if (risk)
+			out->status = MMS_KPI_AT_RISK;
+	}
+	return MMS_OK;
+}
+
+int mms_kpi_records(mms_kpi *kpi, const char *id, int32_t unit, int year, int numerator,
+		    mms_idlist **out)
+{
+	indicator *d;
+	if (!out)
+		return MMS_EINVAL;
+	*out = NULL;
+	int rc = unit < 0 ? MMS_EINVAL : begin(kpi, id, unit, &d);
+	const computed *c;
+	if (rc == MMS_OK)
+		rc = mms_kpi_compute(kpi, d, year, &c); /* readies the participation index */
+	if (rc != MMS_OK)
+		return rc;
+	mms_idlist *l = mms_idlist_new();
+	if (!l)
+		return mms_kpi_fail(kpi, MMS_ENOMEM, "out of memory");
+	expr_env v;
+	mms_kpi_env(kpi, d, year, &v);
+	size_t recs = mms_kpi_population_size(d, v.m);
+	for (size_t r = 0; r < recs && rc == MMS_OK; r++) {
+		int32_t u = mms_kpi_record_unit(d, &v, (int32_t)r);
+		int num, den;
+		if (u < 0 || !mms_index_within(v.ix, unit, u))
+			continue;
+		mms_kpi_classify(d, &v, (int32_t)r, &num, &den);
+		if ((numerator ? num : den) && mms_idlist_push(l, (int32_t)r) != MMS_OK)
+			rc = mms_kpi_fail(kpi, MMS_ENOMEM, "out of memory");
+	}
+	if (rc != MMS_OK)
+		mms_idlist_free(l);
+	else
+		*out = l;
+	return rc;
+}
+
+int mms_kpi_target_set(mms_kpi *kpi, const char *id, int32_t unit, int year, double value)
+{
+	indicator *d;
+	int rc = unit < 0 ? MMS_EINVAL : begin(kpi, id, unit, &d);
+	if (rc != MMS_OK)
+		return rc;
+	mms_record *rec;
+	char yearbuf[16], valuebuf[48];
+	snprintf(yearbuf, sizeof yearbuf, "%d", year);
+	snprintf(valuebuf, sizeof valuebuf, "%.3f", value);
+	const char *code = mms_str(&kpi->db->m, mms_row(&kpi->db->m, MMS_UNIT, unit)[U_CODE]);
+	if ((rc = mms_record_new(&rec, MMS_TARGET)) != MMS_OK)
+		return mms_kpi_fail(kpi, rc, "out of memory");
+	if ((rc = mms_record_set(rec, "indicator", id)) == MMS_OK &&
+	    (rc = mms_record_set(rec, "unit", code)) == MMS_OK &&
+	    (rc = mms_record_set(rec, "year", yearbuf)) == MMS_OK && !isnan(value))
+		rc = mms_record_set(rec, "value", valuebuf);
+	if (rc == MMS_OK && (rc = mms_db_insert(kpi->db, rec, NULL)) != MMS_OK)
+		mms_kpi_fail(kpi, rc, "%s", mms_db_errmsg(kpi->db));
+	else if (rc != MMS_OK)
+		mms_kpi_fail(kpi, rc, "out of memory");
+	mms_record_free(rec);
+	return rc;
+}

@@ -1,0 +1,410 @@
+/*
+ * Indicators on a small hand-made network. Every expected value below was
+ * counted by hand from the network drawn here; the comments show the count.
+ *
+ *  R  regional institute
+ *  └─ M  municipal service          staff: M1, M2 (methodists)
+ *     ├─ S1 school                  staff: T1 (young), T2 (highest), D1 (manager)
+ *     ├─ S2 school                  staff: T3 (young)
+ *     │  └─ IS internship site (a network role of S2)
+ *     ├─ K1 preschool               staff: T4, T5 (young, part-time: left out)
+ *     └─ C  community               members: T1, T2
+ *  link: K1 -> IS internship_partnership from 2023
+ *  All values are for 2023 (period 2023-01-01 .. 2023-12-31).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+static const char net[] =
+	"{\"units\": ["
+	"{\"code\": \"R\", \"name\": \"ИРО\", \"level\": \"regional\", \"kind\": \"institute\"},"
+	"{\"code\": \"M\", \"name\": \"ММС\", \"level\": \"municipal\", \"kind\": \"municipal_service\", \"parent\": \"R\"},"
+	"{\"code\": \"S1\", \"name\": \"Школа 1\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"},"
+	"{\"code\": \"S2\", \"name\": \"Школа 2\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"},"
+	"{\"code\": \"IS\", \"name\": \"Стажировочная площадка\", \"level\": \"institutional\", \"kind\": \"internship_site\", \"parent\": \"S2\"},"
+	"{\"code\": \"K1\", \"name\": \"Детский сад\", \"level\": \"institutional\", \"kind\": \"preschool\", \"parent\": \"M\"},"
+	"{\"code\": \"C\", \"name\": \"Сообщество\", \"level\": \"municipal\", \"kind\": \"community\", \"parent\": \"M\"}],"
+	"\"links\": [{\"kind\": \"internship_partnership\", \"from\": \"K1\", \"to\": \"IS\", \"start\": \"2023-01-01\"}],"
+	"\"staff\": ["
+	"{\"code\": \"M1\", \"name\": \"M1\", \"org\": \"M\", \"role\": \"methodist\", \"birth_date\": \"1980-01-01\", \"work_start\": \"2005-09-01\"},"
+	"{\"code\": \"M2\", \"name\": \"M2\", \"org\": \"M\", \"role\": \"methodist\", \"birth_date\": \"1975-01-01\", \"work_start\": \"2000-09-01\"},"
+	"{\"code\": \"T1\", \"name\": \"T1\", \"org\": \"S1\", \"role\": \"teacher\", \"birth_date\": \"1995-01-01\", \"work_start\": \"2022-09-01\", \"category\": \"none\"},"
+	"{\"code\": \"T2\", \"name\": \"T2\", \"org\": \"S1\", \"role\": \"teacher\", \"birth_date\": \"1970-01-01\", \"work_start\": \"1992-09-01\", \"category\": \"highest\"},"
+	"{\"code\": \"T3\", \"name\": \"T3\", \"org\": \"S2\", \"role\": \"teacher\", \"birth_date\": \"1996-05-01\", \"work_start\": \"2021-09-01\", \"category\": \"none\"},"
+	"{\"code\": \"T4\", \"name\": \"T4\", \"org\": \"K1\", \"role\": \"teacher\", \"birth_date\": \"1985-01-01\", \"work_start\": \"2008-09-01\", \"category\": \"first\"},"
+	"{\"code\": \"T5\", \"name\": \"T5\", \"org\": \"K1\", \"role\": \"teacher\", \"birth_date\": \"1999-01-01\", \"work_start\": \"2022-09-01\", \"part_time\": true},"
+	"{\"code\": \"D1\", \"name\": \"D1\", \"org\": \"S1\", \"role\": \"manager\"}],"
+	"\"staff_links\": ["
+	"{\"kind\": \"member\", \"staff\": \"T1\", \"unit\": \"C\", \"start\": \"2022-09-01\"},"
+	"{\"kind\": \"member\", \"staff\": \"T2\", \"unit\": \"C\"}],"
+	"\"activities\": ["
+	"{\"code\": \"MENT23\", \"name\": \"Наставничество\", \"kind\": \"mentoring\", \"start\": \"2023-09-01\", \"end\": \"2024-06-30\"},"
+	"{\"code\": \"INN23\", \"name\": \"Проект\", \"kind\": \"innovation_project\", \"level\": \"regional\", \"organizer\": \"S1\", \"start\": \"2023-01-10\", \"end\": \"2023-12-20\"},"
+	"{\"code\": \"EV21\", \"name\": \"Семинар\", \"kind\": \"event\", \"organizer\": \"M\", \"start\": \"2021-03-01\"},"
+	"{\"code\": \"EV22\", \"name\": \"Семинар\", \"kind\": \"event\", \"organizer\": \"M\", \"start\": \"2022-03-01\"},"
+	"{\"code\": \"EV23\", \"name\": \"Семинар\", \"kind\": \"event\", \"organizer\": \"M\", \"start\": \"2023-03-01\"},"
+	"{\"code\": \"EV23B\", \"name\": \"Семинар\", \"kind\": \"event\", \"organizer\": \"S1\", \"start\": \"2023-10-01\"},"
+	"{\"code\": \"BR23\", \"name\": \"Трансляция опыта\", \"kind\": \"broadcast\", \"organizer\": \"M\", \"start\": \"2023-05-15\"},"
+	"{\"code\": \"COMP23\", \"name\": \"Конкурс\", \"kind\": \"competition\", \"level\": \"municipal\", \"organizer\": \"M\", \"start\": \"2023-02-01\", \"end\": \"2023-03-01\"},"
+	"{\"code\": \"COMP23R\", \"name\": \"Конкурс\", \"kind\": \"competition\", \"level\": \"regional\", \"organizer\": \"R\", \"start\": \"2023-04-01\"},"
+	"{\"code\": \"CRS21\", \"name\": \"Курс\", \"kind\": \"course\", \"hours\": 72, \"federal_register\": true, \"start\": \"2021-03-01\", \"end\": \"2021-05-01\"},"
+	"{\"code\": \"CRS23\", \"name\": \"Курс\", \"kind\": \"course\", \"hours\": 36, \"start\": \"2023-02-01\", \"end\": \"2023-04-01\"},"
+	"{\"code\": \"SRV23\", \"name\": \"Анкета\", \"kind\": \"survey\", \"start\": \"2023-12-01\", \"end\": \"2023-12-10\"},"
+	"{\"code\": \"INT23\", \"name\": \"Стажировка\", \"kind\": \"internship\", \"start\": \"2023-06-01\", \"end\": \"2023-06-10\"}],"
+	"\"participations\": ["
+	"{\"activity\": \"MENT23\", \"staff\": \"T3\", \"role\": \"mentee\", \"peer\": \"T2\"},"
+	"{\"activity\": \"MENT23\", \"staff\": \"T2\", \"role\": \"mentor\", \"peer\": \"T3\"},"
+	"{\"activity\": \"INN23\", \"unit\": \"S1\", \"role\": \"organiser\"},"
+	"{\"activity\": \"INN23\", \"staff\": \"M1\", \"role\": \"participant\"},"
+	"{\"activity\": \"EV23\", \"staff\": \"T4\", \"role\": \"participant\"},"
+	"{\"activity\": \"BR23\", \"unit\": \"S2\", \"role\": \"speaker\"},"
+	"{\"activity\": \"CRS21\", \"staff\": \"T2\", \"role\": \"participant\", \"completed\": true},"
+	"{\"activity\": \"CRS23\", \"staff\": \"T1\", \"role\": \"participant\", \"completed\": true},"
+	"{\"activity\": \"CRS23\", \"staff\": \"T4\", \"role\": \"participant\"},"
+	"{\"activity\": \"SRV23\", \"staff\": \"T1\", \"role\": \"respondent\", \"score\": 90},"
+	"{\"activity\": \"SRV23\", \"staff\": \"T2\", \"role\": \"respondent\", \"score\": 60},"
+	"{\"activity\": \"SRV23\", \"staff\": \"T4\", \"role\": \"respondent\", \"score\": 70},"
+	"{\"activity\": \"SRV23\", \"staff\": \"D1\", \"role\": \"respondent\", \"score\": 85},"
+	"{\"activity\": \"INT23\", \"staff\": \"T1\", \"role\": \"participant\"}]}";
+
+typedef struct fixture {
+	mms_db *db;
+	mms_kpi *kpi;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	f->db = t_open(":memory:");
+	t_import(f->db, net);
+	T_OK(f->db, mms_kpi_open(&f->kpi, f->db));
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	mms_kpi_close(f->kpi);
+	mms_db_close(f->db);
+	free(f);
+	return 0;
+}
+
+static mms_kpi_result value(fixture *f, const char *id, const char *unit, int year)
+{
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	int rc = mms_kpi_value(f->kpi, id, t_find(f->db, MMS_UNIT, unit), year, &r);
+	if (rc != MMS_OK)
+		fail_msg("%s: %s", id, mms_kpi_errmsg(f->kpi));
+	return r;
+}
+
+static void expect(fixture *f, const char *id, const char *unit, double num, double den,
+		   double want)
+{
+	mms_kpi_result r = value(f, id, unit, 2023);
+	if (!r.defined || fabs(r.value - want) > 1e-9 || r.numerator != num || r.denominator != den)
+		fail_msg("%s at %s: got %g (%g/%g), want %g (%g/%g)", id, unit, r.value,
+			 r.numerator, r.denominator, want, num, den);
+}
+
+static void murom_indicators_match_hand_counts(void **state)
+{
+	fixture *f = *state;
+	/* P4: of S1, S2, K1 only K1 took part in an event (T4 at EV23): 1/3 */
+	expect(f, "murom.P4", "M", 1, 3, 100.0 / 3);
+	/* P5: S1 organises INN23 (M1 takes part too, but M is not an organisation): 1/3 */
+	expect(f, "murom.P5", "M", 1, 3, 100.0 / 3);
+	/* P6: methodists M1, M2; M1 is in INN23: 1/2 */
+	expect(f, "murom.P6", "M", 1, 2, 50);
+	/* P7: four answers; 90, 70 and 85 are 70 or more, 60 is not: 3/4 */
+	expect(f, "murom.P7", "M", 3, 4, 75);
+	/* P8: COMP23 is organised by M; COMP23R by R, outside M: 1 at M, 2 at R */
+	expect(f, "murom.P8", "M", 1, 1, 1);
+	expect(f, "murom.P8", "R", 2, 2, 2);
+	/* P9: S2 spoke at BR23: 1/3 */
+	expect(f, "murom.P9", "M", 1, 3, 100.0 / 3);
+	/* Full-time teachers T1..T4; T2 (CRS21, within three years) and T1 (CRS23)
+	 * completed a course; T4 did not complete hers: 2/4 */
+	expect(f, "murom.pd_every_3_years", "M", 2, 4, 50);
+}
+
+static void moscow_and_krasnodar_indicators_match_hand_counts(void **state)
+{
+	fixture *f = *state;
+	/* 7: full-time teachers T1..T4 (T5 is part-time) per methodist M1, M2: 4/2 */
+	expect(f, "moscow.7", "M", 4, 2, 2);
+	/* 8: young at 2023-12-31: T1 (28, 1 year), T3 (27, 2 years); T5 part-time.
+	 * T1 is in community C, T3 is a mentee: 2/2 */
+	expect(f, "moscow.8", "M", 2, 2, 100);
+	/* 9: S1 through mentor T2, S2 through mentee T3: 2/2 */
+	expect(f, "moscow.9", "M", 2, 2, 100);
+	/* 10: S2 holds the internship site IS; S1 through T1's internship INT23: 2/2 */
+	expect(f, "moscow.10", "M", 2, 2, 100);
+	/* tms_pd: M1, M2 at the municipal service took no course in 2023: 0/2 */
+	expect(f, "krasnodar.tms_pd", "M", 0, 2, 0);
+	/* communities: teachers T1..T4 and manager D1; T1 and T2 are in C: 2/5 */
+	expect(f, "krasnodar.communities", "M", 2, 5, 40);
+	expect(f, "krasnodar.satisfaction", "M", 3, 4, 75);
+	/* best practices: K1 partners IS, S1 through T1's internship: 2/3 */
+	expect(f, "krasnodar.best_practices", "M", 2, 3, 200.0 / 3);
+}
+
+static void a_zero_denominator_is_undefined_not_zero(void **state)
+{
+	fixture *f = *state;
+	/* K1 has no methodist, so teachers per methodist does not exist there */
+	mms_kpi_result r = value(f, "moscow.7", "K1", 2023);
+	assert_false(r.defined);
+	assert_true(isnan(r.value));
+	assert_int_equal(r.status, MMS_KPI_UNDEFINED);
+	assert_string_equal(mms_kpi_status_name(r.status), "undefined");
+	assert_null(r.band);
+	/* and a share with no population: S1 has no methodists */
+	r = value(f, "murom.P6", "S1", 2023);
+	assert_false(r.defined);
+	assert_true(r.denominator == 0);
+}
+
+static const char aggregations[] =
+	"{\"indicators\": ["
+	"{\"id\": \"t.highest\", \"name_ru\": \"Доля высшей категории\", \"kind\": \"share\","
+	" \"population\": \"staff\", \"filter\": \"role = \\\"teacher\\\"\","
+	" \"numerator\": \"category = \\\"highest\\\"\"},"
+	"{\"id\": \"t.highest_mean\", \"name_ru\": \"То же, среднее по ОО\", \"kind\": \"share\","
+	" \"population\": \"staff\", \"filter\": \"role = \\\"teacher\\\"\","
+	" \"numerator\": \"category = \\\"highest\\\"\", \"aggregation\": \"mean\"},"
+	"{\"id\": \"t.highest_min\", \"name_ru\": \"То же, минимум\", \"kind\": \"share\","
+	" \"population\": \"staff\", \"filter\": \"role = \\\"teacher\\\"\","
+	" \"numerator\": \"category = \\\"highest\\\"\", \"aggregation\": \"min\"},"
+	"{\"id\": \"t.highest_max\", \"name_ru\": \"То же, максимум\", \"kind\": \"share\","
+	" \"population\": \"staff\", \"filter\": \"role = \\\"teacher\\\"\","
+	" \"numerator\": \"category = \\\"highest\\\"\", \"aggregation\": \"max\"}]}";
+
+static void ratio_of_sums_and_mean_of_ratios_differ(void **state)
+{
+	fixture *f = *state;
+	T_OK(f->db, mms_kpi_load_json(f->kpi, aggregations, "test", NULL));
+	/* S1: T2 of T1, T2 = 50%; S2: 0 of T3 = 0%; K1: 0 of T4 = 0% (T5 part-time).
+	 * Ratio of sums at M: 1/4 = 25%. Mean of the three: 50/3 = 16.67%. */
+	expect(f, "t.highest", "M", 1, 4, 25);
+	mms_kpi_result mean = value(f, "t.highest_mean", "M", 2023);
+	assert_true(fabs(mean.value - 50.0 / 3) < 1e-9);
+	assert_string_equal(mean.aggregation, "mean");
+	assert_int_equal(mean.units, 3);
+	assert_true(value(f, "t.highest_min", "M", 2023).value == 0);
+	assert_true(value(f, "t.highest_max", "M", 2023).value == 50);
+	assert_string_equal(value(f, "t.highest", "M", 2023).aggregation, "ratio_of_sums");
+}
+
+static void a_unit_overrides_an_inherited_target(void **state)
+{
+	fixture *f = *state;
+	/* P5 is 33.3% at M in 2023 against the programme's 65%: not achieved */
+	mms_kpi_result r = value(f, "murom.P5", "M", 2023);
+	assert_true(r.has_target && r.target == 65);
+	assert_int_equal(r.status, MMS_KPI_NOT_ACHIEVED);
+	assert_true(fabs(r.gap - (100.0 / 3 - 65)) < 1e-9);
+	/* M sets its own 30% for 2023, inherited by S1 below it, not by R. It is met,
+	 * but the line through 0%, 0%, 33.3% (2021-2023) reaches 66.7% in 2025, short
+	 * of the programme's 80%: at risk rather than achieved */
+	T_OK(f->db, mms_kpi_target_set(f->kpi, "murom.P5", t_find(f->db, MMS_UNIT, "M"), 2023, 30));
+	r = value(f, "murom.P5", "M", 2023);
+	assert_true(r.target == 30);
+	assert_int_equal(r.status, MMS_KPI_AT_RISK);
+	assert_true(r.gap > 0);
+	assert_true(value(f, "murom.P5", "S1", 2023).target == 30);
+	assert_true(value(f, "murom.P5", "R", 2023).target == 65);
+	/* S1 sets 100% for itself only */
+	T_OK(f->db, mms_kpi_target_set(f->kpi, "murom.P5", t_find(f->db, MMS_UNIT, "S1"), 2023, 100));
+	assert_true(value(f, "murom.P5", "S1", 2023).target == 100);
+	assert_true(value(f, "murom.P5", "M", 2023).target == 30);
+	/* withdrawing M's target brings back the programme's */
+	T_OK(f->db, mms_kpi_target_set(f->kpi, "murom.P5", t_find(f->db, MMS_UNIT, "M"), 2023, NAN));
+	assert_true(value(f, "murom.P5", "M", 2023).target == 65);
+	/* 2020 has a value (0 of 3) but the programme sets no target for it */
+	r = value(f, "murom.P5", "M", 2020);
+	assert_true(r.defined && r.value == 0);
+	assert_int_equal(r.status, MMS_KPI_NO_TARGET);
+}
+
+static void a_slow_trend_is_at_risk(void **state)
+{
+	fixture *f = *state;
+	T_OK(f->db, mms_kpi_load_json(f->kpi,
+		"{\"indicators\": [{\"id\": \"t.events\", \"name_ru\": \"Мероприятия\", \"kind\": \"count\","
+		" \"population\": \"activities\", \"filter\": \"kind = \\\"event\\\"\", \"aggregation\": \"sum\","
+		" \"targets\": {\"2022\": 1, \"2023\": 2, \"2025\": 10}}]}", "test", NULL));
+	/* events at M: 1 in 2021, 1 in 2022, 2 in 2023 (EV23, and EV23B at S1) */
+	mms_kpi_result r = value(f, "t.events", "M", 2023);
+	assert_true(r.value == 2);
+	/* 2 meets 2023's 2, but the line through 1, 1, 2 climbs 0.5 a year and
+	 * reaches 3 in 2025, short of 10 */
+	assert_int_equal(r.status, MMS_KPI_AT_RISK);
+	assert_string_equal(mms_kpi_status_name(r.status), "at_risk");
+	/* 2022: 1 meets 1, and the line through 1, 1 stays flat: at risk too */
+	assert_int_equal(value(f, "t.events", "M", 2022).status, MMS_KPI_AT_RISK);
+	/* at S1 in 2023 the single event does not meet 2 */
+	assert_int_equal(value(f, "t.events", "S1", 2023).status, MMS_KPI_NOT_ACHIEVED);
+}
+
+static char *codes_of(fixture *f, int entity, mms_idlist *l)
+{
+	static char buf[256];
+	buf[0] = '\0';
+	for (size_t i = 0; i < mms_idlist_count(l); i++) {
+		char *c = t_get(f->db, entity, mms_idlist_get(l, i), "code");
+		strcat(buf, i ? " " : "");
+		strcat(buf, c);
+		mms_free(c);
+	}
+	mms_idlist_free(l);
+	return buf;
+}
+
+static void drill_down_lists_the_records_behind_a_value(void **state)
+{
+	fixture *f = *state;
+	int32_t m = t_find(f->db, MMS_UNIT, "M"), s1 = t_find(f->db, MMS_UNIT, "S1");
+	mms_idlist *l;
+	T_OK(f->db, mms_kpi_records(f->kpi, "murom.pd_every_3_years", m, 2023, 1, &l));
+	assert_string_equal(codes_of(f, MMS_STAFF, l), "T1 T2");
+	T_OK(f->db, mms_kpi_records(f->kpi, "murom.pd_every_3_years", m, 2023, 0, &l));
+	assert_string_equal(codes_of(f, MMS_STAFF, l), "T1 T2 T3 T4");
+	T_OK(f->db, mms_kpi_records(f->kpi, "murom.pd_every_3_years", s1, 2023, 0, &l));
+	assert_string_equal(codes_of(f, MMS_STAFF, l), "T1 T2");
+	T_OK(f->db, mms_kpi_records(f->kpi, "murom.P5", m, 2023, 1, &l));
+	assert_string_equal(codes_of(f, MMS_UNIT, l), "S1");
+	T_OK(f->db, mms_kpi_records(f->kpi, "moscow.7", m, 2023, 0, &l));
+	assert_string_equal(codes_of(f, MMS_STAFF, l), "M1 M2");
+	assert_int_equal(mms_kpi_records(f->kpi, "nope", m, 2023, 1, &l), MMS_ENOTFOUND);
+	assert_non_null(strstr(mms_kpi_errmsg(f->kpi), "nope"));
+}
+
+static void values_follow_changes_to_the_data(void **state)
+{
+	fixture *f = *state;
+	expect(f, "murom.P6", "M", 1, 2, 50);
+	/* M2 joins the innovation project: the cached value must not be reused */
+	t_import(f->db, "{\"participations\": [{\"activity\": \"INN23\", \"staff\": \"M2\", "
+			"\"role\": \"participant\"}]}");
+	expect(f, "murom.P6", "M", 2, 2, 100);
+}
+
+/* A definition that must be refused, with the code and the place it names. */
+static void refused(fixture *f, const char *def, int code, const char *loc, const char *words)
+{
+	char json[2048];
+	snprintf(json, sizeof json, "{\"indicators\": [%s]}", def);
+	mms_report *rep = NULL;
+	size_t before = mms_kpi_count(f->kpi);
+	int rc = mms_kpi_load_json(f->kpi, json, "defs.json", &rep);
+	if (rc != code)
+		fail_msg("%s: got %d, want %d (%s)", def, rc, code, mms_kpi_errmsg(f->kpi));
+	int found = 0;
+	for (size_t i = 0; i < mms_report_count(rep); i++)
+		found |= mms_report_code(rep, i) == code &&
+			 !strcmp(mms_report_location(rep, i), loc) &&
+			 strstr(mms_report_message(rep, i), words) != NULL;
+	if (!found)
+		fail_msg("%s: no problem at %s with \"%s\"; first: %s", def, loc, words,
+			 mms_report_message(rep, 0));
+	assert_int_equal(mms_kpi_count(f->kpi), before);
+	mms_report_free(rep);
+}
+
+#define DEF(num) "{\"id\": \"x\", \"name_ru\": \"x\", \"kind\": \"share\", \"population\": \"staff\", \"numerator\": \"" num "\"}"
+
+static void malformed_definitions_are_refused_with_their_position(void **state)
+{
+	fixture *f = *state;
+	const char *at = "defs.json:/indicators/0/numerator";
+	refused(f, DEF("agee < 35"), MMS_ETYPE, at, "column 1: unknown name 'agee'");
+	refused(f, DEF("age < 35 and rol = \\\"teacher\\\""), MMS_ETYPE, at, "column 14: unknown name 'rol'");
+	refused(f, DEF("role < 3"), MMS_ETYPE, at, "column 6: cannot compare a name with a number");
+	refused(f, DEF("age / \\\"x\\\" > 1"), MMS_ETYPE, at, "column 5: '/' needs numbers on both sides, not a text");
+	refused(f, DEF("role = \\\"pupil\\\""), MMS_ETYPE, at, "column 8: \"pupil\" is not a staff role");
+	refused(f, DEF("age + 1"), MMS_ETYPE, at, "must be true/false, not a number");
+	refused(f, DEF("age < "), MMS_EPARSE, at, "column 7: unexpected end of expression");
+	refused(f, DEF("(age < 35"), MMS_EPARSE, at, "column 10: expected ')'");
+	refused(f, DEF("part_time and 1"), MMS_ETYPE, at, "'and' needs true/false on both sides");
+	refused(f, DEF("has_child(\\\"school\\\")"), MMS_ETYPE, at, "has_child() does not apply to staff");
+	refused(f, DEF("participated(\\\"course\\\", colour = 1)"), MMS_ETYPE, at, "no argument 'colour'");
+	refused(f, DEF("participated(\\\"lecture\\\")"), MMS_ETYPE, at, "\"lecture\" is not a activity kind");
+	refused(f, "{\"id\": \"x\", \"name_ru\": \"x\", \"kind\": \"average\", \"population\": \"staff\"}",
+		MMS_ETYPE, "defs.json:/indicators/0/kind", "must be one of share, count");
+	refused(f, "{\"id\": \"x\", \"name_ru\": \"x\", \"kind\": \"share\", \"population\": \"staff\"}",
+		MMS_EMISSING, "defs.json:/indicators/0/numerator", "is required");
+	refused(f, "{\"id\": \"x\", \"name_ru\": \"x\", \"kind\": \"share\", \"population\": \"staff\","
+		   " \"numerator\": \"true\", \"denominator\": \"true\"}",
+		MMS_ETYPE, "defs.json:/indicators/0/denominator", "only a ratio");
+	refused(f, "{\"id\": \"x\", \"name_ru\": \"x\", \"kind\": \"share\", \"population\": \"staff\","
+		   " \"numerator\": \"true\", \"aggregation\": \"sum\"}",
+		MMS_ETYPE, "defs.json:/indicators/0/aggregation", "sum applies to counts");
+	refused(f, "{\"id\": \"x\", \"name_ru\": \"x\", \"kind\": \"share\", \"population\": \"staff\","
+		   " \"numerator\": \"true\", \"targets\": {\"soon\": 5}}",
+		MMS_ERANGE, "defs.json:/indicators/0/targets", "not a year");
+	refused(f, DEF("true") ", " DEF("age > 1"), MMS_EDUP, "defs.json:/indicators/1/id", "defined twice");
+	/* one bad definition keeps the good one beside it out too (refused() checks the count) */
+	refused(f, "{\"id\": \"good\", \"name_ru\": \"g\", \"kind\": \"count\", \"population\": \"units\"}, "
+		DEF("agee > 1"), MMS_ETYPE, "defs.json:/indicators/1/numerator", "unknown name 'agee'");
+}
+
+static void user_definitions_replace_built_in_ones(void **state)
+{
+	fixture *f = *state;
+	size_t n = mms_kpi_count(f->kpi);
+	assert_true(n >= 15);
+	assert_non_null(mms_kpi_attr(f->kpi, "murom.P5", "source"));
+	assert_string_equal(mms_kpi_attr(f->kpi, "murom.P5", "kind"), "share");
+	T_OK(f->db, mms_kpi_load_json(f->kpi,
+		"{\"indicators\": [{\"id\": \"murom.P5\", \"name_ru\": \"П5 по-новому\", \"kind\": \"share\","
+		" \"population\": \"units\", \"filter\": \"kind = \\\"school\\\"\","
+		" \"numerator\": \"participated(\\\"innovation_project\\\")\", \"targets\": {\"2023\": 50}}]}",
+		"mine", NULL));
+	assert_int_equal(mms_kpi_count(f->kpi), n);
+	assert_string_equal(mms_kpi_attr(f->kpi, "murom.P5", "name_ru"), "П5 по-новому");
+	/* schools only now: S1 of S1, S2 */
+	mms_kpi_result r = value(f, "murom.P5", "M", 2023);
+	assert_true(r.value == 50 && r.target == 50 && r.status == MMS_KPI_ACHIEVED);
+	/* ids are listed sorted */
+	for (size_t i = 1; i < mms_kpi_count(f->kpi); i++)
+		assert_true(strcmp(mms_kpi_id(f->kpi, i - 1), mms_kpi_id(f->kpi, i)) < 0);
+}
+
+static void academic_years_run_from_september(void **state)
+{
+	fixture *f = *state;
+	T_OK(f->db, mms_kpi_load_json(f->kpi,
+		"{\"indicators\": [{\"id\": \"t.mentees\", \"name_ru\": \"Наставляемые\", \"kind\": \"count\","
+		" \"population\": \"participations\", \"filter\": \"role = \\\"mentee\\\"\", \"period\": \"academic\"}]}",
+		"test", NULL));
+	/* MENT23 runs 2023-09-01 .. 2024-06-30: in academic year 2023/24, not 2022/23 */
+	assert_true(value(f, "t.mentees", "M", 2023).value == 1);
+	assert_true(value(f, "t.mentees", "M", 2022).value == 0);
+	assert_string_equal(mms_kpi_attr(f->kpi, "t.mentees", "period"), "academic");
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(murom_indicators_match_hand_counts),
+		T(moscow_and_krasnodar_indicators_match_hand_counts),
+		T(a_zero_denominator_is_undefined_not_zero),
+		T(ratio_of_sums_and_mean_of_ratios_differ),
+		T(a_unit_overrides_an_inherited_target),
+		T(a_slow_trend_is_at_risk),
+		T(drill_down_lists_the_records_behind_a_value),
+		T(values_follow_changes_to_the_data),
+		T(malformed_definitions_are_refused_with_their_position),
+		T(user_definitions_replace_built_in_ones),
+		T(academic_years_run_from_september),
+	};
+	return cmocka_run_group_tests_name("kpi", tests, NULL, NULL);
+}
