@@ -45,9 +45,41 @@ static int mms_swig_fail(int rc, const char *msg)
 	return rc;
 }
 
-/* The classes: Db holds its handle so close() can be idempotent; the
- * others are the library's own objects under an opaque class name. */
-typedef struct Db { mms_db *db; } Db;
+/* The classes: Db holds its handle so close() can be idempotent, and the
+ * catalogues opened on it, which it closes first; the others are the
+ * library's own objects under an opaque class name. */
+typedef struct Kpi Kpi;
+typedef struct Db { mms_db *db; Kpi *kpis; } Db;
+struct Kpi { mms_kpi *kpi; Db *owner; Kpi *next; };
+
+/* A value of an indicator, with its texts copied so it outlives everything. */
+typedef struct KpiValue {
+	int defined, has_target, status, units;
+	double value, numerator, denominator, target, gap;
+	char status_name[16], aggregation[16], band[32];
+} KpiValue;
+
+static void mms_swig_kpi_detach(Kpi *k)
+{
+	if (k->owner) {
+		Kpi **p = &k->owner->kpis;
+		while (*p && *p != k)
+			p = &(*p)->next;
+		if (*p)
+			*p = k->next;
+	}
+	mms_kpi_close(k->kpi);
+	k->kpi = NULL;
+	k->owner = NULL;
+}
+
+static void mms_swig_db_close(Db *self)
+{
+	while (self->kpis)
+		mms_swig_kpi_detach(self->kpis);
+	mms_db_close(self->db);
+	self->db = NULL;
+}
 typedef struct Record Record;
 typedef struct IdList IdList;
 typedef struct Report Report;
@@ -121,6 +153,14 @@ static int mms_swig_check(Db *self, int rc)
 
 %nodefaultctor;
 typedef struct Db {} Db;
+typedef struct Kpi {} Kpi;
+%immutable;
+typedef struct KpiValue {
+	int defined, has_target, status, units;
+	double value, numerator, denominator, target, gap;
+	char status_name[16], aggregation[16], band[32];
+} KpiValue;
+%mutable;
 typedef struct Record {} Record;
 typedef struct IdList {} IdList;
 typedef struct Report {} Report;
@@ -225,14 +265,12 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		return self;
 	}
 	~Db() {
-		mms_db_close($self->db);
+		mms_swig_db_close($self);
 		free($self);
 	}
-	/* Closes the database; later calls raise, closing again does nothing. */
-	void close() {
-		mms_db_close($self->db);
-		$self->db = NULL;
-	}
+	/* Closes the database and its catalogues; later calls raise, closing
+	 * again does nothing. */
+	void close() { mms_swig_db_close($self); }
 	int closed() { return $self->db == NULL; }
 	const char *errmsg() { return $self->db ? mms_db_errmsg($self->db) : ""; }
 	void refresh() {
@@ -422,6 +460,108 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		if (db)
 			mms_swig_check($self, mms_network_dot(db, root, as_of, &s));
 		return s;
+	}
+};
+
+%newobject Kpi::load;
+%newobject Kpi::load_json;
+%newobject Kpi::value;
+%newobject Kpi::records;
+
+%extend KpiValue {
+	~KpiValue() { free($self); }
+};
+
+%extend Kpi {
+	/* The indicator catalogue of a database, with the built-in indicators. */
+	Kpi(Db *db) {
+		Kpi *k = calloc(1, sizeof *k);
+		mms_db *h = mms_swig_db(db);
+		if (!k || !h) {
+			if (!k)
+				mms_swig_fail(MMS_ENOMEM, NULL);
+			free(k);
+			return NULL;
+		}
+		int rc = mms_kpi_open(&k->kpi, h);
+		if (rc != MMS_OK) {
+			mms_swig_fail(rc, mms_kpi_errmsg(k->kpi));
+			mms_kpi_close(k->kpi);
+			free(k);
+			return NULL;
+		}
+		k->owner = db;
+		k->next = db->kpis;
+		db->kpis = k;
+		return k;
+	}
+	~Kpi() {
+		mms_swig_kpi_detach($self);
+		free($self);
+	}
+	size_t count() { return $self->kpi ? mms_kpi_count($self->kpi) : 0; }
+	const char *id(size_t i) { return $self->kpi ? mms_kpi_id($self->kpi, i) : NULL; }
+	const char *attr(const char *id, const char *name) {
+		return $self->kpi ? mms_kpi_attr($self->kpi, id, name) : NULL;
+	}
+	Report *load(const char *path) {
+		mms_report *r = NULL;
+		int rc = $self->kpi ? mms_kpi_load($self->kpi, path, &r) : MMS_EINVAL;
+		if (rc != MMS_OK) {
+			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
+			mms_report_free(r);
+			r = NULL;
+		}
+		return (Report *)r;
+	}
+	Report *load_json(const char *json, const char *name = "json") {
+		mms_report *r = NULL;
+		int rc = $self->kpi ? mms_kpi_load_json($self->kpi, json, name, &r) : MMS_EINVAL;
+		if (rc != MMS_OK) {
+			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
+			mms_report_free(r);
+			r = NULL;
+		}
+		return (Report *)r;
+	}
+	KpiValue *value(const char *id, int unit, int year) {
+		mms_kpi_result r = MMS_KPI_RESULT_INIT;
+		KpiValue *v = NULL;
+		int rc = $self->kpi ? mms_kpi_value($self->kpi, id, unit, year, &r) : MMS_EINVAL;
+		if (rc != MMS_OK) {
+			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
+		} else if (!(v = calloc(1, sizeof *v))) {
+			mms_swig_fail(MMS_ENOMEM, NULL);
+		} else {
+			v->defined = r.defined;
+			v->has_target = r.has_target;
+			v->status = r.status;
+			v->units = r.units;
+			v->value = r.value;
+			v->numerator = r.numerator;
+			v->denominator = r.denominator;
+			v->target = r.target;
+			v->gap = r.gap;
+			snprintf(v->status_name, sizeof v->status_name, "%s", mms_kpi_status_name(r.status));
+			snprintf(v->aggregation, sizeof v->aggregation, "%s", r.aggregation);
+			snprintf(v->band, sizeof v->band, "%s", r.band ? r.band : "");
+		}
+		return v;
+	}
+	IdList *records(const char *id, int unit, int year, int numerator = 1) {
+		mms_idlist *l = NULL;
+		int rc = $self->kpi ? mms_kpi_records($self->kpi, id, unit, year, numerator, &l)
+				    : MMS_EINVAL;
+		if (rc != MMS_OK)
+			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
+		return (IdList *)l;
+	}
+	/* A unit's own target for a year; None/nil withdraws it. */
+	void target_set(const char *id, int unit, int year, double value) {
+		int rc = $self->kpi ? mms_kpi_target_set($self->kpi, id, unit, year, value)
+				    : MMS_EINVAL;
+		if (rc != MMS_OK)
+			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
 	}
 };
 

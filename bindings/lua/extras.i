@@ -2,6 +2,7 @@
  * C API because they take or give Lua tables. */
 %native(insert) int mms_lua_insert(lua_State *L);
 %native(ids) int mms_lua_ids(lua_State *L);
+%native(kpi) int mms_lua_kpi(lua_State *L);
 %{
 /* A Lua value as record text: booleans as true/false, arrays joined by '|'. */
 static int mms_lua_text(lua_State *L, int idx, luaL_Buffer *b)
@@ -60,6 +61,25 @@ static int mms_lua_insert(lua_State *L)
 		return luaL_error(L, "%s: %s", mms_swig_codes[mms_swig_index(code)], mms_swig_msg);
 	}
 	lua_pushinteger(L, id);
+	return 1;
+}
+
+/* mms.kpi(db) -> an mms.Kpi that keeps db alive through its user value */
+static int mms_lua_kpi(lua_State *L)
+{
+	Db *db = NULL;
+	if (!SWIG_IsOK(SWIG_ConvertPtr(L, 1, (void **)&db, SWIGTYPE_p_Db, 0)))
+		return luaL_argerror(L, 1, "expected an mms.Db");
+	mms_swig_rc = 0;
+	Kpi *k = new_Kpi(db);
+	if (!k) {
+		int code = mms_swig_rc ? mms_swig_rc : MMS_ENOMEM;
+		mms_swig_rc = 0;
+		return luaL_error(L, "%s: %s", mms_swig_codes[mms_swig_index(code)], mms_swig_msg);
+	}
+	SWIG_NewPointerObj(L, k, SWIGTYPE_p_Kpi, 1);
+	lua_pushvalue(L, 1);
+	lua_setiuservalue(L, -2, 1);
 	return 1;
 }
 

@@ -85,6 +85,28 @@ def _insert(self, entity, **fields):
 def _unit(self, code):
     return self.find("units", code)
 
+_kpi_init = Kpi.__init__
+
+def _kpi_keep_db(self, db):
+    _kpi_init(self, db)
+    self._db = db  # the catalogue keeps its database alive
+
+Kpi.__init__ = _kpi_keep_db
+
+def _withdraw(self, id, unit, year):
+    self.target_set(id, unit, year, float("nan"))
+
+def _kpi_ids(self):
+    return [self.id(i) for i in range(self.count())]
+
+Kpi.withdraw_target = _withdraw
+Kpi.ids = _kpi_ids
+Kpi.__len__ = lambda self: self.count()
+KpiValue.__repr__ = lambda self: "<KpiValue %s %r (%g/%g) target %s %s>" % (
+    self.status_name, self.value, self.numerator, self.denominator,
+    self.target if self.has_target else None, self.band or "")
+
+Db.kpi = lambda self: Kpi(self)
 Db.insert = _insert
 Db.unit = _unit
 Db.__enter__ = lambda self: self

@@ -176,6 +176,29 @@ static int op_insert(mms_db *db)
 	return rc;
 }
 
+static int op_kpi(mms_db *db)
+{
+	mms_kpi *k = NULL;
+	mms_idlist *l = NULL;
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	int rc = mms_kpi_open(&k, db);
+	if (rc == MMS_OK)
+		rc = mms_kpi_load_json(k, "{\"indicators\": [{\"id\": \"t\", \"name_ru\": \"т\","
+				       " \"kind\": \"share\", \"population\": \"staff\","
+				       " \"numerator\": \"participated(\\\"course\\\", years = 3)\","
+				       " \"aggregation\": \"mean\", \"targets\": {\"2023\": 50, \"2025\": 90}}]}",
+				       "t", NULL);
+	if (rc == MMS_OK)
+		rc = mms_kpi_value(k, "t", 0, 2023, &r);
+	if (rc == MMS_OK)
+		rc = mms_kpi_value(k, "murom.pd_every_3_years", 0, 2023, &r);
+	if (rc == MMS_OK)
+		rc = mms_kpi_records(k, "t", 0, 2023, 1, &l);
+	mms_idlist_free(l);
+	mms_kpi_close(k);
+	return rc;
+}
+
 static void every_operation_survives_every_allocation_failure(void **state)
 {
 	(void)state;
@@ -188,6 +211,7 @@ static void every_operation_survives_every_allocation_failure(void **state)
 	points += exhaust(db, op_queries, "queries");
 	points += exhaust(db, op_reports, "reports");
 	points += exhaust(db, op_insert, "insert");
+	points += exhaust(db, op_kpi, "kpi");
 	mms_db_close(db);
 	mms_allocator_set(NULL);
 	assert_int_equal(live, 0);

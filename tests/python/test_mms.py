@@ -143,3 +143,44 @@ def test_two_handles_on_one_file(tmp_path):
     ro = mms.Db(path, read_only=1)
     with pytest.raises(mms.InvalidArgument):
         ro.insert("units", code="O", name="O", level="municipal", kind="community")
+
+
+def test_kpi_values_targets_and_drill_down(demo):
+    kpi = demo.kpi()
+    assert "murom.P5" in kpi.ids() and len(kpi) == kpi.count()
+    crpk = demo.unit("MUR-CRPK")
+    v = kpi.value("murom.P5", crpk, 2023)
+    assert v.defined and v.value == 100.0 * v.numerator / v.denominator
+    assert v.denominator == 50  # 16 schools, 33 preschools, 1 supplementary
+    assert v.target == 65 and v.aggregation == "ratio_of_sums"
+    assert len(kpi.records("murom.P5", crpk, 2023)) == v.numerator
+    kpi.target_set("murom.P5", crpk, 2023, 99)
+    assert kpi.value("murom.P5", crpk, 2023).target == 99
+    kpi.withdraw_target("murom.P5", crpk, 2023)
+    assert kpi.value("murom.P5", crpk, 2023).target == 65
+    assert kpi.attr("moscow.7", "direction") == "lower"
+
+
+def test_kpi_rejects_bad_definitions_with_the_column():
+    kpi = mms.Db(":memory:").kpi()
+    with pytest.raises(mms.TypeMismatch) as e:
+        kpi.load_json('{"indicators": [{"id": "x", "name_ru": "x", "kind": "share",'
+                      ' "population": "staff", "numerator": "agee < 35"}]}', "mine.json")
+    assert "mine.json:/indicators/0/numerator" in str(e.value)
+    assert "column 1" in str(e.value)
+
+
+def test_kpi_outlives_a_dropped_db_and_fails_cleanly_after_close():
+    import gc
+    db = mms.Db(":memory:")
+    db.import_file(DEMO)
+    crpk = db.unit("MUR-CRPK")
+    kpi = db.kpi()
+    del db
+    gc.collect()
+    assert kpi.value("murom.P6", crpk, 2023).denominator == 6
+    other = mms.Db(":memory:")
+    k2 = other.kpi()
+    other.close()
+    with pytest.raises(mms.InvalidArgument):
+        k2.value("murom.P5", 0, 2023)
