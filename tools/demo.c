@@ -85,6 +85,44 @@ static int print_coverage(mms_db *db, int32_t root)
 	return MMS_OK;
 }
 
+/* The Murom programme's indicators against its yearly targets (seed 000). */
+static int print_kpis(mms_db *db, int32_t unit)
+{
+	mms_kpi *kpi;
+	int rc = mms_kpi_open(&kpi, db);
+	if (rc != MMS_OK) {
+		mms_kpi_close(kpi);
+		return rc;
+	}
+	printf("\nIndicators of the Murom programme at MUR-CRPK (value / target, status):\n");
+	printf("  %-24s", "");
+	for (int y = 2021; y <= 2025; y++)
+		printf(" %21d", y);
+	printf("\n");
+	for (size_t i = 0; rc == MMS_OK && i < mms_kpi_count(kpi); i++) {
+		const char *id = mms_kpi_id(kpi, i);
+		if (strncmp(id, "murom.", 6))
+			continue;
+		printf("  %-24s", id);
+		for (int y = 2021; rc == MMS_OK && y <= 2025; y++) {
+			mms_kpi_result r = MMS_KPI_RESULT_INIT;
+			char cell[64];
+			rc = mms_kpi_value(kpi, id, unit, y, &r);
+			if (!r.defined)
+				snprintf(cell, sizeof cell, "-");
+			else
+				snprintf(cell, sizeof cell, "%.1f/%.0f %s", r.value, r.target,
+					 r.status == MMS_KPI_ACHIEVED ? "ok"
+					 : r.status == MMS_KPI_AT_RISK ? "risk"
+					 : r.status == MMS_KPI_NOT_ACHIEVED ? "miss" : "");
+			printf(" %21s", cell);
+		}
+		printf("\n");
+	}
+	mms_kpi_close(kpi);
+	return rc;
+}
+
 /* The data directory: --data, $MMS_DATADIR, the source tree, the install. */
 static const char *data_dir(const char *given)
 {
@@ -139,6 +177,9 @@ int cmd_demo(int argc, char **argv)
 		rc = print_typology(db, root);
 	if (rc == MMS_OK)
 		rc = print_coverage(db, root);
+	int32_t crpk;
+	if (rc == MMS_OK && (rc = mms_db_find(db, MMS_UNIT, "MUR-CRPK", &crpk)) == MMS_OK)
+		rc = print_kpis(db, crpk);
 	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, input);
 	mms_db_close(db);
 	return code;

@@ -296,6 +296,10 @@ static const command commands[] = {
 	 cmd_typology, 1},
 	{"network", "DB [UNIT-CODE] --dot [--as-of YYYY-MM-DD]",
 	 "the subtree and its network links as a Graphviz digraph", cmd_network, 1},
+	{"kpi", "DB UNIT-CODE --year Y | --from Y1 --to Y2 [--indicators ID,ID] "
+		"[--definitions FILE|DIR] [--format table|json|csv]",
+	 "indicator values, targets and statuses of a unit (built-in catalogue plus yours)",
+	 cmd_kpi, 2},
 	{"demo", "[--db FILE] [--data DIR]",
 	 "build the Murom demo network into FILE (demo.sqlite) and summarise it", cmd_demo, 0},
 };

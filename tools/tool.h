@@ -20,5 +20,6 @@ int tool_open(mms_db **db, const char *path, int must_exist);
 int tool_unit(mms_db *db, const char *code, int32_t *out);
 int tool_print_summary(mms_db *db, int32_t root);
 int cmd_demo(int argc, char **argv);
+int cmd_kpi(int argc, char **argv);
 
 #endif

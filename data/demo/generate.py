@@ -252,7 +252,7 @@ def years_of(s, field):
 
 young = [t for t in all_teachers if years_of(t, "birth_date") < 35 and years_of(t, "work_start") < 3]
 
-# Activities and participations, 2021-2024.
+# Activities and participations, 2021-2025 (the programme's years).
 def activity(code, name, kind, **extra):
     a = {"code": code, "name": name, "kind": kind}
     a.update(extra)
@@ -277,7 +277,7 @@ COURSES = [("Реализация требований обновлённых Ф
            ("Наставничество в образовательной организации", 24, False),
            ("Инклюзивное образование детей с ОВЗ", 72, True),
            ("Современные технологии дошкольного образования", 36, False)]
-for year in range(2021, 2025):
+for year in range(2021, 2026):
     for k, (name, hours, fr) in enumerate(COURSES):
         code = activity("C%d-%02d" % (year, k + 1), name, "course", hours=hours,
                         federal_register=fr, provider="VLA-VIRO" if k % 2 else "VLA-CNPPM",
@@ -286,11 +286,24 @@ for year in range(2021, 2025):
         for t in R.sample(all_teachers, 45):
             take(code, t["code"], hours=hours, completed=R.random() < 0.93,
                  start="%d-02-01" % year, end="%d-11-30" % year)
+        if k == (year - 2021) % len(COURSES):  # the centre's own staff train too
+            for m in methodists[(year % 2)::2]:
+                take(code, m, hours=hours, completed=True,
+                     start="%d-02-01" % year, end="%d-11-30" % year)
     for lvl in ["municipal", "regional", "federal"]:
         code = activity("COMP%d-%s" % (year, lvl[:3].upper()),
                         "Конкурс «Учитель года» (%s этап)" % lvl, "competition", level=lvl,
                         organizer={"municipal": CRPK, "regional": "VLA-VIRO", "federal": "RU-MIN"}[lvl],
                         start="%d-01-15" % year, end="%d-04-30" % year)
+    for k, (first, title) in enumerate([(2022, "Педагогический дебют"),
+                                        (2023, "Лучшая методическая разработка"),
+                                        (2025, "Воспитать человека")]):
+        if year >= first:
+            c = activity("COMP%d-M%d" % (year, k + 1), "Конкурс «%s»" % title, "competition",
+                         level="municipal", organizer=CRPK,
+                         start="%d-10-01" % year, end="%d-11-30" % year)
+            for t in R.sample(all_teachers, 6):
+                take(c, t["code"], result=weighted([("participant", 4), ("prize_winner", 2)]))
     code2 = activity("COMP%d-EDU" % year, "Конкурс «Воспитатель года» (муниципальный этап)",
                      "competition", level="municipal", organizer=CRPK,
                      start="%d-02-01" % year, end="%d-03-31" % year)

@@ -20,11 +20,12 @@ check "help" 0 "$mms" --help
 grep_in "help lists demo" out.txt "demo"
 check "version" 0 "$mms" --version
 check "unknown command" 2 "$mms" frobnicate
-for c in init import validate export show stats typology network demo; do
+for c in init import validate export show stats typology network kpi demo; do
 	check "$c --help" 0 "$mms" "$c" --help
 	grep_in "$c --help usage" out.txt "usage: mms $c"
 done
 check "demo" 0 "$mms" demo --db demo.sqlite --data "$data"
+cp out.txt demo-out.txt
 grep_in "demo summary" out.txt "Typology of the methodical system"
 grep_in "demo counts schools" out.txt "school  *16"
 check "init" 0 "$mms" init empty.sqlite
@@ -52,6 +53,19 @@ check "csv re-import" 0 "$mms" import again.sqlite csvdir
 "$mms" export again.sqlite again.json >/dev/null 2>&1
 if cmp -s export.json again.json; then passed=$((passed + 1))
 else failed=$((failed + 1)); echo "FAIL csv round trip differs"; fi
+check "kpi table" 0 "$mms" kpi empty.sqlite MUR-CRPK --from 2021 --to 2023 --indicators murom.P5
+grep_in "kpi target" out.txt "murom.P5 *2021 .* 50.00 "
+check "kpi csv" 0 "$mms" kpi empty.sqlite MUR-CRPK --year 2023 --format csv
+grep_in "kpi csv header" out.txt "indicator,year,value,numerator,denominator,target,status"
+check "kpi json" 0 "$mms" kpi empty.sqlite VLA-VIRO --year 2023 --format json --indicators moscow.7
+grep_in "kpi json" out.txt '"indicator":"moscow.7"'
+check "kpi unknown unit" 1 "$mms" kpi empty.sqlite NOPE --year 2023
+check "kpi unknown indicator" 1 "$mms" kpi empty.sqlite MUR-CRPK --year 2023 --indicators nope
+check "kpi without a year" 2 "$mms" kpi empty.sqlite MUR-CRPK
+printf '{"indicators": [{"id": "x", "name_ru": "x", "kind": "share", "population": "staff", "numerator": "agee < 3"}]}' >bad-defs.json
+check "kpi bad definitions" 1 "$mms" kpi empty.sqlite MUR-CRPK --year 2023 --definitions bad-defs.json
+grep_in "kpi bad definitions located" err.txt "bad-defs.json:/indicators/0/numerator: column 1"
+grep_in "demo kpi section" demo-out.txt "murom.P5"
 check "stdout export" 0 "$mms" export again.sqlite -
 grep_in "stdout export" out.txt '"format": "libmms"'
 echo "$passed passed, $failed failed"
