@@ -22,7 +22,10 @@ extern "C" {
 
 typedef struct mms_kpi mms_kpi;
 
-/** A catalogue bound to db, holding the built-in indicators. */
+/**
+ * A catalogue bound to db, holding the built-in indicators. On failure
+ * *out may still be set (its mms_kpi_errmsg() says why); close it either way.
+ */
 MMS_EXTERN int mms_kpi_open(mms_kpi **out, mms_db *db);
 
 /** Frees the catalogue; mms_kpi_close(NULL) is a no-op. */
