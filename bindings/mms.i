@@ -556,6 +556,19 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
 		return (IdList *)l;
 	}
+	/* The XLSX report of a unit for years from..to (indicators: ids, comma-separated). */
+	void report_xlsx(const char *path, int unit, int from, int to,
+			 const char *indicators = NULL, const char *title = NULL) {
+		mms_kpi_report_options o = MMS_KPI_REPORT_OPTIONS_INIT;
+		o.unit = unit;
+		o.from = from;
+		o.to = to;
+		o.indicators = indicators;
+		o.title = title;
+		int rc = $self->kpi ? mms_kpi_report_xlsx($self->kpi, path, &o) : MMS_EINVAL;
+		if (rc != MMS_OK)
+			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
+	}
 	/* A unit's own target for a year; None/nil withdraws it. */
 	void target_set(const char *id, int unit, int year, double value) {
 		int rc = $self->kpi ? mms_kpi_target_set($self->kpi, id, unit, year, value)

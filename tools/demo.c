@@ -119,6 +119,18 @@ static int print_kpis(mms_db *db, int32_t unit)
 		}
 		printf("\n");
 	}
+	if (rc == MMS_OK) {
+		mms_kpi_report_options o = MMS_KPI_REPORT_OPTIONS_INIT;
+		o.unit = unit;
+		o.from = 2021;
+		o.to = 2025;
+		o.indicators = "murom.P4,murom.P5,murom.P6,murom.P7,murom.P8,murom.P9,"
+			       "murom.pd_every_3_years";
+		if ((rc = mms_kpi_report_xlsx(kpi, "demo-report.xlsx", &o)) == MMS_OK)
+			printf("\nwrote demo-report.xlsx (summary, charts, a sheet per level)\n");
+		else
+			fprintf(stderr, "mms: demo: %s\n", mms_kpi_errmsg(kpi));
+	}
 	mms_kpi_close(kpi);
 	return rc;
 }

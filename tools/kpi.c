@@ -8,7 +8,7 @@
 #include "tool.h"
 
 typedef struct kpi_args {
-	const char *db, *unit, *format, *ids, *defs;
+	const char *db, *unit, *format, *ids, *defs, *output;
 	int from, to;
 } kpi_args;
 
@@ -94,6 +94,9 @@ static int parse(int argc, char **argv, kpi_args *a)
 		} else if (!strcmp(argv[i], "--indicators") && v) {
 			a->ids = v;
 			i++;
+		} else if (!strcmp(argv[i], "--output") && v) {
+			a->output = v;
+			i++;
 		} else if (!strcmp(argv[i], "--definitions") && v) {
 			a->defs = v;
 			i++;
@@ -106,8 +109,11 @@ static int parse(int argc, char **argv, kpi_args *a)
 			a->unit = argv[i], pos++;
 		}
 	}
+	int xlsx = !strcmp(a->format, "xlsx");
 	if (!a->db || !a->unit || a->from < 1900 || a->to < a->from || a->to > 2100 ||
-	    (strcmp(a->format, "table") && strcmp(a->format, "json") && strcmp(a->format, "csv")))
+	    (xlsx != !!a->output) ||
+	    (strcmp(a->format, "table") && strcmp(a->format, "json") && strcmp(a->format, "csv") &&
+	     !xlsx))
 		return EXIT_USAGE;
 	return EXIT_OK;
 }
@@ -134,6 +140,21 @@ int cmd_kpi(int argc, char **argv)
 			fprintf(stderr, "%s\n", mms_report_message(rep, i));
 		if (!mms_report_count(rep))
 			fprintf(stderr, "mms: kpi: %s\n", mms_kpi_errmsg(kpi));
+	}
+	if (rc == MMS_OK && a.output) {
+		mms_kpi_report_options o = MMS_KPI_REPORT_OPTIONS_INIT;
+		o.unit = unit;
+		o.from = a.from;
+		o.to = a.to;
+		o.indicators = a.ids;
+		if ((rc = mms_kpi_report_xlsx(kpi, a.output, &o)) != MMS_OK)
+			fprintf(stderr, "mms: kpi: %s\n", mms_kpi_errmsg(kpi));
+		else
+			printf("wrote %s\n", a.output);
+		mms_report_free(rep);
+		mms_kpi_close(kpi);
+		mms_db_close(db);
+		return tool_exit_code(rc);
 	}
 	json_object *arr = !strcmp(a.format, "json") ? json_object_new_array() : NULL;
 	if (rc == MMS_OK && !strcmp(a.format, "csv"))

@@ -297,7 +297,7 @@ static const command commands[] = {
 	{"network", "DB [UNIT-CODE] --dot [--as-of YYYY-MM-DD]",
 	 "the subtree and its network links as a Graphviz digraph", cmd_network, 1},
 	{"kpi", "DB UNIT-CODE --year Y | --from Y1 --to Y2 [--indicators ID,ID] "
-		"[--definitions FILE|DIR] [--format table|json|csv]",
+		"[--definitions FILE|DIR] [--format table|json|csv | --format xlsx --output FILE]",
 	 "indicator values, targets and statuses of a unit (built-in catalogue plus yours)",
 	 cmd_kpi, 2},
 	{"demo", "[--db FILE] [--data DIR]",

@@ -121,6 +121,29 @@ MMS_EXTERN int mms_kpi_records(mms_kpi *kpi, const char *id, int32_t unit, int y
 MMS_EXTERN int mms_kpi_target_set(mms_kpi *kpi, const char *id, int32_t unit, int year,
 				  double value);
 
+/** What mms_kpi_report_xlsx() writes. */
+typedef struct mms_kpi_report_options {
+	unsigned version;       /**< MMS_KPI_REPORT_OPTIONS_VERSION */
+	int32_t unit;           /**< the unit reported on, with its subtree */
+	int from, to;           /**< years, inclusive */
+	const char *indicators; /**< comma-separated ids; NULL = the whole catalogue */
+	const char *title;      /**< heading of the summary sheet; NULL = the unit's name */
+} mms_kpi_report_options;
+
+#define MMS_KPI_REPORT_OPTIONS_VERSION 1
+#define MMS_KPI_REPORT_OPTIONS_INIT {MMS_KPI_REPORT_OPTIONS_VERSION, -1, 0, 0, NULL, NULL}
+
+/**
+ * Writes an XLSX workbook for people (libxlsxwriter): a summary sheet with
+ * each indicator's values and targets by year for the unit, cells coloured
+ * by status (green achieved, yellow at risk, red not achieved, grey no
+ * data); a sheet of native Excel line charts, one per indicator, of its
+ * values against its target trajectory; and one sheet per level of the
+ * subtree with every unit's values, coloured the same way.
+ */
+MMS_EXTERN int mms_kpi_report_xlsx(mms_kpi *kpi, const char *path,
+				   const mms_kpi_report_options *opts);
+
 #ifdef __cplusplus
 }
 #endif

@@ -55,6 +55,7 @@ static const char more[] =
 	"\"participations\": [{\"activity\": \"C\", \"staff\": \"T1\", \"role\": \"participant\", \"completed\": true}]}";
 
 typedef int (*op_fn)(mms_db *db);
+static char report_path[256];
 
 static char *export_now(mms_db *db)
 {
@@ -194,6 +195,13 @@ static int op_kpi(mms_db *db)
 		rc = mms_kpi_value(k, "murom.pd_every_3_years", 0, 2023, &r);
 	if (rc == MMS_OK)
 		rc = mms_kpi_records(k, "t", 0, 2023, 1, &l);
+	mms_kpi_report_options o = MMS_KPI_REPORT_OPTIONS_INIT;
+	o.unit = 0;
+	o.from = 2022;
+	o.to = 2023;
+	o.indicators = "t,murom.P6";
+	if (rc == MMS_OK)
+		rc = mms_kpi_report_xlsx(k, report_path, &o);
 	mms_idlist_free(l);
 	mms_kpi_close(k);
 	return rc;
@@ -204,6 +212,8 @@ static void every_operation_survives_every_allocation_failure(void **state)
 	(void)state;
 	/* Count every block from first to last, so the final balance is exact. */
 	assert_int_equal(mms_allocator_set(&failing), MMS_OK);
+	char *dir = t_tmpdir();
+	snprintf(report_path, sizeof report_path, "%s/r.xlsx", dir);
 	long points = exhaust(NULL, op_open_close, "open+import");
 	mms_db *db = t_open(":memory:");
 	t_import(db, base);
@@ -214,6 +224,8 @@ static void every_operation_survives_every_allocation_failure(void **state)
 	points += exhaust(db, op_kpi, "kpi");
 	mms_db_close(db);
 	mms_allocator_set(NULL);
+	t_rmtree(dir);
+	free(dir);
 	assert_int_equal(live, 0);
 	printf("allocation failure points exercised: %ld\n", points);
 	assert_true(points > 100);

@@ -184,3 +184,48 @@ def test_kpi_outlives_a_dropped_db_and_fails_cleanly_after_close():
     other.close()
     with pytest.raises(mms.InvalidArgument):
         k2.value("murom.P5", 0, 2023)
+
+
+def test_xlsx_report_shows_values_colours_and_charts(demo, tmp_path):
+    import openpyxl
+    kpi = demo.kpi()
+    crpk = demo.unit("MUR-CRPK")
+    path = str(tmp_path / "report.xlsx")
+    ids = ["murom.P5", "murom.P9", "moscow.7"]
+    kpi.report_xlsx(path, crpk, 2021, 2025, ",".join(ids), "ММС округа Муром")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Сводка", "Графики", "Муниципальный уровень", "Организации"]
+    ws = wb["Сводка"]
+    assert "ММС округа Муром" in ws["A1"].value
+    assert [ws.cell(3, 4 + y).value for y in range(5)] == [2021, 2022, 2023, 2024, 2025]
+    colours = {"achieved": "FFC6EFCE", "at_risk": "FFFFEB9C", "not_achieved": "FFFFC7CE"}
+    for i, id in enumerate(sorted(ids)):  # catalogue order
+        row = 4 + 2 * i
+        assert ws.cell(row, 1).value.endswith("(%s)" % id)
+        for y in range(5):
+            v = kpi.value(id, crpk, 2021 + y)
+            cell = ws.cell(row, 4 + y)
+            if not v.defined:
+                assert cell.value == "н/д"
+                continue
+            assert abs(cell.value - v.value) < 1e-9
+            if v.status_name in colours:
+                assert cell.fill.fgColor.rgb == colours[v.status_name]
+            if v.has_target:
+                assert ws.cell(row + 1, 4 + y).value == v.target
+    assert len(wb["Графики"]._charts) == len(ids)
+    orgs = wb["Организации"]
+    assert orgs.max_row == 2 + 50  # every school, preschool and the supplementary centre
+    # teachers per methodist does not exist in an organisation without methodists
+    col = 3 + 5 * sorted(ids).index("moscow.7")
+    assert orgs.cell(3, col).value == "н/д"
+
+
+def test_xlsx_report_refuses_bad_arguments(demo, tmp_path):
+    kpi = demo.kpi()
+    with pytest.raises(mms.InvalidArgument):
+        kpi.report_xlsx(str(tmp_path / "r.xlsx"), demo.unit("MUR-CRPK"), 2025, 2021)
+    with pytest.raises(mms.NotFound):
+        kpi.report_xlsx(str(tmp_path / "r.xlsx"), demo.unit("MUR-CRPK"), 2021, 2022, "nope")
+    with pytest.raises(mms.StorageError):
+        kpi.report_xlsx("/no/such/dir/r.xlsx", demo.unit("MUR-CRPK"), 2021, 2022)

@@ -66,6 +66,10 @@ printf '{"indicators": [{"id": "x", "name_ru": "x", "kind": "share", "population
 check "kpi bad definitions" 1 "$mms" kpi empty.sqlite MUR-CRPK --year 2023 --definitions bad-defs.json
 grep_in "kpi bad definitions located" err.txt "bad-defs.json:/indicators/0/numerator: column 1"
 grep_in "demo kpi section" demo-out.txt "murom.P5"
+grep_in "demo report" demo-out.txt "wrote demo-report.xlsx"
+check "kpi xlsx" 0 "$mms" kpi empty.sqlite MUR-CRPK --from 2021 --to 2025 --format xlsx --output r.xlsx
+if [ -s r.xlsx ] && [ -s demo-report.xlsx ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL no xlsx written"; fi
+check "kpi xlsx needs --output" 2 "$mms" kpi empty.sqlite MUR-CRPK --year 2023 --format xlsx
 check "stdout export" 0 "$mms" export again.sqlite -
 grep_in "stdout export" out.txt '"format": "libmms"'
 echo "$passed passed, $failed failed"
