@@ -27,7 +27,8 @@ typedef enum mms_entity {
 	MMS_ACTIVITY = 4,      /**< a course, internship, competition, project... */
 	MMS_PARTICIPATION = 5, /**< a staff member or unit taking part in an activity */
 	MMS_TARGET = 6,        /**< a unit's own target of an indicator for a year (0.2) */
-	MMS_ENTITY_COUNT = 7   /**< grows when entities are added; do not store it */
+	MMS_FACT = 7,          /**< a fact recorded about a unit for a year (0.2) */
+	MMS_ENTITY_COUNT = 8   /**< grows when entities are added; do not store it */
 } mms_entity;
 
 /** The plural name of an entity ("units", "staff"...), or NULL. */

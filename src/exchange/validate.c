@@ -189,6 +189,11 @@ static void check_target(checker *c)
 	MMS_UNUSED(c); /* the indicator id is checked when a catalogue reads it */
 }
 
+static void check_fact(checker *c)
+{
+	MMS_UNUSED(c); /* keys are free: indicators name the ones they read */
+}
+
 static void check_participation(checker *c)
 {
 	mms_model *m = c->in->m;
@@ -218,7 +223,7 @@ int mms_ingest_check(mms_ingest *in, int e)
 {
 	static void (*const rules[MMS_ENTITY_COUNT])(checker *) = {
 		check_unit, check_link, check_staff, check_staff_link,
-		check_activity, check_participation, check_target};
+		check_activity, check_participation, check_target, check_fact};
 	size_t n = in->doc->count(in->doc, e);
 	for (size_t rec = 0; rec < n; rec++) {
 		if (in->bad[e][rec])

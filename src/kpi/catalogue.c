@@ -13,8 +13,8 @@
 
 #include "kpi.h"
 
-const char *const mms_kpi_kind_names[KIND_COUNT_OF_KINDS] = {"share", "count", "ratio",
-							    "survey_share"};
+const char *const mms_kpi_kind_names[KIND_COUNT_OF_KINDS] = {
+	"share", "count", "ratio", "survey_share", "yes_no", "checklist", "fact_value"};
 const char *const mms_kpi_agg_names[AGG_COUNT] = {"ratio_of_sums", "mean", "min", "max",
 						  "sum"};
 static const char *const directions[] = {"higher", "lower"};
@@ -60,6 +60,13 @@ void mms_indicator_free(indicator *d)
 			  &d->filter_text, &d->num_text, &d->den_text};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		mms_free(*texts[i]);
+	mms_free(d->fact);
+	for (int i = 0; i < d->nitems; i++) {
+		mms_free(d->items[i].key);
+		mms_free(d->items[i].name);
+		mms_free(d->items[i].group);
+	}
+	mms_free(d->items);
 	mms_expr_free(&d->filter);
 	mms_expr_free(&d->num);
 	mms_expr_free(&d->den);
@@ -197,12 +204,37 @@ static void read_bands(reader *r, indicator *d, json_object *o)
 	}
 }
 
+static void read_items(reader *r, indicator *d, json_object *o)
+{
+	json_object *list;
+	if (!json_object_object_get_ex(o, "items", &list)) {
+		problem(r, MMS_EMISSING, "items", "a checklist needs its items");
+		return;
+	}
+	size_t n = json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
+	if (!n) {
+		problem(r, MMS_ETYPE, "items", "must be a non-empty array of {key, name, group}");
+		return;
+	}
+	if (!(d->items = mms_calloc(n, sizeof *d->items))) {
+		r->rc = MMS_ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < n && r->rc != MMS_ENOMEM; i++) {
+		json_object *it = json_object_array_get_idx(list, i);
+		check_item *ci = &d->items[d->nitems++];
+		ci->key = text(r, it, "key", 1);
+		ci->name = text(r, it, "name", 1);
+		ci->group = text(r, it, "group", 0);
+	}
+}
+
 static void read_one(reader *r, indicator *d, json_object *o)
 {
 	static const char *const known[] = {
 		"id", "name_ru", "name_en", "source", "kind", "population", "filter",
 		"numerator", "denominator", "unit", "direction", "aggregation", "period",
-		"include_part_time", "targets", "bands", "note"};
+		"include_part_time", "targets", "bands", "note", "fact", "items"};
 	if (!json_object_is_type(o, json_type_object)) {
 		problem(r, MMS_ETYPE, NULL, "an indicator must be a JSON object");
 		return;
@@ -233,8 +265,20 @@ static void read_one(reader *r, indicator *d, json_object *o)
 		problem(r, MMS_EMISSING, "kind", "is required");
 	if (d->pop < 0 && !json_object_object_get_ex(o, "population", &pt))
 		problem(r, MMS_EMISSING, "population", "is required");
+	int on_facts = d->kind == KIND_YES_NO || d->kind == KIND_CHECKLIST ||
+		       d->kind == KIND_FACT_VALUE;
+	if (on_facts && d->pop >= 0 && d->pop != POP_UNITS)
+		problem(r, MMS_ETYPE, "population", "a %s is about units: facts are recorded "
+			"about units", mms_kpi_kind_names[d->kind]);
+	if (d->kind == KIND_YES_NO || d->kind == KIND_FACT_VALUE)
+		d->fact = text(r, o, "fact", 1);
+	if (d->kind == KIND_CHECKLIST)
+		read_items(r, d, o);
 	d->filter_text = text(r, o, "filter", 0);
-	d->num_text = text(r, o, "numerator", d->kind != KIND_COUNT);
+	d->num_text = text(r, o, "numerator", d->kind != KIND_COUNT && !on_facts);
+	if (on_facts && d->num_text)
+		problem(r, MMS_ETYPE, "numerator", "a %s counts its facts, not a numerator",
+			mms_kpi_kind_names[d->kind]);
 	d->den_text = text(r, o, "denominator", d->kind == KIND_RATIO);
 	if (d->den_text && d->kind != KIND_RATIO)
 		problem(r, MMS_ETYPE, "denominator", "only a ratio has a denominator; the "
@@ -461,6 +505,8 @@ void mms_kpi_close(mms_kpi *kpi)
 	mms_free(kpi->pu);
 	mms_free(kpi->sl_start);
 	mms_free(kpi->sl);
+	mms_free(kpi->fa_start);
+	mms_free(kpi->fa);
 	mms_free(kpi);
 }
 
@@ -488,5 +534,6 @@ const char *mms_kpi_attr(const mms_kpi *kpi, const char *id, const char *attr)
 	if (!strcmp(attr, "direction")) return directions[d->direction];
 	if (!strcmp(attr, "aggregation")) return mms_kpi_agg_names[d->agg];
 	if (!strcmp(attr, "period")) return periods[d->period];
+	if (!strcmp(attr, "fact")) return d->fact;
 	return NULL;
 }

@@ -28,7 +28,7 @@ static int ensure_env(mms_kpi *kpi)
 	if (kpi->env_valid && kpi->env_generation == m->generation)
 		return MMS_OK;
 	int32_t **arrays[] = {&kpi->ps_start, &kpi->ps, &kpi->pu_start, &kpi->pu,
-			      &kpi->sl_start, &kpi->sl};
+			      &kpi->sl_start, &kpi->sl, &kpi->fa_start, &kpi->fa};
 	for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) {
 		mms_free(*arrays[i]);
 		*arrays[i] = NULL;
@@ -44,6 +44,9 @@ static int ensure_env(mms_kpi *kpi)
 	if (rc == MMS_OK)
 		rc = mms_index_csr(ns, nl, mms_column(m, MMS_STAFF_LINK, SL_STAFF), NULL,
 				   SL_NFIELDS, &kpi->sl_start, &kpi->sl);
+	if (rc == MMS_OK)
+		rc = mms_index_csr(nu, m->t[MMS_FACT].count, mms_column(m, MMS_FACT, FA_UNIT), NULL,
+				   FA_NFIELDS, &kpi->fa_start, &kpi->fa);
 	if (rc != MMS_OK)
 		return mms_kpi_fail(kpi, rc, "out of memory indexing participations");
 	kpi->env_valid = 1;
@@ -62,6 +65,9 @@ void mms_kpi_env(const mms_kpi *kpi, const indicator *d, int year, expr_env *v)
 	v->part_unit = kpi->pu;
 	v->sl_start = kpi->sl_start;
 	v->sl = kpi->sl;
+	v->fact_start = kpi->fa_start;
+	v->fact = kpi->fa;
+	v->year = year;
 }
 
 static int overlaps(int32_t s, int32_t e, const expr_env *v)
@@ -116,14 +122,51 @@ size_t mms_kpi_population_size(const indicator *d, const mms_model *m)
 	return m->t[entity[d->pop]].count;
 }
 
-/* Whether a record is counted in the numerator and in the denominator. */
-void mms_kpi_classify(const indicator *d, const expr_env *v, int32_t rec, int *num, int *den)
+/* A checklist's items present at a unit; a unit with no item recorded for
+ * the year was not audited and is left out (-1), rather than scored 0. */
+static int checklist_present(const indicator *d, const expr_env *v, int32_t unit)
+{
+	int present = 0, recorded = 0;
+	for (int i = 0; i < d->nitems; i++) {
+		double f = mms_fact_value(v, unit, d->items[i].key);
+		recorded += !isnan(f);
+		present += !isnan(f) && f != 0;
+	}
+	return recorded ? present : -1;
+}
+
+void mms_kpi_classify(const indicator *d, const expr_env *v, int32_t rec, double *num,
+		      double *den)
 {
 	*num = *den = 0;
 	if (!mms_expr_true(&d->filter, v, rec))
 		return;
-	*num = mms_expr_true(&d->num, v, rec);
-	*den = d->kind == KIND_RATIO ? mms_expr_true(&d->den, v, rec) : 1;
+	switch (d->kind) {
+	case KIND_YES_NO:
+	case KIND_FACT_VALUE: {
+		double f = mms_fact_value(v, rec, d->fact);
+		if (isnan(f))
+			return; /* unknown: not counted, so never a silent "no" */
+		*num = d->kind == KIND_YES_NO ? f != 0 : f;
+		*den = 1;
+		return;
+	}
+	case KIND_CHECKLIST: {
+		int present = checklist_present(d, v, rec);
+		if (present >= 0) {
+			*num = present;
+			*den = d->nitems;
+		}
+		return;
+	}
+	case KIND_RATIO:
+		*num = mms_expr_true(&d->num, v, rec);
+		*den = mms_expr_true(&d->den, v, rec);
+		return;
+	default:
+		*num = mms_expr_true(&d->num, v, rec);
+		*den = 1;
+	}
 }
 
 static int value_of(const indicator *d, double num, double den, double *out)
@@ -133,6 +176,7 @@ static int value_of(const indicator *d, double num, double den, double *out)
 		*out = num;
 		return 1;
 	case KIND_RATIO:
+	case KIND_FACT_VALUE: /* the mean of the units' facts under ratio of sums */
 		*out = den > 0 ? num / den : NAN;
 		return den > 0;
 	default:
@@ -231,7 +275,7 @@ int mms_kpi_compute(mms_kpi *kpi, indicator *d, int year, const computed **out)
 	}
 	for (size_t r = 0; r < recs; r++) {
 		int32_t u = mms_kpi_record_unit(d, &v, (int32_t)r);
-		int num, den;
+		double num, den;
 		if (u < 0)
 			continue;
 		mms_kpi_classify(d, &v, (int32_t)r, &num, &den);

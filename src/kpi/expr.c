@@ -69,6 +69,9 @@ static double a_level(const expr_env *v, int32_t r) { return opt(arow(v, r)[A_LE
 static double a_hours(const expr_env *v, int32_t r) { return opt(arow(v, r)[A_HOURS], MMS_NONE); }
 static double a_fr(const expr_env *v, int32_t r) { return arow(v, r)[A_FEDERAL_REGISTER]; }
 static double a_format(const expr_env *v, int32_t r) { return opt(arow(v, r)[A_FORMAT], -1); }
+static double a_unit_attr(const expr_env *v, int32_t u, int f) { return u < 0 ? NAN : urow(v, u)[f]; }
+static double a_org_kind(const expr_env *v, int32_t r) { return a_unit_attr(v, arow(v, r)[A_ORGANIZER], U_KIND); }
+static double a_org_level(const expr_env *v, int32_t r) { return a_unit_attr(v, arow(v, r)[A_ORGANIZER], U_LEVEL); }
 static double p_role(const expr_env *v, int32_t r) { return prow(v, r)[P_ROLE]; }
 static double p_result(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_RESULT], -1); }
 static double p_score(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_SCORE], MMS_NONE); }
@@ -114,6 +117,8 @@ static const attr_def attrs[] = {
 	{"hours", A, T_NUM, 0, a_hours},
 	{"federal_register", A, T_BOOL, 0, a_fr},
 	{"format", A, T_ENUM, E_FORMAT, a_format},
+	{"organizer_kind", A, T_ENUM, E_UNIT_KIND, a_org_kind},
+	{"organizer_level", A, T_ENUM, E_LEVEL, a_org_level},
 	{"role", P, T_ENUM, E_PART_ROLE, p_role},
 	{"result", P, T_ENUM, E_RESULT, p_result},
 	{"score", P, T_NUM, 0, p_score},
@@ -134,12 +139,14 @@ static const attr_def attrs[] = {
 
 /* ---- functions ------------------------------------------------------- */
 
-enum fn { FN_PARTICIPATED, FN_MEMBER, FN_SUBJECT, FN_HAS_CHILD, FN_HAS_DIRECTION, FN_LINKED };
+enum fn { FN_PARTICIPATED, FN_MEMBER, FN_SUBJECT, FN_HAS_CHILD, FN_HAS_DIRECTION, FN_LINKED,
+	  FN_FACT, FN_HAS_FACT, FN_ORG_HAS_FACT };
 
 struct expr_call {
 	int fn;
 	int32_t kind;          /* activity, unit, link kind or direction */
 	int32_t role, result, level, fr, completed; /* -1 = any */
+	int32_t provider_kind, provider_level;      /* -1 = any */
 	double years;          /* window ending at the period's end; 0 = the period */
 	char *text;            /* subject */
 };
@@ -168,6 +175,14 @@ static int part_matches(const expr_env *v, const expr_call *c, int32_t p)
 	    (c->fr >= 0 && a[A_FEDERAL_REGISTER] != c->fr) ||
 	    (c->completed >= 0 && r[P_COMPLETED] != c->completed))
 		return 0;
+	if (c->provider_kind >= 0 || c->provider_level >= 0) {
+		if (a[A_PROVIDER] < 0)
+			return 0;
+		const int32_t *pu = urow(v, a[A_PROVIDER]);
+		if ((c->provider_kind >= 0 && pu[U_KIND] != c->provider_kind) ||
+		    (c->provider_level >= 0 && pu[U_LEVEL] != c->provider_level))
+			return 0;
+	}
 	int32_t from = v->start;
 	if (c->years > 0) /* whole years back from the period's end */
 		from = v->end - (int32_t)(c->years * 365.2425) + 1;
@@ -188,10 +203,31 @@ static int valid_at_end(const expr_env *v, int32_t s, int32_t e)
 	return (s == MMS_NONE || s <= v->end) && (e == MMS_NONE || e >= v->end);
 }
 
+double mms_fact_value(const expr_env *v, int32_t unit, const char *key)
+{
+	const mms_model *m = v->m;
+	double value = NAN;
+	/* facts of a unit are in id order, so the last match is the latest */
+	for (int32_t k = v->fact_start[unit]; k < v->fact_start[unit + 1]; k++) {
+		const int32_t *f = mms_row(m, MMS_FACT, v->fact[k]);
+		if (f[FA_YEAR] == v->year && !strcmp(mms_str(m, f[FA_KEY]), key))
+			value = f[FA_VALUE] == MMS_NONE ? NAN : (double)f[FA_VALUE] / MMS_DEC_SCALE;
+	}
+	return value;
+}
+
 static double call(const expr_env *v, const expr_call *c, int pop, int32_t rec)
 {
 	const mms_model *m = v->m;
 	switch (c->fn) {
+	case FN_FACT:
+		return mms_fact_value(v, rec, c->text);
+	case FN_HAS_FACT:
+	case FN_ORG_HAS_FACT: {
+		int32_t unit = c->fn == FN_HAS_FACT ? rec : srow(v, rec)[S_ORG];
+		double f = mms_fact_value(v, unit, c->text);
+		return !isnan(f) && f != 0;
+	}
 	case FN_PARTICIPATED:
 		if (pop == POP_STAFF)
 			return any_part(v, c, v->part_staff_start, v->part_staff, rec);
@@ -417,6 +453,9 @@ static const struct fn_def {
 	{"has_child", FN_HAS_CHILD, 1u << POP_UNITS, E_UNIT_KIND},
 	{"has_direction", FN_HAS_DIRECTION, 1u << POP_UNITS, E_DIRECTION},
 	{"linked", FN_LINKED, 1u << POP_UNITS, E_LINK_KIND},
+	{"fact", FN_FACT, 1u << POP_UNITS, -1},
+	{"has_fact", FN_HAS_FACT, 1u << POP_UNITS, -1},
+	{"org_has_fact", FN_ORG_HAS_FACT, 1u << POP_STAFF, -1},
 };
 
 /* Named arguments: participated(kind, role=, result=, level=,
@@ -439,6 +478,10 @@ static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 		k->result = text_arg(c, E_RESULT, "result");
 	else if (part && !strcmp(name, "level"))
 		k->level = text_arg(c, E_LEVEL, "level");
+	else if (part && !strcmp(name, "provider_kind"))
+		k->provider_kind = text_arg(c, E_UNIT_KIND, "provider_kind");
+	else if (part && !strcmp(name, "provider_level"))
+		k->provider_level = text_arg(c, E_LEVEL, "provider_level");
 	else if (part && !strcmp(name, "federal_register"))
 		k->fr = bool_arg(c, "federal_register");
 	else if (part && !strcmp(name, "completed"))
@@ -455,6 +498,8 @@ static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 static typed parse_call(compiler *c, const char *at, size_t len)
 {
 	typed t = {T_BOOL, 0, at};
+	if (len == 4 && !memcmp(at, "fact", 4))
+		t.type = T_NUM; /* the only function giving a number */
 	const struct fn_def *f = NULL;
 	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
 		if (strlen(fns[i].name) == len && !memcmp(fns[i].name, at, len))
@@ -468,9 +513,13 @@ static typed parse_call(compiler *c, const char *at, size_t len)
 			mms_population_names[c->x->pop]);
 		return t;
 	}
-	expr_call k = {f->fn, 0, -1, -1, -1, -1, -1, 0, NULL};
+	expr_call k = {f->fn, 0, -1, -1, -1, -1, -1, -1, -1, 0, NULL};
 	next(c); /* ( */
-	if (f->first_enum < 0 && is(c, K_TEXT, NULL)) {
+	if (f->first_enum < 0 && !is(c, K_TEXT, NULL)) {
+		fail_at(c, c->tstart, MMS_ETYPE, "%s() takes a text in quotes", f->name);
+		return t;
+	}
+	if (f->first_enum < 0) {
 		k.text = mms_strndup(c->tstart + 1, c->tlen - 2);
 		if (!k.text)
 			c->rc = MMS_ENOMEM;

@@ -29,7 +29,12 @@ typedef struct expr_env {
 	const int32_t *part_staff_start, *part_staff;
 	const int32_t *part_unit_start, *part_unit;
 	const int32_t *sl_start, *sl;
+	const int32_t *fact_start, *fact; /* facts by unit (CSR) */
+	int year;                         /* the reporting year, for facts */
 } expr_env;
+
+/* The latest value recorded for a unit, key and the env's year; NaN if none. */
+double mms_fact_value(const expr_env *env, int32_t unit, const char *key);
 
 typedef struct expr_call expr_call;
 

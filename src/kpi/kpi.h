@@ -8,7 +8,8 @@
 #include "db/db.h"
 #include "expr.h"
 
-enum { KIND_SHARE, KIND_COUNT, KIND_RATIO, KIND_SURVEY_SHARE, KIND_COUNT_OF_KINDS };
+enum { KIND_SHARE, KIND_COUNT, KIND_RATIO, KIND_SURVEY_SHARE, KIND_YES_NO, KIND_CHECKLIST,
+       KIND_FACT_VALUE, KIND_COUNT_OF_KINDS };
 enum { AGG_RATIO_OF_SUMS, AGG_MEAN, AGG_MIN, AGG_MAX, AGG_SUM, AGG_COUNT };
 enum { DIR_HIGHER, DIR_LOWER };
 enum { PERIOD_CALENDAR, PERIOD_ACADEMIC };
@@ -30,8 +31,16 @@ typedef struct computed {
 	int32_t *units;            /* units with records of their own, per subtree */
 } computed;
 
+/* An item of a checklist: a fact key, what it is, its group. */
+typedef struct check_item {
+	char *key, *name, *group;
+} check_item;
+
 typedef struct indicator {
 	char *id, *name_ru, *name_en, *source, *unit, *filter_text, *num_text, *den_text;
+	char *fact;             /* yes_no, fact_value: the fact read */
+	check_item *items;      /* checklist */
+	int nitems;
 	int kind, pop, direction, agg, period, include_part_time;
 	expr filter, num, den;
 	int ntargets;
@@ -50,7 +59,7 @@ struct mms_kpi {
 	/* participations by staff and by unit, staff links by staff */
 	uint64_t env_generation;
 	int env_valid;
-	int32_t *ps_start, *ps, *pu_start, *pu, *sl_start, *sl;
+	int32_t *ps_start, *ps, *pu_start, *pu, *sl_start, *sl, *fa_start, *fa;
 	char errmsg[1024];
 };
 
@@ -72,8 +81,10 @@ void mms_kpi_env(const mms_kpi *kpi, const indicator *d, int year, expr_env *v);
 size_t mms_kpi_population_size(const indicator *d, const mms_model *m);
 /* The unit a record counts at for the period of v, or -1. */
 int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec);
-/* Whether a record is in the numerator and in the denominator. */
-void mms_kpi_classify(const indicator *d, const expr_env *v, int32_t rec, int *num, int *den);
+/* What a record adds to the numerator and the denominator (a checklist
+ * adds one per item; a record outside the population adds nothing). */
+void mms_kpi_classify(const indicator *d, const expr_env *v, int32_t rec, double *num,
+		      double *den);
 
 /* The built-in catalogue, compiled in from data/indicators/. */
 typedef struct builtin_file {

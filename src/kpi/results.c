@@ -186,11 +186,11 @@ int mms_kpi_records(mms_kpi *kpi, const char *id, int32_t unit, int year, int nu
 	size_t recs = mms_kpi_population_size(d, v.m);
 	for (size_t r = 0; r < recs && rc == MMS_OK; r++) {
 		int32_t u = mms_kpi_record_unit(d, &v, (int32_t)r);
-		int num, den;
+		double num, den;
 		if (u < 0 || !mms_index_within(v.ix, unit, u))
 			continue;
 		mms_kpi_classify(d, &v, (int32_t)r, &num, &den);
-		if ((numerator ? num : den) && mms_idlist_push(l, (int32_t)r) != MMS_OK)
+		if ((numerator ? num != 0 : den > 0) && mms_idlist_push(l, (int32_t)r) != MMS_OK)
 			rc = mms_kpi_fail(kpi, MMS_ENOMEM, "out of memory");
 	}
 	if (rc != MMS_OK)

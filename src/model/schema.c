@@ -130,6 +130,14 @@ static const field_def target_fields[] = {
 	{"value", F_DEC, OPT, 0, -MMS_DEC_MAX, MMS_DEC_MAX},
 };
 
+static const field_def fact_fields[] = {
+	{"unit", F_REF, REQ, MMS_UNIT, 0, 0},
+	{"key", F_STR, REQ, 0, 0, 0},
+	{"year", F_INT, REQ, 0, 1900, 2100},
+	{"value", F_DEC, OPT, 0, -MMS_DEC_MAX, MMS_DEC_MAX},
+	{"note", F_STR, OPT, 0, 0, 0},
+};
+
 const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 	[MMS_UNIT] = {"units", "unit", unit_fields, N(unit_fields), 0},
 	[MMS_LINK] = {"links", "link", link_fields, N(link_fields), -1},
@@ -141,6 +149,7 @@ const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 	[MMS_PARTICIPATION] = {"participations", "participation",
 			       participation_fields, N(participation_fields), -1},
 	[MMS_TARGET] = {"targets", "target", target_fields, N(target_fields), -1},
+	[MMS_FACT] = {"facts", "fact", fact_fields, N(fact_fields), -1},
 };
 
 #define LVL(x) (1u << LV_##x)

@@ -47,12 +47,17 @@ static const char schema_v1[] =
 	"CREATE INDEX participations_activity ON participations(activity);"
 	"CREATE INDEX participations_staff ON participations(staff);";
 
-/* Version 2 adds the targets of indicators set at units. */
+/* Version 2 adds the targets of indicators set at units, and facts
+ * recorded about units (documents present, plans fulfilled). */
 static const char schema_v2[] =
 	"CREATE TABLE targets(id INTEGER PRIMARY KEY, indicator TEXT NOT NULL,"
 	" unit INTEGER NOT NULL REFERENCES units(id) DEFERRABLE INITIALLY DEFERRED,"
 	" year INTEGER NOT NULL, value REAL);"
-	"CREATE INDEX targets_unit ON targets(unit);";
+	"CREATE INDEX targets_unit ON targets(unit);"
+	"CREATE TABLE facts(id INTEGER PRIMARY KEY,"
+	" unit INTEGER NOT NULL REFERENCES units(id) DEFERRABLE INITIALLY DEFERRED,"
+	" key TEXT NOT NULL, year INTEGER NOT NULL, value REAL, note TEXT);"
+	"CREATE INDEX facts_unit ON facts(unit);";
 
 /* 'MMS1': tells a libmms file from any other SQLite file. */
 #define APPLICATION_ID 0x4D4D5331

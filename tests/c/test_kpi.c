@@ -2,14 +2,18 @@
  * Indicators on a small hand-made network. Every expected value below was
  * counted by hand from the network drawn here; the comments show the count.
  *
- *  R  regional institute
- *  └─ M  municipal service          staff: M1, M2 (methodists)
+ *  FED ministry
+ *  └─ R  regional institute
+ *     ├─ CN cnppm                   staff: CN1, CN2 (methodists)
+ *     ├─ M2 municipal service (a second one, for facts)
+ *     └─ M  municipal service       staff: M1, M2 (methodists)
  *     ├─ S1 school                  staff: T1 (young), T2 (highest), D1 (manager)
  *     ├─ S2 school                  staff: T3 (young)
  *     │  └─ IS internship site (a network role of S2)
  *     ├─ K1 preschool               staff: T4, T5 (young, part-time: left out)
  *     └─ C  community               members: T1, T2
  *  link: K1 -> IS internship_partnership from 2023
+ *  T4 teaches children with disabilities; S2 is a school with low results.
  *  All values are for 2023 (period 2023-01-01 .. 2023-12-31).
  */
 #include <math.h>
@@ -21,7 +25,10 @@
 
 static const char net[] =
 	"{\"units\": ["
-	"{\"code\": \"R\", \"name\": \"ИРО\", \"level\": \"regional\", \"kind\": \"institute\"},"
+	"{\"code\": \"FED\", \"name\": \"Минпросвещения\", \"level\": \"federal\", \"kind\": \"ministry\"},"
+	"{\"code\": \"R\", \"name\": \"ИРО\", \"level\": \"regional\", \"kind\": \"institute\", \"parent\": \"FED\"},"
+	"{\"code\": \"CN\", \"name\": \"ЦНППМ\", \"level\": \"regional\", \"kind\": \"cnppm\", \"parent\": \"R\"},"
+	"{\"code\": \"M2\", \"name\": \"ММС 2\", \"level\": \"municipal\", \"kind\": \"municipal_service\", \"parent\": \"R\"},"
 	"{\"code\": \"M\", \"name\": \"ММС\", \"level\": \"municipal\", \"kind\": \"municipal_service\", \"parent\": \"R\"},"
 	"{\"code\": \"S1\", \"name\": \"Школа 1\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"},"
 	"{\"code\": \"S2\", \"name\": \"Школа 2\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"},"
@@ -35,7 +42,9 @@ static const char net[] =
 	"{\"code\": \"T1\", \"name\": \"T1\", \"org\": \"S1\", \"role\": \"teacher\", \"birth_date\": \"1995-01-01\", \"work_start\": \"2022-09-01\", \"category\": \"none\"},"
 	"{\"code\": \"T2\", \"name\": \"T2\", \"org\": \"S1\", \"role\": \"teacher\", \"birth_date\": \"1970-01-01\", \"work_start\": \"1992-09-01\", \"category\": \"highest\"},"
 	"{\"code\": \"T3\", \"name\": \"T3\", \"org\": \"S2\", \"role\": \"teacher\", \"birth_date\": \"1996-05-01\", \"work_start\": \"2021-09-01\", \"category\": \"none\"},"
-	"{\"code\": \"T4\", \"name\": \"T4\", \"org\": \"K1\", \"role\": \"teacher\", \"birth_date\": \"1985-01-01\", \"work_start\": \"2008-09-01\", \"category\": \"first\"},"
+	"{\"code\": \"T4\", \"name\": \"T4\", \"org\": \"K1\", \"role\": \"teacher\", \"birth_date\": \"1985-01-01\", \"work_start\": \"2008-09-01\", \"category\": \"first\", \"subjects\": [\"дети с ОВЗ\"]},"
+	"{\"code\": \"CN1\", \"name\": \"CN1\", \"org\": \"CN\", \"role\": \"methodist\"},"
+	"{\"code\": \"CN2\", \"name\": \"CN2\", \"org\": \"CN\", \"role\": \"methodist\"},"
 	"{\"code\": \"T5\", \"name\": \"T5\", \"org\": \"K1\", \"role\": \"teacher\", \"birth_date\": \"1999-01-01\", \"work_start\": \"2022-09-01\", \"part_time\": true},"
 	"{\"code\": \"D1\", \"name\": \"D1\", \"org\": \"S1\", \"role\": \"manager\"}],"
 	"\"staff_links\": ["
@@ -54,7 +63,11 @@ static const char net[] =
 	"{\"code\": \"CRS21\", \"name\": \"Курс\", \"kind\": \"course\", \"hours\": 72, \"federal_register\": true, \"start\": \"2021-03-01\", \"end\": \"2021-05-01\"},"
 	"{\"code\": \"CRS23\", \"name\": \"Курс\", \"kind\": \"course\", \"hours\": 36, \"start\": \"2023-02-01\", \"end\": \"2023-04-01\"},"
 	"{\"code\": \"SRV23\", \"name\": \"Анкета\", \"kind\": \"survey\", \"start\": \"2023-12-01\", \"end\": \"2023-12-10\"},"
-	"{\"code\": \"INT23\", \"name\": \"Стажировка\", \"kind\": \"internship\", \"start\": \"2023-06-01\", \"end\": \"2023-06-10\"}],"
+	"{\"code\": \"INT23\", \"name\": \"Стажировка\", \"kind\": \"internship\", \"start\": \"2023-06-01\", \"end\": \"2023-06-10\"},"
+	"{\"code\": \"CRS23C\", \"name\": \"Курс ЦНППМ\", \"kind\": \"course\", \"hours\": 36, \"provider\": \"CN\", \"start\": \"2023-03-01\", \"end\": \"2023-04-01\"},"
+	"{\"code\": \"FED23\", \"name\": \"Курс федерального оператора\", \"kind\": \"course\", \"hours\": 72, \"provider\": \"FED\", \"start\": \"2023-05-01\"},"
+	"{\"code\": \"EVC23A\", \"name\": \"Региональный семинар\", \"kind\": \"event\", \"level\": \"regional\", \"organizer\": \"CN\", \"start\": \"2023-04-10\"},"
+	"{\"code\": \"EVC23B\", \"name\": \"Региональный семинар\", \"kind\": \"event\", \"level\": \"regional\", \"organizer\": \"CN\", \"start\": \"2023-11-10\"}],"
 	"\"participations\": ["
 	"{\"activity\": \"MENT23\", \"staff\": \"T3\", \"role\": \"mentee\", \"peer\": \"T2\"},"
 	"{\"activity\": \"MENT23\", \"staff\": \"T2\", \"role\": \"mentor\", \"peer\": \"T3\"},"
@@ -69,7 +82,29 @@ static const char net[] =
 	"{\"activity\": \"SRV23\", \"staff\": \"T2\", \"role\": \"respondent\", \"score\": 60},"
 	"{\"activity\": \"SRV23\", \"staff\": \"T4\", \"role\": \"respondent\", \"score\": 70},"
 	"{\"activity\": \"SRV23\", \"staff\": \"D1\", \"role\": \"respondent\", \"score\": 85},"
-	"{\"activity\": \"INT23\", \"staff\": \"T1\", \"role\": \"participant\"}]}";
+	"{\"activity\": \"INT23\", \"staff\": \"T1\", \"role\": \"participant\"},"
+	"{\"activity\": \"CRS23C\", \"staff\": \"T1\", \"role\": \"participant\", \"completed\": true},"
+	"{\"activity\": \"FED23\", \"staff\": \"CN1\", \"role\": \"participant\", \"completed\": true},"
+	"{\"activity\": \"FED23\", \"staff\": \"CN2\", \"role\": \"participant\"}],"
+	"\"facts\": ["
+	"{\"unit\": \"M\", \"key\": \"murom.roadmaps_done\", \"year\": 2023, \"value\": 90},"
+	"{\"unit\": \"M2\", \"key\": \"murom.roadmaps_done\", \"year\": 2023, \"value\": 70},"
+	"{\"unit\": \"M\", \"key\": \"murom.nsur_coverage\", \"year\": 2023, \"value\": 60},"
+	"{\"unit\": \"M\", \"key\": \"murom.pd_plan_done\", \"year\": 2023, \"value\": 100},"
+	"{\"unit\": \"M\", \"key\": \"murom.site_updates_per_month\", \"year\": 2023, \"value\": 1},"
+	"{\"unit\": \"M\", \"key\": \"murom.site_updates_per_month\", \"year\": 2023, \"value\": 3},"
+	"{\"unit\": \"M\", \"key\": \"moscow.measures\", \"year\": 2023, \"value\": 1},"
+	"{\"unit\": \"M2\", \"key\": \"moscow.measures\", \"year\": 2023, \"value\": 1},"
+	"{\"unit\": \"M\", \"key\": \"moscow.monitoring\", \"year\": 2023, \"value\": 0},"
+	"{\"unit\": \"M\", \"key\": \"tyva.doc.1.1\", \"year\": 2023, \"value\": 1},"
+	"{\"unit\": \"M\", \"key\": \"tyva.doc.1.2\", \"year\": 2023, \"value\": 0},"
+	"{\"unit\": \"M\", \"key\": \"tyva.doc.2.1\", \"year\": 2023, \"value\": 1},"
+	"{\"unit\": \"M\", \"key\": \"tyva.doc.3.1\", \"year\": 2023, \"value\": 1},"
+	"{\"unit\": \"M\", \"key\": \"tyva.doc.6.1\", \"year\": 2023, \"value\": 1},"
+	"{\"unit\": \"M\", \"key\": \"tyva.doc.6.1\", \"year\": 2022, \"value\": 0},"
+	"{\"unit\": \"M\", \"key\": \"tyva.managers.basic_training\", \"year\": 2023, \"value\": 1},"
+	"{\"unit\": \"M\", \"key\": \"tyva.managers.objectivity\", \"year\": 2023, \"value\": 1},"
+	"{\"unit\": \"S2\", \"key\": \"salda.low_results\", \"year\": 2023, \"value\": 1}]}";
 
 typedef struct fixture {
 	mms_db *db;
@@ -153,6 +188,63 @@ static void moscow_and_krasnodar_indicators_match_hand_counts(void **state)
 	expect(f, "krasnodar.satisfaction", "M", 3, 4, 75);
 	/* best practices: K1 partners IS, S1 through T1's internship: 2/3 */
 	expect(f, "krasnodar.best_practices", "M", 2, 3, 200.0 / 3);
+}
+
+static void indicators_on_recorded_facts_match_hand_counts(void **state)
+{
+	fixture *f = *state;
+	/* P1: M recorded 90% of its roadmaps done; with M2's 70% the mean at R is 80 */
+	expect(f, "murom.P1", "M", 90, 1, 90);
+	expect(f, "murom.P1", "R", 160, 2, 80);
+	expect(f, "murom.P2", "M", 60, 1, 60);
+	expect(f, "murom.P3", "M", 100, 1, 100);
+	/* P11: 1 then 3 updates a month recorded for 2023: the later record wins */
+	expect(f, "murom.P11", "M", 3, 1, 3);
+	/* moscow.1 at R: M and M2 say yes; R and CN recorded nothing and are
+	 * left out rather than counted as "no": 2/2 */
+	expect(f, "moscow.1", "R", 2, 2, 100);
+	/* moscow.2: only M answered, and it said no: 0/1 */
+	expect(f, "moscow.2", "R", 0, 1, 0);
+	/* the 21 documents of seed 004: 1.1, 2.1, 3.1, 6.1 present (1.2 recorded
+	 * absent; 6.1 absent in 2022 does not matter for 2023): 4/21 */
+	expect(f, "tyva.documents", "M", 4, 21, 400.0 / 21);
+	/* managers' effectiveness: basic training and objectivity of 5 areas */
+	expect(f, "tyva.managers_monitoring", "M", 2, 5, 40);
+	/* nothing recorded about diagnostics-based PD at M: no value, not "no" */
+	mms_kpi_result r = value(f, "tyva.pd_quality", "M", 2023);
+	assert_false(r.defined);
+	/* M2 recorded no document at all: it was not audited, so no value */
+	assert_false(value(f, "tyva.documents", "M2", 2023).defined);
+	/* in 2022 M recorded only 6.1, absent: audited, 0/21 */
+	r = value(f, "tyva.documents", "M", 2022);
+	assert_true(r.defined && r.value == 0 && r.denominator == 21);
+}
+
+static void cnppm_and_salda_indicators_match_hand_counts(void **state)
+{
+	fixture *f = *state;
+	/* teachers and methodists in R's subtree: T1..T4 (T5 part-time), M1, M2,
+	 * CN1, CN2 = 8; T1 completed the centre's CRS23C: 1/8 */
+	expect(f, "cnppm.trained", "R", 1, 8, 12.5);
+	/* the centre's staff CN1, CN2; CN1 completed the federal FED23: 1/2 */
+	expect(f, "cnppm.staff_federal", "CN", 1, 2, 50);
+	/* two regional events organised by the centre */
+	expect(f, "cnppm.events", "R", 2, 2, 2);
+	/* Verkhnyaya Salda at M, teachers T1..T4: */
+	/* informed: T4 was at EV23; nobody is in an association: 1/4 */
+	expect(f, "salda.informed", "M", 1, 4, 25);
+	/* monitoring: T1, T2, T4 answered SRV23: 3/4 */
+	expect(f, "salda.monitoring", "M", 3, 4, 75);
+	/* support: T1 and T4 (courses), T2 (mentor), T3 (mentee): 4/4 */
+	expect(f, "salda.support", "M", 4, 4, 100);
+	expect(f, "salda.support.young", "M", 2, 2, 100);         /* T1, T3 */
+	expect(f, "salda.support.mentors", "M", 1, 1, 100);       /* T2 */
+	expect(f, "salda.support.low_results", "M", 1, 1, 100);   /* T3 at S2 */
+	expect(f, "salda.support.disabilities", "M", 1, 1, 100);  /* T4 */
+	assert_false(value(f, "salda.support.gifted", "M", 2023).defined); /* nobody */
+	expect(f, "salda.communities", "M", 2, 4, 50);            /* T1, T2 in C */
+	expect(f, "salda.municipal_projects", "M", 0, 4, 0);
+	expect(f, "salda.competitions", "M", 0, 4, 0);
 }
 
 static void a_zero_denominator_is_undefined_not_zero(void **state)
@@ -359,7 +451,7 @@ static void user_definitions_replace_built_in_ones(void **state)
 {
 	fixture *f = *state;
 	size_t n = mms_kpi_count(f->kpi);
-	assert_true(n >= 15);
+	assert_int_equal(n, 38); /* the files of data/indicators/ */
 	assert_non_null(mms_kpi_attr(f->kpi, "murom.P5", "source"));
 	assert_string_equal(mms_kpi_attr(f->kpi, "murom.P5", "kind"), "share");
 	T_OK(f->db, mms_kpi_load_json(f->kpi,
@@ -396,6 +488,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(murom_indicators_match_hand_counts),
 		T(moscow_and_krasnodar_indicators_match_hand_counts),
+		T(indicators_on_recorded_facts_match_hand_counts),
+		T(cnppm_and_salda_indicators_match_hand_counts),
 		T(a_zero_denominator_is_undefined_not_zero),
 		T(ratio_of_sums_and_mean_of_ratios_differ),
 		T(a_unit_overrides_an_inherited_target),

@@ -15,7 +15,9 @@ static const char hostile[] =
 	" \"role\": \"methodist\", \"subjects\": [\"русский язык\", \"литература; чтение\"]}],"
 	"\"targets\": [{\"indicator\": \"murom.P5\", \"unit\": \"Q'1\", \"year\": 2024, \"value\": 72.5},"
 	"{\"indicator\": \"moscow.7\", \"unit\": \"Q'1\", \"year\": 2024, \"value\": -0.125},"
-	"{\"indicator\": \"moscow.7\", \"unit\": \"Q'1\", \"year\": 2025}]}";
+	"{\"indicator\": \"moscow.7\", \"unit\": \"Q'1\", \"year\": 2025}],"
+	"\"facts\": [{\"unit\": \"Q'1\", \"key\": \"tyva.doc.1.1\", \"year\": 2024, \"value\": 1,"
+	" \"note\": \"приказ № 12; \\\"дорожная карта\\\"\"}, {\"unit\": \"Q'1\", \"key\": \"x\", \"year\": 2024}]}";
 
 static char *export_of(mms_db *db)
 {
