@@ -110,6 +110,8 @@ static int print_kpis(mms_db *db, int32_t unit)
 			rc = mms_kpi_value(kpi, id, unit, y, &r);
 			if (!r.defined)
 				snprintf(cell, sizeof cell, "-");
+			else if (!r.has_target)
+				snprintf(cell, sizeof cell, "%.1f/-", r.value);
 			else
 				snprintf(cell, sizeof cell, "%.1f/%.0f %s", r.value, r.target,
 					 r.status == MMS_KPI_ACHIEVED ? "ok"

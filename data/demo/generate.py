@@ -215,6 +215,8 @@ teachers = {"school": [], "preschool": [], "supplementary": []}
 for i in range(COUNTS["school"]):
     org = schools[i % len(schools)]
     subj = R.sample(SCHOOL_SUBJECTS[:19], 1 if R.random() < 0.8 else 2)
+    if R.random() < 0.06:  # target groups of seed 003
+        subj.append(R.choice(["дети с ОВЗ", "одарённые дети"]))
     teachers["school"].append(person("MUR-T%04d" % (i + 1), org, "teacher", "school", "учитель",
                                      subjects=subj))
 for i in range(COUNTS["preschool"]):
@@ -235,6 +237,8 @@ for i, org in enumerate(orgs):
 gmo_by_subject = dict((s, c) for c, s in gmo_codes)
 for t in teachers["school"]:
     for s in t.get("subjects", []):
+        if s not in gmo_by_subject:
+            continue  # a target-group tag, not a subject with an association
         staff_links.append({"kind": "member", "staff": t["code"], "unit": gmo_by_subject[s],
                             "start": "2020-09-01"})
 for i, (code, subj) in enumerate(gmo_codes):
@@ -347,8 +351,52 @@ for year in range(2021, 2026):
     for t in R.sample(all_teachers, 60):
         take(code, t["code"])
 
+# Communities: the young specialists' club and the «Пеликан» club (seed 000).
+for t in all_teachers:
+    if t in young or R.random() < 0.15:
+        staff_links.append({"kind": "member", "staff": t["code"],
+                            "unit": "MUR-CLUB" if t in young else "MUR-PELICAN", "start": "2021-01-01"})
+
+# The regional centre's events of the federal system (ЦНППМ indicators).
+for year in range(2021, 2026):
+    for n in range(2 if year == 2021 else 4):
+        activity("CNPPM-EV%d-%d" % (year, n + 1), "Региональный методический семинар ЦНППМ", "event",
+                 level="regional", organizer="VLA-CNPPM",
+                 start="%d-%02d-15" % (year, 3 + 2 * n), end="%d-%02d-15" % (year, 3 + 2 * n))
+
+# Facts recorded about the municipal service: plans, documents, monitoring.
+facts = []
+
+
+def fact(unit_code, key, year, value, note=None):
+    f = {"unit": unit_code, "key": key, "year": year, "value": value}
+    if note:
+        facts.append(dict(f, note=note))
+    else:
+        facts.append(f)
+
+
+DOCS = ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "3.1", "3.2", "3.3", "3.4", "4.1", "4.2", "4.3",
+        "5.1", "6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.8"]
+for year in range(2021, 2026):
+    k = year - 2021
+    fact(CRPK, "murom.roadmaps_done", year, [92, 96, 100, 100, 100][k])
+    fact(CRPK, "murom.nsur_coverage", year, [30, 52, 61, 70, 78][k])
+    fact(CRPK, "murom.pd_plan_done", year, [95, 100, 100, 98, 100][k])
+    fact(CRPK, "murom.site_updates_per_month", year, [2, 2, 3, 4, 4][k])
+    fact(CRPK, "moscow.measures", year, 1 if year >= 2022 else 0)
+    fact(CRPK, "moscow.monitoring", year, 1 if year >= 2023 else 0)
+    for n, d in enumerate(DOCS):  # the checklist of seed 004 fills up over the years
+        fact(CRPK, "tyva.doc." + d, year, 1 if n < 9 + 3 * k else 0)
+    for n, area in enumerate(["basic_training", "objectivity", "conditions", "reserve", "qualification"]):
+        fact(CRPK, "tyva.managers." + area, year, 1 if n <= k else 0)
+    fact(CRPK, "tyva.pd_quality.diagnostics", year, 1 if year >= 2023 else 0)
+    for org in schools[13:]:  # the rural schools have low results
+        fact(org, "salda.low_results", year, 1)
+
 doc = {"format": "libmms", "version": 1, "units": units, "links": links, "staff": staff,
-       "staff_links": staff_links, "activities": activities, "participations": participations}
+       "staff_links": staff_links, "activities": activities, "participations": participations,
+       "targets": [], "facts": facts}
 out = sys.argv[1] if len(sys.argv) > 1 else "murom.json"
 with open(out, "w", encoding="utf-8") as f:
     json.dump(doc, f, ensure_ascii=False, indent=1, sort_keys=False)
