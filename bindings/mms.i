@@ -85,6 +85,9 @@ typedef struct IdList IdList;
 typedef struct Report Report;
 typedef struct Typology Typology;
 typedef struct Coverage Coverage;
+typedef struct Sample Sample;
+#define SMP(x) ((mms_sample *)(x))
+typedef mms_estimate Estimate;
 #define REC(x) ((mms_record *)(x))
 #define IDS(x) ((mms_idlist *)(x))
 #define REP(x) ((mms_report *)(x))
@@ -154,7 +157,12 @@ static int mms_swig_check(Db *self, int rc)
 %nodefaultctor;
 typedef struct Db {} Db;
 typedef struct Kpi {} Kpi;
+typedef struct Sample {} Sample;
 %immutable;
+typedef struct mms_estimate {
+	int defined;
+	double value, low, high, sampled;
+} Estimate;
 typedef struct KpiValue {
 	int defined, has_target, status, units;
 	double value, numerator, denominator, target, gap;
@@ -468,8 +476,51 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Kpi::value;
 %newobject Kpi::records;
 
+%extend Sample {
+	~Sample() { mms_sample_free(SMP($self)); }
+	IdList *ids() {
+		mms_idlist *l = NULL;
+		if (mms_sample_ids(SMP($self), &l) != MMS_OK)
+			mms_swig_fail(MMS_ENOMEM, NULL);
+		return (IdList *)l;
+	}
+	size_t strata() { return mms_sample_strata(SMP($self)); }
+	const char *stratum_name(size_t i) {
+		const char *n = NULL;
+		if (mms_sample_stratum(SMP($self), i, &n, NULL, NULL, NULL, NULL) != MMS_OK)
+			mms_swig_fail(MMS_EINVAL, "no such stratum");
+		return n;
+	}
+	size_t stratum_population(size_t i) {
+		size_t v = 0;
+		mms_sample_stratum(SMP($self), i, NULL, &v, NULL, NULL, NULL);
+		return v;
+	}
+	size_t stratum_quota(size_t i) {
+		size_t v = 0;
+		mms_sample_stratum(SMP($self), i, NULL, NULL, &v, NULL, NULL);
+		return v;
+	}
+	size_t stratum_drawn(size_t i) {
+		size_t v = 0;
+		mms_sample_stratum(SMP($self), i, NULL, NULL, NULL, &v, NULL);
+		return v;
+	}
+	double stratum_deviation(size_t i) {
+		double v = 0;
+		mms_sample_stratum(SMP($self), i, NULL, NULL, NULL, NULL, &v);
+		return v;
+	}
+};
+%newobject Kpi::sample;
+%newobject Kpi::estimate;
+%newobject Sample::ids;
+
 %extend KpiValue {
 	~KpiValue() { free($self); }
+};
+%extend mms_estimate {
+	~mms_estimate() { free($self); }
 };
 
 %extend Kpi {
@@ -568,6 +619,36 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		int rc = $self->kpi ? mms_kpi_report_xlsx($self->kpi, path, &o) : MMS_EINVAL;
 		if (rc != MMS_OK)
 			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
+	}
+	/* A stratified sample of staff; strata like "school=65,preschool=35" or None. */
+	Sample *sample(double share, unsigned long long seed, const char *strata = NULL,
+		       const char *filter = NULL, int year = 0, int within = -1) {
+		mms_sample_options o = MMS_SAMPLE_OPTIONS_INIT;
+		mms_sample *s = NULL;
+		o.share = share;
+		o.seed = seed;
+		o.strata = strata;
+		o.filter = filter;
+		o.year = year;
+		o.within = within;
+		int rc = $self->kpi ? mms_sample_draw($self->kpi, &o, &s) : MMS_EINVAL;
+		if (rc != MMS_OK)
+			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
+		return (Sample *)s;
+	}
+	Estimate *estimate(Sample *sample, const char *id, int year) {
+		mms_estimate *e = calloc(1, sizeof *e);
+		int rc = !e ? MMS_ENOMEM : !$self->kpi ? MMS_EINVAL : MMS_OK;
+		if (e)
+			e->version = MMS_ESTIMATE_VERSION;
+		if (rc == MMS_OK)
+			rc = mms_sample_estimate($self->kpi, SMP(sample), id, year, e);
+		if (rc != MMS_OK) {
+			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : NULL);
+			free(e);
+			e = NULL;
+		}
+		return (Estimate *)e;
 	}
 	/* A unit's own target for a year; None/nil withdraws it. */
 	void target_set(const char *id, int unit, int year, double value) {

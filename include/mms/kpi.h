@@ -121,6 +121,76 @@ MMS_EXTERN int mms_kpi_records(mms_kpi *kpi, const char *id, int32_t unit, int y
 MMS_EXTERN int mms_kpi_target_set(mms_kpi *kpi, const char *id, int32_t unit, int year,
 				  double value);
 
+/**
+ * A representative sample of staff (the Moscow-region 30% sample, seed 001):
+ * stratified by the education level taught, drawn reproducibly from a seed.
+ */
+typedef struct mms_sample mms_sample;
+
+typedef struct mms_sample_options {
+	unsigned version;      /**< MMS_SAMPLE_OPTIONS_VERSION */
+	int32_t within;        /**< staff of this subtree; -1 = all */
+	double share;          /**< the sample's size as a share of the population, 0..1 */
+	uint64_t seed;         /**< the same seed and data give the same sample */
+	/**
+	 * Quotas of the sample by education level, in percent, e.g.
+	 * "college=17,pd=7,preschool=11,school=65"; NULL = proportional to
+	 * the population. Levels not named get no quota and are not drawn.
+	 */
+	const char *strata;
+	const char *filter;    /**< staff expression selecting the population; NULL = all */
+	int year;              /**< the year the filter is evaluated for (ages etc.) */
+} mms_sample_options;
+
+#define MMS_SAMPLE_OPTIONS_VERSION 1
+#define MMS_SAMPLE_OPTIONS_INIT {MMS_SAMPLE_OPTIONS_VERSION, -1, 0.3, 1, NULL, NULL, 0}
+
+/**
+ * Draws a sample. Fails with MMS_ERANGE, naming the stratum and the
+ * numbers, when a stratum has fewer people than its quota needs: a sample
+ * is never silently shrunk. Part-timers are left out as in indicators.
+ */
+MMS_EXTERN int mms_sample_draw(mms_kpi *kpi, const mms_sample_options *opts,
+			       mms_sample **out);
+
+MMS_EXTERN void mms_sample_free(mms_sample *s);
+
+/** The staff ids drawn, in id order (a copy the caller owns). */
+MMS_EXTERN int mms_sample_ids(const mms_sample *s, mms_idlist **out);
+
+/** Number of strata (education levels with a population or a quota). */
+MMS_EXTERN size_t mms_sample_strata(const mms_sample *s);
+
+/**
+ * Stratum i: its name, population, quota (people) and drawn count, and
+ * how far its share of the sample is from its quota share, in percentage
+ * points (rounding makes it non-zero). Returns MMS_EINVAL past the end.
+ */
+MMS_EXTERN int mms_sample_stratum(const mms_sample *s, size_t i, const char **name,
+				  size_t *population, size_t *quota, size_t *drawn,
+				  double *deviation);
+
+/** An estimate of a share from a sample. */
+typedef struct mms_estimate {
+	unsigned version;   /**< MMS_ESTIMATE_VERSION */
+	int defined;        /**< 0 when no sampled person is in the indicator's population */
+	double value;       /**< weighted share, percent */
+	double low, high;   /**< 95% confidence interval, percent */
+	double sampled;     /**< sampled people in the indicator's population */
+} mms_estimate;
+
+#define MMS_ESTIMATE_VERSION 1
+#define MMS_ESTIMATE_INIT {MMS_ESTIMATE_VERSION, 0, 0, 0, 0, 0}
+
+/**
+ * Estimates a share indicator over staff (e.g. diagnosed at basic level or
+ * above) from the sample, weighting each stratum by its population
+ * (stratified estimator, normal 95% interval with the finite population
+ * correction).
+ */
+MMS_EXTERN int mms_sample_estimate(mms_kpi *kpi, const mms_sample *s, const char *id,
+				   int year, mms_estimate *out);
+
 /** What mms_kpi_report_xlsx() writes. */
 typedef struct mms_kpi_report_options {
 	unsigned version;       /**< MMS_KPI_REPORT_OPTIONS_VERSION */

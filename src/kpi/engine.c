@@ -21,8 +21,8 @@ void mms_kpi_period(const indicator *d, int year, int32_t *start, int32_t *end)
 	}
 }
 
-/* Participations by staff and by unit, staff links by staff. */
-static int ensure_env(mms_kpi *kpi)
+/* Participations by staff and by unit, staff links by staff, facts by unit. */
+int mms_kpi_ensure_env(mms_kpi *kpi)
 {
 	const mms_model *m = &kpi->db->m;
 	if (kpi->env_valid && kpi->env_generation == m->generation)
@@ -253,7 +253,7 @@ int mms_kpi_compute(mms_kpi *kpi, indicator *d, int year, const computed **out)
 		}
 	if (d->ndone && d->done[0].generation != m->generation)
 		mms_indicator_forget(d);
-	int rc = ensure_env(kpi);
+	int rc = mms_kpi_ensure_env(kpi);
 	if (rc != MMS_OK)
 		return rc;
 	expr_env v;

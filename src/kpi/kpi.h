@@ -76,6 +76,8 @@ void mms_kpi_period(const indicator *d, int year, int32_t *start, int32_t *end);
 /* Computes (or finds) every unit's value of d for year. */
 int mms_kpi_compute(mms_kpi *kpi, indicator *d, int year, const computed **out);
 
+/* Builds the participation, staff-link and fact indexes for the current data. */
+int mms_kpi_ensure_env(mms_kpi *kpi);
 /* The evaluation environment of d for a year (the index must be ready). */
 void mms_kpi_env(const mms_kpi *kpi, const indicator *d, int year, expr_env *v);
 size_t mms_kpi_population_size(const indicator *d, const mms_model *m);

@@ -229,3 +229,21 @@ def test_xlsx_report_refuses_bad_arguments(demo, tmp_path):
         kpi.report_xlsx(str(tmp_path / "r.xlsx"), demo.unit("MUR-CRPK"), 2021, 2022, "nope")
     with pytest.raises(mms.StorageError):
         kpi.report_xlsx("/no/such/dir/r.xlsx", demo.unit("MUR-CRPK"), 2021, 2022)
+
+
+def test_a_stratified_sample_and_its_estimate(demo):
+    kpi = demo.kpi()
+    teachers = 'role = "teacher"'
+    s = kpi.sample(0.3, 1, None, teachers, 2023)
+    again = kpi.sample(0.3, 1, None, teachers, 2023)
+    assert list(s.ids()) == list(again.ids())
+    strata = {s.stratum_name(i): (s.stratum_population(i), s.stratum_drawn(i)) for i in range(s.strata())}
+    assert sum(d for _, d in strata.values()) == len(s.ids())
+    assert all(abs(d - 0.3 * p) <= 1 for p, d in strata.values())
+    e = kpi.estimate(s, "murom.pd_every_3_years", 2023)
+    truth = kpi.value("murom.pd_every_3_years", demo.unit("VLA-VIRO"), 2023).value
+    assert e.defined and e.low <= e.value <= e.high
+    assert e.low - 5 < truth < e.high + 5
+    with pytest.raises(mms.RangeError) as exc:
+        kpi.sample(0.3, 1, "college=17,pd=7,preschool=11,school=65", teachers, 2023)
+    assert "stratum college cannot be filled" in str(exc.value)
