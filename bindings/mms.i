@@ -86,7 +86,9 @@ typedef struct Report Report;
 typedef struct Typology Typology;
 typedef struct Coverage Coverage;
 typedef struct Sample Sample;
+typedef struct Clusters Clusters;
 #define SMP(x) ((mms_sample *)(x))
+#define CLU(x) ((mms_clusters *)(x))
 typedef mms_estimate Estimate;
 #define REC(x) ((mms_record *)(x))
 #define IDS(x) ((mms_idlist *)(x))
@@ -158,6 +160,7 @@ static int mms_swig_check(Db *self, int rc)
 typedef struct Db {} Db;
 typedef struct Kpi {} Kpi;
 typedef struct Sample {} Sample;
+typedef struct Clusters {} Clusters;
 %immutable;
 typedef struct mms_estimate {
 	int defined;
@@ -512,6 +515,17 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		return v;
 	}
 };
+%extend Clusters {
+	~Clusters() { mms_clusters_free(CLU($self)); }
+	size_t count() { return mms_clusters_count(CLU($self)); }
+	int unit(size_t i) { return mms_clusters_unit(CLU($self), i); }
+	double score(size_t i) { return mms_clusters_score(CLU($self), i); }
+	int level(size_t i) { return mms_clusters_level(CLU($self), i); }
+	int leader(size_t i) { return mms_clusters_leader(CLU($self), i); }
+	int curator(size_t i) { return mms_clusters_curator(CLU($self), i); }
+	const char *explain(size_t i) { return mms_clusters_explain(CLU($self), i); }
+};
+%newobject Kpi::clusters;
 %newobject Kpi::sample;
 %newobject Kpi::estimate;
 %newobject Sample::ids;
@@ -619,6 +633,22 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		int rc = $self->kpi ? mms_kpi_report_xlsx($self->kpi, path, &o) : MMS_EINVAL;
 		if (rc != MMS_OK)
 			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
+	}
+	/* Level clusters of the municipal services of a region (seed 002). */
+	Clusters *clusters(int year, const char *indicators, int levels = 0, int max_per_leader = 0,
+			   int max_per_curator = 0, int within = -1) {
+		mms_cluster_options o = MMS_CLUSTER_OPTIONS_INIT;
+		mms_clusters *c = NULL;
+		o.year = year;
+		o.indicators = indicators;
+		o.levels = levels;
+		o.max_per_leader = max_per_leader;
+		o.max_per_curator = max_per_curator;
+		o.within = within;
+		int rc = $self->kpi ? mms_clusters_compute($self->kpi, &o, &c) : MMS_EINVAL;
+		if (rc != MMS_OK)
+			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
+		return (Clusters *)c;
 	}
 	/* A stratified sample of staff; strata like "school=65,preschool=35" or None. */
 	Sample *sample(double share, unsigned long long seed, const char *strata = NULL,

@@ -300,6 +300,13 @@ static const command commands[] = {
 		"[--definitions FILE|DIR] [--format table|json|csv | --format xlsx --output FILE]",
 	 "indicator values, targets and statuses of a unit (built-in catalogue plus yours)",
 	 cmd_kpi, 2},
+	{"sample", "DB [UNIT-CODE] --year Y [--share 0.3] [--seed N] [--strata level=%,...] "
+		"[--filter EXPR] [--estimate INDICATOR]",
+	 "draw a stratified representative sample of staff and estimate a share on it",
+	 cmd_sample, 1},
+	{"clusters", "DB [UNIT-CODE] --year Y --indicators ID:W,ID:W [--levels 3] "
+		"[--per-leader 3] [--per-curator 5]",
+	 "score and cluster the municipal services, pair leaders, attach curators", cmd_clusters, 1},
 	{"demo", "[--db FILE] [--data DIR]",
 	 "build the Murom demo network into FILE (demo.sqlite) and summarise it", cmd_demo, 0},
 };

@@ -21,5 +21,7 @@ int tool_unit(mms_db *db, const char *code, int32_t *out);
 int tool_print_summary(mms_db *db, int32_t root);
 int cmd_demo(int argc, char **argv);
 int cmd_kpi(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
+int cmd_clusters(int argc, char **argv);
 
 #endif

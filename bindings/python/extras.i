@@ -99,6 +99,13 @@ def _withdraw(self, id, unit, year):
 def _kpi_ids(self):
     return [self.id(i) for i in range(self.count())]
 
+def _clusters_iter(self):
+    for i in range(self.count()):
+        yield (self.unit(i), self.score(i), self.level(i), self.leader(i), self.curator(i),
+               self.explain(i))
+
+Clusters.__len__ = lambda self: self.count()
+Clusters.__iter__ = _clusters_iter
 Kpi.withdraw_target = _withdraw
 Kpi.ids = _kpi_ids
 Kpi.__len__ = lambda self: self.count()

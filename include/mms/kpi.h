@@ -191,6 +191,46 @@ typedef struct mms_estimate {
 MMS_EXTERN int mms_sample_estimate(mms_kpi *kpi, const mms_sample *s, const char *id,
 				   int year, mms_estimate *out);
 
+/**
+ * Level clusters of territorial methodical services (seed 002): a
+ * composite score per service, clusters, network leaders for the weakest
+ * services and a curator for every service. docs/clusters.md gives the
+ * method; every assignment carries a sentence explaining it.
+ */
+typedef struct mms_clusters mms_clusters;
+
+typedef struct mms_cluster_options {
+	unsigned version;       /**< MMS_CLUSTER_OPTIONS_VERSION */
+	int32_t within;         /**< the region: services of this subtree; -1 = all */
+	int year;
+	const char *indicators; /**< "id:weight,id:weight" (weight 1 if left out) */
+	int levels;             /**< number of clusters; 0 = 3 */
+	int max_per_leader;     /**< services a network leader takes on; 0 = 3 */
+	int max_per_curator;    /**< services one curator follows; 0 = 5 */
+} mms_cluster_options;
+
+#define MMS_CLUSTER_OPTIONS_VERSION 1
+#define MMS_CLUSTER_OPTIONS_INIT {MMS_CLUSTER_OPTIONS_VERSION, -1, 0, NULL, 0, 0, 0}
+
+MMS_EXTERN int mms_clusters_compute(mms_kpi *kpi, const mms_cluster_options *opts,
+				    mms_clusters **out);
+MMS_EXTERN void mms_clusters_free(mms_clusters *c);
+
+/** Number of services clustered, in order of score, best first. */
+MMS_EXTERN size_t mms_clusters_count(const mms_clusters *c);
+/** Service i: its unit id, or -1 past the end. */
+MMS_EXTERN int32_t mms_clusters_unit(const mms_clusters *c, size_t i);
+/** Its composite score, 0..1. */
+MMS_EXTERN double mms_clusters_score(const mms_clusters *c, size_t i);
+/** Its cluster, 1 = the strongest. */
+MMS_EXTERN int mms_clusters_level(const mms_clusters *c, size_t i);
+/** The unit of its network leader, or -1 (a leader itself, or not assigned). */
+MMS_EXTERN int32_t mms_clusters_leader(const mms_clusters *c, size_t i);
+/** The staff id of its curator, or -1 if none could be given. */
+MMS_EXTERN int32_t mms_clusters_curator(const mms_clusters *c, size_t i);
+/** Why service i has its score, cluster, leader and curator (borrowed). */
+MMS_EXTERN const char *mms_clusters_explain(const mms_clusters *c, size_t i);
+
 /** What mms_kpi_report_xlsx() writes. */
 typedef struct mms_kpi_report_options {
 	unsigned version;       /**< MMS_KPI_REPORT_OPTIONS_VERSION */

@@ -202,6 +202,23 @@ static int op_kpi(mms_db *db)
 	o.indicators = "t,murom.P6";
 	if (rc == MMS_OK)
 		rc = mms_kpi_report_xlsx(k, report_path, &o);
+	mms_sample_options so = MMS_SAMPLE_OPTIONS_INIT;
+	mms_sample *s = NULL;
+	mms_estimate e = MMS_ESTIMATE_INIT;
+	so.share = 1;
+	so.filter = "role = \"methodist\"";
+	if (rc == MMS_OK)
+		rc = mms_sample_draw(k, &so, &s);
+	if (rc == MMS_OK)
+		rc = mms_sample_estimate(k, s, "t", 2023, &e);
+	mms_sample_free(s);
+	mms_cluster_options co = MMS_CLUSTER_OPTIONS_INIT;
+	mms_clusters *c = NULL;
+	co.year = 2023;
+	co.indicators = "murom.P6:2,moscow.7";
+	if (rc == MMS_OK)
+		rc = mms_clusters_compute(k, &co, &c);
+	mms_clusters_free(c);
 	mms_idlist_free(l);
 	mms_kpi_close(k);
 	return rc;

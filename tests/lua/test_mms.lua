@@ -143,6 +143,21 @@ test("a stratified sample and its estimate", function()
   assert(not ok and err:find("MMS_ERANGE", 1, true), err)
 end)
 
+test("clusters of services", function()
+  local db = mms.Db(":memory:")
+  mms.insert(db, "units", {code = "R", name = "ИРО", level = "regional", kind = "institute"})
+  for i, p in ipairs({90, 50, 5}) do
+    mms.insert(db, "units", {code = "S" .. i, name = "ТМС", level = "municipal", kind = "municipal_service", parent = "R"})
+    mms.insert(db, "facts", {unit = "S" .. i, key = "potential", year = 2023, value = p})
+  end
+  local kpi = mms.kpi(db)
+  kpi:load_json('{"indicators": [{"id": "t.p", "name_ru": "П", "kind": "fact_value", "population": "units", "fact": "potential"}]}')
+  local c = kpi:clusters(2023, "t.p", 3)
+  assert(c:count() == 3 and c:level(0) == 1 and c:level(2) == 3)
+  assert(db:get("units", c:leader(2), "code") == "S1")
+  assert(c:explain(2):find("no curator", 1, true))
+end)
+
 test("a closed database closes its catalogues", function()
   local db = mms.Db(":memory:")
   local kpi = mms.kpi(db)

@@ -247,3 +247,22 @@ def test_a_stratified_sample_and_its_estimate(demo):
     with pytest.raises(mms.RangeError) as exc:
         kpi.sample(0.3, 1, "college=17,pd=7,preschool=11,school=65", teachers, 2023)
     assert "stratum college cannot be filled" in str(exc.value)
+
+
+def test_clusters_of_services():
+    db = mms.Db(":memory:")
+    db.insert("units", code="R", name="ИРО", level="regional", kind="institute")
+    db.insert("staff", code="C1", name="Куратор", org="R", role="methodist")
+    for i, p in enumerate([90, 85, 50, 45, 10, 5]):
+        db.insert("units", code="S%d" % (i + 1), name="ТМС", level="municipal",
+                  kind="municipal_service", parent="R")
+        db.insert("facts", unit="S%d" % (i + 1), key="potential", year=2023, value=p)
+    kpi = db.kpi()
+    kpi.load_json('{"indicators": [{"id": "t.p", "name_ru": "П", "kind": "fact_value",'
+                  ' "population": "units", "fact": "potential"}]}')
+    rows = list(kpi.clusters(2023, "t.p", 3, 1, 6))
+    assert [db.get("units", r[0], "code") for r in rows] == ["S1", "S2", "S3", "S4", "S5", "S6"]
+    assert [r[2] for r in rows] == [1, 1, 2, 2, 3, 3]
+    assert db.get("units", rows[5][3], "code") == "S1"  # the weakest is led by the best
+    assert all(db.get("staff", r[4], "code") == "C1" for r in rows)
+    assert "cluster 3 of 3" in rows[5][5]

@@ -20,7 +20,7 @@ check "help" 0 "$mms" --help
 grep_in "help lists demo" out.txt "demo"
 check "version" 0 "$mms" --version
 check "unknown command" 2 "$mms" frobnicate
-for c in init import validate export show stats typology network kpi demo; do
+for c in init import validate export show stats typology network kpi sample clusters demo; do
 	check "$c --help" 0 "$mms" "$c" --help
 	grep_in "$c --help usage" out.txt "usage: mms $c"
 done
@@ -70,6 +70,14 @@ grep_in "demo report" demo-out.txt "wrote demo-report.xlsx"
 check "kpi xlsx" 0 "$mms" kpi empty.sqlite MUR-CRPK --from 2021 --to 2025 --format xlsx --output r.xlsx
 if [ -s r.xlsx ] && [ -s demo-report.xlsx ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL no xlsx written"; fi
 check "kpi xlsx needs --output" 2 "$mms" kpi empty.sqlite MUR-CRPK --year 2023 --format xlsx
+check "sample" 0 "$mms" sample empty.sqlite VLA-VIRO --year 2023 --filter 'role = "teacher"' --estimate murom.pd_every_3_years
+grep_in "sample strata" out.txt "^school "
+grep_in "sample estimate" out.txt "95% CI"
+check "sample unfillable" 1 "$mms" sample empty.sqlite --year 2023 --strata college=17,pd=7,preschool=11,school=65
+grep_in "sample refusal" err.txt "stratum college cannot be filled"
+check "clusters" 0 "$mms" clusters empty.sqlite VLA-VIRO --year 2023 --indicators murom.P5:2,murom.P9
+grep_in "clusters explain" out.txt "cluster 1 of 1"
+check "clusters without indicators" 2 "$mms" clusters empty.sqlite --year 2023
 check "stdout export" 0 "$mms" export again.sqlite -
 grep_in "stdout export" out.txt '"format": "libmms"'
 echo "$passed passed, $failed failed"
