@@ -12,17 +12,6 @@ typedef struct kpi_args {
 	int from, to;
 } kpi_args;
 
-static int wanted(const char *ids, const char *id)
-{
-	if (!ids)
-		return 1;
-	size_t n = strlen(id);
-	for (const char *p = ids; (p = strstr(p, id)); p += n)
-		if ((p == ids || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
-			return 1;
-	return 0;
-}
-
 /* An undefined value is an empty cell, never 0 or "nan". */
 static void print_number(FILE *f, int defined, double v)
 {
@@ -162,12 +151,11 @@ int cmd_kpi(int argc, char **argv)
 	if (rc == MMS_OK && !strcmp(a.format, "table"))
 		printf("%-28s %4s %9s %15s %8s  %s\n", "indicator", "year", "value", "num/den",
 		       "target", "status");
-	size_t matched = 0;
-	for (size_t i = 0; rc == MMS_OK && i < mms_kpi_count(kpi); i++) {
-		const char *id = mms_kpi_id(kpi, i);
-		if (!wanted(a.ids, id))
-			continue;
-		matched++;
+	/* the ids asked for, in the order given, or the whole catalogue */
+	char *list = a.ids ? strdup(a.ids) : NULL;
+	char *save = NULL, *next_id = list ? strtok_r(list, ",", &save) : NULL;
+	for (size_t i = 0; rc == MMS_OK && (list ? next_id != NULL : i < mms_kpi_count(kpi)); i++) {
+		const char *id = list ? next_id : mms_kpi_id(kpi, i);
 		for (int y = a.from; rc == MMS_OK && y <= a.to; y++) {
 			mms_kpi_result r = MMS_KPI_RESULT_INIT;
 			rc = mms_kpi_value(kpi, id, unit, y, &r);
@@ -176,11 +164,10 @@ int cmd_kpi(int argc, char **argv)
 			else
 				fprintf(stderr, "mms: kpi: %s\n", mms_kpi_errmsg(kpi));
 		}
+		if (list)
+			next_id = strtok_r(NULL, ",", &save);
 	}
-	if (rc == MMS_OK && a.ids && !matched) {
-		fprintf(stderr, "mms: kpi: no indicator matches %s\n", a.ids);
-		rc = MMS_ENOTFOUND;
-	}
+	free(list);
 	if (rc == MMS_OK && arr)
 		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
 							      JSON_C_TO_STRING_NOSLASHESCAPE));

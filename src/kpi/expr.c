@@ -592,19 +592,27 @@ static typed parse_primary(compiler *c)
 	return t;
 }
 
+/* A prefix operator ("-" before a number, "not" before true/false) applied
+ * to the operand parsed by self, or else the next level down. */
+static typed prefix(compiler *c, typed (*self)(compiler *), typed (*below)(compiler *), int tok,
+		    const char *word, int need, int op)
+{
+	if (!is(c, tok, word))
+		return below(c);
+	const char *at = c->tstart;
+	next(c);
+	typed t = self(c);
+	if (t.type != need)
+		fail_at(c, at, MMS_ETYPE, "'%s' needs %s, not %s", word, type_name(need),
+			type_name(t.type));
+	emit(c, op, 0, 0, 0);
+	t.at = at;
+	return t;
+}
+
 static typed parse_unary(compiler *c)
 {
-	if (is(c, K_OP, "-")) {
-		const char *at = c->tstart;
-		next(c);
-		typed t = parse_unary(c);
-		if (t.type != T_NUM)
-			fail_at(c, at, MMS_ETYPE, "'-' needs a number, not %s", type_name(t.type));
-		emit(c, OP_NEG, 0, 0, 0);
-		t.at = at;
-		return t;
-	}
-	return parse_primary(c);
+	return prefix(c, parse_unary, parse_primary, K_OP, "-", T_NUM, OP_NEG);
 }
 
 static typed arith(compiler *c, typed (*sub)(compiler *), const char *a, const char *b,
@@ -696,17 +704,7 @@ static typed parse_cmp(compiler *c)
 
 static typed parse_not(compiler *c)
 {
-	if (is(c, K_NAME, "not")) {
-		const char *at = c->tstart;
-		next(c);
-		typed t = parse_not(c);
-		if (t.type != T_BOOL)
-			fail_at(c, at, MMS_ETYPE, "'not' needs true/false, not %s", type_name(t.type));
-		emit(c, OP_NOT, 0, 0, 0);
-		t.at = at;
-		return t;
-	}
-	return parse_cmp(c);
+	return prefix(c, parse_not, parse_cmp, K_NAME, "not", T_BOOL, OP_NOT);
 }
 
 static typed logic(compiler *c, typed (*sub)(compiler *), const char *word, int op)
