@@ -59,6 +59,31 @@ typedef struct KpiValue {
 	char status_name[16], aggregation[16], band[32];
 } KpiValue;
 
+/* A result copied into a KpiValue, or NULL and a pending error. */
+static KpiValue *mms_swig_kpi_value(Kpi *k, int rc, const mms_kpi_result *r)
+{
+	KpiValue *v = NULL;
+	if (rc != MMS_OK) {
+		mms_swig_fail(rc, k->kpi ? mms_kpi_errmsg(k->kpi) : "the database is closed");
+	} else if (!(v = calloc(1, sizeof *v))) {
+		mms_swig_fail(MMS_ENOMEM, NULL);
+	} else {
+		v->defined = r->defined;
+		v->has_target = r->has_target;
+		v->status = r->status;
+		v->units = r->units;
+		v->value = r->value;
+		v->numerator = r->numerator;
+		v->denominator = r->denominator;
+		v->target = r->target;
+		v->gap = r->gap;
+		snprintf(v->status_name, sizeof v->status_name, "%s", mms_kpi_status_name(r->status));
+		snprintf(v->aggregation, sizeof v->aggregation, "%s", r->aggregation);
+		snprintf(v->band, sizeof v->band, "%s", r->band ? r->band : "");
+	}
+	return v;
+}
+
 static void mms_swig_kpi_detach(Kpi *k)
 {
 	if (k->owner) {
@@ -477,6 +502,7 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Kpi::load;
 %newobject Kpi::load_json;
 %newobject Kpi::value;
+%newobject Kpi::group_value;
 %newobject Kpi::records;
 
 %extend Sample {
@@ -591,27 +617,15 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 	}
 	KpiValue *value(const char *id, int unit, int year) {
 		mms_kpi_result r = MMS_KPI_RESULT_INIT;
-		KpiValue *v = NULL;
 		int rc = $self->kpi ? mms_kpi_value($self->kpi, id, unit, year, &r) : MMS_EINVAL;
-		if (rc != MMS_OK) {
-			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
-		} else if (!(v = calloc(1, sizeof *v))) {
-			mms_swig_fail(MMS_ENOMEM, NULL);
-		} else {
-			v->defined = r.defined;
-			v->has_target = r.has_target;
-			v->status = r.status;
-			v->units = r.units;
-			v->value = r.value;
-			v->numerator = r.numerator;
-			v->denominator = r.denominator;
-			v->target = r.target;
-			v->gap = r.gap;
-			snprintf(v->status_name, sizeof v->status_name, "%s", mms_kpi_status_name(r.status));
-			snprintf(v->aggregation, sizeof v->aggregation, "%s", r.aggregation);
-			snprintf(v->band, sizeof v->band, "%s", r.band ? r.band : "");
-		}
-		return v;
+		return mms_swig_kpi_value($self, rc, &r);
+	}
+	/* The value for the group "members" of unit, or the units it has "led". */
+	KpiValue *group_value(const char *id, int unit, const char *group, int year) {
+		mms_kpi_result r = MMS_KPI_RESULT_INIT;
+		int rc = $self->kpi ? mms_kpi_group_value($self->kpi, id, unit, group, year, &r)
+				    : MMS_EINVAL;
+		return mms_swig_kpi_value($self, rc, &r);
 	}
 	IdList *records(const char *id, int unit, int year, int numerator = 1) {
 		mms_idlist *l = NULL;

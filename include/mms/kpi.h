@@ -105,6 +105,18 @@ MMS_EXTERN int mms_kpi_value(mms_kpi *kpi, const char *id, int32_t unit, int yea
 			     mms_kpi_result *out);
 
 /**
+ * The value of an indicator for a network group around unit rather than
+ * its subtree: group "members" is everyone who is a member (or head) of
+ * unit through staff links, and every unit linked to it by membership,
+ * with its subtree; group "led" is every unit it leads through network
+ * leadership links, with their subtrees. Links count when valid at the end
+ * of the period. The group's numerator and denominator are summed (ratio
+ * of sums); the target is unit's.
+ */
+MMS_EXTERN int mms_kpi_group_value(mms_kpi *kpi, const char *id, int32_t unit,
+				   const char *group, int year, mms_kpi_result *out);
+
+/**
  * The records behind a value: ids of the population's entity (staff,
  * units, activities or participations) counted in the numerator
  * (numerator = 1) or in the denominator (numerator = 0), within the

@@ -169,7 +169,7 @@ void mms_kpi_classify(const indicator *d, const expr_env *v, int32_t rec, double
 	}
 }
 
-static int value_of(const indicator *d, double num, double den, double *out)
+int mms_kpi_value_of(const indicator *d, double num, double den, double *out)
 {
 	switch (d->kind) {
 	case KIND_COUNT:
@@ -211,7 +211,7 @@ static int aggregate(const indicator *d, const mms_kpi *kpi, computed *c, const 
 		c->units[u] = oden[u] > 0 || onum[u] > 0;
 		if (by_value) {
 			double own;
-			valued[u] = c->units[u] && value_of(d, onum[u], oden[u], &own);
+			valued[u] = c->units[u] && mms_kpi_value_of(d, onum[u], oden[u], &own);
 			c->value[u] = valued[u] ? own : d->agg == AGG_MIN ? INFINITY
 					: d->agg == AGG_MAX ? -INFINITY : 0;
 		}
@@ -230,7 +230,7 @@ static int aggregate(const indicator *d, const mms_kpi *kpi, computed *c, const 
 	}
 	for (size_t u = 0; u < n; u++) {
 		if (!by_value) {
-			c->defined[u] = (uint8_t)value_of(d, c->num[u], c->den[u], &c->value[u]);
+			c->defined[u] = (uint8_t)mms_kpi_value_of(d, c->num[u], c->den[u], &c->value[u]);
 			continue;
 		}
 		c->defined[u] = valued[u] > 0;

@@ -76,6 +76,8 @@ void mms_kpi_period(const indicator *d, int year, int32_t *start, int32_t *end);
 /* Computes (or finds) every unit's value of d for year. */
 int mms_kpi_compute(mms_kpi *kpi, indicator *d, int year, const computed **out);
 
+/* The value of a numerator and a denominator for d's kind; 0 if undefined. */
+int mms_kpi_value_of(const indicator *d, double num, double den, double *out);
 /* Builds the participation, staff-link and fact indexes for the current data. */
 int mms_kpi_ensure_env(mms_kpi *kpi);
 /* The evaluation environment of d for a year (the index must be ready). */

@@ -165,6 +165,107 @@ int mms_kpi_value(mms_kpi *kpi, const char *id, int32_t unit, int year, mms_kpi_
 	return MMS_OK;
 }
 
+/* Marks the group: member or led units (with their subtrees, as pre-order
+ * flags) and member staff. */
+static void mark_group(int32_t unit, int led, const expr_env *v, uint8_t *in_unit,
+		       uint8_t *in_staff)
+{
+	const mms_model *m = v->m;
+	const mms_index *ix = v->ix;
+	for (int32_t k = ix->link_start[unit]; k < ix->link_start[unit + 1]; k++) {
+		const int32_t *l = mms_row(m, MMS_LINK, ix->link_ids[k]);
+		int32_t other = led ? l[L_TO] : l[L_FROM];
+		int fits = led ? l[L_KIND] == LK_NETWORK_LEADERSHIP && l[L_FROM] == unit
+			       : l[L_KIND] == LK_MEMBERSHIP && l[L_TO] == unit;
+		if (!fits || (l[L_START] != MMS_NONE && l[L_START] > v->end) ||
+		    (l[L_END] != MMS_NONE && l[L_END] < v->end))
+			continue;
+		for (int32_t p = ix->tin[other]; p < ix->tout[other]; p++)
+			in_unit[ix->pre[p]] = 1;
+	}
+	for (size_t i = 0; !led && i < m->t[MMS_STAFF_LINK].count; i++) {
+		const int32_t *l = mms_row(m, MMS_STAFF_LINK, (int32_t)i);
+		if (l[SL_UNIT] == unit && l[SL_KIND] != SL_SUPPORTS &&
+		    (l[SL_START] == MMS_NONE || l[SL_START] <= v->end) &&
+		    (l[SL_END] == MMS_NONE || l[SL_END] >= v->end))
+			in_staff[l[SL_STAFF]] = 1;
+	}
+}
+
+/* The staff member a record is about, if any. */
+static int32_t record_staff(const indicator *d, const mms_model *m, int32_t rec)
+{
+	if (d->pop == POP_STAFF)
+		return rec;
+	if (d->pop == POP_PARTICIPATIONS)
+		return mms_row(m, MMS_PARTICIPATION, rec)[P_STAFF];
+	return -1;
+}
+
+int mms_kpi_group_value(mms_kpi *kpi, const char *id, int32_t unit, const char *group, int year,
+			mms_kpi_result *out)
+{
+	indicator *d;
+	int led = group && !strcmp(group, "led");
+	if (!out || out->version < 1 || out->version > MMS_KPI_RESULT_VERSION || unit < 0 ||
+	    !group || (!led && strcmp(group, "members")))
+		return MMS_EINVAL;
+	int rc = begin(kpi, id, unit, &d);
+	const computed *c;
+	if (rc == MMS_OK)
+		rc = mms_kpi_compute(kpi, d, year, &c); /* for the target and the indexes */
+	if (rc != MMS_OK)
+		return rc;
+	expr_env v;
+	mms_kpi_env(kpi, d, year, &v);
+	uint8_t *in_unit = mms_calloc(v.ix->nunits + 1, 1);
+	uint8_t *in_staff = mms_calloc(v.m->t[MMS_STAFF].count + 1, 1);
+	if (!in_unit || !in_staff) {
+		mms_free(in_unit);
+		mms_free(in_staff);
+		return mms_kpi_fail(kpi, MMS_ENOMEM, "out of memory");
+	}
+	mark_group(unit, led, &v, in_unit, in_staff);
+	double num = 0, den = 0;
+	int units = 0;
+	size_t recs = mms_kpi_population_size(d, v.m);
+	for (size_t r = 0; r < recs; r++) {
+		int32_t u = mms_kpi_record_unit(d, &v, (int32_t)r), s;
+		if (u < 0 || !(in_unit[u] || ((s = record_staff(d, v.m, (int32_t)r)) >= 0 && in_staff[s])))
+			continue;
+		double n1, d1;
+		mms_kpi_classify(d, &v, (int32_t)r, &n1, &d1);
+		num += n1;
+		den += d1;
+	}
+	for (size_t u = 0; u < v.ix->nunits; u++)
+		units += in_unit[u];
+	mms_free(in_unit);
+	mms_free(in_staff);
+	mms_kpi_result subtree = MMS_KPI_RESULT_INIT; /* the unit's own target and band rules */
+	if ((rc = mms_kpi_value(kpi, id, unit, year, &subtree)) != MMS_OK)
+		return rc;
+	*out = subtree;
+	out->numerator = num;
+	out->denominator = den;
+	out->units = units;
+	out->aggregation = "ratio_of_sums";
+	out->defined = mms_kpi_value_of(d, num, den, &out->value);
+	out->band = out->defined ? band_of(d, out->value) : NULL;
+	out->gap = NAN;
+	if (!out->defined)
+		out->status = MMS_KPI_UNDEFINED;
+	else if (!out->has_target)
+		out->status = MMS_KPI_NO_TARGET;
+	else {
+		out->gap = d->direction == DIR_HIGHER ? out->value - out->target
+						      : out->target - out->value;
+		out->status = meets(d, out->value, out->target) ? MMS_KPI_ACHIEVED
+								: MMS_KPI_NOT_ACHIEVED;
+	}
+	return MMS_OK;
+}
+
 int mms_kpi_records(mms_kpi *kpi, const char *id, int32_t unit, int year, int numerator,
 		    mms_idlist **out)
 {

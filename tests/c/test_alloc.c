@@ -195,6 +195,8 @@ static int op_kpi(mms_db *db)
 		rc = mms_kpi_value(k, "murom.pd_every_3_years", 0, 2023, &r);
 	if (rc == MMS_OK)
 		rc = mms_kpi_records(k, "t", 0, 2023, 1, &l);
+	if (rc == MMS_OK)
+		rc = mms_kpi_group_value(k, "t", 1, "members", 2023, &r);
 	mms_kpi_report_options o = MMS_KPI_REPORT_OPTIONS_INIT;
 	o.unit = 0;
 	o.from = 2022;

@@ -12,7 +12,8 @@
  *     │  └─ IS internship site (a network role of S2)
  *     ├─ K1 preschool               staff: T4, T5 (young, part-time: left out)
  *     └─ C  community               members: T1, T2
- *  link: K1 -> IS internship_partnership from 2023
+ *  links: K1 -> IS internship_partnership from 2023; S2 is a member of C;
+ *         M leads S1 (network leadership) until the end of 2023
  *  T4 teaches children with disabilities; S2 is a school with low results.
  *  All values are for 2023 (period 2023-01-01 .. 2023-12-31).
  */
@@ -35,7 +36,9 @@ static const char net[] =
 	"{\"code\": \"IS\", \"name\": \"Стажировочная площадка\", \"level\": \"institutional\", \"kind\": \"internship_site\", \"parent\": \"S2\"},"
 	"{\"code\": \"K1\", \"name\": \"Детский сад\", \"level\": \"institutional\", \"kind\": \"preschool\", \"parent\": \"M\"},"
 	"{\"code\": \"C\", \"name\": \"Сообщество\", \"level\": \"municipal\", \"kind\": \"community\", \"parent\": \"M\"}],"
-	"\"links\": [{\"kind\": \"internship_partnership\", \"from\": \"K1\", \"to\": \"IS\", \"start\": \"2023-01-01\"}],"
+	"\"links\": [{\"kind\": \"internship_partnership\", \"from\": \"K1\", \"to\": \"IS\", \"start\": \"2023-01-01\"},"
+	"{\"kind\": \"membership\", \"from\": \"S2\", \"to\": \"C\"},"
+	"{\"kind\": \"network_leadership\", \"from\": \"M\", \"to\": \"S1\", \"end\": \"2023-12-31\"}],"
 	"\"staff\": ["
 	"{\"code\": \"M1\", \"name\": \"M1\", \"org\": \"M\", \"role\": \"methodist\", \"birth_date\": \"1980-01-01\", \"work_start\": \"2005-09-01\"},"
 	"{\"code\": \"M2\", \"name\": \"M2\", \"org\": \"M\", \"role\": \"methodist\", \"birth_date\": \"1975-01-01\", \"work_start\": \"2000-09-01\"},"
@@ -245,6 +248,27 @@ static void cnppm_and_salda_indicators_match_hand_counts(void **state)
 	expect(f, "salda.communities", "M", 2, 4, 50);            /* T1, T2 in C */
 	expect(f, "salda.municipal_projects", "M", 0, 4, 0);
 	expect(f, "salda.competitions", "M", 0, 4, 0);
+}
+
+static void network_groups_count_their_members(void **state)
+{
+	fixture *f = *state;
+	int32_t c = t_find(f->db, MMS_UNIT, "C"), m = t_find(f->db, MMS_UNIT, "M");
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	/* members of community C: T1 and T2 through staff links, and S2 through
+	 * its membership, so T3 too. Of T1, T2, T3, T1 (CRS23) and T2 (CRS21)
+	 * completed a course in three years: 2/3 */
+	T_OK(f->db, mms_kpi_group_value(f->kpi, "murom.pd_every_3_years", c, "members", 2023, &r));
+	assert_true(r.numerator == 2 && r.denominator == 3);
+	assert_true(fabs(r.value - 200.0 / 3) < 1e-9);
+	assert_true(r.target == 100 && r.status == MMS_KPI_NOT_ACHIEVED);
+	/* the organisations M leads: S1, which is in an innovation project: 1/1 */
+	T_OK(f->db, mms_kpi_group_value(f->kpi, "murom.P5", m, "led", 2023, &r));
+	assert_true(r.numerator == 1 && r.denominator == 1 && r.value == 100);
+	/* the leadership ended with 2023: in 2024 M leads nobody */
+	T_OK(f->db, mms_kpi_group_value(f->kpi, "murom.P5", m, "led", 2024, &r));
+	assert_false(r.defined);
+	assert_int_equal(mms_kpi_group_value(f->kpi, "murom.P5", m, "friends", 2023, &r), MMS_EINVAL);
 }
 
 static void a_zero_denominator_is_undefined_not_zero(void **state)
@@ -490,6 +514,7 @@ int main(void)
 		T(moscow_and_krasnodar_indicators_match_hand_counts),
 		T(indicators_on_recorded_facts_match_hand_counts),
 		T(cnppm_and_salda_indicators_match_hand_counts),
+		T(network_groups_count_their_members),
 		T(a_zero_denominator_is_undefined_not_zero),
 		T(ratio_of_sums_and_mean_of_ratios_differ),
 		T(a_unit_overrides_an_inherited_target),

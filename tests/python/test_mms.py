@@ -159,6 +159,9 @@ def test_kpi_values_targets_and_drill_down(demo):
     kpi.withdraw_target("murom.P5", crpk, 2023)
     assert kpi.value("murom.P5", crpk, 2023).target == 65
     assert kpi.attr("moscow.7", "direction") == "lower"
+    club = demo.unit("MUR-CLUB")  # the young specialists' club
+    g = kpi.group_value("moscow.8", club, "members", 2021)
+    assert g.defined and g.denominator > 0 and g.aggregation == "ratio_of_sums"
 
 
 def test_kpi_rejects_bad_definitions_with_the_column():
