@@ -210,6 +210,7 @@ const char *mms_libversion(void);
 const char *mms_entity_name(int entity);
 int mms_entity_field_count(int entity);
 const char *mms_entity_field_name(int entity, int i);
+const char *mms_kpi_status_name(int status);
 
 %inline %{
 /* Number of an entity by plural name, raising for an unknown one. */

@@ -28,6 +28,7 @@ struct ins {
 };
 
 #define STACK 64
+#define MAX_NESTING 48 /* the parser recurses: a hostile definition must not exhaust the stack */
 
 /* ---- attributes ------------------------------------------------------ */
 
@@ -287,6 +288,7 @@ typedef struct compiler {
 	size_t tlen;
 	double num;
 	int depth, max_depth;
+	int nesting;        /* parentheses and prefix operators open, bounded */
 	char *err;
 	size_t errlen;
 	int rc;
@@ -559,8 +561,13 @@ static typed parse_primary(compiler *c)
 		t.type = T_TEXT; /* resolved by the comparison that uses it */
 		next(c);
 	} else if (is(c, K_LPAREN, NULL)) {
+		if (++c->nesting > MAX_NESTING) {
+			fail_at(c, c->tstart, MMS_ERANGE, "nested more than %d deep", MAX_NESTING);
+			return t;
+		}
 		next(c);
 		t = parse_or(c);
+		c->nesting--;
 		if (c->rc == MMS_OK && !is(c, K_RPAREN, NULL))
 			fail_at(c, c->tstart, MMS_EPARSE, "expected ')'");
 		next(c);
@@ -600,8 +607,14 @@ static typed prefix(compiler *c, typed (*self)(compiler *), typed (*below)(compi
 	if (!is(c, tok, word))
 		return below(c);
 	const char *at = c->tstart;
+	typed t = {need, 0, at};
+	if (++c->nesting > MAX_NESTING) {
+		fail_at(c, at, MMS_ERANGE, "nested more than %d deep", MAX_NESTING);
+		return t;
+	}
 	next(c);
-	typed t = self(c);
+	t = self(c);
+	c->nesting--;
 	if (t.type != need)
 		fail_at(c, at, MMS_ETYPE, "'%s' needs %s, not %s", word, type_name(need),
 			type_name(t.type));
@@ -738,7 +751,7 @@ int mms_expr_compile(expr *x, int pop, const char *text, char *err, size_t errle
 {
 	memset(x, 0, sizeof *x);
 	x->pop = pop;
-	compiler c = {x, text ? text : "", text ? text : "", K_END, NULL, 0, 0, 0, 0,
+	compiler c = {x, text ? text : "", text ? text : "", K_END, NULL, 0, 0, 0, 0, 0,
 		      err, errlen, MMS_OK};
 	err[0] = '\0';
 	next(&c);

@@ -448,6 +448,20 @@ static void malformed_definitions_are_refused_with_their_position(void **state)
 	refused(f, DEF("age + 1"), MMS_ETYPE, at, "must be true/false, not a number");
 	refused(f, DEF("age < "), MMS_EPARSE, at, "column 7: unexpected end of expression");
 	refused(f, DEF("(age < 35"), MMS_EPARSE, at, "column 10: expected ')'");
+	char deep[800] = "";
+	for (int i = 0; i < 60; i++)
+		strcat(deep, "(");
+	strcat(deep, "true");
+	for (int i = 0; i < 60; i++)
+		strcat(deep, ")");
+	char def[1024];
+	snprintf(def, sizeof def, DEF("%s"), deep);
+	refused(f, def, MMS_ERANGE, at, "column 49: nested more than 48 deep");
+	char nots[600] = "";
+	for (int i = 0; i < 100; i++)
+		strcat(nots, "not ");
+	snprintf(def, sizeof def, DEF("%strue"), nots);
+	refused(f, def, MMS_ERANGE, at, "nested more than 48 deep");
 	refused(f, DEF("part_time and 1"), MMS_ETYPE, at, "'and' needs true/false on both sides");
 	refused(f, DEF("has_child(\\\"school\\\")"), MMS_ETYPE, at, "has_child() does not apply to staff");
 	refused(f, DEF("participated(\\\"course\\\", colour = 1)"), MMS_ETYPE, at, "no argument 'colour'");
