@@ -28,7 +28,14 @@ typedef enum mms_entity {
 	MMS_PARTICIPATION = 5, /**< a staff member or unit taking part in an activity */
 	MMS_TARGET = 6,        /**< a unit's own target of an indicator for a year (0.2) */
 	MMS_FACT = 7,          /**< a fact recorded about a unit for a year (0.2) */
-	MMS_ENTITY_COUNT = 8   /**< grows when entities are added; do not store it */
+	MMS_COMPETENCY = 8,    /**< an area, competency or indicator of a framework (0.2) */
+	MMS_DIAGNOSTIC = 9,    /**< a person's result in a competency on a date (0.2) */
+	MMS_RESOURCE = 10,     /**< a course, internship, mentoring... of the catalogue (0.2) */
+	MMS_DEVELOPS = 11,     /**< a competency a resource develops, and how strongly (0.2) */
+	MMS_ROUTE = 12,        /**< an individual educational route (ИОМ) (0.2) */
+	MMS_ROUTE_STEP = 13,   /**< a step of a route: a resource for some deficits (0.2) */
+	MMS_ROUTE_EVENT = 14,  /**< a status change of a route or step, with evidence (0.2) */
+	MMS_ENTITY_COUNT = 15  /**< grows when entities are added; do not store it */
 } mms_entity;
 
 /** The plural name of an entity ("units", "staff"...), or NULL. */

@@ -337,10 +337,10 @@ static int decode_field(mms_ingest *in, int e, size_t rec, int32_t id, int f)
 		}
 		if (!ok)
 			what = "a number";
-		else if (!(x >= -MMS_DEC_MAX / MMS_DEC_SCALE && x <= MMS_DEC_MAX / MMS_DEC_SCALE))
-			mms_ingest_fail(in, MMS_ERANGE, e, rec, f, "%s: %s %g is outside %d..%d",
+		else if (!(x * MMS_DEC_SCALE >= fd->min && x * MMS_DEC_SCALE <= fd->max))
+			mms_ingest_fail(in, MMS_ERANGE, e, rec, f, "%s: %s %g is outside %g..%g",
 					label(in, e, id, &lb), fd->name, x,
-					-MMS_DEC_MAX / MMS_DEC_SCALE, MMS_DEC_MAX / MMS_DEC_SCALE);
+					(double)fd->min / MMS_DEC_SCALE, (double)fd->max / MMS_DEC_SCALE);
 		else
 			row[f] = (int32_t)llround(x * MMS_DEC_SCALE);
 		break;
@@ -395,7 +395,15 @@ static int decode_field(mms_ingest *in, int e, size_t rec, int32_t id, int f)
 	case F_REF: {
 		int target = fd->aux;
 		size_t count = in->m->t[target].count;
-		if (in->doc->refs_are_ids && v.kind == V_INT) {
+		long long ref;
+		/* Records without a code (a route's steps) are named by their id in
+		 * this database; a text of digits stands for one in CSV. */
+		if (mms_entities[target].code_field < 0 && v.kind == V_TEXT && lenient &&
+		    parse_int(v.text, &ref) == MMS_OK) {
+			v.kind = V_INT;
+			v.i = ref;
+		}
+		if ((in->doc->refs_are_ids || mms_entities[target].code_field < 0) && v.kind == V_INT) {
 			if (v.i < 0 || (size_t)v.i >= count)
 				mms_ingest_fail(in, MMS_EREF, e, rec, f, "%s: %s id %lld does not exist",
 						label(in, e, id, &lb), fd->name, v.i);

@@ -16,6 +16,10 @@ static json_object *field_json(const mms_model *m, int e, int32_t id, int f)
 	const field_def *fd = &mms_entities[e].fields[f];
 	int32_t v = mms_row(m, e, id)[f];
 	switch (fd->type) {
+	case F_REF:
+		if (mms_entities[fd->aux].code_field < 0) /* named by id: a number */
+			return json_object_new_int64(v);
+		break;
 	case F_INT:
 		return json_object_new_int64(v);
 	case F_BOOL:
@@ -48,16 +52,16 @@ static json_object *field_json(const mms_model *m, int e, int32_t id, int f)
 		}
 		return a;
 	}
-	default: {
-		mms_buf b = {0};
-		mms_field_text(m, e, id, f, &b);
-		json_object *s = b.failed ? NULL
-					  : json_object_new_string_len(b.data ? b.data : "",
-								       (int)b.len);
-		mms_buf_free(&b);
-		return s;
+	default:
+		break;
 	}
-	}
+	/* everything else is its text: names, dates, codes */
+	mms_buf b = {0};
+	mms_field_text(m, e, id, f, &b);
+	json_object *s = b.failed ? NULL
+				  : json_object_new_string_len(b.data ? b.data : "", (int)b.len);
+	mms_buf_free(&b);
+	return s;
 }
 
 static int record_json(const mms_model *m, int e, int32_t id, mms_buf *out)

@@ -72,31 +72,34 @@ static void check_unit(checker *c)
 		     lbl(c), mms_enum_name(E_LEVEL, plevel), unit_code(c, parent));
 }
 
-/* Marks units on a parent cycle; each cycle is reported once, at the unit
- * of the input that closes it. Walks are bounded by the unit count. */
-static int check_cycles(mms_ingest *in)
+/*
+ * Finds cycles through a self-reference (a unit's parent, a competency's
+ * parent, a resource's prerequisite); each cycle is reported once, at the
+ * record of the input that closes it. Walks are bounded by the table size.
+ */
+static int check_cycles(mms_ingest *in, int e, int field, const char *what)
 {
 	mms_model *m = in->m;
-	size_t n = m->t[MMS_UNIT].count, recs = in->doc->count(in->doc, MMS_UNIT);
+	size_t n = m->t[e].count, recs = in->doc->count(in->doc, e);
 	uint8_t *state = mms_calloc(n ? n : 1, 1); /* 0 new, 1 on walk, 2 done */
 	if (!state)
 		return MMS_ENOMEM;
 	for (size_t rec = 0; rec < recs; rec++) {
-		int32_t start = in->ids[MMS_UNIT][rec], u = start;
+		int32_t start = in->ids[e][rec], u = start;
 		while (u >= 0 && state[u] == 0) {
 			state[u] = 1;
-			u = mms_row(m, MMS_UNIT, u)[U_PARENT];
+			u = mms_row(m, e, u)[field];
 		}
 		if (u >= 0 && state[u] == 1) {
-			mms_buf b = {0};
-			mms_record_label(m, MMS_UNIT, start, &b);
-			mms_ingest_fail(in, MMS_ECYCLE, MMS_UNIT, rec, U_PARENT,
-					"%s: its parents lead back to unit \"%s\"",
-					b.data ? b.data : "",
-					mms_str(m, mms_row(m, MMS_UNIT, u)[U_CODE]));
+			mms_buf b = {0}, t = {0};
+			mms_record_label(m, e, start, &b);
+			mms_record_label(m, e, u, &t);
+			mms_ingest_fail(in, MMS_ECYCLE, e, rec, field, "%s: its %s lead back to %s",
+					b.data ? b.data : "", what, t.data ? t.data : "");
 			mms_buf_free(&b);
+			mms_buf_free(&t);
 		}
-		for (u = start; u >= 0 && state[u] == 1; u = mms_row(m, MMS_UNIT, u)[U_PARENT])
+		for (u = start; u >= 0 && state[u] == 1; u = mms_row(m, e, u)[field])
 			state[u] = 2;
 	}
 	mms_free(state);
@@ -184,6 +187,80 @@ static void check_activity(checker *c)
 		     mms_enum_name(E_ACTIVITY_KIND, kind));
 }
 
+static void check_competency(checker *c)
+{
+	mms_model *m = c->in->m;
+	int32_t parent = c->row[C_PARENT], kind = c->row[C_KIND];
+	if (parent < 0 || kind < 0)
+		return;
+	const int32_t *p = mms_row(m, MMS_COMPETENCY, parent);
+	if (p[C_KIND] >= 0 && p[C_KIND] >= kind)
+		FAIL(c, MMS_ELEVEL, C_PARENT, "%s: a %s cannot stand under the %s \"%s\" "
+		     "(area > competency > indicator)", lbl(c), mms_enum_name(E_COMP_KIND, kind),
+		     mms_enum_name(E_COMP_KIND, p[C_KIND]), mms_str(m, p[C_CODE]));
+	else if (strcmp(mms_str(m, p[C_FRAMEWORK]), mms_str(m, c->row[C_FRAMEWORK])))
+		FAIL(c, MMS_ETYPE, C_PARENT, "%s: parent \"%s\" belongs to framework \"%s\"",
+		     lbl(c), mms_str(m, p[C_CODE]), mms_str(m, p[C_FRAMEWORK]));
+}
+
+static void check_diagnostic(checker *c)
+{
+	if (c->row[D_SCORE] == MMS_NONE && c->row[D_LEVEL] < 0)
+		FAIL(c, MMS_EMISSING, D_SCORE, "%s: needs a score (share of tasks solved) or a level",
+		     lbl(c));
+}
+
+static void check_resource(checker *c)
+{
+	int32_t kind = c->row[R_KIND];
+	check_period(c, R_START, R_END);
+	if (kind == RK_MENTORING && c->row[R_MENTOR] < 0)
+		FAIL(c, MMS_EMISSING, R_MENTOR, "%s: mentoring needs its mentor", lbl(c));
+	if (kind == RK_INTERNSHIP && c->row[R_SITE] < 0)
+		FAIL(c, MMS_EMISSING, R_SITE, "%s: an internship needs its site", lbl(c));
+	if (kind == RK_COURSE && c->row[R_HOURS] == MMS_NONE)
+		FAIL(c, MMS_EMISSING, R_HOURS, "%s: a course needs its hours", lbl(c));
+}
+
+static void check_develops(checker *c)
+{
+	MMS_UNUSED(c); /* references and the strength range are field rules */
+}
+
+static void check_route(checker *c)
+{
+	check_period(c, RT_START, RT_END);
+	if (c->row[RT_TUTOR] >= 0 && c->row[RT_TUTOR] == c->row[RT_STAFF])
+		FAIL(c, MMS_ERANGE, RT_TUTOR, "%s: a person is not their own tutor", lbl(c));
+}
+
+static void check_route_step(checker *c)
+{
+	mms_model *m = c->in->m;
+	int32_t list = c->row[ST_COVERS];
+	check_period(c, ST_START, ST_END);
+	for (int32_t k = 0; list && k < m->lists[list]; k++) {
+		const char *code = mms_str(m, m->lists[list + 1 + k]);
+		if (mms_model_find_code(m, MMS_COMPETENCY, code) < 0)
+			FAIL(c, MMS_EREF, ST_COVERS, "%s: covers \"%s\", which names no known "
+			     "competency", lbl(c), code);
+	}
+}
+
+static void check_route_event(checker *c)
+{
+	mms_model *m = c->in->m;
+	int32_t step = c->row[EV_STEP], status = c->row[EV_STATUS];
+	if (status < 0)
+		return;
+	int of_step = status >= RS_IN_PROGRESS;
+	if (step >= 0 && mms_row(m, MMS_ROUTE_STEP, step)[ST_ROUTE] != c->row[EV_ROUTE])
+		FAIL(c, MMS_ETYPE, EV_STEP, "%s: step #%d belongs to another route", lbl(c), step);
+	else if (of_step != (step >= 0))
+		FAIL(c, MMS_ETYPE, EV_STATUS, "%s: %s is a status of %s", lbl(c),
+		     mms_enum_name(E_ROUTE_STATUS, status), of_step ? "a step" : "a whole route");
+}
+
 static void check_target(checker *c)
 {
 	MMS_UNUSED(c); /* the indicator id is checked when a catalogue reads it */
@@ -219,11 +296,84 @@ static void check_participation(checker *c)
 		FAIL(c, MMS_ERANGE, P_PEER, "%s: peer is the participant themself", lbl(c));
 }
 
+/* Whether a route or step may go from status `from` (-1: draft or planned)
+ * to `to`: draft -> approved -> active -> completed, cancelled from any
+ * state not final; planned -> in_progress -> done or failed. */
+static int allowed(int32_t from, int32_t to)
+{
+	switch (to) {
+	case RS_APPROVED: return from < 0;
+	case RS_ACTIVE: return from == RS_APPROVED;
+	case RS_COMPLETED: return from == RS_ACTIVE;
+	case RS_CANCELLED: return from != RS_COMPLETED && from != RS_CANCELLED;
+	case RS_IN_PROGRESS: return from < 0;
+	default: return from < 0 || from == RS_IN_PROGRESS; /* done, failed */
+	}
+}
+
+/*
+ * Replays every event in id order (the file's and the import's) so each
+ * new event is checked against the status its route or step has by then,
+ * and is not dated before the previous one.
+ */
+static int check_transitions(mms_ingest *in)
+{
+	mms_model *m = in->m;
+	size_t nr = m->t[MMS_ROUTE].count, ns = m->t[MMS_ROUTE_STEP].count;
+	size_t ne = m->t[MMS_ROUTE_EVENT].count, recs = in->doc->count(in->doc, MMS_ROUTE_EVENT);
+	int32_t *status = mms_malloc((nr + ns + 1) * sizeof *status);
+	int32_t *when = mms_malloc((nr + ns + 1) * sizeof *when);
+	if (!status || !when) {
+		mms_free(status);
+		mms_free(when);
+		return MMS_ENOMEM;
+	}
+	for (size_t i = 0; i < nr + ns; i++) {
+		status[i] = -1;
+		when[i] = INT32_MIN;
+	}
+	int32_t first = recs ? in->ids[MMS_ROUTE_EVENT][0] : (int32_t)ne;
+	for (size_t id = 0; id < ne; id++) {
+		const int32_t *ev = mms_row(m, MMS_ROUTE_EVENT, (int32_t)id);
+		size_t rec = id >= (size_t)first ? id - (size_t)first : 0;
+		int staged = id >= (size_t)first && !in->bad[MMS_ROUTE_EVENT][rec];
+		if (ev[EV_ROUTE] < 0 || ev[EV_STATUS] < 0)
+			continue;
+		size_t k = ev[EV_STEP] >= 0 ? nr + (size_t)ev[EV_STEP] : (size_t)ev[EV_ROUTE];
+		if (staged && !allowed(status[k], ev[EV_STATUS])) {
+			mms_buf b = {0};
+			mms_record_label(m, MMS_ROUTE, ev[EV_ROUTE], &b);
+			mms_ingest_fail(in, MMS_ERANGE, MMS_ROUTE_EVENT, rec, EV_STATUS,
+					"%s%s: cannot become %s from %s", b.data ? b.data : "",
+					ev[EV_STEP] >= 0 ? " (a step)" : "",
+					mms_enum_name(E_ROUTE_STATUS, ev[EV_STATUS]),
+					status[k] < 0 ? (ev[EV_STEP] >= 0 ? "planned" : "draft")
+						      : mms_enum_name(E_ROUTE_STATUS, status[k]));
+			mms_buf_free(&b);
+			continue;
+		}
+		if (staged && ev[EV_DATE] < when[k]) {
+			char d[11];
+			mms_date_format(when[k], d);
+			mms_ingest_fail(in, MMS_ERANGE, MMS_ROUTE_EVENT, rec, EV_DATE,
+					"route event #%zu: dated before the previous change (%s)", id, d);
+			continue;
+		}
+		status[k] = ev[EV_STATUS];
+		when[k] = ev[EV_DATE];
+	}
+	mms_free(status);
+	mms_free(when);
+	return MMS_OK;
+}
+
 int mms_ingest_check(mms_ingest *in, int e)
 {
 	static void (*const rules[MMS_ENTITY_COUNT])(checker *) = {
 		check_unit, check_link, check_staff, check_staff_link,
-		check_activity, check_participation, check_target, check_fact};
+		check_activity, check_participation, check_target, check_fact,
+		check_competency, check_diagnostic, check_resource, check_develops,
+		check_route, check_route_step, check_route_event};
 	size_t n = in->doc->count(in->doc, e);
 	for (size_t rec = 0; rec < n; rec++) {
 		if (in->bad[e][rec])
@@ -234,5 +384,11 @@ int mms_ingest_check(mms_ingest *in, int e)
 		rules[e](&c);
 		mms_buf_free(&c.label);
 	}
-	return e == MMS_UNIT ? check_cycles(in) : MMS_OK;
+	switch (e) {
+	case MMS_UNIT: return check_cycles(in, e, U_PARENT, "parents");
+	case MMS_COMPETENCY: return check_cycles(in, e, C_PARENT, "parents");
+	case MMS_RESOURCE: return check_cycles(in, e, R_PREREQUISITE, "prerequisites");
+	case MMS_ROUTE_EVENT: return check_transitions(in);
+	default: return MMS_OK;
+	}
 }

@@ -38,6 +38,13 @@ static const char *const part_roles[] = {"participant", "organiser", "speaker",
 					 "mentor", "mentee", "author",
 					 "respondent"};
 static const char *const results[] = {"participant", "prize_winner", "winner"};
+static const char *const comp_kinds[] = {"area", "competency", "indicator"};
+static const char *const diag_levels[] = {"below_basic", "basic", "elevated", "high"};
+static const char *const resource_kinds[] = {"course", "internship", "mentoring", "association",
+					     "seminar", "competition", "self_education"};
+/* Route statuses come first, then step statuses; events name one of them. */
+static const char *const route_statuses[] = {"approved", "active", "completed", "cancelled",
+					     "in_progress", "done", "failed"};
 
 const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_LEVEL] = {"level", levels, N(levels)},
@@ -52,6 +59,10 @@ const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_FORMAT] = {"format", formats, N(formats)},
 	[E_PART_ROLE] = {"participation role", part_roles, N(part_roles)},
 	[E_RESULT] = {"result", results, N(results)},
+	[E_COMP_KIND] = {"competency kind", comp_kinds, N(comp_kinds)},
+	[E_DIAG_LEVEL] = {"diagnostic level", diag_levels, N(diag_levels)},
+	[E_RESOURCE_KIND] = {"resource kind", resource_kinds, N(resource_kinds)},
+	[E_ROUTE_STATUS] = {"route or step status", route_statuses, N(route_statuses)},
 };
 
 #define REQ 1
@@ -138,6 +149,71 @@ static const field_def fact_fields[] = {
 	{"note", F_STR, OPT, 0, 0, 0},
 };
 
+static const field_def competency_fields[] = {
+	{"code", F_CODE, REQ, 0, 0, 0},
+	{"name", F_STR, REQ, 0, 0, 0},
+	{"framework", F_STR, REQ, 0, 0, 0},
+	{"parent", F_REF, OPT, MMS_COMPETENCY, 0, 0},
+	{"kind", F_ENUM, REQ, E_COMP_KIND, 0, 0},
+	{"labour_function", F_STR, OPT, 0, 0, 0},
+};
+static const field_def diagnostic_fields[] = {
+	{"staff", F_REF, REQ, MMS_STAFF, 0, 0},
+	{"competency", F_REF, REQ, MMS_COMPETENCY, 0, 0},
+	{"date", F_DATE, REQ, 0, 0, 0},
+	{"score", F_DEC, OPT, 0, 0, 100 * MMS_DEC_SCALE},
+	{"level", F_ENUM, OPT, E_DIAG_LEVEL, 0, 0},
+	{"note", F_STR, OPT, 0, 0, 0},
+};
+static const field_def resource_fields[] = {
+	{"code", F_CODE, REQ, 0, 0, 0},
+	{"name", F_STR, REQ, 0, 0, 0},
+	{"kind", F_ENUM, REQ, E_RESOURCE_KIND, 0, 0},
+	{"hours", F_INT, OPT, 0, 0, 5000},
+	{"format", F_ENUM, OPT, E_FORMAT, 0, 0},
+	{"provider", F_REF, OPT, MMS_UNIT, 0, 0},
+	{"site", F_REF, OPT, MMS_UNIT, 0, 0},
+	{"mentor", F_REF, OPT, MMS_STAFF, 0, 0},
+	{"start", F_DATE, OPT, 0, 0, 0},
+	{"end", F_DATE, OPT, 0, 0, 0},
+	{"federal_register", F_BOOL, OPT, 0, 0, 0},
+	{"in_region", F_BOOL, OPT, 0, 0, 0},
+	{"capacity", F_INT, OPT, 0, 0, 1000000},
+	{"prerequisite", F_REF, OPT, MMS_RESOURCE, 0, 0},
+};
+static const field_def develops_fields[] = {
+	{"resource", F_REF, REQ, MMS_RESOURCE, 0, 0},
+	{"competency", F_REF, REQ, MMS_COMPETENCY, 0, 0},
+	{"strength", F_INT, REQ, 0, 1, 3},
+};
+static const field_def route_fields[] = {
+	{"code", F_CODE, REQ, 0, 0, 0},
+	{"staff", F_REF, REQ, MMS_STAFF, 0, 0},
+	{"tutor", F_REF, OPT, MMS_STAFF, 0, 0},
+	{"start", F_DATE, OPT, 0, 0, 0},
+	{"end", F_DATE, OPT, 0, 0, 0},
+	{"budget_hours", F_INT, OPT, 0, 0, 5000},
+	{"note", F_STR, OPT, 0, 0, 0},
+};
+static const field_def route_step_fields[] = {
+	{"route", F_REF, REQ, MMS_ROUTE, 0, 0},
+	{"resource", F_REF, REQ, MMS_RESOURCE, 0, 0},
+	{"covers", F_LIST, OPT, 0, 0, 0},
+	{"order", F_INT, OPT, 0, 0, 1000},
+	{"start", F_DATE, OPT, 0, 0, 0},
+	{"end", F_DATE, OPT, 0, 0, 0},
+	{"hours", F_INT, OPT, 0, 0, 5000},
+	{"reason", F_STR, OPT, 0, 0, 0},
+};
+static const field_def route_event_fields[] = {
+	{"route", F_REF, REQ, MMS_ROUTE, 0, 0},
+	{"step", F_REF, OPT, MMS_ROUTE_STEP, 0, 0},
+	{"status", F_ENUM, REQ, E_ROUTE_STATUS, 0, 0},
+	{"date", F_DATE, REQ, 0, 0, 0},
+	{"evidence", F_STR, OPT, 0, 0, 0},
+	{"note", F_STR, OPT, 0, 0, 0},
+};
+
 const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 	[MMS_UNIT] = {"units", "unit", unit_fields, N(unit_fields), 0},
 	[MMS_LINK] = {"links", "link", link_fields, N(link_fields), -1},
@@ -150,6 +226,17 @@ const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 			       participation_fields, N(participation_fields), -1},
 	[MMS_TARGET] = {"targets", "target", target_fields, N(target_fields), -1},
 	[MMS_FACT] = {"facts", "fact", fact_fields, N(fact_fields), -1},
+	[MMS_COMPETENCY] = {"competencies", "competency", competency_fields,
+			    N(competency_fields), 0},
+	[MMS_DIAGNOSTIC] = {"diagnostics", "diagnostic", diagnostic_fields,
+			    N(diagnostic_fields), -1},
+	[MMS_RESOURCE] = {"resources", "resource", resource_fields, N(resource_fields), 0},
+	[MMS_DEVELOPS] = {"develops", "develops record", develops_fields, N(develops_fields), -1},
+	[MMS_ROUTE] = {"routes", "route", route_fields, N(route_fields), 0},
+	[MMS_ROUTE_STEP] = {"route_steps", "route step", route_step_fields,
+			    N(route_step_fields), -1},
+	[MMS_ROUTE_EVENT] = {"route_events", "route event", route_event_fields,
+			     N(route_event_fields), -1},
 };
 
 #define LVL(x) (1u << LV_##x)

@@ -87,6 +87,9 @@ static void test_case(void **state)
 {
 	json_object *c = *state;
 	int want = code_of(str(c, "code"));
+	/* the import returns its first problem's code, which "rc" names when the
+	 * problem checked here is not the first */
+	int want_rc = str(c, "rc") ? code_of(str(c, "rc")) : want;
 	const char *loc = str(c, "location");
 	char *dir = t_tmpdir(), *dbpath = t_path(dir, "db.sqlite");
 	char *base = t_read(MMS_TEST_DATA "/bad/base.json", NULL);
@@ -97,9 +100,9 @@ static void test_case(void **state)
 
 	mms_report *rep = NULL;
 	int rc = run_case(db, c, dir, &rep);
-	if (rc != want)
+	if (rc != want_rc)
 		fail_msg("%s: got %d (%s), want %s; message: %s", str(c, "name"), rc,
-			 mms_errstr(rc), str(c, "code"), mms_db_errmsg(db));
+			 mms_errstr(rc), mms_errstr(want_rc), mms_db_errmsg(db));
 	int found = 0;
 	for (size_t i = 0; i < mms_report_count(rep); i++) {
 		const char *l = mms_report_location(rep, i), *m = mms_report_message(rep, i);

@@ -112,6 +112,24 @@ static void schema_indexes_match_field_names(void **state)
 	assert_int_equal(mms_enum_find(E_ACTIVITY_KIND, "survey"), AK_SURVEY);
 	assert_int_equal(mms_enum_find(E_PART_ROLE, "respondent"), PR_RESPONDENT);
 	assert_int_equal(mms_enum_find(E_LINK_KIND, "membership"), LK_MEMBERSHIP);
+	struct { int e, f, n; const char *name; } pins[] = {
+		{MMS_TARGET, T_VALUE, T_NFIELDS, "value"}, {MMS_FACT, FA_NOTE, FA_NFIELDS, "note"},
+		{MMS_COMPETENCY, C_FUNCTION, C_NFIELDS, "labour_function"},
+		{MMS_DIAGNOSTIC, D_NOTE, D_NFIELDS, "note"},
+		{MMS_RESOURCE, R_PREREQUISITE, R_NFIELDS, "prerequisite"},
+		{MMS_DEVELOPS, DV_STRENGTH, DV_NFIELDS, "strength"},
+		{MMS_ROUTE, RT_NOTE, RT_NFIELDS, "note"},
+		{MMS_ROUTE_STEP, ST_REASON, ST_NFIELDS, "reason"},
+		{MMS_ROUTE_EVENT, EV_NOTE, EV_NFIELDS, "note"}};
+	for (size_t i = 0; i < sizeof pins / sizeof pins[0]; i++) {
+		assert_int_equal(mms_field_find(pins[i].e, pins[i].name), pins[i].f);
+		assert_int_equal(mms_entities[pins[i].e].nfields, pins[i].n);
+	}
+	assert_int_equal(mms_enum_find(E_RESOURCE_KIND, "self_education"), RK_SELF_EDUCATION);
+	assert_int_equal(mms_enum_find(E_ROUTE_STATUS, "failed"), RS_FAILED);
+	assert_int_equal(mms_enum_find(E_ROUTE_STATUS, "in_progress"), RS_IN_PROGRESS);
+	assert_int_equal(mms_enum_find(E_DIAG_LEVEL, "high"), DL_HIGH);
+	assert_int_equal(mms_enum_find(E_COMP_KIND, "indicator"), CK_INDICATOR);
 	for (int k = 0; k < UK_COUNT; k++)
 		assert_true(mms_kind_levels(k) != 0);
 }

@@ -17,7 +17,16 @@ static const char hostile[] =
 	"{\"indicator\": \"moscow.7\", \"unit\": \"Q'1\", \"year\": 2024, \"value\": -0.125},"
 	"{\"indicator\": \"moscow.7\", \"unit\": \"Q'1\", \"year\": 2025}],"
 	"\"facts\": [{\"unit\": \"Q'1\", \"key\": \"tyva.doc.1.1\", \"year\": 2024, \"value\": 1,"
-	" \"note\": \"приказ № 12; \\\"дорожная карта\\\"\"}, {\"unit\": \"Q'1\", \"key\": \"x\", \"year\": 2024}]}";
+	" \"note\": \"приказ № 12; \\\"дорожная карта\\\"\"}, {\"unit\": \"Q'1\", \"key\": \"x\", \"year\": 2024}],"
+	"\"competencies\": [{\"code\": \"A\", \"name\": \"Методическая\", \"framework\": \"t\", \"kind\": \"area\"},"
+	"{\"code\": \"A.1\", \"name\": \"Проектирование урока\", \"framework\": \"t\", \"parent\": \"A\", \"kind\": \"competency\", \"labour_function\": \"A/01.6\"}],"
+	"\"diagnostics\": [{\"staff\": \"T,1\", \"competency\": \"A.1\", \"date\": \"2024-02-01\", \"score\": 55.5}],"
+	"\"resources\": [{\"code\": \"R1\", \"name\": \"Курс\", \"kind\": \"course\", \"hours\": 36, \"federal_register\": true, \"capacity\": 20}],"
+	"\"develops\": [{\"resource\": \"R1\", \"competency\": \"A.1\", \"strength\": 3}],"
+	"\"routes\": [{\"code\": \"ИОМ-1\", \"staff\": \"T,1\", \"budget_hours\": 72}],"
+	"\"route_steps\": [{\"route\": \"ИОМ-1\", \"resource\": \"R1\", \"covers\": [\"A.1\"], \"reason\": \"дефицит A.1\"}],"
+	"\"route_events\": [{\"route\": \"ИОМ-1\", \"status\": \"approved\", \"date\": \"2024-03-01\"},"
+	"{\"route\": \"ИОМ-1\", \"step\": 0, \"status\": \"done\", \"date\": \"2024-04-01\", \"evidence\": \"https://example.org/портфолио/1\"}]}";
 
 static char *export_of(mms_db *db)
 {
