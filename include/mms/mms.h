@@ -6,6 +6,7 @@
  *   mms/db.h       the database handle, records, import and export
  *   mms/network.h  hierarchy and network queries, typology, coverage, DOT
  *   mms/kpi.h      indicators: the catalogue, values, targets, drill-down
+ *   mms/route.h    individual educational routes: deficits, building, lifecycle
  *
  * Conventions, followed by every function:
  *
@@ -36,5 +37,6 @@
 #include "db.h"
 #include "network.h"
 #include "kpi.h"
+#include "route.h"
 
 #endif

@@ -1,0 +1,157 @@
+/*
+ * libmms — individual educational routes (ИОМ): from diagnostics of
+ * professional deficits to a route of courses, internships, mentoring and
+ * association work that covers them, tracked to completion.
+ *
+ * Frameworks (competencies), diagnostics, resources and what they develop
+ * are records of the database (docs/format.md). docs/routes.md describes
+ * how deficits are found and how routes are built.
+ */
+#ifndef MMS_ROUTE_H
+#define MMS_ROUTE_H
+
+#include "db.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Severities of a deficit (recommendations Р-201 by default). */
+typedef enum mms_severity {
+	MMS_SEVERITY_MINIMAL = 0, /**< minimal or none: informal learning is enough */
+	MMS_SEVERITY_MEDIUM = 1,  /**< a route or a subject PD course */
+	MMS_SEVERITY_HIGH = 2     /**< an individual route */
+} mms_severity;
+
+/** "minimal", "medium", "high", or NULL. */
+MMS_EXTERN const char *mms_severity_name(int severity);
+
+typedef struct mms_deficit_options {
+	unsigned version;     /**< MMS_DEFICIT_OPTIONS_VERSION */
+	const char *as_of;    /**< diagnostics up to this date; NULL = today */
+	double high_below;    /**< a score below this is a high deficit (60) */
+	double medium_up_to;  /**< a score up to this is a medium one (80) */
+} mms_deficit_options;
+
+#define MMS_DEFICIT_OPTIONS_VERSION 1
+#define MMS_DEFICIT_OPTIONS_INIT {MMS_DEFICIT_OPTIONS_VERSION, NULL, 60, 80}
+
+/**
+ * The competencies a person was assessed in, with their results as of a
+ * date: the latest diagnostic of the competency itself, else the mean of
+ * its indicators' latest results; a level counts as below_basic 0-59,
+ * basic 60-80, elevated and high 81-100 (as the bands say). Sorted most
+ * severe first, then lowest score, then code.
+ */
+typedef struct mms_deficits mms_deficits;
+
+MMS_EXTERN int mms_deficits_compute(mms_db *db, int32_t staff, const mms_deficit_options *opts,
+				    mms_deficits **out);
+MMS_EXTERN void mms_deficits_free(mms_deficits *d);
+MMS_EXTERN size_t mms_deficits_count(const mms_deficits *d);
+/** Competency id of result i, or -1. */
+MMS_EXTERN int32_t mms_deficits_competency(const mms_deficits *d, size_t i);
+/** Its score, 0..100. */
+MMS_EXTERN double mms_deficits_score(const mms_deficits *d, size_t i);
+/** Its severity (mms_severity). */
+MMS_EXTERN int mms_deficits_severity(const mms_deficits *d, size_t i);
+/** Its severity at the diagnostics before the latest, or -1 if there were none. */
+MMS_EXTERN int mms_deficits_previous(const mms_deficits *d, size_t i);
+
+/** How routes are built (docs/routes.md). */
+typedef struct mms_route_options {
+	unsigned version;       /**< MMS_ROUTE_OPTIONS_VERSION */
+	const char *as_of;      /**< diagnostics up to this date; NULL = today */
+	const char *start;      /**< the route's period; dated resources must fit it */
+	const char *end;
+	int budget_hours;       /**< hours a person can give; 0 = 144 */
+	int pd_volume_hours;    /**< course hours to accumulate (modular model); 0 = none */
+	const char *format;     /**< preferred format ("distance"...); NULL = any */
+	int prefer_in_region;   /**< count resources held in the region as better */
+	int prefer_federal;     /**< count Federal-register courses as better (1) */
+	int max_tutor_load;     /**< routes one tutor may follow; 0 = 10 */
+	double high_below, medium_up_to; /**< the deficit bands (60, 80) */
+	/** Called after each person of a batch; may be NULL. */
+	void (*progress)(size_t done, size_t total, void *payload);
+	void *payload;
+} mms_route_options;
+
+#define MMS_ROUTE_OPTIONS_VERSION 1
+#define MMS_ROUTE_OPTIONS_INIT \
+	{MMS_ROUTE_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, NULL, 0, 1, 0, 60, 80, NULL, NULL}
+
+/** Planned routes: built, not yet stored. */
+typedef struct mms_route_plan mms_route_plan;
+
+/** Plans the route of one person. */
+MMS_EXTERN int mms_route_plan_person(mms_db *db, int32_t staff, const mms_route_options *opts,
+				     mms_route_plan **out);
+
+/**
+ * Plans the routes of everyone with a deficit in a subtree (-1 = all),
+ * most severe first, sharing the capacities of resources and the loads of
+ * mentors and tutors across the batch; the same input gives the same plan.
+ */
+MMS_EXTERN int mms_route_plan_batch(mms_db *db, int32_t within, const mms_route_options *opts,
+				    mms_route_plan **out);
+
+MMS_EXTERN void mms_route_plan_free(mms_route_plan *p);
+/** Number of routes in the plan. */
+MMS_EXTERN size_t mms_route_plan_count(const mms_route_plan *p);
+MMS_EXTERN int32_t mms_route_plan_staff(const mms_route_plan *p, size_t r);
+/** The tutor (staff id), or -1 if nobody could take the route on. */
+MMS_EXTERN int32_t mms_route_plan_tutor(const mms_route_plan *p, size_t r);
+/** Hours of all steps, and of courses (accumulated towards the PD volume). */
+MMS_EXTERN int mms_route_plan_hours(const mms_route_plan *p, size_t r, int *course_hours);
+MMS_EXTERN size_t mms_route_plan_steps(const mms_route_plan *p, size_t r);
+/** The resource of step s of route r, or -1. */
+MMS_EXTERN int32_t mms_route_plan_step_resource(const mms_route_plan *p, size_t r, size_t s);
+/** The competency codes the step covers, '|'-joined (borrowed). */
+MMS_EXTERN const char *mms_route_plan_step_covers(const mms_route_plan *p, size_t r, size_t s);
+/** Why the step was chosen (borrowed). */
+MMS_EXTERN const char *mms_route_plan_step_reason(const mms_route_plan *p, size_t r, size_t s);
+/** Deficits the route could not cover. */
+MMS_EXTERN size_t mms_route_plan_uncovered(const mms_route_plan *p, size_t r);
+MMS_EXTERN int32_t mms_route_plan_uncovered_competency(const mms_route_plan *p, size_t r,
+						       size_t u);
+/** Why: no resource, capacity exhausted, over the budget, outside the period. */
+MMS_EXTERN const char *mms_route_plan_uncovered_reason(const mms_route_plan *p, size_t r,
+						       size_t u);
+
+/**
+ * Stores the plan as draft routes (codes "<prefix><staff code>") with
+ * their steps, in one transaction; *first_id (may be NULL) is the id of
+ * the first route stored.
+ */
+MMS_EXTERN int mms_route_plan_save(mms_db *db, const mms_route_plan *p, const char *prefix,
+				   int32_t *first_id);
+
+/**
+ * Moves a route to "approved", "active", "completed" or "cancelled", or a
+ * step to "in_progress", "done" or "failed", on a date, with evidence (a
+ * link, a file name, a note; may be NULL). The change is refused
+ * (MMS_ERANGE) when the status does not follow from the current one.
+ */
+MMS_EXTERN int mms_route_set_status(mms_db *db, int32_t route, const char *status,
+				    const char *date, const char *evidence);
+MMS_EXTERN int mms_route_step_set_status(mms_db *db, int32_t step, const char *status,
+					 const char *date, const char *evidence);
+
+/** The current status of a route ("draft" before any change), borrowed. */
+MMS_EXTERN int mms_route_status(mms_db *db, int32_t route, const char **out);
+/** The current status of a step ("planned" before any change), borrowed. */
+MMS_EXTERN int mms_route_step_status(mms_db *db, int32_t step, const char **out);
+
+/**
+ * Effect of routes as of a date: of the deficits covered by done steps
+ * using resource (-1 = any), how many the latest diagnostics show closed
+ * (minimal). *share is 0..100 and undefined (NaN) when *covered is 0.
+ */
+MMS_EXTERN int mms_route_effectiveness(mms_db *db, int32_t resource, const char *as_of,
+				       double *share, size_t *covered);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

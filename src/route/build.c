@@ -1,0 +1,734 @@
+/*
+ * Building routes (docs/routes.md). Deficits are taken most severe first;
+ * each still uncovered one gets the resource that covers the most weight
+ * of uncovered deficits per hour (a greedy weighted set cover), among those
+ * strong enough for it, inside the period, with a place left, within the
+ * budget and with their prerequisites met. Capacities and tutors' loads
+ * are shared across a batch; every tie is broken by code.
+ */
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "route.h"
+
+typedef struct plan_step {
+	int32_t resource;
+	int hours;
+	char *covers, *reason;
+} plan_step;
+
+typedef struct plan_gap {
+	int32_t comp;
+	char *reason;
+} plan_gap;
+
+typedef struct plan_route {
+	int32_t staff, tutor;
+	int hours, course_hours;
+	plan_step *steps;
+	size_t nsteps, steps_cap;
+	plan_gap *gaps;
+	size_t ngaps, gaps_cap;
+} plan_route;
+
+struct mms_route_plan {
+	plan_route *r;
+	size_t n, cap;
+	int32_t start, end;
+	int budget;
+};
+
+/* Shared across a batch: places left and tutors' loads. */
+typedef struct builder {
+	route_ctx c;
+	mms_route_options o;
+	int32_t start, end;
+	int32_t *left;        /* places left per resource; INT32_MAX = unlimited */
+	int32_t *load;        /* routes per tutor */
+	int32_t *sl_start, *sl; /* staff links by staff */
+	int32_t *sup_start, *sup; /* supports links by target unit */
+	const char *format;
+	int format_id;
+} builder;
+
+static const char *code(const mms_model *m, int e, int32_t id)
+{
+	return mms_str(m, mms_row(m, e, id)[mms_entities[e].code_field]);
+}
+
+static int required_strength(int severity)
+{
+	return severity == MMS_SEVERITY_HIGH ? 2 : 1;
+}
+
+static int weight(int severity)
+{
+	return severity == MMS_SEVERITY_HIGH ? 2 : 1;
+}
+
+/* ---- the shared state of a batch -------------------------------------- */
+
+static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
+{
+	memset(b, 0, sizeof *b);
+	mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
+	if (opts && (opts->version < 1 || opts->version > MMS_ROUTE_OPTIONS_VERSION))
+		return MMS_EINVAL;
+	if (opts)
+		o = *opts;
+	if (o.budget_hours <= 0)
+		o.budget_hours = 144;
+	if (o.max_tutor_load <= 0)
+		o.max_tutor_load = 10;
+	b->o = o;
+	b->start = MMS_NONE;
+	b->end = MMS_NONE;
+	if ((o.start && mms_date_parse(o.start, &b->start) != MMS_OK) ||
+	    (o.end && mms_date_parse(o.end, &b->end) != MMS_OK))
+		return mms_db_fail(db, MMS_EINVAL, "the route's period \"%.20s\"..\"%.20s\" is not "
+				   "two dates", o.start ? o.start : "", o.end ? o.end : "");
+	b->format_id = o.format ? mms_enum_find(E_FORMAT, o.format) : -1;
+	if (o.format && b->format_id < 0)
+		return mms_db_fail(db, MMS_EINVAL, "format \"%.40s\" is not in_person, distance or "
+				   "blended", o.format);
+	int rc = mms_route_ctx_init(&b->c, db, o.as_of, o.high_below > 0 ? o.high_below : 60,
+				    o.medium_up_to > 0 ? o.medium_up_to : 80);
+	if (rc != MMS_OK)
+		return rc;
+	const mms_model *m = &db->m;
+	size_t nres = m->t[MMS_RESOURCE].count, nst = m->t[MMS_STAFF].count;
+	b->left = mms_malloc((nres + 1) * sizeof *b->left);
+	b->load = mms_calloc(nst + 1, sizeof *b->load);
+	if (!b->left || !b->load)
+		return MMS_ENOMEM;
+	for (size_t r = 0; r < nres; r++) {
+		int32_t cap = mms_row(m, MMS_RESOURCE, (int32_t)r)[R_CAPACITY];
+		b->left[r] = cap == MMS_NONE ? INT32_MAX : cap;
+	}
+	/* places and tutors already taken by routes that are not over */
+	for (size_t s = 0; s < m->t[MMS_ROUTE_STEP].count; s++) {
+		const int32_t *st = mms_row(m, MMS_ROUTE_STEP, (int32_t)s);
+		int32_t rs = b->c.route_status[st[ST_ROUTE]];
+		if (rs != RS_CANCELLED && b->c.step_status[s] != RS_FAILED &&
+		    b->left[st[ST_RESOURCE]] != INT32_MAX && b->left[st[ST_RESOURCE]] > 0)
+			b->left[st[ST_RESOURCE]]--;
+	}
+	for (size_t r = 0; r < m->t[MMS_ROUTE].count; r++) {
+		const int32_t *rt = mms_row(m, MMS_ROUTE, (int32_t)r);
+		int32_t rs = b->c.route_status[r];
+		if (rt[RT_TUTOR] >= 0 && rs != RS_CANCELLED && rs != RS_COMPLETED)
+			b->load[rt[RT_TUTOR]]++;
+	}
+	rc = mms_index_csr(nst, m->t[MMS_STAFF_LINK].count, mms_column(m, MMS_STAFF_LINK, SL_STAFF),
+			   NULL, SL_NFIELDS, &b->sl_start, &b->sl);
+	if (rc == MMS_OK)
+		rc = mms_index_csr(m->t[MMS_UNIT].count, m->t[MMS_STAFF_LINK].count,
+				   mms_column(m, MMS_STAFF_LINK, SL_UNIT), NULL, SL_NFIELDS,
+				   &b->sup_start, &b->sup);
+	return rc;
+}
+
+static void free_builder(builder *b)
+{
+	mms_route_ctx_free(&b->c);
+	mms_free(b->left);
+	mms_free(b->load);
+	mms_free(b->sl_start);
+	mms_free(b->sl);
+	mms_free(b->sup_start);
+	mms_free(b->sup);
+}
+
+/* ---- choosing steps ----------------------------------------------------- */
+
+/* Why a resource cannot be taken now, or NULL if it can. */
+static const char *blocked(const builder *b, const plan_route *pr, int32_t res, int budget_left)
+{
+	const int32_t *r = mms_row(b->c.m, MMS_RESOURCE, res);
+	int hours = r[R_HOURS] == MMS_NONE ? 0 : r[R_HOURS];
+	if (b->left[res] <= 0)
+		return "capacity exhausted";
+	if ((b->start != MMS_NONE && r[R_START] != MMS_NONE && r[R_START] < b->start) ||
+	    (b->end != MMS_NONE && r[R_END] != MMS_NONE && r[R_END] > b->end))
+		return "outside the route's period";
+	if (hours > budget_left)
+		return "over the budget";
+	for (size_t s = 0; s < pr->nsteps; s++)
+		if (pr->steps[s].resource == res)
+			return "already in the route";
+	return NULL;
+}
+
+/* Whether the person has done the resource on an earlier route. */
+static int done_before(const builder *b, int32_t staff, int32_t res)
+{
+	const mms_model *m = b->c.m;
+	for (size_t s = 0; s < m->t[MMS_ROUTE_STEP].count; s++) {
+		const int32_t *st = mms_row(m, MMS_ROUTE_STEP, (int32_t)s);
+		if (st[ST_RESOURCE] == res && b->c.step_status[s] == RS_DONE &&
+		    mms_row(m, MMS_ROUTE, st[ST_ROUTE])[RT_STAFF] == staff)
+			return 1;
+	}
+	return 0;
+}
+
+static int in_route(const plan_route *pr, int32_t res)
+{
+	for (size_t s = 0; s < pr->nsteps; s++)
+		if (pr->steps[s].resource == res)
+			return 1;
+	return 0;
+}
+
+/* Hours of a resource with the prerequisites it still needs; -1 if one of
+ * them cannot be taken. */
+static int chain_hours(const builder *b, const plan_route *pr, int32_t res, int budget_left)
+{
+	int total = 0;
+	for (int32_t r = res; r >= 0;) {
+		const int32_t *row = mms_row(b->c.m, MMS_RESOURCE, r);
+		if (r != res && (in_route(pr, r) || done_before(b, pr->staff, r)))
+			break;
+		if (blocked(b, pr, r, budget_left - total))
+			return -1;
+		total += row[R_HOURS] == MMS_NONE ? 0 : row[R_HOURS];
+		r = row[R_PREREQUISITE];
+	}
+	return total;
+}
+
+/* The strength with which a resource develops a competency (0 if not). */
+static int strength(const builder *b, int32_t res, int32_t comp)
+{
+	for (int32_t k = b->c.dev_start[comp]; k < b->c.dev_start[comp + 1]; k++) {
+		const int32_t *dv = mms_row(b->c.m, MMS_DEVELOPS, b->c.dev[k]);
+		if (dv[DV_RESOURCE] == res)
+			return dv[DV_STRENGTH];
+	}
+	return 0;
+}
+
+typedef struct choice {
+	int32_t res;
+	double value;
+	int hours;
+} choice;
+
+/* Weighted uncovered deficits the resource covers well enough, per hour,
+ * plus small bonuses for what the documents and the person prefer. */
+static double value_of(const builder *b, int32_t res, const result *def, size_t n,
+		       const uint8_t *covered, int hours)
+{
+	const int32_t *r = mms_row(b->c.m, MMS_RESOURCE, res);
+	double w = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!covered[i] && def[i].severity > 0 &&
+		    strength(b, res, def[i].comp) >= required_strength(def[i].severity))
+			w += weight(def[i].severity);
+	double v = w / (1.0 + hours / 36.0);
+	if (b->o.prefer_federal && r[R_KIND] == RK_COURSE && r[R_FEDERAL_REGISTER])
+		v += 0.5; /* seed 001 and 000 prefer Federal-register programmes */
+	if (b->format_id >= 0 && r[R_FORMAT] == b->format_id)
+		v += 0.25;
+	if (b->o.prefer_in_region && r[R_IN_REGION])
+		v += 0.25;
+	return v;
+}
+
+static int better(const builder *b, const choice *x, const choice *y)
+{
+	if (x->value != y->value)
+		return x->value > y->value;
+	if (x->hours != y->hours)
+		return x->hours < y->hours;
+	return strcmp(code(b->c.m, MMS_RESOURCE, x->res), code(b->c.m, MMS_RESOURCE, y->res)) < 0;
+}
+
+static int add_step(plan_route *pr, int32_t res, int hours, char *covers, char *reason)
+{
+	if (mms_grow((void **)&pr->steps, &pr->steps_cap, pr->nsteps + 1, sizeof *pr->steps)) {
+		mms_free(covers);
+		mms_free(reason);
+		return MMS_ENOMEM;
+	}
+	pr->steps[pr->nsteps++] = (plan_step){res, hours, covers, reason};
+	pr->hours += hours;
+	return MMS_OK;
+}
+
+/* Takes a resource: its missing prerequisites first, then itself. */
+static int take(builder *b, plan_route *pr, int32_t res, const result *def, size_t n,
+		uint8_t *covered, const char *first_for)
+{
+	const mms_model *m = b->c.m;
+	const int32_t *r = mms_row(m, MMS_RESOURCE, res);
+	int32_t pre = r[R_PREREQUISITE];
+	if (pre >= 0 && !in_route(pr, pre) && !done_before(b, pr->staff, pre)) {
+		int rc = take(b, pr, pre, def, n, covered, code(m, MMS_RESOURCE, res));
+		if (rc != MMS_OK)
+			return rc;
+	}
+	int hours = r[R_HOURS] == MMS_NONE ? 0 : r[R_HOURS];
+	mms_buf covers = {0}, why = {0};
+	for (size_t i = 0; i < n; i++) {
+		int st = strength(b, res, def[i].comp);
+		if (covered[i] || def[i].severity == 0 || st < required_strength(def[i].severity))
+			continue;
+		covered[i] = 1;
+		mms_buf_printf(&covers, "%s%s", covers.len ? "|" : "", code(m, MMS_COMPETENCY, def[i].comp));
+		mms_buf_printf(&why, "%s%s (%s deficit, %.0f%%, strength %d)", why.len ? ", " : "covers ",
+			       code(m, MMS_COMPETENCY, def[i].comp), mms_severity_name(def[i].severity),
+			       def[i].score, st);
+	}
+	if (first_for)
+		mms_buf_printf(&why, "%sprerequisite of %s", why.len ? "; " : "", first_for);
+	if (r[R_KIND] == RK_COURSE && r[R_FEDERAL_REGISTER])
+		mms_buf_puts(&why, "; a Federal-register programme");
+	if (b->format_id >= 0 && r[R_FORMAT] == b->format_id)
+		mms_buf_printf(&why, "; %s as preferred", b->o.format);
+	if (hours)
+		mms_buf_printf(&why, "; %d h", hours);
+	if (r[R_KIND] == RK_COURSE)
+		pr->course_hours += hours;
+	if (b->left[res] != INT32_MAX)
+		b->left[res]--;
+	char *c = NULL, *w = NULL;
+	if (mms_buf_detach(&covers, &c) != MMS_OK || mms_buf_detach(&why, &w) != MMS_OK) {
+		mms_free(c);
+		mms_buf_free(&why);
+		return MMS_ENOMEM;
+	}
+	return add_step(pr, res, hours, c, w);
+}
+
+/* Says why nothing could cover deficit d: what stood in the way of each
+ * resource developing it. */
+static int record_gap(const builder *b, plan_route *pr, const result *d, int budget_left)
+{
+	const mms_model *m = b->c.m;
+	int any = 0, strong = 0, cap = 0, period = 0, budget = 0, prereq = 0;
+	for (int32_t k = b->c.dev_start[d->comp]; k < b->c.dev_start[d->comp + 1]; k++) {
+		const int32_t *dv = mms_row(m, MMS_DEVELOPS, b->c.dev[k]);
+		any++;
+		if (dv[DV_STRENGTH] < required_strength(d->severity))
+			continue;
+		strong++;
+		const char *why = blocked(b, pr, dv[DV_RESOURCE], budget_left);
+		if (!why)
+			prereq++; /* takeable itself: its prerequisites were not */
+		else if (!strcmp(why, "capacity exhausted"))
+			cap++;
+		else if (!strcmp(why, "outside the route's period"))
+			period++;
+		else if (!strcmp(why, "over the budget"))
+			budget++;
+	}
+	mms_buf why = {0};
+	if (!any)
+		mms_buf_puts(&why, "no resource develops it");
+	else if (!strong)
+		mms_buf_printf(&why, "no resource develops it strongly enough for a %s deficit "
+			       "(strength %d needed)", mms_severity_name(d->severity),
+			       required_strength(d->severity));
+	else
+		mms_buf_printf(&why, "of %d resources strong enough: %d with no place left, %d outside "
+			       "the period, %d over the budget (%d h left), %d with prerequisites "
+			       "that cannot be met", strong, cap, period, budget, budget_left, prereq);
+	char *text = NULL;
+	if (mms_buf_detach(&why, &text) != MMS_OK ||
+	    mms_grow((void **)&pr->gaps, &pr->gaps_cap, pr->ngaps + 1, sizeof *pr->gaps)) {
+		mms_free(text);
+		return MMS_ENOMEM;
+	}
+	pr->gaps[pr->ngaps++] = (plan_gap){d->comp, text};
+	return MMS_OK;
+}
+
+static int choose_steps(builder *b, plan_route *pr, const result *def, size_t n)
+{
+	uint8_t *covered = mms_calloc(n + 1, 1);
+	if (!covered)
+		return MMS_ENOMEM;
+	int rc = MMS_OK;
+	for (size_t i = 0; rc == MMS_OK && i < n; i++) {
+		if (covered[i] || def[i].severity == 0)
+			continue;
+		choice best = {-1, 0, 0};
+		int need = required_strength(def[i].severity);
+		for (int32_t k = b->c.dev_start[def[i].comp]; k < b->c.dev_start[def[i].comp + 1]; k++) {
+			const int32_t *dv = mms_row(b->c.m, MMS_DEVELOPS, b->c.dev[k]);
+			int32_t res = dv[DV_RESOURCE];
+			if (dv[DV_STRENGTH] < need)
+				continue;
+			int hours = chain_hours(b, pr, res, b->o.budget_hours - pr->hours);
+			if (hours < 0)
+				continue;
+			choice c = {res, value_of(b, res, def, n, covered, hours), hours};
+			if (best.res < 0 || better(b, &c, &best))
+				best = c;
+		}
+		if (best.res >= 0)
+			rc = take(b, pr, best.res, def, n, covered, NULL);
+		else
+			rc = record_gap(b, pr, &def[i], b->o.budget_hours - pr->hours);
+	}
+	mms_free(covered);
+	return rc;
+}
+
+/* ---- tutors ---------------------------------------------------------- */
+
+static int link_valid(const builder *b, const int32_t *l)
+{
+	return (l[SL_START] == MMS_NONE || l[SL_START] <= b->c.as_of) &&
+	       (l[SL_END] == MMS_NONE || l[SL_END] >= b->c.as_of);
+}
+
+/* Seed 000: a methodist, an association head, a deputy head or an
+ * innovative teacher can be a tutor. Tried in that order: methodists
+ * supporting the person or their organisation, heads of the associations
+ * the person is in, methodists of the nearest service above; the least
+ * loaded within the limit, then by code. */
+static int32_t pick_tutor(builder *b, int32_t staff)
+{
+	const mms_model *m = b->c.m;
+	int32_t org = mms_row(m, MMS_STAFF, staff)[S_ORG];
+	int32_t best = -1;
+#define CONSIDER(t)                                                                          \
+	do {                                                                                 \
+		int32_t t_ = (t);                                                            \
+		if (t_ >= 0 && t_ != staff && b->load[t_] < b->o.max_tutor_load &&           \
+		    (best < 0 || b->load[t_] < b->load[best] ||                              \
+		     (b->load[t_] == b->load[best] &&                                        \
+		      strcmp(code(m, MMS_STAFF, t_), code(m, MMS_STAFF, best)) < 0)))        \
+			best = t_;                                                           \
+	} while (0)
+	/* 1: methodists who support the person's organisation */
+	for (int32_t k = b->sup_start[org]; k < b->sup_start[org + 1]; k++) {
+		const int32_t *l = mms_row(m, MMS_STAFF_LINK, b->sup[k]);
+		if (l[SL_KIND] == SL_SUPPORTS && link_valid(b, l))
+			CONSIDER(l[SL_STAFF]);
+	}
+	/* 2: heads of the associations the person is a member of */
+	for (int32_t k = b->sl_start[staff]; best < 0 && k < b->sl_start[staff + 1]; k++) {
+		const int32_t *l = mms_row(m, MMS_STAFF_LINK, b->sl[k]);
+		if (l[SL_KIND] != SL_MEMBER || l[SL_UNIT] < 0 || !link_valid(b, l))
+			continue;
+		for (int32_t j = b->sup_start[l[SL_UNIT]]; j < b->sup_start[l[SL_UNIT] + 1]; j++) {
+			const int32_t *h = mms_row(m, MMS_STAFF_LINK, b->sup[j]);
+			if (h[SL_KIND] == SL_HEAD && link_valid(b, h))
+				CONSIDER(h[SL_STAFF]);
+		}
+	}
+	/* 3: methodists of the nearest service above the organisation */
+	for (int32_t u = org; best < 0 && u >= 0; u = mms_row(m, MMS_UNIT, u)[U_PARENT]) {
+		for (int32_t k = b->c.db->idx.staff_start[u]; k < b->c.db->idx.staff_start[u + 1]; k++)
+			if (mms_row(m, MMS_STAFF, b->c.db->idx.staff_ids[k])[S_ROLE] == ROLE_METHODIST)
+				CONSIDER(b->c.db->idx.staff_ids[k]);
+	}
+#undef CONSIDER
+	if (best >= 0)
+		b->load[best]++;
+	return best;
+}
+
+/* ---- plans ------------------------------------------------------------ */
+
+static int plan_one(builder *b, mms_route_plan *p, int32_t staff)
+{
+	result *def = NULL;
+	size_t n = 0;
+	int rc = mms_route_results(&b->c, staff, &def, &n);
+	if (rc != MMS_OK)
+		return rc;
+	if (mms_grow((void **)&p->r, &p->cap, p->n + 1, sizeof *p->r)) {
+		mms_free(def);
+		return MMS_ENOMEM;
+	}
+	plan_route *pr = &p->r[p->n++];
+	memset(pr, 0, sizeof *pr);
+	pr->staff = staff;
+	rc = choose_steps(b, pr, def, n);
+	pr->tutor = pick_tutor(b, staff);
+	mms_free(def);
+	return rc;
+}
+
+static int begin(mms_db *db, const mms_route_options *opts, builder *b, mms_route_plan **out)
+{
+	*out = NULL;
+	int rc = mms_db_ready(db);
+	if (rc == MMS_OK)
+		rc = init_builder(b, db, opts);
+	if (rc == MMS_OK && !(*out = mms_calloc(1, sizeof **out)))
+		rc = MMS_ENOMEM;
+	if (rc == MMS_OK) {
+		(*out)->start = b->start;
+		(*out)->end = b->end;
+		(*out)->budget = b->o.budget_hours;
+	}
+	return rc;
+}
+
+static int finish(mms_db *db, builder *b, mms_route_plan **out, int rc)
+{
+	free_builder(b);
+	if (rc != MMS_OK) {
+		mms_route_plan_free(*out);
+		*out = NULL;
+		if (rc == MMS_ENOMEM)
+			mms_db_fail(db, rc, "out of memory building routes");
+	}
+	return rc;
+}
+
+int mms_route_plan_person(mms_db *db, int32_t staff, const mms_route_options *opts,
+			  mms_route_plan **out)
+{
+	builder b;
+	if (!out)
+		return MMS_EINVAL;
+	int rc = begin(db, opts, &b, out);
+	if (rc == MMS_OK)
+		rc = mms_db_check_id(db, MMS_STAFF, staff);
+	if (rc == MMS_OK)
+		rc = plan_one(&b, *out, staff);
+	return finish(db, &b, out, rc);
+}
+
+typedef struct who {
+	int32_t staff;
+	int worst, count;
+	const char *code; /* so the order needs no context */
+} who;
+
+static int by_need(const void *a, const void *b)
+{
+	const who *x = a, *y = b;
+	if (x->worst != y->worst)
+		return y->worst - x->worst;
+	if (x->count != y->count)
+		return y->count - x->count;
+	return strcmp(x->code, y->code);
+}
+
+int mms_route_plan_batch(mms_db *db, int32_t within, const mms_route_options *opts,
+			 mms_route_plan **out)
+{
+	builder b;
+	if (!out)
+		return MMS_EINVAL;
+	int rc = begin(db, opts, &b, out);
+	if (rc == MMS_OK && within != -1)
+		rc = mms_db_check_id(db, MMS_UNIT, within);
+	const mms_model *m = &db->m;
+	size_t ns = m->t[MMS_STAFF].count, nw = 0;
+	who *people = rc == MMS_OK ? mms_malloc((ns + 1) * sizeof *people) : NULL;
+	if (rc == MMS_OK && !people)
+		rc = MMS_ENOMEM;
+	/* who needs a route: anyone with a deficit, the neediest first */
+	for (size_t s = 0; rc == MMS_OK && s < ns; s++) {
+		int32_t org = mms_row(m, MMS_STAFF, (int32_t)s)[S_ORG];
+		if (b.c.diag_start[s] == b.c.diag_start[s + 1] ||
+		    (within >= 0 && !mms_index_within(&db->idx, within, org)))
+			continue;
+		result *def;
+		size_t n;
+		if ((rc = mms_route_results(&b.c, (int32_t)s, &def, &n)) != MMS_OK)
+			break;
+		int worst = n ? def[0].severity : 0, count = 0;
+		for (size_t i = 0; i < n; i++)
+			count += def[i].severity > 0;
+		mms_free(def);
+		if (worst > 0)
+			people[nw++] = (who){(int32_t)s, worst, count, code(m, MMS_STAFF, (int32_t)s)};
+	}
+	if (rc == MMS_OK && nw)
+		qsort(people, nw, sizeof *people, by_need);
+	for (size_t i = 0; rc == MMS_OK && i < nw; i++) {
+		rc = plan_one(&b, *out, people[i].staff);
+		if (b.o.progress)
+			b.o.progress(i + 1, nw, b.o.payload);
+	}
+	mms_free(people);
+	return finish(db, &b, out, rc);
+}
+
+void mms_route_plan_free(mms_route_plan *p)
+{
+	if (!p)
+		return;
+	for (size_t r = 0; r < p->n; r++) {
+		for (size_t s = 0; s < p->r[r].nsteps; s++) {
+			mms_free(p->r[r].steps[s].covers);
+			mms_free(p->r[r].steps[s].reason);
+		}
+		for (size_t g = 0; g < p->r[r].ngaps; g++)
+			mms_free(p->r[r].gaps[g].reason);
+		mms_free(p->r[r].steps);
+		mms_free(p->r[r].gaps);
+	}
+	mms_free(p->r);
+	mms_free(p);
+}
+
+size_t mms_route_plan_count(const mms_route_plan *p) { return p ? p->n : 0; }
+
+static const plan_route *route_at(const mms_route_plan *p, size_t r)
+{
+	return p && r < p->n ? &p->r[r] : NULL;
+}
+
+static const plan_step *step_at(const mms_route_plan *p, size_t r, size_t s)
+{
+	const plan_route *pr = route_at(p, r);
+	return pr && s < pr->nsteps ? &pr->steps[s] : NULL;
+}
+
+static const plan_gap *gap_at(const mms_route_plan *p, size_t r, size_t u)
+{
+	const plan_route *pr = route_at(p, r);
+	return pr && u < pr->ngaps ? &pr->gaps[u] : NULL;
+}
+
+int32_t mms_route_plan_staff(const mms_route_plan *p, size_t r)
+{
+	return route_at(p, r) ? route_at(p, r)->staff : -1;
+}
+
+int32_t mms_route_plan_tutor(const mms_route_plan *p, size_t r)
+{
+	return route_at(p, r) ? route_at(p, r)->tutor : -1;
+}
+
+int mms_route_plan_hours(const mms_route_plan *p, size_t r, int *course_hours)
+{
+	const plan_route *pr = route_at(p, r);
+	if (course_hours)
+		*course_hours = pr ? pr->course_hours : 0;
+	return pr ? pr->hours : 0;
+}
+
+size_t mms_route_plan_steps(const mms_route_plan *p, size_t r)
+{
+	return route_at(p, r) ? route_at(p, r)->nsteps : 0;
+}
+
+int32_t mms_route_plan_step_resource(const mms_route_plan *p, size_t r, size_t s)
+{
+	return step_at(p, r, s) ? step_at(p, r, s)->resource : -1;
+}
+
+const char *mms_route_plan_step_covers(const mms_route_plan *p, size_t r, size_t s)
+{
+	return step_at(p, r, s) ? step_at(p, r, s)->covers : NULL;
+}
+
+const char *mms_route_plan_step_reason(const mms_route_plan *p, size_t r, size_t s)
+{
+	return step_at(p, r, s) ? step_at(p, r, s)->reason : NULL;
+}
+
+size_t mms_route_plan_uncovered(const mms_route_plan *p, size_t r)
+{
+	return route_at(p, r) ? route_at(p, r)->ngaps : 0;
+}
+
+int32_t mms_route_plan_uncovered_competency(const mms_route_plan *p, size_t r, size_t u)
+{
+	return gap_at(p, r, u) ? gap_at(p, r, u)->comp : -1;
+}
+
+const char *mms_route_plan_uncovered_reason(const mms_route_plan *p, size_t r, size_t u)
+{
+	return gap_at(p, r, u) ? gap_at(p, r, u)->reason : NULL;
+}
+
+/* ---- storing a plan ---------------------------------------------------- */
+
+static int add_text(json_object *o, const char *key, const char *value)
+{
+	json_object *v = json_object_new_string(value);
+	return v && !json_object_object_add(o, key, v) ? MMS_OK : MMS_ENOMEM;
+}
+
+int mms_route_plan_save(mms_db *db, const mms_route_plan *p, const char *prefix, int32_t *first_id)
+{
+	if (!db || !p)
+		return MMS_EINVAL;
+	int rc = mms_db_ready(db);
+	if (rc != MMS_OK)
+		return rc;
+	const mms_model *m = &db->m;
+	int32_t first = (int32_t)m->t[MMS_ROUTE].count;
+	json_object *doc = json_object_new_object(), *routes = json_object_new_array(),
+		    *steps = json_object_new_array();
+	rc = doc && routes && steps ? MMS_OK : MMS_ENOMEM;
+	for (size_t r = 0; rc == MMS_OK && r < p->n; r++) {
+		const plan_route *pr = &p->r[r];
+		char rcode[300], date[11];
+		snprintf(rcode, sizeof rcode, "%s%s", prefix ? prefix : "ИОМ-",
+			 code(m, MMS_STAFF, pr->staff));
+		json_object *o = json_object_new_object();
+		rc = o && !json_object_array_add(routes, o) ? MMS_OK : MMS_ENOMEM;
+		if (rc == MMS_OK)
+			rc = add_text(o, "code", rcode);
+		if (rc == MMS_OK)
+			rc = add_text(o, "staff", code(m, MMS_STAFF, pr->staff));
+		if (rc == MMS_OK && pr->tutor >= 0)
+			rc = add_text(o, "tutor", code(m, MMS_STAFF, pr->tutor));
+		if (rc == MMS_OK && p->start != MMS_NONE) {
+			mms_date_format(p->start, date);
+			rc = add_text(o, "start", date);
+		}
+		if (rc == MMS_OK && p->end != MMS_NONE) {
+			mms_date_format(p->end, date);
+			rc = add_text(o, "end", date);
+		}
+		if (rc == MMS_OK)
+			json_object_object_add(o, "budget_hours", json_object_new_int(p->budget));
+		for (size_t s = 0; rc == MMS_OK && s < pr->nsteps; s++) {
+			const plan_step *st = &pr->steps[s];
+			json_object *so = json_object_new_object(), *cov = json_object_new_array();
+			rc = so && cov && !json_object_array_add(steps, so) ? MMS_OK : MMS_ENOMEM;
+			if (rc == MMS_OK)
+				rc = add_text(so, "route", rcode);
+			if (rc == MMS_OK)
+				rc = add_text(so, "resource", code(m, MMS_RESOURCE, st->resource));
+			for (char *c = st->covers; rc == MMS_OK && c && *c;) {
+				size_t len = strcspn(c, "|");
+				json_object_array_add(cov, json_object_new_string_len(c, (int)len));
+				c += len + (c[len] == '|');
+			}
+			if (rc == MMS_OK && !json_object_object_add(so, "covers", cov))
+				cov = NULL;
+			json_object_put(cov);
+			if (rc == MMS_OK)
+				json_object_object_add(so, "order", json_object_new_int((int)s + 1));
+			if (rc == MMS_OK)
+				json_object_object_add(so, "hours", json_object_new_int(st->hours));
+			if (rc == MMS_OK)
+				rc = add_text(so, "reason", st->reason);
+		}
+	}
+	if (rc == MMS_OK && (json_object_object_add(doc, "routes", routes) ||
+			     json_object_object_add(doc, "route_steps", steps)))
+		rc = MMS_ENOMEM;
+	else if (rc == MMS_OK)
+		routes = steps = NULL;
+	const char *text = rc == MMS_OK ? json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN)
+				       : NULL;
+	if (rc == MMS_OK)
+		rc = text ? mms_db_import_json(db, text, NULL, NULL) : MMS_ENOMEM;
+	json_object_put(doc);
+	json_object_put(routes);
+	json_object_put(steps);
+	if (rc == MMS_OK && first_id)
+		*first_id = first;
+	else if (rc == MMS_ENOMEM)
+		mms_db_fail(db, rc, "out of memory storing routes");
+	return rc;
+}

@@ -1,0 +1,266 @@
+/*
+ * Deficits: a person's latest results by competency as of a date, rolled
+ * up from indicators to competencies (mean), with severities after the
+ * bands of Р-201 (below 60 high, up to 80 medium, above minimal).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "route.h"
+
+const char *mms_severity_name(int s)
+{
+	static const char *const names[] = {"minimal", "medium", "high"};
+	return s >= 0 && s <= MMS_SEVERITY_HIGH ? names[s] : NULL;
+}
+
+int mms_severity_of(const route_ctx *c, double score)
+{
+	return score < c->high_below ? MMS_SEVERITY_HIGH
+	       : score <= c->medium_up_to ? MMS_SEVERITY_MEDIUM : MMS_SEVERITY_MINIMAL;
+}
+
+/* A level stands for a score inside its band (docs/routes.md). */
+static double score_of(const route_ctx *c, const int32_t *d)
+{
+	static const double levels[] = {40, 70, 85, 95};
+	if (d[D_SCORE] != MMS_NONE)
+		return (double)d[D_SCORE] / MMS_DEC_SCALE;
+	(void)c;
+	return levels[d[D_LEVEL]];
+}
+
+/* The latest status of every route and step, replayed from the events. */
+static int statuses(route_ctx *c)
+{
+	const mms_model *m = c->m;
+	size_t nr = m->t[MMS_ROUTE].count, ns = m->t[MMS_ROUTE_STEP].count;
+	c->route_status = mms_malloc((nr + 1) * sizeof *c->route_status);
+	c->step_status = mms_malloc((ns + 1) * sizeof *c->step_status);
+	if (!c->route_status || !c->step_status)
+		return MMS_ENOMEM;
+	memset(c->route_status, 0xff, (nr + 1) * sizeof *c->route_status);
+	memset(c->step_status, 0xff, (ns + 1) * sizeof *c->step_status);
+	for (size_t i = 0; i < m->t[MMS_ROUTE_EVENT].count; i++) {
+		const int32_t *ev = mms_row(m, MMS_ROUTE_EVENT, (int32_t)i);
+		if (ev[EV_STEP] >= 0)
+			c->step_status[ev[EV_STEP]] = ev[EV_STATUS];
+		else
+			c->route_status[ev[EV_ROUTE]] = ev[EV_STATUS];
+	}
+	return MMS_OK;
+}
+
+int mms_route_ctx_init(route_ctx *c, mms_db *db, const char *as_of, double high_below,
+		       double medium_up_to)
+{
+	memset(c, 0, sizeof *c);
+	c->db = db;
+	c->m = &db->m;
+	c->high_below = high_below;
+	c->medium_up_to = medium_up_to;
+	c->as_of = mms_date_today();
+	if (as_of && mms_date_parse(as_of, &c->as_of) != MMS_OK)
+		return mms_db_fail(db, MMS_EINVAL, "as_of \"%.40s\" is not a date", as_of);
+	const mms_model *m = c->m;
+	size_t nc = m->t[MMS_COMPETENCY].count;
+	int rc = mms_index_csr(m->t[MMS_STAFF].count, m->t[MMS_DIAGNOSTIC].count,
+			       mms_column(m, MMS_DIAGNOSTIC, D_STAFF), NULL, D_NFIELDS,
+			       &c->diag_start, &c->diag);
+	if (rc == MMS_OK)
+		rc = mms_index_csr(nc, m->t[MMS_DEVELOPS].count, mms_column(m, MMS_DEVELOPS, DV_COMPETENCY),
+				   NULL, DV_NFIELDS, &c->dev_start, &c->dev);
+	if (rc == MMS_OK)
+		rc = mms_index_csr(nc, nc, mms_column(m, MMS_COMPETENCY, C_PARENT), NULL, C_NFIELDS,
+				   &c->child_start, &c->child);
+	if (rc == MMS_OK)
+		rc = statuses(c);
+	if (rc == MMS_OK) {
+		c->latest = mms_malloc((nc + 1) * sizeof *c->latest);
+		c->before = mms_malloc((nc + 1) * sizeof *c->before);
+		c->touched = mms_malloc((nc + 1) * sizeof *c->touched);
+		if (!c->latest || !c->before || !c->touched)
+			rc = MMS_ENOMEM;
+		else {
+			memset(c->latest, 0xff, (nc + 1) * sizeof *c->latest);
+			memset(c->before, 0xff, (nc + 1) * sizeof *c->before);
+		}
+	}
+	if (rc != MMS_OK) {
+		mms_route_ctx_free(c);
+		return mms_db_fail(db, rc, "out of memory");
+	}
+	return MMS_OK;
+}
+
+void mms_route_ctx_free(route_ctx *c)
+{
+	int32_t **arrays[] = {&c->diag_start, &c->diag, &c->dev_start, &c->dev, &c->child_start,
+			      &c->child, &c->step_status, &c->route_status, &c->latest,
+			      &c->before, &c->touched};
+	for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) {
+		mms_free(*arrays[i]);
+		*arrays[i] = NULL;
+	}
+}
+
+/* Keeps, per competency, the latest diagnostic to the date and the one before. */
+static void collect(route_ctx *c, int32_t staff)
+{
+	const mms_model *m = c->m;
+	for (int32_t k = c->diag_start[staff]; k < c->diag_start[staff + 1]; k++) {
+		int32_t id = c->diag[k];
+		const int32_t *d = mms_row(m, MMS_DIAGNOSTIC, id);
+		int32_t comp = d[D_COMPETENCY];
+		if (d[D_DATE] > c->as_of)
+			continue;
+		if (c->latest[comp] < 0) {
+			c->touched[c->ntouched++] = comp;
+			c->latest[comp] = id;
+			continue;
+		}
+		int32_t cur = mms_row(m, MMS_DIAGNOSTIC, c->latest[comp])[D_DATE];
+		if (d[D_DATE] >= cur) { /* later, or as late and recorded later */
+			if (d[D_DATE] > cur)
+				c->before[comp] = c->latest[comp];
+			c->latest[comp] = id;
+		} else if (c->before[comp] < 0 ||
+			   d[D_DATE] > mms_row(m, MMS_DIAGNOSTIC, c->before[comp])[D_DATE]) {
+			c->before[comp] = id;
+		}
+	}
+}
+
+/* A competency's score from its own result, else the mean of its indicators'. */
+static int rolled(const route_ctx *c, int32_t comp, const int32_t *which, double *out)
+{
+	if (which[comp] >= 0) {
+		*out = score_of(c, mms_row(c->m, MMS_DIAGNOSTIC, which[comp]));
+		return 1;
+	}
+	double sum = 0;
+	int n = 0;
+	for (int32_t k = c->child_start[comp]; k < c->child_start[comp + 1]; k++)
+		if (which[c->child[k]] >= 0) {
+			sum += score_of(c, mms_row(c->m, MMS_DIAGNOSTIC, which[c->child[k]]));
+			n++;
+		}
+	if (n)
+		*out = sum / n;
+	return n > 0;
+}
+
+static int by_severity(const void *a, const void *b)
+{
+	const result *x = a, *y = b;
+	if (x->severity != y->severity)
+		return y->severity - x->severity;
+	if (x->score != y->score)
+		return x->score < y->score ? -1 : 1;
+	return x->comp - y->comp;
+}
+
+int mms_route_results(route_ctx *c, int32_t staff, result **out, size_t *n)
+{
+	const mms_model *m = c->m;
+	*out = NULL;
+	*n = 0;
+	collect(c, staff);
+	/* competencies assessed directly, or through one of their indicators */
+	result *r = mms_malloc((c->ntouched + 1) * sizeof *r);
+	if (!r)
+		return MMS_ENOMEM;
+	for (size_t i = 0; i < c->ntouched; i++) {
+		int32_t comp = c->touched[i];
+		const int32_t *row = mms_row(m, MMS_COMPETENCY, comp);
+		if (row[C_KIND] == CK_INDICATOR && row[C_PARENT] >= 0)
+			comp = row[C_PARENT];
+		else if (row[C_KIND] != CK_COMPETENCY)
+			continue;
+		size_t j = 0;
+		while (j < *n && r[j].comp != comp)
+			j++;
+		if (j < *n)
+			continue;
+		double score, prev;
+		if (!rolled(c, comp, c->latest, &score))
+			continue;
+		r[*n] = (result){comp, score, mms_severity_of(c, score),
+				 rolled(c, comp, c->before, &prev) ? mms_severity_of(c, prev) : -1};
+		(*n)++;
+	}
+	for (size_t i = 0; i < c->ntouched; i++) {
+		c->latest[c->touched[i]] = -1;
+		c->before[c->touched[i]] = -1;
+	}
+	c->ntouched = 0;
+	qsort(r, *n ? *n : 1, sizeof *r, by_severity);
+	*out = r;
+	return MMS_OK;
+}
+
+struct mms_deficits {
+	result *r;
+	size_t n;
+};
+
+int mms_deficits_compute(mms_db *db, int32_t staff, const mms_deficit_options *opts,
+			 mms_deficits **out)
+{
+	if (!out)
+		return MMS_EINVAL;
+	*out = NULL;
+	mms_deficit_options o = MMS_DEFICIT_OPTIONS_INIT;
+	if (opts && (opts->version < 1 || opts->version > MMS_DEFICIT_OPTIONS_VERSION))
+		return MMS_EINVAL;
+	if (opts)
+		o = *opts;
+	int rc = mms_db_ready(db);
+	if (rc == MMS_OK)
+		rc = mms_db_check_id(db, MMS_STAFF, staff);
+	if (rc != MMS_OK)
+		return rc;
+	route_ctx c;
+	if ((rc = mms_route_ctx_init(&c, db, o.as_of, o.high_below, o.medium_up_to)) != MMS_OK)
+		return rc;
+	mms_deficits *d = mms_calloc(1, sizeof *d);
+	rc = d ? mms_route_results(&c, staff, &d->r, &d->n) : MMS_ENOMEM;
+	mms_route_ctx_free(&c);
+	if (rc != MMS_OK) {
+		mms_deficits_free(d);
+		return mms_db_fail(db, rc, "out of memory");
+	}
+	*out = d;
+	return MMS_OK;
+}
+
+void mms_deficits_free(mms_deficits *d)
+{
+	if (!d)
+		return;
+	mms_free(d->r);
+	mms_free(d);
+}
+
+size_t mms_deficits_count(const mms_deficits *d) { return d ? d->n : 0; }
+
+int32_t mms_deficits_competency(const mms_deficits *d, size_t i)
+{
+	return d && i < d->n ? d->r[i].comp : -1;
+}
+
+double mms_deficits_score(const mms_deficits *d, size_t i)
+{
+	return d && i < d->n ? d->r[i].score : NAN;
+}
+
+int mms_deficits_severity(const mms_deficits *d, size_t i)
+{
+	return d && i < d->n ? d->r[i].severity : -1;
+}
+
+int mms_deficits_previous(const mms_deficits *d, size_t i)
+{
+	return d && i < d->n ? d->r[i].previous : -1;
+}

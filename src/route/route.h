@@ -1,0 +1,46 @@
+/*
+ * Route layer: deficits from diagnostics (deficits.c), building routes
+ * (build.c) and their lifecycle (lifecycle.c). A context holds what they
+ * need, indexed once per call, so a batch over a region stays linear.
+ */
+#ifndef MMS_ROUTE_INTERNAL_H
+#define MMS_ROUTE_INTERNAL_H
+
+#include "db/db.h"
+
+/* A result of a person in a competency. */
+typedef struct result {
+	int32_t comp;
+	double score;
+	int severity;
+	int previous; /* severity at the diagnostics before, or -1 */
+} result;
+
+typedef struct route_ctx {
+	mms_db *db;
+	const mms_model *m;
+	int32_t as_of;
+	double high_below, medium_up_to;
+	int32_t *diag_start, *diag;     /* diagnostics by staff */
+	int32_t *dev_start, *dev;       /* develops records by competency */
+	int32_t *child_start, *child;   /* competencies by parent */
+	int32_t *step_status;           /* current status of every route step, -1 planned */
+	int32_t *route_status;          /* current status of every route, -1 draft */
+	/* per competency, while one person is worked on */
+	int32_t *latest, *before;       /* diagnostic ids, -1 none */
+	int32_t *touched;
+	size_t ntouched;
+} route_ctx;
+
+int mms_route_ctx_init(route_ctx *c, mms_db *db, const char *as_of, double high_below,
+		       double medium_up_to);
+void mms_route_ctx_free(route_ctx *c);
+/* A person's results, most severe first; *out is the caller's (mms_free). */
+int mms_route_results(route_ctx *c, int32_t staff, result **out, size_t *n);
+int mms_severity_of(const route_ctx *c, double score);
+
+/* Appends one record, given as field/value text pairs, through the import
+ * path (so every rule applies); NULL ends the pairs. */
+int mms_route_insert(mms_db *db, int entity, int32_t *id, ...);
+
+#endif
