@@ -507,6 +507,9 @@ void mms_kpi_close(mms_kpi *kpi)
 	mms_free(kpi->sl);
 	mms_free(kpi->fa_start);
 	mms_free(kpi->fa);
+	int32_t *more[] = {kpi->dg_start, kpi->dg, kpi->rt_start, kpi->rt, kpi->re_start, kpi->re};
+	for (size_t i = 0; i < sizeof more / sizeof *more; i++)
+		mms_free(more[i]);
 	mms_free(kpi);
 }
 

@@ -28,7 +28,9 @@ int mms_kpi_ensure_env(mms_kpi *kpi)
 	if (kpi->env_valid && kpi->env_generation == m->generation)
 		return MMS_OK;
 	int32_t **arrays[] = {&kpi->ps_start, &kpi->ps, &kpi->pu_start, &kpi->pu,
-			      &kpi->sl_start, &kpi->sl, &kpi->fa_start, &kpi->fa};
+			      &kpi->sl_start, &kpi->sl, &kpi->fa_start, &kpi->fa,
+			      &kpi->dg_start, &kpi->dg, &kpi->rt_start, &kpi->rt,
+			      &kpi->re_start, &kpi->re};
 	for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) {
 		mms_free(*arrays[i]);
 		*arrays[i] = NULL;
@@ -47,6 +49,16 @@ int mms_kpi_ensure_env(mms_kpi *kpi)
 	if (rc == MMS_OK)
 		rc = mms_index_csr(nu, m->t[MMS_FACT].count, mms_column(m, MMS_FACT, FA_UNIT), NULL,
 				   FA_NFIELDS, &kpi->fa_start, &kpi->fa);
+	if (rc == MMS_OK)
+		rc = mms_index_csr(ns, m->t[MMS_DIAGNOSTIC].count, mms_column(m, MMS_DIAGNOSTIC, D_STAFF),
+				   NULL, D_NFIELDS, &kpi->dg_start, &kpi->dg);
+	if (rc == MMS_OK)
+		rc = mms_index_csr(ns, m->t[MMS_ROUTE].count, mms_column(m, MMS_ROUTE, RT_STAFF), NULL,
+				   RT_NFIELDS, &kpi->rt_start, &kpi->rt);
+	if (rc == MMS_OK)
+		rc = mms_index_csr(m->t[MMS_ROUTE].count, m->t[MMS_ROUTE_EVENT].count,
+				   mms_column(m, MMS_ROUTE_EVENT, EV_ROUTE), NULL, EV_NFIELDS,
+				   &kpi->re_start, &kpi->re);
 	if (rc != MMS_OK)
 		return mms_kpi_fail(kpi, rc, "out of memory indexing participations");
 	kpi->env_valid = 1;
@@ -67,6 +79,12 @@ void mms_kpi_env(const mms_kpi *kpi, const indicator *d, int year, expr_env *v)
 	v->sl = kpi->sl;
 	v->fact_start = kpi->fa_start;
 	v->fact = kpi->fa;
+	v->dg_start = kpi->dg_start;
+	v->dg = kpi->dg;
+	v->rt_start = kpi->rt_start;
+	v->rt = kpi->rt;
+	v->re_start = kpi->re_start;
+	v->re = kpi->re;
 	v->year = year;
 }
 

@@ -141,13 +141,15 @@ static const attr_def attrs[] = {
 /* ---- functions ------------------------------------------------------- */
 
 enum fn { FN_PARTICIPATED, FN_MEMBER, FN_SUBJECT, FN_HAS_CHILD, FN_HAS_DIRECTION, FN_LINKED,
-	  FN_FACT, FN_HAS_FACT, FN_ORG_HAS_FACT };
+	  FN_FACT, FN_HAS_FACT, FN_ORG_HAS_FACT, FN_DIAGNOSED, FN_DIAGNOSTIC_SCORE, FN_HAS_ROUTE,
+	  FN_ROUTE_COMPLETED, FN_ROUTE_COURSE_DONE };
 
 struct expr_call {
 	int fn;
 	int32_t kind;          /* activity, unit, link kind or direction */
 	int32_t role, result, level, fr, completed; /* -1 = any */
 	int32_t provider_kind, provider_level;      /* -1 = any */
+	int32_t tutor_kind;                         /* has_route: -1 = any */
 	double years;          /* window ending at the period's end; 0 = the period */
 	char *text;            /* subject */
 };
@@ -204,6 +206,99 @@ static int valid_at_end(const expr_env *v, int32_t s, int32_t e)
 	return (s == MMS_NONE || s <= v->end) && (e == MMS_NONE || e >= v->end);
 }
 
+/* The window of a call: the period, or `years` whole years to its end. */
+static int32_t window_start(const expr_env *v, const expr_call *c)
+{
+	return c->years > 0 ? v->end - (int32_t)(c->years * 365.2425) + 1 : v->start;
+}
+
+/* The status of a route at the end of the period, from its events up to
+ * then: -1 draft, else the route status. *completed_on is the date it was
+ * completed, or MMS_NONE. */
+static int32_t route_status_at(const expr_env *v, int32_t route, int32_t *completed_on)
+{
+	int32_t status = -1;
+	*completed_on = MMS_NONE;
+	for (int32_t k = v->re_start[route]; k < v->re_start[route + 1]; k++) {
+		const int32_t *ev = mms_row(v->m, MMS_ROUTE_EVENT, v->re[k]);
+		if (ev[EV_STEP] >= 0 || ev[EV_DATE] > v->end)
+			continue;
+		status = ev[EV_STATUS];
+		if (status == RS_COMPLETED)
+			*completed_on = ev[EV_DATE];
+	}
+	return status;
+}
+
+static double route_call(const expr_env *v, const expr_call *c, int32_t staff)
+{
+	const mms_model *m = v->m;
+	int32_t from = window_start(v, c);
+	for (int32_t k = v->rt_start[staff]; k < v->rt_start[staff + 1]; k++) {
+		int32_t route = v->rt[k], done_on;
+		const int32_t *rt = mms_row(m, MMS_ROUTE, route);
+		int32_t status = route_status_at(v, route, &done_on);
+		if (status == RS_CANCELLED || (rt[RT_START] != MMS_NONE && rt[RT_START] > v->end))
+			continue;
+		if (c->fn == FN_HAS_ROUTE) {
+			if (c->tutor_kind < 0 ||
+			    (rt[RT_TUTOR] >= 0 &&
+			     urow(v, srow(v, rt[RT_TUTOR])[S_ORG])[U_KIND] == c->tutor_kind))
+				return 1;
+		} else if (c->fn == FN_ROUTE_COMPLETED) {
+			if (done_on != MMS_NONE && done_on >= from)
+				return 1;
+		} else { /* a course step done within the window */
+			for (int32_t e = v->re_start[route]; e < v->re_start[route + 1]; e++) {
+				const int32_t *ev = mms_row(m, MMS_ROUTE_EVENT, v->re[e]);
+				if (ev[EV_STEP] < 0 || ev[EV_STATUS] != RS_DONE || ev[EV_DATE] < from ||
+				    ev[EV_DATE] > v->end)
+					continue;
+				const int32_t *res = mms_row(m, MMS_RESOURCE,
+							     mms_row(m, MMS_ROUTE_STEP, ev[EV_STEP])[ST_RESOURCE]);
+				if (res[R_KIND] == RK_COURSE &&
+				    (c->fr < 0 || res[R_FEDERAL_REGISTER] == c->fr))
+					return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Diagnostics: whether the person was diagnosed in the window, or the mean
+ * of their latest result in each competency or indicator by its end. */
+static double diagnostic_call(const expr_env *v, const expr_call *c, int32_t staff)
+{
+	const mms_model *m = v->m;
+	int32_t from = window_start(v, c);
+	double sum = 0;
+	int n = 0;
+	for (int32_t k = v->dg_start[staff]; k < v->dg_start[staff + 1]; k++) {
+		const int32_t *d = mms_row(m, MMS_DIAGNOSTIC, v->dg[k]);
+		if (d[D_DATE] > v->end)
+			continue;
+		if (c->fn == FN_DIAGNOSED) {
+			if (d[D_DATE] >= from)
+				return 1;
+			continue;
+		}
+		int latest = 1; /* a later result for the same competency by the end? */
+		for (int32_t j = v->dg_start[staff]; j < v->dg_start[staff + 1] && latest; j++) {
+			const int32_t *o = mms_row(m, MMS_DIAGNOSTIC, v->dg[j]);
+			latest = !(o[D_COMPETENCY] == d[D_COMPETENCY] && o[D_DATE] <= v->end &&
+				   (o[D_DATE] > d[D_DATE] || (o[D_DATE] == d[D_DATE] && j > k)));
+		}
+		if (!latest)
+			continue;
+		static const double levels[] = {40, 70, 85, 95}; /* as docs/routes.md */
+		sum += d[D_SCORE] != MMS_NONE ? (double)d[D_SCORE] / MMS_DEC_SCALE : levels[d[D_LEVEL]];
+		n++;
+	}
+	if (c->fn == FN_DIAGNOSED)
+		return 0;
+	return n ? sum / n : NAN;
+}
+
 double mms_fact_value(const expr_env *v, int32_t unit, const char *key)
 {
 	const mms_model *m = v->m;
@@ -223,6 +318,13 @@ static double call(const expr_env *v, const expr_call *c, int pop, int32_t rec)
 	switch (c->fn) {
 	case FN_FACT:
 		return mms_fact_value(v, rec, c->text);
+	case FN_DIAGNOSED:
+	case FN_DIAGNOSTIC_SCORE:
+		return diagnostic_call(v, c, rec);
+	case FN_HAS_ROUTE:
+	case FN_ROUTE_COMPLETED:
+	case FN_ROUTE_COURSE_DONE:
+		return route_call(v, c, rec);
 	case FN_HAS_FACT:
 	case FN_ORG_HAS_FACT: {
 		int32_t unit = c->fn == FN_HAS_FACT ? rec : srow(v, rec)[S_ORG];
@@ -447,7 +549,7 @@ static const struct fn_def {
 	const char *name;
 	int fn;
 	unsigned pops;   /* bitmask of populations */
-	int first_enum;  /* enum of the first argument, -1 = a free text */
+	int first_enum;  /* enum of the first argument, -1 = a free text, -2 = none */
 } fns[] = {
 	{"participated", FN_PARTICIPATED, 1u << POP_STAFF | 1u << POP_UNITS, E_ACTIVITY_KIND},
 	{"member", FN_MEMBER, 1u << POP_STAFF, E_UNIT_KIND},
@@ -458,6 +560,11 @@ static const struct fn_def {
 	{"fact", FN_FACT, 1u << POP_UNITS, -1},
 	{"has_fact", FN_HAS_FACT, 1u << POP_UNITS, -1},
 	{"org_has_fact", FN_ORG_HAS_FACT, 1u << POP_STAFF, -1},
+	{"diagnosed", FN_DIAGNOSED, 1u << POP_STAFF, -2},
+	{"diagnostic_score", FN_DIAGNOSTIC_SCORE, 1u << POP_STAFF, -2},
+	{"has_route", FN_HAS_ROUTE, 1u << POP_STAFF, -2},
+	{"route_completed", FN_ROUTE_COMPLETED, 1u << POP_STAFF, -2},
+	{"route_course_done", FN_ROUTE_COURSE_DONE, 1u << POP_STAFF, -2},
 };
 
 /* Named arguments: participated(kind, role=, result=, level=,
@@ -474,7 +581,20 @@ static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 	}
 	next(c);
 	int part = f->fn == FN_PARTICIPATED;
-	if (!strcmp(name, "role"))
+	int window = part || f->fn == FN_DIAGNOSED || f->fn == FN_ROUTE_COMPLETED ||
+		     f->fn == FN_ROUTE_COURSE_DONE;
+	if (f->fn == FN_HAS_ROUTE && !strcmp(name, "tutor_kind"))
+		k->tutor_kind = text_arg(c, E_UNIT_KIND, "tutor_kind");
+	else if (f->fn == FN_ROUTE_COURSE_DONE && !strcmp(name, "federal_register"))
+		k->fr = bool_arg(c, "federal_register");
+	else if (window && !part && !strcmp(name, "years")) {
+		if (!is(c, K_NUM, NULL) || c->num <= 0)
+			fail_at(c, c->tstart, MMS_ETYPE, "years must be a positive number");
+		k->years = c->num;
+		next(c);
+	} else if (!part && !(f->fn == FN_MEMBER && !strcmp(name, "role")))
+		fail_at(c, at, MMS_ETYPE, "%s() has no argument '%s'", f->name, name);
+	else if (!strcmp(name, "role"))
 		k->role = text_arg(c, part ? E_PART_ROLE : E_STAFF_LINK_KIND, "role");
 	else if (part && !strcmp(name, "result"))
 		k->result = text_arg(c, E_RESULT, "result");
@@ -500,8 +620,8 @@ static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 static typed parse_call(compiler *c, const char *at, size_t len)
 {
 	typed t = {T_BOOL, 0, at};
-	if (len == 4 && !memcmp(at, "fact", 4))
-		t.type = T_NUM; /* the only function giving a number */
+	if ((len == 4 && !memcmp(at, "fact", 4)) || (len == 16 && !memcmp(at, "diagnostic_score", 16)))
+		t.type = T_NUM; /* the functions giving a number */
 	const struct fn_def *f = NULL;
 	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
 		if (strlen(fns[i].name) == len && !memcmp(fns[i].name, at, len))
@@ -515,22 +635,26 @@ static typed parse_call(compiler *c, const char *at, size_t len)
 			mms_population_names[c->x->pop]);
 		return t;
 	}
-	expr_call k = {f->fn, 0, -1, -1, -1, -1, -1, -1, -1, 0, NULL};
+	expr_call k = {f->fn, 0, -1, -1, -1, -1, -1, -1, -1, -1, 0, NULL};
 	next(c); /* ( */
-	if (f->first_enum < 0 && !is(c, K_TEXT, NULL)) {
-		fail_at(c, c->tstart, MMS_ETYPE, "%s() takes a text in quotes", f->name);
-		return t;
-	}
-	if (f->first_enum < 0) {
-		k.text = mms_strndup(c->tstart + 1, c->tlen - 2);
-		if (!k.text)
+	int named_only = f->first_enum == -2, first = 1;
+	if (named_only) {
+		/* no positional argument: named ones, or none at all */
+	} else if (f->first_enum == -1) {
+		if (!is(c, K_TEXT, NULL)) {
+			fail_at(c, c->tstart, MMS_ETYPE, "%s() takes a text in quotes", f->name);
+			return t;
+		}
+		if (!(k.text = mms_strndup(c->tstart + 1, c->tlen - 2)))
 			c->rc = MMS_ENOMEM;
 		next(c);
 	} else {
 		k.kind = text_arg(c, f->first_enum, "the first argument");
 	}
-	while (c->rc == MMS_OK && is(c, K_COMMA, NULL)) {
-		next(c);
+	while (c->rc == MMS_OK && (is(c, K_COMMA, NULL) || (named_only && first && is(c, K_NAME, NULL)))) {
+		if (is(c, K_COMMA, NULL))
+			next(c);
+		first = 0;
 		if (!is(c, K_NAME, NULL))
 			fail_at(c, c->tstart, MMS_EPARSE, "expected name = value");
 		else

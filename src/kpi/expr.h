@@ -30,6 +30,9 @@ typedef struct expr_env {
 	const int32_t *part_unit_start, *part_unit;
 	const int32_t *sl_start, *sl;
 	const int32_t *fact_start, *fact; /* facts by unit (CSR) */
+	const int32_t *dg_start, *dg;     /* diagnostics by staff */
+	const int32_t *rt_start, *rt;     /* routes by staff */
+	const int32_t *re_start, *re;     /* route events by route */
 	int year;                         /* the reporting year, for facts */
 } expr_env;
 

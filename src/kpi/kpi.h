@@ -60,6 +60,7 @@ struct mms_kpi {
 	uint64_t env_generation;
 	int env_valid;
 	int32_t *ps_start, *ps, *pu_start, *pu, *sl_start, *sl, *fa_start, *fa;
+	int32_t *dg_start, *dg, *rt_start, *rt, *re_start, *re;
 	char errmsg[1024];
 };
 

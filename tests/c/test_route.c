@@ -297,6 +297,55 @@ static void routes_move_through_their_statuses_with_evidence(void **state)
 	mms_db_close(db);
 }
 
+static double kpi_value(mms_db *db, mms_kpi *kpi, const char *id, double *num, double *den)
+{
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	T_OK(db, mms_kpi_value(kpi, id, t_find(db, MMS_UNIT, "M"), 2024, &r));
+	*num = r.numerator;
+	*den = r.denominator;
+	return r.defined ? r.value : NAN;
+}
+
+static void indicators_count_diagnostics_and_routes(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	mms_kpi *kpi;
+	T_OK(db, mms_kpi_open(&kpi, db));
+	double num, den;
+	/* moscow.3: teachers T, T2, T3, H (and no manager); T, T2, T3 were
+	 * diagnosed in 2024: 3/4 */
+	assert_true(kpi_value(db, kpi, "moscow.3", &num, &den) == 75 && num == 3 && den == 4);
+	/* moscow.3_level: T's latest results 40, 50, 80, 90 and below_basic (40)
+	 * average 60, which counts; T2 (40) and T3 (55) do not: 1/3 */
+	assert_true(fabs(kpi_value(db, kpi, "moscow.3_level", &num, &den) - 100.0 / 3) < 1e-9);
+	/* no routes yet */
+	assert_true(kpi_value(db, kpi, "salda.routes", &num, &den) == 0 && den == 4);
+	/* the batch gives T, T2 and T3 routes; T finishes R1 (Federal register) */
+	mms_route_options o = options(144);
+	mms_route_plan *p;
+	int32_t first;
+	T_OK(db, mms_route_plan_batch(db, -1, &o, &p));
+	T_OK(db, mms_route_plan_save(db, p, "ИОМ-", &first));
+	mms_route_plan_free(p);
+	T_OK(db, mms_route_set_status(db, first, "approved", "2024-02-10", NULL));
+	T_OK(db, mms_route_set_status(db, first, "active", "2024-02-11", NULL));
+	T_OK(db, mms_route_step_set_status(db, 0, "done", "2024-05-20", "certificate.pdf"));
+	T_OK(db, mms_route_set_status(db, first, "completed", "2024-06-01", NULL));
+	/* salda.routes: 3 of the 4 teachers have a route */
+	assert_true(kpi_value(db, kpi, "salda.routes", &num, &den) == 75 && num == 3);
+	/* salda.recommendations: all 3 diagnosed got a route: 3/3 */
+	assert_true(kpi_value(db, kpi, "salda.recommendations", &num, &den) == 100 && den == 3);
+	/* moscow.5: T completed a Federal-register course step: 1/4 */
+	assert_true(kpi_value(db, kpi, "moscow.5", &num, &den) == 25 && num == 1);
+	/* routes.completed: of the 3 with routes, T completed hers: 1/3 */
+	assert_true(fabs(kpi_value(db, kpi, "routes.completed", &num, &den) - 100.0 / 3) < 1e-9);
+	/* cnppm.routes: the tutor is the municipal methodist, not the centre's: 0 */
+	assert_true(kpi_value(db, kpi, "cnppm.routes", &num, &den) == 0 && den == 5);
+	mms_kpi_close(kpi);
+	mms_db_close(db);
+}
+
 /* ---- against exhaustive search -------------------------------------- */
 
 static uint32_t lcg(uint32_t *s)
@@ -405,6 +454,7 @@ int main(void)
 		cmocka_unit_test(a_batch_shares_places_and_reports_the_exhausted),
 		cmocka_unit_test(uncoverable_deficits_prerequisites_and_ties),
 		cmocka_unit_test(routes_move_through_their_statuses_with_evidence),
+		cmocka_unit_test(indicators_count_diagnostics_and_routes),
 		cmocka_unit_test(greedy_routes_stay_close_to_the_optimum),
 	};
 	return cmocka_run_group_tests_name("route", tests, NULL, NULL);
