@@ -112,6 +112,11 @@ typedef struct Typology Typology;
 typedef struct Coverage Coverage;
 typedef struct Sample Sample;
 typedef struct Clusters Clusters;
+typedef struct Deficits Deficits;
+typedef struct RoutePlan RoutePlan;
+typedef struct Effect { double share; size_t covered; } Effect;
+#define DEF(x) ((mms_deficits *)(x))
+#define PLAN(x) ((mms_route_plan *)(x))
 #define SMP(x) ((mms_sample *)(x))
 #define CLU(x) ((mms_clusters *)(x))
 typedef mms_estimate Estimate;
@@ -186,7 +191,10 @@ typedef struct Db {} Db;
 typedef struct Kpi {} Kpi;
 typedef struct Sample {} Sample;
 typedef struct Clusters {} Clusters;
+typedef struct Deficits {} Deficits;
+typedef struct RoutePlan {} RoutePlan;
 %immutable;
+typedef struct Effect { double share; size_t covered; } Effect;
 typedef struct mms_estimate {
 	int defined;
 	double value, low, high, sampled;
@@ -211,6 +219,7 @@ const char *mms_entity_name(int entity);
 int mms_entity_field_count(int entity);
 const char *mms_entity_field_name(int entity, int i);
 const char *mms_kpi_status_name(int status);
+const char *mms_severity_name(int severity);
 
 %inline %{
 /* Number of an entity by plural name, raising for an unknown one. */
@@ -491,6 +500,96 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 			mms_swig_check($self, mms_coverage_compute(db, root, &c));
 		return (Coverage *)c;
 	}
+	Deficits *deficits(int staff, const char *as_of = NULL, double high_below = 60,
+			   double medium_up_to = 80) {
+		mms_db *db = mms_swig_db($self);
+		mms_deficit_options o = MMS_DEFICIT_OPTIONS_INIT;
+		mms_deficits *d = NULL;
+		o.as_of = as_of;
+		o.high_below = high_below;
+		o.medium_up_to = medium_up_to;
+		if (db)
+			mms_swig_check($self, mms_deficits_compute(db, staff, &o, &d));
+		return (Deficits *)d;
+	}
+	/* The routes of everyone with a deficit in the subtree of within (-1 = all). */
+	RoutePlan *plan_routes(int within, const char *as_of = NULL, const char *start = NULL,
+			       const char *end = NULL, int budget_hours = 0, const char *format = NULL,
+			       int prefer_in_region = 0, int max_tutor_load = 0) {
+		mms_db *db = mms_swig_db($self);
+		mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
+		mms_route_plan *p = NULL;
+		o.as_of = as_of;
+		o.start = start;
+		o.end = end;
+		o.budget_hours = budget_hours;
+		o.format = format;
+		o.prefer_in_region = prefer_in_region;
+		o.max_tutor_load = max_tutor_load;
+		if (db)
+			mms_swig_check($self, mms_route_plan_batch(db, within, &o, &p));
+		return (RoutePlan *)p;
+	}
+	RoutePlan *plan_route(int staff, const char *as_of = NULL, const char *start = NULL,
+			      const char *end = NULL, int budget_hours = 0, const char *format = NULL) {
+		mms_db *db = mms_swig_db($self);
+		mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
+		mms_route_plan *p = NULL;
+		o.as_of = as_of;
+		o.start = start;
+		o.end = end;
+		o.budget_hours = budget_hours;
+		o.format = format;
+		if (db)
+			mms_swig_check($self, mms_route_plan_person(db, staff, &o, &p));
+		return (RoutePlan *)p;
+	}
+	/* Stores a plan as draft routes; returns the id of the first. */
+	int save_plan(RoutePlan *plan, const char *prefix = "ИОМ-") {
+		mms_db *db = mms_swig_db($self);
+		int32_t first = -1;
+		if (db)
+			mms_swig_check($self, mms_route_plan_save(db, PLAN(plan), prefix, &first));
+		return first;
+	}
+	void route_set_status(int route, const char *status, const char *date,
+			      const char *evidence = NULL) {
+		mms_db *db = mms_swig_db($self);
+		if (db)
+			mms_swig_check($self, mms_route_set_status(db, route, status, date, evidence));
+	}
+	void step_set_status(int step, const char *status, const char *date,
+			     const char *evidence = NULL) {
+		mms_db *db = mms_swig_db($self);
+		if (db)
+			mms_swig_check($self, mms_route_step_set_status(db, step, status, date, evidence));
+	}
+	const char *route_status(int route) {
+		mms_db *db = mms_swig_db($self);
+		const char *s = NULL;
+		if (db)
+			mms_swig_check($self, mms_route_status(db, route, &s));
+		return s;
+	}
+	const char *step_status(int step) {
+		mms_db *db = mms_swig_db($self);
+		const char *s = NULL;
+		if (db)
+			mms_swig_check($self, mms_route_step_status(db, step, &s));
+		return s;
+	}
+	Effect *effectiveness(int resource = -1, const char *as_of = NULL) {
+		mms_db *db = mms_swig_db($self);
+		Effect *e = calloc(1, sizeof *e);
+		if (!e)
+			mms_swig_fail(MMS_ENOMEM, NULL);
+		else if (db && mms_swig_check($self, mms_route_effectiveness(db, resource, as_of,
+									     &e->share, &e->covered)) != MMS_OK) {
+			free(e);
+			e = NULL;
+		}
+		return e;
+	}
 	char *dot(int root = -1, const char *as_of = NULL) {
 		mms_db *db = mms_swig_db($self);
 		char *s = NULL;
@@ -552,6 +651,44 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 	int curator(size_t i) { return mms_clusters_curator(CLU($self), i); }
 	const char *explain(size_t i) { return mms_clusters_explain(CLU($self), i); }
 };
+%extend Effect {
+	~Effect() { free($self); }
+};
+%extend Deficits {
+	~Deficits() { mms_deficits_free(DEF($self)); }
+	size_t count() { return mms_deficits_count(DEF($self)); }
+	int competency(size_t i) { return mms_deficits_competency(DEF($self), i); }
+	double score(size_t i) { return mms_deficits_score(DEF($self), i); }
+	int severity(size_t i) { return mms_deficits_severity(DEF($self), i); }
+	int previous(size_t i) { return mms_deficits_previous(DEF($self), i); }
+};
+%extend RoutePlan {
+	~RoutePlan() { mms_route_plan_free(PLAN($self)); }
+	size_t count() { return mms_route_plan_count(PLAN($self)); }
+	int staff(size_t r) { return mms_route_plan_staff(PLAN($self), r); }
+	int tutor(size_t r) { return mms_route_plan_tutor(PLAN($self), r); }
+	int hours(size_t r) { return mms_route_plan_hours(PLAN($self), r, NULL); }
+	int course_hours(size_t r) {
+		int h = 0;
+		mms_route_plan_hours(PLAN($self), r, &h);
+		return h;
+	}
+	size_t steps(size_t r) { return mms_route_plan_steps(PLAN($self), r); }
+	int step_resource(size_t r, size_t s) { return mms_route_plan_step_resource(PLAN($self), r, s); }
+	const char *step_covers(size_t r, size_t s) { return mms_route_plan_step_covers(PLAN($self), r, s); }
+	const char *step_reason(size_t r, size_t s) { return mms_route_plan_step_reason(PLAN($self), r, s); }
+	size_t uncovered(size_t r) { return mms_route_plan_uncovered(PLAN($self), r); }
+	int uncovered_competency(size_t r, size_t u) {
+		return mms_route_plan_uncovered_competency(PLAN($self), r, u);
+	}
+	const char *uncovered_reason(size_t r, size_t u) {
+		return mms_route_plan_uncovered_reason(PLAN($self), r, u);
+	}
+};
+%newobject Db::deficits;
+%newobject Db::plan_route;
+%newobject Db::plan_routes;
+%newobject Db::effectiveness;
 %newobject Kpi::clusters;
 %newobject Kpi::sample;
 %newobject Kpi::estimate;

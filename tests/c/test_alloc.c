@@ -226,6 +226,49 @@ static int op_kpi(mms_db *db)
 	return rc;
 }
 
+static const char routes_data[] =
+	"{\"competencies\": [{\"code\": \"A\", \"name\": \"A\", \"framework\": \"t\", \"kind\": \"area\"},"
+	"{\"code\": \"K\", \"name\": \"K\", \"framework\": \"t\", \"parent\": \"A\", \"kind\": \"competency\"},"
+	"{\"code\": \"K.1\", \"name\": \"K.1\", \"framework\": \"t\", \"parent\": \"K\", \"kind\": \"indicator\"}],"
+	"\"diagnostics\": [{\"staff\": \"T0\", \"competency\": \"K.1\", \"date\": \"2024-01-01\", \"score\": 30}],"
+	"\"resources\": [{\"code\": \"P\", \"name\": \"P\", \"kind\": \"seminar\", \"hours\": 4},"
+	"{\"code\": \"Q\", \"name\": \"Q\", \"kind\": \"course\", \"hours\": 36, \"prerequisite\": \"P\", \"capacity\": 3}],"
+	"\"develops\": [{\"resource\": \"Q\", \"competency\": \"K\", \"strength\": 3}]}";
+
+static int op_routes(mms_db *db)
+{
+	mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
+	mms_route_plan *p = NULL;
+	mms_deficits *d = NULL;
+	mms_deficit_options dopt = MMS_DEFICIT_OPTIONS_INIT;
+	o.as_of = dopt.as_of = "2024-02-01";
+	int rc = mms_deficits_compute(db, 0, &dopt, &d);
+	mms_deficits_free(d);
+	if (rc == MMS_OK)
+		rc = mms_route_plan_batch(db, -1, &o, &p);
+	mms_route_plan_free(p);
+	p = NULL;
+	if (rc == MMS_OK)
+		rc = mms_route_plan_person(db, 0, &o, &p);
+	if (rc == MMS_OK)
+		rc = mms_route_plan_save(db, p, "R-", NULL);
+	mms_route_plan_free(p);
+	return rc;
+}
+
+static int op_route_status(mms_db *db)
+{
+	double share;
+	size_t covered;
+	const char *st;
+	int rc = mms_route_set_status(db, 0, "approved", "2024-02-02", "приказ");
+	if (rc == MMS_OK)
+		rc = mms_route_status(db, 0, &st);
+	if (rc == MMS_OK)
+		rc = mms_route_effectiveness(db, -1, "2024-03-01", &share, &covered);
+	return rc;
+}
+
 static void every_operation_survives_every_allocation_failure(void **state)
 {
 	(void)state;
@@ -241,6 +284,10 @@ static void every_operation_survives_every_allocation_failure(void **state)
 	points += exhaust(db, op_reports, "reports");
 	points += exhaust(db, op_insert, "insert");
 	points += exhaust(db, op_kpi, "kpi");
+	fail_at = 0;
+	t_import(db, routes_data);
+	points += exhaust(db, op_routes, "routes");
+	points += exhaust(db, op_route_status, "route status");
 	mms_db_close(db);
 	mms_allocator_set(NULL);
 	t_rmtree(dir);

@@ -269,3 +269,46 @@ def test_clusters_of_services():
     assert db.get("units", rows[5][3], "code") == "S1"  # the weakest is led by the best
     assert all(db.get("staff", r[4], "code") == "C1" for r in rows)
     assert "cluster 3 of 3" in rows[5][5]
+
+
+def routes_case():
+    db = mms.Db(":memory:")
+    db.import_file(os.path.join(ROOT, "data", "frameworks", "teachers.json"))
+    db.insert("units", code="S", name="Школа", level="institutional", kind="school")
+    db.insert("staff", code="T", name="Учитель", org="S", role="teacher")
+    db.insert("staff", code="MET", name="Методист", org="S", role="methodist")
+    db.insert("staff_links", kind="supports", staff="MET", unit="S")
+    db.insert("diagnostics", staff="T", competency="T.MET.2.1", date="2024-01-10", score=45)
+    db.insert("diagnostics", staff="T", competency="T.MET.2.2", date="2024-01-10", score=55)
+    db.insert("diagnostics", staff="T", competency="T.DIG.1", date="2024-01-10", score=75)
+    db.insert("resources", code="FG", name="Функциональная грамотность", kind="course", hours=72,
+              federal_register=True, capacity=30)
+    db.insert("resources", code="CDS", name="Цифровая среда", kind="seminar", hours=8)
+    db.insert("develops", resource="FG", competency="T.MET.2", strength=3)
+    db.insert("develops", resource="CDS", competency="T.DIG.1", strength=1)
+    return db
+
+
+def test_deficits_and_a_route_through_its_life():
+    db = routes_case()
+    t = db.find("staff", "T")
+    d = db.deficits(t, "2024-02-01")
+    assert [db.get("competencies", d.competency(i), "code") for i in range(d.count())] == ["T.MET.2", "T.DIG.1"]
+    assert d.score(0) == 50 and mms.mms_severity_name(d.severity(0)) == "high"
+    plan = db.plan_route(t, "2024-02-01")
+    assert plan.count() == 1 and plan.steps(0) == 2
+    assert [db.get("resources", plan.step_resource(0, s), "code") for s in range(2)] == ["FG", "CDS"]
+    assert db.get("staff", plan.tutor(0), "code") == "MET"
+    route = db.save_plan(plan)
+    assert db.route_status(route) == "draft"
+    with pytest.raises(mms.RangeError):
+        db.route_set_status(route, "completed", "2024-02-02")
+    db.route_set_status(route, "approved", "2024-02-02", "приказ № 1")
+    db.route_set_status(route, "active", "2024-02-03")
+    db.step_set_status(0, "done", "2024-05-01", "https://example.org/certificate")
+    assert db.step_status(0) == "done"
+    db.insert("diagnostics", staff="T", competency="T.MET.2", date="2024-06-01", score=90)
+    e = db.effectiveness(db.find("resources", "FG"), "2024-06-30")
+    assert e.covered == 1 and e.share == 100
+    batch = db.plan_routes(-1, "2024-02-01")
+    assert batch.count() == 1
