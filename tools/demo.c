@@ -137,6 +137,42 @@ static int print_kpis(mms_db *db, int32_t unit)
 	return rc;
 }
 
+/* Routes for everyone the autumn 2023 diagnostics found deficits in, built
+ * in one batch for 2024 and stored as drafts, then summarised. */
+static int print_routes(mms_db *db, int32_t unit)
+{
+	mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
+	mms_route_plan *p;
+	o.as_of = "2023-12-31";
+	o.start = "2024-01-01";
+	o.end = "2024-12-31";
+	o.budget_hours = 144;
+	int rc = mms_route_plan_batch(db, unit, &o, &p);
+	if (rc != MMS_OK)
+		return rc;
+	size_t n = mms_route_plan_count(p), full = 0, steps = 0, gaps = 0, tutored = 0;
+	long hours = 0, course = 0;
+	for (size_t r = 0; r < n; r++) {
+		int ch;
+		full += mms_route_plan_uncovered(p, r) == 0;
+		steps += mms_route_plan_steps(p, r);
+		gaps += mms_route_plan_uncovered(p, r);
+		tutored += mms_route_plan_tutor(p, r) >= 0;
+		hours += mms_route_plan_hours(p, r, &ch);
+		course += ch;
+	}
+	rc = mms_route_plan_save(db, p, "ИОМ-2024-", NULL);
+	printf("\nIndividual routes for 2024 (diagnostics of autumn 2023, one batch):\n");
+	if (rc == MMS_OK && n)
+		printf("  %zu routes, %zu cover every deficit (%.0f%%); %.1f steps and %.0f h a route "
+		       "(%.0f h of courses); %zu deficits left open for lack of places or resources; "
+		       "%zu routes with a tutor\n", n, full, 100.0 * (double)full / (double)n,
+		       (double)steps / (double)n, (double)hours / (double)n, (double)course / (double)n,
+		       gaps, tutored);
+	mms_route_plan_free(p);
+	return rc;
+}
+
 /* The data directory: --data, $MMS_DATADIR, the source tree, the install. */
 static const char *data_dir(const char *given)
 {
@@ -175,9 +211,17 @@ int cmd_demo(int argc, char **argv)
 	mms_db *db;
 	if (tool_open(&db, dbpath, 0) != MMS_OK)
 		return EXIT_FAILURE_IO;
-	mms_report *rep = NULL;
-	int rc = mms_db_import(db, input, NULL, &rep);
-	mms_report_free(rep);
+	/* the network, the teachers' framework, then the diagnostics and catalogue
+	 * that name the framework's competencies */
+	char framework[4200], routes[4200];
+	const char *dir = data_dir(arg_after(argc, argv, "--data"));
+	snprintf(framework, sizeof framework, "%s/frameworks/teachers.json", dir);
+	snprintf(routes, sizeof routes, "%s/demo/murom_routes.json", dir);
+	const char *files[] = {input, framework, routes}, *failed = input;
+	int rc = MMS_OK;
+	for (size_t i = 0; i < 3 && rc == MMS_OK; i++)
+		if ((rc = mms_db_import(db, files[i], NULL, NULL)) != MMS_OK)
+			failed = files[i];
 	int32_t root = -1;
 	if (rc == MMS_OK)
 		rc = mms_db_find(db, MMS_UNIT, "VLA-VIRO", &root);
@@ -193,8 +237,10 @@ int cmd_demo(int argc, char **argv)
 		rc = print_coverage(db, root);
 	int32_t crpk;
 	if (rc == MMS_OK && (rc = mms_db_find(db, MMS_UNIT, "MUR-CRPK", &crpk)) == MMS_OK)
+		rc = print_routes(db, crpk);
+	if (rc == MMS_OK)
 		rc = print_kpis(db, crpk);
-	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, input);
+	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, failed);
 	mms_db_close(db);
 	return code;
 }

@@ -307,6 +307,11 @@ static const command commands[] = {
 	{"clusters", "DB [UNIT-CODE] --year Y --indicators ID:W,ID:W [--levels 3] "
 		"[--per-leader 3] [--per-curator 5]",
 	 "score and cluster the municipal services, pair leaders, attach curators", cmd_clusters, 1},
+	{"route", "build DB STAFF-CODE | batch DB [UNIT-CODE] [--as-of D] [--start D --end D] "
+		"[--budget H] [--format F] [--save] [--verbose] | show DB ROUTE | "
+		"approve DB ROUTE --date D [--evidence E] | "
+		"progress DB ROUTE [--step ID] --status S --date D [--evidence E]",
+	 "individual routes: plan from deficits, store, approve and track them", cmd_route, 2},
 	{"demo", "[--db FILE] [--data DIR]",
 	 "build the Murom demo network into FILE (demo.sqlite) and summarise it", cmd_demo, 0},
 };

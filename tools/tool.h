@@ -23,5 +23,6 @@ int cmd_demo(int argc, char **argv);
 int cmd_kpi(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_clusters(int argc, char **argv);
+int cmd_route(int argc, char **argv);
 
 #endif

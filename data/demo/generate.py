@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Generates data/demo/murom.json: the Murom municipal methodical network.
+"""Generates data/demo/murom.json, the Murom municipal methodical network, and
+data/demo/murom_routes.json, its diagnostics and catalogue of resources (to be
+imported after data/frameworks/teachers.json).
 
 Modelled on seed 000 (the development programme of МКУ ЦРПК, Murom,
 2021-2025): 6 methodists, 33 city methodical associations, 16 schools,
@@ -394,10 +396,90 @@ for year in range(2021, 2026):
     for org in schools[13:]:  # the rural schools have low results
         fact(org, "salda.low_results", year, 1)
 
-doc = {"format": "libmms", "version": 1, "units": units, "links": links, "staff": staff,
-       "staff_links": staff_links, "activities": activities, "participations": participations,
-       "targets": [], "facts": facts}
+# Diagnostics of professional deficits (autumn 2023) for about a third of the
+# teachers, on the competencies of data/frameworks/teachers.json.
+import os
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "frameworks", "teachers.json"),
+          encoding="utf-8") as f:
+    FRAMEWORK = json.load(f)["competencies"]
+COMPETENCIES = [c["code"] for c in FRAMEWORK if c["kind"] == "competency" and c["code"] != "T.MET.2"]
+INDICATORS = [c["code"] for c in FRAMEWORK if c["kind"] == "indicator"]
+diagnostics = []
+for t in all_teachers:
+    if R.random() >= 0.35:
+        continue
+    base = R.gauss(88, 6)  # some teachers are stronger overall; most have a few deficits
+    for code in COMPETENCIES + INDICATORS:
+        score = max(5, min(100, round(R.gauss(base, 9))))
+        diagnostics.append({"staff": t["code"], "competency": code, "date": "2023-10-16", "score": score})
+
+# The catalogue of resources and what each develops (seed 000: courses,
+# internships, mentoring, association work; preferably the Federal register).
+resources, develops = [], []
+
+
+def resource(code, name, kind, comps, **extra):
+    r = {"code": code, "name": name, "kind": kind}
+    r.update(extra)
+    resources.append(r)
+    for comp, strength in comps:
+        develops.append({"resource": code, "competency": comp, "strength": strength})
+
+
+resource("FR-FG", "Школа современного учителя: функциональная грамотность", "course",
+         [("T.MET.2", 3), ("T.MET.1", 2)], hours=100, federal_register=True, format="distance",
+         provider="VLA-CNPPM", capacity=200, start="2024-02-01", end="2024-11-30")
+resource("FR-FGOS", "Реализация требований обновлённых ФГОС", "course",
+         [("T.NL.1", 3), ("T.MET.1", 2), ("T.MET.3", 2)], hours=36, federal_register=True,
+         format="distance", provider="VLA-VIRO", capacity=240, start="2024-03-01", end="2024-05-31")
+resource("FR-OVZ", "Инклюзивное образование детей с ОВЗ", "course", [("T.PSY.1", 3)], hours=72,
+         federal_register=True, format="blended", provider="VLA-VIRO", capacity=100,
+         start="2024-09-01", end="2024-12-15")
+resource("FR-DIG", "Цифровая образовательная среда", "course", [("T.DIG.1", 3), ("T.DIG.2", 2)],
+         hours=36, federal_register=True, format="distance", provider="VLA-CNPPM", capacity=200,
+         start="2024-02-15", end="2024-04-30")
+resource("RG-VOSP", "Воспитательная деятельность классного руководителя", "course",
+         [("T.PSY.2", 3), ("T.COM.1", 2)], hours=36, format="in_person", provider="VLA-VIRO",
+         in_region=True, capacity=120, start="2024-10-01", end="2024-11-30")
+resource("RG-PRAVO", "Правовые основы деятельности педагога", "course", [("T.NL.2", 3), ("T.NL.3", 2)],
+         hours=24, format="distance", provider="VLA-VIRO", in_region=True, capacity=160,
+         start="2024-04-01", end="2024-04-30")
+resource("RG-PREDM", "Решение олимпиадных задач по предмету", "course",
+         [("T.SUB.2", 3), ("T.SUB.1", 2), ("T.PSY.3", 2)], hours=48, format="blended",
+         provider="VLA-CNPPM", in_region=True, capacity=80, start="2024-09-15", end="2024-12-01")
+resource("RG-OCENKA", "Оценивание образовательных результатов", "course", [("T.MET.3", 3)], hours=24,
+         format="in_person", provider="VLA-VIRO", in_region=True, capacity=100,
+         start="2024-03-10", end="2024-04-10")
+resource("INT-RC", "Стажировка на базе ресурсного центра", "internship",
+         [("T.MET.4", 3), ("T.MET.1", 2), ("T.SUB.3", 2)], hours=24, site=schools[4], in_region=True,
+         capacity=24, start="2024-03-01", end="2024-11-30")
+resource("INT-DOO", "Стажировка в детском саду-стажировочной площадке", "internship",
+         [("T.PSY.2", 2), ("T.COM.1", 3)], hours=16, site=preschools[7], in_region=True, capacity=18,
+         start="2024-02-01", end="2024-10-31")
+mentors = [t for t in all_teachers if t["category"] == "highest"][:12]
+for n, m in enumerate(mentors):
+    resource("MENT-%02d" % (n + 1), "Наставничество: %s" % m["name"], "mentoring",
+             [("T.MET.1", 2), ("T.MET.4", 2), ("T.COM.2", 2)], mentor=m["code"], capacity=3, in_region=True)
+for n, (code, subj) in enumerate(gmo_codes[:8]):
+    resource("GMO-%02d" % (n + 1), "Работа в ГМО: " + subj, "association",
+             [("T.SUB.1", 2), ("T.SUB.3", 1), ("T.COM.2", 2)], hours=18, site=code, in_region=True)
+resource("SEM-PSY", "Семинар-практикум «Одарённые дети»", "seminar", [("T.PSY.3", 2)], hours=8,
+         in_region=True, capacity=40, start="2024-03-20", end="2024-03-20")
+resource("SEM-DIST", "Вебинар «Дистанционное обучение»", "seminar", [("T.DIG.2", 2)], hours=4,
+         format="distance", start="2024-02-10", end="2024-02-10")
+resource("SELF-NL", "Самообразование: нормативные документы", "self_education",
+         [("T.NL.1", 1), ("T.NL.2", 1), ("T.NL.3", 1)], hours=10)
+resource("SELF-COM", "Самообразование: работа с родителями", "self_education", [("T.COM.1", 1)], hours=10)
+
+# Two files: the network stands alone; the routes part names the competencies
+# of data/frameworks/teachers.json, so it is imported after that framework.
+network = {"format": "libmms", "version": 1, "units": units, "links": links, "staff": staff,
+           "staff_links": staff_links, "activities": activities, "participations": participations,
+           "targets": [], "facts": facts}
+routes_part = {"format": "libmms", "version": 1, "diagnostics": diagnostics, "resources": resources,
+               "develops": develops}
 out = sys.argv[1] if len(sys.argv) > 1 else "murom.json"
-with open(out, "w", encoding="utf-8") as f:
-    json.dump(doc, f, ensure_ascii=False, indent=1, sort_keys=False)
-    f.write("\n")
+for path, doc in [(out, network), (out.replace(".json", "_routes.json"), routes_part)]:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False, indent=1, sort_keys=False)
+        f.write("\n")

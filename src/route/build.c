@@ -389,9 +389,10 @@ static int link_valid(const builder *b, const int32_t *l)
 
 /* Seed 000: a methodist, an association head, a deputy head or an
  * innovative teacher can be a tutor. Tried in that order: methodists
- * supporting the person or their organisation, heads of the associations
- * the person is in, methodists of the nearest service above; the least
- * loaded within the limit, then by code. */
+ * supporting the person's organisation, heads of the associations the
+ * person is in, the organisation's managers, its teachers of the highest
+ * category, methodists of the nearest service above; the least loaded
+ * within the limit, then by code. */
 static int32_t pick_tutor(builder *b, int32_t staff)
 {
 	const mms_model *m = b->c.m;
@@ -423,11 +424,21 @@ static int32_t pick_tutor(builder *b, int32_t staff)
 				CONSIDER(h[SL_STAFF]);
 		}
 	}
-	/* 3: methodists of the nearest service above the organisation */
+	/* 3: the organisation's managers (its deputy heads), then its teachers of
+	 * the highest category (the nearest the model comes to "innovative") */
+	const mms_index *ix = &b->c.db->idx;
+	for (int pass = 0; pass < 2 && best < 0; pass++)
+		for (int32_t k = ix->staff_start[org]; k < ix->staff_start[org + 1]; k++) {
+			const int32_t *st = mms_row(m, MMS_STAFF, ix->staff_ids[k]);
+			if (pass == 0 ? st[S_ROLE] == ROLE_MANAGER
+				      : st[S_ROLE] == ROLE_TEACHER && st[S_CATEGORY] == CAT_HIGHEST)
+				CONSIDER(ix->staff_ids[k]);
+		}
+	/* 4: methodists of the nearest service above the organisation */
 	for (int32_t u = org; best < 0 && u >= 0; u = mms_row(m, MMS_UNIT, u)[U_PARENT]) {
-		for (int32_t k = b->c.db->idx.staff_start[u]; k < b->c.db->idx.staff_start[u + 1]; k++)
-			if (mms_row(m, MMS_STAFF, b->c.db->idx.staff_ids[k])[S_ROLE] == ROLE_METHODIST)
-				CONSIDER(b->c.db->idx.staff_ids[k]);
+		for (int32_t k = ix->staff_start[u]; k < ix->staff_start[u + 1]; k++)
+			if (mms_row(m, MMS_STAFF, ix->staff_ids[k])[S_ROLE] == ROLE_METHODIST)
+				CONSIDER(ix->staff_ids[k]);
 	}
 #undef CONSIDER
 	if (best >= 0)

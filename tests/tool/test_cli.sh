@@ -20,7 +20,7 @@ check "help" 0 "$mms" --help
 grep_in "help lists demo" out.txt "demo"
 check "version" 0 "$mms" --version
 check "unknown command" 2 "$mms" frobnicate
-for c in init import validate export show stats typology network kpi sample clusters demo; do
+for c in init import validate export show stats typology network kpi sample clusters route demo; do
 	check "$c --help" 0 "$mms" "$c" --help
 	grep_in "$c --help usage" out.txt "usage: mms $c"
 done
@@ -78,6 +78,21 @@ grep_in "sample refusal" err.txt "stratum college cannot be filled"
 check "clusters" 0 "$mms" clusters empty.sqlite VLA-VIRO --year 2023 --indicators murom.P5:2,murom.P9
 grep_in "clusters explain" out.txt "cluster 1 of 1"
 check "clusters without indicators" 2 "$mms" clusters empty.sqlite --year 2023
+grep_in "demo routes" demo-out.txt "Individual routes for 2024"
+check "route build" 0 "$mms" route build demo.sqlite MUR-T0005 --as-of 2023-12-31 --start 2024-01-01 --end 2024-12-31
+check "route batch" 0 "$mms" route batch demo.sqlite MUR-SCH-01 --as-of 2023-12-31 --start 2024-01-01 --end 2024-12-31 --save --prefix B-
+grep_in "route batch summary" out.txt "route(s); "
+first=$(sqlite3 demo.sqlite "SELECT code FROM routes WHERE code LIKE 'B-%' ORDER BY id LIMIT 1" 2>/dev/null || true)
+if [ -n "$first" ]; then
+	check "route show" 0 "$mms" route show demo.sqlite "$first"
+	grep_in "route show draft" out.txt "draft"
+	check "route progress before approval" 1 "$mms" route progress demo.sqlite "$first" --status completed --date 2024-02-01
+	grep_in "route transition refused" err.txt "cannot become completed from draft"
+	check "route approve" 0 "$mms" route approve demo.sqlite "$first" --date 2024-01-20 --evidence "приказ № 3"
+	check "route progress" 0 "$mms" route progress demo.sqlite "$first" --status active --date 2024-01-25
+fi
+check "route unknown subcommand" 2 "$mms" route fly demo.sqlite
+check "route build unknown person" 1 "$mms" route build demo.sqlite NOPE --as-of 2023-12-31
 check "stdout export" 0 "$mms" export again.sqlite -
 grep_in "stdout export" out.txt '"format": "libmms"'
 echo "$passed passed, $failed failed"

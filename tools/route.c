@@ -1,0 +1,204 @@
+/* `mms route`: build, batch, show, approve and progress individual routes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+static const char *opt(int argc, char **argv, const char *name)
+{
+	for (int i = 0; i < argc - 1; i++)
+		if (!strcmp(argv[i], name))
+			return argv[i + 1];
+	return NULL;
+}
+
+static int flag(int argc, char **argv, const char *name)
+{
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], name))
+			return 1;
+	return 0;
+}
+
+static char *text(mms_db *db, int entity, int32_t id, const char *field)
+{
+	char *v = NULL;
+	if (id < 0 || mms_db_get(db, entity, id, field, &v) != MMS_OK || !v) {
+		mms_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static void print_plan(mms_db *db, const mms_route_plan *p, int verbose)
+{
+	for (size_t r = 0; r < mms_route_plan_count(p); r++) {
+		char *who = text(db, MMS_STAFF, mms_route_plan_staff(p, r), "code");
+		char *tutor = text(db, MMS_STAFF, mms_route_plan_tutor(p, r), "code");
+		int course;
+		int hours = mms_route_plan_hours(p, r, &course);
+		printf("%s: %zu step(s), %d h (%d h of courses), tutor %s", who ? who : "?",
+		       mms_route_plan_steps(p, r), hours, course, tutor ? tutor : "none available");
+		printf("%s\n", mms_route_plan_uncovered(p, r) ? ", NOT ALL DEFICITS COVERED" : "");
+		for (size_t s = 0; verbose && s < mms_route_plan_steps(p, r); s++) {
+			char *res = text(db, MMS_RESOURCE, mms_route_plan_step_resource(p, r, s), "code");
+			printf("  %zu. %s: %s\n", s + 1, res ? res : "?", mms_route_plan_step_reason(p, r, s));
+			mms_free(res);
+		}
+		for (size_t u = 0; verbose && u < mms_route_plan_uncovered(p, r); u++) {
+			char *c = text(db, MMS_COMPETENCY, mms_route_plan_uncovered_competency(p, r, u), "code");
+			printf("  not covered %s: %s\n", c ? c : "?", mms_route_plan_uncovered_reason(p, r, u));
+			mms_free(c);
+		}
+		mms_free(who);
+		mms_free(tutor);
+	}
+}
+
+/* A progress bar on stderr, only when it is a terminal. */
+static void progress(size_t done, size_t total, void *payload)
+{
+	(void)payload;
+	if (!isatty(2) || total == 0)
+		return;
+	int width = 40, filled = (int)(width * done / total);
+	fprintf(stderr, "\r[%.*s%*s] %zu/%zu", filled, "########################################",
+		width - filled, "", done, total);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+static int plan(int argc, char **argv, int batch)
+{
+	mms_db *db;
+	if (argc < 1)
+		return EXIT_USAGE;
+	if (tool_open(&db, argv[0], 1) != MMS_OK)
+		return EXIT_FAILURE_IO;
+	mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
+	o.as_of = opt(argc, argv, "--as-of");
+	o.start = opt(argc, argv, "--start");
+	o.end = opt(argc, argv, "--end");
+	o.budget_hours = opt(argc, argv, "--budget") ? atoi(opt(argc, argv, "--budget")) : 0;
+	o.format = opt(argc, argv, "--format");
+	o.progress = progress;
+	const char *who = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
+	mms_route_plan *p = NULL;
+	int32_t id = -1;
+	int rc = MMS_OK;
+	if (batch) {
+		rc = tool_unit(db, who, &id);
+		if (rc == MMS_OK)
+			rc = mms_route_plan_batch(db, id, &o, &p);
+	} else if (!who) {
+		mms_db_close(db);
+		return EXIT_USAGE;
+	} else if ((rc = mms_db_find(db, MMS_STAFF, who, &id)) == MMS_OK) {
+		rc = mms_route_plan_person(db, id, &o, &p);
+	}
+	if (rc == MMS_OK) {
+		print_plan(db, p, !batch || flag(argc, argv, "--verbose"));
+		if (batch) {
+			size_t full = 0;
+			for (size_t r = 0; r < mms_route_plan_count(p); r++)
+				full += mms_route_plan_uncovered(p, r) == 0;
+			printf("%zu route(s); %zu cover every deficit\n", mms_route_plan_count(p), full);
+		}
+	}
+	if (rc == MMS_OK && flag(argc, argv, "--save")) {
+		rc = mms_route_plan_save(db, p, opt(argc, argv, "--prefix"), NULL);
+		if (rc == MMS_OK)
+			printf("saved as draft route(s)\n");
+	}
+	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, batch ? "route batch" : "route build");
+	mms_route_plan_free(p);
+	mms_db_close(db);
+	return code;
+}
+
+static int show(int argc, char **argv)
+{
+	mms_db *db;
+	if (argc < 2)
+		return EXIT_USAGE;
+	if (tool_open(&db, argv[0], 1) != MMS_OK)
+		return EXIT_FAILURE_IO;
+	int32_t route;
+	const char *status;
+	int rc = mms_db_find(db, MMS_ROUTE, argv[1], &route);
+	if (rc == MMS_OK)
+		rc = mms_route_status(db, route, &status);
+	if (rc == MMS_OK) {
+		char *staff = text(db, MMS_ROUTE, route, "staff"), *tutor = text(db, MMS_ROUTE, route, "tutor");
+		printf("%s (%s): %s, tutor %s\n", argv[1], staff ? staff : "?", status,
+		       tutor ? tutor : "none");
+		mms_free(staff);
+		mms_free(tutor);
+		size_t n;
+		mms_db_count(db, MMS_ROUTE_STEP, &n);
+		for (size_t s = 0; s < n; s++) {
+			char *of = text(db, MMS_ROUTE_STEP, (int32_t)s, "route");
+			if (!of || strcmp(of, argv[1])) {
+				mms_free(of);
+				continue;
+			}
+			char *res = text(db, MMS_ROUTE_STEP, (int32_t)s, "resource");
+			char *cov = text(db, MMS_ROUTE_STEP, (int32_t)s, "covers");
+			const char *st = "?";
+			mms_route_step_status(db, (int32_t)s, &st);
+			printf("  step %zu: %s for %s: %s\n", s, res ? res : "?", cov ? cov : "-", st);
+			mms_free(of);
+			mms_free(res);
+			mms_free(cov);
+		}
+	}
+	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, argv[1]);
+	mms_db_close(db);
+	return code;
+}
+
+/* approve: the route; progress: the route (--status) or one of its steps (--step). */
+static int change(int argc, char **argv, const char *fixed)
+{
+	mms_db *db;
+	const char *date = opt(argc, argv, "--date"), *status = fixed ? fixed : opt(argc, argv, "--status");
+	const char *step = opt(argc, argv, "--step");
+	if (argc < 2 || !date || !status)
+		return EXIT_USAGE;
+	if (tool_open(&db, argv[0], 1) != MMS_OK)
+		return EXIT_FAILURE_IO;
+	int32_t route;
+	int rc = mms_db_find(db, MMS_ROUTE, argv[1], &route);
+	if (rc == MMS_OK && step)
+		rc = mms_route_step_set_status(db, atoi(step), status, date, opt(argc, argv, "--evidence"));
+	else if (rc == MMS_OK)
+		rc = mms_route_set_status(db, route, status, date, opt(argc, argv, "--evidence"));
+	if (rc == MMS_OK)
+		printf("%s%s%s: %s on %s\n", argv[1], step ? " step " : "", step ? step : "", status, date);
+	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, argv[1]);
+	mms_db_close(db);
+	return code;
+}
+
+int cmd_route(int argc, char **argv)
+{
+	if (argc < 1)
+		return EXIT_USAGE;
+	const char *sub = argv[0];
+	argc--;
+	argv++;
+	if (!strcmp(sub, "build"))
+		return plan(argc, argv, 0);
+	if (!strcmp(sub, "batch"))
+		return plan(argc, argv, 1);
+	if (!strcmp(sub, "show"))
+		return show(argc, argv);
+	if (!strcmp(sub, "approve"))
+		return change(argc, argv, "approved");
+	if (!strcmp(sub, "progress"))
+		return change(argc, argv, NULL);
+	fprintf(stderr, "mms: route: unknown subcommand \"%s\"\n", sub);
+	return EXIT_USAGE;
+}
