@@ -500,6 +500,23 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 			mms_swig_check($self, mms_coverage_compute(db, root, &c));
 		return (Coverage *)c;
 	}
+	/* A framework in 1EdTech CASE JSON; raises with the place of the first problem. */
+	Report *import_case(const char *json, const char *framework = NULL) {
+		mms_db *db = mms_swig_db($self);
+		mms_report *r = NULL;
+		if (db && mms_swig_check($self, mms_framework_import_case(db, json, framework, &r)) != MMS_OK) {
+			mms_report_free(r);
+			r = NULL;
+		}
+		return (Report *)r;
+	}
+	char *export_case(const char *framework) {
+		mms_db *db = mms_swig_db($self);
+		char *s = NULL;
+		if (db)
+			mms_swig_check($self, mms_framework_export_case(db, framework, &s));
+		return s;
+	}
 	Deficits *deficits(int staff, const char *as_of = NULL, double high_below = 60,
 			   double medium_up_to = 80) {
 		mms_db *db = mms_swig_db($self);
@@ -686,6 +703,8 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 	}
 };
 %newobject Db::deficits;
+%newobject Db::import_case;
+%newobject Db::export_case;
 %newobject Db::plan_route;
 %newobject Db::plan_routes;
 %newobject Db::effectiveness;

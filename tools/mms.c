@@ -312,6 +312,8 @@ static const command commands[] = {
 		"approve DB ROUTE --date D [--evidence E] | "
 		"progress DB ROUTE [--step ID] --status S --date D [--evidence E]",
 	 "individual routes: plan from deficits, store, approve and track them", cmd_route, 2},
+	{"framework", "import-case DB FILE.json [--name NAME] | export-case DB NAME",
+	 "competency frameworks in 1EdTech CASE JSON", cmd_framework, 3},
 	{"demo", "[--db FILE] [--data DIR]",
 	 "build the Murom demo network into FILE (demo.sqlite) and summarise it", cmd_demo, 0},
 };

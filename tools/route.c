@@ -182,6 +182,56 @@ static int change(int argc, char **argv, const char *fixed)
 	return code;
 }
 
+/* `mms framework import-case DB FILE [--name N]`, `export-case DB NAME`. */
+int cmd_framework(int argc, char **argv)
+{
+	if (argc < 3)
+		return EXIT_USAGE;
+	const char *sub = argv[0];
+	mms_db *db;
+	if (strcmp(sub, "import-case") && strcmp(sub, "export-case"))
+		return EXIT_USAGE;
+	if (tool_open(&db, argv[1], 0) != MMS_OK)
+		return EXIT_FAILURE_IO;
+	int rc;
+	if (!strcmp(sub, "export-case")) {
+		char *text = NULL;
+		if ((rc = mms_framework_export_case(db, argv[2], &text)) == MMS_OK)
+			printf("%s\n", text);
+		mms_free(text);
+	} else {
+		FILE *f = fopen(argv[2], "rb");
+		char *text = NULL;
+		size_t len = 0;
+		if (f) {
+			fseek(f, 0, SEEK_END);
+			len = (size_t)ftell(f);
+			fseek(f, 0, SEEK_SET);
+			text = malloc(len + 1);
+			if (text && fread(text, 1, len, f) == len)
+				text[len] = '\0';
+			else {
+				free(text);
+				text = NULL;
+			}
+			fclose(f);
+		}
+		mms_report *rep = NULL;
+		rc = text ? mms_framework_import_case(db, text, opt(argc, argv, "--name"), &rep) : MMS_EIO;
+		for (size_t i = 0; i < mms_report_count(rep); i++)
+			fprintf(stderr, "%s\n", mms_report_message(rep, i));
+		if (rc == MMS_OK)
+			printf("%s: imported\n", argv[2]);
+		mms_report_free(rep);
+		free(text);
+	}
+	int code = rc == MMS_OK ? EXIT_OK : tool_exit_code(rc);
+	if (rc == MMS_EIO)
+		fprintf(stderr, "mms: %s: cannot be read\n", argv[2]);
+	mms_db_close(db);
+	return code;
+}
+
 int cmd_route(int argc, char **argv)
 {
 	if (argc < 1)

@@ -24,5 +24,6 @@ int cmd_kpi(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_clusters(int argc, char **argv);
 int cmd_route(int argc, char **argv);
+int cmd_framework(int argc, char **argv);
 
 #endif

@@ -16,6 +16,25 @@
 extern "C" {
 #endif
 
+/**
+ * Imports a competency framework in 1EdTech CASE JSON (CFDocument, CFItems,
+ * CFAssociations of type isChildOf): items under the document become
+ * areas, their children competencies, deeper items indicators; codes are
+ * the items' humanCodingScheme (else their identifier), names their
+ * fullStatement. framework names it (NULL: the document's title).
+ * Problems of the CASE document are reported at JSON pointers into it; the
+ * import is all or nothing.
+ */
+MMS_EXTERN int mms_framework_import_case(mms_db *db, const char *json, const char *framework,
+					 mms_report **report);
+
+/**
+ * Exports a framework as CASE JSON; identifiers are stable (derived from
+ * the framework's name and the codes), so exports can be compared. The
+ * text is the caller's (mms_free()).
+ */
+MMS_EXTERN int mms_framework_export_case(mms_db *db, const char *framework, char **out);
+
 /** Severities of a deficit (recommendations Р-201 by default). */
 typedef enum mms_severity {
 	MMS_SEVERITY_MINIMAL = 0, /**< minimal or none: informal learning is enough */

@@ -346,6 +346,76 @@ static void indicators_count_diagnostics_and_routes(void **state)
 	mms_db_close(db);
 }
 
+static char *competencies_of(mms_db *db)
+{
+	/* code, name, kind and parent of every competency, as one text */
+	size_t n;
+	T_OK(db, mms_db_count(db, MMS_COMPETENCY, &n));
+	size_t cap = 65536, len = 0;
+	char *all = malloc(cap);
+	all[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		char *code = t_get(db, MMS_COMPETENCY, (int32_t)i, "code");
+		char *name = t_get(db, MMS_COMPETENCY, (int32_t)i, "name");
+		char *kind = t_get(db, MMS_COMPETENCY, (int32_t)i, "kind");
+		char *parent = t_get(db, MMS_COMPETENCY, (int32_t)i, "parent");
+		len += (size_t)snprintf(all + len, cap - len, "%s;%s;%s;%s\n", code, name, kind,
+					parent ? parent : "-");
+		mms_free(code);
+		mms_free(name);
+		mms_free(kind);
+		mms_free(parent);
+	}
+	return all;
+}
+
+static void case_frameworks_round_trip_and_are_checked(void **state)
+{
+	(void)state;
+	mms_db *a = t_open(":memory:"), *b = t_open(":memory:");
+	T_OK(a, mms_db_import(a, MMS_TEST_DATA "/../../data/frameworks/teachers.json", NULL, NULL));
+	char *case1 = NULL, *case2 = NULL;
+	T_OK(a, mms_framework_export_case(a, "teachers", &case1));
+	assert_non_null(strstr(case1, "\"CFItemType\": \"Competency\""));
+	assert_non_null(strstr(case1, "\"associationType\": \"isChildOf\""));
+	T_OK(a, mms_framework_export_case(a, "teachers", &case2));
+	assert_string_equal(case1, case2); /* stable identifiers */
+	T_OK(b, mms_framework_import_case(b, case1, "teachers", NULL));
+	char *x = competencies_of(a), *y = competencies_of(b);
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+	mms_free(case2);
+	assert_int_equal(mms_framework_export_case(a, "nobody", &case2), MMS_ENOTFOUND);
+	assert_null(case2);
+	mms_free(case1);
+	/* a cycle and a dangling link are refused at their place in the CASE document */
+	static const char cyclic[] =
+		"{\"CFDocument\": {\"identifier\": \"d\", \"title\": \"F\"},"
+		" \"CFItems\": [{\"identifier\": \"i1\", \"fullStatement\": \"One\", \"humanCodingScheme\": \"F.1\"},"
+		" {\"identifier\": \"i2\", \"fullStatement\": \"Two\", \"humanCodingScheme\": \"F.2\"}],"
+		" \"CFAssociations\": ["
+		" {\"associationType\": \"isChildOf\", \"originNodeURI\": {\"identifier\": \"i1\"}, \"destinationNodeURI\": {\"identifier\": \"i2\"}},"
+		" {\"associationType\": \"isChildOf\", \"originNodeURI\": {\"identifier\": \"i2\"}, \"destinationNodeURI\": {\"identifier\": \"i1\"}}]}";
+	mms_report *rep;
+	assert_int_equal(mms_framework_import_case(b, cyclic, NULL, &rep), MMS_ECYCLE);
+	assert_string_equal(mms_report_location(rep, 0), "/CFItems/0");
+	mms_report_free(rep);
+	static const char dangling[] =
+		"{\"CFDocument\": {\"identifier\": \"d\", \"title\": \"F\"},"
+		" \"CFItems\": [{\"identifier\": \"i1\", \"fullStatement\": \"One\"}],"
+		" \"CFAssociations\": [{\"associationType\": \"isChildOf\", \"originNodeURI\": {\"identifier\": \"i1\"},"
+		" \"destinationNodeURI\": {\"identifier\": \"nowhere\"}}]}";
+	assert_int_equal(mms_framework_import_case(b, dangling, NULL, &rep), MMS_EREF);
+	assert_string_equal(mms_report_location(rep, 0), "/CFAssociations/0/destinationNodeURI/identifier");
+	mms_report_free(rep);
+	size_t n;
+	T_OK(b, mms_db_count(b, MMS_COMPETENCY, &n));
+	assert_int_equal(n, 26); /* nothing of the refused packages was kept */
+	mms_db_close(a);
+	mms_db_close(b);
+}
+
 /* ---- against exhaustive search -------------------------------------- */
 
 static uint32_t lcg(uint32_t *s)
@@ -455,6 +525,7 @@ int main(void)
 		cmocka_unit_test(uncoverable_deficits_prerequisites_and_ties),
 		cmocka_unit_test(routes_move_through_their_statuses_with_evidence),
 		cmocka_unit_test(indicators_count_diagnostics_and_routes),
+		cmocka_unit_test(case_frameworks_round_trip_and_are_checked),
 		cmocka_unit_test(greedy_routes_stay_close_to_the_optimum),
 	};
 	return cmocka_run_group_tests_name("route", tests, NULL, NULL);

@@ -312,3 +312,9 @@ def test_deficits_and_a_route_through_its_life():
     assert e.covered == 1 and e.share == 100
     batch = db.plan_routes(-1, "2024-02-01")
     assert batch.count() == 1
+    case = db.export_case("teachers")
+    other = mms.Db(":memory:")
+    other.import_case(case, "teachers")
+    assert other.count("competencies") == 26
+    with pytest.raises(mms.DuplicateCode):
+        other.import_case(case, "teachers")

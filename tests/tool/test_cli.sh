@@ -20,7 +20,7 @@ check "help" 0 "$mms" --help
 grep_in "help lists demo" out.txt "demo"
 check "version" 0 "$mms" --version
 check "unknown command" 2 "$mms" frobnicate
-for c in init import validate export show stats typology network kpi sample clusters route demo; do
+for c in init import validate export show stats typology network kpi sample clusters route framework demo; do
 	check "$c --help" 0 "$mms" "$c" --help
 	grep_in "$c --help usage" out.txt "usage: mms $c"
 done
@@ -93,6 +93,12 @@ if [ -n "$first" ]; then
 fi
 check "route unknown subcommand" 2 "$mms" route fly demo.sqlite
 check "route build unknown person" 1 "$mms" route build demo.sqlite NOPE --as-of 2023-12-31
+check "framework export-case" 0 "$mms" framework export-case demo.sqlite teachers
+cp out.txt teachers-case.json
+grep_in "case items" teachers-case.json "CFItems"
+check "framework import-case" 0 "$mms" framework import-case case.sqlite teachers-case.json --name teachers
+check "framework import-case twice" 1 "$mms" framework import-case case.sqlite teachers-case.json --name teachers
+grep_in "case duplicate" err.txt "already used"
 check "stdout export" 0 "$mms" export again.sqlite -
 grep_in "stdout export" out.txt '"format": "libmms"'
 echo "$passed passed, $failed failed"
