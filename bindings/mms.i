@@ -581,6 +581,11 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		if (db)
 			mms_swig_check($self, mms_route_step_set_status(db, step, status, date, evidence));
 	}
+	void route_report_xlsx(int route, const char *path) {
+		mms_db *db = mms_swig_db($self);
+		if (db)
+			mms_swig_check($self, mms_route_report_xlsx(db, route, path));
+	}
 	const char *route_status(int route) {
 		mms_db *db = mms_swig_db($self);
 		const char *s = NULL;

@@ -154,6 +154,9 @@ static int show(int argc, char **argv)
 			mms_free(cov);
 		}
 	}
+	const char *xlsx = opt(argc, argv, "--xlsx");
+	if (rc == MMS_OK && xlsx && (rc = mms_route_report_xlsx(db, route, xlsx)) == MMS_OK)
+		printf("wrote %s\n", xlsx);
 	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, argv[1]);
 	mms_db_close(db);
 	return code;

@@ -162,6 +162,15 @@ MMS_EXTERN int mms_route_status(mms_db *db, int32_t route, const char **out);
 MMS_EXTERN int mms_route_step_status(mms_db *db, int32_t step, const char **out);
 
 /**
+ * Writes a route as an XLSX document with the sections a route has: the
+ * person and tutor, the deficits found (as of the route's start, else its
+ * first change, else today), goals,
+ * steps with their form, dates, hours and status, expected results and the
+ * form of reporting of each step.
+ */
+MMS_EXTERN int mms_route_report_xlsx(mms_db *db, int32_t route, const char *path);
+
+/**
  * Effect of routes as of a date: of the deficits covered by done steps
  * using resource (-1 = any), how many the latest diagnostics show closed
  * (minimal). *share is 0..100 and undefined (NaN) when *covered is 0.

@@ -308,6 +308,20 @@ def test_deficits_and_a_route_through_its_life():
     db.step_set_status(0, "done", "2024-05-01", "https://example.org/certificate")
     assert db.step_status(0) == "done"
     db.insert("diagnostics", staff="T", competency="T.MET.2", date="2024-06-01", score=90)
+    import openpyxl
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "route.xlsx")
+        db.route_report_xlsx(route, path)
+        ws = openpyxl.load_workbook(path)["ИОМ"]
+        cells = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+        for title in ["1. Выявленные профессиональные дефициты", "2. Цели", "3. Мероприятия маршрута",
+                      "4. Ожидаемые результаты и формы отчётности"]:
+            assert title in cells
+        assert "Методист" in cells  # the tutor's name
+        assert "Курсы повышения квалификации (ДПО)" in cells and "Удостоверение о повышении квалификации" in cells
+        assert "done" in cells and "planned" in cells
+        assert 50 in cells  # T.MET.2's result as of the route: (45 + 55) / 2
     e = db.effectiveness(db.find("resources", "FG"), "2024-06-30")
     assert e.covered == 1 and e.share == 100
     batch = db.plan_routes(-1, "2024-02-01")

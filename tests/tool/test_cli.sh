@@ -90,6 +90,8 @@ if [ -n "$first" ]; then
 	grep_in "route transition refused" err.txt "cannot become completed from draft"
 	check "route approve" 0 "$mms" route approve demo.sqlite "$first" --date 2024-01-20 --evidence "приказ № 3"
 	check "route progress" 0 "$mms" route progress demo.sqlite "$first" --status active --date 2024-01-25
+	check "route document" 0 "$mms" route show demo.sqlite "$first" --xlsx route.xlsx
+	if [ -s route.xlsx ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL no route.xlsx"; fi
 fi
 check "route unknown subcommand" 2 "$mms" route fly demo.sqlite
 check "route build unknown person" 1 "$mms" route build demo.sqlite NOPE --as-of 2023-12-31

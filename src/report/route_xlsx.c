@@ -1,0 +1,206 @@
+/*
+ * A route as the document a methodist prints (libxlsxwriter): who and
+ * with whom, the deficits, goals, steps with forms, dates and statuses,
+ * expected results and the form of reporting.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#include "route/route.h"
+
+/* What each kind of step is called, leads to and is reported by. */
+static const struct {
+	const char *form, *result, *report;
+} kinds[] = {
+	[RK_COURSE] = {"Курсы повышения квалификации (ДПО)", "Освоенная программа ДПО",
+		       "Удостоверение о повышении квалификации"},
+	[RK_INTERNSHIP] = {"Стажировка", "Освоенная практика стажировочной площадки",
+			   "Отчёт о стажировке"},
+	[RK_MENTORING] = {"Наставничество", "Результаты работы в паре с наставником",
+			  "Отчёт наставляемого, отзыв наставника"},
+	[RK_ASSOCIATION] = {"Работа в методическом объединении", "Выступление, методическая разработка",
+			    "Материалы выступления"},
+	[RK_SEMINAR] = {"Семинар, вебинар", "Применение в практике", "Сертификат участника"},
+	[RK_COMPETITION] = {"Профессиональный конкурс", "Участие в конкурсе", "Диплом, сертификат"},
+	[RK_SELF_EDUCATION] = {"Самообразование", "Методическая разработка",
+			       "Отчёт по самообразованию"},
+};
+
+typedef struct doc {
+	lxw_worksheet *ws;
+	lxw_format *title, *head, *cell;
+	lxw_row_t row;
+	const mms_model *m;
+} doc;
+
+static void line(doc *d, const char *label, const char *value)
+{
+	worksheet_write_string(d->ws, d->row, 0, label, d->head);
+	worksheet_merge_range(d->ws, d->row, 1, d->row, 6, value ? value : "", d->cell);
+	d->row++;
+}
+
+static void section(doc *d, const char *title, const char *const *cols, int n)
+{
+	d->row++;
+	worksheet_merge_range(d->ws, d->row, 0, d->row, 6, title, d->title);
+	d->row++;
+	for (int c = 0; c < n; c++)
+		worksheet_write_string(d->ws, d->row, (lxw_col_t)c, cols[c], d->head);
+	d->row++;
+}
+
+static const char *field(const mms_model *m, int e, int32_t id, int f)
+{
+	return id < 0 ? "" : mms_str(m, mms_row(m, e, id)[f]);
+}
+
+static void date_text(int32_t a, int32_t b, char *out, size_t n)
+{
+	char x[11] = "", y[11] = "";
+	if (a != MMS_NONE)
+		mms_date_format(a, x);
+	if (b != MMS_NONE)
+		mms_date_format(b, y);
+	snprintf(out, n, "%s%s%s", x, *x && *y ? " – " : "", y);
+}
+
+static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c)
+{
+	const mms_model *m = &db->m;
+	const int32_t *rt = mms_row(m, MMS_ROUTE, route);
+	doc d = {workbook_add_worksheet(wb, "ИОМ"), workbook_add_format(wb), workbook_add_format(wb),
+		 workbook_add_format(wb), 0, m};
+	format_set_bold(d.title);
+	format_set_font_size(d.title, 12);
+	format_set_bold(d.head);
+	format_set_bg_color(d.head, 0xDDEBF7);
+	format_set_border(d.head, LXW_BORDER_THIN);
+	format_set_text_wrap(d.head);
+	format_set_border(d.cell, LXW_BORDER_THIN);
+	format_set_text_wrap(d.cell);
+	worksheet_set_column(d.ws, 0, 0, 28, NULL);
+	worksheet_set_column(d.ws, 1, 1, 40, NULL);
+	worksheet_set_column(d.ws, 2, 6, 18, NULL);
+	worksheet_merge_range(d.ws, 0, 0, 0, 6, "Индивидуальный образовательный маршрут", d.title);
+	d.row = 2;
+	int32_t staff = rt[RT_STAFF], org = mms_row(m, MMS_STAFF, staff)[S_ORG];
+	char period[40], buf[600];
+	line(&d, "Код маршрута", field(m, MMS_ROUTE, route, RT_CODE));
+	const char *position = field(m, MMS_STAFF, staff, S_POSITION);
+	snprintf(buf, sizeof buf, "%s%s%s%s", field(m, MMS_STAFF, staff, S_NAME), *position ? " (" : "",
+		 position, *position ? ")" : "");
+	line(&d, "Педагог", buf);
+	line(&d, "Организация", field(m, MMS_UNIT, org, U_NAME));
+	date_text(rt[RT_START], rt[RT_END], period, sizeof period);
+	line(&d, "Срок реализации", period);
+	snprintf(buf, sizeof buf, "%s", rt[RT_TUTOR] >= 0 ? field(m, MMS_STAFF, rt[RT_TUTOR], S_NAME)
+							  : "не назначен");
+	line(&d, "Тьютор (сопровождающий)", buf);
+	/* deficits as of the route's start (or now) */
+	result *def = NULL;
+	size_t n = 0;
+	int rc = mms_route_results(c, staff, &def, &n);
+	if (rc != MMS_OK)
+		return rc;
+	static const char *const dcols[] = {"Компетенция", "Наименование", "Результат, %",
+					    "Дефицит"};
+	static const char *const sev[] = {"минимальный", "средний", "высокий"};
+	section(&d, "1. Выявленные профессиональные дефициты", dcols, 4);
+	for (size_t i = 0; i < n; i++) {
+		if (def[i].severity == 0)
+			continue;
+		worksheet_write_string(d.ws, d.row, 0, field(m, MMS_COMPETENCY, def[i].comp, C_CODE), d.cell);
+		worksheet_write_string(d.ws, d.row, 1, field(m, MMS_COMPETENCY, def[i].comp, C_NAME), d.cell);
+		worksheet_write_number(d.ws, d.row, 2, def[i].score, d.cell);
+		worksheet_write_string(d.ws, d.row, 3, sev[def[i].severity], d.cell);
+		d.row++;
+	}
+	static const char *const gcols[] = {"Цель"};
+	section(&d, "2. Цели", gcols, 1);
+	for (size_t i = 0; i < n; i++)
+		if (def[i].severity > 0) {
+			snprintf(buf, sizeof buf, "Устранить дефицит «%s»: результат выше %.0f%%",
+				 field(m, MMS_COMPETENCY, def[i].comp, C_NAME), c->medium_up_to);
+			worksheet_merge_range(d.ws, d.row, 0, d.row, 6, buf, d.cell);
+			d.row++;
+		}
+	mms_free(def);
+	static const char *const scols[] = {"Форма", "Мероприятие", "Сроки", "Часы", "Дефициты",
+					    "Статус", "Обоснование"};
+	section(&d, "3. Мероприятия маршрута", scols, 7);
+	for (size_t s = 0; s < m->t[MMS_ROUTE_STEP].count; s++) {
+		const int32_t *st = mms_row(m, MMS_ROUTE_STEP, (int32_t)s);
+		if (st[ST_ROUTE] != route)
+			continue;
+		const int32_t *res = mms_row(m, MMS_RESOURCE, st[ST_RESOURCE]);
+		mms_buf covers = {0};
+		mms_field_text(m, MMS_ROUTE_STEP, (int32_t)s, ST_COVERS, &covers);
+		date_text(st[ST_START] != MMS_NONE ? st[ST_START] : res[R_START],
+			  st[ST_END] != MMS_NONE ? st[ST_END] : res[R_END], period, sizeof period);
+		int32_t status = c->step_status[s];
+		worksheet_write_string(d.ws, d.row, 0, kinds[res[R_KIND]].form, d.cell);
+		worksheet_write_string(d.ws, d.row, 1, mms_str(m, res[R_NAME]), d.cell);
+		worksheet_write_string(d.ws, d.row, 2, period, d.cell);
+		worksheet_write_number(d.ws, d.row, 3, st[ST_HOURS] != MMS_NONE ? st[ST_HOURS] : 0, d.cell);
+		worksheet_write_string(d.ws, d.row, 4, covers.data ? covers.data : "", d.cell);
+		worksheet_write_string(d.ws, d.row, 5, status < 0 ? "planned" : mms_enum_name(E_ROUTE_STATUS, status),
+				       d.cell);
+		worksheet_write_string(d.ws, d.row, 6, mms_str(m, st[ST_REASON]), d.cell);
+		d.row++;
+		mms_buf_free(&covers);
+	}
+	static const char *const rcols[] = {"Мероприятие", "Ожидаемый результат (продукт)",
+					    "Форма отчётности"};
+	section(&d, "4. Ожидаемые результаты и формы отчётности", rcols, 3);
+	for (size_t s = 0; s < m->t[MMS_ROUTE_STEP].count; s++) {
+		const int32_t *st = mms_row(m, MMS_ROUTE_STEP, (int32_t)s);
+		if (st[ST_ROUTE] != route)
+			continue;
+		const int32_t *res = mms_row(m, MMS_RESOURCE, st[ST_RESOURCE]);
+		worksheet_write_string(d.ws, d.row, 0, mms_str(m, res[R_NAME]), d.cell);
+		worksheet_write_string(d.ws, d.row, 1, kinds[res[R_KIND]].result, d.cell);
+		worksheet_write_string(d.ws, d.row, 2, kinds[res[R_KIND]].report, d.cell);
+		d.row++;
+	}
+	return MMS_OK;
+}
+
+int mms_route_report_xlsx(mms_db *db, int32_t route, const char *path)
+{
+	if (!path)
+		return MMS_EINVAL;
+	int rc = mms_db_ready(db);
+	if (rc == MMS_OK)
+		rc = mms_db_check_id(db, MMS_ROUTE, route);
+	if (rc != MMS_OK)
+		return rc;
+	/* deficits as the route found them: at its start, else at its first change */
+	const int32_t *rt = mms_row(&db->m, MMS_ROUTE, route);
+	int32_t when = rt[RT_START];
+	for (size_t i = 0; when == MMS_NONE && i < db->m.t[MMS_ROUTE_EVENT].count; i++) {
+		const int32_t *ev = mms_row(&db->m, MMS_ROUTE_EVENT, (int32_t)i);
+		if (ev[EV_ROUTE] == route)
+			when = ev[EV_DATE];
+	}
+	char as_of[11];
+	if (when != MMS_NONE)
+		mms_date_format(when, as_of);
+	route_ctx c;
+	if ((rc = mms_route_ctx_init(&c, db, when != MMS_NONE ? as_of : NULL, 60, 80)) != MMS_OK)
+		return rc;
+	lxw_workbook *wb = workbook_new(path);
+	if (!wb) {
+		mms_route_ctx_free(&c);
+		return mms_db_fail(db, MMS_EIO, "%s: cannot be created", path);
+	}
+	rc = write_route(db, route, wb, &c);
+	lxw_error err = workbook_close(wb);
+	mms_route_ctx_free(&c);
+	if (rc == MMS_OK && err != LXW_NO_ERROR)
+		rc = mms_db_fail(db, MMS_EIO, "%s: %s", path, lxw_strerror(err));
+	else if (rc == MMS_ENOMEM)
+		mms_db_fail(db, rc, "out of memory");
+	return rc;
+}
