@@ -379,6 +379,57 @@ static int choose_steps(builder *b, plan_route *pr, const result *def, size_t n)
 	return rc;
 }
 
+/*
+ * The modular-accumulative model (seed 000): hours of several course
+ * modules add up to a PD volume. While the route's course hours fall short
+ * of it, the course module of best value that develops one of the person's
+ * assessed competencies is added, within the budget, period and places.
+ */
+static int accumulate(builder *b, plan_route *pr, const result *def, size_t n)
+{
+	const mms_model *m = b->c.m;
+	int volume = b->o.pd_volume_hours;
+	while (volume > 0 && pr->course_hours < volume) {
+		choice best = {-1, 0, 0};
+		for (size_t i = 0; i < n; i++)
+			for (int32_t k = b->c.dev_start[def[i].comp]; k < b->c.dev_start[def[i].comp + 1]; k++) {
+				int32_t res = mms_row(m, MMS_DEVELOPS, b->c.dev[k])[DV_RESOURCE];
+				const int32_t *r = mms_row(m, MMS_RESOURCE, res);
+				if (r[R_KIND] != RK_COURSE || r[R_PREREQUISITE] >= 0 ||
+				    blocked(b, pr, res, b->o.budget_hours - pr->hours))
+					continue;
+				int hours = r[R_HOURS] == MMS_NONE ? 0 : r[R_HOURS];
+				/* the weakest results first, per hour: a module on a deficit is worth more */
+				choice c = {res, (def[i].severity + 1) * (101 - def[i].score) /
+							 (1.0 + hours / 36.0), hours};
+				if (best.res < 0 || better(b, &c, &best))
+					best = c;
+			}
+		if (best.res < 0)
+			break; /* nothing more fits: the shortfall shows in the hours */
+		char *reason = NULL;
+		mms_buf why = {0};
+		mms_buf_printf(&why, "a module towards the PD volume of %d h (modular-accumulative "
+			       "model); %d h", volume, best.hours);
+		if (b->left[best.res] != INT32_MAX)
+			b->left[best.res]--;
+		pr->course_hours += best.hours;
+		char *covers = mms_strdup(""); /* it covers no deficit of its own choosing */
+		int rc = mms_buf_detach(&why, &reason);
+		if (rc == MMS_OK && !covers)
+			rc = MMS_ENOMEM;
+		if (rc == MMS_OK)
+			rc = add_step(pr, best.res, best.hours, covers, reason); /* takes both */
+		else {
+			mms_free(covers);
+			mms_free(reason);
+		}
+		if (rc != MMS_OK)
+			return rc;
+	}
+	return MMS_OK;
+}
+
 /* ---- tutors ---------------------------------------------------------- */
 
 static int link_valid(const builder *b, const int32_t *l)
@@ -463,6 +514,8 @@ static int plan_one(builder *b, mms_route_plan *p, int32_t staff)
 	memset(pr, 0, sizeof *pr);
 	pr->staff = staff;
 	rc = choose_steps(b, pr, def, n);
+	if (rc == MMS_OK)
+		rc = accumulate(b, pr, def, n);
 	pr->tutor = pick_tutor(b, staff);
 	mms_free(def);
 	return rc;

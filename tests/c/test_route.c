@@ -170,6 +170,32 @@ static void a_small_budget_changes_the_choice_or_leaves_a_gap(void **state)
 	mms_db_close(db);
 }
 
+static void course_modules_accumulate_towards_a_pd_volume(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	/* the route has 72 h of courses (R1); a volume of 100 h adds the best
+	 * remaining module on T's results: R2 (36 h, on C1 at 40%) -> 108 h */
+	mms_route_options o = options(144);
+	o.pd_volume_hours = 100;
+	mms_route_plan *p;
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T"), &o, &p));
+	int course;
+	mms_route_plan_hours(p, 0, &course);
+	assert_int_equal(course, 108);
+	size_t last = mms_route_plan_steps(p, 0) - 1;
+	assert_string_equal(code_of(db, MMS_RESOURCE, mms_route_plan_step_resource(p, 0, last)), "R2");
+	assert_non_null(strstr(mms_route_plan_step_reason(p, 0, last), "towards the PD volume of 100 h"));
+	mms_route_plan_free(p);
+	/* 200 h cannot be reached with these courses and 144 h: it stops short */
+	o.pd_volume_hours = 200;
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T"), &o, &p));
+	mms_route_plan_hours(p, 0, &course);
+	assert_int_equal(course, 108);
+	mms_route_plan_free(p);
+	mms_db_close(db);
+}
+
 static void a_batch_shares_places_and_reports_the_exhausted(void **state)
 {
 	(void)state;
@@ -521,6 +547,7 @@ int main(void)
 		cmocka_unit_test(deficits_roll_up_and_follow_the_bands),
 		cmocka_unit_test(a_route_covers_every_deficit_most_severe_first),
 		cmocka_unit_test(a_small_budget_changes_the_choice_or_leaves_a_gap),
+		cmocka_unit_test(course_modules_accumulate_towards_a_pd_volume),
 		cmocka_unit_test(a_batch_shares_places_and_reports_the_exhausted),
 		cmocka_unit_test(uncoverable_deficits_prerequisites_and_ties),
 		cmocka_unit_test(routes_move_through_their_statuses_with_evidence),
