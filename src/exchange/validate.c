@@ -139,6 +139,7 @@ static void check_staff(checker *c)
 		FAIL(c, MMS_ETYPE, S_ORG, "%s: org \"%s\" is a subunit; staff belong to an "
 		     "organisation or a service (join groups through staff_links)",
 		     lbl(c), unit_code(c, org));
+	check_period(c, S_WORK_START, S_WORK_END);
 	if (birth != MMS_NONE && start != MMS_NONE &&
 	    mms_years_between(birth, start) < 14) {
 		char a[11], b[11];

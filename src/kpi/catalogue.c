@@ -234,7 +234,7 @@ static void read_one(reader *r, indicator *d, json_object *o)
 	static const char *const known[] = {
 		"id", "name_ru", "name_en", "source", "kind", "population", "filter",
 		"numerator", "denominator", "unit", "direction", "aggregation", "period",
-		"include_part_time", "targets", "bands", "note", "fact", "items"};
+		"include_part_time", "include_departed", "targets", "bands", "note", "fact", "items"};
 	if (!json_object_is_type(o, json_type_object)) {
 		problem(r, MMS_ETYPE, NULL, "an indicator must be a JSON object");
 		return;
@@ -261,6 +261,8 @@ static void read_one(reader *r, indicator *d, json_object *o)
 	json_object *pt;
 	d->include_part_time = json_object_object_get_ex(o, "include_part_time", &pt) &&
 			       json_object_get_boolean(pt);
+	d->include_departed = json_object_object_get_ex(o, "include_departed", &pt) &&
+			      json_object_get_boolean(pt);
 	if (d->kind < 0 && !json_object_object_get_ex(o, "kind", &pt))
 		problem(r, MMS_EMISSING, "kind", "is required");
 	if (d->pop < 0 && !json_object_object_get_ex(o, "population", &pt))

@@ -106,8 +106,12 @@ int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec)
 	const mms_model *m = v->m;
 	switch (d->pop) {
 	case POP_STAFF: {
+		/* staff as at the end of the period: not part-timers, not those gone */
 		const int32_t *s = mms_row(m, MMS_STAFF, rec);
-		return !d->include_part_time && s[S_PART_TIME] ? -1 : s[S_ORG];
+		if ((!d->include_part_time && s[S_PART_TIME]) ||
+		    (!d->include_departed && s[S_WORK_END] != MMS_NONE && s[S_WORK_END] < v->end))
+			return -1;
+		return s[S_ORG];
 	}
 	case POP_UNITS:
 		return rec;

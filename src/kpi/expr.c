@@ -61,6 +61,11 @@ static double s_exp(const expr_env *v, int32_t r) { return years_to_end(v, srow(
 static double s_org_kind(const expr_env *v, int32_t r) { return urow(v, srow(v, r)[S_ORG])[U_KIND]; }
 static double s_org_level(const expr_env *v, int32_t r) { return urow(v, srow(v, r)[S_ORG])[U_LEVEL]; }
 static double s_rural(const expr_env *v, int32_t r) { return urow(v, srow(v, r)[S_ORG])[U_RURAL]; }
+static double s_departed(const expr_env *v, int32_t r)
+{
+	int32_t end = srow(v, r)[S_WORK_END];
+	return end != MMS_NONE && end < v->end;
+}
 static double u_kind(const expr_env *v, int32_t r) { return urow(v, r)[U_KIND]; }
 static double u_level(const expr_env *v, int32_t r) { return urow(v, r)[U_LEVEL]; }
 static double u_rural(const expr_env *v, int32_t r) { return urow(v, r)[U_RURAL]; }
@@ -109,6 +114,7 @@ static const attr_def attrs[] = {
 	{"org_kind", S, T_ENUM, E_UNIT_KIND, s_org_kind},
 	{"org_level", S, T_ENUM, E_LEVEL, s_org_level},
 	{"rural", S, T_BOOL, 0, s_rural},
+	{"departed", S, T_BOOL, 0, s_departed},
 	{"kind", U, T_ENUM, E_UNIT_KIND, u_kind},
 	{"level", U, T_ENUM, E_LEVEL, u_level},
 	{"rural", U, T_BOOL, 0, u_rural},

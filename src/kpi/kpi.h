@@ -41,7 +41,7 @@ typedef struct indicator {
 	char *fact;             /* yes_no, fact_value: the fact read */
 	check_item *items;      /* checklist */
 	int nitems;
-	int kind, pop, direction, agg, period, include_part_time;
+	int kind, pop, direction, agg, period, include_part_time, include_departed;
 	expr filter, num, den;
 	int ntargets;
 	int years[32];

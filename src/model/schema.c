@@ -98,6 +98,7 @@ static const field_def staff_fields[] = {
 	{"edu_level", F_ENUM, OPT, E_EDU_LEVEL, 0, 0},
 	{"subjects", F_LIST, OPT, 0, 0, 0},
 	{"part_time", F_BOOL, OPT, 0, 0, 0},
+	{"work_end", F_DATE, OPT, 0, 0, 0}, /* 0.2: the last day of work, for retention */
 };
 static const field_def staff_link_fields[] = {
 	{"kind", F_ENUM, REQ, E_STAFF_LINK_KIND, 0, 0},

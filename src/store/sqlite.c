@@ -90,7 +90,8 @@ static const char schema_v2[] =
 	"CREATE TABLE route_events(id INTEGER PRIMARY KEY,"
 	" route INTEGER NOT NULL REFERENCES routes(id) DEFERRABLE INITIALLY DEFERRED,"
 	" step INTEGER REFERENCES route_steps(id) DEFERRABLE INITIALLY DEFERRED,"
-	" status TEXT NOT NULL, date TEXT NOT NULL, evidence TEXT, note TEXT);";
+	" status TEXT NOT NULL, date TEXT NOT NULL, evidence TEXT, note TEXT);"
+	"ALTER TABLE staff ADD COLUMN work_end TEXT;";
 
 /* 'MMS1': tells a libmms file from any other SQLite file. */
 #define APPLICATION_ID 0x4D4D5331

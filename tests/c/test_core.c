@@ -101,6 +101,7 @@ static void schema_indexes_match_field_names(void **state)
 	assert_int_equal(mms_field_find(MMS_LINK, "to"), L_TO);
 	assert_int_equal(mms_entities[MMS_LINK].nfields, L_NFIELDS);
 	assert_int_equal(mms_field_find(MMS_STAFF, "part_time"), S_PART_TIME);
+	assert_int_equal(mms_field_find(MMS_STAFF, "work_end"), S_WORK_END);
 	assert_int_equal(mms_entities[MMS_STAFF].nfields, S_NFIELDS);
 	assert_int_equal(mms_field_find(MMS_STAFF_LINK, "target_staff"), SL_TARGET_STAFF);
 	assert_int_equal(mms_entities[MMS_STAFF_LINK].nfields, SL_NFIELDS);

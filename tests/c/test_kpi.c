@@ -15,6 +15,8 @@
  *  links: K1 -> IS internship_partnership from 2023; S2 is a member of C;
  *         M leads S1 (network leadership) until the end of 2023
  *  T4 teaches children with disabilities; S2 is a school with low results.
+ *  T6, a young teacher at S1 since 2022-09, left on 2023-06-30: she is not
+ *  counted in 2023's staff, except by the retention indicator П10.
  *  All values are for 2023 (period 2023-01-01 .. 2023-12-31).
  */
 #include <math.h>
@@ -49,7 +51,8 @@ static const char net[] =
 	"{\"code\": \"CN1\", \"name\": \"CN1\", \"org\": \"CN\", \"role\": \"methodist\"},"
 	"{\"code\": \"CN2\", \"name\": \"CN2\", \"org\": \"CN\", \"role\": \"methodist\"},"
 	"{\"code\": \"T5\", \"name\": \"T5\", \"org\": \"K1\", \"role\": \"teacher\", \"birth_date\": \"1999-01-01\", \"work_start\": \"2022-09-01\", \"part_time\": true},"
-	"{\"code\": \"D1\", \"name\": \"D1\", \"org\": \"S1\", \"role\": \"manager\"}],"
+	"{\"code\": \"D1\", \"name\": \"D1\", \"org\": \"S1\", \"role\": \"manager\"},"
+	"{\"code\": \"T6\", \"name\": \"T6\", \"org\": \"S1\", \"role\": \"teacher\", \"birth_date\": \"1998-03-01\", \"work_start\": \"2022-09-01\", \"work_end\": \"2023-06-30\"}],"
 	"\"staff_links\": ["
 	"{\"kind\": \"member\", \"staff\": \"T1\", \"unit\": \"C\", \"start\": \"2022-09-01\"},"
 	"{\"kind\": \"member\", \"staff\": \"T2\", \"unit\": \"C\"}],"
@@ -165,6 +168,9 @@ static void murom_indicators_match_hand_counts(void **state)
 	/* P8: COMP23 is organised by M; COMP23R by R, outside M: 1 at M, 2 at R */
 	expect(f, "murom.P8", "M", 1, 1, 1);
 	expect(f, "murom.P8", "R", 2, 2, 2);
+	/* P10: teachers in their first three years at 2023-12-31: T1, T3 and T6
+	 * (who left; T5 is part-time); T1 and T3 are still working: 2/3 */
+	expect(f, "murom.P10", "M", 2, 3, 200.0 / 3);
 	/* P9: S2 spoke at BR23: 1/3 */
 	expect(f, "murom.P9", "M", 1, 3, 100.0 / 3);
 	/* Full-time teachers T1..T4; T2 (CRS21, within three years) and T1 (CRS23)
@@ -489,7 +495,7 @@ static void user_definitions_replace_built_in_ones(void **state)
 {
 	fixture *f = *state;
 	size_t n = mms_kpi_count(f->kpi);
-	assert_int_equal(n, 45); /* the files of data/indicators/ */
+	assert_int_equal(n, 46); /* the files of data/indicators/ */
 	assert_non_null(mms_kpi_attr(f->kpi, "murom.P5", "source"));
 	assert_string_equal(mms_kpi_attr(f->kpi, "murom.P5", "kind"), "share");
 	T_OK(f->db, mms_kpi_load_json(f->kpi,
