@@ -753,6 +753,17 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		free($self);
 	}
 	size_t count() { return $self->kpi ? mms_kpi_count($self->kpi) : 0; }
+	/* computations in full, and incremental updates, so far */
+	size_t full_computations() {
+		size_t n = 0;
+		mms_kpi_counters($self->kpi, &n, NULL);
+		return n;
+	}
+	size_t incremental_updates() {
+		size_t n = 0;
+		mms_kpi_counters($self->kpi, NULL, &n);
+		return n;
+	}
 	const char *id(size_t i) { return $self->kpi ? mms_kpi_id($self->kpi, i) : NULL; }
 	const char *attr(const char *id, const char *name) {
 		return $self->kpi ? mms_kpi_attr($self->kpi, id, name) : NULL;

@@ -117,6 +117,14 @@ MMS_EXTERN int mms_kpi_group_value(mms_kpi *kpi, const char *id, int32_t unit,
 				   const char *group, int year, mms_kpi_result *out);
 
 /**
+ * How many times indicators were computed for every unit in full, and how
+ * many times brought up to date incrementally (after records were added,
+ * only the affected units and their ancestors change). For tests and
+ * benchmarks; either pointer may be NULL.
+ */
+MMS_EXTERN void mms_kpi_counters(const mms_kpi *kpi, size_t *full, size_t *incremental);
+
+/**
  * The records behind a value: ids of the population's entity (staff,
  * units, activities or participations) counted in the numerator
  * (numerator = 1) or in the denominator (numerator = 0), within the

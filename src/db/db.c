@@ -49,6 +49,7 @@ static int load(mms_db *db)
 		return rc;
 	}
 	fresh.generation = db->m.generation + 1;
+	fresh.epoch = db->m.epoch + 1; /* a reloaded model is not an extension of the old one */
 	mms_model_free(&db->m);
 	db->m = fresh;
 	db->data_version = version;

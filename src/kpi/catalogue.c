@@ -42,6 +42,11 @@ void mms_computed_free(computed *c)
 	mms_free(c->value);
 	mms_free(c->defined);
 	mms_free(c->units);
+	mms_free(c->onum);
+	mms_free(c->oden);
+	mms_free(c->rflags);
+	mms_free(c->rnum);
+	mms_free(c->rden);
 	memset(c, 0, sizeof *c);
 }
 

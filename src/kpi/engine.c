@@ -265,55 +265,220 @@ static int aggregate(const indicator *d, const mms_kpi *kpi, computed *c, const 
 	return MMS_OK;
 }
 
-int mms_kpi_compute(mms_kpi *kpi, indicator *d, int year, const computed **out)
+static int weighted_kind(const indicator *d)
+{
+	return d->kind == KIND_YES_NO || d->kind == KIND_CHECKLIST || d->kind == KIND_FACT_VALUE;
+}
+
+/* Keeps what a record added, so a later change can take it back. */
+static void remember(computed *c, const indicator *d, size_t r, double num, double den)
+{
+	if (weighted_kind(d)) {
+		c->rnum[r] = num;
+		c->rden[r] = den;
+	} else {
+		c->rflags[r] = (uint8_t)((den != 0) | (num != 0) << 1);
+	}
+}
+
+static void recalled(const computed *c, const indicator *d, size_t r, double *num, double *den)
+{
+	if (r >= c->nrecs) {
+		*num = *den = 0;
+	} else if (weighted_kind(d)) {
+		*num = c->rnum[r];
+		*den = c->rden[r];
+	} else {
+		*den = c->rflags[r] & 1;
+		*num = c->rflags[r] >> 1 & 1;
+	}
+}
+
+static int grow_records(computed *c, const indicator *d, size_t recs)
+{
+	if (weighted_kind(d)) {
+		double *n = mms_realloc(c->rnum, (recs + 1) * sizeof *n);
+		if (n)
+			c->rnum = n;
+		double *e = n ? mms_realloc(c->rden, (recs + 1) * sizeof *e) : NULL;
+		if (!e)
+			return MMS_ENOMEM;
+		c->rden = e;
+	} else {
+		uint8_t *f = mms_realloc(c->rflags, recs + 1);
+		if (!f)
+			return MMS_ENOMEM;
+		c->rflags = f;
+	}
+	for (size_t r = c->nrecs; r < recs; r++)
+		remember(c, d, r, 0, 0);
+	c->nrecs = recs;
+	return MMS_OK;
+}
+
+static int full(mms_kpi *kpi, indicator *d, int year, computed *c)
 {
 	const mms_model *m = &kpi->db->m;
-	for (size_t i = 0; i < d->ndone; i++)
-		if (d->done[i].year == year && d->done[i].generation == m->generation) {
-			*out = &d->done[i];
-			return MMS_OK;
-		}
-	if (d->ndone && d->done[0].generation != m->generation)
-		mms_indicator_forget(d);
-	int rc = mms_kpi_ensure_env(kpi);
-	if (rc != MMS_OK)
-		return rc;
 	expr_env v;
 	mms_kpi_env(kpi, d, year, &v);
 	size_t n = kpi->db->idx.nunits, recs = mms_kpi_population_size(d, m);
-	computed c = {year, m->generation, NULL, NULL, NULL, NULL, NULL};
-	double *onum = mms_calloc(n + 1, sizeof *onum), *oden = mms_calloc(n + 1, sizeof *oden);
-	c.num = mms_malloc((n + 1) * sizeof *c.num);
-	c.den = mms_malloc((n + 1) * sizeof *c.den);
-	c.value = mms_malloc((n + 1) * sizeof *c.value);
-	c.defined = mms_malloc(n + 1);
-	c.units = mms_malloc((n + 1) * sizeof *c.units);
-	if (!onum || !oden || !c.num || !c.den || !c.value || !c.defined || !c.units ||
-	    mms_grow((void **)&d->done, &d->done_cap, d->ndone + 1, sizeof *d->done)) {
-		mms_free(onum);
-		mms_free(oden);
-		mms_computed_free(&c);
-		return mms_kpi_fail(kpi, MMS_ENOMEM, "out of memory computing %s", d->id);
-	}
+	memset(c, 0, sizeof *c);
+	c->year = year;
+	c->generation = m->generation;
+	c->epoch = m->epoch;
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+		c->marks[e] = m->t[e].count;
+	c->onum = mms_calloc(n + 1, sizeof *c->onum);
+	c->oden = mms_calloc(n + 1, sizeof *c->oden);
+	c->num = mms_malloc((n + 1) * sizeof *c->num);
+	c->den = mms_malloc((n + 1) * sizeof *c->den);
+	c->value = mms_malloc((n + 1) * sizeof *c->value);
+	c->defined = mms_malloc(n + 1);
+	c->units = mms_malloc((n + 1) * sizeof *c->units);
+	if (!c->onum || !c->oden || !c->num || !c->den || !c->value || !c->defined || !c->units ||
+	    grow_records(c, d, recs) != MMS_OK)
+		return MMS_ENOMEM;
 	for (size_t r = 0; r < recs; r++) {
 		int32_t u = mms_kpi_record_unit(d, &v, (int32_t)r);
 		double num, den;
 		if (u < 0)
 			continue;
 		mms_kpi_classify(d, &v, (int32_t)r, &num, &den);
-		onum[u] += num;
-		oden[u] += den;
+		c->onum[u] += num;
+		c->oden[u] += den;
+		remember(c, d, r, num, den);
 	}
-	rc = aggregate(d, kpi, &c, onum, oden);
-	mms_free(onum);
-	mms_free(oden);
-	if (rc != MMS_OK) {
-		mms_computed_free(&c);
-		return mms_kpi_fail(kpi, rc, "out of memory computing %s", d->id);
+	return aggregate(d, kpi, c, c->onum, c->oden);
+}
+
+/* Marks the existing records of d's population that rows added since the
+ * computation can change, and the new ones (docs/indicators.md). */
+static void touched(const mms_kpi *kpi, const indicator *d, const computed *c, uint8_t *t)
+{
+	const mms_model *m = &kpi->db->m;
+	const mms_index *ix = &kpi->db->idx;
+	static const int entity[POP_COUNT] = {MMS_STAFF, MMS_UNIT, MMS_ACTIVITY, MMS_PARTICIPATION};
+	size_t recs = m->t[entity[d->pop]].count;
+#define NEW(e) for (size_t i = c->marks[e]; i < m->t[e].count; i++)
+#define ROW(e) mms_row(m, e, (int32_t)i)
+#define MARK(x) do { int32_t x_ = (x); if (x_ >= 0 && (size_t)x_ < recs) t[x_] = 1; } while (0)
+	for (size_t r = c->marks[entity[d->pop]]; r < recs; r++)
+		t[r] = 1;
+	if (d->pop == POP_STAFF) {
+		NEW(MMS_PARTICIPATION) MARK(ROW(MMS_PARTICIPATION)[P_STAFF]);
+		NEW(MMS_STAFF_LINK) MARK(ROW(MMS_STAFF_LINK)[SL_STAFF]);
+		NEW(MMS_DIAGNOSTIC) MARK(ROW(MMS_DIAGNOSTIC)[D_STAFF]);
+		NEW(MMS_ROUTE) MARK(ROW(MMS_ROUTE)[RT_STAFF]);
+		NEW(MMS_ROUTE_STEP) MARK(mms_row(m, MMS_ROUTE, ROW(MMS_ROUTE_STEP)[ST_ROUTE])[RT_STAFF]);
+		NEW(MMS_ROUTE_EVENT) MARK(mms_row(m, MMS_ROUTE, ROW(MMS_ROUTE_EVENT)[EV_ROUTE])[RT_STAFF]);
+		NEW(MMS_FACT) { /* org_has_fact: everyone at the unit */
+			int32_t u = ROW(MMS_FACT)[FA_UNIT];
+			for (int32_t k = ix->staff_start[u]; k < ix->staff_start[u + 1]; k++)
+				MARK(ix->staff_ids[k]);
+		}
+	} else if (d->pop == POP_UNITS) {
+		NEW(MMS_PARTICIPATION) {
+			int32_t s = ROW(MMS_PARTICIPATION)[P_STAFF];
+			MARK(ROW(MMS_PARTICIPATION)[P_UNIT]);
+			if (s >= 0)
+				MARK(mms_row(m, MMS_STAFF, s)[S_ORG]);
+		}
+		NEW(MMS_LINK) {
+			MARK(ROW(MMS_LINK)[L_FROM]);
+			MARK(ROW(MMS_LINK)[L_TO]);
+		}
+		NEW(MMS_FACT) MARK(ROW(MMS_FACT)[FA_UNIT]);
 	}
-	memmove(d->done + 1, d->done, d->ndone * sizeof *d->done);
-	d->done[0] = c;
-	d->ndone++;
-	*out = &d->done[0];
+#undef NEW
+#undef ROW
+#undef MARK
+}
+
+/* Brings c up to the data: each touched record's change walks up its path. */
+static int incremental(mms_kpi *kpi, indicator *d, computed *c)
+{
+	const mms_model *m = &kpi->db->m;
+	size_t recs = mms_kpi_population_size(d, m);
+	uint8_t *t = mms_calloc(recs + 1, 1);
+	if (!t || grow_records(c, d, recs) != MMS_OK) {
+		mms_free(t);
+		return MMS_ENOMEM;
+	}
+	touched(kpi, d, c, t);
+	expr_env v;
+	mms_kpi_env(kpi, d, c->year, &v);
+	for (size_t r = 0; r < recs; r++) {
+		if (!t[r])
+			continue;
+		int32_t u = mms_kpi_record_unit(d, &v, (int32_t)r);
+		double num = 0, den = 0, was_num, was_den;
+		recalled(c, d, r, &was_num, &was_den);
+		if (u >= 0)
+			mms_kpi_classify(d, &v, (int32_t)r, &num, &den);
+		remember(c, d, r, num, den);
+		if (u < 0 || (num == was_num && den == was_den))
+			continue;
+		int had = c->oden[u] > 0 || c->onum[u] > 0;
+		c->onum[u] += num - was_num;
+		c->oden[u] += den - was_den;
+		int has = c->oden[u] > 0 || c->onum[u] > 0;
+		for (int32_t p = u; p >= 0; p = mms_row(m, MMS_UNIT, p)[U_PARENT]) {
+			c->num[p] += num - was_num;
+			c->den[p] += den - was_den;
+			c->units[p] += has - had;
+			c->defined[p] = (uint8_t)mms_kpi_value_of(d, c->num[p], c->den[p], &c->value[p]);
+		}
+	}
+	mms_free(t);
+	c->generation = m->generation;
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+		c->marks[e] = m->t[e].count;
+	return MMS_OK;
+}
+
+/* Whether c can be brought up to the data by touching a few records: the
+ * model only grew (same epoch), the units are the same, and the rule sums. */
+static int extendable(const mms_kpi *kpi, const indicator *d, const computed *c)
+{
+	const mms_model *m = &kpi->db->m;
+	return c->epoch == m->epoch && c->marks[MMS_UNIT] == m->t[MMS_UNIT].count &&
+	       (d->agg == AGG_RATIO_OF_SUMS || d->agg == AGG_SUM) && c->onum;
+}
+
+int mms_kpi_compute(mms_kpi *kpi, indicator *d, int year, const computed **out)
+{
+	const mms_model *m = &kpi->db->m;
+	computed *c = NULL;
+	for (size_t i = 0; i < d->ndone && !c; i++)
+		if (d->done[i].year == year)
+			c = &d->done[i];
+	if (c && c->generation == m->generation) {
+		*out = c;
+		return MMS_OK;
+	}
+	int rc = mms_kpi_ensure_env(kpi);
+	if (rc != MMS_OK)
+		return rc;
+	if (c && extendable(kpi, d, c)) {
+		kpi->incremental++;
+		if ((rc = incremental(kpi, d, c)) == MMS_OK) {
+			*out = c;
+			return MMS_OK;
+		}
+	} else if (!c) {
+		if (mms_grow((void **)&d->done, &d->done_cap, d->ndone + 1, sizeof *d->done))
+			return mms_kpi_fail(kpi, MMS_ENOMEM, "out of memory computing %s", d->id);
+		c = &d->done[d->ndone++];
+		memset(c, 0, sizeof *c);
+	}
+	/* a failed update leaves nothing half done: the entry is computed afresh */
+	mms_computed_free(c);
+	kpi->full++;
+	if (rc != MMS_OK || (rc = full(kpi, d, year, c)) != MMS_OK) {
+		mms_computed_free(c);
+		*c = d->done[--d->ndone]; /* drop the entry; order does not matter */
+		return mms_kpi_fail(kpi, MMS_ENOMEM, "out of memory computing %s", d->id);
+	}
+	*out = c;
 	return MMS_OK;
 }

@@ -25,10 +25,16 @@ typedef struct band {
 /* Every unit's value of one indicator for one year. */
 typedef struct computed {
 	int year;
-	uint64_t generation;
+	uint64_t generation, epoch;
+	size_t marks[MMS_ENTITY_COUNT]; /* table sizes it was computed on */
 	double *num, *den, *value; /* per unit, over its subtree */
 	uint8_t *defined;
 	int32_t *units;            /* units with records of their own, per subtree */
+	/* kept for incremental updates (ratio of sums and sum only): */
+	double *onum, *oden;       /* per unit, its own records */
+	uint8_t *rflags;           /* per record of 0/1 kinds: 1 in the denominator, 2 numerator */
+	double *rnum, *rden;       /* per record of weighted kinds (their population is units) */
+	size_t nrecs;
 } computed;
 
 /* An item of a checklist: a fact key, what it is, its group. */
@@ -61,6 +67,7 @@ struct mms_kpi {
 	int env_valid;
 	int32_t *ps_start, *ps, *pu_start, *pu, *sl_start, *sl, *fa_start, *fa;
 	int32_t *dg_start, *dg, *rt_start, *rt, *re_start, *re;
+	size_t full, incremental; /* computations of each sort, for tests and benchmarks */
 	char errmsg[1024];
 };
 

@@ -8,6 +8,14 @@
 
 #include "kpi.h"
 
+void mms_kpi_counters(const mms_kpi *kpi, size_t *full, size_t *incremental)
+{
+	if (full)
+		*full = kpi ? kpi->full : 0;
+	if (incremental)
+		*incremental = kpi ? kpi->incremental : 0;
+}
+
 const char *mms_kpi_status_name(int status)
 {
 	static const char *const names[] = {"undefined", "no_target", "achieved",

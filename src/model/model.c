@@ -68,6 +68,7 @@ void mms_model_rollback(mms_model *m, const mms_mark *mark)
 	m->pool_len = mark->pool_len;
 	m->lists_len = mark->lists_len;
 	m->generation++;
+	m->epoch++;
 }
 
 int mms_model_add_row(mms_model *m, int e, int32_t *out_id)

@@ -141,6 +141,7 @@ typedef struct mms_model {
 	int32_t *lists; /* [n, s1, ..., sn] runs of string offsets; 0 = empty */
 	size_t lists_len, lists_cap;
 	uint64_t generation; /* bumped on every change, to invalidate indexes */
+	uint64_t epoch;      /* bumped when rows go (rollback, reload): appends keep it */
 } mms_model;
 
 /* A point the model can be rolled back to. */

@@ -418,6 +418,62 @@ static void values_follow_changes_to_the_data(void **state)
 	expect(f, "murom.P6", "M", 2, 2, 100);
 }
 
+static void added_records_update_values_incrementally(void **state)
+{
+	fixture *f = *state;
+	static const char *const ids[] = {"murom.P4", "murom.P5", "murom.P6", "murom.P7", "murom.P1",
+					  "moscow.8", "krasnodar.communities", "salda.support.low_results",
+					  "tyva.documents", "cnppm.events", "murom.P8"};
+	size_t nid = sizeof ids / sizeof *ids, nunits, full0, inc0, full1, inc1;
+	T_OK(f->db, mms_db_count(f->db, MMS_UNIT, &nunits));
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	/* statuses look back two years for the trend: have those computed too */
+	for (size_t i = 0; i < nid; i++)
+		for (int y = 2021; y <= 2023; y++)
+			T_OK(f->db, mms_kpi_value(f->kpi, ids[i], 0, y, &r));
+	mms_kpi_counters(f->kpi, &full0, &inc0);
+	/* a few records: a participation, a membership, an event, facts, a link */
+	t_import(f->db, "{\"participations\": [{\"activity\": \"INN23\", \"staff\": \"M2\", \"role\": \"participant\"},"
+			"{\"activity\": \"EV23\", \"unit\": \"S1\", \"role\": \"organiser\"}],"
+			"\"staff_links\": [{\"kind\": \"member\", \"staff\": \"T3\", \"unit\": \"C\"}],"
+			"\"activities\": [{\"code\": \"COMP23B\", \"name\": \"Конкурс\", \"kind\": \"competition\","
+			" \"level\": \"municipal\", \"organizer\": \"M\", \"start\": \"2023-09-01\"}],"
+			"\"facts\": [{\"unit\": \"M\", \"key\": \"murom.roadmaps_done\", \"year\": 2023, \"value\": 95},"
+			"{\"unit\": \"M\", \"key\": \"tyva.doc.4.1\", \"year\": 2023, \"value\": 1},"
+			"{\"unit\": \"S1\", \"key\": \"salda.low_results\", \"year\": 2023, \"value\": 1}]}");
+	/* every value now equals what a fresh catalogue computes in full */
+	mms_kpi *fresh;
+	T_OK(f->db, mms_kpi_open(&fresh, f->db));
+	for (size_t i = 0; i < nid; i++)
+		for (int32_t u = 0; u < (int32_t)nunits; u++) {
+			mms_kpi_result a = MMS_KPI_RESULT_INIT, b = MMS_KPI_RESULT_INIT;
+			T_OK(f->db, mms_kpi_value(f->kpi, ids[i], u, 2023, &a));
+			T_OK(f->db, mms_kpi_value(fresh, ids[i], u, 2023, &b));
+			if (a.defined != b.defined || a.numerator != b.numerator ||
+			    a.denominator != b.denominator || a.units != b.units ||
+			    (a.defined && a.value != b.value))
+				fail_msg("%s at unit %d: incremental %g/%g, full %g/%g", ids[i], u,
+					 a.numerator, a.denominator, b.numerator, b.denominator);
+		}
+	mms_kpi_close(fresh);
+	mms_kpi_counters(f->kpi, &full1, &inc1);
+	assert_int_equal(full1, full0);        /* nothing was computed afresh */
+	assert_true(inc1 - inc0 >= nid);       /* each indicator brought up to date, once a year */
+	assert_true(inc1 - inc0 <= 3 * nid);
+	/* the changes show: M2 joins the project (P6 2/2), T3 joins C (communities 3/5) */
+	expect(f, "murom.P6", "M", 2, 2, 100);
+	expect(f, "krasnodar.communities", "M", 3, 5, 60);
+	expect(f, "murom.P1", "M", 95, 1, 95);
+	expect(f, "murom.P8", "M", 2, 2, 2);
+	/* a new unit changes the tree: that needs a full computation */
+	t_import(f->db, "{\"units\": [{\"code\": \"S3\", \"name\": \"Школа 3\", \"level\": \"institutional\","
+			" \"kind\": \"school\", \"parent\": \"M\"}]}");
+	T_OK(f->db, mms_kpi_value(f->kpi, "murom.P5", 0, 2023, &r));
+	mms_kpi_counters(f->kpi, &full1, NULL);
+	assert_int_equal(full1, full0 + 1);
+	expect(f, "murom.P5", "M", 1, 4, 25); /* S3 joins the denominator */
+}
+
 /* A definition that must be refused, with the code and the place it names. */
 static void refused(fixture *f, const char *def, int code, const char *loc, const char *words)
 {
@@ -535,6 +591,7 @@ int main(void)
 		T(indicators_on_recorded_facts_match_hand_counts),
 		T(cnppm_and_salda_indicators_match_hand_counts),
 		T(network_groups_count_their_members),
+		T(added_records_update_values_incrementally),
 		T(a_zero_denominator_is_undefined_not_zero),
 		T(ratio_of_sums_and_mean_of_ratios_differ),
 		T(a_unit_overrides_an_inherited_target),

@@ -156,6 +156,11 @@ def test_kpi_values_targets_and_drill_down(demo):
     assert len(kpi.records("murom.P5", crpk, 2023)) == v.numerator
     kpi.target_set("murom.P5", crpk, 2023, 99)
     assert kpi.value("murom.P5", crpk, 2023).target == 99
+    full = kpi.full_computations()
+    demo.insert("participations", activity="INN2023-01", unit="MUR-DOO-33", role="organiser")
+    after = kpi.value("murom.P5", crpk, 2023)
+    assert kpi.full_computations() == full and kpi.incremental_updates() > 0
+    assert after.numerator in (v.numerator, v.numerator + 1)
     kpi.withdraw_target("murom.P5", crpk, 2023)
     assert kpi.value("murom.P5", crpk, 2023).target == 65
     assert kpi.attr("moscow.7", "direction") == "lower"
