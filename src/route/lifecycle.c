@@ -27,14 +27,21 @@ int mms_route_insert(mms_db *db, int entity, int32_t *id, ...)
 	return rc;
 }
 
-static int set_status(mms_db *db, int32_t route, int32_t step, const char *status,
-		      const char *date, const char *evidence)
+/* Readies the handle and checks the step, or else the route. */
+static int ready_for(mms_db *db, int32_t route, int32_t step)
 {
-	char sbuf[16];
 	int rc = mms_db_ready(db);
 	if (rc == MMS_OK)
 		rc = step >= 0 ? mms_db_check_id(db, MMS_ROUTE_STEP, step)
 			       : mms_db_check_id(db, MMS_ROUTE, route);
+	return rc;
+}
+
+static int set_status(mms_db *db, int32_t route, int32_t step, const char *status,
+		      const char *date, const char *evidence)
+{
+	char sbuf[16];
+	int rc = ready_for(db, route, step);
 	if (rc != MMS_OK)
 		return rc;
 	if (step >= 0)
@@ -63,10 +70,7 @@ static int current(mms_db *db, int32_t route, int32_t step, const char **out, co
 {
 	if (!out)
 		return MMS_EINVAL;
-	int rc = mms_db_ready(db);
-	if (rc == MMS_OK)
-		rc = step >= 0 ? mms_db_check_id(db, MMS_ROUTE_STEP, step)
-			       : mms_db_check_id(db, MMS_ROUTE, route);
+	int rc = ready_for(db, route, step);
 	if (rc != MMS_OK)
 		return rc;
 	int32_t status = -1;
