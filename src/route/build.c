@@ -524,6 +524,7 @@ static int plan_one(builder *b, mms_route_plan *p, int32_t staff)
 static int begin(mms_db *db, const mms_route_options *opts, builder *b, mms_route_plan **out)
 {
 	*out = NULL;
+	memset(b, 0, sizeof *b); /* finish() frees it whatever happens below */
 	int rc = mms_db_ready(db);
 	if (rc == MMS_OK)
 		rc = init_builder(b, db, opts);

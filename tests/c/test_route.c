@@ -94,6 +94,27 @@ static mms_route_options options(int budget)
 	return o;
 }
 
+static void bad_arguments_are_refused_cleanly(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	mms_route_plan *p = (mms_route_plan *)1;
+	assert_int_equal(mms_route_plan_person(NULL, 0, NULL, &p), MMS_EINVAL);
+	assert_null(p);
+	assert_int_equal(mms_route_plan_person(db, 999, NULL, &p), MMS_ENOTFOUND);
+	mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
+	o.format = "telepathy";
+	assert_int_equal(mms_route_plan_batch(db, -1, &o, &p), MMS_EINVAL);
+	assert_non_null(strstr(mms_db_errmsg(db), "telepathy"));
+	o = (mms_route_options)MMS_ROUTE_OPTIONS_INIT;
+	o.start = "soon";
+	assert_int_equal(mms_route_plan_batch(db, -1, &o, &p), MMS_EINVAL);
+	o.version = 99;
+	assert_int_equal(mms_route_plan_batch(db, -1, &o, &p), MMS_EINVAL);
+	assert_int_equal(mms_route_set_status(db, 0, "approved", "2024-01-01", NULL), MMS_ENOTFOUND);
+	mms_db_close(db);
+}
+
 static void deficits_roll_up_and_follow_the_bands(void **state)
 {
 	(void)state;
@@ -544,6 +565,7 @@ static void greedy_routes_stay_close_to_the_optimum(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(bad_arguments_are_refused_cleanly),
 		cmocka_unit_test(deficits_roll_up_and_follow_the_bands),
 		cmocka_unit_test(a_route_covers_every_deficit_most_severe_first),
 		cmocka_unit_test(a_small_budget_changes_the_choice_or_leaves_a_gap),
