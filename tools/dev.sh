@@ -34,3 +34,7 @@ ctest --preset default
 cmake --preset asan
 cmake --build --preset asan
 ctest --preset asan --label-exclude install
+# Distinct handles from several threads, under ThreadSanitizer.
+cmake --preset tsan
+cmake --build --preset tsan --target test_threads
+ctest --preset tsan
