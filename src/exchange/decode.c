@@ -409,6 +409,8 @@ static int decode_field(mms_ingest *in, int e, size_t rec, int32_t id, int f)
 						label(in, e, id, &lb), fd->name, v.i);
 			else
 				row[f] = (int32_t)v.i;
+		} else if (mms_entities[target].code_field < 0) {
+			what = "an id";
 		} else if (v.kind != V_TEXT) {
 			what = "a code string";
 		} else {
