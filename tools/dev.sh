@@ -1,7 +1,7 @@
 #!/bin/sh
 # Everything a fresh Debian 12 machine needs, then one job:
 #   sh tools/dev.sh demo   build, then run the demo on the embedded SQLite default
-#   sh tools/dev.sh test   build, run every test, then again under ASan+UBSan
+#   sh tools/dev.sh test   build, run every test, again under ASan+UBSan, threads under TSan
 set -eu
 cd "$(dirname "$0")/.."
 job=${1:-}

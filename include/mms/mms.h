@@ -25,10 +25,13 @@
  *
  * Threads   An mms_db handle may be used by one thread at a time; distinct
  *           handles, even on the same file, may be used concurrently from
- *           different threads. Id lists, reports, typologies and coverage
- *           reports are independent of their handle once returned and may
- *           be read from any thread. mms_allocator_set() is process-wide
- *           and must not be called while any handle is open.
+ *           different threads or processes, and a reader sees only whole
+ *           imports. An mms_kpi (and what it makes) goes with the handle it
+ *           was opened on: one thread at a time uses the two. Id lists,
+ *           reports, typologies and coverage reports are independent of
+ *           their handle once returned and may be read from any thread.
+ *           mms_allocator_set() is process-wide and must not be called
+ *           while any handle is open.
  */
 #ifndef MMS_MMS_H
 #define MMS_MMS_H
