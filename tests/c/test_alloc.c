@@ -55,7 +55,7 @@ static const char more[] =
 	"\"participations\": [{\"activity\": \"C\", \"staff\": \"T1\", \"role\": \"participant\", \"completed\": true}]}";
 
 typedef int (*op_fn)(mms_db *db);
-static char report_path[256];
+static char report_path[256], work_dir[256];
 
 static char *export_now(mms_db *db)
 {
@@ -269,6 +269,53 @@ static int op_route_status(mms_db *db)
 	return rc;
 }
 
+/* Exports to files, JSON and CSV: read-only, so they run on the shared db. */
+static int op_export_files(mms_db *db)
+{
+	char path[300];
+	mms_export_options o = MMS_EXPORT_OPTIONS_INIT;
+	snprintf(path, sizeof path, "%s/x.json", work_dir);
+	int rc = mms_db_export(db, path, &o);
+	o.format = MMS_FORMAT_CSV;
+	snprintf(path, sizeof path, "%s/csv", work_dir);
+	if (rc == MMS_OK)
+		rc = mms_db_export(db, path, &o);
+	return rc;
+}
+
+/* CSV import of the files op_export_files() wrote, into a new database. */
+static int op_import_csv(mms_db *db)
+{
+	(void)db;
+	char path[300];
+	mms_db *d = NULL;
+	mms_report *r = NULL;
+	snprintf(path, sizeof path, "%s/csv", work_dir);
+	int rc = mms_db_open(&d, ":memory:", NULL);
+	if (rc == MMS_OK)
+		rc = mms_db_import(d, path, NULL, &r);
+	mms_report_free(r);
+	mms_db_close(d);
+	return rc;
+}
+
+/* A framework out as CASE JSON and into a new database. */
+static int op_case(mms_db *db)
+{
+	char *json = NULL;
+	mms_db *d = NULL;
+	mms_report *r = NULL;
+	int rc = mms_framework_export_case(db, "t", &json);
+	if (rc == MMS_OK)
+		rc = mms_db_open(&d, ":memory:", NULL);
+	if (rc == MMS_OK)
+		rc = mms_framework_import_case(d, json, "t", &r);
+	mms_report_free(r);
+	mms_db_close(d);
+	mms_free(json);
+	return rc;
+}
+
 static void every_operation_survives_every_allocation_failure(void **state)
 {
 	(void)state;
@@ -276,6 +323,7 @@ static void every_operation_survives_every_allocation_failure(void **state)
 	assert_int_equal(mms_allocator_set(&failing), MMS_OK);
 	char *dir = t_tmpdir();
 	snprintf(report_path, sizeof report_path, "%s/r.xlsx", dir);
+	snprintf(work_dir, sizeof work_dir, "%s", dir);
 	long points = exhaust(NULL, op_open_close, "open+import");
 	mms_db *db = t_open(":memory:");
 	t_import(db, base);
@@ -288,6 +336,9 @@ static void every_operation_survives_every_allocation_failure(void **state)
 	t_import(db, routes_data);
 	points += exhaust(db, op_routes, "routes");
 	points += exhaust(db, op_route_status, "route status");
+	points += exhaust(db, op_export_files, "export files");
+	points += exhaust(db, op_import_csv, "import csv");
+	points += exhaust(db, op_case, "case");
 	mms_db_close(db);
 	mms_allocator_set(NULL);
 	t_rmtree(dir);

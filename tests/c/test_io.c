@@ -1,10 +1,11 @@
 /*
  * I/O faults: a SQLite VFS shim, registered as the default VFS, fails the
  * Nth read, write or sync of any file. For every N until the operation
- * gets through untouched, an import, an export and an indicator run
- * against a fresh copy of a database. At each step the error must reach the caller as MMS_EIO, and
+ * gets through untouched, an import, an export, an indicator and a batch
+ * of routes (planned and stored) run against a fresh copy of a database. At each step the error must reach the caller as MMS_EIO, and
  * afterwards (faults off) the file must pass PRAGMA integrity_check and
- * hold either the whole import or none of it, and none if it failed.
+ * hold either the whole import or none of it, and none if it failed; the
+ * same for the stored routes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,52 @@ static char *staff_doc(void)
 	return doc;
 }
 
+/* Routes for everyone with deficits, stored as drafts in one transaction. */
+static int plan_routes(mms_db *h)
+{
+	mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
+	mms_route_plan *p = NULL;
+	o.as_of = "2024-02-01";
+	int rc = mms_route_plan_batch(h, -1, &o, &p);
+	if (rc == MMS_OK)
+		rc = mms_route_plan_save(h, p, "R-", NULL);
+	mms_route_plan_free(p);
+	return rc;
+}
+
+static size_t count_routes(const char *db)
+{
+	mms_db *h = t_open(db);
+	size_t n;
+	T_OK(h, mms_db_count(h, MMS_ROUTE, &n));
+	mms_db_close(h);
+	return n;
+}
+
+/* Open, import, export, an indicator, routes; the first failure stops it.
+   *import_rc and *routes_rc are those steps' codes (MMS_ERROR: not reached). */
+static int run(const char *db, const char *out, const char *doc, int *import_rc, int *routes_rc)
+{
+	mms_db *h = NULL;
+	mms_kpi *kpi = NULL;
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	*import_rc = *routes_rc = MMS_ERROR;
+	int rc = mms_db_open(&h, db, NULL);
+	if (rc == MMS_OK)
+		rc = *import_rc = mms_db_import_json(h, doc, NULL, NULL);
+	if (rc == MMS_OK)
+		rc = mms_db_export(h, out, NULL);
+	if (rc == MMS_OK)
+		rc = mms_kpi_open(&kpi, h);
+	if (rc == MMS_OK)
+		rc = mms_kpi_value(kpi, "moscow.7", 0, 2024, &r);
+	if (rc == MMS_OK)
+		rc = *routes_rc = plan_routes(h);
+	mms_kpi_close(kpi);
+	mms_db_close(h);
+	return rc;
+}
+
 static void every_io_fault_is_reported_and_leaves_the_file_whole(void **state)
 {
 	(void)state;
@@ -154,14 +201,18 @@ static void every_io_fault_is_reported_and_leaves_the_file_whole(void **state)
 	mms_db *h = t_open(base);
 	t_import(h, "{\"units\": [{\"code\": \"M\", \"name\": \"M\", \"level\": \"municipal\", \"kind\": \"municipal_service\"},"
 		    "{\"code\": \"S\", \"name\": \"S\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"}],"
-		    "\"staff\": [{\"code\": \"X\", \"name\": \"X\", \"org\": \"M\", \"role\": \"methodist\"}]}");
+		    "\"staff\": [{\"code\": \"X\", \"name\": \"X\", \"org\": \"M\", \"role\": \"methodist\"}],"
+		    "\"competencies\": [{\"code\": \"K\", \"name\": \"K\", \"framework\": \"t\", \"kind\": \"competency\"}],"
+		    "\"diagnostics\": [{\"staff\": \"X\", \"competency\": \"K\", \"date\": \"2024-01-01\", \"score\": 30}],"
+		    "\"resources\": [{\"code\": \"Q\", \"name\": \"Q\", \"kind\": \"course\", \"hours\": 36}],"
+		    "\"develops\": [{\"resource\": \"Q\", \"competency\": \"K\", \"strength\": 3}]}");
 	mms_db_close(h);
 	shim_install();
 
 	long points = 0;
 	for (int op = 0; op < OP_COUNT; op++) {
 		long n;
-		int applied_on_error = 0;
+		int kept_on_error = 0;
 		for (n = 1;; n++) {
 			copy_file(base, db);
 			snprintf(side, sizeof side, "%s-wal", db);
@@ -169,40 +220,27 @@ static void every_io_fault_is_reported_and_leaves_the_file_whole(void **state)
 			snprintf(side, sizeof side, "%s-shm", db);
 			unlink(side);
 			shim.op = op, shim.fail_at = n, shim.calls = 0;
-			h = NULL;
-			int rc = mms_db_open(&h, db, NULL);
-			if (rc == MMS_OK)
-				rc = mms_db_import_json(h, doc, NULL, NULL);
-			mms_kpi *kpi = NULL;
-			mms_kpi_result r = MMS_KPI_RESULT_INIT;
-			int rrc = mms_db_export(h, out, NULL);
-			if (rrc == MMS_OK)
-				rrc = mms_kpi_open(&kpi, h);
-			if (rrc == MMS_OK)
-				rrc = mms_kpi_value(kpi, "moscow.7", 0, 2024, &r);
-			mms_kpi_close(kpi);
-			if (rc == MMS_OK)
-				rc = rrc;
+			int import_rc, routes_rc, rc = run(db, out, doc, &import_rc, &routes_rc);
 			if (rc != MMS_OK && rc != MMS_EIO)
-				fail_msg("%s fault %ld: code %d (%s), not MMS_EIO: %s", op_names[op], n, rc,
-					 mms_errstr(rc), h ? mms_db_errmsg(h) : "open failed");
-			mms_db_close(h);
+				fail_msg("%s fault %ld: code %d (%s), not MMS_EIO", op_names[op], n, rc, mms_errstr(rc));
 			int hit = shim.calls >= n;
 			shim.fail_at = 0;
-			size_t count = check(db);
-			if (count != 1 && count != 1 + STAFF)
-				fail_msg("%s fault %ld left %zu staff: half an import", op_names[op], n, count);
-			if (rc != MMS_OK && count != 1)
-				applied_on_error++;
-			if (rc == MMS_OK && count != 1 + STAFF)
+			size_t staff = check(db), routes = count_routes(db);
+			if (staff != 1 && staff != 1 + STAFF)
+				fail_msg("%s fault %ld left %zu staff: half an import", op_names[op], n, staff);
+			if (import_rc == MMS_OK && staff != 1 + STAFF)
 				fail_msg("%s fault %ld: the import succeeded but is not there", op_names[op], n);
+			if (routes > 1 || (routes_rc == MMS_OK && routes != 1))
+				fail_msg("%s fault %ld: %zu routes stored, saving returned %d", op_names[op], n, routes,
+					 routes_rc);
+			kept_on_error += (import_rc != MMS_OK && staff != 1) + (routes_rc != MMS_OK && routes != 0);
 			if (!hit)
 				break; /* the whole operation ran without reaching the Nth call */
 		}
-		print_message("io: %ld %s fault points, %d reported failures whose import was kept\n", n - 1,
-			      op_names[op], applied_on_error);
+		print_message("io: %ld %s fault points, %d failures reported whose changes were kept\n", n - 1,
+			      op_names[op], kept_on_error);
 		points += n - 1;
-		assert_int_equal(applied_on_error, 0);
+		assert_int_equal(kept_on_error, 0);
 	}
 	assert_true(points > 10);
 	assert_int_equal(sqlite3_vfs_unregister(&shim.vfs), SQLITE_OK);
