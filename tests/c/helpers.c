@@ -3,7 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "helpers.h"
 
@@ -48,6 +51,50 @@ void t_write(const char *path, const char *text)
 	assert_non_null(f);
 	fputs(text, f);
 	assert_int_equal(fclose(f), 0);
+}
+
+void t_copy_db(const char *from, const char *to)
+{
+	size_t len;
+	char *bytes = t_read(from, &len), side[4096];
+	assert_non_null(bytes);
+	FILE *f = fopen(to, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(bytes, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	free(bytes);
+	snprintf(side, sizeof side, "%s-wal", to);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", to);
+	unlink(side);
+}
+
+void t_assert_integrity(const char *path)
+{
+	sqlite3 *raw;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+}
+
+size_t t_count(const char *path, int entity)
+{
+	mms_db *db = t_open(path);
+	size_t n;
+	T_OK(db, mms_db_count(db, entity, &n));
+	mms_db_close(db);
+	return n;
+}
+
+double t_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)

@@ -30,6 +30,23 @@ void t_rmtree(const char *dir);
 				 mms_errstr(t_rc_), mms_db_errmsg(db));        \
 	} while (0)
 
+/* A municipal service M over a school S, with one methodist X in M: the
+   smallest network the fault and concurrency tests write staff into. */
+#define T_SMALL_NETWORK_RECORDS                                                                    \
+	"\"units\": [{\"code\": \"M\", \"name\": \"M\", \"level\": \"municipal\", \"kind\": \"municipal_service\"}," \
+	"{\"code\": \"S\", \"name\": \"S\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"}]," \
+	"\"staff\": [{\"code\": \"X\", \"name\": \"X\", \"org\": \"M\", \"role\": \"methodist\"}]"
+#define T_SMALL_NETWORK "{" T_SMALL_NETWORK_RECORDS "}"
+
+/* Copies a database file to `to`, removing any -wal and -shm left there. */
+void t_copy_db(const char *from, const char *to);
+/* Asserts PRAGMA integrity_check is "ok", through a raw SQLite connection. */
+void t_assert_integrity(const char *path);
+/* The number of records of an entity, through a handle of its own. */
+size_t t_count(const char *path, int entity);
+/* Seconds on the monotonic clock. */
+double t_now(void);
+
 mms_db *t_open(const char *path);
 /* Imports a JSON document and asserts success. */
 void t_import(mms_db *db, const char *json);

@@ -13,17 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "helpers.h"
 
 #define KILLS 60
 #define STAFF 20000
-
-static const char base_json[] =
-	"{\"units\": [{\"code\": \"M\", \"name\": \"M\", \"level\": \"municipal\", \"kind\": \"municipal_service\"},"
-	"{\"code\": \"S\", \"name\": \"S\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"}],"
-	"\"staff\": [{\"code\": \"X\", \"name\": \"X\", \"org\": \"M\", \"role\": \"methodist\"}]}";
 
 static void write_large_import(const char *path)
 {
@@ -35,36 +28,6 @@ static void write_large_import(const char *path)
 			   " \"birth_date\": \"%d-03-01\"}", i ? "," : "", i, i, 1960 + i % 40);
 	fputs("]}", f);
 	assert_int_equal(fclose(f), 0);
-}
-
-static void copy_file(const char *from, const char *to)
-{
-	size_t len;
-	char *bytes = t_read(from, &len);
-	assert_non_null(bytes);
-	FILE *f = fopen(to, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(bytes, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-	free(bytes);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* A fresh copy of the base database at db, without stale journal files. */
-static void reset(const char *base, const char *db)
-{
-	char side[4096];
-	copy_file(base, db);
-	snprintf(side, sizeof side, "%s-wal", db);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", db);
-	unlink(side);
 }
 
 /* Runs the import in a child; kills it after delay seconds unless it ended.
@@ -95,34 +58,13 @@ static int run_child(const char *db, const char *input, double delay)
 	return 0;
 }
 
-static void assert_intact(const char *db)
-{
-	sqlite3 *raw;
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
-	sqlite3_finalize(st);
-	sqlite3_close(raw);
-}
-
-static size_t staff_count(const char *db)
-{
-	mms_db *h = t_open(db);
-	size_t n;
-	T_OK(h, mms_db_count(h, MMS_STAFF, &n));
-	mms_db_close(h);
-	return n;
-}
-
 static void killed_imports_leave_all_or_nothing(void **state)
 {
 	(void)state;
 	char *dir = t_tmpdir(), *base = t_path(dir, "base.sqlite"), *db = t_path(dir, "db.sqlite"),
 	     *input = t_path(dir, "staff.json");
 	mms_db *h = t_open(base);
-	t_import(h, base_json);
+	t_import(h, T_SMALL_NETWORK);
 	mms_db_close(h);
 	write_large_import(input);
 
@@ -130,30 +72,30 @@ static void killed_imports_leave_all_or_nothing(void **state)
 	   spread over. */
 	double span = 1e9;
 	for (int i = 0; i < 3; i++) {
-		reset(base, db);
-		double start = now();
+		t_copy_db(base, db);
+		double start = t_now();
 		assert_int_equal(run_child(db, input, -1), 0);
-		if (now() - start < span)
-			span = now() - start;
-		assert_int_equal(staff_count(db), 1 + STAFF);
+		if (t_now() - start < span)
+			span = t_now() - start;
+		assert_int_equal(t_count(db, MMS_STAFF), 1 + STAFF);
 	}
 
 	srand(20261124);
 	int killed = 0, none = 0, all = 0, i;
 	for (i = 0; killed < KILLS && i < 3 * KILLS; i++) {
-		reset(base, db);
+		t_copy_db(base, db);
 		/* Mostly inside the run, a few around its very end (the commit). */
 		double delay = span * (i % 10 == 9 ? 0.9 + 0.2 * rand() / RAND_MAX : (double)rand() / RAND_MAX);
 		killed += run_child(db, input, delay);
-		assert_intact(db);
-		size_t n = staff_count(db);
+		t_assert_integrity(db);
+		size_t n = t_count(db, MMS_STAFF);
 		if (n == 1)
 			none++;
 		else if (n == 1 + STAFF)
 			all++;
 		else
 			fail_msg("kill %d after %.3f s left %zu staff: neither none nor all", i, delay, n);
-		assert_intact(db);
+		t_assert_integrity(db);
 	}
 	print_message("crash: %d runs, %d killed while running (span %.3f s), %d left nothing, %d left all\n",
 		      i, killed, span, none, all);

@@ -104,36 +104,6 @@ static void shim_install(void)
 	assert_int_equal(sqlite3_vfs_register(&shim.vfs, 1), SQLITE_OK);
 }
 
-static void copy_file(const char *from, const char *to)
-{
-	size_t len;
-	char *bytes = t_read(from, &len);
-	assert_non_null(bytes);
-	FILE *f = fopen(to, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(bytes, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-	free(bytes);
-}
-
-/* With faults off: integrity_check passes; returns the staff count. */
-static size_t check(const char *db)
-{
-	sqlite3 *raw;
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(raw, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
-	sqlite3_finalize(st);
-	sqlite3_close(raw);
-	mms_db *h = t_open(db);
-	size_t n;
-	T_OK(h, mms_db_count(h, MMS_STAFF, &n));
-	mms_db_close(h);
-	return n;
-}
-
 static char *staff_doc(void)
 {
 	char *doc = malloc(STAFF * 128 + 32);
@@ -157,15 +127,6 @@ static int plan_routes(mms_db *h)
 		rc = mms_route_plan_save(h, p, "R-", NULL);
 	mms_route_plan_free(p);
 	return rc;
-}
-
-static size_t count_routes(const char *db)
-{
-	mms_db *h = t_open(db);
-	size_t n;
-	T_OK(h, mms_db_count(h, MMS_ROUTE, &n));
-	mms_db_close(h);
-	return n;
 }
 
 /* Open, import, export, an indicator, routes; the first failure stops it.
@@ -197,11 +158,8 @@ static void every_io_fault_is_reported_and_leaves_the_file_whole(void **state)
 	(void)state;
 	char *dir = t_tmpdir(), *base = t_path(dir, "base.sqlite"), *db = t_path(dir, "db.sqlite"),
 	     *out = t_path(dir, "out.json"), *doc = staff_doc();
-	char side[4096];
 	mms_db *h = t_open(base);
-	t_import(h, "{\"units\": [{\"code\": \"M\", \"name\": \"M\", \"level\": \"municipal\", \"kind\": \"municipal_service\"},"
-		    "{\"code\": \"S\", \"name\": \"S\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"}],"
-		    "\"staff\": [{\"code\": \"X\", \"name\": \"X\", \"org\": \"M\", \"role\": \"methodist\"}],"
+	t_import(h, "{" T_SMALL_NETWORK_RECORDS ","
 		    "\"competencies\": [{\"code\": \"K\", \"name\": \"K\", \"framework\": \"t\", \"kind\": \"competency\"}],"
 		    "\"diagnostics\": [{\"staff\": \"X\", \"competency\": \"K\", \"date\": \"2024-01-01\", \"score\": 30}],"
 		    "\"resources\": [{\"code\": \"Q\", \"name\": \"Q\", \"kind\": \"course\", \"hours\": 36}],"
@@ -214,18 +172,15 @@ static void every_io_fault_is_reported_and_leaves_the_file_whole(void **state)
 		long n;
 		int kept_on_error = 0;
 		for (n = 1;; n++) {
-			copy_file(base, db);
-			snprintf(side, sizeof side, "%s-wal", db);
-			unlink(side);
-			snprintf(side, sizeof side, "%s-shm", db);
-			unlink(side);
+			t_copy_db(base, db);
 			shim.op = op, shim.fail_at = n, shim.calls = 0;
 			int import_rc, routes_rc, rc = run(db, out, doc, &import_rc, &routes_rc);
 			if (rc != MMS_OK && rc != MMS_EIO)
 				fail_msg("%s fault %ld: code %d (%s), not MMS_EIO", op_names[op], n, rc, mms_errstr(rc));
 			int hit = shim.calls >= n;
 			shim.fail_at = 0;
-			size_t staff = check(db), routes = count_routes(db);
+			t_assert_integrity(db);
+			size_t staff = t_count(db, MMS_STAFF), routes = t_count(db, MMS_ROUTE);
 			if (staff != 1 && staff != 1 + STAFF)
 				fail_msg("%s fault %ld left %zu staff: half an import", op_names[op], n, staff);
 			if (import_rc == MMS_OK && staff != 1 + STAFF)

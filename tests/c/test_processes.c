@@ -19,13 +19,6 @@
 #define BATCH 50
 #define SECONDS 2.0
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Exit status 0, or 1 with the reason on stderr. */
 static int writer(const char *path)
 {
@@ -36,7 +29,7 @@ static int writer(const char *path)
 	char *doc = malloc(BATCH * 128 + 32);
 	if (!doc)
 		status = 1;
-	for (double end = now() + SECONDS; !status && now() < end; batches++) {
+	for (double end = t_now() + SECONDS; !status && t_now() < end; batches++) {
 		size_t n = (size_t)sprintf(doc, "{\"staff\": [");
 		for (int i = 0; i < BATCH; i++)
 			n += (size_t)sprintf(doc + n, "%s{\"code\": \"B%d_%d\", \"name\": \"Учитель\", \"org\": \"S\","
@@ -61,7 +54,7 @@ static int reader(const char *path, int id)
 		return 1;
 	size_t last = 0;
 	int reads = 0, status = 0;
-	for (double end = now() + SECONDS; now() < end && !status; reads++) {
+	for (double end = t_now() + SECONDS; t_now() < end && !status; reads++) {
 		size_t n;
 		mms_kpi_result r = MMS_KPI_RESULT_INIT;
 		int rc = mms_db_count(db, MMS_STAFF, &n);
@@ -85,9 +78,7 @@ static void readers_see_only_whole_imports_of_a_writer(void **state)
 	(void)state;
 	char *dir = t_tmpdir(), *path = t_path(dir, "db.sqlite");
 	mms_db *db = t_open(path);
-	t_import(db, "{\"units\": [{\"code\": \"M\", \"name\": \"M\", \"level\": \"municipal\", \"kind\": \"municipal_service\"},"
-		     "{\"code\": \"S\", \"name\": \"S\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"}],"
-		     "\"staff\": [{\"code\": \"X\", \"name\": \"X\", \"org\": \"M\", \"role\": \"methodist\"}]}");
+	t_import(db, T_SMALL_NETWORK);
 	mms_db_close(db); /* no handle may be open across fork() */
 
 	pid_t pids[1 + READERS];
@@ -105,13 +96,10 @@ static void readers_see_only_whole_imports_of_a_writer(void **state)
 		failed += WEXITSTATUS(status);
 	}
 	assert_int_equal(failed, 0);
-	db = t_open(path);
-	size_t n;
-	T_OK(db, mms_db_count(db, MMS_STAFF, &n));
+	size_t n = t_count(path, MMS_STAFF);
 	assert_true(n > 1 && (n - 1) % BATCH == 0);
 	print_message("processes: %zu batches of %d written while %d readers read\n", (n - 1) / BATCH, BATCH,
 		      READERS);
-	mms_db_close(db);
 	t_rmtree(dir);
 	free(path);
 	free(dir);

@@ -72,9 +72,7 @@ static void handles_on_one_file_work_from_several_threads(void **state)
 	(void)state;
 	char *dir = t_tmpdir(), *path = t_path(dir, "db.sqlite");
 	mms_db *db = t_open(path);
-	t_import(db, "{\"units\": [{\"code\": \"M\", \"name\": \"M\", \"level\": \"municipal\", \"kind\": \"municipal_service\"},"
-		     "{\"code\": \"S\", \"name\": \"S\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"}],"
-		     "\"staff\": [{\"code\": \"X\", \"name\": \"X\", \"org\": \"M\", \"role\": \"methodist\"}]}");
+	t_import(db, T_SMALL_NETWORK);
 	mms_db_close(db);
 	pthread_t t[4];
 	job jobs[4] = {{path, 0, 0, 0}, {path, 1, 0, 0}, {path, 2, 0, 0}, {path, 3, 0, 0}};
@@ -85,11 +83,8 @@ static void handles_on_one_file_work_from_several_threads(void **state)
 		pthread_join(t[i], NULL);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(jobs[i].failures, 0);
-	db = t_open(path);
-	size_t n;
-	T_OK(db, mms_db_count(db, MMS_STAFF, &n));
+	size_t n = t_count(path, MMS_STAFF);
 	assert_int_equal(n, 1 + WRITES);
-	mms_db_close(db);
 	t_rmtree(dir);
 	free(path);
 	free(dir);
