@@ -277,6 +277,7 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 
 %newobject Db::get;
 %newobject Db::export_json;
+%newobject Db::export_json_pseudonymised;
 %newobject Db::stats;
 %newobject Db::dot;
 %newobject Db::children;
@@ -414,6 +415,23 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		char *s = NULL;
 		if (db)
 			mms_swig_check($self, mms_db_export_json(db, &s));
+		return s;
+	}
+	/* Exports with personal data replaced by pseudonyms keyed by key. */
+	void export_file_pseudonymised(const char *path, const char *key, const char *format = "json",
+				       const char *delimiter = ",") {
+		mms_db *db = mms_swig_db($self);
+		mms_export_options o = MMS_EXPORT_OPTIONS_INIT;
+		o.format = !strcmp(format, "csv") ? MMS_FORMAT_CSV : MMS_FORMAT_JSON;
+		o.delimiter = delimiter[0];
+		if (db)
+			mms_swig_check($self, mms_db_export_pseudonymised(db, path, key, &o));
+	}
+	char *export_json_pseudonymised(const char *key) {
+		mms_db *db = mms_swig_db($self);
+		char *s = NULL;
+		if (db)
+			mms_swig_check($self, mms_db_export_json_pseudonymised(db, key, &s));
 		return s;
 	}
 	IdList *children(int unit) {

@@ -151,13 +151,20 @@ static int cmd_export(int argc, char **argv)
 	const char *delim = opt_value(argc, argv, "--delimiter");
 	if (!dbpath || !out)
 		return EXIT_USAGE;
+	/* the key comes from the environment, never the command line, which
+	   other users of the machine can read */
+	const char *key = opt_flag(argc, argv, "--pseudonymise") ? getenv("MMS_PSEUDONYM_KEY") : NULL;
+	if (opt_flag(argc, argv, "--pseudonymise") && !key) {
+		fprintf(stderr, "mms export: --pseudonymise needs the key in MMS_PSEUDONYM_KEY\n");
+		return EXIT_USAGE;
+	}
 	mms_db *db;
 	if (tool_open(&db, dbpath, 1) != MMS_OK)
 		return EXIT_FAILURE_IO;
 	int rc;
 	if (!strcmp(out, "-")) {
 		char *text = NULL;
-		rc = mms_db_export_json(db, &text);
+		rc = key ? mms_db_export_json_pseudonymised(db, key, &text) : mms_db_export_json(db, &text);
 		if (rc == MMS_OK)
 			fputs(text, stdout);
 		mms_free(text);
@@ -165,7 +172,7 @@ static int cmd_export(int argc, char **argv)
 		mms_export_options o = MMS_EXPORT_OPTIONS_INIT;
 		o.format = opt_flag(argc, argv, "--csv") ? MMS_FORMAT_CSV : MMS_FORMAT_JSON;
 		o.delimiter = delim ? delim[0] : ',';
-		rc = mms_db_export(db, out, &o);
+		rc = key ? mms_db_export_pseudonymised(db, out, key, &o) : mms_db_export(db, out, &o);
 	}
 	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, out);
 	mms_db_close(db);
@@ -286,8 +293,9 @@ static const command commands[] = {
 	 "import all or nothing; every problem is listed with its location", cmd_import, 2},
 	{"validate", "DB FILE.json|CSV-DIR [--format json|csv]",
 	 "check an import against DB without writing anything", cmd_validate, 2},
-	{"export", "DB OUT.json|OUT-DIR|- [--csv [--delimiter ;]]",
-	 "export the whole database as JSON (- for stdout) or CSV files", cmd_export, 2},
+	{"export", "DB OUT.json|OUT-DIR|- [--csv [--delimiter ;]] [--pseudonymise]",
+	 "export the whole database as JSON (- for stdout) or CSV files; --pseudonymise replaces\n"
+	 "            personal data with pseudonyms keyed by $MMS_PSEUDONYM_KEY", cmd_export, 2},
 	{"show", "DB UNIT-CODE", "a unit, its path to the root and its subtree summary",
 	 cmd_show, 2},
 	{"stats", "DB [UNIT-CODE]", "counts by level and kind as JSON", cmd_stats, 1},

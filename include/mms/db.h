@@ -176,6 +176,27 @@ MMS_EXTERN int mms_db_export(mms_db *db, const char *path,
 /** The whole database as a JSON document; the caller frees it. */
 MMS_EXTERN int mms_db_export_json(mms_db *db, char **out);
 
+/**
+ * As mms_db_export(), for reporting upward with the personal data replaced
+ * (0.2). A staff member's code and name become one pseudonym, "P" and 16 hex
+ * digits of HMAC-SHA256(key, code): the same in every export made with the
+ * same key, not recoverable without it; references to staff follow it.
+ * Birth and work-start dates become 1 January of their year (January to
+ * August) or 1 September (September to December), which keeps every age
+ * and length of service counted to 31 December or 31 August exact, so the
+ * indicators computed from the export equal those of the database. Notes of
+ * diagnostics and routes and the evidence and notes of route events are
+ * left out; a resource with a mentor is named by its kind and the mentor's
+ * pseudonym. Names of units, activities and other resources are kept, so
+ * they must not name people. key is text of at least 16 bytes (MMS_EINVAL otherwise); keep
+ * it secret and the same from year to year so pseudonyms can be followed.
+ */
+MMS_EXTERN int mms_db_export_pseudonymised(mms_db *db, const char *path, const char *key,
+					   const mms_export_options *opts);
+
+/** As mms_db_export_pseudonymised(), as a JSON document the caller frees. */
+MMS_EXTERN int mms_db_export_json_pseudonymised(mms_db *db, const char *key, char **out);
+
 #ifdef __cplusplus
 }
 #endif

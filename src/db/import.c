@@ -196,7 +196,8 @@ int mms_db_insert(mms_db *db, const mms_record *rec, int32_t *out_id)
 	return rc;
 }
 
-int mms_db_export(mms_db *db, const char *path, const mms_export_options *opts)
+/* Both exports, plain (key NULL) or pseudonymised. */
+static int export_file(mms_db *db, const char *path, const char *key, const mms_export_options *opts)
 {
 	if (!db || !db->sql || !path)
 		return MMS_EINVAL;
@@ -207,17 +208,24 @@ int mms_db_export(mms_db *db, const char *path, const mms_export_options *opts)
 					   opts->version);
 		o = *opts;
 	}
+	if (o.format != MMS_FORMAT_CSV && o.format != MMS_FORMAT_JSON && o.format != MMS_FORMAT_AUTO)
+		return mms_db_fail(db, MMS_EINVAL, "unknown format %d", o.format);
+	mms_pseudo ps = {0};
 	int rc = mms_db_ready(db);
+	if (rc == MMS_OK && key && (rc = mms_pseudo_init(&ps, &db->m, key)) != MMS_OK)
+		return mms_db_fail(db, rc, rc == MMS_EINVAL ? "a pseudonym key needs at least %d bytes"
+							    : "out of memory exporting", MMS_PSEUDO_MIN_KEY);
 	if (rc != MMS_OK)
 		return rc;
+	const mms_pseudo *p = key ? &ps : NULL;
 	if (o.format == MMS_FORMAT_CSV) {
-		rc = mms_export_csv_dir(&db->m, path, o.delimiter ? o.delimiter : ',');
+		rc = mms_export_csv_dir(&db->m, p, path, o.delimiter ? o.delimiter : ',');
+		mms_pseudo_free(&ps);
 		return rc == MMS_OK ? rc : mms_db_fail(db, rc, "%s: %s", path, mms_errstr(rc));
 	}
-	if (o.format != MMS_FORMAT_JSON && o.format != MMS_FORMAT_AUTO)
-		return mms_db_fail(db, MMS_EINVAL, "unknown format %d", o.format);
 	char *text;
-	rc = mms_export_json_text(&db->m, &text);
+	rc = mms_export_json_text(&db->m, p, &text);
+	mms_pseudo_free(&ps);
 	if (rc != MMS_OK)
 		return mms_db_fail(db, rc, "out of memory exporting");
 	FILE *f = fopen(path, "wb");
@@ -229,13 +237,41 @@ int mms_db_export(mms_db *db, const char *path, const mms_export_options *opts)
 	return bad ? mms_db_fail(db, MMS_EIO, "%s: cannot be written", path) : MMS_OK;
 }
 
-int mms_db_export_json(mms_db *db, char **out)
+static int export_text(mms_db *db, const char *key, char **out)
 {
 	if (!out)
 		return MMS_EINVAL;
 	*out = NULL;
+	mms_pseudo ps = {0};
 	int rc = mms_db_ready(db);
-	if (rc == MMS_OK && (rc = mms_export_json_text(&db->m, out)) != MMS_OK)
+	if (rc == MMS_OK && key && (rc = mms_pseudo_init(&ps, &db->m, key)) != MMS_OK)
+		return mms_db_fail(db, rc, rc == MMS_EINVAL ? "a pseudonym key needs at least %d bytes"
+							    : "out of memory exporting", MMS_PSEUDO_MIN_KEY);
+	if (rc == MMS_OK && (rc = mms_export_json_text(&db->m, key ? &ps : NULL, out)) != MMS_OK)
 		mms_db_fail(db, rc, "out of memory exporting");
+	mms_pseudo_free(&ps);
 	return rc;
+}
+
+int mms_db_export(mms_db *db, const char *path, const mms_export_options *opts)
+{
+	return export_file(db, path, NULL, opts);
+}
+
+int mms_db_export_json(mms_db *db, char **out)
+{
+	return export_text(db, NULL, out);
+}
+
+int mms_db_export_pseudonymised(mms_db *db, const char *path, const char *key,
+				const mms_export_options *opts)
+{
+	return key ? export_file(db, path, key, opts) : MMS_EINVAL;
+}
+
+int mms_db_export_json_pseudonymised(mms_db *db, const char *key, char **out)
+{
+	if (out)
+		*out = NULL;
+	return key ? export_text(db, key, out) : MMS_EINVAL;
 }

@@ -20,7 +20,23 @@ void mms_csv_doc_free(mms_doc *d);
 /* The document of a single record built through the API. */
 mms_doc *mms_record_doc(const mms_record *rec, int *entity);
 
-int mms_export_json_text(const mms_model *m, char **out);
-int mms_export_csv_dir(const mms_model *m, const char *dir, char delimiter);
+/* The pseudonyms of one export (pseudonym.c); see mms_db_export_pseudonymised(). */
+#define MMS_PSEUDO_MIN_KEY 16
+typedef struct mms_pseudo {
+	char (*names)[18]; /* by staff id: "P" and 16 hex digits */
+	size_t count;
+} mms_pseudo;
+
+/* MMS_EINVAL for a key shorter than MMS_PSEUDO_MIN_KEY bytes. */
+int mms_pseudo_init(mms_pseudo *ps, const mms_model *m, const char *key);
+void mms_pseudo_free(mms_pseudo *ps);
+/* mms_field_present() and mms_field_text() as an export writes them: with
+   ps, pseudonymised; ps may be NULL. */
+int mms_out_present(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, int f);
+void mms_out_text(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, int f, mms_buf *out);
+
+/* The exporters; ps (may be NULL) pseudonymises. */
+int mms_export_json_text(const mms_model *m, const mms_pseudo *ps, char **out);
+int mms_export_csv_dir(const mms_model *m, const mms_pseudo *ps, const char *dir, char delimiter);
 
 #endif

@@ -11,7 +11,7 @@
 
 #include "exchange.h"
 
-static json_object *field_json(const mms_model *m, int e, int32_t id, int f)
+static json_object *field_json(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, int f)
 {
 	const field_def *fd = &mms_entities[e].fields[f];
 	int32_t v = mms_row(m, e, id)[f];
@@ -57,23 +57,23 @@ static json_object *field_json(const mms_model *m, int e, int32_t id, int f)
 	}
 	/* everything else is its text: names, dates, codes */
 	mms_buf b = {0};
-	mms_field_text(m, e, id, f, &b);
+	mms_out_text(m, ps, e, id, f, &b);
 	json_object *s = b.failed ? NULL
 				  : json_object_new_string_len(b.data ? b.data : "", (int)b.len);
 	mms_buf_free(&b);
 	return s;
 }
 
-static int record_json(const mms_model *m, int e, int32_t id, mms_buf *out)
+static int record_json(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, mms_buf *out)
 {
 	const entity_def *d = &mms_entities[e];
 	json_object *o = json_object_new_object();
 	if (!o)
 		return MMS_ENOMEM;
 	for (int f = 0; f < d->nfields; f++) {
-		if (!mms_field_present(m, e, id, f))
+		if (!mms_out_present(m, ps, e, id, f))
 			continue; /* absent fields and false booleans are left out */
-		json_object *v = field_json(m, e, id, f);
+		json_object *v = field_json(m, ps, e, id, f);
 		if (!v || json_object_object_add(o, d->fields[f].name, v)) {
 			json_object_put(v);
 			json_object_put(o);
@@ -88,7 +88,7 @@ static int record_json(const mms_model *m, int e, int32_t id, mms_buf *out)
 	return s ? MMS_OK : MMS_ENOMEM;
 }
 
-int mms_export_json_text(const mms_model *m, char **out)
+int mms_export_json_text(const mms_model *m, const mms_pseudo *ps, char **out)
 {
 	mms_buf b = {0};
 	mms_buf_puts(&b, "{\n\"format\": \"libmms\",\n\"version\": 1");
@@ -97,7 +97,7 @@ int mms_export_json_text(const mms_model *m, char **out)
 		mms_buf_printf(&b, ",\n\"%s\": [", mms_entities[e].name);
 		for (size_t id = 0; id < n; id++) {
 			mms_buf_puts(&b, id ? ",\n  " : "\n  ");
-			if (record_json(m, e, (int32_t)id, &b) != MMS_OK) {
+			if (record_json(m, ps, e, (int32_t)id, &b) != MMS_OK) {
 				mms_buf_free(&b);
 				return MMS_ENOMEM;
 			}
@@ -137,7 +137,7 @@ static int write_file(const char *path, const mms_buf *b)
 	return bad ? MMS_EIO : MMS_OK;
 }
 
-int mms_export_csv_dir(const mms_model *m, const char *dir, char delim)
+int mms_export_csv_dir(const mms_model *m, const mms_pseudo *ps, const char *dir, char delim)
 {
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
 		return MMS_EIO;
@@ -155,8 +155,8 @@ int mms_export_csv_dir(const mms_model *m, const char *dir, char delim)
 				if (f)
 					mms_buf_putc(&b, delim);
 				cell.len = 0;
-				if (mms_field_present(m, e, (int32_t)id, f))
-					mms_field_text(m, e, (int32_t)id, f, &cell);
+				if (mms_out_present(m, ps, e, (int32_t)id, f))
+					mms_out_text(m, ps, e, (int32_t)id, f, &cell);
 				csv_cell(&b, cell.data ? cell.data : "", cell.len, delim);
 			}
 			mms_buf_putc(&b, '\n');

@@ -110,6 +110,23 @@ def test_round_trip_through_json_and_csv(demo, tmp_path):
     assert third.export_json() == text
 
 
+def test_pseudonymised_export_keeps_the_indicators(demo, tmp_path):
+    text = demo.export_json_pseudonymised("region-33-secret-key")
+    staff = json.loads(text)["staff"]
+    assert all(s["code"].startswith("P") and s["name"] == s["code"] for s in staff)
+    assert demo.get("staff", 0, "name") not in text
+    other = mms.Db(":memory:")
+    other.import_json(text)
+    crpk = demo.unit("MUR-CRPK")
+    for ind in ("murom.P1", "murom.P7", "murom.pd_every_3_years"):
+        a, b = demo.kpi().value(ind, crpk, 2023), other.kpi().value(ind, crpk, 2023)
+        assert (a.numerator, a.denominator) == (b.numerator, b.denominator)
+    demo.export_file_pseudonymised(str(tmp_path / "p.json"), "region-33-secret-key")
+    assert (tmp_path / "p.json").read_text(encoding="utf-8") == text
+    with pytest.raises(mms.InvalidArgument):
+        demo.export_json_pseudonymised("short")
+
+
 def test_typology_coverage_stats_and_dot(demo):
     t = demo.typology(demo.unit("VLA-VIRO")).as_dict()
     assert t["structure"][0] == "three_level"

@@ -103,5 +103,12 @@ check "framework import-case twice" 1 "$mms" framework import-case case.sqlite t
 grep_in "case duplicate" err.txt "already used"
 check "stdout export" 0 "$mms" export again.sqlite -
 grep_in "stdout export" out.txt '"format": "libmms"'
+check "pseudonymise needs a key" 2 "$mms" export demo.sqlite - --pseudonymise
+grep_in "pseudonymise names the variable" err.txt "MMS_PSEUDONYM_KEY"
+check "pseudonymise refuses a short key" 2 env MMS_PSEUDONYM_KEY=short "$mms" export demo.sqlite - --pseudonymise
+check "pseudonymised export" 0 env MMS_PSEUDONYM_KEY=region-33-secret-key "$mms" export demo.sqlite - --pseudonymise
+grep_in "pseudonymised staff" out.txt '"code":"P[0-9a-f]\{16\}","name":"P[0-9a-f]\{16\}"'
+if grep -q "Фёдорова Мария" out.txt; then failed=$((failed + 1)); echo "FAIL a name survives pseudonymisation"
+else passed=$((passed + 1)); fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
