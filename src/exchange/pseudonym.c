@@ -16,6 +16,7 @@
  *    named by its kind and the mentor's pseudonym. Other names (units,
  *    activities, resources) are kept: they must not name people.
  */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include <nettle/hmac.h>
 #include <string.h>
 
@@ -44,6 +45,7 @@ int mms_pseudo_init(mms_pseudo *ps, const mms_model *m, const char *key)
 		}
 		ps->names[id][17] = '\0';
 	}
+	explicit_bzero(&ctx, sizeof ctx); /* the context holds the key */
 	ps->count = n;
 	return MMS_OK;
 }
