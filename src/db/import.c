@@ -196,6 +196,16 @@ int mms_db_insert(mms_db *db, const mms_record *rec, int32_t *out_id)
 	return rc;
 }
 
+/* Readies db for an export and, with a key, makes its pseudonyms. */
+static int export_begin(mms_db *db, const char *key, mms_pseudo *ps)
+{
+	int rc = mms_db_ready(db);
+	if (rc == MMS_OK && key && (rc = mms_pseudo_init(ps, &db->m, key)) != MMS_OK)
+		return mms_db_fail(db, rc, rc == MMS_EINVAL ? "a pseudonym key needs at least %d bytes"
+							    : "out of memory exporting", MMS_PSEUDO_MIN_KEY);
+	return rc;
+}
+
 /* Both exports, plain (key NULL) or pseudonymised. */
 static int export_file(mms_db *db, const char *path, const char *key, const mms_export_options *opts)
 {
@@ -211,10 +221,7 @@ static int export_file(mms_db *db, const char *path, const char *key, const mms_
 	if (o.format != MMS_FORMAT_CSV && o.format != MMS_FORMAT_JSON && o.format != MMS_FORMAT_AUTO)
 		return mms_db_fail(db, MMS_EINVAL, "unknown format %d", o.format);
 	mms_pseudo ps = {0};
-	int rc = mms_db_ready(db);
-	if (rc == MMS_OK && key && (rc = mms_pseudo_init(&ps, &db->m, key)) != MMS_OK)
-		return mms_db_fail(db, rc, rc == MMS_EINVAL ? "a pseudonym key needs at least %d bytes"
-							    : "out of memory exporting", MMS_PSEUDO_MIN_KEY);
+	int rc = export_begin(db, key, &ps);
 	if (rc != MMS_OK)
 		return rc;
 	const mms_pseudo *p = key ? &ps : NULL;
@@ -243,10 +250,7 @@ static int export_text(mms_db *db, const char *key, char **out)
 		return MMS_EINVAL;
 	*out = NULL;
 	mms_pseudo ps = {0};
-	int rc = mms_db_ready(db);
-	if (rc == MMS_OK && key && (rc = mms_pseudo_init(&ps, &db->m, key)) != MMS_OK)
-		return mms_db_fail(db, rc, rc == MMS_EINVAL ? "a pseudonym key needs at least %d bytes"
-							    : "out of memory exporting", MMS_PSEUDO_MIN_KEY);
+	int rc = export_begin(db, key, &ps);
 	if (rc == MMS_OK && (rc = mms_export_json_text(&db->m, key ? &ps : NULL, out)) != MMS_OK)
 		mms_db_fail(db, rc, "out of memory exporting");
 	mms_pseudo_free(&ps);
