@@ -1,11 +1,12 @@
 /*
  * I/O faults: a SQLite VFS shim, registered as the default VFS, fails the
- * Nth read, write or sync of any file. For every N until the operation
- * gets through untouched, an import, an export, an indicator and a batch
- * of routes (planned and stored) run against a fresh copy of a database. At each step the error must reach the caller as MMS_EIO, and
- * afterwards (faults off) the file must pass PRAGMA integrity_check and
- * hold either the whole import or none of it, and none if it failed; the
- * same for the stored routes.
+ * Nth read, write or sync of any file, or reports the disk full at the Nth
+ * write. For every N until the operation gets through untouched, an import,
+ * an export, an indicator and a batch of routes (planned and stored) run
+ * against a fresh copy of a database. At each step the error must reach the
+ * caller as MMS_EIO, and afterwards (faults off) the file must pass PRAGMA
+ * integrity_check and hold either the whole import or none of it, and none
+ * if it failed; the same for the stored routes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +19,8 @@
 
 #define STAFF 200
 
-enum { OP_READ, OP_WRITE, OP_SYNC, OP_COUNT };
-static const char *const op_names[] = {"read", "write", "sync"};
+enum { OP_READ, OP_WRITE, OP_SYNC, OP_FULL, OP_COUNT };
+static const char *const op_names[] = {"read", "write", "sync", "disk-full"};
 
 static struct {
 	sqlite3_vfs vfs;
@@ -47,7 +48,11 @@ static int x_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
 }
 static int x_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 {
-	return fault(OP_WRITE) ? SQLITE_IOERR_WRITE : REAL(f)->pMethods->xWrite(REAL(f), buf, n, off);
+	if (fault(OP_WRITE))
+		return SQLITE_IOERR_WRITE;
+	if (fault(OP_FULL))
+		return SQLITE_FULL;
+	return REAL(f)->pMethods->xWrite(REAL(f), buf, n, off);
 }
 static int x_truncate(sqlite3_file *f, sqlite3_int64 size) { return REAL(f)->pMethods->xTruncate(REAL(f), size); }
 static int x_sync(sqlite3_file *f, int flags)
