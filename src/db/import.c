@@ -5,7 +5,6 @@
  * and the file back to where they were.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -230,18 +229,11 @@ static int export_file(mms_db *db, const char *path, const char *key, const mms_
 		mms_pseudo_free(&ps);
 		return rc == MMS_OK ? rc : mms_db_fail(db, rc, "%s: %s", path, mms_errstr(rc));
 	}
-	char *text;
-	rc = mms_export_json_text(&db->m, p, &text);
+	rc = mms_export_json_file(&db->m, p, path);
 	mms_pseudo_free(&ps);
-	if (rc != MMS_OK)
-		return mms_db_fail(db, rc, "out of memory exporting");
-	FILE *f = fopen(path, "wb");
-	size_t len = strlen(text);
-	int bad = !f || fwrite(text, 1, len, f) != len;
-	if (f)
-		bad |= fclose(f) != 0;
-	mms_free(text);
-	return bad ? mms_db_fail(db, MMS_EIO, "%s: cannot be written", path) : MMS_OK;
+	if (rc == MMS_EIO)
+		return mms_db_fail(db, rc, "%s: cannot be written", path);
+	return rc == MMS_OK ? rc : mms_db_fail(db, rc, "out of memory exporting");
 }
 
 static int export_text(mms_db *db, const char *key, char **out)

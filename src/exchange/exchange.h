@@ -37,6 +37,8 @@ void mms_out_text(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, i
 
 /* The exporters; ps (may be NULL) pseudonymises. */
 int mms_export_json_text(const mms_model *m, const mms_pseudo *ps, char **out);
+/* MMS_EIO when path cannot be written. */
+int mms_export_json_file(const mms_model *m, const mms_pseudo *ps, const char *path);
 int mms_export_csv_dir(const mms_model *m, const mms_pseudo *ps, const char *dir, char delimiter);
 
 #endif

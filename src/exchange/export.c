@@ -88,23 +88,31 @@ static int record_json(const mms_model *m, const mms_pseudo *ps, int e, int32_t 
 	return s ? MMS_OK : MMS_ENOMEM;
 }
 
+/* The JSON export into b. */
+static int json_into(const mms_model *m, const mms_pseudo *ps, mms_buf *b)
+{
+	mms_buf_puts(b, "{\n\"format\": \"libmms\",\n\"version\": 1");
+	for (int e = 0; e < MMS_ENTITY_COUNT && !b->failed; e++) {
+		size_t n = m->t[e].count;
+		mms_buf_printf(b, ",\n\"%s\": [", mms_entities[e].name);
+		for (size_t id = 0; id < n; id++) {
+			mms_buf_puts(b, id ? ",\n  " : "\n  ");
+			if (record_json(m, ps, e, (int32_t)id, b) != MMS_OK)
+				return MMS_ENOMEM;
+		}
+		mms_buf_puts(b, n ? "\n]" : "]");
+	}
+	mms_buf_puts(b, "\n}\n");
+	return b->failed ? MMS_ENOMEM : MMS_OK;
+}
+
 int mms_export_json_text(const mms_model *m, const mms_pseudo *ps, char **out)
 {
 	mms_buf b = {0};
-	mms_buf_puts(&b, "{\n\"format\": \"libmms\",\n\"version\": 1");
-	for (int e = 0; e < MMS_ENTITY_COUNT && !b.failed; e++) {
-		size_t n = m->t[e].count;
-		mms_buf_printf(&b, ",\n\"%s\": [", mms_entities[e].name);
-		for (size_t id = 0; id < n; id++) {
-			mms_buf_puts(&b, id ? ",\n  " : "\n  ");
-			if (record_json(m, ps, e, (int32_t)id, &b) != MMS_OK) {
-				mms_buf_free(&b);
-				return MMS_ENOMEM;
-			}
-		}
-		mms_buf_puts(&b, n ? "\n]" : "]");
+	if (json_into(m, ps, &b) != MMS_OK) {
+		mms_buf_free(&b);
+		return MMS_ENOMEM;
 	}
-	mms_buf_puts(&b, "\n}\n");
 	return mms_buf_detach(&b, out);
 }
 
@@ -135,6 +143,16 @@ static int write_file(const char *path, const mms_buf *b)
 	int bad = n != b->len;
 	bad |= fclose(f) != 0;
 	return bad ? MMS_EIO : MMS_OK;
+}
+
+int mms_export_json_file(const mms_model *m, const mms_pseudo *ps, const char *path)
+{
+	mms_buf b = {0};
+	int rc = json_into(m, ps, &b);
+	if (rc == MMS_OK)
+		rc = write_file(path, &b);
+	mms_buf_free(&b);
+	return rc;
 }
 
 int mms_export_csv_dir(const mms_model *m, const mms_pseudo *ps, const char *dir, char delim)
