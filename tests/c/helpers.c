@@ -53,6 +53,22 @@ void t_write(const char *path, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
+char *t_teachers(const char *prefix, int n)
+{
+	size_t cap = (size_t)n * (160 + strlen(prefix)) + 32, len;
+	char *doc = malloc(cap);
+	if (!doc)
+		return NULL;
+	len = (size_t)snprintf(doc, cap, "{\"staff\": [");
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(doc + len, cap - len,
+					"%s{\"code\": \"%s%d\", \"name\": \"Учитель %d\", \"org\": \"S\", "
+					"\"role\": \"teacher\", \"birth_date\": \"%d-03-01\"}",
+					i ? "," : "", prefix, i, i, 1960 + i % 40);
+	snprintf(doc + len, cap - len, "]}");
+	return doc;
+}
+
 void t_copy_db(const char *from, const char *to)
 {
 	size_t len;

@@ -38,6 +38,10 @@ void t_rmtree(const char *dir);
 	"\"staff\": [{\"code\": \"X\", \"name\": \"X\", \"org\": \"M\", \"role\": \"methodist\"}]"
 #define T_SMALL_NETWORK "{" T_SMALL_NETWORK_RECORDS "}"
 
+/* {"staff": [...]}: n teachers of the small network's school S, coded
+   prefix0, prefix1, ...; NULL if out of memory (callers may be children
+   that must not assert). The caller frees it. */
+char *t_teachers(const char *prefix, int n);
 /* Copies a database file to `to`, removing any -wal and -shm left there. */
 void t_copy_db(const char *from, const char *to);
 /* Asserts PRAGMA integrity_check is "ok", through a raw SQLite connection. */

@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,14 +19,10 @@
 
 static void write_large_import(const char *path)
 {
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("{\"staff\": [", f);
-	for (int i = 0; i < STAFF; i++)
-		fprintf(f, "%s{\"code\": \"T%d\", \"name\": \"Учитель %d\", \"org\": \"S\", \"role\": \"teacher\","
-			   " \"birth_date\": \"%d-03-01\"}", i ? "," : "", i, i, 1960 + i % 40);
-	fputs("]}", f);
-	assert_int_equal(fclose(f), 0);
+	char *doc = t_teachers("T", STAFF);
+	assert_non_null(doc);
+	t_write(path, doc);
+	free(doc);
 }
 
 /* Runs the import in a child; kills it after delay seconds unless it ended.

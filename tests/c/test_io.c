@@ -10,7 +10,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -109,18 +108,6 @@ static void shim_install(void)
 	assert_int_equal(sqlite3_vfs_register(&shim.vfs, 1), SQLITE_OK);
 }
 
-static char *staff_doc(void)
-{
-	char *doc = malloc(STAFF * 128 + 32);
-	assert_non_null(doc);
-	size_t n = (size_t)sprintf(doc, "{\"staff\": [");
-	for (int i = 0; i < STAFF; i++)
-		n += (size_t)sprintf(doc + n, "%s{\"code\": \"N%d\", \"name\": \"Учитель\", \"org\": \"S\", \"role\": \"teacher\"}",
-				     i ? "," : "", i);
-	strcpy(doc + n, "]}");
-	return doc;
-}
-
 /* Routes for everyone with deficits, stored as drafts in one transaction. */
 static int plan_routes(mms_db *h)
 {
@@ -162,7 +149,7 @@ static void every_io_fault_is_reported_and_leaves_the_file_whole(void **state)
 {
 	(void)state;
 	char *dir = t_tmpdir(), *base = t_path(dir, "base.sqlite"), *db = t_path(dir, "db.sqlite"),
-	     *out = t_path(dir, "out.json"), *doc = staff_doc();
+	     *out = t_path(dir, "out.json"), *doc = t_teachers("N", STAFF);
 	mms_db *h = t_open(base);
 	t_import(h, "{" T_SMALL_NETWORK_RECORDS ","
 		    "\"competencies\": [{\"code\": \"K\", \"name\": \"K\", \"framework\": \"t\", \"kind\": \"competency\"}],"

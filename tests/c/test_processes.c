@@ -8,7 +8,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,22 +24,18 @@ static int writer(const char *path)
 	mms_db *db = NULL;
 	if (mms_db_open(&db, path, NULL) != MMS_OK)
 		return 1;
-	int batches = 0, status = 0;
-	char *doc = malloc(BATCH * 128 + 32);
-	if (!doc)
-		status = 1;
-	for (double end = t_now() + SECONDS; !status && t_now() < end; batches++) {
-		size_t n = (size_t)sprintf(doc, "{\"staff\": [");
-		for (int i = 0; i < BATCH; i++)
-			n += (size_t)sprintf(doc + n, "%s{\"code\": \"B%d_%d\", \"name\": \"Учитель\", \"org\": \"S\","
-						      " \"role\": \"teacher\"}", i ? "," : "", batches, i);
-		strcpy(doc + n, "]}");
-		if (mms_db_import_json(db, doc, NULL, NULL) != MMS_OK) {
-			fprintf(stderr, "writer: %s\n", mms_db_errmsg(db));
+	int status = 0;
+	char prefix[32];
+	double end = t_now() + SECONDS;
+	for (int batch = 0; !status && t_now() < end; batch++) {
+		snprintf(prefix, sizeof prefix, "B%d_", batch);
+		char *doc = t_teachers(prefix, BATCH);
+		if (!doc || mms_db_import_json(db, doc, NULL, NULL) != MMS_OK) {
+			fprintf(stderr, "writer: %s\n", doc ? mms_db_errmsg(db) : "out of memory");
 			status = 1;
 		}
+		free(doc);
 	}
-	free(doc);
 	mms_db_close(db);
 	return status;
 }
