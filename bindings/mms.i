@@ -25,11 +25,11 @@ static const char *const mms_swig_names[] = {
 	"Ok", "Error", "NoMemory", "InvalidArgument", "NotFound", "StorageError",
 	"Corrupt", "Busy", "ParseError", "TypeMismatch", "RangeError",
 	"UnknownReference", "DuplicateCode", "CycleError", "LevelError",
-	"MissingField", "VersionError"};
+	"MissingField", "VersionError", "AccessDenied"};
 static const char *const mms_swig_codes[] = {
 	"MMS_OK", "MMS_ERROR", "MMS_ENOMEM", "MMS_EINVAL", "MMS_ENOTFOUND", "MMS_EIO",
 	"MMS_ECORRUPT", "MMS_EBUSY", "MMS_EPARSE", "MMS_ETYPE", "MMS_ERANGE", "MMS_EREF",
-	"MMS_EDUP", "MMS_ECYCLE", "MMS_ELEVEL", "MMS_EMISSING", "MMS_EVERSION"};
+	"MMS_EDUP", "MMS_ECYCLE", "MMS_ELEVEL", "MMS_EMISSING", "MMS_EVERSION", "MMS_EACCES"};
 
 static int mms_swig_index(int rc)
 {
@@ -292,7 +292,9 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Db::coverage;
 
 %extend Db {
-	Db(const char *path, int read_only = 0, int busy_timeout_ms = 0, int no_create = 0) {
+	/* With scope (a unit code), the handle is limited to its subtree. */
+	Db(const char *path, int read_only = 0, int busy_timeout_ms = 0, int no_create = 0,
+	   const char *scope = NULL) {
 		Db *self = calloc(1, sizeof *self);
 		mms_open_options o = MMS_OPEN_OPTIONS_INIT;
 		o.read_only = read_only;
@@ -302,7 +304,8 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 			mms_swig_fail(MMS_ENOMEM, NULL);
 			return NULL;
 		}
-		int rc = mms_db_open(&self->db, path, &o);
+		int rc = scope ? mms_db_open_scoped(&self->db, path, &o, scope)
+			       : mms_db_open(&self->db, path, &o);
 		if (rc != MMS_OK) {
 			mms_swig_fail(rc, mms_db_errmsg(self->db));
 			mms_db_close(self->db);
@@ -319,6 +322,8 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 	 * again does nothing. */
 	void close() { mms_swig_db_close($self); }
 	int closed() { return $self->db == NULL; }
+	/* The unit id the handle is limited to, or -1. */
+	int scope() { return $self->db ? mms_db_scope($self->db) : -1; }
 	const char *errmsg() { return $self->db ? mms_db_errmsg($self->db) : ""; }
 	void refresh() {
 		mms_db *db = mms_swig_db($self);

@@ -209,8 +209,9 @@ int cmd_demo(int argc, char **argv)
 	snprintf(side, sizeof side, "%s-shm", dbpath);
 	remove(side);
 	mms_db *db;
-	if (tool_open(&db, dbpath, 0) != MMS_OK)
-		return EXIT_FAILURE_IO;
+	int open_code = tool_open(&db, dbpath, 0);
+	if (open_code != EXIT_OK)
+		return open_code;
 	/* the network, the teachers' framework, then the diagnostics and catalogue
 	 * that name the framework's competencies */
 	char framework[4200], routes[4200];

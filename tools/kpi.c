@@ -114,8 +114,9 @@ int cmd_kpi(int argc, char **argv)
 	if (code != EXIT_OK)
 		return code;
 	mms_db *db;
-	if (tool_open(&db, a.db, 1) != MMS_OK)
-		return EXIT_FAILURE_IO;
+	int open_code = tool_open(&db, a.db, 1);
+	if (open_code != EXIT_OK)
+		return open_code;
 	mms_kpi *kpi = NULL;
 	mms_report *rep = NULL;
 	int32_t unit;

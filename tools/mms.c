@@ -17,6 +17,7 @@ int tool_exit_code(int rc)
 	case MMS_EVERSION: case MMS_ERROR:
 		return EXIT_FAILURE_IO;
 	case MMS_EINVAL: return EXIT_USAGE;
+	case MMS_EACCES: return EXIT_REFUSED;
 	default: return EXIT_INVALID;
 	}
 }
@@ -28,17 +29,21 @@ int tool_fail(mms_db *db, int rc, const char *what)
 	return tool_exit_code(rc);
 }
 
+/* The unit of --scope CODE, given before the command; NULL = none. */
+static const char *scope;
+
 int tool_open(mms_db **db, const char *path, int must_exist)
 {
 	mms_open_options o = MMS_OPEN_OPTIONS_INIT;
 	o.no_create = must_exist;
-	int rc = mms_db_open(db, path, &o);
-	if (rc != MMS_OK) {
-		tool_fail(*db, rc, path);
-		mms_db_close(*db);
-		*db = NULL;
-	}
-	return rc;
+	int rc = scope ? mms_db_open_scoped(db, path, &o, scope) : mms_db_open(db, path, &o);
+	if (rc == MMS_OK)
+		return EXIT_OK;
+	tool_fail(*db, rc, path);
+	mms_db_close(*db);
+	*db = NULL;
+	/* a scope naming no unit is a refused lookup, not a broken file */
+	return rc == MMS_ENOTFOUND ? EXIT_INVALID : EXIT_FAILURE_IO;
 }
 
 int tool_unit(mms_db *db, const char *code, int32_t *out)
@@ -97,8 +102,9 @@ static int cmd_init(int argc, char **argv)
 {
 	mms_db *db;
 	(void)argc;
-	if (tool_open(&db, argv[0], 0) != MMS_OK)
-		return EXIT_FAILURE_IO;
+	int open_code = tool_open(&db, argv[0], 0);
+	if (open_code != EXIT_OK)
+		return open_code;
 	mms_db_close(db);
 	printf("initialised %s\n", argv[0]);
 	return EXIT_OK;
@@ -122,8 +128,9 @@ static int import_common(int argc, char **argv, int dry_run)
 		return EXIT_USAGE;
 	}
 	mms_db *db;
-	if (tool_open(&db, dbpath, dry_run) != MMS_OK)
-		return EXIT_FAILURE_IO;
+	int open_code = tool_open(&db, dbpath, dry_run);
+	if (open_code != EXIT_OK)
+		return open_code;
 	mms_report *rep = NULL;
 	int rc = mms_db_import(db, input, &o, &rep);
 	if (rc != MMS_OK && mms_report_count(rep) > 0) {
@@ -159,8 +166,9 @@ static int cmd_export(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	mms_db *db;
-	if (tool_open(&db, dbpath, 1) != MMS_OK)
-		return EXIT_FAILURE_IO;
+	int open_code = tool_open(&db, dbpath, 1);
+	if (open_code != EXIT_OK)
+		return open_code;
 	int rc;
 	if (!strcmp(out, "-")) {
 		char *text = NULL;
@@ -190,8 +198,9 @@ static void print_field(mms_db *db, int e, int32_t id, const char *field)
 static int cmd_show(int argc, char **argv)
 {
 	mms_db *db;
-	if (tool_open(&db, argv[0], 1) != MMS_OK)
-		return EXIT_FAILURE_IO;
+	int open_code = tool_open(&db, argv[0], 1);
+	if (open_code != EXIT_OK)
+		return open_code;
 	int32_t u;
 	int rc = tool_unit(db, argc > 1 ? argv[1] : NULL, &u);
 	if (rc == MMS_OK && u < 0) {
@@ -227,8 +236,9 @@ static int cmd_show(int argc, char **argv)
 static int cmd_stats(int argc, char **argv)
 {
 	mms_db *db;
-	if (tool_open(&db, argv[0], 1) != MMS_OK)
-		return EXIT_FAILURE_IO;
+	int open_code = tool_open(&db, argv[0], 1);
+	if (open_code != EXIT_OK)
+		return open_code;
 	int32_t u;
 	char *json = NULL;
 	int rc = tool_unit(db, argc > 1 ? argv[1] : NULL, &u);
@@ -245,8 +255,9 @@ static int cmd_stats(int argc, char **argv)
 static int cmd_typology(int argc, char **argv)
 {
 	mms_db *db;
-	if (tool_open(&db, argv[0], 1) != MMS_OK)
-		return EXIT_FAILURE_IO;
+	int open_code = tool_open(&db, argv[0], 1);
+	if (open_code != EXIT_OK)
+		return open_code;
 	int32_t u;
 	mms_typology *t = NULL;
 	int rc = tool_unit(db, argc > 1 ? argv[1] : NULL, &u);
@@ -272,8 +283,9 @@ static int cmd_network(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	mms_db *db;
-	if (tool_open(&db, dbpath, 1) != MMS_OK)
-		return EXIT_FAILURE_IO;
+	int open_code = tool_open(&db, dbpath, 1);
+	if (open_code != EXIT_OK)
+		return open_code;
 	int32_t u;
 	char *dot = NULL;
 	int rc = tool_unit(db, code, &u);
@@ -329,10 +341,12 @@ static const command commands[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mms COMMAND [ARGS]   (mms COMMAND --help for one command)\n\n");
+	fprintf(f, "usage: mms [--scope UNIT] COMMAND [ARGS]   (mms COMMAND --help for one command)\n\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\nexit codes: 0 ok, 1 input refused, 2 usage, 3 database or file error\n");
+	fprintf(f, "\n--scope UNIT limits every command to that unit's subtree (outside: refused)\n");
+	fprintf(f, "exit codes: 0 ok, 1 input refused, 2 usage, 3 database or file error,\n"
+		   "4 outside the scope\n");
 }
 
 int main(int argc, char **argv)
@@ -340,6 +354,15 @@ int main(int argc, char **argv)
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--scope")) {
+		if (argc < 4) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		scope = argv[2];
+		argv += 2;
+		argc -= 2;
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("mms %s (libmms %s)\n", MMS_VERSION, mms_libversion());

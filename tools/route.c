@@ -75,8 +75,9 @@ static int plan(int argc, char **argv, int batch)
 	mms_db *db;
 	if (argc < 1)
 		return EXIT_USAGE;
-	if (tool_open(&db, argv[0], 1) != MMS_OK)
-		return EXIT_FAILURE_IO;
+	int open_code = tool_open(&db, argv[0], 1);
+	if (open_code != EXIT_OK)
+		return open_code;
 	mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
 	o.as_of = opt(argc, argv, "--as-of");
 	o.start = opt(argc, argv, "--start");
@@ -123,8 +124,9 @@ static int show(int argc, char **argv)
 	mms_db *db;
 	if (argc < 2)
 		return EXIT_USAGE;
-	if (tool_open(&db, argv[0], 1) != MMS_OK)
-		return EXIT_FAILURE_IO;
+	int open_code = tool_open(&db, argv[0], 1);
+	if (open_code != EXIT_OK)
+		return open_code;
 	int32_t route;
 	const char *status;
 	int rc = mms_db_find(db, MMS_ROUTE, argv[1], &route);
@@ -170,8 +172,9 @@ static int change(int argc, char **argv, const char *fixed)
 	const char *step = opt(argc, argv, "--step");
 	if (argc < 2 || !date || !status)
 		return EXIT_USAGE;
-	if (tool_open(&db, argv[0], 1) != MMS_OK)
-		return EXIT_FAILURE_IO;
+	int open_code = tool_open(&db, argv[0], 1);
+	if (open_code != EXIT_OK)
+		return open_code;
 	int32_t route;
 	int rc = mms_db_find(db, MMS_ROUTE, argv[1], &route);
 	if (rc == MMS_OK && step)
@@ -194,8 +197,9 @@ int cmd_framework(int argc, char **argv)
 	mms_db *db;
 	if (strcmp(sub, "import-case") && strcmp(sub, "export-case"))
 		return EXIT_USAGE;
-	if (tool_open(&db, argv[1], 0) != MMS_OK)
-		return EXIT_FAILURE_IO;
+	int open_code = tool_open(&db, argv[1], 0);
+	if (open_code != EXIT_OK)
+		return open_code;
 	int rc;
 	if (!strcmp(sub, "export-case")) {
 		char *text = NULL;

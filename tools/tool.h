@@ -9,12 +9,15 @@ enum {
 	EXIT_OK = 0,
 	EXIT_INVALID = 1, /* the input or a lookup was refused: see stderr */
 	EXIT_USAGE = 2,   /* bad command line */
-	EXIT_FAILURE_IO = 3 /* the database or a file could not be used */
+	EXIT_FAILURE_IO = 3, /* the database or a file could not be used */
+	EXIT_REFUSED = 4     /* outside the scope given with --scope */
 };
 
 int tool_exit_code(int rc);
 /* Prints "mms: <what>: <message>" for a failure on db and returns the exit code. */
 int tool_fail(mms_db *db, int rc, const char *what);
+/* Opens path (with the --scope of the command line, if given); EXIT_OK, or
+ * the exit code after printing why. */
 int tool_open(mms_db **db, const char *path, int must_exist);
 /* Resolves a unit code, or -1 for NULL. Returns an mms_rc. */
 int tool_unit(mms_db *db, const char *code, int32_t *out);

@@ -24,7 +24,8 @@ for _name, _code, _doc in [
         ("CycleError", -13, "the unit hierarchy would contain a cycle"),
         ("LevelError", -14, "a unit's kind, level and parent do not fit"),
         ("MissingField", -15, "a required field is absent"),
-        ("VersionError", -16, "made by a newer libmms")]:
+        ("VersionError", -16, "made by a newer libmms"),
+        ("AccessDenied", -17, "outside the scope the Db was opened with")]:
     _error_class(_name, _code, _doc)
 
 def _text(value):

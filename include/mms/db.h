@@ -68,6 +68,28 @@ typedef struct mms_open_options {
 MMS_EXTERN int mms_db_open(mms_db **out, const char *path,
 			   const mms_open_options *opts);
 
+/**
+ * As mms_db_open(), limited to the subtree of the unit with code
+ * unit_code (since 0.2), for a municipal service or a school working on a
+ * regional database. The handle reads and writes only the scope's own
+ * records: the units of the subtree and what belongs to them (their links,
+ * staff, participations, targets, facts, diagnostics, routes...). Read as
+ * reference, never written: the units above the scope, their staff and
+ * catalogue (activities, resources) and the competency frameworks.
+ * Everything else is refused with MMS_EACCES and a message naming the
+ * record and the scope, through every function: reading a record, finding
+ * a code, any computation rooted at a unit, building or changing a route,
+ * importing (all or nothing, as always). Counts, finds, listings and
+ * exports hold what the handle may read, so an export of a scoped handle
+ * is a document that imports on its own. A root of -1 in any function
+ * means the scope unit. The precise rule is in docs/security.md.
+ */
+MMS_EXTERN int mms_db_open_scoped(mms_db **out, const char *path,
+				  const mms_open_options *opts, const char *unit_code);
+
+/** The unit a handle is limited to (since 0.2), or -1 if it has no scope. */
+MMS_EXTERN int32_t mms_db_scope(const mms_db *db);
+
 /** Closes the handle and frees the model. mms_db_close(NULL) is a no-op. */
 MMS_EXTERN void mms_db_close(mms_db *db);
 

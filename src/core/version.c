@@ -25,6 +25,7 @@ const char *mms_errstr(int rc)
 	case MMS_ELEVEL: return "kind, level and parent do not fit";
 	case MMS_EMISSING: return "required field missing";
 	case MMS_EVERSION: return "made by a newer libmms";
+	case MMS_EACCES: return "outside the handle's scope";
 	default: return "unknown result code";
 	}
 }

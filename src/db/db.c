@@ -65,6 +65,7 @@ int mms_db_open(mms_db **out, const char *path, const mms_open_options *opts)
 	if (!db)
 		return MMS_ENOMEM;
 	*out = db;
+	db->scope = -1;
 	if (!path)
 		return mms_db_fail(db, MMS_EINVAL, "no path given");
 	mms_open_options o = MMS_OPEN_OPTIONS_INIT;
@@ -86,12 +87,37 @@ int mms_db_open(mms_db **out, const char *path, const mms_open_options *opts)
 	return rc;
 }
 
+int mms_db_open_scoped(mms_db **out, const char *path, const mms_open_options *opts,
+		       const char *unit_code)
+{
+	if (!unit_code) {
+		if (out)
+			*out = NULL;
+		return MMS_EINVAL;
+	}
+	int32_t unit;
+	int rc = mms_db_open(out, path, opts);
+	if (rc == MMS_OK && (rc = mms_db_find(*out, MMS_UNIT, unit_code, &unit)) != MMS_OK)
+		mms_db_fail(*out, rc, "the scope \"%.200s\" names no unit", unit_code);
+	if (rc == MMS_OK) {
+		(*out)->scope = unit;
+		rc = mms_db_scope_ready(*out);
+	}
+	return rc;
+}
+
+int32_t mms_db_scope(const mms_db *db)
+{
+	return db ? db->scope : -1;
+}
+
 void mms_db_close(mms_db *db)
 {
 	if (!db)
 		return;
 	sqlite3_close_v2(db->sql);
 	mms_index_free(&db->idx);
+	mms_access_free(&db->acc);
 	mms_model_free(&db->m);
 	mms_free(db);
 }
@@ -121,14 +147,16 @@ int mms_db_ready(mms_db *db)
 	int rc = mms_db_sync(db);
 	if (rc == MMS_OK && (rc = mms_index_ensure(&db->idx, &db->m)) != MMS_OK)
 		mms_db_fail(db, rc, "out of memory indexing the network");
-	return rc;
+	return rc == MMS_OK ? mms_db_scope_ready(db) : rc;
 }
 
-int mms_db_ready_subtree(mms_db *db, int32_t root)
+int mms_db_ready_subtree(mms_db *db, int32_t *root)
 {
 	int rc = mms_db_ready(db);
-	if (rc == MMS_OK && root != -1)
-		rc = mms_db_check_id(db, MMS_UNIT, root);
+	if (rc == MMS_OK && *root == -1)
+		*root = db->scope;
+	else if (rc == MMS_OK)
+		rc = mms_db_check_own_id(db, MMS_UNIT, *root);
 	return rc;
 }
 
@@ -145,7 +173,7 @@ static int check_entity(mms_db *db, int e)
 	return MMS_OK;
 }
 
-int mms_db_check_id(mms_db *db, int e, int32_t id)
+static int check_exists(mms_db *db, int e, int32_t id)
 {
 	int rc = check_entity(db, e);
 	if (rc == MMS_OK && (id < 0 || (size_t)id >= db->m.t[e].count))
@@ -154,12 +182,29 @@ int mms_db_check_id(mms_db *db, int e, int32_t id)
 	return rc;
 }
 
+int mms_db_check_id(mms_db *db, int e, int32_t id)
+{
+	int rc = check_exists(db, e, id);
+	return rc == MMS_OK ? mms_db_check_read(db, e, id) : rc;
+}
+
+int mms_db_check_own_id(mms_db *db, int e, int32_t id)
+{
+	int rc = check_exists(db, e, id);
+	return rc == MMS_OK ? mms_db_check_own(db, e, id) : rc;
+}
+
 int mms_db_count(mms_db *db, int e, size_t *out)
 {
 	int rc = out ? mms_db_ready(db) : MMS_EINVAL;
-	if (rc == MMS_OK && (rc = check_entity(db, e)) == MMS_OK)
-		*out = db->m.t[e].count;
-	return rc;
+	if (rc != MMS_OK || (rc = check_entity(db, e)) != MMS_OK)
+		return rc;
+	size_t n = db->m.t[e].count;
+	if (db->scope >= 0)
+		for (size_t id = n; id-- > 0;)
+			n -= !mms_db_readable(db, e, (int32_t)id);
+	*out = n;
+	return MMS_OK;
 }
 
 int mms_db_find(mms_db *db, int e, const char *code, int32_t *out_id)
@@ -170,11 +215,13 @@ int mms_db_find(mms_db *db, int e, const char *code, int32_t *out_id)
 	if (mms_entities[e].code_field < 0)
 		return mms_db_fail(db, MMS_EINVAL, "%s have no code",
 				   mms_entities[e].name);
-	*out_id = mms_model_find_code(&db->m, e, code);
-	if (*out_id < 0)
+	int32_t id = mms_model_find_code(&db->m, e, code);
+	if (id < 0)
 		return mms_db_fail(db, MMS_ENOTFOUND, "no %s with code \"%.200s\"",
 				   mms_entities[e].record, code);
-	return MMS_OK;
+	if ((rc = mms_db_check_read(db, e, id)) == MMS_OK)
+		*out_id = id;
+	return rc;
 }
 
 int mms_db_get(mms_db *db, int e, int32_t id, const char *field, char **out)

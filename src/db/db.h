@@ -7,9 +7,18 @@
 
 #include <sqlite3.h>
 
+#include "exchange/doc.h"
 #include "model/model.h"
 #include "mms/mms.h"
 #include "network/index.h"
+
+/* What a scoped handle may do with each record (scope.c), per entity. */
+enum { ACC_READ = 1, ACC_OWN = 2 };
+typedef struct mms_access {
+	uint8_t *bits[MMS_ENTITY_COUNT]; /* by id: ACC_READ, ACC_OWN */
+	uint64_t generation;             /* of the model they were computed for */
+	int valid;
+} mms_access;
 
 struct mms_db {
 	sqlite3 *sql;
@@ -17,6 +26,8 @@ struct mms_db {
 	mms_index idx;
 	int64_t data_version; /* of the connection when the model was loaded */
 	int read_only;
+	int32_t scope;        /* the unit this handle is limited to; -1 = none */
+	mms_access acc;       /* with a scope: what it lets the handle do */
 	char errmsg[2048];    /* fixed, so reporting never needs memory */
 };
 
@@ -29,11 +40,30 @@ void mms_db_ok(mms_db *db);
 int mms_db_sync(mms_db *db);
 /* Syncs and makes sure the query index is current. */
 int mms_db_ready(mms_db *db);
-/* Readies the handle for work on the subtree of root (-1 = everything). */
-int mms_db_ready_subtree(mms_db *db, int32_t root);
+/* Readies the handle for work on the subtree of *root, which must be the
+ * scope's own; -1 means everything, or the scope unit on a scoped handle. */
+int mms_db_ready_subtree(mms_db *db, int32_t *root);
 /* The pre-order positions [*from, *to) of root's subtree (-1 = all units). */
 void mms_db_subtree_range(const mms_db *db, int32_t root, int32_t *from, int32_t *to);
-/* Checks that id is a record of entity e. */
+/* Checks that id is a record of entity e the handle may read. */
 int mms_db_check_id(mms_db *db, int e, int32_t id);
+/* As mms_db_check_id(), for a record that must be the scope's own. */
+int mms_db_check_own_id(mms_db *db, int e, int32_t id);
+
+/* Access scope (scope.c). */
+int mms_access_compute(mms_access *a, const mms_model *m, int32_t scope);
+void mms_access_free(mms_access *a);
+/* Brings db->acc up to date with the model; nothing to do unscoped. */
+int mms_db_scope_ready(mms_db *db);
+/* MMS_OK, or MMS_EACCES and a message naming the record and the scope. */
+int mms_db_check_read(mms_db *db, int e, int32_t id);
+int mms_db_check_own(mms_db *db, int e, int32_t id);
+/* Whether a scoped handle may read record id (always, unscoped). */
+static inline int mms_db_readable(const mms_db *db, int e, int32_t id)
+{
+	return db->scope < 0 || (db->acc.bits[e][id] & ACC_READ);
+}
+/* Reports every staged record of an import that is not the scope's own. */
+void mms_access_check_import(mms_ingest *in, int32_t scope);
 
 #endif

@@ -53,6 +53,10 @@ static int ingest(mms_db *db, mms_doc *doc, int dry_run, mms_report *report)
 	mms_ingest in = {&db->m, doc, report, MMS_OK, {0}, {0}};
 	if (rc == MMS_OK)
 		rc = stage(&in);
+	if (rc == MMS_OK && in.first_rc == MMS_OK && db->scope >= 0)
+		mms_access_check_import(&in, db->scope);
+	if (rc == MMS_OK && in.first_rc == MMS_ENOMEM)
+		rc = MMS_ENOMEM;
 	if (rc == MMS_OK && in.first_rc != MMS_OK)
 		rc = report_failure(db, report, in.first_rc);
 	if (rc == MMS_OK && !dry_run)
@@ -195,14 +199,26 @@ int mms_db_insert(mms_db *db, const mms_record *rec, int32_t *out_id)
 	return rc;
 }
 
-/* Readies db for an export and, with a key, makes its pseudonyms. */
-static int export_begin(mms_db *db, const char *key, mms_pseudo *ps)
+/* Readies db for an export: with a key, its pseudonyms; with a scope, only
+ * what the handle may read. */
+static int export_begin(mms_db *db, const char *key, mms_pseudo *ps, mms_view *v)
 {
 	int rc = mms_db_ready(db);
 	if (rc == MMS_OK && key && (rc = mms_pseudo_init(ps, &db->m, key)) != MMS_OK)
 		return mms_db_fail(db, rc, rc == MMS_EINVAL ? "a pseudonym key needs at least %d bytes"
 							    : "out of memory exporting", MMS_PSEUDO_MIN_KEY);
+	if (rc == MMS_OK && (rc = mms_view_init(v, &db->m, key ? ps : NULL,
+						db->scope >= 0 ? db->acc.bits : NULL)) != MMS_OK) {
+		mms_pseudo_free(ps);
+		return mms_db_fail(db, rc, "out of memory exporting");
+	}
 	return rc;
+}
+
+static void export_end(mms_pseudo *ps, mms_view *v)
+{
+	mms_view_free(v);
+	mms_pseudo_free(ps);
 }
 
 /* Both exports, plain (key NULL) or pseudonymised. */
@@ -220,17 +236,17 @@ static int export_file(mms_db *db, const char *path, const char *key, const mms_
 	if (o.format != MMS_FORMAT_CSV && o.format != MMS_FORMAT_JSON && o.format != MMS_FORMAT_AUTO)
 		return mms_db_fail(db, MMS_EINVAL, "unknown format %d", o.format);
 	mms_pseudo ps = {0};
-	int rc = export_begin(db, key, &ps);
+	mms_view v;
+	int rc = export_begin(db, key, &ps, &v);
 	if (rc != MMS_OK)
 		return rc;
-	const mms_pseudo *p = key ? &ps : NULL;
 	if (o.format == MMS_FORMAT_CSV) {
-		rc = mms_export_csv_dir(&db->m, p, path, o.delimiter ? o.delimiter : ',');
-		mms_pseudo_free(&ps);
+		rc = mms_export_csv_dir(&v, path, o.delimiter ? o.delimiter : ',');
+		export_end(&ps, &v);
 		return rc == MMS_OK ? rc : mms_db_fail(db, rc, "%s: %s", path, mms_errstr(rc));
 	}
-	rc = mms_export_json_file(&db->m, p, path);
-	mms_pseudo_free(&ps);
+	rc = mms_export_json_file(&v, path);
+	export_end(&ps, &v);
 	if (rc == MMS_EIO)
 		return mms_db_fail(db, rc, "%s: cannot be written", path);
 	return rc == MMS_OK ? rc : mms_db_fail(db, rc, "out of memory exporting");
@@ -242,10 +258,13 @@ static int export_text(mms_db *db, const char *key, char **out)
 		return MMS_EINVAL;
 	*out = NULL;
 	mms_pseudo ps = {0};
-	int rc = export_begin(db, key, &ps);
-	if (rc == MMS_OK && (rc = mms_export_json_text(&db->m, key ? &ps : NULL, out)) != MMS_OK)
+	mms_view v;
+	int rc = export_begin(db, key, &ps, &v);
+	if (rc != MMS_OK)
+		return rc;
+	if ((rc = mms_export_json_text(&v, out)) != MMS_OK)
 		mms_db_fail(db, rc, "out of memory exporting");
-	mms_pseudo_free(&ps);
+	export_end(&ps, &v);
 	return rc;
 }
 

@@ -35,10 +35,24 @@ void mms_pseudo_free(mms_pseudo *ps);
 int mms_out_present(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, int f);
 void mms_out_text(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, int f, mms_buf *out);
 
-/* The exporters; ps (may be NULL) pseudonymises. */
-int mms_export_json_text(const mms_model *m, const mms_pseudo *ps, char **out);
+/* What an export writes: the model, pseudonymised with ps (may be NULL),
+ * and with acc (NULL = everything) only the records whose access bits
+ * have bit 0 (readable) set; records without a code, named by id, are
+ * then renumbered in order (rank) so the references stay whole. */
+typedef struct mms_view {
+	const mms_model *m;
+	const mms_pseudo *ps;
+	uint8_t *const *acc;
+	int32_t *rank[MMS_ENTITY_COUNT];
+} mms_view;
+
+int mms_view_init(mms_view *v, const mms_model *m, const mms_pseudo *ps, uint8_t *const *acc);
+void mms_view_free(mms_view *v);
+
+/* The exporters. */
+int mms_export_json_text(const mms_view *v, char **out);
 /* MMS_EIO when path cannot be written. */
-int mms_export_json_file(const mms_model *m, const mms_pseudo *ps, const char *path);
-int mms_export_csv_dir(const mms_model *m, const mms_pseudo *ps, const char *dir, char delimiter);
+int mms_export_json_file(const mms_view *v, const char *path);
+int mms_export_csv_dir(const mms_view *v, const char *dir, char delimiter);
 
 #endif

@@ -11,14 +11,57 @@
 
 #include "exchange.h"
 
-static json_object *field_json(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, int f)
+int mms_view_init(mms_view *v, const mms_model *m, const mms_pseudo *ps, uint8_t *const *acc)
+{
+	*v = (mms_view){m, ps, acc, {0}};
+	for (int e = 0; acc && e < MMS_ENTITY_COUNT; e++) {
+		if (mms_entities[e].code_field >= 0)
+			continue;
+		if (!(v->rank[e] = mms_malloc((m->t[e].count + 1) * sizeof *v->rank[e]))) {
+			mms_view_free(v);
+			return MMS_ENOMEM;
+		}
+		int32_t next = 0;
+		for (size_t id = 0; id < m->t[e].count; id++)
+			v->rank[e][id] = (acc[e][id] & 1) ? next++ : -1;
+	}
+	return MMS_OK;
+}
+
+void mms_view_free(mms_view *v)
+{
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
+		mms_free(v->rank[e]);
+		v->rank[e] = NULL;
+	}
+}
+
+static int shown(const mms_view *v, int e, size_t id)
+{
+	return !v->acc || (v->acc[e][id] & 1);
+}
+
+/* A reference to a record without a code: its id, as the export numbers them. */
+static int32_t id_ref(const mms_view *v, int e, int32_t id, int f, int *is_id_ref)
 {
 	const field_def *fd = &mms_entities[e].fields[f];
+	int32_t ref = mms_row(v->m, e, id)[f];
+	*is_id_ref = fd->type == F_REF && mms_entities[fd->aux].code_field < 0;
+	return *is_id_ref && v->rank[fd->aux] ? v->rank[fd->aux][ref] : ref;
+}
+
+static json_object *field_json(const mms_view *vw, int e, int32_t id, int f)
+{
+	const mms_model *m = vw->m;
+	const mms_pseudo *ps = vw->ps;
+	const field_def *fd = &mms_entities[e].fields[f];
 	int32_t v = mms_row(m, e, id)[f];
+	int is_id_ref;
+	int32_t ref = id_ref(vw, e, id, f, &is_id_ref);
 	switch (fd->type) {
 	case F_REF:
-		if (mms_entities[fd->aux].code_field < 0) /* named by id: a number */
-			return json_object_new_int64(v);
+		if (is_id_ref) /* named by id: a number */
+			return json_object_new_int64(ref);
 		break;
 	case F_INT:
 		return json_object_new_int64(v);
@@ -64,8 +107,10 @@ static json_object *field_json(const mms_model *m, const mms_pseudo *ps, int e, 
 	return s;
 }
 
-static int record_json(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, mms_buf *out)
+static int record_json(const mms_view *vw, int e, int32_t id, mms_buf *out)
 {
+	const mms_model *m = vw->m;
+	const mms_pseudo *ps = vw->ps;
 	const entity_def *d = &mms_entities[e];
 	json_object *o = json_object_new_object();
 	if (!o)
@@ -73,7 +118,7 @@ static int record_json(const mms_model *m, const mms_pseudo *ps, int e, int32_t 
 	for (int f = 0; f < d->nfields; f++) {
 		if (!mms_out_present(m, ps, e, id, f))
 			continue; /* absent fields and false booleans are left out */
-		json_object *v = field_json(m, ps, e, id, f);
+		json_object *v = field_json(vw, e, id, f);
 		if (!v || json_object_object_add(o, d->fields[f].name, v)) {
 			json_object_put(v);
 			json_object_put(o);
@@ -89,27 +134,29 @@ static int record_json(const mms_model *m, const mms_pseudo *ps, int e, int32_t 
 }
 
 /* The JSON export into b. */
-static int json_into(const mms_model *m, const mms_pseudo *ps, mms_buf *b)
+static int json_into(const mms_view *v, mms_buf *b)
 {
 	mms_buf_puts(b, "{\n\"format\": \"libmms\",\n\"version\": 1");
 	for (int e = 0; e < MMS_ENTITY_COUNT && !b->failed; e++) {
-		size_t n = m->t[e].count;
+		size_t written = 0;
 		mms_buf_printf(b, ",\n\"%s\": [", mms_entities[e].name);
-		for (size_t id = 0; id < n; id++) {
-			mms_buf_puts(b, id ? ",\n  " : "\n  ");
-			if (record_json(m, ps, e, (int32_t)id, b) != MMS_OK)
+		for (size_t id = 0; id < v->m->t[e].count; id++) {
+			if (!shown(v, e, id))
+				continue;
+			mms_buf_puts(b, written++ ? ",\n  " : "\n  ");
+			if (record_json(v, e, (int32_t)id, b) != MMS_OK)
 				return MMS_ENOMEM;
 		}
-		mms_buf_puts(b, n ? "\n]" : "]");
+		mms_buf_puts(b, written ? "\n]" : "]");
 	}
 	mms_buf_puts(b, "\n}\n");
 	return b->failed ? MMS_ENOMEM : MMS_OK;
 }
 
-int mms_export_json_text(const mms_model *m, const mms_pseudo *ps, char **out)
+int mms_export_json_text(const mms_view *v, char **out)
 {
 	mms_buf b = {0};
-	if (json_into(m, ps, &b) != MMS_OK) {
+	if (json_into(v, &b) != MMS_OK) {
 		mms_buf_free(&b);
 		return MMS_ENOMEM;
 	}
@@ -145,17 +192,17 @@ static int write_file(const char *path, const mms_buf *b)
 	return bad ? MMS_EIO : MMS_OK;
 }
 
-int mms_export_json_file(const mms_model *m, const mms_pseudo *ps, const char *path)
+int mms_export_json_file(const mms_view *v, const char *path)
 {
 	mms_buf b = {0};
-	int rc = json_into(m, ps, &b);
+	int rc = json_into(v, &b);
 	if (rc == MMS_OK)
 		rc = write_file(path, &b);
 	mms_buf_free(&b);
 	return rc;
 }
 
-int mms_export_csv_dir(const mms_model *m, const mms_pseudo *ps, const char *dir, char delim)
+int mms_export_csv_dir(const mms_view *v, const char *dir, char delim)
 {
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
 		return MMS_EIO;
@@ -168,13 +215,19 @@ int mms_export_csv_dir(const mms_model *m, const mms_pseudo *ps, const char *dir
 			mms_buf_puts(&b, d->fields[f].name);
 		}
 		mms_buf_putc(&b, '\n');
-		for (size_t id = 0; id < m->t[e].count && !b.failed; id++) {
+		for (size_t id = 0; id < v->m->t[e].count && !b.failed; id++) {
+			if (!shown(v, e, id))
+				continue;
 			for (int f = 0; f < d->nfields; f++) {
 				if (f)
 					mms_buf_putc(&b, delim);
 				cell.len = 0;
-				if (mms_out_present(m, ps, e, (int32_t)id, f))
-					mms_out_text(m, ps, e, (int32_t)id, f, &cell);
+				int is_id_ref;
+				int32_t ref = id_ref(v, e, (int32_t)id, f, &is_id_ref);
+				if (mms_out_present(v->m, v->ps, e, (int32_t)id, f) && is_id_ref)
+					mms_buf_printf(&cell, "%d", ref);
+				else if (mms_out_present(v->m, v->ps, e, (int32_t)id, f))
+					mms_out_text(v->m, v->ps, e, (int32_t)id, f, &cell);
 				csv_cell(&b, cell.data ? cell.data : "", cell.len, delim);
 			}
 			mms_buf_putc(&b, '\n');

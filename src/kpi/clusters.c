@@ -285,7 +285,7 @@ int mms_clusters_compute(mms_kpi *kpi, const mms_cluster_options *opts, mms_clus
 	int max_leader = o.max_per_leader > 0 ? o.max_per_leader : 3;
 	int max_curator = o.max_per_curator > 0 ? o.max_per_curator : 5;
 	weighted ind[32];
-	int nind, rc = mms_db_ready_subtree(kpi->db, o.within);
+	int nind, rc = mms_db_ready_subtree(kpi->db, &o.within);
 	if (rc != MMS_OK)
 		return mms_kpi_fail(kpi, rc, "%s", mms_db_errmsg(kpi->db));
 	if ((rc = parse_weights(kpi, o.indicators, ind, &nind)) != MMS_OK)

@@ -29,7 +29,7 @@ static int begin(mms_kpi *kpi, const char *id, int32_t unit, indicator **out)
 	if (!kpi || !id)
 		return MMS_EINVAL;
 	kpi->errmsg[0] = '\0';
-	int rc = mms_db_ready_subtree(kpi->db, unit);
+	int rc = mms_db_ready_subtree(kpi->db, &unit);
 	if (rc != MMS_OK)
 		return mms_kpi_fail(kpi, rc, "%s", mms_db_errmsg(kpi->db));
 	if (!(*out = mms_kpi_find(kpi, id)))

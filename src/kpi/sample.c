@@ -75,7 +75,7 @@ static int populate(mms_kpi *kpi, mms_sample *s, const mms_sample_options *o, ex
 	for (size_t i = 0; i < s->nstaff; i++) {
 		const int32_t *row = mms_row(m, MMS_STAFF, (int32_t)i);
 		int ok = !row[S_PART_TIME] && row[S_EDU_LEVEL] >= 0 &&
-			 (o->within < 0 || mms_index_within(v.ix, o->within, row[S_ORG])) &&
+			 (s->within < 0 || mms_index_within(v.ix, s->within, row[S_ORG])) &&
 			 mms_expr_true(filter, &v, (int32_t)i);
 		s->stratum_of[i] = (int8_t)(ok ? row[S_EDU_LEVEL] : -1);
 		if (ok)
@@ -130,7 +130,8 @@ int mms_sample_draw(mms_kpi *kpi, const mms_sample_options *o, mms_sample **out)
 		return MMS_EINVAL;
 	if (!(o->share > 0 && o->share <= 1))
 		return mms_kpi_fail(kpi, MMS_EINVAL, "sample share %g is not in (0, 1]", o->share);
-	int rc = mms_db_ready_subtree(kpi->db, o->within);
+	int32_t within = o->within;
+	int rc = mms_db_ready_subtree(kpi->db, &within);
 	if (rc != MMS_OK)
 		return mms_kpi_fail(kpi, rc, "%s", mms_db_errmsg(kpi->db));
 	char err[300];
@@ -142,7 +143,7 @@ int mms_sample_draw(mms_kpi *kpi, const mms_sample_options *o, mms_sample **out)
 		mms_expr_free(&filter);
 		return mms_kpi_fail(kpi, MMS_ENOMEM, "out of memory");
 	}
-	s->within = o->within;
+	s->within = within;
 	rc = o->strata ? parse_strata(kpi, o->strata, s->quota_pct) : MMS_OK;
 	if (rc == MMS_OK && (rc = mms_kpi_ensure_env(kpi)) == MMS_OK)
 		rc = populate(kpi, s, o, &filter);

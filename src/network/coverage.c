@@ -70,7 +70,7 @@ int mms_coverage_compute(mms_db *db, int32_t root, mms_coverage **out)
 	if (!out)
 		return MMS_EINVAL;
 	*out = NULL;
-	int rc = mms_db_ready_subtree(db, root);
+	int rc = mms_db_ready_subtree(db, &root);
 	if (rc != MMS_OK)
 		return rc;
 	mms_coverage *c = mms_calloc(1, sizeof *c);

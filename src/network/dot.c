@@ -28,7 +28,7 @@ int mms_network_dot(mms_db *db, int32_t root, const char *as_of, char **out)
 	if (!out)
 		return MMS_EINVAL;
 	*out = NULL;
-	int rc = mms_db_ready_subtree(db, root);
+	int rc = mms_db_ready_subtree(db, &root);
 	if (rc != MMS_OK)
 		return rc;
 	int32_t day = MMS_NONE;

@@ -3,7 +3,7 @@
 
 #include "db/db.h"
 
-/* Validates the handle and unit, and readies the index. */
+/* Validates the handle and unit (the scope's own), and readies the index. */
 static int begin(mms_db *db, int32_t unit, mms_idlist **out)
 {
 	if (!out)
@@ -11,17 +11,18 @@ static int begin(mms_db *db, int32_t unit, mms_idlist **out)
 	*out = NULL;
 	int rc = mms_db_ready(db);
 	if (rc == MMS_OK && unit != -1)
-		rc = mms_db_check_id(db, MMS_UNIT, unit);
+		rc = mms_db_check_own_id(db, MMS_UNIT, unit);
 	if (rc == MMS_OK && !(*out = mms_idlist_new()))
 		rc = mms_db_fail(db, MMS_ENOMEM, "out of memory");
 	return rc;
 }
 
-static int push_range(mms_db *db, mms_idlist *l, const int32_t *ids, int32_t from,
+/* Pushes the records of entity e in ids[from, to) the handle may read. */
+static int push_range(mms_db *db, mms_idlist *l, int e, const int32_t *ids, int32_t from,
 		      int32_t to)
 {
 	for (int32_t k = from; k < to; k++)
-		if (mms_idlist_push(l, ids[k]) != MMS_OK)
+		if (mms_db_readable(db, e, ids[k]) && mms_idlist_push(l, ids[k]) != MMS_OK)
 			return mms_db_fail(db, MMS_ENOMEM, "out of memory");
 	return MMS_OK;
 }
@@ -40,7 +41,7 @@ int mms_unit_children(mms_db *db, int32_t unit, mms_idlist **out)
 {
 	int rc = unit < 0 ? MMS_EINVAL : begin(db, unit, out);
 	if (rc == MMS_OK)
-		rc = push_range(db, *out, db->idx.children, db->idx.child_start[unit],
+		rc = push_range(db, *out, MMS_UNIT, db->idx.children, db->idx.child_start[unit],
 				db->idx.child_start[unit + 1]);
 	return end(rc, out);
 }
@@ -49,7 +50,7 @@ int mms_unit_subtree(mms_db *db, int32_t unit, mms_idlist **out)
 {
 	int rc = unit < 0 ? MMS_EINVAL : begin(db, unit, out);
 	if (rc == MMS_OK)
-		rc = push_range(db, *out, db->idx.pre, db->idx.tin[unit], db->idx.tout[unit]);
+		rc = push_range(db, *out, MMS_UNIT, db->idx.pre, db->idx.tin[unit], db->idx.tout[unit]);
 	return end(rc, out);
 }
 
@@ -67,7 +68,7 @@ int mms_unit_links(mms_db *db, int32_t unit, mms_idlist **out)
 {
 	int rc = unit < 0 ? MMS_EINVAL : begin(db, unit, out);
 	if (rc == MMS_OK)
-		rc = push_range(db, *out, db->idx.link_ids, db->idx.link_start[unit],
+		rc = push_range(db, *out, MMS_LINK, db->idx.link_ids, db->idx.link_start[unit],
 				db->idx.link_start[unit + 1]);
 	return end(rc, out);
 }
@@ -98,7 +99,8 @@ int mms_unit_find(mms_db *db, const mms_unit_filter *filter, mms_idlist **out)
 		const int32_t *row = mms_row(&db->m, MMS_UNIT, (int32_t)u);
 		if ((kind >= 0 && row[U_KIND] != kind) || (level >= 0 && row[U_LEVEL] != level) ||
 		    (f.territory && strcmp(mms_str(&db->m, row[U_TERRITORY]), f.territory)) ||
-		    (f.within >= 0 && !mms_index_within(&db->idx, f.within, (int32_t)u)))
+		    (f.within >= 0 && !mms_index_within(&db->idx, f.within, (int32_t)u)) ||
+		    !mms_db_readable(db, MMS_UNIT, (int32_t)u))
 			continue;
 		if (mms_idlist_push(*out, (int32_t)u) != MMS_OK)
 			rc = mms_db_fail(db, MMS_ENOMEM, "out of memory");
@@ -158,7 +160,8 @@ int mms_staff_find(mms_db *db, const mms_staff_filter *filter, mms_idlist **out)
 				 f.as_of);
 	for (size_t s = 0; rc == MMS_OK && s < db->m.t[MMS_STAFF].count; s++) {
 		const int32_t *row = mms_row(&db->m, MMS_STAFF, (int32_t)s);
-		if (f.within >= 0 && !mms_index_within(&db->idx, f.within, row[S_ORG]))
+		if ((f.within >= 0 && !mms_index_within(&db->idx, f.within, row[S_ORG])) ||
+		    !mms_db_readable(db, MMS_STAFF, (int32_t)s))
 			continue;
 		if (!staff_match(&db->m, &f, row, role, cat, edu, as_of))
 			continue;

@@ -30,7 +30,7 @@ int mms_network_stats(mms_db *db, int32_t within, char **out)
 	if (!out)
 		return MMS_EINVAL;
 	*out = NULL;
-	int rc = mms_db_ready_subtree(db, within);
+	int rc = mms_db_ready_subtree(db, &within);
 	if (rc != MMS_OK)
 		return rc;
 	int levels[LV_COUNT] = {0}, kinds[UK_COUNT] = {0};

@@ -160,7 +160,7 @@ int mms_typology_compute(mms_db *db, int32_t root, mms_typology **out)
 	if (!out)
 		return MMS_EINVAL;
 	*out = NULL;
-	int rc = mms_db_ready_subtree(db, root);
+	int rc = mms_db_ready_subtree(db, &root);
 	if (rc != MMS_OK)
 		return rc;
 	mms_typology *t = mms_calloc(1, sizeof *t);

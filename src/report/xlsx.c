@@ -250,7 +250,7 @@ int mms_kpi_report_xlsx(mms_kpi *kpi, const char *path, const mms_kpi_report_opt
 	if (r.o.from < 1900 || r.o.to < r.o.from || r.o.to - r.o.from > 50)
 		return mms_kpi_fail(kpi, MMS_EINVAL, "years %d..%d: give 1900 <= from <= to, "
 				    "at most 50 years", r.o.from, r.o.to);
-	int rc = mms_db_ready_subtree(kpi->db, r.unit);
+	int rc = mms_db_ready_subtree(kpi->db, &r.unit);
 	if (rc == MMS_OK && r.unit < 0)
 		rc = MMS_EINVAL;
 	if (rc != MMS_OK)

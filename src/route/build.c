@@ -149,6 +149,8 @@ static const char *blocked(const builder *b, const plan_route *pr, int32_t res, 
 {
 	const int32_t *r = mms_row(b->c.m, MMS_RESOURCE, res);
 	int hours = r[R_HOURS] == MMS_NONE ? 0 : r[R_HOURS];
+	if (!mms_db_readable(b->c.db, MMS_RESOURCE, res))
+		return "outside the handle's scope";
 	if (b->left[res] <= 0)
 		return "capacity exhausted";
 	if ((b->start != MMS_NONE && r[R_START] != MMS_NONE && r[R_START] < b->start) ||
@@ -453,6 +455,7 @@ static int32_t pick_tutor(builder *b, int32_t staff)
 	do {                                                                                 \
 		int32_t t_ = (t);                                                            \
 		if (t_ >= 0 && t_ != staff && b->load[t_] < b->o.max_tutor_load &&           \
+		    mms_db_readable(b->c.db, MMS_STAFF, t_) &&                               \
 		    (best < 0 || b->load[t_] < b->load[best] ||                              \
 		     (b->load[t_] == b->load[best] &&                                        \
 		      strcmp(code(m, MMS_STAFF, t_), code(m, MMS_STAFF, best)) < 0)))        \
@@ -558,7 +561,7 @@ int mms_route_plan_person(mms_db *db, int32_t staff, const mms_route_options *op
 		return MMS_EINVAL;
 	int rc = begin(db, opts, &b, out);
 	if (rc == MMS_OK)
-		rc = mms_db_check_id(db, MMS_STAFF, staff);
+		rc = mms_db_check_own_id(db, MMS_STAFF, staff);
 	if (rc == MMS_OK)
 		rc = plan_one(&b, *out, staff);
 	return finish(db, &b, out, rc);
@@ -587,8 +590,8 @@ int mms_route_plan_batch(mms_db *db, int32_t within, const mms_route_options *op
 	if (!out)
 		return MMS_EINVAL;
 	int rc = begin(db, opts, &b, out);
-	if (rc == MMS_OK && within != -1)
-		rc = mms_db_check_id(db, MMS_UNIT, within);
+	if (rc == MMS_OK)
+		rc = mms_db_ready_subtree(db, &within);
 	const mms_model *m = &db->m;
 	size_t ns = m->t[MMS_STAFF].count, nw = 0;
 	who *people = rc == MMS_OK ? mms_malloc((ns + 1) * sizeof *people) : NULL;

@@ -146,6 +146,10 @@ int mms_framework_import_case(mms_db *db, const char *json, const char *framewor
 		*report = NULL;
 	if (!db || !json)
 		return MMS_EINVAL;
+	if (db->scope >= 0) /* competencies are reference data for every scope */
+		return mms_db_fail(db, MMS_EACCES, "frameworks are written only through a handle "
+				   "without a scope; this one is limited to unit \"%s\"",
+				   mms_str(&db->m, mms_row(&db->m, MMS_UNIT, db->scope)[U_CODE]));
 	mms_report *rep = mms_report_new();
 	if (!rep)
 		return mms_db_fail(db, MMS_ENOMEM, "out of memory");

@@ -218,7 +218,7 @@ int mms_deficits_compute(mms_db *db, int32_t staff, const mms_deficit_options *o
 		o = *opts;
 	int rc = mms_db_ready(db);
 	if (rc == MMS_OK)
-		rc = mms_db_check_id(db, MMS_STAFF, staff);
+		rc = mms_db_check_own_id(db, MMS_STAFF, staff);
 	if (rc != MMS_OK)
 		return rc;
 	route_ctx c;

@@ -110,7 +110,7 @@ int mms_route_effectiveness(mms_db *db, int32_t resource, const char *as_of, dou
 	for (size_t s = 0; rc == MMS_OK && s < m->t[MMS_ROUTE_STEP].count; s++) {
 		const int32_t *st = mms_row(m, MMS_ROUTE_STEP, (int32_t)s);
 		if (c.step_status[s] != RS_DONE || (resource >= 0 && st[ST_RESOURCE] != resource) ||
-		    !st[ST_COVERS])
+		    !st[ST_COVERS] || !mms_db_readable(db, MMS_ROUTE_STEP, (int32_t)s))
 			continue;
 		result *r;
 		size_t n;

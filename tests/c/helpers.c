@@ -172,3 +172,20 @@ char *t_get(mms_db *db, int entity, int32_t id, const char *field)
 	T_OK(db, mms_db_get(db, entity, id, field, &v));
 	return v;
 }
+
+mms_db *t_demo_with_routes(const char *path, int32_t *first_route)
+{
+	mms_db *db = t_open(path);
+	T_OK(db, mms_db_import(db, MMS_TEST_DATA "/../../data/demo/murom.json", NULL, NULL));
+	T_OK(db, mms_db_import(db, MMS_TEST_DATA "/../../data/frameworks/teachers.json", NULL, NULL));
+	T_OK(db, mms_db_import(db, MMS_TEST_DATA "/../../data/demo/murom_routes.json", NULL, NULL));
+	mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
+	mms_route_plan *p = NULL;
+	o.as_of = "2024-01-15";
+	T_OK(db, mms_route_plan_batch(db, -1, &o, &p));
+	T_OK(db, mms_route_plan_save(db, p, "R-", first_route));
+	mms_route_plan_free(p);
+	T_OK(db, mms_route_set_status(db, *first_route, "approved", "2024-01-20",
+				      "приказ, Фёдорова М. Н."));
+	return db;
+}

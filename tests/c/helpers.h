@@ -61,4 +61,8 @@ int32_t t_find(mms_db *db, int entity, const char *code);
 /* A field as text; the caller frees it. */
 char *t_get(mms_db *db, int entity, int32_t id, const char *field);
 
+/* The Murom demo with the teachers' framework and diagnostics, a saved batch
+   of routes for 2024 (ids from *first_route) and the first one approved. */
+mms_db *t_demo_with_routes(const char *path, int32_t *first_route);
+
 #endif

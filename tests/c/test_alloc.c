@@ -54,6 +54,11 @@ static const char more[] =
 	"\"activities\": [{\"code\": \"C\", \"name\": \"Курс\", \"kind\": \"course\", \"hours\": 72}],"
 	"\"participations\": [{\"activity\": \"C\", \"staff\": \"T1\", \"role\": \"participant\", \"completed\": true}]}";
 
+/* Records of `more` that belong to M's subtree. */
+static const char inside_m[] =
+	"{\"units\": [{\"code\": \"S\", \"name\": \"Школа\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"}],"
+	"\"links\": [{\"kind\": \"agreement\", \"from\": \"R\", \"to\": \"M\", \"start\": \"2021-01-01\"}],"
+	"\"staff\": [{\"code\": \"T1\", \"name\": \"Ольга\", \"org\": \"S\", \"role\": \"teacher\"}]}";
 typedef int (*op_fn)(mms_db *db);
 static char report_path[256], work_dir[256];
 
@@ -319,6 +324,37 @@ static int op_case(mms_db *db)
 	return rc;
 }
 
+/* A handle scoped to M on the file op_scoped_setup() made: a dry-run import
+   (so the scope's check runs on the staged records) and an export. */
+static int op_scoped(mms_db *db)
+{
+	(void)db;
+	char path[300];
+	mms_db *d = NULL;
+	char *text = NULL;
+	mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
+	o.dry_run = 1;
+	snprintf(path, sizeof path, "%s/scoped.db", work_dir);
+	int rc = mms_db_open_scoped(&d, path, NULL, "M");
+	if (rc == MMS_OK)
+		rc = mms_db_import_json(d, inside_m, &o, NULL);
+	if (rc == MMS_OK)
+		rc = mms_db_export_json(d, &text);
+	mms_free(text);
+	mms_db_close(d);
+	return rc;
+}
+
+static void op_scoped_setup(void)
+{
+	char path[300];
+	fail_at = 0;
+	snprintf(path, sizeof path, "%s/scoped.db", work_dir);
+	mms_db *d = t_open(path);
+	t_import(d, base);
+	mms_db_close(d);
+}
+
 static void every_operation_survives_every_allocation_failure(void **state)
 {
 	(void)state;
@@ -342,6 +378,8 @@ static void every_operation_survives_every_allocation_failure(void **state)
 	points += exhaust(db, op_export_files, "export files");
 	points += exhaust(db, op_import_csv, "import csv");
 	points += exhaust(db, op_case, "case");
+	op_scoped_setup();
+	points += exhaust(NULL, op_scoped, "scoped");
 	mms_db_close(db);
 	mms_allocator_set(NULL);
 	t_rmtree(dir);

@@ -17,23 +17,6 @@
 #define DATA MMS_TEST_DATA "/../../data/"
 #define KEY "region-33-secret-2024"
 
-static mms_db *demo_with_routes(const char *path)
-{
-	mms_db *db = t_open(path);
-	T_OK(db, mms_db_import(db, DATA "demo/murom.json", NULL, NULL));
-	T_OK(db, mms_db_import(db, DATA "frameworks/teachers.json", NULL, NULL));
-	T_OK(db, mms_db_import(db, DATA "demo/murom_routes.json", NULL, NULL));
-	mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
-	mms_route_plan *p = NULL;
-	int32_t first = -1;
-	o.as_of = "2024-01-15";
-	T_OK(db, mms_route_plan_batch(db, -1, &o, &p));
-	T_OK(db, mms_route_plan_save(db, p, "R-", &first));
-	mms_route_plan_free(p);
-	T_OK(db, mms_route_set_status(db, first, "approved", "2024-01-20", "приказ, Фёдорова М. Н."));
-	return db;
-}
-
 static const char *field(json_object *o, const char *name)
 {
 	json_object *v;
@@ -117,7 +100,8 @@ static void pseudonymised_export_keeps_indicators_and_drops_persons(void **state
 	(void)state;
 	char *dir = t_tmpdir(), *path = t_path(dir, "db.sqlite"), *copy = t_path(dir, "copy.sqlite"),
 	     *csv = t_path(dir, "csv");
-	mms_db *db = demo_with_routes(path);
+	int32_t first_route;
+	mms_db *db = t_demo_with_routes(path, &first_route);
 	char *text = NULL, *again = NULL, *other = NULL;
 	T_OK(db, mms_db_export_json_pseudonymised(db, KEY, &text));
 	assert_nothing_personal(db, text);

@@ -162,6 +162,31 @@ def test_two_handles_on_one_file(tmp_path):
         ro.insert("units", code="O", name="O", level="municipal", kind="community")
 
 
+def test_a_scoped_db_refuses_what_is_outside(tmp_path):
+    path = str(tmp_path / "db.sqlite")
+    with mms.Db(path) as full:
+        full.import_file(DEMO)
+        other = full.unit("MUR-SCH-02")
+        own = full.unit("MUR-SCH-01")
+    db = mms.Db(path, scope="MUR-SCH-01")
+    assert db.scope() == own
+    with pytest.raises(mms.AccessDenied) as e:
+        db.get("units", other, "name")
+    assert e.value.code == -17 and '"MUR-SCH-01"' in str(e.value)
+    with pytest.raises(mms.AccessDenied):
+        db.unit("MUR-SCH-02")
+    with pytest.raises(mms.AccessDenied):
+        db.kpi().value("murom.P7", other, 2023)
+    with pytest.raises(mms.AccessDenied) as e:
+        db.insert("staff", code="N1", name="N", org="MUR-SCH-02", role="teacher")
+    assert "org MUR-SCH-02" in str(e.value)
+    text = db.export_json()
+    assert '"MUR-SCH-02"' not in text and '"MUR-SCH-01"' in text
+    assert len(json.loads(text)["staff"]) == db.count("staff") < 1239
+    db.insert("staff", code="N2", name="N", org="MUR-SCH-01", role="teacher")
+    db.close()
+
+
 def test_kpi_values_targets_and_drill_down(demo):
     kpi = demo.kpi()
     assert "murom.P5" in kpi.ids() and len(kpi) == kpi.count()

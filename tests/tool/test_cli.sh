@@ -110,5 +110,14 @@ check "pseudonymised export" 0 env MMS_PSEUDONYM_KEY=region-33-secret-key "$mms"
 grep_in "pseudonymised staff" out.txt '"code":"P[0-9a-f]\{16\}","name":"P[0-9a-f]\{16\}"'
 if grep -q "Фёдорова Мария" out.txt; then failed=$((failed + 1)); echo "FAIL a name survives pseudonymisation"
 else passed=$((passed + 1)); fi
+check "scope: a unit inside" 0 "$mms" --scope MUR-SCH-01 show demo.sqlite MUR-SCH-01
+check "scope: a unit outside is refused" 4 "$mms" --scope MUR-SCH-01 show demo.sqlite MUR-SCH-02
+grep_in "scope: the refusal names the scope" err.txt 'outside the scope of unit "MUR-SCH-01"'
+check "scope: an unknown scope" 1 "$mms" --scope NO-SUCH show demo.sqlite MUR-SCH-01
+check "scope: export" 0 "$mms" --scope MUR-SCH-01 export demo.sqlite -
+grep_in "scope: export holds the scope" out.txt '"MUR-SCH-01"'
+if grep -q '"MUR-SCH-02"' out.txt; then failed=$((failed + 1)); echo "FAIL a scoped export holds a unit outside"
+else passed=$((passed + 1)); fi
+check "scope: kpi outside is refused" 4 "$mms" --scope MUR-SCH-01 kpi demo.sqlite MUR-CRPK --year 2024
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,180 @@
+/*
+ * Access scope: what a handle limited to a unit's subtree may read and
+ * write (docs/security.md, "Access scope").
+ *
+ * S is the subtree of the scope unit, A the units above it. A record is
+ * judged by the units it belongs to: the units its fields name, and the
+ * organisations of the staff they name. A unit is its own (in S) or
+ * readable reference (in A). Competencies are shared reference data. The
+ * catalogue (activities, resources, develops) and staff of units in A are
+ * readable reference; everything else (links, staff links, participations,
+ * targets, facts, diagnostics, routes and their steps and events) is seen
+ * only when it is the scope's own. Nothing is readable unless everything
+ * it names is, so an export of a scoped handle imports on its own.
+ */
+#include <string.h>
+
+#include "db.h"
+
+/* Where unit u stands: ACC_READ|ACC_OWN in S, ACC_READ in A, 0 elsewhere.
+ * Walks up at most the number of units, so a cycle cannot hang it. */
+static uint8_t unit_access(const mms_model *m, int32_t scope, int32_t u)
+{
+	size_t steps = m->t[MMS_UNIT].count;
+	for (int32_t p = u; p >= 0 && steps--; p = mms_row(m, MMS_UNIT, p)[U_PARENT])
+		if (p == scope)
+			return ACC_READ | ACC_OWN;
+	for (int32_t p = scope; p >= 0 && steps--; p = mms_row(m, MMS_UNIT, p)[U_PARENT])
+		if (p == u)
+			return ACC_READ;
+	return 0;
+}
+
+/* Entities readable as reference when they belong to units above S. */
+static int is_reference(int e)
+{
+	return e == MMS_STAFF || e == MMS_ACTIVITY || e == MMS_RESOURCE || e == MMS_DEVELOPS;
+}
+
+/* The access of one record from the access of what its fields name. */
+static uint8_t record_access(const mms_access *a, const mms_model *m, int e, int32_t id)
+{
+	const entity_def *d = &mms_entities[e];
+	const int32_t *row = mms_row(m, e, id);
+	int all_read = 1, any_own = 0;
+	for (int f = 0; f < d->nfields; f++) {
+		int32_t v = row[f];
+		if (d->fields[f].type != F_REF || v < 0)
+			continue;
+		uint8_t t = a->bits[d->fields[f].aux][v];
+		all_read &= (t & ACC_READ) != 0;
+		any_own |= (t & ACC_OWN) != 0;
+	}
+	if (!all_read)
+		return 0;
+	if (any_own)
+		return ACC_READ | ACC_OWN;
+	return is_reference(e) ? ACC_READ : 0;
+}
+
+int mms_access_compute(mms_access *a, const mms_model *m, int32_t scope)
+{
+	mms_access_free(a);
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+		if (!(a->bits[e] = mms_calloc(m->t[e].count + 1, 1))) {
+			mms_access_free(a);
+			return MMS_ENOMEM;
+		}
+	for (size_t u = 0; u < m->t[MMS_UNIT].count; u++)
+		a->bits[MMS_UNIT][u] = unit_access(m, scope, (int32_t)u);
+	memset(a->bits[MMS_COMPETENCY], ACC_READ, m->t[MMS_COMPETENCY].count);
+	/* Every reference points to an earlier entity except resources'
+	 * prerequisites, so one pass in entity order settles all but chains
+	 * of those; passes repeat until nothing changes. */
+	for (int e = MMS_UNIT + 1; e < MMS_ENTITY_COUNT; e++) {
+		if (e == MMS_COMPETENCY)
+			continue;
+		for (int changed = 1; changed;) {
+			changed = 0;
+			for (size_t id = 0; id < m->t[e].count; id++) {
+				uint8_t v = record_access(a, m, e, (int32_t)id);
+				changed |= v != a->bits[e][id];
+				a->bits[e][id] = v;
+			}
+		}
+	}
+	a->generation = m->generation;
+	a->valid = 1;
+	return MMS_OK;
+}
+
+void mms_access_free(mms_access *a)
+{
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
+		mms_free(a->bits[e]);
+		a->bits[e] = NULL;
+	}
+	a->valid = 0;
+}
+
+int mms_db_scope_ready(mms_db *db)
+{
+	if (db->scope < 0 || (db->acc.valid && db->acc.generation == db->m.generation))
+		return MMS_OK;
+	int rc = mms_access_compute(&db->acc, &db->m, db->scope);
+	return rc == MMS_OK ? rc : mms_db_fail(db, rc, "out of memory applying the scope");
+}
+
+/* The refusal message: which record, and which scope. */
+static int refuse(mms_db *db, int e, int32_t id, const char *what)
+{
+	mms_buf b = {0};
+	mms_record_label(&db->m, e, id, &b);
+	mms_db_fail(db, MMS_EACCES, "%s is outside the scope of unit \"%s\"%s",
+		    b.data ? b.data : mms_entities[e].record,
+		    mms_str(&db->m, mms_row(&db->m, MMS_UNIT, db->scope)[U_CODE]), what);
+	mms_buf_free(&b);
+	return MMS_EACCES;
+}
+
+int mms_db_check_read(mms_db *db, int e, int32_t id)
+{
+	if (db->scope < 0 || (db->acc.bits[e][id] & ACC_READ))
+		return MMS_OK;
+	return refuse(db, e, id, "");
+}
+
+int mms_db_check_own(mms_db *db, int e, int32_t id)
+{
+	if (db->scope < 0 || (db->acc.bits[e][id] & ACC_OWN))
+		return MMS_OK;
+	return refuse(db, e, id, (db->acc.bits[e][id] & ACC_READ)
+					 ? " (it is readable as reference, not the scope's own)" : "");
+}
+
+/* The first reference of a record to something not the scope's own, or
+ * -1 (a unit outside is then the record itself, or it is a competency). */
+static int outside_field(const mms_access *a, const mms_model *m, int e, int32_t id)
+{
+	const entity_def *d = &mms_entities[e];
+	const int32_t *row = mms_row(m, e, id);
+	for (int f = 0; f < d->nfields; f++)
+		if (d->fields[f].type == F_REF && row[f] >= 0 &&
+		    !(a->bits[d->fields[f].aux][row[f]] & ACC_OWN))
+			return f;
+	return -1;
+}
+
+void mms_access_check_import(mms_ingest *in, int32_t scope)
+{
+	mms_access a = {0};
+	if (mms_access_compute(&a, in->m, scope) != MMS_OK) {
+		in->first_rc = MMS_ENOMEM;
+		return;
+	}
+	const char *scope_code = mms_str(in->m, mms_row(in->m, MMS_UNIT, scope)[U_CODE]);
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
+		size_t n = in->doc->count(in->doc, e);
+		for (size_t rec = 0; rec < n; rec++) {
+			int32_t id = in->ids[e][rec];
+			if ((in->bad[e] && in->bad[e][rec]) || (a.bits[e][id] & ACC_OWN))
+				continue;
+			mms_buf label = {0}, value = {0};
+			mms_record_label(in->m, e, id, &label);
+			int f = outside_field(&a, in->m, e, id);
+			if (f >= 0)
+				mms_field_text(in->m, e, id, f, &value);
+			const char *why = e == MMS_COMPETENCY ? ": frameworks are written only "
+								"through a handle without a scope"
+				: f < 0 && e != MMS_UNIT ? ": it names no unit inside the scope" : "";
+			mms_ingest_fail(in, MMS_EACCES, e, rec, f,
+					"%s%s%s%s%s is outside the scope of unit \"%s\"%s",
+					label.data ? label.data : "", f >= 0 ? ": " : "",
+					f >= 0 ? mms_entities[e].fields[f].name : "", f >= 0 ? " " : "",
+					value.data ? value.data : "", scope_code, why);
+			mms_buf_free(&label);
+			mms_buf_free(&value);
+		}
+	}
+	mms_access_free(&a);
+}
