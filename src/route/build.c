@@ -50,6 +50,8 @@ typedef struct builder {
 	int32_t *load;        /* routes per tutor */
 	int32_t *sl_start, *sl; /* staff links by staff */
 	int32_t *sup_start, *sup; /* supports links by target unit */
+	int32_t *rdev_start, *rdev; /* develops records by resource */
+	int32_t *def_of;      /* competency → index in the person's results, or -1 */
 	const char *format;
 	int format_id;
 } builder;
@@ -122,8 +124,15 @@ static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 		if (rt[RT_TUTOR] >= 0 && rs != RS_CANCELLED && rs != RS_COMPLETED)
 			b->load[rt[RT_TUTOR]]++;
 	}
+	size_t ncomp = m->t[MMS_COMPETENCY].count;
+	if (!(b->def_of = mms_malloc((ncomp + 1) * sizeof *b->def_of)))
+		return MMS_ENOMEM;
+	memset(b->def_of, 0xff, (ncomp + 1) * sizeof *b->def_of); /* all -1 */
 	rc = mms_index_csr(nst, m->t[MMS_STAFF_LINK].count, mms_column(m, MMS_STAFF_LINK, SL_STAFF),
 			   NULL, SL_NFIELDS, &b->sl_start, &b->sl);
+	if (rc == MMS_OK)
+		rc = mms_index_csr(nres, m->t[MMS_DEVELOPS].count, mms_column(m, MMS_DEVELOPS, DV_RESOURCE),
+				   NULL, DV_NFIELDS, &b->rdev_start, &b->rdev);
 	if (rc == MMS_OK)
 		rc = mms_index_csr(m->t[MMS_UNIT].count, m->t[MMS_STAFF_LINK].count,
 				   mms_column(m, MMS_STAFF_LINK, SL_UNIT), NULL, SL_NFIELDS,
@@ -140,6 +149,9 @@ static void free_builder(builder *b)
 	mms_free(b->sl);
 	mms_free(b->sup_start);
 	mms_free(b->sup);
+	mms_free(b->rdev_start);
+	mms_free(b->rdev);
+	mms_free(b->def_of);
 }
 
 /* ---- choosing steps ----------------------------------------------------- */
@@ -202,12 +214,14 @@ static int chain_hours(const builder *b, const plan_route *pr, int32_t res, int 
 	return total;
 }
 
-/* The strength with which a resource develops a competency (0 if not). */
+/* The strength with which a resource develops a competency (0 if not):
+ * its first develops record for it. A resource develops a few, so this
+ * scans the resource's records, not the competency's. */
 static int strength(const builder *b, int32_t res, int32_t comp)
 {
-	for (int32_t k = b->c.dev_start[comp]; k < b->c.dev_start[comp + 1]; k++) {
-		const int32_t *dv = mms_row(b->c.m, MMS_DEVELOPS, b->c.dev[k]);
-		if (dv[DV_RESOURCE] == res)
+	for (int32_t k = b->rdev_start[res]; k < b->rdev_start[res + 1]; k++) {
+		const int32_t *dv = mms_row(b->c.m, MMS_DEVELOPS, b->rdev[k]);
+		if (dv[DV_COMPETENCY] == comp)
 			return dv[DV_STRENGTH];
 	}
 	return 0;
@@ -221,15 +235,22 @@ typedef struct choice {
 
 /* Weighted uncovered deficits the resource covers well enough, per hour,
  * plus small bonuses for what the documents and the person prefer. */
-static double value_of(const builder *b, int32_t res, const result *def, size_t n,
-		       const uint8_t *covered, int hours)
+static double value_of(const builder *b, int32_t res, const result *def, const uint8_t *covered,
+		       int hours)
 {
 	const int32_t *r = mms_row(b->c.m, MMS_RESOURCE, res);
 	double w = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!covered[i] && def[i].severity > 0 &&
-		    strength(b, res, def[i].comp) >= required_strength(def[i].severity))
+	/* over the resource's few competencies, each found among the person's
+	 * results through def_of[]; a competency counts once, at its strength() */
+	for (int32_t k = b->rdev_start[res]; k < b->rdev_start[res + 1]; k++) {
+		int32_t comp = mms_row(b->c.m, MMS_DEVELOPS, b->rdev[k])[DV_COMPETENCY], i = b->def_of[comp];
+		int first = 1;
+		for (int32_t j = b->rdev_start[res]; j < k && first; j++)
+			first = mms_row(b->c.m, MMS_DEVELOPS, b->rdev[j])[DV_COMPETENCY] != comp;
+		if (first && i >= 0 && !covered[i] && def[i].severity > 0 &&
+		    strength(b, res, comp) >= required_strength(def[i].severity))
 			w += weight(def[i].severity);
+	}
 	double v = w / (1.0 + hours / 36.0);
 	if (b->o.prefer_federal && r[R_KIND] == RK_COURSE && r[R_FEDERAL_REGISTER])
 		v += 0.5; /* seed 001 and 000 prefer Federal-register programmes */
@@ -368,7 +389,7 @@ static int choose_steps(builder *b, plan_route *pr, const result *def, size_t n)
 			int hours = chain_hours(b, pr, res, b->o.budget_hours - pr->hours);
 			if (hours < 0)
 				continue;
-			choice c = {res, value_of(b, res, def, n, covered, hours), hours};
+			choice c = {res, value_of(b, res, def, covered, hours), hours};
 			if (best.res < 0 || better(b, &c, &best))
 				best = c;
 		}
@@ -516,9 +537,13 @@ static int plan_one(builder *b, mms_route_plan *p, int32_t staff)
 	plan_route *pr = &p->r[p->n++];
 	memset(pr, 0, sizeof *pr);
 	pr->staff = staff;
+	for (size_t i = 0; i < n; i++)
+		b->def_of[def[i].comp] = (int32_t)i;
 	rc = choose_steps(b, pr, def, n);
 	if (rc == MMS_OK)
 		rc = accumulate(b, pr, def, n);
+	for (size_t i = 0; i < n; i++)
+		b->def_of[def[i].comp] = -1;
 	pr->tutor = pick_tutor(b, staff);
 	mms_free(def);
 	return rc;
