@@ -1,10 +1,15 @@
 /*
- * libmms's side of the benchmark: the measurements of issue 5 on a stored
- * database, each the median of --repeat runs, printed as one JSON object.
- *   bench DB [--year 2023] [--repeat 5] [--as-of 2024-01-15]
- * DB is read, never changed: the incremental and route measurements work on
- * copies in memory (an import of the database's own export).
- * Timings are wall-clock (CLOCK_MONOTONIC); no test asserts any of them.
+ * libmms's side of the benchmark (bench/README.md): the measurements of
+ * issue 5 on a stored database, printed as one JSON object.
+ *   bench DB [--year 2023] [--repeat 3] [--as-of 2024-01-15]
+ *            [--definitions bench/indicators.json] [--values FILE.csv]
+ *            [--exchange-scope UNIT] [--work DIR] [--only open|five|catalogue|routes]
+ * Open, the five indicators, the catalogue and the route batch are the
+ * median of --repeat runs; the exchange and the incremental measurements
+ * run once, on copies in --work (DB itself is never changed). --values
+ * writes the five indicators at every unit for the peers' equality check.
+ * --only runs one measurement once, or with "open" none (for callgrind). Timings are wall-clock
+ * (CLOCK_MONOTONIC); no test asserts any of them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +18,10 @@
 #include <time.h>
 
 #include <mms/mms.h>
+
+/* The five indicators the peers compute too (bench/README.md). */
+static const char *const five[] = {"moscow.8", "moscow.7", "moscow.3_level", "murom.P5",
+				   "bench.federal_course_3y"};
 
 static double now(void)
 {
@@ -33,7 +42,14 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-static int die(mms_db *db, const char *what, int rc)
+static double peak_rss(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_maxrss * 1024.0;
+}
+
+static void die(mms_db *db, const char *what, int rc)
 {
 	fprintf(stderr, "bench: %s: %s: %s\n", what, mms_errstr(rc), db ? mms_db_errmsg(db) : "");
 	exit(3);
@@ -52,71 +68,42 @@ static size_t count(mms_db *db, int entity)
 	return n;
 }
 
-/* Every built-in indicator at every unit for one year, from a cold catalogue. */
-static double catalogue(mms_db *db, int year, size_t *values)
+static const char *defs_path;
+
+static mms_kpi *catalogue_open(mms_db *db)
 {
 	mms_kpi *kpi;
-	size_t units = count(db, MMS_UNIT);
-	double t = now();
 	CHECK(db, "kpi open", mms_kpi_open(&kpi, db));
-	*values = 0;
-	for (size_t i = 0; i < mms_kpi_count(kpi); i++)
-		for (size_t u = 0; u < units; u++) {
-			mms_kpi_result r = MMS_KPI_RESULT_INIT;
-			CHECK(db, mms_kpi_id(kpi, i), mms_kpi_value(kpi, mms_kpi_id(kpi, i), (int32_t)u, year, &r));
-			++*values;
-		}
-	t = now() - t;
-	mms_kpi_close(kpi);
-	return t;
+	if (defs_path && mms_kpi_load(kpi, defs_path, NULL) != MMS_OK) {
+		fprintf(stderr, "bench: %s: %s\n", defs_path, mms_kpi_errmsg(kpi));
+		exit(3);
+	}
+	return kpi;
 }
 
-/* Adds n staff to an in-memory copy (*insert_s), then brings the catalogue
-   up to date at every unit (the time returned); *full counts the indicators
-   computed again from scratch rather than incrementally. */
-static double incremental(const char *json, int year, int n, int org, double *insert_s, size_t *full)
+/* Indicators ids[0..n) at every unit for one year, from a cold catalogue;
+ * with out, their defined values as CSV lines id,unit,numerator,denominator. */
+static double indicators(mms_db *db, const char *const *ids, size_t n, int year, FILE *out,
+			 size_t *values)
 {
-	mms_db *db;
-	mms_kpi *kpi;
-	CHECK(NULL, "open copy", mms_db_open(&db, ":memory:", NULL));
-	CHECK(db, "import copy", mms_db_import_json(db, json, NULL, NULL));
-	CHECK(db, "kpi open", mms_kpi_open(&kpi, db));
+	mms_kpi *kpi = catalogue_open(db);
 	size_t units = count(db, MMS_UNIT);
-	for (size_t i = 0; i < mms_kpi_count(kpi); i++) {
-		mms_kpi_result r = MMS_KPI_RESULT_INIT;
-		CHECK(db, "warm", mms_kpi_value(kpi, mms_kpi_id(kpi, i), 0, year, &r));
-	}
-	char *orgcode = NULL;
-	CHECK(db, "org", mms_db_get(db, MMS_UNIT, org, "code", &orgcode));
+	if (!ids)
+		n = mms_kpi_count(kpi);
 	double t = now();
-	for (int k = 0; k < n; k++) {
-		mms_record *rec;
-		char code[32];
-		snprintf(code, sizeof code, "BENCH-%d", k);
-		CHECK(db, "record", mms_record_new(&rec, MMS_STAFF));
-		mms_record_set(rec, "code", code);
-		mms_record_set(rec, "name", "Учитель");
-		mms_record_set(rec, "org", orgcode);
-		mms_record_set(rec, "role", "teacher");
-		mms_record_set(rec, "birth_date", "1999-05-01");
-		CHECK(db, "insert", mms_db_insert(db, rec, NULL));
-		mms_record_free(rec);
-	}
-	*insert_s = now() - t;
-	size_t full0, inc0, inc1;
-	mms_kpi_counters(kpi, &full0, &inc0);
-	t = now();
-	for (size_t i = 0; i < mms_kpi_count(kpi); i++)
+	*values = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *id = ids ? ids[i] : mms_kpi_id(kpi, i);
 		for (size_t u = 0; u < units; u++) {
 			mms_kpi_result r = MMS_KPI_RESULT_INIT;
-			CHECK(db, "recompute", mms_kpi_value(kpi, mms_kpi_id(kpi, i), (int32_t)u, year, &r));
+			CHECK(db, id, mms_kpi_value(kpi, id, (int32_t)u, year, &r));
+			++*values;
+			if (out && r.defined)
+				fprintf(out, "%s,%zu,%.0f,%.0f\n", id, u, r.numerator, r.denominator);
 		}
+	}
 	t = now() - t;
-	mms_kpi_counters(kpi, full, &inc1);
-	*full -= full0;
-	mms_free(orgcode);
 	mms_kpi_close(kpi);
-	mms_db_close(db);
 	return t;
 }
 
@@ -134,9 +121,128 @@ static double routes(mms_db *db, const char *as_of, size_t *planned)
 	return t;
 }
 
+static void copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	static char buf[1 << 20];
+	size_t n;
+	if (!in || !out) {
+		fprintf(stderr, "bench: cannot copy %s to %s\n", from, to);
+		exit(3);
+	}
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			exit(3);
+	fclose(in);
+	if (fclose(out) != 0)
+		exit(3);
+}
+
+typedef struct exchange {
+	double export_s, import_s;
+	size_t bytes, records;
+} exchange;
+
+/* JSON export (of a scope, or all) to a file, and its import into a new file. */
+static void exchange_run(const char *path, const char *scope, const char *work, exchange *x)
+{
+	mms_db *db, *to;
+	char json[4096], copy[4096];
+	snprintf(json, sizeof json, "%s/exchange.json", work);
+	snprintf(copy, sizeof copy, "%s/exchange.db", work);
+	remove(copy);
+	CHECK(NULL, path, scope ? mms_db_open_scoped(&db, path, NULL, scope) : mms_db_open(&db, path, NULL));
+	count(db, MMS_UNIT);
+	double t = now();
+	CHECK(db, "export", mms_db_export(db, json, NULL));
+	x->export_s = now() - t;
+	x->records = 0;
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+		x->records += count(db, e);
+	mms_db_close(db);
+	FILE *f = fopen(json, "rb");
+	fseek(f, 0, SEEK_END);
+	x->bytes = (size_t)ftell(f);
+	fclose(f);
+	CHECK(NULL, copy, mms_db_open(&to, copy, NULL));
+	t = now();
+	CHECK(to, "import", mms_db_import(to, json, NULL, NULL));
+	x->import_s = now() - t;
+	mms_db_close(to);
+	remove(json);
+}
+
+/* {"staff": [...]}: n new teachers of org, coded BENCH-<tag>-k. */
+static char *teachers(const char *org, int n, int tag)
+{
+	size_t cap = 64 + (size_t)n * 200;
+	char *s = malloc(cap);
+	size_t len = (size_t)snprintf(s, cap, "{\"staff\": [");
+	for (int k = 0; k < n; k++)
+		len += (size_t)snprintf(s + len, cap - len,
+					"%s{\"code\": \"BENCH-%d-%d\", \"name\": \"Учитель\", \"org\": \"%s\", "
+					"\"role\": \"teacher\", \"birth_date\": \"1999-05-01\", "
+					"\"work_start\": \"2023-09-01\"}",
+					k ? "," : "", tag, k, org);
+	snprintf(s + len, cap - len, "]}");
+	return s;
+}
+
+typedef struct change {
+	int n;
+	double change_s, recompute_s;
+	size_t full;
+} change;
+
+/* On a copy: the catalogue warm, then n staff added in one import and every
+ * indicator brought up to date at every unit (values at the root ask for
+ * all; the rest are then lookups). */
+static void incremental(const char *path, const char *work, int year, change *c, int nc)
+{
+	char copy[4096];
+	snprintf(copy, sizeof copy, "%s/incremental.db", work);
+	remove(copy);
+	copy_file(path, copy);
+	mms_db *db;
+	CHECK(NULL, copy, mms_db_open(&db, copy, NULL));
+	mms_kpi *kpi = catalogue_open(db);
+	mms_idlist *schools;
+	mms_unit_filter f = MMS_UNIT_FILTER_INIT;
+	f.kind = "school";
+	CHECK(db, "find a school", mms_unit_find(db, &f, &schools));
+	char *org = NULL;
+	CHECK(db, "school", mms_db_get(db, MMS_UNIT, mms_idlist_get(schools, 0), "code", &org));
+	mms_idlist_free(schools);
+	for (size_t i = 0; i < mms_kpi_count(kpi); i++) {
+		mms_kpi_result r = MMS_KPI_RESULT_INIT;
+		CHECK(db, "warm", mms_kpi_value(kpi, mms_kpi_id(kpi, i), 0, year, &r));
+	}
+	for (int k = 0; k < nc; k++) {
+		char *doc = teachers(org, c[k].n, k);
+		double t = now();
+		CHECK(db, "change", mms_db_import_json(db, doc, NULL, NULL));
+		c[k].change_s = now() - t;
+		free(doc);
+		size_t full0, full1, inc;
+		mms_kpi_counters(kpi, &full0, &inc);
+		t = now();
+		for (size_t i = 0; i < mms_kpi_count(kpi); i++) {
+			mms_kpi_result r = MMS_KPI_RESULT_INIT;
+			CHECK(db, "recompute", mms_kpi_value(kpi, mms_kpi_id(kpi, i), 0, year, &r));
+		}
+		c[k].recompute_s = now() - t;
+		mms_kpi_counters(kpi, &full1, &inc);
+		c[k].full = full1 - full0;
+	}
+	mms_free(org);
+	mms_kpi_close(kpi);
+	mms_db_close(db);
+	remove(copy);
+}
+
 static const char *arg(int argc, char **argv, const char *name, const char *dflt)
 {
-	for (int i = 1; i + 1 < argc; i++)
+	for (int i = 2; i + 1 < argc; i++)
 		if (!strcmp(argv[i], name))
 			return argv[i + 1];
 	return dflt;
@@ -145,16 +251,20 @@ static const char *arg(int argc, char **argv, const char *name, const char *dflt
 int main(int argc, char **argv)
 {
 	if (argc < 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: bench DB [--year 2023] [--repeat 5] [--as-of 2024-01-15]\n");
+		fprintf(stderr, "usage: bench DB [--year 2023] [--repeat 3] [--as-of 2024-01-15] "
+				"[--definitions FILE] [--values FILE] [--exchange-scope UNIT] [--work DIR] "
+				"[--only open|five|catalogue|routes]\n");
 		return 2;
 	}
 	const char *path = argv[1], *as_of = arg(argc, argv, "--as-of", "2024-01-15");
-	int year = atoi(arg(argc, argv, "--year", "2023")), reps = atoi(arg(argc, argv, "--repeat", "5"));
-	if (reps < 1 || reps > 100)
-		reps = 5;
-	double open_t[100], cat_t[100], inc1[100], inc100[100], ins1[100], ins100[100], route_t[100],
-		exp_t[100], imp_t[100];
-	size_t values = 0, planned = 0, staff = 0, records = 0, bytes = 0, full1 = 0, full100 = 0;
+	const char *values_path = arg(argc, argv, "--values", NULL), *work = arg(argc, argv, "--work", "/tmp");
+	const char *scope = arg(argc, argv, "--exchange-scope", NULL), *only = arg(argc, argv, "--only", NULL);
+	defs_path = arg(argc, argv, "--definitions", NULL);
+	int year = atoi(arg(argc, argv, "--year", "2023")), reps = atoi(arg(argc, argv, "--repeat", "3"));
+	if (reps < 1 || reps > 100 || only)
+		reps = only ? 1 : 3;
+	size_t nfive = defs_path ? 5 : 4, values = 0, cat_values = 0, planned = 0, staff = 0;
+	double open_t[100], five_t[100], cat_t[100], route_t[100], open_rss = 0;
 	mms_open_options oo = MMS_OPEN_OPTIONS_INIT;
 	oo.read_only = 1;
 	for (int r = 0; r < reps; r++) {
@@ -163,50 +273,42 @@ int main(int argc, char **argv)
 		CHECK(NULL, path, mms_db_open(&db, path, &oo));
 		staff = count(db, MMS_STAFF); /* the first query loads the database */
 		open_t[r] = now() - t;
-		cat_t[r] = catalogue(db, year, &values);
-		route_t[r] = routes(db, as_of, &planned);
-		char *json;
-		t = now();
-		CHECK(db, "export", mms_db_export_json(db, &json));
-		exp_t[r] = now() - t;
-		bytes = strlen(json);
-		records = 0;
-		for (int e = 0; e < MMS_ENTITY_COUNT; e++)
-			records += count(db, e);
-		mms_db *copy;
-		t = now();
-		CHECK(NULL, "open memory", mms_db_open(&copy, ":memory:", NULL));
-		CHECK(copy, "import", mms_db_import_json(copy, json, NULL, NULL));
-		imp_t[r] = now() - t;
-		mms_db_close(copy);
-		int32_t org = -1;
-		mms_idlist *schools = NULL;
-		mms_unit_filter f = MMS_UNIT_FILTER_INIT;
-		f.kind = "school";
-		CHECK(db, "find a school", mms_unit_find(db, &f, &schools));
-		org = mms_idlist_count(schools) ? mms_idlist_get(schools, 0) : 0;
-		mms_idlist_free(schools);
-		inc1[r] = incremental(json, year, 1, org, &ins1[r], &full1);
-		inc100[r] = incremental(json, year, 100, org, &ins100[r], &full100);
-		mms_free(json);
+		if (r == 0)
+			open_rss = peak_rss();
+		FILE *out = r == 0 && values_path ? fopen(values_path, "w") : NULL;
+		if (!only || !strcmp(only, "five"))
+			five_t[r] = indicators(db, five, nfive, year, out, &values);
+		if (out)
+			fclose(out);
+		if (!only || !strcmp(only, "catalogue"))
+			cat_t[r] = indicators(db, NULL, 0, year, NULL, &cat_values);
+		if (!only || !strcmp(only, "routes"))
+			route_t[r] = routes(db, as_of, &planned);
 		mms_db_close(db);
 	}
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	double exp_m = median(exp_t, reps), imp_m = median(imp_t, reps);
-	printf("{\"libmms\": \"%s\", \"repeat\": %d, \"staff\": %zu, \"records\": %zu,\n"
-	       " \"open_s\": %.6f,\n"
+	if (only)
+		return 0;
+	exchange x;
+	exchange_run(path, scope, work, &x);
+	change c[3] = {{1, 0, 0, 0}, {100, 0, 0, 0}, {10000, 0, 0, 0}};
+	incremental(path, work, year, c, 3);
+	double route_m = median(route_t, reps);
+	printf("{\"libmms\": \"%s\", \"repeat\": %d, \"year\": %d, \"staff\": %zu,\n"
+	       " \"open_s\": %.6f, \"open_rss_bytes_per_staff\": %.0f,\n"
+	       " \"five_s\": %.6f, \"five_values\": %zu,\n"
 	       " \"catalogue_s\": %.6f, \"catalogue_values\": %zu,\n"
-	       " \"insert_1_s\": %.6f, \"recompute_1_s\": %.6f, \"insert_100_s\": %.6f, \"recompute_100_s\": %.6f,\n"
-	       " \"recomputed_from_scratch_1\": %zu, \"recomputed_from_scratch_100\": %zu,\n"
-	       " \"routes_s\": %.6f, \"routes\": %zu, \"route_us\": %.2f,\n"
+	       " \"routes_s\": %.6f, \"routes\": %zu, \"route_us\": %.2f,\n",
+	       mms_libversion(), reps, year, staff, median(open_t, reps), open_rss / (double)staff,
+	       median(five_t, reps), values, median(cat_t, reps), cat_values, route_m, planned,
+	       planned ? route_m * 1e6 / (double)planned : 0.0);
+	for (int k = 0; k < 3; k++)
+		printf(" \"change_%d_s\": %.6f, \"recompute_%d_s\": %.6f, \"recomputed_from_scratch_%d\": %zu,\n",
+		       c[k].n, c[k].change_s, c[k].n, c[k].recompute_s, c[k].n, c[k].full);
+	printf(" \"exchange_scope\": \"%s\", \"exchange_records\": %zu, \"exchange_bytes\": %zu,\n"
 	       " \"export_json_MBps\": %.1f, \"import_json_MBps\": %.1f, \"import_records_per_s\": %.0f,\n"
 	       " \"peak_rss_bytes_per_staff\": %.0f}\n",
-	       mms_libversion(), reps, staff, records, median(open_t, reps), median(cat_t, reps), values,
-	       median(ins1, reps), median(inc1, reps), median(ins100, reps), median(inc100, reps), full1, full100,
-	       median(route_t, reps), planned,
-	       planned ? median(route_t, reps) * 1e6 / (double)planned : 0.0, bytes / 1e6 / exp_m,
-	       bytes / 1e6 / imp_m, (double)records / imp_m,
-	       staff ? (double)ru.ru_maxrss * 1024.0 / (double)staff : 0.0);
+	       scope ? scope : "", x.records, x.bytes, (double)x.bytes / 1e6 / x.export_s,
+	       (double)x.bytes / 1e6 / x.import_s, (double)x.records / x.import_s,
+	       peak_rss() / (double)staff);
 	return 0;
 }
