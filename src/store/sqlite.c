@@ -241,32 +241,35 @@ static int prepare(sqlite3 *db, int e, int insert, sqlite3_stmt **st, char *err,
 static int load_value(mms_model *m, const field_def *fd, sqlite3_stmt *st,
 		      int col, int32_t *out)
 {
-	int null = sqlite3_column_type(st, col) == SQLITE_NULL;
-	const char *text = (const char *)sqlite3_column_text(st, col);
-	size_t len = (size_t)sqlite3_column_bytes(st, col);
-	if (null) {
+	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
 		*out = fd->type == F_BOOL ? 0 : mms_field_absent(fd);
 		return fd->required ? MMS_ECORRUPT : MMS_OK;
 	}
+	switch (fd->type) { /* numbers are read as numbers: no text conversion */
+	case F_INT:
+	case F_BOOL:
+	case F_REF:
+		*out = (int32_t)sqlite3_column_int64(st, col);
+		return MMS_OK;
+	case F_DEC:
+		*out = (int32_t)llround(sqlite3_column_double(st, col) * MMS_DEC_SCALE);
+		return MMS_OK;
+	default:
+		break;
+	}
+	const char *text = (const char *)sqlite3_column_text(st, col);
+	size_t len = (size_t)sqlite3_column_bytes(st, col);
 	if (!text)
 		return MMS_ENOMEM;
 	switch (fd->type) {
 	case F_CODE:
 	case F_STR:
 		return mms_model_add_str(m, text, len, out);
-	case F_INT:
-	case F_BOOL:
-	case F_REF:
-		*out = (int32_t)sqlite3_column_int64(st, col);
-		return MMS_OK;
 	case F_DATE:
 		return mms_date_parse(text, out) == MMS_OK ? MMS_OK : MMS_ECORRUPT;
 	case F_ENUM:
 		*out = mms_enum_find(fd->aux, text);
 		return *out >= 0 ? MMS_OK : MMS_ECORRUPT;
-	case F_DEC:
-		*out = (int32_t)llround(sqlite3_column_double(st, col) * MMS_DEC_SCALE);
-		return MMS_OK;
 	case F_SET:
 	case F_LIST: {
 		int32_t offs[64], n = 0, set = 0;
