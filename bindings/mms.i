@@ -330,6 +330,12 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		if (db)
 			mms_swig_check($self, mms_db_refresh(db));
 	}
+	/* Writes the columnar snapshot beside the file (mms_db_snapshot). */
+	void snapshot() {
+		mms_db *db = mms_swig_db($self);
+		if (db)
+			mms_swig_check($self, mms_db_snapshot(db));
+	}
 	size_t count(const char *entity) {
 		mms_db *db = mms_swig_db($self);
 		int e = db ? mms_swig_entity(entity) : -1;

@@ -110,6 +110,21 @@ static int cmd_init(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static int cmd_snapshot(int argc, char **argv)
+{
+	mms_db *db;
+	(void)argc;
+	int open_code = tool_open(&db, argv[0], 1);
+	if (open_code != EXIT_OK)
+		return open_code;
+	int rc = mms_db_snapshot(db);
+	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, argv[0]);
+	if (rc == MMS_OK)
+		printf("wrote %s-snapshot\n", argv[0]);
+	mms_db_close(db);
+	return code;
+}
+
 static int import_common(int argc, char **argv, int dry_run)
 {
 	static const char *const valued[] = {"--format", NULL};
@@ -308,6 +323,8 @@ static const command commands[] = {
 	{"export", "DB OUT.json|OUT-DIR|- [--csv [--delimiter ;]] [--pseudonymise]",
 	 "export the whole database as JSON (- for stdout) or CSV files; --pseudonymise replaces\n"
 	 "            personal data with pseudonyms keyed by $MMS_PSEUDONYM_KEY", cmd_export, 2},
+	{"snapshot", "DB", "write the columnar snapshot beside DB, so that opening it is fast",
+	 cmd_snapshot, 1},
 	{"show", "DB UNIT-CODE", "a unit, its path to the root and its subtree summary",
 	 cmd_show, 2},
 	{"stats", "DB [UNIT-CODE]", "counts by level and kind as JSON", cmd_stats, 1},

@@ -87,6 +87,21 @@ MMS_EXTERN int mms_db_open(mms_db **out, const char *path,
 MMS_EXTERN int mms_db_open_scoped(mms_db **out, const char *path,
 				  const mms_open_options *opts, const char *unit_code);
 
+/**
+ * Writes the columnar snapshot of the database (since 0.2): the model's
+ * arrays as they are, in "<file>-snapshot" beside the file, replaced
+ * atomically. Later opens read the rows it holds in a few large reads and
+ * only the rows added since from SQLite, so opening a national database
+ * takes about a second instead of a minute (docs/performance.md). The
+ * snapshot is a cache of this machine and build: one that does not match
+ * the file (its first and last rows of each entity differ from the file's,
+ * or it comes from another libmms) is ignored, and the file is read row by
+ * row. Write it again after large imports. MMS_EINVAL for an in-memory or
+ * read-only database, MMS_EACCES for a scoped handle (it would hold
+ * everything), MMS_EIO if the file cannot be written.
+ */
+MMS_EXTERN int mms_db_snapshot(mms_db *db);
+
 /** The unit a handle is limited to (since 0.2), or -1 if it has no scope. */
 MMS_EXTERN int32_t mms_db_scope(const mms_db *db);
 

@@ -24,6 +24,42 @@ const char *mms_db_errmsg(const mms_db *db)
 	return db ? db->errmsg : "no database handle (out of memory?)";
 }
 
+/* "<file>-snapshot" beside the database file; NULL for an in-memory one
+ * (*rc MMS_OK) or if out of memory (*rc MMS_ENOMEM). */
+static char *snapshot_name(mms_db *db, int *rc)
+{
+	const char *file = sqlite3_db_filename(db->sql, "main");
+	*rc = MMS_OK;
+	if (!file || !*file)
+		return NULL;
+	size_t n = strlen(file);
+	char *name = mms_malloc(n + sizeof "-snapshot");
+	if (!name)
+		*rc = MMS_ENOMEM;
+	else
+		memcpy(memcpy(name, file, n) + n, "-snapshot", sizeof "-snapshot");
+	return name;
+}
+
+/* Starts the model from the snapshot when there is one of this file; the
+ * model is left empty otherwise. */
+static int from_snapshot(mms_db *db, mms_model *m)
+{
+	int rc;
+	char *name = snapshot_name(db, &rc);
+	if (!name)
+		return rc;
+	rc = mms_snapshot_read(m, name);
+	mms_free(name);
+	if (rc == MMS_ENOTFOUND) /* none: the model is as it was */
+		return MMS_OK;
+	if (rc == MMS_OK && mms_store_matches(db->sql, m))
+		return MMS_OK;
+	if (rc == MMS_OK)
+		mms_model_free(m); /* of another file, or of an earlier one */
+	return rc == MMS_ENOMEM ? rc : mms_model_init(m);
+}
+
 static int load(mms_db *db)
 {
 	mms_model fresh;
@@ -38,6 +74,8 @@ static int load(mms_db *db)
 		rc = mms_store_exec(db->sql, "BEGIN", db->errmsg, sizeof db->errmsg);
 	if (rc == MMS_OK)
 		rc = mms_store_data_version(db->sql, &version);
+	if (rc == MMS_OK)
+		rc = from_snapshot(db, &fresh);
 	if (rc == MMS_OK)
 		rc = mms_store_load(db->sql, &fresh, db->errmsg, sizeof db->errmsg);
 	if (own)
@@ -103,6 +141,28 @@ int mms_db_open_scoped(mms_db **out, const char *path, const mms_open_options *o
 		(*out)->scope = unit;
 		rc = mms_db_scope_ready(*out);
 	}
+	return rc;
+}
+
+int mms_db_snapshot(mms_db *db)
+{
+	int rc = mms_db_ready(db);
+	if (rc != MMS_OK)
+		return rc;
+	if (db->scope >= 0) /* it would hold the whole database */
+		return mms_db_fail(db, MMS_EACCES, "a handle with a scope cannot write a snapshot");
+	if (db->read_only)
+		return mms_db_fail(db, MMS_EINVAL, "the database was opened read-only");
+	char *name = snapshot_name(db, &rc);
+	if (!name)
+		return mms_db_fail(db, rc ? rc : MMS_EINVAL, rc ? "out of memory"
+								 : "an in-memory database has no snapshot");
+	rc = mms_snapshot_write(&db->m, name);
+	if (rc == MMS_EIO)
+		mms_db_fail(db, rc, "%s: cannot be written", name);
+	else if (rc != MMS_OK)
+		mms_db_fail(db, rc, "out of memory");
+	mms_free(name);
 	return rc;
 }
 

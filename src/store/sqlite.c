@@ -215,7 +215,7 @@ static void entity_sql(mms_buf *b, int e, int insert)
 	for (int f = 0; f < d->nfields; f++)
 		mms_buf_printf(b, ",\"%s\"", d->fields[f].name);
 	if (!insert) {
-		mms_buf_printf(b, " FROM \"%s\" ORDER BY \"id\"", d->name);
+		mms_buf_printf(b, " FROM \"%s\" WHERE \"id\" >= ?1 ORDER BY \"id\"", d->name);
 		return;
 	}
 	mms_buf_puts(b, ") VALUES(?");
@@ -298,11 +298,12 @@ static int load_value(mms_model *m, const field_def *fd, sqlite3_stmt *st,
 	return MMS_ECORRUPT;
 }
 
-static int check_refs(const mms_model *m, char *err, size_t errlen)
+/* Checks the references of the rows loaded from SQLite (from[e] on). */
+static int check_refs(const mms_model *m, const size_t *from, char *err, size_t errlen)
 {
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
 		const entity_def *d = &mms_entities[e];
-		for (size_t id = 0; id < m->t[e].count; id++)
+		for (size_t id = from[e]; id < m->t[e].count; id++)
 			for (int f = 0; f < d->nfields; f++) {
 				int32_t v = mms_row(m, e, (int32_t)id)[f];
 				if (d->fields[f].type == F_REF && v != -1 &&
@@ -318,10 +319,14 @@ static int check_refs(const mms_model *m, char *err, size_t errlen)
 
 int mms_store_load(sqlite3 *db, mms_model *m, char *err, size_t errlen)
 {
+	size_t from[MMS_ENTITY_COUNT];
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
 		const entity_def *d = &mms_entities[e];
 		sqlite3_stmt *st;
+		from[e] = m->t[e].count;
 		int rc = prepare(db, e, 0, &st, err, errlen), src = SQLITE_DONE;
+		if (rc == MMS_OK)
+			sqlite3_bind_int64(st, 1, (sqlite3_int64)from[e]);
 		while (rc == MMS_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
 			int32_t id;
 			if ((rc = mms_model_add_row(m, e, &id)) != MMS_OK)
@@ -347,7 +352,55 @@ int mms_store_load(sqlite3 *db, mms_model *m, char *err, size_t errlen)
 		if (rc != MMS_OK)
 			return rc;
 	}
-	return check_refs(m, err, errlen);
+	return check_refs(m, from, err, errlen);
+}
+
+/* Whether row id of entity e in the file holds what the model has. */
+static int row_matches(sqlite3 *db, const mms_model *m, int e, int32_t id)
+{
+	const entity_def *d = &mms_entities[e];
+	sqlite3_stmt *st;
+	mms_buf sql = {0}, text = {0};
+	entity_sql(&sql, e, 0);
+	int same = !sql.failed && sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) == SQLITE_OK;
+	mms_buf_free(&sql);
+	if (!same)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	same = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == id;
+	for (int f = 0; same && f < d->nfields; f++) {
+		const field_def *fd = &d->fields[f];
+		int32_t v = mms_row(m, e, id)[f];
+		int null = sqlite3_column_type(st, f + 1) == SQLITE_NULL;
+		if (fd->type == F_INT || fd->type == F_BOOL || fd->type == F_REF)
+			same = null ? fd->type != F_BOOL && v == mms_field_absent(fd)
+				    : sqlite3_column_int64(st, f + 1) == v;
+		else if (fd->type == F_DEC)
+			same = null ? v == MMS_NONE
+				    : llround(sqlite3_column_double(st, f + 1) * MMS_DEC_SCALE) == v;
+		else if (null)
+			same = !mms_field_present(m, e, id, f);
+		else {
+			text.len = 0;
+			mms_field_text(m, e, id, f, &text);
+			const char *s = (const char *)sqlite3_column_text(st, f + 1);
+			same = !text.failed && s && (size_t)sqlite3_column_bytes(st, f + 1) == text.len &&
+			       !memcmp(s, text.data ? text.data : "", text.len);
+		}
+	}
+	sqlite3_finalize(st);
+	mms_buf_free(&text);
+	return same;
+}
+
+int mms_store_matches(sqlite3 *db, const mms_model *m)
+{
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
+		int32_t n = (int32_t)m->t[e].count;
+		if (n > 0 && (!row_matches(db, m, e, 0) || !row_matches(db, m, e, n - 1)))
+			return 0;
+	}
+	return 1;
 }
 
 static int bind_value(sqlite3_stmt *st, int col, const mms_model *m, int e,

@@ -16,8 +16,19 @@
 /* Opens and migrates; on failure *out may be set and must be closed. */
 int mms_store_open(sqlite3 **out, const char *path, int read_only,
 		   int no_create, int busy_ms, char *err, size_t errlen);
-/* Loads every table into an empty model. */
+/* Loads the rows of every table the model does not have yet: all of them
+ * into an empty model, or those after a snapshot's. */
 int mms_store_load(sqlite3 *db, mms_model *m, char *err, size_t errlen);
+/* Whether the first and last rows of each entity in the model are those of
+ * the file: a snapshot taken of this file (its rows are only appended to). */
+int mms_store_matches(sqlite3 *db, const mms_model *m);
+
+/* The columnar snapshot (snapshot.c) in the file `file`. Reading replaces
+ * the model's arrays. MMS_ENOTFOUND: there is none, the model is
+ * untouched; on any other failure (MMS_ECORRUPT: not a snapshot of this
+ * build) the model is freed and must be initialised again. */
+int mms_snapshot_write(const mms_model *m, const char *file);
+int mms_snapshot_read(mms_model *m, const char *file);
 /* Inserts the rows added to the model since mark. */
 int mms_store_write(sqlite3 *db, const mms_model *m, const mms_mark *mark,
 		    char *err, size_t errlen);

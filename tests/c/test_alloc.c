@@ -324,8 +324,9 @@ static int op_case(mms_db *db)
 	return rc;
 }
 
-/* A handle scoped to M on the file op_scoped_setup() made: a dry-run import
-   (so the scope's check runs on the staged records) and an export. */
+/* A handle scoped to M on the file op_scoped_setup() made, opened from its
+   snapshot: a dry-run import (so the scope's check runs on the staged
+   records) and an export. */
 static int op_scoped(mms_db *db)
 {
 	(void)db;
@@ -355,6 +356,20 @@ static void op_scoped_setup(void)
 	mms_db_close(d);
 }
 
+/* Writing the snapshot of that file. */
+static int op_snapshot(mms_db *db)
+{
+	(void)db;
+	char path[300];
+	mms_db *d = NULL;
+	snprintf(path, sizeof path, "%s/scoped.db", work_dir);
+	int rc = mms_db_open(&d, path, NULL);
+	if (rc == MMS_OK)
+		rc = mms_db_snapshot(d);
+	mms_db_close(d);
+	return rc;
+}
+
 static void every_operation_survives_every_allocation_failure(void **state)
 {
 	(void)state;
@@ -379,6 +394,7 @@ static void every_operation_survives_every_allocation_failure(void **state)
 	points += exhaust(db, op_import_csv, "import csv");
 	points += exhaust(db, op_case, "case");
 	op_scoped_setup();
+	points += exhaust(NULL, op_snapshot, "snapshot");
 	points += exhaust(NULL, op_scoped, "scoped");
 	mms_db_close(db);
 	mms_allocator_set(NULL);

@@ -125,6 +125,21 @@ test("a scoped db refuses what is outside", function()
   db:close()
 end)
 
+test("a snapshot opens the same database", function()
+  local path = tmp .. "/snap.db"
+  for _, suffix in ipairs({"", "-wal", "-shm", "-snapshot"}) do os.remove(path .. suffix) end
+  local db = mms.Db(path)
+  db:import_file(demo)
+  local before = db:export_json()
+  db:snapshot()
+  db:close()
+  local again = mms.Db(path)
+  assert(again:export_json() == before)
+  again:close()
+  assert(io.open(path .. "-snapshot", "rb")):close()
+  assert(not pcall(function() mms.Db(":memory:"):snapshot() end))
+end)
+
 test("typology, coverage, stats and dot", function()
   local db = open_demo()
   local t = db:typology(db:find("units", "VLA-VIRO"))

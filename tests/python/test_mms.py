@@ -187,6 +187,19 @@ def test_a_scoped_db_refuses_what_is_outside(tmp_path):
     db.close()
 
 
+def test_a_snapshot_opens_the_same_database(tmp_path):
+    path = str(tmp_path / "db.sqlite")
+    with mms.Db(path) as db:
+        db.import_file(DEMO)
+        before = db.export_json()
+        db.snapshot()
+    assert (tmp_path / "db.sqlite-snapshot").stat().st_size > 0
+    with mms.Db(path) as db:
+        assert db.export_json() == before
+    with pytest.raises(mms.InvalidArgument):
+        mms.Db(":memory:").snapshot()
+
+
 def test_kpi_values_targets_and_drill_down(demo):
     kpi = demo.kpi()
     assert "murom.P5" in kpi.ids() and len(kpi) == kpi.count()

@@ -20,7 +20,7 @@ check "help" 0 "$mms" --help
 grep_in "help lists demo" out.txt "demo"
 check "version" 0 "$mms" --version
 check "unknown command" 2 "$mms" frobnicate
-for c in init import validate export show stats typology network kpi sample clusters route framework demo; do
+for c in init import validate export snapshot show stats typology network kpi sample clusters route framework demo; do
 	check "$c --help" 0 "$mms" "$c" --help
 	grep_in "$c --help usage" out.txt "usage: mms $c"
 done
@@ -119,5 +119,10 @@ grep_in "scope: export holds the scope" out.txt '"MUR-SCH-01"'
 if grep -q '"MUR-SCH-02"' out.txt; then failed=$((failed + 1)); echo "FAIL a scoped export holds a unit outside"
 else passed=$((passed + 1)); fi
 check "scope: kpi outside is refused" 4 "$mms" --scope MUR-SCH-01 kpi demo.sqlite MUR-CRPK --year 2024
+check "snapshot" 0 "$mms" snapshot demo.sqlite
+grep_in "snapshot says where" out.txt "demo.sqlite-snapshot"
+check "show from the snapshot" 0 "$mms" show demo.sqlite MUR-CRPK
+grep_in "show from the snapshot: the path" out.txt "VLA-VIRO > MUR-CRPK"
+check "snapshot of a missing database" 3 "$mms" snapshot missing.sqlite
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,183 @@
+/*
+ * The columnar snapshot: an open with one reads the same database as an
+ * open without, rows added after it are read from the file, a snapshot
+ * that is not of this file (another database's, truncated, garbage) is
+ * ignored, and the handles that must not write one are refused.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "helpers.h"
+
+typedef struct fixture {
+	char *dir, *path, *snap;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	f->dir = t_tmpdir();
+	f->path = t_path(f->dir, "db.sqlite");
+	f->snap = t_path(f->dir, "db.sqlite-snapshot");
+	mms_db *db = t_open(f->path);
+	t_import(db, T_SMALL_NETWORK);
+	char *staff = t_teachers("T", 200);
+	t_import(db, staff);
+	free(staff);
+	mms_db_close(db);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	t_rmtree(f->dir);
+	free(f->path);
+	free(f->snap);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static char *export_of(const char *path)
+{
+	mms_db *db = t_open(path);
+	char *text;
+	T_OK(db, mms_db_export_json(db, &text));
+	mms_db_close(db);
+	return text;
+}
+
+static void write_snapshot(const char *path)
+{
+	mms_db *db = t_open(path);
+	T_OK(db, mms_db_snapshot(db));
+	mms_db_close(db);
+}
+
+static void an_open_reads_the_snapshot_and_the_rows_after_it(void **state)
+{
+	fixture *f = *state;
+	char *plain = export_of(f->path);
+	write_snapshot(f->path);
+	assert_non_null(t_read(f->snap, NULL) ? f->snap : NULL);
+	char *with = export_of(f->path);
+	assert_string_equal(plain, with);
+	/* rows appended after it come from the file */
+	mms_db *db = t_open(f->path);
+	t_import(db, "{\"staff\": [{\"code\": \"LATE\", \"name\": \"L\", \"org\": \"S\", \"role\": \"teacher\"}]}");
+	mms_db_close(db);
+	char *later = export_of(f->path);
+	assert_non_null(strstr(later, "\"LATE\""));
+	remove(f->snap);
+	char *later_plain = export_of(f->path);
+	assert_string_equal(later, later_plain);
+	mms_free(plain);
+	mms_free(with);
+	mms_free(later);
+	mms_free(later_plain);
+}
+
+/* A row changed behind libmms's back in the middle of the file (neither
+ * first nor last) shows its snapshot value: the rows came from the
+ * snapshot, not from SQLite. */
+static void the_snapshot_is_what_is_read(void **state)
+{
+	fixture *f = *state;
+	write_snapshot(f->path);
+	sqlite3 *raw;
+	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "UPDATE staff SET name = 'Changed' WHERE code = 'T100'",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	mms_db *db = t_open(f->path);
+	char *name = t_get(db, MMS_STAFF, t_find(db, MMS_STAFF, "T100"), "name");
+	assert_string_not_equal(name, "Changed");
+	free(name);
+	mms_db_close(db);
+	remove(f->snap);
+	db = t_open(f->path);
+	name = t_get(db, MMS_STAFF, t_find(db, MMS_STAFF, "T100"), "name");
+	assert_string_equal(name, "Changed");
+	free(name);
+	mms_db_close(db);
+}
+
+static void a_snapshot_not_of_this_file_is_ignored(void **state)
+{
+	fixture *f = *state;
+	char *plain = export_of(f->path);
+	/* another database's snapshot */
+	char *other = t_path(f->dir, "other.sqlite"), *other_snap = t_path(f->dir, "other.sqlite-snapshot");
+	mms_db *db = t_open(other);
+	t_import(db, T_SMALL_NETWORK);
+	char *staff = t_teachers("U", 50);
+	t_import(db, staff);
+	free(staff);
+	T_OK(db, mms_db_snapshot(db));
+	mms_db_close(db);
+	size_t len;
+	char *bytes = t_read(other_snap, &len);
+	FILE *out = fopen(f->snap, "wb");
+	fwrite(bytes, 1, len, out);
+	fclose(out);
+	char *seen = export_of(f->path);
+	assert_string_equal(plain, seen);
+	mms_free(seen);
+	/* this file's snapshot, truncated, then with a damaged header */
+	write_snapshot(f->path);
+	free(bytes);
+	bytes = t_read(f->snap, &len);
+	out = fopen(f->snap, "wb");
+	fwrite(bytes, 1, len - 7, out);
+	fclose(out);
+	seen = export_of(f->path);
+	assert_string_equal(plain, seen);
+	mms_free(seen);
+	bytes[0] = 'X';
+	out = fopen(f->snap, "wb");
+	fwrite(bytes, 1, len, out);
+	fclose(out);
+	seen = export_of(f->path);
+	assert_string_equal(plain, seen);
+	mms_free(seen);
+	free(bytes);
+	free(other);
+	free(other_snap);
+	mms_free(plain);
+}
+
+static void handles_that_must_not_write_one_are_refused(void **state)
+{
+	fixture *f = *state;
+	mms_db *db = t_open(":memory:");
+	assert_int_equal(mms_db_snapshot(db), MMS_EINVAL);
+	mms_db_close(db);
+	mms_open_options o = MMS_OPEN_OPTIONS_INIT;
+	o.read_only = 1;
+	T_OK(db, mms_db_open(&db, f->path, &o));
+	assert_int_equal(mms_db_snapshot(db), MMS_EINVAL);
+	mms_db_close(db);
+	T_OK(db, mms_db_open_scoped(&db, f->path, NULL, "S"));
+	assert_int_equal(mms_db_snapshot(db), MMS_EACCES);
+	mms_db_close(db);
+	assert_null(t_read(f->snap, NULL));
+	assert_int_equal(mms_db_snapshot(NULL), MMS_EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(an_open_reads_the_snapshot_and_the_rows_after_it, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(the_snapshot_is_what_is_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_snapshot_not_of_this_file_is_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(handles_that_must_not_write_one_are_refused, setup,
+						teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
