@@ -13,6 +13,7 @@
 %module mms
 
 %{
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <mms/mms.h>
@@ -58,6 +59,13 @@ typedef struct KpiValue {
 	double value, numerator, denominator, target, gap;
 	char status_name[16], aggregation[16], band[32];
 } KpiValue;
+
+/* An indicator at every unit (mms_kpi_values): the values of the n units,
+ * then their numerators, then their denominators, in v. */
+typedef struct KpiValues {
+	size_t n;
+	double *v;
+} KpiValues;
 
 /* A result copied into a KpiValue, or NULL and a pending error. */
 static KpiValue *mms_swig_kpi_value(Kpi *k, int rc, const mms_kpi_result *r)
@@ -210,6 +218,7 @@ typedef struct IdList {} IdList;
 typedef struct Report {} Report;
 typedef struct Typology {} Typology;
 typedef struct Coverage {} Coverage;
+typedef struct KpiValues {} KpiValues;
 
 %rename("%s") mms_errstr;
 const char *mms_errstr(int rc);
@@ -653,6 +662,7 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Kpi::load;
 %newobject Kpi::load_json;
 %newobject Kpi::value;
+%newobject Kpi::values;
 %newobject Kpi::group_value;
 %newobject Kpi::records;
 
@@ -750,6 +760,19 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %extend KpiValue {
 	~KpiValue() { free($self); }
 };
+/* An indicator at every unit: by unit id, NaN where undefined or outside a scope. */
+%extend KpiValues {
+	~KpiValues() {
+		free($self->v);
+		free($self);
+	}
+	size_t count() { return $self->n; }
+	double value(size_t unit) { return unit < $self->n ? $self->v[unit] : NAN; }
+	double numerator(size_t unit) { return unit < $self->n ? $self->v[$self->n + unit] : NAN; }
+	double denominator(size_t unit) {
+		return unit < $self->n ? $self->v[2 * $self->n + unit] : NAN;
+	}
+};
 %extend mms_estimate {
 	~mms_estimate() { free($self); }
 };
@@ -821,6 +844,31 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		mms_kpi_result r = MMS_KPI_RESULT_INIT;
 		int rc = $self->kpi ? mms_kpi_value($self->kpi, id, unit, year, &r) : MMS_EINVAL;
 		return mms_swig_kpi_value($self, rc, &r);
+	}
+	/* The indicator at every unit in one call (mms_kpi_values). */
+	KpiValues *values(const char *id, int year) {
+		size_t n = 0;
+		KpiValues *out = NULL;
+		mms_idlist *units = NULL; /* the units the handle sees: ids up to the last */
+		int rc = $self->kpi ? mms_unit_find($self->owner->db, NULL, &units) : MMS_EINVAL;
+		for (size_t i = 0; rc == MMS_OK && i < mms_idlist_count(units); i++)
+			if ((size_t)mms_idlist_get(units, i) + 1 > n)
+				n = (size_t)mms_idlist_get(units, i) + 1;
+		mms_idlist_free(units);
+		double *a = rc == MMS_OK ? malloc(3 * (n + 1) * sizeof *a) : NULL;
+		if (rc == MMS_OK && (!a || !(out = malloc(sizeof *out))))
+			rc = MMS_ENOMEM;
+		if (rc == MMS_OK)
+			rc = mms_kpi_values($self->kpi, id, year, n, a, a + n, a + 2 * n);
+		if (rc != MMS_OK) {
+			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
+			free(a);
+			free(out);
+			return NULL;
+		}
+		out->n = n;
+		out->v = a;
+		return out;
 	}
 	/* The value for the group "members" of unit, or the units it has "led". */
 	KpiValue *group_value(const char *id, int unit, const char *group, int year) {

@@ -105,6 +105,18 @@ MMS_EXTERN int mms_kpi_value(mms_kpi *kpi, const char *id, int32_t unit, int yea
 			     mms_kpi_result *out);
 
 /**
+ * An indicator at every unit for a year, in one call (since 0.2): for unit
+ * id u < n, value[u], numerator[u] and denominator[u] (any of the three may
+ * be NULL; ids past the last unit get NaN). The numbers of mms_kpi_value(),
+ * without targets and statuses, for reports over a whole network, where a
+ * call per unit would cost more than the computation. A value is NaN where
+ * it is undefined (a zero denominator); all three are NaN for units outside
+ * the scope of a scoped handle.
+ */
+MMS_EXTERN int mms_kpi_values(mms_kpi *kpi, const char *id, int year, size_t n, double *value,
+			      double *numerator, double *denominator);
+
+/**
  * The value of an indicator for a network group around unit rather than
  * its subtree: group "members" is everyone who is a member (or head) of
  * unit through staff links, and every unit linked to it by membership,

@@ -63,6 +63,11 @@ static inline int mms_db_readable(const mms_db *db, int e, int32_t id)
 {
 	return db->scope < 0 || (db->acc.bits[e][id] & ACC_READ);
 }
+/* Whether record id is the scope's own (always, unscoped). */
+static inline int mms_db_owns(const mms_db *db, int e, int32_t id)
+{
+	return db->scope < 0 || (db->acc.bits[e][id] & ACC_OWN);
+}
 /* Reports every staged record of an import that is not the scope's own. */
 void mms_access_check_import(mms_ingest *in, int32_t scope);
 

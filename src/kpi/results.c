@@ -133,6 +133,29 @@ static const char *band_of(const indicator *d, double value)
 	return NULL;
 }
 
+int mms_kpi_values(mms_kpi *kpi, const char *id, int year, size_t n, double *value,
+		   double *numerator, double *denominator)
+{
+	indicator *d;
+	const computed *c;
+	int rc = begin(kpi, id, -1, &d);
+	if (rc == MMS_OK)
+		rc = mms_kpi_compute(kpi, d, year, &c);
+	if (rc != MMS_OK)
+		return rc;
+	size_t units = kpi->db->m.t[MMS_UNIT].count;
+	for (size_t u = 0; u < n; u++) {
+		int own = u < units && mms_db_owns(kpi->db, MMS_UNIT, (int32_t)u);
+		if (value)
+			value[u] = own && c->defined[u] ? c->value[u] : NAN;
+		if (numerator)
+			numerator[u] = own ? c->num[u] : NAN;
+		if (denominator)
+			denominator[u] = own ? c->den[u] : NAN;
+	}
+	return MMS_OK;
+}
+
 int mms_kpi_value(mms_kpi *kpi, const char *id, int32_t unit, int year, mms_kpi_result *out)
 {
 	indicator *d;

@@ -582,6 +582,34 @@ static void academic_years_run_from_september(void **state)
 	assert_string_equal(mms_kpi_attr(f->kpi, "t.mentees", "period"), "academic");
 }
 
+/* One call for every unit gives, for every built-in indicator, the numbers
+   of a call per unit; ids past the last unit are NaN. */
+static void values_at_every_unit_equal_the_values_one_by_one(void **state)
+{
+	fixture *f = *state;
+	size_t units, checked = 0;
+	T_OK(f->db, mms_db_count(f->db, MMS_UNIT, &units));
+	double v[64], num[64], den[64];
+	assert_true(units + 2 <= 64);
+	for (size_t i = 0; i < mms_kpi_count(f->kpi); i++) {
+		const char *id = mms_kpi_id(f->kpi, i);
+		T_OK(f->db, mms_kpi_values(f->kpi, id, 2023, units + 2, v, num, den));
+		for (size_t u = 0; u < units; u++) {
+			mms_kpi_result r = MMS_KPI_RESULT_INIT;
+			T_OK(f->db, mms_kpi_value(f->kpi, id, (int32_t)u, 2023, &r));
+			assert_int_equal(r.defined, !isnan(v[u]));
+			if (r.defined)
+				assert_true(v[u] == r.value);
+			assert_true(num[u] == r.numerator && den[u] == r.denominator);
+			checked += r.defined;
+		}
+		assert_true(isnan(v[units]) && isnan(num[units + 1]) && isnan(den[units]));
+	}
+	assert_true(checked > 100);
+	T_OK(f->db, mms_kpi_values(f->kpi, "murom.P5", 2023, units, NULL, NULL, den));
+	assert_int_equal(mms_kpi_values(f->kpi, "no.such", 2023, units, v, NULL, NULL), MMS_ENOTFOUND);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -601,6 +629,7 @@ int main(void)
 		T(malformed_definitions_are_refused_with_their_position),
 		T(user_definitions_replace_built_in_ones),
 		T(academic_years_run_from_september),
+		T(values_at_every_unit_equal_the_values_one_by_one),
 	};
 	return cmocka_run_group_tests_name("kpi", tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
  * record and the scope, and a refused change leaves the database as it was.
  * Inside the scope everything works and agrees with an unscoped handle.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,6 +374,16 @@ static void inside_the_scope_works(void **state)
 		if (a.defined)
 			assert_true(a.value == b.value);
 	}
+	/* all units in one call: the scope's own as unscoped, the rest NaN */
+	size_t nunits;
+	T_OK(f->full, mms_db_count(f->full, MMS_UNIT, &nunits));
+	double *vs = calloc(nunits, sizeof *vs), *vf = calloc(nunits, sizeof *vf);
+	T_OK(db, mms_kpi_values(ks, "murom.pd_every_3_years", 2024, nunits, NULL, vs, NULL));
+	T_OK(f->full, mms_kpi_values(kf, "murom.pd_every_3_years", 2024, nunits, NULL, vf, NULL));
+	assert_true(vs[f->own] == vf[f->own] && vf[f->own] > 0);
+	assert_true(isnan(vs[f->other]) && isnan(vs[f->above]) && !isnan(vf[f->other]));
+	free(vs);
+	free(vf);
 	mms_kpi_close(ks);
 	mms_kpi_close(kf);
 

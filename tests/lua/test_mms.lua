@@ -169,6 +169,10 @@ test("indicators: values, targets, drill-down", function()
   assert(v.defined == 1 and v.denominator == 50 and v.target == 65, v.status_name)
   assert(math.abs(v.value - 100 * v.numerator / v.denominator) < 1e-9)
   assert(kpi:records("murom.P5", crpk, 2023):count() == v.numerator)
+  local every = kpi:values("murom.P5", 2023) -- all units in one call
+  assert(every:count() == db:count("units") and every:value(crpk) == v.value)
+  assert(every:numerator(crpk) == v.numerator and every:denominator(crpk) == v.denominator)
+  assert(every:value(every:count()) ~= every:value(every:count())) -- NaN past the end
   local g = kpi:group_value("murom.pd_every_3_years", db:find("units", "MUR-PELICAN"), "members", 2023)
   assert(g.defined == 1 and g.denominator > 0)
   kpi:target_set("murom.P5", crpk, 2023, 99)

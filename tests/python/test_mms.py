@@ -1,5 +1,6 @@
 """libmms from Python: the same network operations as the C API."""
 import json
+import math
 import os
 
 import pytest
@@ -208,6 +209,11 @@ def test_kpi_values_targets_and_drill_down(demo):
     assert v.defined and v.value == 100.0 * v.numerator / v.denominator
     assert v.denominator == 50  # 16 schools, 33 preschools, 1 supplementary
     assert v.target == 65 and v.aggregation == "ratio_of_sums"
+    every = kpi.values("murom.P5", 2023)  # all units in one call
+    assert every.count() == demo.count("units")
+    assert (every.value(crpk), every.numerator(crpk), every.denominator(crpk)) == \
+        (v.value, v.numerator, v.denominator)
+    assert math.isnan(every.value(every.count()))
     assert len(kpi.records("murom.P5", crpk, 2023)) == v.numerator
     kpi.target_set("murom.P5", crpk, 2023, 99)
     assert kpi.value("murom.P5", crpk, 2023).target == 99
