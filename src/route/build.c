@@ -52,6 +52,12 @@ typedef struct builder {
 	int32_t *sup_start, *sup; /* supports links by target unit */
 	int32_t *rdev_start, *rdev; /* develops records by resource */
 	int32_t *def_of;      /* competency → index in the person's results, or -1 */
+	/* Regions: the topmost regional-level units. A resource belongs to the
+	 * region of its provider (else site, else mentor), or to none (federal);
+	 * a person is offered those of no region and of their own. */
+	int32_t nregions, *region_of; /* per unit, its region's index or -1 */
+	int32_t *cdev_start, *cdev;   /* develops by competency × (region + 1) */
+	int32_t person_region;
 	const char *format;
 	int format_id;
 } builder;
@@ -72,6 +78,71 @@ static int weight(int severity)
 }
 
 /* ---- the shared state of a batch -------------------------------------- */
+/* The region of a resource: of its provider, else site, else mentor's organisation. */
+static int32_t resource_region(const builder *b, int32_t res)
+{
+	const int32_t *r = mms_row(b->c.m, MMS_RESOURCE, res);
+	int32_t unit = r[R_PROVIDER] >= 0 ? r[R_PROVIDER] : r[R_SITE] >= 0 ? r[R_SITE]
+		     : r[R_MENTOR] >= 0 ? mms_row(b->c.m, MMS_STAFF, r[R_MENTOR])[S_ORG] : -1;
+	return unit >= 0 ? b->region_of[unit] : -1;
+}
+
+/* Numbers the regions and groups the develops records by competency and
+ * region, so a person's candidates are two short runs, not every resource
+ * of the country that develops the competency. */
+static int index_regions(builder *b)
+{
+	const mms_model *m = b->c.m;
+	size_t nu = m->t[MMS_UNIT].count, nd = m->t[MMS_DEVELOPS].count;
+	int32_t *key = mms_malloc((nd + 1) * sizeof *key);
+	b->region_of = mms_malloc((nu + 1) * sizeof *b->region_of);
+	if (!key || !b->region_of) {
+		mms_free(key);
+		return MMS_ENOMEM;
+	}
+	for (size_t u = 0; u < nu; u++) {
+		int32_t top = -1; /* the topmost regional unit at or above u */
+		for (int32_t p = (int32_t)u, steps = (int32_t)nu; p >= 0 && steps-- > 0;
+		     p = mms_row(m, MMS_UNIT, p)[U_PARENT])
+			if (mms_row(m, MMS_UNIT, p)[U_LEVEL] == LV_REGIONAL)
+				top = p;
+		b->region_of[u] = top; /* a unit id for now, numbered below */
+	}
+	int32_t *index = mms_malloc((nu + 1) * sizeof *index); /* region unit → its number */
+	if (!index) {
+		mms_free(key);
+		return MMS_ENOMEM;
+	}
+	for (size_t u = 0; u < nu; u++)
+		index[u] = b->region_of[u] == (int32_t)u ? b->nregions++ : -1;
+	for (size_t u = 0; u < nu; u++)
+		b->region_of[u] = b->region_of[u] >= 0 ? index[b->region_of[u]] : -1;
+	mms_free(index);
+	size_t stride = (size_t)b->nregions + 1;
+	for (size_t k = 0; k < nd; k++) {
+		const int32_t *dv = mms_row(m, MMS_DEVELOPS, (int32_t)k);
+		key[k] = (int32_t)((size_t)dv[DV_COMPETENCY] * stride) + resource_region(b, dv[DV_RESOURCE]) + 1;
+	}
+	int rc = mms_index_csr(m->t[MMS_COMPETENCY].count * stride, nd, key, NULL, 1, &b->cdev_start,
+			       &b->cdev);
+	mms_free(key);
+	return rc;
+}
+
+/* The develops records of competency comp offered to the person being
+ * planned: [r[0], r[1]) of no region, [r[2], r[3]) of the person's. */
+static void offered(const builder *b, int32_t comp, int32_t r[4])
+{
+	size_t base = (size_t)comp * ((size_t)b->nregions + 1);
+	r[0] = b->cdev_start[base];
+	r[1] = b->cdev_start[base + 1];
+	r[2] = r[3] = 0;
+	if (b->person_region >= 0) {
+		r[2] = b->cdev_start[base + 1 + (size_t)b->person_region];
+		r[3] = b->cdev_start[base + 2 + (size_t)b->person_region];
+	}
+}
+
 
 static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 {
@@ -137,7 +208,7 @@ static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 		rc = mms_index_csr(m->t[MMS_UNIT].count, m->t[MMS_STAFF_LINK].count,
 				   mms_column(m, MMS_STAFF_LINK, SL_UNIT), NULL, SL_NFIELDS,
 				   &b->sup_start, &b->sup);
-	return rc;
+	return rc == MMS_OK ? index_regions(b) : rc;
 }
 
 static void free_builder(builder *b)
@@ -151,6 +222,9 @@ static void free_builder(builder *b)
 	mms_free(b->sup);
 	mms_free(b->rdev_start);
 	mms_free(b->rdev);
+	mms_free(b->region_of);
+	mms_free(b->cdev_start);
+	mms_free(b->cdev);
 	mms_free(b->def_of);
 }
 
@@ -333,8 +407,11 @@ static int record_gap(const builder *b, plan_route *pr, const result *d, int bud
 {
 	const mms_model *m = b->c.m;
 	int any = 0, strong = 0, cap = 0, period = 0, budget = 0, prereq = 0;
-	for (int32_t k = b->c.dev_start[d->comp]; k < b->c.dev_start[d->comp + 1]; k++) {
-		const int32_t *dv = mms_row(m, MMS_DEVELOPS, b->c.dev[k]);
+	int32_t r[4];
+	offered(b, d->comp, r);
+	for (int run = 0; run < 4; run += 2)
+	for (int32_t k = r[run]; k < r[run + 1]; k++) {
+		const int32_t *dv = mms_row(m, MMS_DEVELOPS, b->cdev[k]);
 		any++;
 		if (dv[DV_STRENGTH] < required_strength(d->severity))
 			continue;
@@ -381,8 +458,11 @@ static int choose_steps(builder *b, plan_route *pr, const result *def, size_t n)
 			continue;
 		choice best = {-1, 0, 0};
 		int need = required_strength(def[i].severity);
-		for (int32_t k = b->c.dev_start[def[i].comp]; k < b->c.dev_start[def[i].comp + 1]; k++) {
-			const int32_t *dv = mms_row(b->c.m, MMS_DEVELOPS, b->c.dev[k]);
+		int32_t r[4];
+		offered(b, def[i].comp, r);
+		for (int run = 0; run < 4; run += 2)
+		for (int32_t k = r[run]; k < r[run + 1]; k++) {
+			const int32_t *dv = mms_row(b->c.m, MMS_DEVELOPS, b->cdev[k]);
 			int32_t res = dv[DV_RESOURCE];
 			if (dv[DV_STRENGTH] < need)
 				continue;
@@ -414,9 +494,11 @@ static int accumulate(builder *b, plan_route *pr, const result *def, size_t n)
 	int volume = b->o.pd_volume_hours;
 	while (volume > 0 && pr->course_hours < volume) {
 		choice best = {-1, 0, 0};
+		int32_t runs[4];
 		for (size_t i = 0; i < n; i++)
-			for (int32_t k = b->c.dev_start[def[i].comp]; k < b->c.dev_start[def[i].comp + 1]; k++) {
-				int32_t res = mms_row(m, MMS_DEVELOPS, b->c.dev[k])[DV_RESOURCE];
+			for (int run = (offered(b, def[i].comp, runs), 0); run < 4; run += 2)
+			for (int32_t k = runs[run]; k < runs[run + 1]; k++) {
+				int32_t res = mms_row(m, MMS_DEVELOPS, b->cdev[k])[DV_RESOURCE];
 				const int32_t *r = mms_row(m, MMS_RESOURCE, res);
 				if (r[R_KIND] != RK_COURSE || r[R_PREREQUISITE] >= 0 ||
 				    blocked(b, pr, res, b->o.budget_hours - pr->hours))
@@ -537,6 +619,7 @@ static int plan_one(builder *b, mms_route_plan *p, int32_t staff)
 	plan_route *pr = &p->r[p->n++];
 	memset(pr, 0, sizeof *pr);
 	pr->staff = staff;
+	b->person_region = b->region_of[mms_row(b->c.m, MMS_STAFF, staff)[S_ORG]];
 	for (size_t i = 0; i < n; i++)
 		b->def_of[def[i].comp] = (int32_t)i;
 	rc = choose_steps(b, pr, def, n);

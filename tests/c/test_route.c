@@ -167,6 +167,41 @@ static void a_route_covers_every_deficit_most_severe_first(void **state)
 	mms_db_close(db);
 }
 
+/* A regional course is offered to the people of its region only: TA in
+   region RA gets RA's course though RB's is shorter, and T, in no region,
+   neither; federal (unregioned) resources are offered to everyone. */
+static void regional_resources_stay_in_their_region(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	t_import(db, "{\"units\": ["
+		     "{\"code\": \"RA\", \"name\": \"ИРО A\", \"level\": \"regional\", \"kind\": \"institute\"},"
+		     "{\"code\": \"RB\", \"name\": \"ИРО B\", \"level\": \"regional\", \"kind\": \"institute\"},"
+		     "{\"code\": \"MA\", \"name\": \"ММС A\", \"level\": \"municipal\", \"kind\": \"municipal_service\", \"parent\": \"RA\"},"
+		     "{\"code\": \"SA\", \"name\": \"Школа A\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"MA\"}],"
+		     "\"staff\": [{\"code\": \"TA\", \"name\": \"TA\", \"org\": \"SA\", \"role\": \"teacher\"}],"
+		     "\"diagnostics\": [{\"staff\": \"TA\", \"competency\": \"C1\", \"date\": \"2024-01-15\", \"score\": 40}],"
+		     "\"resources\": ["
+		     "{\"code\": \"RA1\", \"name\": \"Курс A\", \"kind\": \"course\", \"hours\": 16, \"provider\": \"RA\"},"
+		     "{\"code\": \"RB1\", \"name\": \"Курс B\", \"kind\": \"course\", \"hours\": 8, \"provider\": \"RB\"}],"
+		     "\"develops\": [{\"resource\": \"RA1\", \"competency\": \"C1\", \"strength\": 3},"
+		     "{\"resource\": \"RB1\", \"competency\": \"C1\", \"strength\": 3}]}");
+	mms_route_options o = options(144);
+	o.prefer_federal = 0;
+	mms_route_plan *p;
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "TA"), &o, &p));
+	assert_int_equal(mms_route_plan_steps(p, 0), 1);
+	assert_string_equal(code_of(db, MMS_RESOURCE, mms_route_plan_step_resource(p, 0, 0)), "RA1");
+	mms_route_plan_free(p);
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T"), &o, &p));
+	for (size_t s = 0; s < mms_route_plan_steps(p, 0); s++) {
+		const char *res = code_of(db, MMS_RESOURCE, mms_route_plan_step_resource(p, 0, s));
+		assert_true(strcmp(res, "RA1") && strcmp(res, "RB1"));
+	}
+	mms_route_plan_free(p);
+	mms_db_close(db);
+}
+
 static void a_small_budget_changes_the_choice_or_leaves_a_gap(void **state)
 {
 	(void)state;
@@ -569,6 +604,7 @@ int main(void)
 		cmocka_unit_test(deficits_roll_up_and_follow_the_bands),
 		cmocka_unit_test(a_route_covers_every_deficit_most_severe_first),
 		cmocka_unit_test(a_small_budget_changes_the_choice_or_leaves_a_gap),
+		cmocka_unit_test(regional_resources_stay_in_their_region),
 		cmocka_unit_test(course_modules_accumulate_towards_a_pd_volume),
 		cmocka_unit_test(a_batch_shares_places_and_reports_the_exhausted),
 		cmocka_unit_test(uncoverable_deficits_prerequisites_and_ties),
