@@ -8,7 +8,7 @@ job=${1:-}
 case "$job" in demo|test) ;; *) echo "usage: sh tools/dev.sh demo|test" >&2; exit 2 ;; esac
 
 packages="cmake ninja-build gcc pkg-config libsqlite3-dev libjson-c-dev libcsv-dev
-libcmocka-dev libxlsxwriter-dev nettle-dev sqlite3 swig4.0 python3-dev python3-pytest python3-jsonschema python3-openpyxl liblua5.4-dev lua5.4 valgrind abigail-tools"
+libcmocka-dev libxlsxwriter-dev nettle-dev sqlite3 swig4.0 python3-dev python3-pytest python3-jsonschema python3-openpyxl python3-pandas liblua5.4-dev lua5.4 valgrind abigail-tools"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -26,6 +26,10 @@ cmake --preset default
 cmake --build --preset default
 if [ "$job" = demo ]; then
 	exec ./build/bin/mms demo
+fi
+# The DuckDB peer of the benchmark (bench_smoke runs it when installed).
+if command -v npm >/dev/null 2>&1 && [ ! -d bench/peers/node_modules/@duckdb ]; then
+	npm ci --prefix bench/peers --no-audit --no-fund --loglevel=error
 fi
 ctest --preset default
 # The same tests with AddressSanitizer and UBSan (any finding fails the run);
