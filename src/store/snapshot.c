@@ -44,6 +44,80 @@ static size_t row_bytes(int e, uint64_t rows)
 	return (size_t)rows * (size_t)mms_entities[e].nfields * sizeof(int32_t);
 }
 
+/* Whether a list offset names a whole run of string offsets inside the pools. */
+static int list_ok(const mms_model *m, int32_t off)
+{
+	if (off == 0)
+		return 1;
+	if (off < 0 || (size_t)off >= m->lists_len || m->lists[off] < 0 ||
+	    (size_t)off + 1 + (size_t)m->lists[off] > m->lists_len)
+		return 0;
+	for (int32_t k = 0; k < m->lists[off]; k++)
+		if (m->lists[off + 1 + k] < 0 || (size_t)m->lists[off + 1 + k] >= m->pool_len)
+			return 0;
+	return 1;
+}
+
+/* Whether every value that indexes something (a string, a list, a record,
+ * an enum's names) stays inside it, so that a damaged snapshot cannot make
+ * the library read or write out of bounds; and the code indexes too. Each
+ * check is one unsigned comparison, (uint32_t)(v + shift) <= limit, so the
+ * pass over tens of millions of rows costs a fraction of reading them. */
+static int in_bounds(const mms_model *m)
+{
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
+		const entity_def *d = &mms_entities[e];
+		const mms_table *t = &m->t[e];
+		for (size_t i = 0; i < t->codes.cap; i++)
+			if ((uint32_t)(t->codes.slots[i] + 1) > t->count)
+				return 0;
+		int field[32], nchecks = 0, lists[32], nlists = 0;
+		uint32_t shift[32], limit[32];
+		for (int f = 0; f < d->nfields; f++) {
+			const field_def *fd = &d->fields[f];
+			size_t lim;
+			uint32_t sh = 1; /* -1 (absent) is allowed: it becomes 0 */
+			switch (fd->type) {
+			case F_CODE:
+			case F_STR: /* an offset inside the pool, which ends with a NUL */
+				sh = 0;
+				lim = m->pool_len - 1;
+				break;
+			case F_REF:
+				lim = m->t[fd->aux].count;
+				break;
+			case F_ENUM:
+				lim = (size_t)mms_enums[fd->aux].count;
+				break;
+			case F_SET:
+				sh = 0;
+				lim = ((size_t)1 << mms_enums[fd->aux].count) - 1;
+				break;
+			case F_LIST:
+				lists[nlists++] = f;
+				continue;
+			default: /* numbers and dates: any value is safe */
+				continue;
+			}
+			field[nchecks] = f;
+			shift[nchecks] = sh;
+			limit[nchecks++] = (uint32_t)lim;
+		}
+		const int nf = d->nfields;
+		uint32_t bad = 0;
+		for (size_t id = 0; id < t->count; id++) {
+			const int32_t *row = t->rows + id * (size_t)nf;
+			for (int k = 0; k < nchecks; k++)
+				bad |= (uint32_t)row[field[k]] + shift[k] > limit[k];
+			for (int k = 0; k < nlists && !bad; k++)
+				bad |= !list_ok(m, row[lists[k]]);
+		}
+		if (bad)
+			return 0;
+	}
+	return 1;
+}
+
 int mms_snapshot_write(const mms_model *m, const char *file)
 {
 	header h;
@@ -117,7 +191,7 @@ int mms_snapshot_read(mms_model *m, const char *file)
 			rc = get(f, (void **)&m->lists, h.lists_len * sizeof(int32_t));
 	}
 	/* nothing may follow, and the pools must end where they say */
-	if (rc == MMS_OK && (fgetc(f) != EOF || m->pool[m->pool_len - 1] != '\0'))
+	if (rc == MMS_OK && (fgetc(f) != EOF || m->pool[m->pool_len - 1] != '\0' || !in_bounds(m)))
 		rc = MMS_ECORRUPT;
 	fclose(f);
 	if (rc != MMS_OK)

@@ -1,10 +1,12 @@
 /* White-box tests of the core layer: dates, UTF-8, the string map, buffers. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/core.h"
 #include "exchange/doc.h"
 #include "helpers.h"
 #include "model/model.h"
+#include "store/store.h"
 
 static void dates_round_trip_across_leap_years(void **state)
 {
@@ -145,6 +147,47 @@ static void version_and_errstr_are_consistent(void **state)
 	assert_string_equal(mms_errstr(-999), "unknown result code");
 }
 
+/* A snapshot whose rows index outside what they index (a reference past
+   the table, a string past the pool, an unknown enum value) is refused as
+   a whole, whatever field it is in; a sound one reads back equal. */
+static void snapshot_values_out_of_bounds_are_refused(void **state)
+{
+	(void)state;
+	char *dir = t_tmpdir(), *file = t_path(dir, "s");
+	static const struct { int e, f; int32_t v; } bad[] = {
+		{MMS_STAFF, S_ORG, 2}, {MMS_STAFF, S_NAME, 1 << 30}, {MMS_STAFF, S_ROLE, 3},
+		{MMS_UNIT, U_PARENT, -2}, {MMS_STAFF, S_SUBJECTS, 1 << 20}};
+	for (size_t k = 0; k <= sizeof bad / sizeof *bad; k++) {
+		mms_model m, back;
+		int32_t unit, staff, name;
+		assert_int_equal(mms_model_init(&m), MMS_OK);
+		assert_int_equal(mms_model_add_row(&m, MMS_UNIT, &unit), MMS_OK);
+		assert_int_equal(mms_model_add_str(&m, "U", 1, &name), MMS_OK);
+		mms_row(&m, MMS_UNIT, unit)[U_CODE] = name;
+		assert_int_equal(mms_model_index_code(&m, MMS_UNIT, unit), MMS_OK);
+		assert_int_equal(mms_model_add_row(&m, MMS_STAFF, &staff), MMS_OK);
+		mms_row(&m, MMS_STAFF, staff)[S_ORG] = unit;
+		mms_row(&m, MMS_STAFF, staff)[S_ROLE] = 0;
+		if (k < sizeof bad / sizeof *bad)
+			mms_row(&m, bad[k].e, 0)[bad[k].f] = bad[k].v;
+		assert_int_equal(mms_snapshot_write(&m, file), MMS_OK);
+		assert_int_equal(mms_model_init(&back), MMS_OK);
+		int rc = mms_snapshot_read(&back, file);
+		if (k < sizeof bad / sizeof *bad) {
+			assert_int_equal(rc, MMS_ECORRUPT);
+		} else {
+			assert_int_equal(rc, MMS_OK);
+			assert_int_equal(back.t[MMS_STAFF].count, 1);
+			assert_int_equal(mms_model_find_code(&back, MMS_UNIT, "U"), unit);
+		}
+		mms_model_free(&back);
+		mms_model_free(&m);
+	}
+	t_rmtree(dir);
+	free(dir);
+	free(file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +198,7 @@ int main(void)
 		cmocka_unit_test(buffer_formats_long_text),
 		cmocka_unit_test(schema_indexes_match_field_names),
 		cmocka_unit_test(version_and_errstr_are_consistent),
+		cmocka_unit_test(snapshot_values_out_of_bounds_are_refused),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
