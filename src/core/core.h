@@ -54,6 +54,7 @@ typedef const char *(*mms_key_fn)(const void *ctx, int32_t value);
 typedef struct mms_hash {
 	int32_t *slots; /* -1 = empty */
 	size_t cap, count;
+	int borrowed;   /* slots belong to someone else (a snapshot's mapping): never freed */
 } mms_hash;
 
 int mms_hash_reserve(mms_hash *h, size_t n, mms_key_fn key, const void *ctx);

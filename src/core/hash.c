@@ -33,7 +33,9 @@ int mms_hash_reserve(mms_hash *h, size_t n, mms_key_fn key, const void *ctx)
 	for (size_t i = 0; i < h->cap; i++)
 		if (h->slots[i] >= 0)
 			place(slots, cap, h->slots[i], key(ctx, h->slots[i]));
-	mms_free(h->slots);
+	if (!h->borrowed)
+		mms_free(h->slots);
+	h->borrowed = 0;
 	h->slots = slots;
 	h->cap = cap;
 	return MMS_OK;
@@ -70,6 +72,7 @@ void mms_hash_clear(mms_hash *h)
 
 void mms_hash_free(mms_hash *h)
 {
-	mms_free(h->slots);
+	if (!h->borrowed)
+		mms_free(h->slots);
 	memset(h, 0, sizeof *h);
 }

@@ -1,5 +1,6 @@
 /* Records in flat arrays, with a string pool, a list pool and code indexes. */
 #include <string.h>
+#include <sys/mman.h>
 
 #include "model.h"
 
@@ -31,14 +32,40 @@ int mms_model_init(mms_model *m)
 	return MMS_OK;
 }
 
+/* Whether p points into the mapped snapshot. */
+static int mapped(const mms_model *m, const void *p)
+{
+	return m->map && (const char *)p >= (const char *)m->map &&
+	       (const char *)p < (const char *)m->map + m->map_len;
+}
+
+/* Copies a mapped array of n elements into memory of its own, so that it
+ * can grow; arrays already owned are left as they are. */
+static int own(const mms_model *m, void **p, size_t n, size_t elem)
+{
+	if (!mapped(m, *p))
+		return MMS_OK;
+	void *copy = mms_malloc(n * elem + 1);
+	if (!copy)
+		return MMS_ENOMEM;
+	memcpy(copy, *p, n * elem);
+	*p = copy;
+	return MMS_OK;
+}
+
 void mms_model_free(mms_model *m)
 {
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
-		mms_free(m->t[e].rows);
+		if (!mapped(m, m->t[e].rows))
+			mms_free(m->t[e].rows);
 		mms_hash_free(&m->t[e].codes);
 	}
-	mms_free(m->pool);
-	mms_free(m->lists);
+	if (!mapped(m, m->pool))
+		mms_free(m->pool);
+	if (!mapped(m, m->lists))
+		mms_free(m->lists);
+	if (m->map)
+		munmap(m->map, m->map_len);
 	memset(m, 0, sizeof *m);
 }
 
@@ -78,6 +105,8 @@ int mms_model_add_row(mms_model *m, int e, int32_t *out_id)
 	if (t->count >= INT32_MAX)
 		return MMS_ENOMEM;
 	if (t->count + 1 > t->cap) {
+		if (own(m, (void **)&t->rows, t->count, sizeof(int32_t) * (size_t)d->nfields))
+			return MMS_ENOMEM;
 		size_t cap = t->cap;
 		void *rows = t->rows;
 		if (mms_grow(&rows, &cap, t->count + 1, sizeof(int32_t) * (size_t)d->nfields))
@@ -114,7 +143,7 @@ int mms_model_add_str(mms_model *m, const char *s, size_t n, int32_t *out)
 		*out = 0;
 		return MMS_OK;
 	}
-	if (m->pool_len + n + 1 > INT32_MAX ||
+	if (m->pool_len + n + 1 > INT32_MAX || own(m, (void **)&m->pool, m->pool_len, 1) ||
 	    mms_grow((void **)&m->pool, &m->pool_cap, m->pool_len + n + 1, 1))
 		return MMS_ENOMEM;
 	memcpy(m->pool + m->pool_len, s, n);
@@ -131,7 +160,7 @@ int mms_model_add_list(mms_model *m, const int32_t *offs, int32_t n, int32_t *ou
 		return MMS_OK;
 	}
 	size_t need = m->lists_len + (size_t)n + 1;
-	if (need > INT32_MAX ||
+	if (need > INT32_MAX || own(m, (void **)&m->lists, m->lists_len, sizeof(int32_t)) ||
 	    mms_grow((void **)&m->lists, &m->lists_cap, need, sizeof(int32_t)))
 		return MMS_ENOMEM;
 	*out = (int32_t)m->lists_len;

@@ -142,6 +142,10 @@ typedef struct mms_model {
 	size_t lists_len, lists_cap;
 	uint64_t generation; /* bumped on every change, to invalidate indexes */
 	uint64_t epoch;      /* bumped when rows go (rollback, reload): appends keep it */
+	/* A snapshot mapped in memory (store/snapshot.c): arrays that point into
+	 * it are copied out before they first grow, and never freed. */
+	void *map;
+	size_t map_len;
 } mms_model;
 
 /* A point the model can be rolled back to. */

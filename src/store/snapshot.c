@@ -5,17 +5,23 @@
  * instead of decoding millions of SQLite rows one by one.
  *
  * It is a cache of this machine, not an exchange format: native byte
- * order and sizes, checked by the header. libmms only appends rows, so a
+ * order and sizes, checked by the header. It is mapped, not read: the
+ * model's arrays point into the mapping (copied out when they first grow),
+ * so an open costs no copy and no zeroed memory, only the page cache. libmms only appends rows, so a
  * snapshot is a prefix of the file; the rows added since are read from
  * SQLite (mms_store_load() starts after the rows the model has), and
  * mms_store_matches() checks the prefix against the file before use.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store.h"
 
-#define MAGIC "MMSSNAP1"
+#define MAGIC "MMSSNAP2"
 #define BYTE_ORDER_MARK 0x01020304u
 
 typedef struct header {
@@ -29,14 +35,6 @@ typedef struct header {
 static int put(FILE *f, const void *p, size_t n)
 {
 	return n == 0 || fwrite(p, 1, n, f) == n;
-}
-
-/* Reads n bytes into a new block: MMS_ENOMEM, MMS_ECORRUPT if the file ends first. */
-static int get(FILE *f, void **p, size_t n)
-{
-	if (!(*p = mms_malloc(n ? n : 1)))
-		return MMS_ENOMEM;
-	return n == 0 || fread(*p, 1, n, f) == n ? MMS_OK : MMS_ECORRUPT;
 }
 
 static size_t row_bytes(int e, uint64_t rows)
@@ -118,6 +116,12 @@ static int in_bounds(const mms_model *m)
 	return 1;
 }
 
+/* Bytes of padding after the pool, so the lists after it stay aligned. */
+static size_t pool_pad(uint64_t pool_len)
+{
+	return (size_t)(-pool_len & 7u);
+}
+
 int mms_snapshot_write(const mms_model *m, const char *file)
 {
 	header h;
@@ -140,12 +144,14 @@ int mms_snapshot_write(const mms_model *m, const char *file)
 		return MMS_ENOMEM;
 	memcpy(tmp, file, n);
 	memcpy(tmp + n, ".tmp", 5);
+	static const char zeros[8];
 	FILE *f = fopen(tmp, "wb");
 	int ok = f && put(f, &h, sizeof h);
 	for (int e = 0; ok && e < MMS_ENTITY_COUNT; e++)
 		ok = put(f, m->t[e].rows, row_bytes(e, h.rows[e])) &&
 		     put(f, m->t[e].codes.slots, (size_t)h.slots[e] * sizeof(int32_t));
-	ok = ok && put(f, m->pool, m->pool_len) && put(f, m->lists, m->lists_len * sizeof(int32_t));
+	ok = ok && put(f, m->pool, m->pool_len) && put(f, zeros, pool_pad(h.pool_len)) &&
+	     put(f, m->lists, m->lists_len * sizeof(int32_t));
 	if (f)
 		ok = (fclose(f) == 0) && ok;
 	/* written whole, then put in place: a reader sees the old file or the new */
@@ -156,45 +162,68 @@ int mms_snapshot_write(const mms_model *m, const char *file)
 	return ok ? MMS_OK : MMS_EIO;
 }
 
+/* Whether a header is of this build, and the size of the file it describes. */
+static int header_ok(const header *h, size_t *size)
+{
+	int ok = !memcmp(h->magic, MAGIC, sizeof h->magic) && h->byte_order == BYTE_ORDER_MARK &&
+		 h->schema == MMS_SCHEMA_VERSION && h->entities == MMS_ENTITY_COUNT &&
+		 h->pool_len >= 1 && h->pool_len < INT32_MAX && h->lists_len >= 1 &&
+		 h->lists_len < INT32_MAX;
+	uint64_t total = sizeof *h + h->pool_len + pool_pad(h->pool_len) + h->lists_len * 4;
+	for (int e = 0; ok && e < MMS_ENTITY_COUNT; e++) {
+		ok = h->fields[e] == (uint32_t)mms_entities[e].nfields && h->rows[e] < INT32_MAX &&
+		     h->slots[e] < INT32_MAX && (h->slots[e] & (h->slots[e] - 1)) == 0 &&
+		     h->codes[e] <= h->slots[e];
+		total += h->rows[e] * h->fields[e] * 4 + h->slots[e] * 4;
+	}
+	*size = (size_t)total;
+	return ok;
+}
+
 int mms_snapshot_read(mms_model *m, const char *file)
 {
-	FILE *f = fopen(file, "rb");
-	if (!f)
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return MMS_ENOTFOUND; /* the model untouched */
-	header h;
-	int ok = fread(&h, sizeof h, 1, f) == 1 && !memcmp(h.magic, MAGIC, sizeof h.magic) &&
-		 h.byte_order == BYTE_ORDER_MARK && h.schema == MMS_SCHEMA_VERSION &&
-		 h.entities == MMS_ENTITY_COUNT && h.pool_len >= 1 && h.lists_len >= 1;
-	for (int e = 0; ok && e < MMS_ENTITY_COUNT; e++)
-		ok = h.fields[e] == (uint32_t)mms_entities[e].nfields && h.rows[e] < INT32_MAX &&
-		     (h.slots[e] & (h.slots[e] - 1)) == 0 && h.codes[e] <= h.slots[e];
-	int rc = ok ? MMS_OK : MMS_ECORRUPT;
+	struct stat st;
+	size_t size = 0;
+	char *map = MAP_FAILED;
+	if (fstat(fd, &st) == 0 && (size_t)st.st_size >= sizeof(header))
+		/* private: the model may write into it (copy on write), never into the
+		 * file; not populated, since populating a writable private mapping
+		 * copies every page, where reading it maps the page cache's */
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return MMS_ECORRUPT; /* read row by row instead */
+	const header *h = (const header *)map;
+	if (!header_ok(h, &size) || size != (size_t)st.st_size) {
+		munmap(map, (size_t)st.st_size);
+		return MMS_ECORRUPT;
+	}
 	mms_model_free(m); /* the arrays below replace the empty ones */
-	for (int e = 0; rc == MMS_OK && e < MMS_ENTITY_COUNT; e++) {
+	m->map = map;
+	m->map_len = size;
+	char *p = map + sizeof *h;
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
 		mms_table *t = &m->t[e];
-		t->count = t->cap = h.rows[e];
-		t->codes.cap = h.slots[e];
-		t->codes.count = h.codes[e];
-		rc = get(f, (void **)&t->rows, row_bytes(e, h.rows[e]));
-		if (rc == MMS_OK)
-			rc = get(f, (void **)&t->codes.slots, (size_t)h.slots[e] * sizeof(int32_t));
-		if (!h.slots[e]) { /* an empty index has no slots, as mms_hash starts */
-			mms_free(t->codes.slots);
-			t->codes.slots = NULL;
-		}
+		t->count = t->cap = h->rows[e];
+		t->rows = h->rows[e] ? (int32_t *)p : NULL;
+		p += row_bytes(e, h->rows[e]);
+		t->codes.cap = h->slots[e];
+		t->codes.count = h->codes[e];
+		t->codes.slots = h->slots[e] ? (int32_t *)p : NULL;
+		t->codes.borrowed = 1;
+		p += h->slots[e] * 4;
 	}
-	if (rc == MMS_OK) {
-		m->pool_len = m->pool_cap = h.pool_len;
-		m->lists_len = m->lists_cap = h.lists_len;
-		rc = get(f, (void **)&m->pool, h.pool_len);
-		if (rc == MMS_OK)
-			rc = get(f, (void **)&m->lists, h.lists_len * sizeof(int32_t));
-	}
-	/* nothing may follow, and the pools must end where they say */
-	if (rc == MMS_OK && (fgetc(f) != EOF || m->pool[m->pool_len - 1] != '\0' || !in_bounds(m)))
-		rc = MMS_ECORRUPT;
-	fclose(f);
-	if (rc != MMS_OK)
+	m->pool = p;
+	m->pool_len = m->pool_cap = h->pool_len;
+	p += h->pool_len + pool_pad(h->pool_len);
+	m->lists = (int32_t *)p;
+	m->lists_len = m->lists_cap = h->lists_len;
+	if (m->pool[m->pool_len - 1] != '\0' || m->lists[0] != 0 || !in_bounds(m)) {
 		mms_model_free(m);
-	return rc;
+		return MMS_ECORRUPT;
+	}
+	return MMS_OK;
 }

@@ -73,6 +73,16 @@ static void an_open_reads_the_snapshot_and_the_rows_after_it(void **state)
 	mms_db_close(db);
 	char *later = export_of(f->path);
 	assert_non_null(strstr(later, "\"LATE\""));
+	/* a refused import on a handle read from the snapshot leaves it whole */
+	db = t_open(f->path);
+	assert_int_equal(mms_db_import_json(db, "{\"staff\": [{\"code\": \"NEW\", \"name\": \"N\", "
+					    "\"org\": \"S\", \"role\": \"teacher\"}, {\"code\": \"T5\", "
+					    "\"name\": \"dup\", \"org\": \"S\", \"role\": \"teacher\"}]}",
+					    NULL, NULL), MMS_EDUP);
+	int32_t id;
+	assert_int_equal(mms_db_find(db, MMS_STAFF, "NEW", &id), MMS_ENOTFOUND);
+	assert_int_equal(t_find(db, MMS_STAFF, "T5"), 6);
+	mms_db_close(db);
 	remove(f->snap);
 	char *later_plain = export_of(f->path);
 	assert_string_equal(later, later_plain);
