@@ -194,6 +194,7 @@ int mms_snapshot_read(mms_model *m, const char *file)
 		 * copies every page, where reading it maps the page cache's */
 		map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	close(fd);
+	mms_model_free(m); /* from here on, the arrays of the snapshot or none */
 	if (map == MAP_FAILED)
 		return MMS_ECORRUPT; /* read row by row instead */
 	const header *h = (const header *)map;
@@ -201,7 +202,6 @@ int mms_snapshot_read(mms_model *m, const char *file)
 		munmap(map, (size_t)st.st_size);
 		return MMS_ECORRUPT;
 	}
-	mms_model_free(m); /* the arrays below replace the empty ones */
 	m->map = map;
 	m->map_len = size;
 	char *p = map + sizeof *h;
