@@ -29,7 +29,7 @@ if [ "$job" = demo ]; then
 fi
 # The DuckDB peer of the benchmark (bench_smoke runs it when installed).
 if command -v npm >/dev/null 2>&1 && [ ! -d bench/peers/node_modules/@duckdb ]; then
-	npm ci --prefix bench/peers --no-audit --no-fund --loglevel=error
+	npm install --prefix bench/peers --no-save --no-audit --no-fund --loglevel=error
 fi
 ctest --preset default
 # The same tests with AddressSanitizer and UBSan (any finding fails the run);
