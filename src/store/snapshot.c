@@ -67,7 +67,7 @@ static int in_bounds(const mms_model *m)
 		const entity_def *d = &mms_entities[e];
 		const mms_table *t = &m->t[e];
 		for (size_t i = 0; i < t->codes.cap; i++)
-			if ((uint32_t)(t->codes.slots[i] + 1) > t->count)
+			if ((uint32_t)t->codes.slots[i] + 1u > t->count) /* -1 (empty) wraps to 0 */
 				return 0;
 		int field[32], nchecks = 0, lists[32], nlists = 0;
 		uint32_t shift[32], limit[32];
