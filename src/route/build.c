@@ -57,6 +57,8 @@ typedef struct builder {
 	 * a person is offered those of no region and of their own. */
 	int32_t nregions, *region_of; /* per unit, its region's index or -1 */
 	int32_t *cdev_start, *cdev;   /* develops by competency × (region + 1) */
+	int32_t *cdev_end;            /* where each run's candidates with places end */
+	int32_t (*gone)[4];           /* per run: candidates taken out, no place left, by strength */
 	int32_t person_region;
 	const char *format;
 	int format_id;
@@ -85,6 +87,29 @@ static int32_t resource_region(const builder *b, int32_t res)
 	int32_t unit = r[R_PROVIDER] >= 0 ? r[R_PROVIDER] : r[R_SITE] >= 0 ? r[R_SITE]
 		     : r[R_MENTOR] >= 0 ? mms_row(b->c.m, MMS_STAFF, r[R_MENTOR])[S_ORG] : -1;
 	return unit >= 0 ? b->region_of[unit] : -1;
+}
+
+/* Takes a resource whose last place is gone out of the runs of candidates,
+ * so later people do not visit it; each run counts what it lost, by
+ * strength, for the explanations of gaps. One out of the handle's scope
+ * stays: blocked() gives that reason first. */
+static void exhausted(builder *b, int32_t res)
+{
+	if (!mms_db_readable(b->c.db, MMS_RESOURCE, res))
+		return;
+	int32_t region = resource_region(b, res);
+	for (int32_t k = b->rdev_start[res]; k < b->rdev_start[res + 1]; k++) {
+		const int32_t *dv = mms_row(b->c.m, MMS_DEVELOPS, b->rdev[k]);
+		int32_t key = dv[DV_COMPETENCY] * (b->nregions + 1) + region + 1;
+		for (int32_t p = b->cdev_start[key]; p < b->cdev_end[key]; p++)
+			if (b->cdev[p] == b->rdev[k]) { /* keeps the run in id order */
+				memmove(&b->cdev[p], &b->cdev[p + 1],
+					(size_t)(b->cdev_end[key] - p - 1) * sizeof *b->cdev);
+				b->cdev_end[key]--;
+				b->gone[key][dv[DV_STRENGTH]]++;
+				break;
+			}
+	}
 }
 
 /* Numbers the regions and groups the develops records by competency and
@@ -123,23 +148,35 @@ static int index_regions(builder *b)
 		const int32_t *dv = mms_row(m, MMS_DEVELOPS, (int32_t)k);
 		key[k] = (int32_t)((size_t)dv[DV_COMPETENCY] * stride) + resource_region(b, dv[DV_RESOURCE]) + 1;
 	}
-	int rc = mms_index_csr(m->t[MMS_COMPETENCY].count * stride, nd, key, NULL, 1, &b->cdev_start,
-			       &b->cdev);
+	size_t nkeys = m->t[MMS_COMPETENCY].count * stride;
+	int rc = mms_index_csr(nkeys, nd, key, NULL, 1, &b->cdev_start, &b->cdev);
 	mms_free(key);
+	b->cdev_end = rc == MMS_OK ? mms_malloc((nkeys + 1) * sizeof *b->cdev_end) : NULL;
+	b->gone = rc == MMS_OK ? mms_calloc(nkeys + 1, sizeof *b->gone) : NULL;
+	if (rc == MMS_OK && (!b->cdev_end || !b->gone))
+		rc = MMS_ENOMEM;
+	for (size_t k = 0; rc == MMS_OK && k < nkeys; k++)
+		b->cdev_end[k] = b->cdev_start[k + 1];
+	for (size_t r = 0; rc == MMS_OK && r < m->t[MMS_RESOURCE].count; r++)
+		if (b->left[r] <= 0)
+			exhausted(b, (int32_t)r);
 	return rc;
 }
 
 /* The develops records of competency comp offered to the person being
- * planned: [r[0], r[1]) of no region, [r[2], r[3]) of the person's. */
-static void offered(const builder *b, int32_t comp, int32_t r[4])
+ * planned that still have places: [r[0], r[1]) of no region, [r[2], r[3])
+ * of the person's; with key, the two runs' numbers (-1: none). */
+static void offered(const builder *b, int32_t comp, int32_t r[4], int32_t key[2])
 {
-	size_t base = (size_t)comp * ((size_t)b->nregions + 1);
+	int32_t base = comp * (b->nregions + 1);
+	int32_t own = b->person_region >= 0 ? base + 1 + b->person_region : -1;
 	r[0] = b->cdev_start[base];
-	r[1] = b->cdev_start[base + 1];
-	r[2] = r[3] = 0;
-	if (b->person_region >= 0) {
-		r[2] = b->cdev_start[base + 1 + (size_t)b->person_region];
-		r[3] = b->cdev_start[base + 2 + (size_t)b->person_region];
+	r[1] = b->cdev_end[base];
+	r[2] = own >= 0 ? b->cdev_start[own] : 0;
+	r[3] = own >= 0 ? b->cdev_end[own] : 0;
+	if (key) {
+		key[0] = base;
+		key[1] = own;
 	}
 }
 
@@ -225,6 +262,8 @@ static void free_builder(builder *b)
 	mms_free(b->region_of);
 	mms_free(b->cdev_start);
 	mms_free(b->cdev);
+	mms_free(b->cdev_end);
+	mms_free(b->gone);
 	mms_free(b->def_of);
 }
 
@@ -390,8 +429,8 @@ static int take(builder *b, plan_route *pr, int32_t res, const result *def, size
 		mms_buf_printf(&why, "; %d h", hours);
 	if (r[R_KIND] == RK_COURSE)
 		pr->course_hours += hours;
-	if (b->left[res] != INT32_MAX)
-		b->left[res]--;
+	if (b->left[res] != INT32_MAX && --b->left[res] == 0)
+		exhausted(b, res);
 	char *c = NULL, *w = NULL;
 	if (mms_buf_detach(&covers, &c) != MMS_OK || mms_buf_detach(&why, &w) != MMS_OK) {
 		mms_free(c);
@@ -407,8 +446,15 @@ static int record_gap(const builder *b, plan_route *pr, const result *d, int bud
 {
 	const mms_model *m = b->c.m;
 	int any = 0, strong = 0, cap = 0, period = 0, budget = 0, prereq = 0;
-	int32_t r[4];
-	offered(b, d->comp, r);
+	int32_t r[4], key[2];
+	offered(b, d->comp, r, key);
+	for (int i = 0; i < 2; i++) /* those taken out of the runs had no place left */
+		for (int s = 1; key[i] >= 0 && s <= 3; s++) {
+			int n = b->gone[key[i]][s];
+			any += n;
+			strong += s >= required_strength(d->severity) ? n : 0;
+			cap += s >= required_strength(d->severity) ? n : 0;
+		}
 	for (int run = 0; run < 4; run += 2)
 	for (int32_t k = r[run]; k < r[run + 1]; k++) {
 		const int32_t *dv = mms_row(m, MMS_DEVELOPS, b->cdev[k]);
@@ -459,7 +505,7 @@ static int choose_steps(builder *b, plan_route *pr, const result *def, size_t n)
 		choice best = {-1, 0, 0};
 		int need = required_strength(def[i].severity);
 		int32_t r[4];
-		offered(b, def[i].comp, r);
+		offered(b, def[i].comp, r, NULL);
 		for (int run = 0; run < 4; run += 2)
 		for (int32_t k = r[run]; k < r[run + 1]; k++) {
 			const int32_t *dv = mms_row(b->c.m, MMS_DEVELOPS, b->cdev[k]);
@@ -496,7 +542,7 @@ static int accumulate(builder *b, plan_route *pr, const result *def, size_t n)
 		choice best = {-1, 0, 0};
 		int32_t runs[4];
 		for (size_t i = 0; i < n; i++)
-			for (int run = (offered(b, def[i].comp, runs), 0); run < 4; run += 2)
+			for (int run = (offered(b, def[i].comp, runs, NULL), 0); run < 4; run += 2)
 			for (int32_t k = runs[run]; k < runs[run + 1]; k++) {
 				int32_t res = mms_row(m, MMS_DEVELOPS, b->cdev[k])[DV_RESOURCE];
 				const int32_t *r = mms_row(m, MMS_RESOURCE, res);
@@ -516,8 +562,8 @@ static int accumulate(builder *b, plan_route *pr, const result *def, size_t n)
 		mms_buf why = {0};
 		mms_buf_printf(&why, "a module towards the PD volume of %d h (modular-accumulative "
 			       "model); %d h", volume, best.hours);
-		if (b->left[best.res] != INT32_MAX)
-			b->left[best.res]--;
+		if (b->left[best.res] != INT32_MAX && --b->left[best.res] == 0)
+			exhausted(b, best.res);
 		pr->course_hours += best.hours;
 		char *covers = mms_strdup(""); /* it covers no deficit of its own choosing */
 		int rc = mms_buf_detach(&why, &reason);
