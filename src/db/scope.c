@@ -20,10 +20,11 @@
  * Walks up at most the number of units, so a cycle cannot hang it. */
 static uint8_t unit_access(const mms_model *m, int32_t scope, int32_t u)
 {
-	size_t steps = m->t[MMS_UNIT].count;
+	size_t n = m->t[MMS_UNIT].count, steps = n;
 	for (int32_t p = u; p >= 0 && steps--; p = mms_row(m, MMS_UNIT, p)[U_PARENT])
 		if (p == scope)
 			return ACC_READ | ACC_OWN;
+	steps = n;
 	for (int32_t p = scope; p >= 0 && steps--; p = mms_row(m, MMS_UNIT, p)[U_PARENT])
 		if (p == u)
 			return ACC_READ;

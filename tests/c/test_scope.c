@@ -413,6 +413,31 @@ static void inside_the_scope_works(void **state)
 	assert_int_equal(t_find(f->full, MMS_STAFF, "NEW-IN"), id);
 }
 
+/* On the smallest chain (region, service, school) a handle scoped to the
+   school reads the two units above it as reference and owns only itself. */
+static void the_whole_chain_above_is_reference(void **state)
+{
+	(void)state;
+	char *dir = t_tmpdir(), *path = t_path(dir, "chain.db");
+	mms_db *db = t_open(path);
+	t_import(db, "{\"units\": [{\"code\": \"R\", \"name\": \"R\", \"level\": \"regional\", \"kind\": \"institute\"},"
+		     "{\"code\": \"M\", \"name\": \"M\", \"level\": \"municipal\", \"kind\": \"municipal_service\", \"parent\": \"R\"},"
+		     "{\"code\": \"S\", \"name\": \"S\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"}]}");
+	mms_db_close(db);
+	T_OK(db, mms_db_open_scoped(&db, path, NULL, "S"));
+	size_t n;
+	T_OK(db, mms_db_count(db, MMS_UNIT, &n));
+	assert_int_equal(n, 3);
+	char *name = t_get(db, MMS_UNIT, t_find(db, MMS_UNIT, "R"), "name");
+	free(name);
+	mms_idlist *l;
+	assert_int_equal(mms_unit_children(db, t_find(db, MMS_UNIT, "R"), &l), MMS_EACCES);
+	mms_db_close(db);
+	t_rmtree(dir);
+	free(path);
+	free(dir);
+}
+
 /* A scope naming no unit fails to open, with the code in the message. */
 static void unknown_scope_is_refused(void **state)
 {
@@ -433,6 +458,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(exports_hold_only_the_scope, setup, teardown),
 		cmocka_unit_test_setup_teardown(inside_the_scope_works, setup, teardown),
 		cmocka_unit_test_setup_teardown(unknown_scope_is_refused, setup, teardown),
+		cmocka_unit_test(the_whole_chain_above_is_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
