@@ -119,6 +119,19 @@ static void the_snapshot_is_what_is_read(void **state)
 	mms_db_close(db);
 }
 
+/* Puts len bytes as the snapshot of f's database; an open must ignore them
+   and read the same as without a snapshot (plain). */
+static void ignored(const fixture *f, const char *bytes, size_t len, const char *plain)
+{
+	FILE *out = fopen(f->snap, "wb");
+	assert_non_null(out);
+	assert_int_equal(fwrite(bytes, 1, len, out), len);
+	assert_int_equal(fclose(out), 0);
+	char *seen = export_of(f->path);
+	assert_string_equal(plain, seen);
+	mms_free(seen);
+}
+
 static void a_snapshot_not_of_this_file_is_ignored(void **state)
 {
 	fixture *f = *state;
@@ -134,29 +147,14 @@ static void a_snapshot_not_of_this_file_is_ignored(void **state)
 	mms_db_close(db);
 	size_t len;
 	char *bytes = t_read(other_snap, &len);
-	FILE *out = fopen(f->snap, "wb");
-	fwrite(bytes, 1, len, out);
-	fclose(out);
-	char *seen = export_of(f->path);
-	assert_string_equal(plain, seen);
-	mms_free(seen);
+	ignored(f, bytes, len, plain);
+	free(bytes);
 	/* this file's snapshot, truncated, then with a damaged header */
 	write_snapshot(f->path);
-	free(bytes);
 	bytes = t_read(f->snap, &len);
-	out = fopen(f->snap, "wb");
-	fwrite(bytes, 1, len - 7, out);
-	fclose(out);
-	seen = export_of(f->path);
-	assert_string_equal(plain, seen);
-	mms_free(seen);
+	ignored(f, bytes, len - 7, plain);
 	bytes[0] = 'X';
-	out = fopen(f->snap, "wb");
-	fwrite(bytes, 1, len, out);
-	fclose(out);
-	seen = export_of(f->path);
-	assert_string_equal(plain, seen);
-	mms_free(seen);
+	ignored(f, bytes, len, plain);
 	free(bytes);
 	free(other);
 	free(other_snap);
