@@ -47,7 +47,7 @@ static int32_t id_ref(const mms_view *v, int e, int32_t id, int f, int *is_id_re
 	const field_def *fd = &mms_entities[e].fields[f];
 	int32_t ref = mms_row(v->m, e, id)[f];
 	*is_id_ref = fd->type == F_REF && mms_entities[fd->aux].code_field < 0;
-	return *is_id_ref && v->rank[fd->aux] ? v->rank[fd->aux][ref] : ref;
+	return *is_id_ref && ref >= 0 && v->rank[fd->aux] ? v->rank[fd->aux][ref] : ref;
 }
 
 static json_object *field_json(const mms_view *vw, int e, int32_t id, int f)

@@ -323,6 +323,8 @@ static void exports_hold_only_the_scope(void **state)
 	T_OK(c, mms_db_count(c, MMS_ROUTE_STEP, &n));
 	assert_true(n > 0);
 	mms_db_close(c);
+	/* a route-level event (no step) of the scope's own route, for the CSV below */
+	T_OK(f->full, mms_route_set_status(f->full, f->own_route, "cancelled", "2024-02-01", NULL));
 	char *csv = t_path(f->dir, "csv");
 	mms_export_options eo = MMS_EXPORT_OPTIONS_INIT;
 	eo.format = MMS_FORMAT_CSV;
@@ -330,6 +332,15 @@ static void exports_hold_only_the_scope(void **state)
 	char *units_csv = t_path(csv, "units.csv"), *units = t_read(units_csv, NULL);
 	assert_null(strstr(units, OTHER ","));
 	assert_non_null(strstr(units, SCOPE ","));
+	/* the CSV files import on their own too, steps renumbered */
+	char *csv_copy = t_path(f->dir, "csv.db");
+	c = t_open(csv_copy);
+	T_OK(c, mms_db_import(c, csv, NULL, NULL));
+	T_OK(c, mms_db_count(c, MMS_ROUTE_EVENT, &n));
+	T_OK(f->db, mms_db_count(f->db, MMS_ROUTE_EVENT, &m));
+	assert_true(n == m && n > 0);
+	mms_db_close(c);
+	free(csv_copy);
 	free(units);
 	free(units_csv);
 	free(csv);
