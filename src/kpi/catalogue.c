@@ -506,17 +506,11 @@ void mms_kpi_close(mms_kpi *kpi)
 	for (size_t i = 0; i < kpi->n; i++)
 		mms_indicator_free(&kpi->ind[i]);
 	mms_free(kpi->ind);
-	mms_free(kpi->ps_start);
-	mms_free(kpi->ps);
-	mms_free(kpi->pu_start);
-	mms_free(kpi->pu);
-	mms_free(kpi->sl_start);
-	mms_free(kpi->sl);
-	mms_free(kpi->fa_start);
-	mms_free(kpi->fa);
-	int32_t *more[] = {kpi->dg_start, kpi->dg, kpi->rt_start, kpi->rt, kpi->re_start, kpi->re};
-	for (size_t i = 0; i < sizeof more / sizeof *more; i++)
-		mms_free(more[i]);
+	int32_t *env[] = {kpi->ps_start, kpi->ps, kpi->pu_start, kpi->pu, kpi->sl_start, kpi->sl,
+			  kpi->fa_start, kpi->fa, kpi->dg_start, kpi->dg, kpi->rt_start, kpi->rt,
+			  kpi->re_start, kpi->re, kpi->latest};
+	for (size_t i = 0; i < sizeof env / sizeof *env; i++)
+		mms_free(env[i]);
 	mms_free(kpi);
 }
 

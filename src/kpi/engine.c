@@ -30,7 +30,7 @@ int mms_kpi_ensure_env(mms_kpi *kpi)
 	int32_t **arrays[] = {&kpi->ps_start, &kpi->ps, &kpi->pu_start, &kpi->pu,
 			      &kpi->sl_start, &kpi->sl, &kpi->fa_start, &kpi->fa,
 			      &kpi->dg_start, &kpi->dg, &kpi->rt_start, &kpi->rt,
-			      &kpi->re_start, &kpi->re};
+			      &kpi->re_start, &kpi->re, &kpi->latest};
 	for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) {
 		mms_free(*arrays[i]);
 		*arrays[i] = NULL;
@@ -59,6 +59,11 @@ int mms_kpi_ensure_env(mms_kpi *kpi)
 		rc = mms_index_csr(m->t[MMS_ROUTE].count, m->t[MMS_ROUTE_EVENT].count,
 				   mms_column(m, MMS_ROUTE_EVENT, EV_ROUTE), NULL, EV_NFIELDS,
 				   &kpi->re_start, &kpi->re);
+	size_t nc = m->t[MMS_COMPETENCY].count;
+	if (rc == MMS_OK && !(kpi->latest = mms_malloc((nc + 1) * sizeof *kpi->latest)))
+		rc = MMS_ENOMEM;
+	if (rc == MMS_OK)
+		memset(kpi->latest, 0xff, (nc + 1) * sizeof *kpi->latest); /* all -1 */
 	if (rc != MMS_OK)
 		return mms_kpi_fail(kpi, rc, "out of memory indexing participations");
 	kpi->env_valid = 1;
@@ -85,6 +90,7 @@ void mms_kpi_env(const mms_kpi *kpi, const indicator *d, int year, expr_env *v)
 	v->rt = kpi->rt;
 	v->re_start = kpi->re_start;
 	v->re = kpi->re;
+	v->latest = kpi->latest;
 	v->year = year;
 }
 

@@ -288,20 +288,25 @@ static double diagnostic_call(const expr_env *v, const expr_call *c, int32_t sta
 				return 1;
 			continue;
 		}
-		int latest = 1; /* a later result for the same competency by the end? */
-		for (int32_t j = v->dg_start[staff]; j < v->dg_start[staff + 1] && latest; j++) {
-			const int32_t *o = mms_row(m, MMS_DIAGNOSTIC, v->dg[j]);
-			latest = !(o[D_COMPETENCY] == d[D_COMPETENCY] && o[D_DATE] <= v->end &&
-				   (o[D_DATE] > d[D_DATE] || (o[D_DATE] == d[D_DATE] && j > k)));
-		}
-		if (!latest)
+		/* the latest result by the end in each competency: the greatest
+		 * (date, position), kept in v->latest for the pass below */
+		int32_t *l = &v->latest[d[D_COMPETENCY]];
+		if (*l < 0 || mms_row(m, MMS_DIAGNOSTIC, v->dg[*l])[D_DATE] <= d[D_DATE])
+			*l = k;
+	}
+	if (c->fn == FN_DIAGNOSED)
+		return 0;
+	/* summed in the order of the results, then the scratch cleared */
+	for (int32_t k = v->dg_start[staff]; k < v->dg_start[staff + 1]; k++) {
+		const int32_t *d = mms_row(m, MMS_DIAGNOSTIC, v->dg[k]);
+		if (v->latest[d[D_COMPETENCY]] != k)
 			continue;
 		static const double levels[] = {40, 70, 85, 95}; /* as docs/routes.md */
 		sum += d[D_SCORE] != MMS_NONE ? (double)d[D_SCORE] / MMS_DEC_SCALE : levels[d[D_LEVEL]];
 		n++;
 	}
-	if (c->fn == FN_DIAGNOSED)
-		return 0;
+	for (int32_t k = v->dg_start[staff]; k < v->dg_start[staff + 1]; k++)
+		v->latest[mms_row(m, MMS_DIAGNOSTIC, v->dg[k])[D_COMPETENCY]] = -1;
 	return n ? sum / n : NAN;
 }
 

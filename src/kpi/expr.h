@@ -33,6 +33,7 @@ typedef struct expr_env {
 	const int32_t *dg_start, *dg;     /* diagnostics by staff */
 	const int32_t *rt_start, *rt;     /* routes by staff */
 	const int32_t *re_start, *re;     /* route events by route */
+	int32_t *latest;                  /* per competency, -1 between calls: diagnostic_score()'s scratch */
 	int year;                         /* the reporting year, for facts */
 } expr_env;
 

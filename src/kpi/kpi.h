@@ -67,6 +67,7 @@ struct mms_kpi {
 	int env_valid;
 	int32_t *ps_start, *ps, *pu_start, *pu, *sl_start, *sl, *fa_start, *fa;
 	int32_t *dg_start, *dg, *rt_start, *rt, *re_start, *re;
+	int32_t *latest; /* scratch of expr_env.latest, one per competency */
 	size_t full, incremental; /* computations of each sort, for tests and benchmarks */
 	char errmsg[1024];
 };
