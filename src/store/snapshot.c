@@ -139,11 +139,13 @@ int mms_snapshot_write(const mms_model *m, const char *file)
 	h.pool_len = m->pool_len;
 	h.lists_len = m->lists_len;
 	size_t n = strlen(file);
-	char *tmp = mms_malloc(n + 5);
+	/* a name of this writer's own (process and model), so two handles
+	 * writing snapshots of one file at once never write into one file */
+	size_t cap = n + 64;
+	char *tmp = mms_malloc(cap);
 	if (!tmp)
 		return MMS_ENOMEM;
-	memcpy(tmp, file, n);
-	memcpy(tmp + n, ".tmp", 5);
+	snprintf(tmp, cap, "%s.%ld.%p.tmp", file, (long)getpid(), (const void *)m);
 	static const char zeros[8];
 	FILE *f = fopen(tmp, "wb");
 	int ok = f && put(f, &h, sizeof h);
