@@ -29,7 +29,8 @@ if [ "$job" = demo ]; then
 fi
 # The DuckDB peer of the benchmark (bench_smoke runs it when installed).
 if command -v npm >/dev/null 2>&1 && [ ! -d bench/peers/node_modules/@duckdb ]; then
-	npm install --prefix bench/peers --no-save --no-audit --no-fund --loglevel=error
+	npm install --prefix bench/peers --no-save --no-audit --no-fund --loglevel=error ||
+		echo "dev.sh: the DuckDB peer could not be installed; bench_smoke runs without it" >&2
 fi
 ctest --preset default
 # The same tests with AddressSanitizer and UBSan (any finding fails the run);
