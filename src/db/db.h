@@ -68,7 +68,9 @@ static inline int mms_db_owns(const mms_db *db, int e, int32_t id)
 {
 	return db->scope < 0 || (db->acc.bits[e][id] & ACC_OWN);
 }
-/* Reports every staged record of an import that is not the scope's own. */
-void mms_access_check_import(mms_ingest *in, int32_t scope);
+/* Reports every staged record of an import that is not the scope's own;
+ * when none is refused, *out is the access on the staged model, for the
+ * handle to keep if the import commits. */
+void mms_access_check_import(mms_ingest *in, int32_t scope, mms_access *out);
 
 #endif

@@ -51,12 +51,11 @@ static int ingest(mms_db *db, mms_doc *doc, int dry_run, mms_report *report)
 	mms_mark mark;
 	mms_model_mark(&db->m, &mark);
 	mms_ingest in = {&db->m, doc, report, MMS_OK, {0}, {0}};
+	mms_access staged = {0}; /* with a scope: what it lets do once the import is in */
 	if (rc == MMS_OK)
 		rc = stage(&in);
 	if (rc == MMS_OK && in.first_rc == MMS_OK && db->scope >= 0)
-		mms_access_check_import(&in, db->scope);
-	if (rc == MMS_OK && in.first_rc == MMS_ENOMEM)
-		rc = MMS_ENOMEM;
+		mms_access_check_import(&in, db->scope, &staged);
 	if (rc == MMS_OK && in.first_rc != MMS_OK)
 		rc = report_failure(db, report, in.first_rc);
 	if (rc == MMS_OK && !dry_run)
@@ -66,6 +65,10 @@ static int ingest(mms_db *db, mms_doc *doc, int dry_run, mms_report *report)
 	if (rc != MMS_OK || dry_run) {
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 		mms_model_rollback(&db->m, &mark);
+		mms_access_free(&staged);
+	} else if (staged.valid) { /* computed on the model as committed: not again */
+		mms_access_free(&db->acc);
+		db->acc = staged;
 	}
 	mms_ingest_free(&in);
 	if (rc == MMS_ENOMEM)

@@ -120,16 +120,14 @@ static int refuse(mms_db *db, int e, int32_t id, const char *what)
 
 int mms_db_check_read(mms_db *db, int e, int32_t id)
 {
-	if (db->scope < 0 || (db->acc.bits[e][id] & ACC_READ))
-		return MMS_OK;
-	return refuse(db, e, id, "");
+	return mms_db_readable(db, e, id) ? MMS_OK : refuse(db, e, id, "");
 }
 
 int mms_db_check_own(mms_db *db, int e, int32_t id)
 {
-	if (db->scope < 0 || (db->acc.bits[e][id] & ACC_OWN))
+	if (mms_db_owns(db, e, id))
 		return MMS_OK;
-	return refuse(db, e, id, (db->acc.bits[e][id] & ACC_READ)
+	return refuse(db, e, id, mms_db_readable(db, e, id)
 					 ? " (it is readable as reference, not the scope's own)" : "");
 }
 
@@ -146,7 +144,7 @@ static int outside_field(const mms_access *a, const mms_model *m, int e, int32_t
 	return -1;
 }
 
-void mms_access_check_import(mms_ingest *in, int32_t scope)
+void mms_access_check_import(mms_ingest *in, int32_t scope, mms_access *out)
 {
 	mms_access a = {0};
 	if (mms_access_compute(&a, in->m, scope) != MMS_OK) {
@@ -177,5 +175,8 @@ void mms_access_check_import(mms_ingest *in, int32_t scope)
 			mms_buf_free(&value);
 		}
 	}
-	mms_access_free(&a);
+	if (in->first_rc == MMS_OK)
+		*out = a;
+	else
+		mms_access_free(&a);
 }

@@ -89,6 +89,12 @@ static int32_t resource_region(const builder *b, int32_t res)
 	return unit >= 0 ? b->region_of[unit] : -1;
 }
 
+/* The run of candidates of competency comp and region (-1: none). */
+static int32_t run_key(const builder *b, int32_t comp, int32_t region)
+{
+	return comp * (b->nregions + 1) + region + 1;
+}
+
 /* Takes a resource whose last place is gone out of the runs of candidates,
  * so later people do not visit it; each run counts what it lost, by
  * strength, for the explanations of gaps. One out of the handle's scope
@@ -100,7 +106,7 @@ static void exhausted(builder *b, int32_t res)
 	int32_t region = resource_region(b, res);
 	for (int32_t k = b->rdev_start[res]; k < b->rdev_start[res + 1]; k++) {
 		const int32_t *dv = mms_row(b->c.m, MMS_DEVELOPS, b->rdev[k]);
-		int32_t key = dv[DV_COMPETENCY] * (b->nregions + 1) + region + 1;
+		int32_t key = run_key(b, dv[DV_COMPETENCY], region);
 		for (int32_t p = b->cdev_start[key]; p < b->cdev_end[key]; p++)
 			if (b->cdev[p] == b->rdev[k]) { /* keeps the run in id order */
 				memmove(&b->cdev[p], &b->cdev[p + 1],
@@ -143,12 +149,11 @@ static int index_regions(builder *b)
 	for (size_t u = 0; u < nu; u++)
 		b->region_of[u] = b->region_of[u] >= 0 ? index[b->region_of[u]] : -1;
 	mms_free(index);
-	size_t stride = (size_t)b->nregions + 1;
 	for (size_t k = 0; k < nd; k++) {
 		const int32_t *dv = mms_row(m, MMS_DEVELOPS, (int32_t)k);
-		key[k] = (int32_t)((size_t)dv[DV_COMPETENCY] * stride) + resource_region(b, dv[DV_RESOURCE]) + 1;
+		key[k] = run_key(b, dv[DV_COMPETENCY], resource_region(b, dv[DV_RESOURCE]));
 	}
-	size_t nkeys = m->t[MMS_COMPETENCY].count * stride;
+	size_t nkeys = m->t[MMS_COMPETENCY].count * ((size_t)b->nregions + 1);
 	int rc = mms_index_csr(nkeys, nd, key, NULL, 1, &b->cdev_start, &b->cdev);
 	mms_free(key);
 	b->cdev_end = rc == MMS_OK ? mms_malloc((nkeys + 1) * sizeof *b->cdev_end) : NULL;
@@ -168,8 +173,8 @@ static int index_regions(builder *b)
  * of the person's; with key, the two runs' numbers (-1: none). */
 static void offered(const builder *b, int32_t comp, int32_t r[4], int32_t key[2])
 {
-	int32_t base = comp * (b->nregions + 1);
-	int32_t own = b->person_region >= 0 ? base + 1 + b->person_region : -1;
+	int32_t base = run_key(b, comp, -1);
+	int32_t own = b->person_region >= 0 ? run_key(b, comp, b->person_region) : -1;
 	r[0] = b->cdev_start[base];
 	r[1] = b->cdev_end[base];
 	r[2] = own >= 0 ? b->cdev_start[own] : 0;
