@@ -911,6 +911,10 @@ int mms_expr_compile(expr *x, int pop, const char *text, char *err, size_t errle
 	return c.rc;
 }
 
+/* A missing value (NaN, e.g. staff.part_time of a unit's participation) is
+ * false wherever a truth is asked, as every comparison with it is. */
+static int truthy(double x) { return x != 0 && !isnan(x); }
+
 int mms_expr_true(const expr *x, const expr_env *env, int32_t rec)
 {
 	double st[STACK];
@@ -923,7 +927,7 @@ int mms_expr_true(const expr *x, const expr_env *env, int32_t rec)
 		case OP_ATTR: st[sp++] = attrs[in->arg].get(env, rec); break;
 		case OP_CALL: st[sp++] = call(env, &x->calls[in->arg], x->pop, rec); break;
 		case OP_NEG: st[sp - 1] = -b; break;
-		case OP_NOT: st[sp - 1] = !(b != 0); break;
+		case OP_NOT: st[sp - 1] = !truthy(b); break;
 		case OP_IN: st[sp - 1] = !isnan(b) && ((in->arg >> (int)b) & 1); break;
 		default: {
 			double a = st[sp - 2];
@@ -939,12 +943,12 @@ int mms_expr_true(const expr *x, const expr_env *env, int32_t rec)
 			case OP_SUB: r = a - b; break;
 			case OP_MUL: r = a * b; break;
 			case OP_DIV: r = b != 0 ? a / b : NAN; break;
-			case OP_AND: r = a != 0 && b != 0; break;
-			default: r = a != 0 || b != 0; break;
+			case OP_AND: r = truthy(a) && truthy(b); break;
+			default: r = truthy(a) || truthy(b); break;
 			}
 			st[--sp - 1] = r;
 		}
 		}
 	}
-	return sp > 0 && st[sp - 1] != 0 && !isnan(st[sp - 1]);
+	return sp > 0 && truthy(st[sp - 1]);
 }

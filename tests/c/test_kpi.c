@@ -582,6 +582,23 @@ static void academic_years_run_from_september(void **state)
 	assert_string_equal(mms_kpi_attr(f->kpi, "t.mentees", "period"), "academic");
 }
 
+/* A unit's participation has no staff, so staff.part_time is missing there:
+   false under and, or and not alike, as every comparison with it is. */
+static void a_missing_value_is_false_wherever_a_truth_is_asked(void **state)
+{
+	fixture *f = *state;
+	T_OK(f->db, mms_kpi_load_json(f->kpi,
+		"{\"indicators\": ["
+		"{\"id\": \"t.or\", \"name_ru\": \"или\", \"kind\": \"count\", \"population\": \"participations\","
+		" \"filter\": \"role = \\\"speaker\\\" and (staff.part_time or false)\"},"
+		"{\"id\": \"t.not\", \"name_ru\": \"не\", \"kind\": \"count\", \"population\": \"participations\","
+		" \"filter\": \"role = \\\"speaker\\\" and not staff.part_time\"}]}",
+		"test", NULL));
+	/* S2 spoke at BR23 as a unit: not part-time, so "or" is false, "not" true */
+	assert_true(value(f, "t.or", "M", 2023).value == 0);
+	assert_true(value(f, "t.not", "M", 2023).value == 1);
+}
+
 /* One call for every unit gives, for every built-in indicator, the numbers
    of a call per unit; ids past the last unit are NaN. */
 static void values_at_every_unit_equal_the_values_one_by_one(void **state)
@@ -629,6 +646,7 @@ int main(void)
 		T(malformed_definitions_are_refused_with_their_position),
 		T(user_definitions_replace_built_in_ones),
 		T(academic_years_run_from_september),
+		T(a_missing_value_is_false_wherever_a_truth_is_asked),
 		T(values_at_every_unit_equal_the_values_one_by_one),
 	};
 	return cmocka_run_group_tests_name("kpi", tests, NULL, NULL);
