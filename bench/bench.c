@@ -3,11 +3,13 @@
  * issue 5 on a stored database, printed as one JSON object.
  *   bench DB [--year 2023] [--repeat 3] [--as-of 2024-01-15]
  *            [--definitions bench/indicators.json] [--values FILE.csv]
+ *            [--catalogue-values FILE.csv]
  *            [--exchange-scope UNIT] [--work DIR] [--only open|five|catalogue|routes]
  * Open, the five indicators, the catalogue and the route batch are the
  * median of --repeat runs; the exchange and the incremental measurements
  * run once, on copies in --work (DB itself is never changed). --values
- * writes the five indicators at every unit for the peers' equality check.
+ * writes the five indicators at every unit for the peers' equality check,
+ * --catalogue-values the whole catalogue's.
  * --only runs one measurement once (or with "open" none), and prints its
  * time and the open's (for callgrind, and the open without a snapshot). Timings are wall-clock
  * (CLOCK_MONOTONIC); no test asserts any of them.
@@ -108,7 +110,7 @@ static double indicators(mms_db *db, const char *const *ids, size_t n, int year,
 		*values += units;
 		for (size_t u = 0; out && u < units; u++)
 			if (value[u] == value[u]) /* defined: not NaN */
-				fprintf(out, "%s,%zu,%.0f,%.0f\n", id, u, num[u], den[u]);
+				fprintf(out, "%s,%zu,%.17g,%.17g\n", id, u, num[u], den[u]);
 	}
 	mms_kpi_close(kpi);
 	free(value);
@@ -270,12 +272,14 @@ int main(int argc, char **argv)
 {
 	if (argc < 2 || argv[1][0] == '-') {
 		fprintf(stderr, "usage: bench DB [--year 2023] [--repeat 3] [--as-of 2024-01-15] "
-				"[--definitions FILE] [--values FILE] [--exchange-scope UNIT] [--work DIR] "
+				"[--definitions FILE] [--values FILE] [--catalogue-values FILE] "
+				"[--exchange-scope UNIT] [--work DIR] "
 				"[--only open|five|catalogue|routes]\n");
 		return 2;
 	}
 	const char *path = argv[1], *as_of = arg(argc, argv, "--as-of", "2024-01-15");
 	const char *values_path = arg(argc, argv, "--values", NULL), *work = arg(argc, argv, "--work", "/tmp");
+	const char *cat_path = arg(argc, argv, "--catalogue-values", NULL);
 	const char *scope = arg(argc, argv, "--exchange-scope", NULL), *only = arg(argc, argv, "--only", NULL);
 	defs_path = arg(argc, argv, "--definitions", NULL);
 	int year = atoi(arg(argc, argv, "--year", "2023")), reps = atoi(arg(argc, argv, "--repeat", "3"));
@@ -302,8 +306,11 @@ int main(int argc, char **argv)
 			five_t[r] = indicators(db, five, nfive, year, out, &values);
 		if (out)
 			fclose(out);
+		out = r == 0 && cat_path ? fopen(cat_path, "w") : NULL;
 		if (!only || !strcmp(only, "catalogue"))
-			cat_t[r] = indicators(db, NULL, 0, year, NULL, &cat_values);
+			cat_t[r] = indicators(db, NULL, 0, year, out, &cat_values);
+		if (out)
+			fclose(out);
 		if (!only || !strcmp(only, "routes"))
 			route_t[r] = routes(db, as_of, &planned);
 		mms_db_close(db);

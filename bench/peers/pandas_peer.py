@@ -14,35 +14,9 @@ import time
 
 import pandas as pd
 
+from catalogue_pandas import ancestors, load
+
 LEVELS = {"below_basic": 40.0, "basic": 70.0, "elevated": 85.0, "high": 95.0}
-
-
-def load(folder):
-    text = {c: str for c in ("start", "end", "work_end", "birth_date", "work_start", "date",
-                             "level", "kind", "role")}
-    read = lambda name: pd.read_csv(f"{folder}/{name}.csv", keep_default_na=False,
-                                    na_values=[""], dtype=text)
-    return {
-        "units": read("units"),
-        "staff": read("staff"),
-        "staff_links": read("staff_links"),
-        "activities": read("activities"),
-        "participations": read("participations"),
-        "diagnostics": read("diagnostics"),
-    }
-
-
-def ancestors(units):
-    """(unit, up) for every unit with itself and each unit above it."""
-    parent = dict(zip(units["id"], units["parent"]))
-    rows_unit, rows_up = [], []
-    for u in units["id"]:
-        up = u
-        while up == up:  # not NaN
-            rows_unit.append(u)
-            rows_up.append(int(up))
-            up = parent.get(up, float("nan"))
-    return pd.DataFrame({"unit": rows_unit, "up": rows_up})
 
 
 def compute(t, year):
@@ -111,7 +85,8 @@ def compute(t, year):
 def main():
     folder, year, out_path, repeat = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
     t0 = time.perf_counter()
-    tables = load(folder)
+    with open(f"{folder}/tables.json", encoding="utf-8") as f:
+        tables = load(folder, json.load(f))
     tables["anc"] = ancestors(tables["units"])
     load_s = time.perf_counter() - t0
     times, result = [], None

@@ -1,0 +1,515 @@
+"""The whole-catalogue peers: the indicator definitions (JSON, the files
+libmms loads) translated into one SQL query, run by the sqlite3 program and
+by DuckDB, and into pandas operations. Nothing here is written per
+indicator: the expression language of docs/indicators.md is parsed and each
+construct has one translation, with the engine's rules (src/kpi/engine.c,
+src/kpi/expr.c) spelt out once in SQL and once in pandas.
+
+    catalogue.py sql YEAR DEFS.json...            print the query
+    catalogue.py pandas CSV_DIR YEAR OUT.csv REPEAT DEFS.json...
+        compute with pandas (under /usr/bin/python3), print
+        {"load_s": ..., "compute_s": [...]} and write the rows of the last
+        run to OUT.csv
+
+Rows are indicator,unit,numerator,denominator for every unit where the
+value is defined (a count is defined everywhere), as `bench --values`
+writes them. Definitions this translator cannot express (an aggregation
+other than ratio of sums or sum) are refused, never approximated.
+"""
+import datetime
+import json
+import re
+import sys
+import time
+
+RESULTS = ["participant", "prize_winner", "winner"]  # the order result= minimums follow
+LEVEL_SCORE = {"below_basic": 40.0, "basic": 70.0, "elevated": 85.0, "high": 95.0}
+
+
+# ---- definitions and periods ---------------------------------------------
+
+def load_definitions(paths):
+    """The definitions of the files in order, a later id replacing an
+    earlier one, sorted by id as libmms lists them."""
+    defs = {}
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for d in json.load(f)["indicators"]:
+                if d.get("aggregation", "ratio_of_sums") not in ("ratio_of_sums", "sum"):
+                    raise SystemExit(f"catalogue.py: {d['id']}: aggregation "
+                                     f"{d['aggregation']} is not translated")
+                defs[d["id"]] = d
+    return [defs[k] for k in sorted(defs)]
+
+
+class Period:
+    """A definition's period for a year, and the windows of years= arguments."""
+
+    def __init__(self, d, year):
+        if d.get("period") == "academic":
+            self.start, self.end = datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31)
+        else:
+            self.start, self.end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        self.year = year
+
+    def since(self, years):
+        """The first day of a window of `years` whole years to the end."""
+        if not years:
+            return self.start.isoformat()
+        return (self.end - datetime.timedelta(days=int(years * 365.2425) - 1)).isoformat()
+
+    @property
+    def s(self):
+        return self.start.isoformat()
+
+    @property
+    def e(self):
+        return self.end.isoformat()
+
+
+# ---- the expression language ----------------------------------------------
+
+TOKEN = re.compile(r'\s*(?:(\d+(?:\.\d+)?)|("[^"]*")|([A-Za-z_][A-Za-z0-9_.]*)'
+                   r'|(==|!=|<=|>=|[=<>+\-*/])|([()\[\],]))')
+
+
+def tokens(text):
+    out, pos = [], 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = TOKEN.match(text, pos)
+        if not m:
+            raise ValueError(f"cannot read {text[pos:]!r}")
+        num, txt, name, op, punct = m.groups()
+        out.append(("num", float(num)) if num else ("text", txt[1:-1]) if txt
+                   else ("name", name) if name else ("op", op or punct))
+        pos = m.end()
+    return out + [("end", None)]
+
+
+class Parser:
+    """Recursive descent over the grammar of docs/indicators.md; nodes are
+    tuples: (num, x) (text, s) (attr, name) (call, fn, first, {named})
+    (cmp, op, l, r) (in, l, [texts]) (arith, op, l, r) (neg, x) (not, x)
+    (and, l, r) (or, l, r)."""
+
+    def __init__(self, text):
+        self.t, self.i = tokens(text), 0
+
+    def peek(self, kind=None, value=None):
+        k, v = self.t[self.i]
+        return (kind is None or k == kind) and (value is None or v == value)
+
+    def take(self):
+        self.i += 1
+        return self.t[self.i - 1][1]
+
+    def expect(self, value):
+        if not self.peek("op", value):
+            raise ValueError(f"expected {value!r}")
+        self.take()
+
+    def parse(self):
+        node = self.or_()
+        if not self.peek("end"):
+            raise ValueError("trailing text")
+        return node
+
+    def logic(self, sub, word):
+        node = sub()
+        while self.peek("name", word):
+            self.take()
+            node = (word, node, sub())
+        return node
+
+    def or_(self):
+        return self.logic(self.and_, "or")
+
+    def and_(self):
+        return self.logic(self.not_, "and")
+
+    def not_(self):
+        if self.peek("name", "not"):
+            self.take()
+            return ("not", self.not_())
+        return self.compare()
+
+    def compare(self):
+        left = self.sum()
+        if self.peek("name", "in"):
+            self.take()
+            self.expect("[")
+            texts = [self.take()]
+            while self.peek("op", ","):
+                self.take()
+                texts.append(self.take())
+            self.expect("]")
+            return ("in", left, texts)
+        if self.peek("op") and self.t[self.i][1] in ("=", "==", "!=", "<", "<=", ">", ">="):
+            op = self.take()
+            return ("cmp", "=" if op == "==" else op, left, self.sum())
+        return left
+
+    def binary(self, sub, ops):
+        node = sub()
+        while self.peek("op") and self.t[self.i][1] in ops:
+            op = self.take()
+            node = ("arith", op, node, sub())
+        return node
+
+    def sum(self):
+        return self.binary(self.product, ("+", "-"))
+
+    def product(self):
+        return self.binary(self.unary, ("*", "/"))
+
+    def unary(self):
+        if self.peek("op", "-"):
+            self.take()
+            return ("neg", self.unary())
+        return self.primary()
+
+    def primary(self):
+        kind, value = self.t[self.i]
+        self.take()
+        if kind in ("num", "text"):
+            return (kind, value)
+        if kind == "op" and value == "(":
+            node = self.or_()
+            self.expect(")")
+            return node
+        if value in ("true", "false"):
+            return ("num", 1.0 if value == "true" else 0.0)
+        if not self.peek("op", "("):
+            return ("attr", value)
+        self.take()
+        first, named = None, {}
+        while not self.peek("op", ")"):
+            if self.peek("op", ","):
+                self.take()
+            if self.peek("text"):
+                first = self.take()
+                continue
+            name = self.take()
+            self.expect("=")
+            k, v = self.t[self.i]
+            self.take()
+            named[name] = v if k != "name" else v == "true"
+        self.take()
+        return ("call", value, first, named)
+
+
+def parse(text):
+    return Parser(text).parse() if text and text.strip() else None
+
+
+def calls(node):
+    """Every function call of an expression tree."""
+    if node is None or node[0] in ("num", "text", "attr"):
+        return []
+    if node[0] == "call":
+        return [node]
+    return [c for part in node[1:] if isinstance(part, tuple) for c in calls(part)]
+
+
+def window_years(named):
+    return float(named.get("years", 0) or 0)
+
+
+def results_from(minimum):
+    return RESULTS[RESULTS.index(minimum):]
+
+
+# ---- SQL -------------------------------------------------------------------
+
+def q(text):
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def sql_years(col, p):
+    """Whole years from a date column to the period's end (mms_years_between)."""
+    return (f"({p.end.year} - CAST(substr({col}, 1, 4) AS INTEGER) - CASE WHEN substr({col}, 6, 5)"
+            f" > {q(p.e[5:])} THEN 1 ELSE 0 END)")
+
+
+def sql_valid_at_end(t, p):
+    return f'({t}.start IS NULL OR {t}.start <= {q(p.e)}) AND ({t}."end" IS NULL OR {t}."end" >= {q(p.e)})'
+
+
+# The columns of each population's attributes; o = the person's organisation,
+# ou = an activity's organiser, pa/ps = a participation's activity and staff.
+SQL_ATTRS = {
+    "staff": {"role": "s.role", "category": "s.category", "edu_level": "s.edu_level",
+              "part_time": "s.part_time", "age": ("years", "s.birth_date"),
+              "experience_years": ("years", "s.work_start"), "org_kind": "o.kind",
+              "org_level": "o.level", "rural": "o.rural", "departed": ("departed", "s.work_end")},
+    "units": {"kind": "u.kind", "level": "u.level", "rural": "u.rural",
+              "site_level": "u.site_level"},
+    "activities": {"kind": "a.kind", "level": "a.level", "hours": "a.hours",
+                   "federal_register": "a.federal_register", "format": "a.format",
+                   "organizer_kind": "ou.kind", "organizer_level": "ou.level"},
+    "participations": {"role": "p.role", "result": "p.result", "score": "p.score",
+                       "hours": "p.hours", "completed": "p.completed",
+                       "activity.kind": "pa.kind", "activity.level": "pa.level",
+                       "activity.hours": "pa.hours",
+                       "activity.federal_register": "pa.federal_register",
+                       "staff.role": "ps.role", "staff.category": "ps.category",
+                       "staff.edu_level": "ps.edu_level",
+                       "staff.age": ("years", "ps.birth_date"),
+                       "staff.experience_years": ("years", "ps.work_start"),
+                       "staff.part_time": "ps.part_time"},
+}
+# The key a population's functions test: the record's id and, for
+# org_has_fact, the person's organisation.
+SQL_KEY = {"staff": "s.id", "units": "u.id"}
+
+
+class Sql:
+    """One query for a list of definitions: shared CTEs (named by what they
+    compute, so two indicators asking the same thing share one), a
+    per-organisation subquery per indicator, one sum up the hierarchy."""
+
+    def __init__(self, year):
+        self.year = year
+        self.ctes = {}  # name -> body, in order of first use
+
+    def cte(self, name, body):
+        self.ctes.setdefault(name, body)
+        return name
+
+    def name(self, *parts):
+        return re.sub(r"[^a-z0-9_]", "_", "_".join(str(x) for x in parts if x is not None).lower())
+
+    # -- shared sets ---------------------------------------------------------
+    def pw(self):
+        return self.cte("pw", """SELECT p.id, p.staff, p.unit, p.role, p.result, p.completed,
+         a.kind, a.level, a.federal_register, pu.kind AS provider_kind, pu.level AS provider_level,
+         COALESCE(p.start, a.start, p."end", a."end") AS s, COALESCE(p."end", a."end", p.start, a.start) AS e
+  FROM participations p JOIN activities a ON a.id = p.activity LEFT JOIN units pu ON pu.id = a.provider""")
+
+    def fact(self, key, p):
+        return self.cte(self.name("fact", key, p.year), f"""SELECT id, v FROM (
+    SELECT unit AS id, value AS v, ROW_NUMBER() OVER (PARTITION BY unit ORDER BY id DESC) AS k
+    FROM facts WHERE key = {q(key)} AND year = {p.year}) AS f WHERE k = 1""")
+
+    def routes_live(self, p):
+        """Routes not cancelled by the end and started by then, with their
+        status at the end (the last status event by then; none = draft)."""
+        return self.cte(self.name("routes_live", p.e), f"""SELECT r.id, r.staff, r.tutor, l.status, l.date FROM routes r
+  LEFT JOIN (SELECT route, status, date FROM (
+      SELECT route, status, date, ROW_NUMBER() OVER (PARTITION BY route ORDER BY id DESC) AS k
+      FROM route_events WHERE step IS NULL AND date <= {q(p.e)}) AS x WHERE k = 1) AS l ON l.route = r.id
+  WHERE (l.status IS NULL OR l.status <> 'cancelled') AND (r.start IS NULL OR r.start <= {q(p.e)})""")
+
+    def function_set(self, pop, fn, first, named, p):
+        """The CTE of ids (column id, and v for numbers) a call selects."""
+        since = p.since(window_years(named))
+        if fn == "participated":
+            pw = self.pw()
+            cond = [f"kind = {q(first)}", f"s <= {q(p.e)}", f"e >= {q(since)}"]
+            for arg, col in (("role", "role"), ("level", "level"),
+                             ("provider_kind", "provider_kind"), ("provider_level", "provider_level")):
+                if arg in named:
+                    cond.append(f"{col} = {q(named[arg])}")
+            if "result" in named:
+                cond.append(f"result IN ({', '.join(q(r) for r in results_from(named['result']))})")
+            for arg in ("federal_register", "completed"):
+                if arg in named:
+                    cond.append(f"{arg} = {int(named[arg])}")
+            where = " AND ".join(cond)
+            body = f"SELECT DISTINCT staff AS id FROM {pw} WHERE staff IS NOT NULL AND {where}"
+            if pop == "units":  # the unit itself, or any of its staff
+                body = (f"SELECT unit AS id FROM {pw} WHERE unit IS NOT NULL AND {where}\n  UNION\n"
+                        f"  SELECT st.org FROM {pw} JOIN staff st ON st.id = {pw}.staff WHERE {where}")
+            return self.cte(self.name("part", pop, first, *sorted(named.items()), p.s, since), body)
+        if fn == "member":
+            role = f" AND l.kind = {q(named['role'])}" if "role" in named else ""
+            return self.cte(self.name("member", first, named.get("role"), p.e), f"""SELECT DISTINCT l.staff AS id
+  FROM staff_links l JOIN units lu ON lu.id = l.unit
+  WHERE l.kind <> 'supports'{role} AND lu.kind = {q(first)} AND {sql_valid_at_end('l', p)}""")
+        if fn == "has_child":
+            return self.cte(self.name("has_child", first),
+                            f"SELECT DISTINCT parent AS id FROM units WHERE kind = {q(first)} AND parent IS NOT NULL")
+        if fn == "linked":
+            valid = sql_valid_at_end("l", p)
+            return self.cte(self.name("linked", first, p.e), f"""SELECT l."from" AS id FROM links l WHERE l.kind = {q(first)} AND {valid}
+  UNION SELECT l."to" FROM links l WHERE l.kind = {q(first)} AND {valid}""")
+        if fn == "fact":
+            return self.fact(first, p)
+        if fn in ("has_fact", "org_has_fact"):
+            return self.cte(self.name("has_fact", first, p.year),
+                            f"SELECT id FROM {self.fact(first, p)} WHERE v <> 0")
+        if fn == "diagnosed":
+            return self.cte(self.name("diagnosed", since, p.e), f"""SELECT DISTINCT staff AS id FROM diagnostics
+  WHERE date >= {q(since)} AND date <= {q(p.e)}""")
+        if fn == "diagnostic_score":  # the mean of each competency's latest result by the end
+            levels = " ".join(f"WHEN {q(k)} THEN {v}" for k, v in LEVEL_SCORE.items())
+            return self.cte(self.name("diagnostic_score", p.e), f"""SELECT staff AS id, AVG(v) AS v FROM (
+    SELECT staff, COALESCE(score, CASE level {levels} END) AS v,
+           ROW_NUMBER() OVER (PARTITION BY staff, competency ORDER BY date DESC, id DESC) AS k
+    FROM diagnostics WHERE date <= {q(p.e)}) AS latest WHERE k = 1 GROUP BY staff""")
+        live = self.routes_live(p)
+        if fn == "has_route":
+            if "tutor_kind" not in named:
+                return self.cte(self.name("has_route", p.e), f"SELECT DISTINCT staff AS id FROM {live}")
+            return self.cte(self.name("has_route", named["tutor_kind"], p.e), f"""SELECT DISTINCT r.staff AS id
+  FROM {live} r JOIN staff t ON t.id = r.tutor JOIN units tu ON tu.id = t.org WHERE tu.kind = {q(named['tutor_kind'])}""")
+        if fn == "route_completed":
+            return self.cte(self.name("route_completed", since, p.e), f"""SELECT DISTINCT staff AS id FROM {live}
+  WHERE status = 'completed' AND date >= {q(since)}""")
+        if fn == "route_course_done":
+            fr = f" AND res.federal_register = {int(named['federal_register'])}" \
+                if "federal_register" in named else ""
+            return self.cte(self.name("route_course_done", named.get("federal_register"), since, p.e), f"""SELECT DISTINCT r.staff AS id
+  FROM {live} r JOIN route_events ev ON ev.route = r.id JOIN route_steps st ON st.id = ev.step
+  JOIN resources res ON res.id = st.resource
+  WHERE ev.status = 'done' AND ev.date >= {q(since)} AND ev.date <= {q(p.e)} AND res.kind = 'course'{fr}""")
+        raise SystemExit(f"catalogue.py: function {fn}() is not translated")
+
+    # -- expressions ----------------------------------------------------------
+    def expr(self, node, pop, p, joins):
+        """(sql, strict): strict when the value is 0 or 1, never NULL."""
+        kind = node[0]
+        if kind == "num":
+            return repr(node[1]), node[1] in (0.0, 1.0)
+        if kind == "text":
+            return q(node[1]), False
+        if kind == "attr":
+            col = SQL_ATTRS[pop][node[1]]
+            if isinstance(col, tuple):
+                how, c = col
+                if how == "years":
+                    return sql_years(c, p), False
+                return f"(CASE WHEN {c} < {q(p.e)} THEN 1 ELSE 0 END)", True  # departed
+            return col, False
+        if kind == "cmp":
+            op = "<>" if node[1] == "!=" else node[1]
+            left, _ = self.expr(node[2], pop, p, joins)
+            right, _ = self.expr(node[3], pop, p, joins)
+            return f"(CASE WHEN {left} {op} {right} THEN 1 ELSE 0 END)", True
+        if kind == "in":
+            left, _ = self.expr(node[1], pop, p, joins)
+            return f"(CASE WHEN {left} IN ({', '.join(q(t) for t in node[2])}) THEN 1 ELSE 0 END)", True
+        if kind == "arith":
+            left, _ = self.expr(node[2], pop, p, joins)
+            right, _ = self.expr(node[3], pop, p, joins)
+            if node[1] == "/":
+                return f"(CASE WHEN {right} = 0 THEN NULL ELSE CAST({left} AS DOUBLE) / {right} END)", False
+            return f"({left} {node[1]} {right})", False
+        if kind == "neg":
+            return f"(-{self.expr(node[1], pop, p, joins)[0]})", False
+        if kind == "not":
+            return f"(1 - {self.truth(node[1], pop, p, joins)})", True
+        if kind == "and":
+            return f"({self.truth(node[1], pop, p, joins)} * {self.truth(node[2], pop, p, joins)})", True
+        if kind == "or":
+            return (f"(CASE WHEN {self.truth(node[1], pop, p, joins)} + "
+                    f"{self.truth(node[2], pop, p, joins)} > 0 THEN 1 ELSE 0 END)"), True
+        return self.call(node, pop, p, joins)
+
+    def call(self, node, pop, p, joins):
+        _, fn, first, named = node
+        if fn in ("subject", "has_direction"):  # '|'-separated lists of the row itself
+            col = "s.subjects" if fn == "subject" else "u.directions"
+            return f"(CASE WHEN instr('|' || {col} || '|', {q('|' + first + '|')}) > 0 THEN 1 ELSE 0 END)", True
+        name = self.function_set(pop, fn, first, named, p)
+        if fn in ("fact", "diagnostic_score"):  # numbers: joined by the record's key
+            alias = f"j_{name}"
+            joins[alias] = f"LEFT JOIN {name} {alias} ON {alias}.id = {SQL_KEY[pop]}"
+            return f"{alias}.v", False
+        key = "s.org" if fn == "org_has_fact" else SQL_KEY[pop]
+        return f"(CASE WHEN {key} IN (SELECT id FROM {name}) THEN 1 ELSE 0 END)", True
+
+    def truth(self, node, pop, p, joins):
+        sql, strict = self.expr(node, pop, p, joins)
+        return sql if strict else f"(CASE WHEN {sql} <> 0 THEN 1 ELSE 0 END)"
+
+    # -- indicators -----------------------------------------------------------
+    def indicator(self, d):
+        """SELECT ind, org, num, den: the definition's records summed by the
+        unit they count at."""
+        p, pop, kind = Period(d, self.year), d["population"], d["kind"]
+        joins = {}
+        filt = self.truth(parse(d.get("filter")), pop, p, joins) if parse(d.get("filter")) else "1"
+        if kind in ("yes_no", "fact_value", "checklist"):
+            if kind == "checklist":
+                keys = ", ".join(q(i["key"]) for i in d["items"])
+                c = self.cte(self.name("checklist", d["id"], p.year), f"""SELECT unit AS id,
+    SUM(CASE WHEN v IS NOT NULL THEN 1 ELSE 0 END) AS recorded, SUM(CASE WHEN v <> 0 THEN 1 ELSE 0 END) AS v
+  FROM (SELECT unit, value AS v, ROW_NUMBER() OVER (PARTITION BY unit, key ORDER BY id DESC) AS k
+        FROM facts WHERE year = {p.year} AND key IN ({keys})) AS f WHERE k = 1 GROUP BY unit""")
+                num, den, cond = "c.v", str(len(d["items"])), "c.recorded > 0"
+            else:
+                c = self.fact(d["fact"], p)
+                num = "(CASE WHEN c.v <> 0 THEN 1 ELSE 0 END)" if kind == "yes_no" else "c.v"
+                den, cond = "1", "c.v IS NOT NULL"
+            rows = f"SELECT u.id AS org, {num} AS num, {den} AS den FROM units u JOIN {c} c ON c.id = u.id"
+            where = [cond, f"{filt} = 1"]
+        else:
+            if kind == "ratio":
+                num = self.truth(parse(d["numerator"]), pop, p, joins)
+                den = self.truth(parse(d["denominator"]), pop, p, joins)
+            else:
+                num = self.truth(parse(d["numerator"]), pop, p, joins) if d.get("numerator") else "1"
+                den = "1"
+            rows, where = self.population(d, pop, p, num, den)
+            where.append(f"{filt} = 1")
+        rows += "".join("\n    " + j for j in joins.values())
+        return (f"SELECT {q(d['id'])} AS ind, org, SUM(num) AS num, SUM(den) AS den FROM (\n    {rows}\n"
+                f"    WHERE {' AND '.join(where)}) AS r GROUP BY org")
+
+    def population(self, d, pop, p, num, den):
+        """FROM ... and the WHERE conditions of a population at the end of the
+        period, with the column of the unit each record counts at."""
+        pt, dep = d.get("include_part_time"), d.get("include_departed")
+        if pop == "staff":
+            where = [] if pt else ["s.part_time = 0"]
+            if not dep:
+                where.append(f"(s.work_end IS NULL OR s.work_end >= {q(p.e)})")
+            return (f"SELECT s.org AS org, {num} AS num, {den} AS den FROM staff s "
+                    f"JOIN units o ON o.id = s.org"), where or ["1 = 1"]
+        if pop == "units":
+            return f"SELECT u.id AS org, {num} AS num, {den} AS den FROM units u", []
+        if pop == "activities":
+            return (f"SELECT COALESCE(a.organizer, a.provider) AS org, {num} AS num, {den} AS den "
+                    f"FROM activities a LEFT JOIN units ou ON ou.id = a.organizer"), [
+                f'COALESCE(a.start, a."end") <= {q(p.e)}', f'COALESCE(a."end", a.start) >= {q(p.s)}',
+                "COALESCE(a.organizer, a.provider) IS NOT NULL"]
+        where = [f'COALESCE(p.start, pa.start, p."end", pa."end") <= {q(p.e)}',
+                 f'COALESCE(p."end", pa."end", p.start, pa.start) >= {q(p.s)}',
+                 "(CASE WHEN p.staff IS NOT NULL THEN ps.org ELSE p.unit END) IS NOT NULL"]
+        if not pt:
+            where.append("(p.staff IS NULL OR ps.part_time = 0)")
+        return (f"SELECT CASE WHEN p.staff IS NOT NULL THEN ps.org ELSE p.unit END AS org, "
+                f"{num} AS num, {den} AS den FROM participations p "
+                f"JOIN activities pa ON pa.id = p.activity LEFT JOIN staff ps ON ps.id = p.staff"), where
+
+    def query(self, defs):
+        parts = [self.indicator(d) for d in defs]
+        counts = [d["id"] for d in defs if d["kind"] == "count"]
+        parts += [f"SELECT {q(i)}, id, 0, 0 FROM units" for i in counts]  # defined everywhere
+        ctes = ["anc(unit, up) AS (\n  SELECT id, id FROM units\n  UNION ALL\n"
+                "  SELECT anc.unit, u.parent FROM anc JOIN units u ON u.id = anc.up "
+                "WHERE u.parent IS NOT NULL)"]
+        ctes += [f"{n} AS MATERIALIZED (\n  {b})" for n, b in self.ctes.items()]
+        ctes.append("per_org AS (\n  " + "\n  UNION ALL\n  ".join(parts) + ")")
+        keep = f" OR p.ind IN ({', '.join(q(i) for i in counts)})" if counts else ""
+        return ("-- generated by bench/peers/catalogue.py from the indicator definitions\n"
+                "WITH RECURSIVE\n" + ",\n".join(ctes) +
+                "\nSELECT p.ind, a.up, SUM(p.num), SUM(p.den)\nFROM per_org p JOIN anc a ON a.unit = p.org\n"
+                f"GROUP BY p.ind, a.up HAVING SUM(p.den) > 0{keep}\nORDER BY p.ind, a.up;\n")
+
+
+def sql_main(argv):
+    year, paths = int(argv[0]), argv[1:]
+    sys.stdout.write(Sql(year).query(load_definitions(paths)))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "sql":
+        sql_main(sys.argv[2:])
+    elif len(sys.argv) > 2 and sys.argv[1] == "pandas":
+        import catalogue_pandas
+        catalogue_pandas.main(sys.argv[2:])
+    else:
+        sys.exit(__doc__)
