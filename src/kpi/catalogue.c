@@ -506,11 +506,11 @@ void mms_kpi_close(mms_kpi *kpi)
 	for (size_t i = 0; i < kpi->n; i++)
 		mms_indicator_free(&kpi->ind[i]);
 	mms_free(kpi->ind);
-	int32_t *env[] = {kpi->ps_start, kpi->ps, kpi->pu_start, kpi->pu, kpi->sl_start, kpi->sl,
-			  kpi->fa_start, kpi->fa, kpi->dg_start, kpi->dg, kpi->rt_start, kpi->rt,
-			  kpi->re_start, kpi->re, kpi->latest};
-	for (size_t i = 0; i < sizeof env / sizeof *env; i++)
-		mms_free(env[i]);
+	for (int i = 0; i < ENV_COUNT; i++) {
+		mms_free(kpi->env_start[i]);
+		mms_free(kpi->env_ids[i]);
+	}
+	mms_free(kpi->latest);
 	mms_free(kpi);
 }
 

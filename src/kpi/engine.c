@@ -6,6 +6,7 @@
  * model changes. Targets are inherited down the hierarchy.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kpi.h"
@@ -21,53 +22,77 @@ void mms_kpi_period(const indicator *d, int year, int32_t *start, int32_t *end)
 	}
 }
 
-/* Participations by staff and by unit, staff links by staff, facts by unit. */
+static const struct env_index {
+	int keys, recs, field, nfields;
+} env_indexes[ENV_COUNT] = {
+	[ENV_PART_STAFF] = {MMS_STAFF, MMS_PARTICIPATION, P_STAFF, P_NFIELDS},
+	[ENV_PART_UNIT] = {MMS_UNIT, MMS_PARTICIPATION, P_UNIT, P_NFIELDS},
+	[ENV_LINK_STAFF] = {MMS_STAFF, MMS_STAFF_LINK, SL_STAFF, SL_NFIELDS},
+	[ENV_FACT_UNIT] = {MMS_UNIT, MMS_FACT, FA_UNIT, FA_NFIELDS},
+	[ENV_DIAG_STAFF] = {MMS_STAFF, MMS_DIAGNOSTIC, D_STAFF, D_NFIELDS},
+	[ENV_ROUTE_STAFF] = {MMS_STAFF, MMS_ROUTE, RT_STAFF, RT_NFIELDS},
+	[ENV_EVENT_ROUTE] = {MMS_ROUTE, MMS_ROUTE_EVENT, EV_ROUTE, EV_NFIELDS},
+};
+
+/* New keys without records: their runs are empty, at the end. */
+static int env_extend(mms_kpi *kpi, int i, size_t keys)
+{
+	size_t old = kpi->env_keys[i];
+	if (keys == old)
+		return MMS_OK;
+	int32_t *start = mms_realloc(kpi->env_start[i], (keys + 2) * sizeof *start);
+	if (!start)
+		return MMS_ENOMEM;
+	for (size_t k = old + 1; k < keys + 2; k++)
+		start[k] = start[old];
+	kpi->env_start[i] = start;
+	kpi->env_keys[i] = keys;
+	return MMS_OK;
+}
+
+static int env_rebuild(mms_kpi *kpi, int i, size_t keys, size_t recs)
+{
+	const struct env_index *x = &env_indexes[i];
+	mms_free(kpi->env_start[i]);
+	mms_free(kpi->env_ids[i]);
+	kpi->env_start[i] = kpi->env_ids[i] = NULL;
+	int rc = mms_index_csr(keys, recs, mms_column(&kpi->db->m, x->recs, x->field), NULL,
+			       (size_t)x->nfields, &kpi->env_start[i], &kpi->env_ids[i]);
+	kpi->env_keys[i] = keys;
+	kpi->env_recs[i] = recs;
+	return rc;
+}
+
 int mms_kpi_ensure_env(mms_kpi *kpi)
 {
 	const mms_model *m = &kpi->db->m;
 	if (kpi->env_valid && kpi->env_generation == m->generation)
 		return MMS_OK;
-	int32_t **arrays[] = {&kpi->ps_start, &kpi->ps, &kpi->pu_start, &kpi->pu,
-			      &kpi->sl_start, &kpi->sl, &kpi->fa_start, &kpi->fa,
-			      &kpi->dg_start, &kpi->dg, &kpi->rt_start, &kpi->rt,
-			      &kpi->re_start, &kpi->re, &kpi->latest};
-	for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) {
-		mms_free(*arrays[i]);
-		*arrays[i] = NULL;
-	}
+	/* the model only grew since (same epoch): rows are as they were */
+	int grown = kpi->env_valid && kpi->env_epoch == m->epoch;
 	kpi->env_valid = 0;
-	size_t nu = m->t[MMS_UNIT].count, ns = m->t[MMS_STAFF].count;
-	size_t np = m->t[MMS_PARTICIPATION].count, nl = m->t[MMS_STAFF_LINK].count;
-	int rc = mms_index_csr(ns, np, mms_column(m, MMS_PARTICIPATION, P_STAFF), NULL,
-			       P_NFIELDS, &kpi->ps_start, &kpi->ps);
-	if (rc == MMS_OK)
-		rc = mms_index_csr(nu, np, mms_column(m, MMS_PARTICIPATION, P_UNIT), NULL,
-				   P_NFIELDS, &kpi->pu_start, &kpi->pu);
-	if (rc == MMS_OK)
-		rc = mms_index_csr(ns, nl, mms_column(m, MMS_STAFF_LINK, SL_STAFF), NULL,
-				   SL_NFIELDS, &kpi->sl_start, &kpi->sl);
-	if (rc == MMS_OK)
-		rc = mms_index_csr(nu, m->t[MMS_FACT].count, mms_column(m, MMS_FACT, FA_UNIT), NULL,
-				   FA_NFIELDS, &kpi->fa_start, &kpi->fa);
-	if (rc == MMS_OK)
-		rc = mms_index_csr(ns, m->t[MMS_DIAGNOSTIC].count, mms_column(m, MMS_DIAGNOSTIC, D_STAFF),
-				   NULL, D_NFIELDS, &kpi->dg_start, &kpi->dg);
-	if (rc == MMS_OK)
-		rc = mms_index_csr(ns, m->t[MMS_ROUTE].count, mms_column(m, MMS_ROUTE, RT_STAFF), NULL,
-				   RT_NFIELDS, &kpi->rt_start, &kpi->rt);
-	if (rc == MMS_OK)
-		rc = mms_index_csr(m->t[MMS_ROUTE].count, m->t[MMS_ROUTE_EVENT].count,
-				   mms_column(m, MMS_ROUTE_EVENT, EV_ROUTE), NULL, EV_NFIELDS,
-				   &kpi->re_start, &kpi->re);
-	size_t nc = m->t[MMS_COMPETENCY].count;
-	if (rc == MMS_OK && !(kpi->latest = mms_malloc((nc + 1) * sizeof *kpi->latest)))
-		rc = MMS_ENOMEM;
-	if (rc == MMS_OK)
-		memset(kpi->latest, 0xff, (nc + 1) * sizeof *kpi->latest); /* all -1 */
+	int rc = MMS_OK;
+	for (int i = 0; i < ENV_COUNT && rc == MMS_OK; i++) {
+		size_t keys = m->t[env_indexes[i].keys].count, recs = m->t[env_indexes[i].recs].count;
+		rc = grown && recs == kpi->env_recs[i] ? env_extend(kpi, i, keys)
+						       : env_rebuild(kpi, i, keys, recs);
+	}
+	size_t nc = m->t[MMS_COMPETENCY].count + 1;
+	if (rc == MMS_OK && nc > kpi->nlatest) {
+		int32_t *l = mms_realloc(kpi->latest, nc * sizeof *l);
+		if (!l)
+			rc = MMS_ENOMEM;
+		else {
+			memset(l, 0xff, nc * sizeof *l); /* all -1 */
+			kpi->latest = l;
+			kpi->nlatest = nc;
+		}
+	}
 	if (rc != MMS_OK)
 		return mms_kpi_fail(kpi, rc, "out of memory indexing participations");
 	kpi->env_valid = 1;
 	kpi->env_generation = m->generation;
+	kpi->env_epoch = m->epoch;
 	return MMS_OK;
 }
 
@@ -76,20 +101,20 @@ void mms_kpi_env(const mms_kpi *kpi, const indicator *d, int year, expr_env *v)
 	v->m = &kpi->db->m;
 	v->ix = &kpi->db->idx;
 	mms_kpi_period(d, year, &v->start, &v->end);
-	v->part_staff_start = kpi->ps_start;
-	v->part_staff = kpi->ps;
-	v->part_unit_start = kpi->pu_start;
-	v->part_unit = kpi->pu;
-	v->sl_start = kpi->sl_start;
-	v->sl = kpi->sl;
-	v->fact_start = kpi->fa_start;
-	v->fact = kpi->fa;
-	v->dg_start = kpi->dg_start;
-	v->dg = kpi->dg;
-	v->rt_start = kpi->rt_start;
-	v->rt = kpi->rt;
-	v->re_start = kpi->re_start;
-	v->re = kpi->re;
+	v->part_staff_start = kpi->env_start[ENV_PART_STAFF];
+	v->part_staff = kpi->env_ids[ENV_PART_STAFF];
+	v->part_unit_start = kpi->env_start[ENV_PART_UNIT];
+	v->part_unit = kpi->env_ids[ENV_PART_UNIT];
+	v->sl_start = kpi->env_start[ENV_LINK_STAFF];
+	v->sl = kpi->env_ids[ENV_LINK_STAFF];
+	v->fact_start = kpi->env_start[ENV_FACT_UNIT];
+	v->fact = kpi->env_ids[ENV_FACT_UNIT];
+	v->dg_start = kpi->env_start[ENV_DIAG_STAFF];
+	v->dg = kpi->env_ids[ENV_DIAG_STAFF];
+	v->rt_start = kpi->env_start[ENV_ROUTE_STAFF];
+	v->rt = kpi->env_ids[ENV_ROUTE_STAFF];
+	v->re_start = kpi->env_start[ENV_EVENT_ROUTE];
+	v->re = kpi->env_ids[ENV_EVENT_ROUTE];
 	v->latest = kpi->latest;
 	v->year = year;
 }
@@ -300,21 +325,31 @@ static void recalled(const computed *c, const indicator *d, size_t r, double *nu
 	}
 }
 
+/* Room for recs records, grown geometrically so that records added a few
+ * at a time cost no copy of the whole population each time. */
 static int grow_records(computed *c, const indicator *d, size_t recs)
 {
-	if (weighted_kind(d)) {
-		double *n = mms_realloc(c->rnum, (recs + 1) * sizeof *n);
-		if (n)
-			c->rnum = n;
-		double *e = n ? mms_realloc(c->rden, (recs + 1) * sizeof *e) : NULL;
-		if (!e)
-			return MMS_ENOMEM;
-		c->rden = e;
-	} else {
-		uint8_t *f = mms_realloc(c->rflags, recs + 1);
-		if (!f)
-			return MMS_ENOMEM;
-		c->rflags = f;
+	if (recs + 1 > c->recs_cap) {
+		/* the first time with room for a few more, so that adding a teacher
+		 * to a computed catalogue copies no arrays */
+		size_t cap = c->recs_cap ? c->recs_cap + c->recs_cap / 2 : recs + 1 + recs / 32 + 64;
+		if (cap < recs + 1)
+			cap = recs + 1;
+		if (weighted_kind(d)) {
+			double *n = mms_realloc(c->rnum, cap * sizeof *n);
+			if (n)
+				c->rnum = n;
+			double *e = n ? mms_realloc(c->rden, cap * sizeof *e) : NULL;
+			if (!e)
+				return MMS_ENOMEM;
+			c->rden = e;
+		} else {
+			uint8_t *f = mms_realloc(c->rflags, cap);
+			if (!f)
+				return MMS_ENOMEM;
+			c->rflags = f;
+		}
+		c->recs_cap = cap;
 	}
 	for (size_t r = c->nrecs; r < recs; r++)
 		remember(c, d, r, 0, 0);
@@ -357,65 +392,95 @@ static int full(mms_kpi *kpi, indicator *d, int year, computed *c)
 	return aggregate(d, kpi, c, c->onum, c->oden);
 }
 
-/* Marks the existing records of d's population that rows added since the
- * computation can change, and the new ones (docs/indicators.md). */
-static void touched(const mms_kpi *kpi, const indicator *d, const computed *c, uint8_t *t)
+/* Records to classify again, listed rather than flagged so that the work
+ * is the size of the change, not of the population. */
+typedef struct touch {
+	int32_t *ids;
+	size_t n, cap, recs;
+	int rc;
+} touch;
+
+static void mark(touch *t, int32_t rec)
+{
+	if (rec < 0 || (size_t)rec >= t->recs || t->rc != MMS_OK)
+		return;
+	if (mms_grow((void **)&t->ids, &t->cap, t->n + 1, sizeof *t->ids))
+		t->rc = MMS_ENOMEM;
+	else
+		t->ids[t->n++] = rec;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Lists, each once and in id order, the existing records of d's population
+ * that rows added since the computation can change, and the new ones
+ * (docs/indicators.md). */
+static int touched(const mms_kpi *kpi, const indicator *d, const computed *c, touch *t)
 {
 	const mms_model *m = &kpi->db->m;
 	const mms_index *ix = &kpi->db->idx;
 	static const int entity[POP_COUNT] = {MMS_STAFF, MMS_UNIT, MMS_ACTIVITY, MMS_PARTICIPATION};
-	size_t recs = m->t[entity[d->pop]].count;
+	t->recs = m->t[entity[d->pop]].count;
 #define NEW(e) for (size_t i = c->marks[e]; i < m->t[e].count; i++)
 #define ROW(e) mms_row(m, e, (int32_t)i)
-#define MARK(x) do { int32_t x_ = (x); if (x_ >= 0 && (size_t)x_ < recs) t[x_] = 1; } while (0)
-	for (size_t r = c->marks[entity[d->pop]]; r < recs; r++)
-		t[r] = 1;
+	for (size_t r = c->marks[entity[d->pop]]; r < t->recs; r++)
+		mark(t, (int32_t)r);
 	if (d->pop == POP_STAFF) {
-		NEW(MMS_PARTICIPATION) MARK(ROW(MMS_PARTICIPATION)[P_STAFF]);
-		NEW(MMS_STAFF_LINK) MARK(ROW(MMS_STAFF_LINK)[SL_STAFF]);
-		NEW(MMS_DIAGNOSTIC) MARK(ROW(MMS_DIAGNOSTIC)[D_STAFF]);
-		NEW(MMS_ROUTE) MARK(ROW(MMS_ROUTE)[RT_STAFF]);
-		NEW(MMS_ROUTE_STEP) MARK(mms_row(m, MMS_ROUTE, ROW(MMS_ROUTE_STEP)[ST_ROUTE])[RT_STAFF]);
-		NEW(MMS_ROUTE_EVENT) MARK(mms_row(m, MMS_ROUTE, ROW(MMS_ROUTE_EVENT)[EV_ROUTE])[RT_STAFF]);
+		NEW(MMS_PARTICIPATION) mark(t, ROW(MMS_PARTICIPATION)[P_STAFF]);
+		NEW(MMS_STAFF_LINK) mark(t, ROW(MMS_STAFF_LINK)[SL_STAFF]);
+		NEW(MMS_DIAGNOSTIC) mark(t, ROW(MMS_DIAGNOSTIC)[D_STAFF]);
+		NEW(MMS_ROUTE) mark(t, ROW(MMS_ROUTE)[RT_STAFF]);
+		NEW(MMS_ROUTE_STEP) mark(t, mms_row(m, MMS_ROUTE, ROW(MMS_ROUTE_STEP)[ST_ROUTE])[RT_STAFF]);
+		NEW(MMS_ROUTE_EVENT) mark(t, mms_row(m, MMS_ROUTE, ROW(MMS_ROUTE_EVENT)[EV_ROUTE])[RT_STAFF]);
 		NEW(MMS_FACT) { /* org_has_fact: everyone at the unit */
 			int32_t u = ROW(MMS_FACT)[FA_UNIT];
 			for (int32_t k = ix->staff_start[u]; k < ix->staff_start[u + 1]; k++)
-				MARK(ix->staff_ids[k]);
+				mark(t, ix->staff_ids[k]);
 		}
 	} else if (d->pop == POP_UNITS) {
 		NEW(MMS_PARTICIPATION) {
 			int32_t s = ROW(MMS_PARTICIPATION)[P_STAFF];
-			MARK(ROW(MMS_PARTICIPATION)[P_UNIT]);
+			mark(t, ROW(MMS_PARTICIPATION)[P_UNIT]);
 			if (s >= 0)
-				MARK(mms_row(m, MMS_STAFF, s)[S_ORG]);
+				mark(t, mms_row(m, MMS_STAFF, s)[S_ORG]);
 		}
 		NEW(MMS_LINK) {
-			MARK(ROW(MMS_LINK)[L_FROM]);
-			MARK(ROW(MMS_LINK)[L_TO]);
+			mark(t, ROW(MMS_LINK)[L_FROM]);
+			mark(t, ROW(MMS_LINK)[L_TO]);
 		}
-		NEW(MMS_FACT) MARK(ROW(MMS_FACT)[FA_UNIT]);
+		NEW(MMS_FACT) mark(t, ROW(MMS_FACT)[FA_UNIT]);
 	}
 #undef NEW
 #undef ROW
-#undef MARK
+	if (t->rc != MMS_OK)
+		return t->rc;
+	qsort(t->ids, t->n, sizeof *t->ids, by_id);
+	size_t kept = 0;
+	for (size_t k = 0; k < t->n; k++)
+		if (kept == 0 || t->ids[kept - 1] != t->ids[k])
+			t->ids[kept++] = t->ids[k];
+	t->n = kept;
+	return MMS_OK;
 }
 
 /* Brings c up to the data: each touched record's change walks up its path. */
 static int incremental(mms_kpi *kpi, indicator *d, computed *c)
 {
 	const mms_model *m = &kpi->db->m;
-	size_t recs = mms_kpi_population_size(d, m);
-	uint8_t *t = mms_calloc(recs + 1, 1);
-	if (!t || grow_records(c, d, recs) != MMS_OK) {
-		mms_free(t);
+	touch t = {NULL, 0, 0, 0, MMS_OK};
+	if (grow_records(c, d, mms_kpi_population_size(d, m)) != MMS_OK ||
+	    touched(kpi, d, c, &t) != MMS_OK) {
+		mms_free(t.ids);
 		return MMS_ENOMEM;
 	}
-	touched(kpi, d, c, t);
 	expr_env v;
 	mms_kpi_env(kpi, d, c->year, &v);
-	for (size_t r = 0; r < recs; r++) {
-		if (!t[r])
-			continue;
+	for (size_t k = 0; k < t.n; k++) {
+		size_t r = (size_t)t.ids[k];
 		int32_t u = mms_kpi_record_unit(d, &v, (int32_t)r);
 		double num = 0, den = 0, was_num, was_den;
 		recalled(c, d, r, &was_num, &was_den);
@@ -435,7 +500,7 @@ static int incremental(mms_kpi *kpi, indicator *d, computed *c)
 			c->defined[p] = (uint8_t)mms_kpi_value_of(d, c->num[p], c->den[p], &c->value[p]);
 		}
 	}
-	mms_free(t);
+	mms_free(t.ids);
 	c->generation = m->generation;
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
 		c->marks[e] = m->t[e].count;

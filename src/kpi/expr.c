@@ -19,11 +19,11 @@ const char *const mms_population_names[POP_COUNT] = {"staff", "units", "activiti
 enum { T_NUM, T_BOOL, T_ENUM, T_TEXT };
 
 enum op { OP_NUM, OP_ATTR, OP_CALL, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
-	  OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_NEG, OP_AND, OP_OR, OP_NOT, OP_IN };
+	  OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_NEG, OP_AND, OP_OR, OP_NOT, OP_IN, OP_TRUTH };
 
 struct ins {
 	uint8_t op;
-	int32_t arg;  /* attribute or call index; OP_IN: bitmask */
+	int32_t arg;  /* attribute or call index; OP_IN: bitmask; OP_AND, OP_OR: where to jump */
 	double num;
 };
 
@@ -855,17 +855,25 @@ static typed parse_not(compiler *c)
 	return prefix(c, parse_not, parse_cmp, K_NAME, "not", T_BOOL, OP_NOT);
 }
 
+/* "l and r" is l, OP_AND, r, OP_TRUTH: OP_AND decides on l alone when it
+ * can (false: 0, jumping past r, so that the calls of r, scans of a
+ * person's records, are not made), else drops l and lets r decide; "or"
+ * alike on true. */
 static typed logic(compiler *c, typed (*sub)(compiler *), const char *word, int op)
 {
 	typed l = sub(c);
 	while (c->rc == MMS_OK && is(c, K_NAME, word)) {
 		const char *at = c->tstart;
 		next(c);
+		size_t jump = c->x->n;
+		emit(c, op, 0, 0, -1);
 		typed r = sub(c);
 		if (l.type != T_BOOL || r.type != T_BOOL)
 			fail_at(c, at, MMS_ETYPE, "'%s' needs true/false on both sides, not %s",
 				word, type_name(l.type != T_BOOL ? l.type : r.type));
-		emit(c, op, 0, 0, -1);
+		emit(c, OP_TRUTH, 0, 0, 0);
+		if (c->rc == MMS_OK)
+			c->x->code[jump].arg = (int32_t)c->x->n;
 	}
 	return l;
 }
@@ -929,6 +937,16 @@ int mms_expr_true(const expr *x, const expr_env *env, int32_t rec)
 		case OP_NEG: st[sp - 1] = -b; break;
 		case OP_NOT: st[sp - 1] = !truthy(b); break;
 		case OP_IN: st[sp - 1] = !isnan(b) && ((in->arg >> (int)b) & 1); break;
+		case OP_TRUTH: st[sp - 1] = truthy(b); break;
+		case OP_AND:
+		case OP_OR:
+			if (truthy(b) == (in->op == OP_OR)) {
+				st[sp - 1] = truthy(b);
+				i = (size_t)in->arg - 1; /* past the right side */
+			} else {
+				sp--; /* the right side decides */
+			}
+			break;
 		default: {
 			double a = st[sp - 2];
 			double r;
@@ -942,9 +960,7 @@ int mms_expr_true(const expr *x, const expr_env *env, int32_t rec)
 			case OP_ADD: r = a + b; break;
 			case OP_SUB: r = a - b; break;
 			case OP_MUL: r = a * b; break;
-			case OP_DIV: r = b != 0 ? a / b : NAN; break;
-			case OP_AND: r = truthy(a) && truthy(b); break;
-			default: r = truthy(a) || truthy(b); break;
+			default: r = b != 0 ? a / b : NAN; break; /* OP_DIV */
 			}
 			st[--sp - 1] = r;
 		}

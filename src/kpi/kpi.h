@@ -34,7 +34,7 @@ typedef struct computed {
 	double *onum, *oden;       /* per unit, its own records */
 	uint8_t *rflags;           /* per record of 0/1 kinds: 1 in the denominator, 2 numerator */
 	double *rnum, *rden;       /* per record of weighted kinds (their population is units) */
-	size_t nrecs;
+	size_t nrecs, recs_cap;    /* records kept, and room for them (grown geometrically) */
 } computed;
 
 /* An item of a checklist: a fact key, what it is, its group. */
@@ -58,16 +58,20 @@ typedef struct indicator {
 	size_t ndone, done_cap;
 } indicator;
 
+/* The indexes expressions read: records of one table by a reference. */
+enum { ENV_PART_STAFF, ENV_PART_UNIT, ENV_LINK_STAFF, ENV_FACT_UNIT, ENV_DIAG_STAFF,
+       ENV_ROUTE_STAFF, ENV_EVENT_ROUTE, ENV_COUNT };
+
 struct mms_kpi {
 	mms_db *db;
 	indicator *ind;  /* sorted by id */
 	size_t n, cap;
-	/* participations by staff and by unit, staff links by staff */
-	uint64_t env_generation;
+	uint64_t env_generation, env_epoch;
 	int env_valid;
-	int32_t *ps_start, *ps, *pu_start, *pu, *sl_start, *sl, *fa_start, *fa;
-	int32_t *dg_start, *dg, *rt_start, *rt, *re_start, *re;
+	int32_t *env_start[ENV_COUNT], *env_ids[ENV_COUNT]; /* CSR: keys + 2 starts, the ids */
+	size_t env_keys[ENV_COUNT], env_recs[ENV_COUNT];     /* the table sizes they index */
 	int32_t *latest; /* scratch of expr_env.latest, one per competency */
+	size_t nlatest;
 	size_t full, incremental; /* computations of each sort, for tests and benchmarks */
 	char errmsg[1024];
 };
@@ -87,7 +91,9 @@ int mms_kpi_compute(mms_kpi *kpi, indicator *d, int year, const computed **out);
 
 /* The value of a numerator and a denominator for d's kind; 0 if undefined. */
 int mms_kpi_value_of(const indicator *d, double num, double den, double *out);
-/* Builds the participation, staff-link and fact indexes for the current data. */
+/* Brings the indexes expressions read up to the data: an index whose
+ * records only gained keys (new staff) is extended, one whose records
+ * changed is rebuilt. */
 int mms_kpi_ensure_env(mms_kpi *kpi);
 /* The evaluation environment of d for a year (the index must be ready). */
 void mms_kpi_env(const mms_kpi *kpi, const indicator *d, int year, expr_env *v);

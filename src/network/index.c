@@ -93,10 +93,69 @@ static int preorder(mms_index *ix)
 	return MMS_OK;
 }
 
+/* Staff added since the index was built (higher ids than all it holds) go
+ * at the end of their organisations' runs: the runs move up by the number
+ * added before them (from the last run down to the first one that gains
+ * someone), one sequential move instead of a counting sort over everyone,
+ * so that adding a teacher costs little at the national scale. */
+static int staff_append(mms_index *ix, const mms_model *m)
+{
+	size_t n = ix->nunits, from = ix->nstaff, to = m->t[MMS_STAFF].count, add = 0;
+	int32_t *count = mms_calloc(n + 1, sizeof *count);
+	if (!count)
+		return MMS_ENOMEM;
+	for (size_t s = from; s < to; s++) {
+		int32_t org = mms_row(m, MMS_STAFF, (int32_t)s)[S_ORG];
+		if (org >= 0 && (size_t)org < n) {
+			count[org]++;
+			add++;
+		}
+	}
+	int32_t *start = ix->staff_start, total = start[n];
+	int32_t *ids = mms_realloc(ix->staff_ids, ((size_t)total + add + 1) * sizeof *ids);
+	if (!ids) {
+		mms_free(count);
+		return MMS_ENOMEM;
+	}
+	ix->staff_ids = ids;
+	size_t before = add; /* staff added to the organisations before u */
+	int32_t end = total; /* where u's run ended before the move */
+	start[n] = start[n + 1] = total + (int32_t)add;
+	for (size_t u = n; u-- > 0;) {
+		before -= (size_t)count[u];
+		int32_t begin = start[u];
+		memmove(ids + begin + before, ids + begin, (size_t)(end - begin) * sizeof *ids);
+		end = begin;
+		start[u] = begin + (int32_t)before;
+		count[u] = start[u + 1] - count[u]; /* now the cursor of u's free places */
+		if (before == 0)
+			break; /* the runs below stay where they are */
+	}
+	for (size_t s = from; s < to; s++) {
+		int32_t org = mms_row(m, MMS_STAFF, (int32_t)s)[S_ORG];
+		if (org >= 0 && (size_t)org < n)
+			ids[count[org]++] = (int32_t)s;
+	}
+	mms_free(count);
+	ix->nstaff = to;
+	return MMS_OK;
+}
+
 int mms_index_ensure(mms_index *ix, const mms_model *m)
 {
 	if (ix->valid && ix->generation == m->generation)
 		return MMS_OK;
+	/* rows only added since (same epoch), and none of them units or links */
+	if (ix->valid && ix->epoch == m->epoch && ix->nunits == m->t[MMS_UNIT].count &&
+	    ix->nlinks == m->t[MMS_LINK].count) {
+		int rc = staff_append(ix, m);
+		if (rc != MMS_OK) {
+			mms_index_free(ix);
+			return rc;
+		}
+		ix->generation = m->generation;
+		return MMS_OK;
+	}
 	mms_index_free(ix);
 	size_t n = m->t[MMS_UNIT].count;
 	ix->nunits = n;
@@ -125,5 +184,8 @@ int mms_index_ensure(mms_index *ix, const mms_model *m)
 	}
 	ix->valid = 1;
 	ix->generation = m->generation;
+	ix->epoch = m->epoch;
+	ix->nstaff = m->t[MMS_STAFF].count;
+	ix->nlinks = m->t[MMS_LINK].count;
 	return MMS_OK;
 }

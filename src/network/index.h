@@ -10,9 +10,9 @@
 #include "model/model.h"
 
 typedef struct mms_index {
-	uint64_t generation;
+	uint64_t generation, epoch;
 	int valid;
-	size_t nunits;
+	size_t nunits, nstaff, nlinks; /* the table sizes it indexes */
 	int32_t *child_start, *children; /* children of u: [child_start[u], child_start[u+1]) */
 	int32_t *pre;                    /* units in depth-first pre-order */
 	int32_t *tin, *tout;             /* subtree of u is pre[tin[u] .. tout[u]) */

@@ -6,6 +6,7 @@
 #include "exchange/doc.h"
 #include "helpers.h"
 #include "model/model.h"
+#include "network/index.h"
 #include "store/store.h"
 
 static void dates_round_trip_across_leap_years(void **state)
@@ -188,6 +189,52 @@ static void snapshot_values_out_of_bounds_are_refused(void **state)
 	free(file);
 }
 
+static void add_staff(mms_model *m, int32_t org)
+{
+	int32_t s;
+	assert_int_equal(mms_model_add_row(m, MMS_STAFF, &s), MMS_OK);
+	mms_row(m, MMS_STAFF, s)[S_ORG] = org;
+}
+
+/* Staff added after the index was built join it, by the short path, with
+   every organisation's run exactly as a fresh build makes it. */
+static void staff_added_later_index_as_if_built_afresh(void **state)
+{
+	(void)state;
+	mms_model m;
+	mms_index ix = {0}, fresh = {0};
+	assert_int_equal(mms_model_init(&m), MMS_OK);
+	for (int32_t u = 0, id; u < 5; u++) {
+		assert_int_equal(mms_model_add_row(&m, MMS_UNIT, &id), MMS_OK);
+		mms_row(&m, MMS_UNIT, id)[U_PARENT] = u ? 0 : -1;
+	}
+	static const int32_t first[] = {1, 3, 3, 0, 4}, later[] = {4, 0, 2, 3, 2, 1, 0};
+	for (size_t i = 0; i < sizeof first / sizeof *first; i++)
+		add_staff(&m, first[i]);
+	assert_int_equal(mms_index_ensure(&ix, &m), MMS_OK);
+	const int32_t *children = ix.children;
+	for (size_t i = 0; i < sizeof later / sizeof *later; i++)
+		add_staff(&m, later[i]);
+	assert_int_equal(mms_index_ensure(&ix, &m), MMS_OK);
+	assert_ptr_equal(ix.children, children); /* not rebuilt */
+	assert_int_equal(mms_index_ensure(&fresh, &m), MMS_OK);
+	assert_memory_equal(ix.staff_start, fresh.staff_start, 7 * sizeof(int32_t));
+	assert_int_equal(ix.staff_start[5], 12);
+	assert_memory_equal(ix.staff_ids, fresh.staff_ids, 12 * sizeof(int32_t));
+	/* only the last runs gain: the ones below are left where they are */
+	static const int32_t last[] = {3, 4, 3};
+	for (size_t i = 0; i < sizeof last / sizeof *last; i++)
+		add_staff(&m, last[i]);
+	mms_index_free(&fresh);
+	assert_int_equal(mms_index_ensure(&ix, &m), MMS_OK);
+	assert_int_equal(mms_index_ensure(&fresh, &m), MMS_OK);
+	assert_memory_equal(ix.staff_start, fresh.staff_start, 7 * sizeof(int32_t));
+	assert_memory_equal(ix.staff_ids, fresh.staff_ids, 15 * sizeof(int32_t));
+	mms_index_free(&ix);
+	mms_index_free(&fresh);
+	mms_model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +245,7 @@ int main(void)
 		cmocka_unit_test(buffer_formats_long_text),
 		cmocka_unit_test(schema_indexes_match_field_names),
 		cmocka_unit_test(version_and_errstr_are_consistent),
+		cmocka_unit_test(staff_added_later_index_as_if_built_afresh),
 		cmocka_unit_test(snapshot_values_out_of_bounds_are_refused),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
