@@ -117,6 +117,7 @@ void mms_kpi_env(const mms_kpi *kpi, const indicator *d, int year, expr_env *v)
 	v->re = kpi->env_ids[ENV_EVENT_ROUTE];
 	v->latest = kpi->latest;
 	v->year = year;
+	mms_expr_anniversaries(v);
 }
 
 static int overlaps(int32_t s, int32_t e, const expr_env *v)

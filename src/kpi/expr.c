@@ -47,9 +47,30 @@ static const int32_t *prow(const expr_env *v, int32_t p) { return mms_row(v->m, 
 
 /* Absent values read as NaN, so every comparison with them is false. */
 static double opt(int32_t v, int32_t absent) { return v == absent ? NAN : (double)v; }
+void mms_expr_anniversaries(expr_env *v)
+{
+	int y, m, d;
+	mms_date_to_ymd(v->end, &y, &m, &d);
+	for (int k = 0; k < MMS_ANNIVERSARIES; k++) {
+		int yk = y - k, leap = (yk % 4 == 0 && yk % 100 != 0) || yk % 400 == 0;
+		v->anniv[k] = mms_date_from_ymd(yk, m, m == 2 && d == 29 && !leap ? 28 : d);
+	}
+}
+
+/* Whole years from day to the period's end (mms_years_between): the k with
+ * anniv[k + 1] < day <= anniv[k], found from below (a year has at most 366
+ * days) in a step or two; dates past the end or too far back by the
+ * arithmetic. */
 static double years_to_end(const expr_env *v, int32_t day)
 {
-	return day == MMS_NONE ? NAN : (double)mms_years_between(day, v->end);
+	if (day == MMS_NONE)
+		return NAN;
+	if (day > v->end)
+		return mms_years_between(day, v->end);
+	int k = (v->end - day) / 366;
+	while (k + 1 < MMS_ANNIVERSARIES && day <= v->anniv[k + 1])
+		k++;
+	return k + 1 < MMS_ANNIVERSARIES ? k : mms_years_between(day, v->end);
 }
 
 static double s_role(const expr_env *v, int32_t r) { return srow(v, r)[S_ROLE]; }

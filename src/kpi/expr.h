@@ -20,6 +20,8 @@ typedef enum population {
 
 extern const char *const mms_population_names[POP_COUNT];
 
+#define MMS_ANNIVERSARIES 128
+
 /* Indexes and the period an expression is evaluated against. */
 typedef struct expr_env {
 	const mms_model *m;
@@ -35,7 +37,13 @@ typedef struct expr_env {
 	const int32_t *re_start, *re;     /* route events by route */
 	int32_t *latest;                  /* per competency, -1 between calls: diagnostic_score()'s scratch */
 	int year;                         /* the reporting year, for facts */
+	/* anniv[k]: the last day k whole years before the end, so that ages and
+	 * years of experience are found by comparison, not by date arithmetic */
+	int32_t anniv[MMS_ANNIVERSARIES];
 } expr_env;
+
+/* Fills env->anniv for env->end. */
+void mms_expr_anniversaries(expr_env *env);
 
 /* The latest value recorded for a unit, key and the env's year; NaN if none. */
 double mms_fact_value(const expr_env *env, int32_t unit, const char *key);

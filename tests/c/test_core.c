@@ -1,10 +1,12 @@
 /* White-box tests of the core layer: dates, UTF-8, the string map, buffers. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/core.h"
 #include "exchange/doc.h"
 #include "helpers.h"
+#include "kpi/expr.h"
 #include "model/model.h"
 #include "network/index.h"
 #include "store/store.h"
@@ -235,6 +237,45 @@ static void staff_added_later_index_as_if_built_afresh(void **state)
 	mms_model_free(&m);
 }
 
+/* Ages read from the anniversary table equal the date arithmetic's, for
+   every birth day over two centuries, at ends on and around 29 February and
+   past the table's reach. */
+static void ages_equal_whole_years_between(void **state)
+{
+	(void)state;
+	mms_model m;
+	int32_t s, u;
+	assert_int_equal(mms_model_init(&m), MMS_OK);
+	assert_int_equal(mms_model_add_row(&m, MMS_UNIT, &u), MMS_OK);
+	assert_int_equal(mms_model_add_row(&m, MMS_STAFF, &s), MMS_OK);
+	mms_row(&m, MMS_STAFF, s)[S_ORG] = u;
+	static const int ages[] = {-1, 0, 1, 35, 64, 126, 127, 128, 150};
+	expr x[sizeof ages / sizeof *ages];
+	char err[256], text[64];
+	for (size_t a = 0; a < sizeof ages / sizeof *ages; a++) {
+		snprintf(text, sizeof text, "age >= %d", ages[a]);
+		assert_int_equal(mms_expr_compile(&x[a], POP_STAFF, text, err, sizeof err), MMS_OK);
+	}
+	static const int ends[][3] = {{2023, 12, 31}, {2024, 2, 29}, {2024, 2, 28}, {2023, 3, 1},
+				      {2024, 8, 31}};
+	for (size_t e = 0; e < sizeof ends / sizeof *ends; e++) {
+		expr_env v = {0};
+		v.m = &m;
+		v.end = mms_date_from_ymd(ends[e][0], ends[e][1], ends[e][2]);
+		mms_expr_anniversaries(&v);
+		for (int32_t day = mms_date_from_ymd(1860, 1, 1); day <= v.end + 400; day++) {
+			mms_row(&m, MMS_STAFF, s)[S_BIRTH] = day;
+			int want = mms_years_between(day, v.end);
+			for (size_t a = 0; a < sizeof ages / sizeof *ages; a++)
+				if (mms_expr_true(&x[a], &v, s) != (want >= ages[a]))
+					fail_msg("born %d, end %d: age %d, >= %d wrong", day, v.end, want, ages[a]);
+		}
+	}
+	for (size_t a = 0; a < sizeof ages / sizeof *ages; a++)
+		mms_expr_free(&x[a]);
+	mms_model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +287,7 @@ int main(void)
 		cmocka_unit_test(schema_indexes_match_field_names),
 		cmocka_unit_test(version_and_errstr_are_consistent),
 		cmocka_unit_test(staff_added_later_index_as_if_built_afresh),
+		cmocka_unit_test(ages_equal_whole_years_between),
 		cmocka_unit_test(snapshot_values_out_of_bounds_are_refused),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
