@@ -203,15 +203,6 @@ def parse(text):
     return Parser(text).parse() if text and text.strip() else None
 
 
-def calls(node):
-    """Every function call of an expression tree."""
-    if node is None or node[0] in ("num", "text", "attr"):
-        return []
-    if node[0] == "call":
-        return [node]
-    return [c for part in node[1:] if isinstance(part, tuple) for c in calls(part)]
-
-
 def window_years(named):
     return float(named.get("years", 0) or 0)
 
@@ -271,14 +262,14 @@ class Sql:
 
     def __init__(self, year):
         self.year = year
-        self.ctes = {}  # name -> body, in order of first use
+        self.ctes = {}  # body -> name, in order of first use
 
-    def cte(self, name, body):
-        self.ctes.setdefault(name, body)
-        return name
-
-    def name(self, *parts):
-        return re.sub(r"[^a-z0-9_]", "_", "_".join(str(x) for x in parts if x is not None).lower())
+    def cte(self, prefix, body):
+        """The name of a CTE computing body: one per distinct body, so that
+        indicators asking the same thing share it."""
+        if body not in self.ctes:
+            self.ctes[body] = f"{prefix}_{len(self.ctes) + 1}"
+        return self.ctes[body]
 
     # -- shared sets ---------------------------------------------------------
     def pw(self):
@@ -288,14 +279,14 @@ class Sql:
   FROM participations p JOIN activities a ON a.id = p.activity LEFT JOIN units pu ON pu.id = a.provider""")
 
     def fact(self, key, p):
-        return self.cte(self.name("fact", key, p.year), f"""SELECT id, v FROM (
+        return self.cte("fact", f"""SELECT id, v FROM (
     SELECT unit AS id, value AS v, ROW_NUMBER() OVER (PARTITION BY unit ORDER BY id DESC) AS k
     FROM facts WHERE key = {q(key)} AND year = {p.year}) AS f WHERE k = 1""")
 
     def routes_live(self, p):
         """Routes not cancelled by the end and started by then, with their
         status at the end (the last status event by then; none = draft)."""
-        return self.cte(self.name("routes_live", p.e), f"""SELECT r.id, r.staff, r.tutor, l.status, l.date FROM routes r
+        return self.cte("routes_live", f"""SELECT r.id, r.staff, r.tutor, l.status, l.date FROM routes r
   LEFT JOIN (SELECT route, status, date FROM (
       SELECT route, status, date, ROW_NUMBER() OVER (PARTITION BY route ORDER BY id DESC) AS k
       FROM route_events WHERE step IS NULL AND date <= {q(p.e)}) AS x WHERE k = 1) AS l ON l.route = r.id
@@ -321,46 +312,46 @@ class Sql:
             if pop == "units":  # the unit itself, or any of its staff
                 body = (f"SELECT unit AS id FROM {pw} WHERE unit IS NOT NULL AND {where}\n  UNION\n"
                         f"  SELECT st.org FROM {pw} JOIN staff st ON st.id = {pw}.staff WHERE {where}")
-            return self.cte(self.name("part", pop, first, *sorted(named.items()), p.s, since), body)
+            return self.cte("participated", body)
         if fn == "member":
             role = f" AND l.kind = {q(named['role'])}" if "role" in named else ""
-            return self.cte(self.name("member", first, named.get("role"), p.e), f"""SELECT DISTINCT l.staff AS id
+            return self.cte("member", f"""SELECT DISTINCT l.staff AS id
   FROM staff_links l JOIN units lu ON lu.id = l.unit
   WHERE l.kind <> 'supports'{role} AND lu.kind = {q(first)} AND {sql_valid_at_end('l', p)}""")
         if fn == "has_child":
-            return self.cte(self.name("has_child", first),
+            return self.cte("has_child",
                             f"SELECT DISTINCT parent AS id FROM units WHERE kind = {q(first)} AND parent IS NOT NULL")
         if fn == "linked":
             valid = sql_valid_at_end("l", p)
-            return self.cte(self.name("linked", first, p.e), f"""SELECT l."from" AS id FROM links l WHERE l.kind = {q(first)} AND {valid}
+            return self.cte("linked", f"""SELECT l."from" AS id FROM links l WHERE l.kind = {q(first)} AND {valid}
   UNION SELECT l."to" FROM links l WHERE l.kind = {q(first)} AND {valid}""")
         if fn == "fact":
             return self.fact(first, p)
         if fn in ("has_fact", "org_has_fact"):
-            return self.cte(self.name("has_fact", first, p.year),
+            return self.cte("has_fact",
                             f"SELECT id FROM {self.fact(first, p)} WHERE v <> 0")
         if fn == "diagnosed":
-            return self.cte(self.name("diagnosed", since, p.e), f"""SELECT DISTINCT staff AS id FROM diagnostics
+            return self.cte("diagnosed", f"""SELECT DISTINCT staff AS id FROM diagnostics
   WHERE date >= {q(since)} AND date <= {q(p.e)}""")
         if fn == "diagnostic_score":  # the mean of each competency's latest result by the end
             levels = " ".join(f"WHEN {q(k)} THEN {v}" for k, v in LEVEL_SCORE.items())
-            return self.cte(self.name("diagnostic_score", p.e), f"""SELECT staff AS id, AVG(v) AS v FROM (
+            return self.cte("diagnostic_score", f"""SELECT staff AS id, AVG(v) AS v FROM (
     SELECT staff, COALESCE(score, CASE level {levels} END) AS v,
            ROW_NUMBER() OVER (PARTITION BY staff, competency ORDER BY date DESC, id DESC) AS k
     FROM diagnostics WHERE date <= {q(p.e)}) AS latest WHERE k = 1 GROUP BY staff""")
         live = self.routes_live(p)
         if fn == "has_route":
             if "tutor_kind" not in named:
-                return self.cte(self.name("has_route", p.e), f"SELECT DISTINCT staff AS id FROM {live}")
-            return self.cte(self.name("has_route", named["tutor_kind"], p.e), f"""SELECT DISTINCT r.staff AS id
+                return self.cte("has_route", f"SELECT DISTINCT staff AS id FROM {live}")
+            return self.cte("has_route", f"""SELECT DISTINCT r.staff AS id
   FROM {live} r JOIN staff t ON t.id = r.tutor JOIN units tu ON tu.id = t.org WHERE tu.kind = {q(named['tutor_kind'])}""")
         if fn == "route_completed":
-            return self.cte(self.name("route_completed", since, p.e), f"""SELECT DISTINCT staff AS id FROM {live}
+            return self.cte("route_completed", f"""SELECT DISTINCT staff AS id FROM {live}
   WHERE status = 'completed' AND date >= {q(since)}""")
         if fn == "route_course_done":
             fr = f" AND res.federal_register = {int(named['federal_register'])}" \
                 if "federal_register" in named else ""
-            return self.cte(self.name("route_course_done", named.get("federal_register"), since, p.e), f"""SELECT DISTINCT r.staff AS id
+            return self.cte("route_course_done", f"""SELECT DISTINCT r.staff AS id
   FROM {live} r JOIN route_events ev ON ev.route = r.id JOIN route_steps st ON st.id = ev.step
   JOIN resources res ON res.id = st.resource
   WHERE ev.status = 'done' AND ev.date >= {q(since)} AND ev.date <= {q(p.e)} AND res.kind = 'course'{fr}""")
@@ -434,7 +425,7 @@ class Sql:
         if kind in ("yes_no", "fact_value", "checklist"):
             if kind == "checklist":
                 keys = ", ".join(q(i["key"]) for i in d["items"])
-                c = self.cte(self.name("checklist", d["id"], p.year), f"""SELECT unit AS id,
+                c = self.cte("checklist", f"""SELECT unit AS id,
     SUM(CASE WHEN v IS NOT NULL THEN 1 ELSE 0 END) AS recorded, SUM(CASE WHEN v <> 0 THEN 1 ELSE 0 END) AS v
   FROM (SELECT unit, value AS v, ROW_NUMBER() OVER (PARTITION BY unit, key ORDER BY id DESC) AS k
         FROM facts WHERE year = {p.year} AND key IN ({keys})) AS f WHERE k = 1 GROUP BY unit""")
@@ -491,7 +482,7 @@ class Sql:
         ctes = ["anc(unit, up) AS (\n  SELECT id, id FROM units\n  UNION ALL\n"
                 "  SELECT anc.unit, u.parent FROM anc JOIN units u ON u.id = anc.up "
                 "WHERE u.parent IS NOT NULL)"]
-        ctes += [f"{n} AS MATERIALIZED (\n  {b})" for n, b in self.ctes.items()]
+        ctes += [f"{n} AS MATERIALIZED (\n  {b})" for b, n in self.ctes.items()]
         ctes.append("per_org AS (\n  " + "\n  UNION ALL\n  ".join(parts) + ")")
         keep = f" OR p.ind IN ({', '.join(q(i) for i in counts)})" if counts else ""
         return ("-- generated by bench/peers/catalogue.py from the indicator definitions\n"
