@@ -297,21 +297,20 @@ class Sql:
         since = p.since(window_years(named))
         if fn == "participated":
             pw = self.pw()
-            cond = [f"kind = {q(first)}", f"s <= {q(p.e)}", f"e >= {q(since)}"]
-            for arg, col in (("role", "role"), ("level", "level"),
-                             ("provider_kind", "provider_kind"), ("provider_level", "provider_level")):
+            cond = [f"x.kind = {q(first)}", f"x.s <= {q(p.e)}", f"x.e >= {q(since)}"]
+            for arg in ("role", "level", "provider_kind", "provider_level"):
                 if arg in named:
-                    cond.append(f"{col} = {q(named[arg])}")
+                    cond.append(f"x.{arg} = {q(named[arg])}")
             if "result" in named:
-                cond.append(f"result IN ({', '.join(q(r) for r in results_from(named['result']))})")
+                cond.append(f"x.result IN ({', '.join(q(r) for r in results_from(named['result']))})")
             for arg in ("federal_register", "completed"):
                 if arg in named:
-                    cond.append(f"{arg} = {int(named[arg])}")
+                    cond.append(f"x.{arg} = {int(named[arg])}")
             where = " AND ".join(cond)
-            body = f"SELECT DISTINCT staff AS id FROM {pw} WHERE staff IS NOT NULL AND {where}"
+            body = f"SELECT DISTINCT x.staff AS id FROM {pw} x WHERE x.staff IS NOT NULL AND {where}"
             if pop == "units":  # the unit itself, or any of its staff
-                body = (f"SELECT unit AS id FROM {pw} WHERE unit IS NOT NULL AND {where}\n  UNION\n"
-                        f"  SELECT st.org FROM {pw} JOIN staff st ON st.id = {pw}.staff WHERE {where}")
+                body = (f"SELECT x.unit AS id FROM {pw} x WHERE x.unit IS NOT NULL AND {where}\n  UNION\n"
+                        f"  SELECT st.org FROM {pw} x JOIN staff st ON st.id = x.staff WHERE {where}")
             return self.cte("participated", body)
         if fn == "member":
             role = f" AND l.kind = {q(named['role'])}" if "role" in named else ""
