@@ -47,6 +47,9 @@ static const int32_t *prow(const expr_env *v, int32_t p) { return mms_row(v->m, 
 
 /* Absent values read as NaN, so every comparison with them is false. */
 static double opt(int32_t v, int32_t absent) { return v == absent ? NAN : (double)v; }
+
+/* The end, then the same day each year before it (28 February for a 29th
+ * in a common year): a birthday on or before anniv[k] is k years old. */
 void mms_expr_anniversaries(expr_env *v)
 {
 	int y, m, d;
