@@ -34,18 +34,26 @@ static const struct env_index {
 	[ENV_EVENT_ROUTE] = {MMS_ROUTE, MMS_ROUTE_EVENT, EV_ROUTE, EV_NFIELDS},
 };
 
-/* New keys without records: their runs are empty, at the end. */
+/* New keys without records: their runs are empty, at the end. The starts
+ * grow by half again when full, so that adding staff one import at a time
+ * does not copy (and fault in) the whole array each time. */
 static int env_extend(mms_kpi *kpi, int i, size_t keys)
 {
 	size_t old = kpi->env_keys[i];
 	if (keys == old)
 		return MMS_OK;
-	int32_t *start = mms_realloc(kpi->env_start[i], (keys + 2) * sizeof *start);
-	if (!start)
-		return MMS_ENOMEM;
+	if (keys + 2 > kpi->env_room[i]) {
+		size_t room = kpi->env_room[i] + kpi->env_room[i] / 2;
+		room = room < keys + 2 ? keys + 2 : room;
+		int32_t *start = mms_realloc(kpi->env_start[i], room * sizeof *start);
+		if (!start)
+			return MMS_ENOMEM;
+		kpi->env_start[i] = start;
+		kpi->env_room[i] = room;
+	}
+	int32_t *start = kpi->env_start[i];
 	for (size_t k = old + 1; k < keys + 2; k++)
 		start[k] = start[old];
-	kpi->env_start[i] = start;
 	kpi->env_keys[i] = keys;
 	return MMS_OK;
 }
@@ -60,6 +68,7 @@ static int env_rebuild(mms_kpi *kpi, int i, size_t keys, size_t recs)
 			       (size_t)x->nfields, &kpi->env_start[i], &kpi->env_ids[i]);
 	kpi->env_keys[i] = keys;
 	kpi->env_recs[i] = recs;
+	kpi->env_room[i] = keys + 2;
 	return rc;
 }
 

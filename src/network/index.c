@@ -112,12 +112,18 @@ static int staff_append(mms_index *ix, const mms_model *m)
 		}
 	}
 	int32_t *start = ix->staff_start, total = start[n];
-	int32_t *ids = mms_realloc(ix->staff_ids, ((size_t)total + add + 1) * sizeof *ids);
-	if (!ids) {
-		mms_free(count);
-		return MMS_ENOMEM;
+	if ((size_t)total + add + 1 > ix->staff_room) {
+		size_t room = ix->staff_room + ix->staff_room / 2;
+		room = room < (size_t)total + add + 1 ? (size_t)total + add + 1 : room;
+		int32_t *grown = mms_realloc(ix->staff_ids, room * sizeof *grown);
+		if (!grown) {
+			mms_free(count);
+			return MMS_ENOMEM;
+		}
+		ix->staff_ids = grown;
+		ix->staff_room = room;
 	}
-	ix->staff_ids = ids;
+	int32_t *ids = ix->staff_ids;
 	size_t before = add; /* staff added to the organisations before u */
 	int32_t end = total; /* where u's run ended before the move */
 	start[n] = start[n + 1] = total + (int32_t)add;
@@ -186,6 +192,7 @@ int mms_index_ensure(mms_index *ix, const mms_model *m)
 	ix->generation = m->generation;
 	ix->epoch = m->epoch;
 	ix->nstaff = m->t[MMS_STAFF].count;
+	ix->staff_room = ix->nstaff + 1; /* what mms_index_csr allocated */
 	ix->nlinks = m->t[MMS_LINK].count;
 	return MMS_OK;
 }
