@@ -231,6 +231,39 @@ static int op_kpi(mms_db *db)
 	return rc;
 }
 
+/* Indicators computed, a teacher added, the indicators brought up to date
+ * incrementally (indexes extended, touched records listed), on a database
+ * of its own each time, since a failure after the import leaves it in. */
+static int op_kpi_incremental(mms_db *db)
+{
+	(void)db;
+	mms_db *d = NULL;
+	mms_kpi *k = NULL;
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	size_t full = 0, incremental = 0;
+	int rc = mms_db_open(&d, ":memory:", NULL);
+	if (rc == MMS_OK)
+		rc = mms_db_import_json(d, base, NULL, NULL);
+	if (rc == MMS_OK)
+		rc = mms_kpi_open(&k, d);
+	for (int pass = 0; pass < 2; pass++) {
+		if (rc == MMS_OK && pass)
+			rc = mms_db_import_json(d, "{\"staff\": [{\"code\": \"N1\", \"name\": \"Нина\", "
+						   "\"org\": \"M\", \"role\": \"teacher\"}]}", NULL, NULL);
+		if (rc == MMS_OK)
+			rc = mms_kpi_value(k, "murom.pd_every_3_years", 0, 2023, &r);
+		if (rc == MMS_OK)
+			rc = mms_kpi_value(k, "murom.P5", 0, 2023, &r);
+	}
+	if (rc == MMS_OK) {
+		mms_kpi_counters(k, &full, &incremental);
+		assert_true(incremental > 0);
+	}
+	mms_kpi_close(k);
+	mms_db_close(d);
+	return rc;
+}
+
 static const char routes_data[] =
 	"{\"competencies\": [{\"code\": \"A\", \"name\": \"A\", \"framework\": \"t\", \"kind\": \"area\"},"
 	"{\"code\": \"K\", \"name\": \"K\", \"framework\": \"t\", \"parent\": \"A\", \"kind\": \"competency\"},"
@@ -386,6 +419,7 @@ static void every_operation_survives_every_allocation_failure(void **state)
 	points += exhaust(db, op_reports, "reports");
 	points += exhaust(db, op_insert, "insert");
 	points += exhaust(db, op_kpi, "kpi");
+	points += exhaust(NULL, op_kpi_incremental, "kpi incremental");
 	fail_at = 0;
 	t_import(db, routes_data);
 	points += exhaust(db, op_routes, "routes");
