@@ -468,7 +468,8 @@ static int touched(const mms_kpi *kpi, const indicator *d, const computed *c, to
 #undef ROW
 	if (t->rc != MMS_OK)
 		return t->rc;
-	qsort(t->ids, t->n, sizeof *t->ids, by_id);
+	if (t->n > 1) /* none listed: no array at all */
+		qsort(t->ids, t->n, sizeof *t->ids, by_id);
 	size_t kept = 0;
 	for (size_t k = 0; k < t->n; k++)
 		if (kept == 0 || t->ids[kept - 1] != t->ids[k])
