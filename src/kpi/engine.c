@@ -35,22 +35,15 @@ static const struct env_index {
 };
 
 /* New keys without records: their runs are empty, at the end. The starts
- * grow by half again when full, so that adding staff one import at a time
+ * grow geometrically (mms_grow), so that adding staff one import at a time
  * does not copy (and fault in) the whole array each time. */
 static int env_extend(mms_kpi *kpi, int i, size_t keys)
 {
 	size_t old = kpi->env_keys[i];
 	if (keys == old)
 		return MMS_OK;
-	if (keys + 2 > kpi->env_room[i]) {
-		size_t room = kpi->env_room[i] + kpi->env_room[i] / 2;
-		room = room < keys + 2 ? keys + 2 : room;
-		int32_t *start = mms_realloc(kpi->env_start[i], room * sizeof *start);
-		if (!start)
-			return MMS_ENOMEM;
-		kpi->env_start[i] = start;
-		kpi->env_room[i] = room;
-	}
+	if (mms_grow((void **)&kpi->env_start[i], &kpi->env_room[i], keys + 2, sizeof(int32_t)))
+		return MMS_ENOMEM;
 	int32_t *start = kpi->env_start[i];
 	for (size_t k = old + 1; k < keys + 2; k++)
 		start[k] = start[old];

@@ -70,7 +70,7 @@ struct mms_kpi {
 	int env_valid;
 	int32_t *env_start[ENV_COUNT], *env_ids[ENV_COUNT]; /* CSR: keys + 2 starts, the ids */
 	size_t env_keys[ENV_COUNT], env_recs[ENV_COUNT];     /* the table sizes they index */
-	size_t env_room[ENV_COUNT];                          /* starts allocated, >= keys + 2 */
+	size_t env_room[ENV_COUNT];                          /* starts allocated (mms_grow), >= keys + 2 */
 	int32_t *latest; /* scratch of expr_env.latest, one per competency */
 	size_t nlatest;
 	size_t full, incremental; /* computations of each sort, for tests and benchmarks */

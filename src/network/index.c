@@ -112,16 +112,10 @@ static int staff_append(mms_index *ix, const mms_model *m)
 		}
 	}
 	int32_t *start = ix->staff_start, total = start[n];
-	if ((size_t)total + add + 1 > ix->staff_room) {
-		size_t room = ix->staff_room + ix->staff_room / 2;
-		room = room < (size_t)total + add + 1 ? (size_t)total + add + 1 : room;
-		int32_t *grown = mms_realloc(ix->staff_ids, room * sizeof *grown);
-		if (!grown) {
-			mms_free(count);
-			return MMS_ENOMEM;
-		}
-		ix->staff_ids = grown;
-		ix->staff_room = room;
+	if (mms_grow((void **)&ix->staff_ids, &ix->staff_room, (size_t)total + add + 1,
+		     sizeof *ix->staff_ids)) {
+		mms_free(count);
+		return MMS_ENOMEM;
 	}
 	int32_t *ids = ix->staff_ids;
 	size_t before = add; /* staff added to the organisations before u */

@@ -17,7 +17,7 @@ typedef struct mms_index {
 	int32_t *pre;                    /* units in depth-first pre-order */
 	int32_t *tin, *tout;             /* subtree of u is pre[tin[u] .. tout[u]) */
 	int32_t *staff_start, *staff_ids;
-	size_t staff_room;               /* staff_ids allocated, grown by half when full */
+	size_t staff_room;               /* staff_ids allocated (mms_grow) */
 	int32_t *link_start, *link_ids;
 } mms_index;
 
