@@ -77,6 +77,8 @@ int mms_date_parse(const char *s, int32_t *out);
 void mms_date_format(int32_t days, char out[11]);
 int32_t mms_date_from_ymd(int y, int m, int d);
 void mms_date_to_ymd(int32_t days, int *y, int *m, int *d);
+/* Days in month m (1-12) of year y. */
+int mms_days_in_month(int y, int m);
 /* Whole years from `from` to `to` (birthday arithmetic). */
 int mms_years_between(int32_t from, int32_t to);
 int32_t mms_date_today(void);

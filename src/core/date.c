@@ -27,7 +27,7 @@ void mms_date_to_ymd(int32_t days, int *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
-static int days_in_month(int y, int m)
+int mms_days_in_month(int y, int m)
 {
 	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -56,7 +56,7 @@ int mms_date_parse(const char *s, int32_t *out)
 	}
 	if (s[10] != '\0')
 		return MMS_ETYPE;
-	if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+	if (m < 1 || m > 12 || d < 1 || d > mms_days_in_month(y, m))
 		return MMS_ERANGE;
 	*out = mms_date_from_ymd(y, m, d);
 	return MMS_OK;

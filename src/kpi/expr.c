@@ -55,8 +55,8 @@ void mms_expr_anniversaries(expr_env *v)
 	int y, m, d;
 	mms_date_to_ymd(v->end, &y, &m, &d);
 	for (int k = 0; k < MMS_ANNIVERSARIES; k++) {
-		int yk = y - k, leap = (yk % 4 == 0 && yk % 100 != 0) || yk % 400 == 0;
-		v->anniv[k] = mms_date_from_ymd(yk, m, m == 2 && d == 29 && !leap ? 28 : d);
+		int last = mms_days_in_month(y - k, m);
+		v->anniv[k] = mms_date_from_ymd(y - k, m, d < last ? d : last);
 	}
 }
 
