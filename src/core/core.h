@@ -90,6 +90,8 @@ struct mms_idlist {
 };
 mms_idlist *mms_idlist_new(void);
 int mms_idlist_push(mms_idlist *l, int32_t id);
+/* Orders int32_t ids ascending (for qsort and bsearch). */
+int mms_id_cmp(const void *a, const void *b);
 
 /* Reports of problems found in input. */
 struct mms_report_item {

@@ -17,6 +17,12 @@ int mms_idlist_push(mms_idlist *l, int32_t id)
 	return MMS_OK;
 }
 
+int mms_id_cmp(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
 size_t mms_idlist_count(const mms_idlist *l) { return l ? l->count : 0; }
 
 int32_t mms_idlist_get(const mms_idlist *l, size_t i)

@@ -413,12 +413,6 @@ static void mark(touch *t, int32_t rec)
 		t->ids[t->n++] = rec;
 }
 
-static int by_id(const void *a, const void *b)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* Lists, each once and in id order, the existing records of d's population
  * that rows added since the computation can change, and the new ones
  * (docs/indicators.md). */
@@ -462,7 +456,7 @@ static int touched(const mms_kpi *kpi, const indicator *d, const computed *c, to
 	if (t->rc != MMS_OK)
 		return t->rc;
 	if (t->n > 1) /* none listed: no array at all */
-		qsort(t->ids, t->n, sizeof *t->ids, by_id);
+		qsort(t->ids, t->n, sizeof *t->ids, mms_id_cmp);
 	size_t kept = 0;
 	for (size_t k = 0; k < t->n; k++)
 		if (kept == 0 || t->ids[kept - 1] != t->ids[k])

@@ -84,12 +84,6 @@ static int populate(mms_kpi *kpi, mms_sample *s, const mms_sample_options *o, ex
 	return MMS_OK;
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	return (x > y) - (x < y);
-}
-
 static int draw(mms_sample *s, uint64_t seed)
 {
 	size_t total = 0;
@@ -117,7 +111,7 @@ static int draw(mms_sample *s, uint64_t seed)
 		s->drawn[k] = s->quota[k];
 	}
 	mms_free(pool);
-	qsort(s->ids, s->n, sizeof *s->ids, cmp_id);
+	qsort(s->ids, s->n, sizeof *s->ids, mms_id_cmp);
 	return MMS_OK;
 }
 
