@@ -18,7 +18,7 @@ static const char *opt(int argc, char **argv, const char *name)
 static int open_all(int argc, char **argv, mms_db **db, mms_kpi **kpi, int32_t *unit)
 {
 	*kpi = NULL;
-	int open_code = tool_open(db, argv[0], 1);
+	int open_code = tool_open(db, argv[0], TOOL_READ);
 	if (open_code != EXIT_OK)
 		return open_code;
 	int rc = tool_unit(*db, argc > 1 && argv[1][0] != '-' ? argv[1] : NULL, unit);

@@ -209,7 +209,7 @@ int cmd_demo(int argc, char **argv)
 	snprintf(side, sizeof side, "%s-shm", dbpath);
 	remove(side);
 	mms_db *db;
-	int open_code = tool_open(&db, dbpath, 0);
+	int open_code = tool_open(&db, dbpath, TOOL_CREATE);
 	if (open_code != EXIT_OK)
 		return open_code;
 	/* the network, the teachers' framework, then the diagnostics and catalogue

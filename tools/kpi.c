@@ -114,7 +114,7 @@ int cmd_kpi(int argc, char **argv)
 	if (code != EXIT_OK)
 		return code;
 	mms_db *db;
-	int open_code = tool_open(&db, a.db, 1);
+	int open_code = tool_open(&db, a.db, TOOL_READ);
 	if (open_code != EXIT_OK)
 		return open_code;
 	mms_kpi *kpi = NULL;

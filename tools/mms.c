@@ -14,7 +14,7 @@ int tool_exit_code(int rc)
 	switch (rc) {
 	case MMS_OK: return EXIT_OK;
 	case MMS_EIO: case MMS_ECORRUPT: case MMS_EBUSY: case MMS_ENOMEM:
-	case MMS_EVERSION: case MMS_ERROR:
+	case MMS_EVERSION: case MMS_ERROR: case MMS_EREADONLY:
 		return EXIT_FAILURE_IO;
 	case MMS_EINVAL: return EXIT_USAGE;
 	case MMS_EACCES: return EXIT_REFUSED;
@@ -32,10 +32,11 @@ int tool_fail(mms_db *db, int rc, const char *what)
 /* The unit of --scope CODE, given before the command; NULL = none. */
 static const char *scope;
 
-int tool_open(mms_db **db, const char *path, int must_exist)
+int tool_open(mms_db **db, const char *path, int mode)
 {
 	mms_open_options o = MMS_OPEN_OPTIONS_INIT;
-	o.no_create = must_exist;
+	o.no_create = mode != TOOL_CREATE;
+	o.read_only = mode == TOOL_READ;
 	int rc = scope ? mms_db_open_scoped(db, path, &o, scope) : mms_db_open(db, path, &o);
 	if (rc == MMS_OK)
 		return EXIT_OK;
@@ -102,7 +103,7 @@ static int cmd_init(int argc, char **argv)
 {
 	mms_db *db;
 	(void)argc;
-	int open_code = tool_open(&db, argv[0], 0);
+	int open_code = tool_open(&db, argv[0], TOOL_CREATE);
 	if (open_code != EXIT_OK)
 		return open_code;
 	mms_db_close(db);
@@ -114,7 +115,7 @@ static int cmd_snapshot(int argc, char **argv)
 {
 	mms_db *db;
 	(void)argc;
-	int open_code = tool_open(&db, argv[0], 1);
+	int open_code = tool_open(&db, argv[0], TOOL_WRITE);
 	if (open_code != EXIT_OK)
 		return open_code;
 	int rc = mms_db_snapshot(db);
@@ -143,7 +144,7 @@ static int import_common(int argc, char **argv, int dry_run)
 		return EXIT_USAGE;
 	}
 	mms_db *db;
-	int open_code = tool_open(&db, dbpath, dry_run);
+	int open_code = tool_open(&db, dbpath, dry_run ? TOOL_READ : TOOL_CREATE);
 	if (open_code != EXIT_OK)
 		return open_code;
 	mms_report *rep = NULL;
@@ -181,7 +182,7 @@ static int cmd_export(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	mms_db *db;
-	int open_code = tool_open(&db, dbpath, 1);
+	int open_code = tool_open(&db, dbpath, TOOL_READ);
 	if (open_code != EXIT_OK)
 		return open_code;
 	int rc;
@@ -213,7 +214,7 @@ static void print_field(mms_db *db, int e, int32_t id, const char *field)
 static int cmd_show(int argc, char **argv)
 {
 	mms_db *db;
-	int open_code = tool_open(&db, argv[0], 1);
+	int open_code = tool_open(&db, argv[0], TOOL_READ);
 	if (open_code != EXIT_OK)
 		return open_code;
 	int32_t u;
@@ -251,7 +252,7 @@ static int cmd_show(int argc, char **argv)
 static int cmd_stats(int argc, char **argv)
 {
 	mms_db *db;
-	int open_code = tool_open(&db, argv[0], 1);
+	int open_code = tool_open(&db, argv[0], TOOL_READ);
 	if (open_code != EXIT_OK)
 		return open_code;
 	int32_t u;
@@ -270,7 +271,7 @@ static int cmd_stats(int argc, char **argv)
 static int cmd_typology(int argc, char **argv)
 {
 	mms_db *db;
-	int open_code = tool_open(&db, argv[0], 1);
+	int open_code = tool_open(&db, argv[0], TOOL_READ);
 	if (open_code != EXIT_OK)
 		return open_code;
 	int32_t u;
@@ -298,7 +299,7 @@ static int cmd_network(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	mms_db *db;
-	int open_code = tool_open(&db, dbpath, 1);
+	int open_code = tool_open(&db, dbpath, TOOL_READ);
 	if (open_code != EXIT_OK)
 		return open_code;
 	int32_t u;

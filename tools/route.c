@@ -75,7 +75,8 @@ static int plan(int argc, char **argv, int batch)
 	mms_db *db;
 	if (argc < 1)
 		return EXIT_USAGE;
-	int open_code = tool_open(&db, argv[0], 1);
+	/* a plan only printed leaves the file as it is, even a read-only one */
+	int open_code = tool_open(&db, argv[0], flag(argc, argv, "--save") ? TOOL_WRITE : TOOL_READ);
 	if (open_code != EXIT_OK)
 		return open_code;
 	mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
@@ -124,7 +125,7 @@ static int show(int argc, char **argv)
 	mms_db *db;
 	if (argc < 2)
 		return EXIT_USAGE;
-	int open_code = tool_open(&db, argv[0], 1);
+	int open_code = tool_open(&db, argv[0], TOOL_READ);
 	if (open_code != EXIT_OK)
 		return open_code;
 	int32_t route;
@@ -172,7 +173,7 @@ static int change(int argc, char **argv, const char *fixed)
 	const char *step = opt(argc, argv, "--step");
 	if (argc < 2 || !date || !status)
 		return EXIT_USAGE;
-	int open_code = tool_open(&db, argv[0], 1);
+	int open_code = tool_open(&db, argv[0], TOOL_WRITE);
 	if (open_code != EXIT_OK)
 		return open_code;
 	int32_t route;
@@ -197,7 +198,7 @@ int cmd_framework(int argc, char **argv)
 	mms_db *db;
 	if (strcmp(sub, "import-case") && strcmp(sub, "export-case"))
 		return EXIT_USAGE;
-	int open_code = tool_open(&db, argv[1], 0);
+	int open_code = tool_open(&db, argv[1], strcmp(sub, "export-case") ? TOOL_CREATE : TOOL_READ);
 	if (open_code != EXIT_OK)
 		return open_code;
 	int rc;

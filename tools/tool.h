@@ -18,7 +18,11 @@ int tool_exit_code(int rc);
 int tool_fail(mms_db *db, int rc, const char *what);
 /* Opens path (with the --scope of the command line, if given); EXIT_OK, or
  * the exit code after printing why. */
-int tool_open(mms_db **db, const char *path, int must_exist);
+/* How a command uses its database: TOOL_CREATE may create it, TOOL_WRITE
+ * needs it to exist, TOOL_READ opens it read-only (a reading command never
+ * creates, migrates or converts a file, and works on a read-only one). */
+enum { TOOL_CREATE, TOOL_WRITE, TOOL_READ };
+int tool_open(mms_db **db, const char *path, int mode);
 /* Resolves a unit code, or -1 for NULL. Returns an mms_rc. */
 int tool_unit(mms_db *db, const char *code, int32_t *out);
 int tool_print_summary(mms_db *db, int32_t root);

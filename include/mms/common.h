@@ -52,7 +52,8 @@ typedef enum mms_rc {
 	MMS_ELEVEL = -14,   /**< a unit's kind, level and parent do not fit */
 	MMS_EMISSING = -15, /**< a required field is absent */
 	MMS_EVERSION = -16, /**< the database or file comes from a newer libmms */
-	MMS_EACCES = -17    /**< outside the scope the handle was opened with (0.2) */
+	MMS_EACCES = -17,   /**< outside the scope the handle was opened with (0.2) */
+	MMS_EREADONLY = -18 /**< the database can only be read (0.2) */
 } mms_rc;
 
 /** A short English description of a result code; never NULL. */

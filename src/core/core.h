@@ -66,6 +66,8 @@ int32_t mms_hash_get(const mms_hash *h, const char *k, mms_key_fn key,
 void mms_hash_clear(mms_hash *h);
 void mms_hash_free(mms_hash *h);
 uint32_t mms_hash_str(const char *s);
+/* A fast 64-bit checksum of n bytes (not cryptographic). */
+uint64_t mms_checksum(const void *data, size_t n);
 
 /* Reads a whole file: MMS_ENOTFOUND if it does not exist, MMS_EIO if it
  * cannot be read, MMS_ENOMEM. The text is NUL-terminated and the caller's. */

@@ -19,6 +19,14 @@ void mms_db_ok(mms_db *db)
 	db->errmsg[0] = '\0';
 }
 
+int mms_db_read_only(mms_db *db)
+{
+	const char *file = db->sql ? sqlite3_db_filename(db->sql, "main") : NULL;
+	return mms_db_fail(db, MMS_EREADONLY, "%s is open read-only (asked, or no write "
+			   "permission, or a read-only file system): nothing was written",
+			   file && *file ? file : "the database");
+}
+
 const char *mms_db_errmsg(const mms_db *db)
 {
 	return db ? db->errmsg : "no database handle (out of memory?)";
@@ -41,19 +49,22 @@ static char *snapshot_name(mms_db *db, int *rc)
 	return name;
 }
 
-/* Starts the model from the snapshot when there is one of this file; the
- * model is left empty otherwise. */
-static int from_snapshot(mms_db *db, mms_model *m)
+/* Starts the model from the snapshot when there is one of this file at its
+ * present stamp; the model is left empty otherwise. */
+static int from_snapshot(mms_db *db, mms_model *m, uint64_t stamp)
 {
 	int rc;
+	if (stamp == MMS_STAMP_UNKNOWN) /* the file cannot say what changed */
+		return MMS_OK;
 	char *name = snapshot_name(db, &rc);
 	if (!name)
 		return rc;
-	rc = mms_snapshot_read(m, name);
+	uint64_t taken;
+	rc = mms_snapshot_read(m, name, &taken);
 	mms_free(name);
 	if (rc == MMS_ENOTFOUND) /* none: the model is as it was */
 		return MMS_OK;
-	if (rc == MMS_OK && mms_store_matches(db->sql, m))
+	if (rc == MMS_OK && taken == stamp && mms_store_matches(db->sql, m))
 		return MMS_OK;
 	if (rc == MMS_OK)
 		mms_model_free(m); /* of another file, or of an earlier one */
@@ -64,6 +75,7 @@ static int load(mms_db *db)
 {
 	mms_model fresh;
 	int64_t version;
+	uint64_t stamp = MMS_STAMP_UNKNOWN;
 	int rc = mms_model_init(&fresh);
 	if (rc != MMS_OK)
 		return mms_db_fail(db, rc, "out of memory loading the database");
@@ -75,9 +87,15 @@ static int load(mms_db *db)
 	if (rc == MMS_OK)
 		rc = mms_store_data_version(db->sql, &version);
 	if (rc == MMS_OK)
-		rc = from_snapshot(db, &fresh);
+		rc = mms_store_stamp(db->sql, &stamp);
+	if (rc == MMS_OK)
+		rc = from_snapshot(db, &fresh, stamp);
 	if (rc == MMS_OK)
 		rc = mms_store_load(db->sql, &fresh, db->errmsg, sizeof db->errmsg);
+	/* whatever it came from, a model that would send a walk in circles or
+	 * out of bounds is not used */
+	if (rc == MMS_OK)
+		rc = mms_model_check(&fresh, db->errmsg, sizeof db->errmsg);
 	if (own)
 		sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
 	if (rc != MMS_OK) {
@@ -91,6 +109,7 @@ static int load(mms_db *db)
 	mms_model_free(&db->m);
 	db->m = fresh;
 	db->data_version = version;
+	db->stamp = stamp;
 	return MMS_OK;
 }
 
@@ -116,7 +135,7 @@ int mms_db_open(mms_db **out, const char *path, const mms_open_options *opts)
 	db->read_only = o.read_only;
 	int rc = mms_model_init(&db->m);
 	if (rc == MMS_OK)
-		rc = mms_store_open(&db->sql, path, o.read_only, o.no_create,
+		rc = mms_store_open(&db->sql, path, &db->read_only, o.no_create,
 				    o.busy_timeout_ms, db->errmsg, sizeof db->errmsg);
 	if (rc == MMS_OK)
 		rc = load(db);
@@ -152,12 +171,12 @@ int mms_db_snapshot(mms_db *db)
 	if (db->scope >= 0) /* it would hold the whole database */
 		return mms_db_fail(db, MMS_EACCES, "a handle with a scope cannot write a snapshot");
 	if (db->read_only)
-		return mms_db_fail(db, MMS_EINVAL, "the database was opened read-only");
+		return mms_db_read_only(db);
 	char *name = snapshot_name(db, &rc);
 	if (!name)
 		return mms_db_fail(db, rc ? rc : MMS_EINVAL, rc ? "out of memory"
 								 : "an in-memory database has no snapshot");
-	rc = mms_snapshot_write(&db->m, name);
+	rc = mms_snapshot_write(&db->m, db->stamp, name);
 	if (rc == MMS_EIO)
 		mms_db_fail(db, rc, "%s: cannot be written", name);
 	else if (rc != MMS_OK)

@@ -25,6 +25,7 @@ struct mms_db {
 	mms_model m;
 	mms_index idx;
 	int64_t data_version; /* of the connection when the model was loaded */
+	uint64_t stamp;       /* the file's count of in-place changes then */
 	int read_only;
 	int32_t scope;        /* the unit this handle is limited to; -1 = none */
 	mms_access acc;       /* with a scope: what it lets the handle do */
@@ -34,6 +35,8 @@ struct mms_db {
 /* Records a failure message on the handle and returns rc. */
 int mms_db_fail(mms_db *db, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Refuses a write on a read-only handle: MMS_EREADONLY and a message. */
+int mms_db_read_only(mms_db *db);
 /* Clears the message at the start of a call. */
 void mms_db_ok(mms_db *db);
 /* Reloads the model if another connection committed since it was loaded. */

@@ -41,8 +41,10 @@ static int report_failure(mms_db *db, const mms_report *r, int rc)
 static int ingest(mms_db *db, mms_doc *doc, int dry_run, mms_report *report)
 {
 	if (db->read_only && !dry_run)
-		return mms_db_fail(db, MMS_EINVAL, "the database was opened read-only");
-	int rc = mms_store_exec(db->sql, "BEGIN IMMEDIATE", db->errmsg, sizeof db->errmsg);
+		return mms_db_read_only(db);
+	/* a dry run takes no write lock: it must work on a read-only file */
+	int rc = mms_store_exec(db->sql, dry_run ? "BEGIN" : "BEGIN IMMEDIATE", db->errmsg,
+				sizeof db->errmsg);
 	if (rc != MMS_OK)
 		return rc;
 	/* Holding the write lock, catch up with anything committed meanwhile

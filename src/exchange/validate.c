@@ -61,12 +61,13 @@ static void check_unit(checker *c)
 	int32_t plevel = unit_field(c, parent, U_LEVEL);
 	if (plevel < 0)
 		return;
-	if (plevel > level)
+	int misfit = mms_unit_parent_fits(level, plevel);
+	if (misfit == MMS_PARENT_BELOW)
 		FAIL(c, MMS_ELEVEL, U_PARENT,
 		     "%s: a %s unit cannot stand under the %s unit \"%s\"", lbl(c),
 		     mms_enum_name(E_LEVEL, level), mms_enum_name(E_LEVEL, plevel),
 		     unit_code(c, parent));
-	else if (level == LV_SUBUNIT && plevel < LV_INSTITUTIONAL)
+	else if (misfit == MMS_PARENT_NOT_ORG)
 		FAIL(c, MMS_ELEVEL, U_PARENT,
 		     "%s: a subunit must stand inside an organisation, not under the %s unit \"%s\"",
 		     lbl(c), mms_enum_name(E_LEVEL, plevel), unit_code(c, parent));
@@ -85,12 +86,8 @@ static int check_cycles(mms_ingest *in, int e, int field, const char *what)
 	if (!state)
 		return MMS_ENOMEM;
 	for (size_t rec = 0; rec < recs; rec++) {
-		int32_t start = in->ids[e][rec], u = start;
-		while (u >= 0 && state[u] == 0) {
-			state[u] = 1;
-			u = mms_row(m, e, u)[field];
-		}
-		if (u >= 0 && state[u] == 1) {
+		int32_t start = in->ids[e][rec], u = mms_chain_cycle(m, e, field, start, state);
+		if (u >= 0) {
 			mms_buf b = {0}, t = {0};
 			mms_record_label(m, e, start, &b);
 			mms_record_label(m, e, u, &t);
@@ -99,8 +96,6 @@ static int check_cycles(mms_ingest *in, int e, int field, const char *what)
 			mms_buf_free(&b);
 			mms_buf_free(&t);
 		}
-		for (u = start; u >= 0 && state[u] == 1; u = mms_row(m, e, u)[field])
-			state[u] = 2;
 	}
 	mms_free(state);
 	return MMS_OK;

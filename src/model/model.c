@@ -1,6 +1,5 @@
 /* Records in flat arrays, with a string pool, a list pool and code indexes. */
 #include <string.h>
-#include <sys/mman.h>
 
 #include "model.h"
 
@@ -32,18 +31,18 @@ int mms_model_init(mms_model *m)
 	return MMS_OK;
 }
 
-/* Whether p points into the mapped snapshot. */
-static int mapped(const mms_model *m, const void *p)
+/* Whether p points into the snapshot's block. */
+static int in_block(const mms_model *m, const void *p)
 {
-	return m->map && (const char *)p >= (const char *)m->map &&
-	       (const char *)p < (const char *)m->map + m->map_len;
+	return m->block && (const char *)p >= (const char *)m->block &&
+	       (const char *)p < (const char *)m->block + m->block_len;
 }
 
-/* Copies a mapped array of n elements into memory of its own, so that it
+/* Copies an array of the snapshot's block of n elements into memory of its own, so that it
  * can grow; arrays already owned are left as they are. */
 static int own(const mms_model *m, void **p, size_t n, size_t elem)
 {
-	if (!mapped(m, *p))
+	if (!in_block(m, *p))
 		return MMS_OK;
 	void *copy = mms_malloc(n * elem + 1);
 	if (!copy)
@@ -56,16 +55,15 @@ static int own(const mms_model *m, void **p, size_t n, size_t elem)
 void mms_model_free(mms_model *m)
 {
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
-		if (!mapped(m, m->t[e].rows))
+		if (!in_block(m, m->t[e].rows))
 			mms_free(m->t[e].rows);
 		mms_hash_free(&m->t[e].codes);
 	}
-	if (!mapped(m, m->pool))
+	if (!in_block(m, m->pool))
 		mms_free(m->pool);
-	if (!mapped(m, m->lists))
+	if (!in_block(m, m->lists))
 		mms_free(m->lists);
-	if (m->map)
-		munmap(m->map, m->map_len);
+	mms_free(m->block);
 	memset(m, 0, sizeof *m);
 }
 

@@ -142,10 +142,10 @@ typedef struct mms_model {
 	size_t lists_len, lists_cap;
 	uint64_t generation; /* bumped on every change, to invalidate indexes */
 	uint64_t epoch;      /* bumped when rows go (rollback, reload): appends keep it */
-	/* A snapshot mapped in memory (store/snapshot.c): arrays that point into
-	 * it are copied out before they first grow, and never freed. */
-	void *map;
-	size_t map_len;
+	/* A snapshot read into one block (store/snapshot.c): arrays that point
+	 * into it are copied out before they first grow, and never freed alone. */
+	void *block;
+	size_t block_len;
 } mms_model;
 
 /* A point the model can be rolled back to. */
@@ -189,5 +189,18 @@ int mms_field_present(const mms_model *m, int e, int32_t id, int field);
 
 /* A one-line description of a record for messages: unit "MUR-01". */
 void mms_record_label(const mms_model *m, int e, int32_t id, mms_buf *out);
+
+/* The network's shape (structure.c). Whether a unit on `level` may stand
+ * under one on `parent_level`: 0, or which rule it breaks. */
+enum { MMS_PARENT_BELOW = 1, MMS_PARENT_NOT_ORG = 2 };
+int mms_unit_parent_fits(int32_t level, int32_t parent_level);
+/* Follows field (a parent, a prerequisite) from start, marking records in
+ * state (zeroed, one byte per record, shared across calls: 1 on this walk,
+ * 2 done); the record where the chain closes on itself, or -1. Each record
+ * is walked once over all calls, so checking a table is linear. */
+int32_t mms_chain_cycle(const mms_model *m, int e, int field, int32_t start, uint8_t *state);
+/* Checks the shape of the whole model (kinds, levels, no cycles):
+ * MMS_ECORRUPT and a message naming the record, MMS_ENOMEM, or MMS_OK. */
+int mms_model_check(const mms_model *m, char *err, size_t errlen);
 
 #endif

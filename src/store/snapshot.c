@@ -5,23 +5,29 @@
  * instead of decoding millions of SQLite rows one by one.
  *
  * It is a cache of this machine, not an exchange format: native byte
- * order and sizes, checked by the header. It is mapped, not read: the
- * model's arrays point into the mapping (copied out when they first grow),
- * so an open costs no copy and no zeroed memory, only the page cache. libmms only appends rows, so a
- * snapshot is a prefix of the file; the rows added since are read from
- * SQLite (mms_store_load() starts after the rows the model has), and
- * mms_store_matches() checks the prefix against the file before use.
+ * order and sizes, checked by the header. It is read whole into one block
+ * of memory that the model's arrays point into (copied out when they first
+ * grow). It is read, not mapped: a mapped file truncated or rewritten by
+ * someone else while a handle is open would kill the process (SIGBUS) or
+ * change the model under it. A checksum of everything after the header
+ * catches a file changed in place.
+ *
+ * A snapshot is a prefix of the database as it was at a stamp (the count
+ * of rows changed in place, mms_store_stamp()): while the stamp is the
+ * same, rows were only appended since, and those are read from SQLite
+ * (mms_store_load() starts after the rows the model has); a snapshot of
+ * another stamp is not used.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "store.h"
 
-#define MAGIC "MMSSNAP2"
+#define MAGIC "MMSSNAP3"
 #define BYTE_ORDER_MARK 0x01020304u
 
 typedef struct header {
@@ -29,6 +35,8 @@ typedef struct header {
 	uint32_t byte_order, schema, entities, fields[MMS_ENTITY_COUNT];
 	uint64_t rows[MMS_ENTITY_COUNT], slots[MMS_ENTITY_COUNT], codes[MMS_ENTITY_COUNT];
 	uint64_t pool_len, lists_len;
+	uint64_t stamp; /* of the database when the model was loaded */
+	uint64_t sum;   /* mms_checksum() of everything after the header */
 } header;
 
 /* Writes n bytes; 0 if they could not be. */
@@ -122,7 +130,19 @@ static size_t pool_pad(uint64_t pool_len)
 	return (size_t)(-pool_len & 7u);
 }
 
-int mms_snapshot_write(const mms_model *m, const char *file)
+/* The checksum of the model's arrays in the order they are written: the
+ * same whether they are about to be written or were just read. */
+static uint64_t model_sum(const mms_model *m)
+{
+	uint64_t sum = 0;
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+		sum = sum * 31 + mms_checksum(m->t[e].rows, row_bytes(e, m->t[e].count)) * 7 +
+		      mms_checksum(m->t[e].codes.slots, m->t[e].codes.cap * sizeof(int32_t));
+	sum = sum * 31 + mms_checksum(m->pool, m->pool_len);
+	return sum * 31 + mms_checksum(m->lists, m->lists_len * sizeof(int32_t));
+}
+
+int mms_snapshot_write(const mms_model *m, uint64_t stamp, const char *file)
 {
 	header h;
 	memset(&h, 0, sizeof h);
@@ -138,6 +158,8 @@ int mms_snapshot_write(const mms_model *m, const char *file)
 	}
 	h.pool_len = m->pool_len;
 	h.lists_len = m->lists_len;
+	h.stamp = stamp;
+	h.sum = model_sum(m);
 	size_t n = strlen(file);
 	/* a name of this writer's own (process and model), so two handles
 	 * writing snapshots of one file at once never write into one file */
@@ -182,31 +204,51 @@ static int header_ok(const header *h, size_t *size)
 	return ok;
 }
 
-int mms_snapshot_read(mms_model *m, const char *file)
+/* Reads exactly n bytes; 0 on a short read, an error, or bytes beyond n
+ * when at_end is asked (the file grew while it was read). */
+static int read_exact(int fd, void *p, size_t n, int at_end)
 {
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	for (size_t got = 0; got < n;) {
+		ssize_t k = read(fd, (char *)p + got, n - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return 0;
+		got += (size_t)k;
+	}
+	char extra;
+	return !at_end || read(fd, &extra, 1) == 0;
+}
+
+int mms_snapshot_read(mms_model *m, const char *file, uint64_t *stamp)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return MMS_ENOTFOUND; /* the model untouched */
 	struct stat st;
+	header hd;
 	size_t size = 0;
-	char *map = MAP_FAILED;
-	if (fstat(fd, &st) == 0 && (size_t)st.st_size >= sizeof(header))
-		/* private: the model may write into it (copy on write), never into the
-		 * file; not populated, since populating a writable private mapping
-		 * copies every page, where reading it maps the page cache's */
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	char *block = NULL;
+	int rc = MMS_ECORRUPT; /* read row by row instead */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size >= sizeof hd &&
+	    read_exact(fd, &hd, sizeof hd, 0) && header_ok(&hd, &size) &&
+	    size == (size_t)st.st_size) {
+		block = mms_malloc(size);
+		rc = block ? MMS_OK : MMS_ENOMEM;
+	}
+	if (rc == MMS_OK && !read_exact(fd, block + sizeof hd, size - sizeof hd, 1))
+		rc = MMS_ECORRUPT;
 	close(fd);
 	mms_model_free(m); /* from here on, the arrays of the snapshot or none */
-	if (map == MAP_FAILED)
-		return MMS_ECORRUPT; /* read row by row instead */
-	const header *h = (const header *)map;
-	if (!header_ok(h, &size) || size != (size_t)st.st_size) {
-		munmap(map, (size_t)st.st_size);
-		return MMS_ECORRUPT;
+	if (rc != MMS_OK) {
+		mms_free(block);
+		return rc;
 	}
-	m->map = map;
-	m->map_len = size;
-	char *p = map + sizeof *h;
+	memcpy(block, &hd, sizeof hd);
+	const header *h = &hd;
+	m->block = block;
+	m->block_len = size;
+	char *p = block + sizeof *h;
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
 		mms_table *t = &m->t[e];
 		t->count = t->cap = h->rows[e];
@@ -223,9 +265,11 @@ int mms_snapshot_read(mms_model *m, const char *file)
 	p += h->pool_len + pool_pad(h->pool_len);
 	m->lists = (int32_t *)p;
 	m->lists_len = m->lists_cap = h->lists_len;
-	if (m->pool[m->pool_len - 1] != '\0' || m->lists[0] != 0 || !in_bounds(m)) {
+	if (model_sum(m) != h->sum || m->pool[m->pool_len - 1] != '\0' || m->lists[0] != 0 ||
+	    !in_bounds(m)) {
 		mms_model_free(m);
 		return MMS_ECORRUPT;
 	}
+	*stamp = h->stamp;
 	return MMS_OK;
 }

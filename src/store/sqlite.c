@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store.h"
 
@@ -140,40 +141,111 @@ int mms_store_data_version(sqlite3 *db, int64_t *out)
 	return mms_store_rc(pragma_int(db, "PRAGMA data_version", out));
 }
 
-static int migrate(sqlite3 *db, char *err, size_t errlen)
+/* Version 3 counts the rows changed in place: a trigger on every table adds
+ * one to mms_meta's "changed" on each UPDATE and DELETE. libmms's own
+ * imports only append, which the snapshot's prefix rule already follows;
+ * anything else (raw SQL, a later libmms's updates) moves the count, and a
+ * snapshot taken at another count is not used (docs/reliability.md). */
+static int schema_v3(sqlite3 *db, char *err, size_t errlen)
 {
-	int64_t version = 0, appid = 0, tables = 0;
-	int rc = pragma_int(db, "PRAGMA user_version", &version);
-	if (rc == SQLITE_OK)
-		rc = pragma_int(db, "PRAGMA application_id", &appid);
-	if (rc == SQLITE_OK)
-		rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables);
-	if (rc != SQLITE_OK)
-		return fail(db, rc, err, errlen, "reading the schema version");
-	if (version > MMS_SCHEMA_VERSION) {
-		snprintf(err, errlen, "schema version %lld is newer than this libmms "
-			 "(%d)", (long long)version, MMS_SCHEMA_VERSION);
-		return MMS_EVERSION;
-	}
-	if (version == MMS_SCHEMA_VERSION && appid == APPLICATION_ID)
+	mms_buf b = {0};
+	mms_buf_puts(&b, "CREATE TABLE mms_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+			 "INSERT INTO mms_meta VALUES('changed', 0);");
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+		for (int k = 0; k < 2; k++)
+			mms_buf_printf(&b, "CREATE TRIGGER \"mms_changed_%s_%s\" AFTER %s ON \"%s\" "
+				       "BEGIN UPDATE mms_meta SET value = value + 1 "
+				       "WHERE key = 'changed'; END;",
+				       mms_entities[e].name, k ? "delete" : "update",
+				       k ? "DELETE" : "UPDATE", mms_entities[e].name);
+	int rc = b.failed ? MMS_ENOMEM : mms_store_exec(db, b.data, err, errlen);
+	mms_buf_free(&b);
+	return rc;
+}
+
+int mms_store_stamp(sqlite3 *db, uint64_t *out)
+{
+	sqlite3_stmt *st;
+	*out = MMS_STAMP_UNKNOWN;
+	/* no table (an older schema read as it is): unknown, not a failure */
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT value FROM mms_meta WHERE key = 'changed'),"
+				   " (SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+				   " AND name GLOB 'mms_changed_*')", -1, &st, NULL) != SQLITE_OK)
 		return MMS_OK;
-	if (tables > 0 && appid != APPLICATION_ID) {
-		snprintf(err, errlen, "not a libmms database (application_id %lld)",
-			 (long long)appid);
+	int rc = sqlite3_step(st);
+	/* a dropped trigger would let changes pass uncounted */
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
+	    sqlite3_column_int64(st, 1) == 2 * MMS_ENTITY_COUNT && sqlite3_column_int64(st, 0) >= 0)
+		*out = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MMS_OK : mms_store_rc(rc);
+}
+
+/* What the file is, read before anything is written to it. */
+typedef struct file_kind {
+	int64_t version, appid, tables;
+} file_kind;
+
+static int identify(sqlite3 *db, file_kind *k, char *err, size_t errlen)
+{
+	int rc = pragma_int(db, "PRAGMA user_version", &k->version);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "PRAGMA application_id", &k->appid);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &k->tables);
+	if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {
+		snprintf(err, errlen, "not a libmms database (not an SQLite file)");
 		return MMS_ECORRUPT;
 	}
-	if (sqlite3_db_readonly(db, "main") == 1) {
-		snprintf(err, errlen, "the database (schema %lld) needs creating or upgrading "
-			 "to schema %d, and is opened read-only", (long long)version,
-			 MMS_SCHEMA_VERSION);
-		return MMS_EIO;
+	return rc == SQLITE_OK ? MMS_OK : fail(db, rc, err, errlen, "reading the schema version");
+}
+
+/* Whether this build may use the file as it is, create it, or upgrade it;
+ * refuses a foreign file, a newer schema and, when may_create is 0, an
+ * empty one. *work is 1 when the file must be written first. */
+static int admit(const file_kind *k, int may_create, int read_only, int *work, char *err,
+		 size_t errlen)
+{
+	*work = 0;
+	if (k->tables == 0 && k->version == 0 && k->appid == 0) {
+		if (!may_create) {
+			snprintf(err, errlen, "not a libmms database (the file is empty)");
+			return MMS_ECORRUPT;
+		}
+		*work = 1;
+		return MMS_OK;
 	}
+	if (k->appid != APPLICATION_ID) {
+		snprintf(err, errlen, "not a libmms database (application_id %lld)",
+			 (long long)k->appid);
+		return MMS_ECORRUPT;
+	}
+	if (k->version > MMS_SCHEMA_VERSION) {
+		snprintf(err, errlen, "schema version %lld is newer than this libmms (%d)",
+			 (long long)k->version, MMS_SCHEMA_VERSION);
+		return MMS_EVERSION;
+	}
+	if (k->version < MMS_SCHEMA_READABLE && read_only) {
+		snprintf(err, errlen, "schema version %lld must be upgraded to %d, which a "
+			 "read-only open cannot do", (long long)k->version, MMS_SCHEMA_VERSION);
+		return MMS_EVERSION;
+	}
+	/* an older file opened read-only is read as it is: every version from
+	 * MMS_SCHEMA_READABLE on holds the same rows, later ones add checks */
+	*work = k->version < MMS_SCHEMA_VERSION && !read_only;
+	return MMS_OK;
+}
+
+static int migrate(sqlite3 *db, int64_t version, char *err, size_t errlen)
+{
 	char sql[128];
 	int mrc = mms_store_exec(db, "BEGIN IMMEDIATE", err, errlen);
 	if (mrc == MMS_OK && version < 1)
 		mrc = mms_store_exec(db, schema_v1, err, errlen);
 	if (mrc == MMS_OK && version < 2)
 		mrc = mms_store_exec(db, schema_v2, err, errlen);
+	if (mrc == MMS_OK && version < 3)
+		mrc = schema_v3(db, err, errlen);
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d",
 		 MMS_SCHEMA_VERSION, APPLICATION_ID);
 	if (mrc == MMS_OK)
@@ -185,22 +257,73 @@ static int migrate(sqlite3 *db, char *err, size_t errlen)
 	return mrc;
 }
 
-int mms_store_open(sqlite3 **out, const char *path, int read_only,
-		   int no_create, int busy_ms, char *err, size_t errlen)
+/* "file:PATH?immutable=1", PATH escaped as a URI path. */
+static char *immutable_uri(const char *path)
 {
-	int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-	if (!read_only && !no_create)
+	mms_buf b = {0};
+	mms_buf_puts(&b, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7f)
+			mms_buf_printf(&b, "%%%02X", *p);
+		else
+			mms_buf_printf(&b, "%c", *p);
+	mms_buf_puts(&b, "?immutable=1");
+	char *uri = NULL;
+	if (mms_buf_detach(&b, &uri) != MMS_OK)
+		return NULL;
+	return uri;
+}
+
+int mms_store_open(sqlite3 **out, const char *path, int *read_only, int no_create,
+		   int busy_ms, char *err, size_t errlen)
+{
+	int memory = !strcmp(path, ":memory:") || !path[0];
+	struct stat st;
+	if (!memory && (*read_only || no_create) && stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s: no such database", path);
+		return MMS_EIO;
+	}
+	if (!memory && stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return MMS_EIO;
+	}
+	int flags = *read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (!*read_only && !no_create)
 		flags |= SQLITE_OPEN_CREATE;
 	int rc = sqlite3_open_v2(path, out, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		return fail(*out, rc, err, errlen, path);
 	sqlite3_extended_result_codes(*out, 1);
 	sqlite3_busy_timeout(*out, busy_ms > 0 ? busy_ms : 5000);
-	int mrc = mms_store_exec(*out, "PRAGMA foreign_keys=ON", err, errlen);
-	if (mrc == MMS_OK && !read_only && strcmp(path, ":memory:") != 0 && path[0])
-		mrc = mms_store_exec(*out, "PRAGMA journal_mode=WAL", err, errlen);
+	/* no write permission, or a read-only file system: read-only it is */
+	if (!*read_only && sqlite3_db_readonly(*out, "main") == 1)
+		*read_only = 1;
+	file_kind k = {0};
+	int mrc = identify(*out, &k, err, errlen), work = 0;
+	if (mrc != MMS_OK && *read_only && !memory) {
+		/* a WAL file whose -shm cannot be made (a read-only directory or
+		 * mount) is read as immutable: nobody can be writing it there */
+		char *uri = immutable_uri(path);
+		if (!uri)
+			return MMS_ENOMEM;
+		sqlite3_close_v2(*out);
+		rc = sqlite3_open_v2(uri, out, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+					       SQLITE_OPEN_NOMUTEX, NULL);
+		mms_free(uri);
+		if (rc != SQLITE_OK)
+			return fail(*out, rc, err, errlen, path);
+		sqlite3_extended_result_codes(*out, 1);
+		mrc = identify(*out, &k, err, errlen);
+	}
 	if (mrc == MMS_OK)
-		mrc = migrate(*out, err, errlen);
+		mrc = admit(&k, !no_create && !*read_only, *read_only, &work, err, errlen);
+	/* only now, knowing the file is ours (or new), may anything be written */
+	if (mrc == MMS_OK)
+		mrc = mms_store_exec(*out, "PRAGMA foreign_keys=ON", err, errlen);
+	if (mrc == MMS_OK && !*read_only && !memory)
+		mrc = mms_store_exec(*out, "PRAGMA journal_mode=WAL", err, errlen);
+	if (mrc == MMS_OK && work)
+		mrc = migrate(*out, k.version, err, errlen);
 	return mrc;
 }
 

@@ -173,13 +173,15 @@ static void snapshot_values_out_of_bounds_are_refused(void **state)
 		mms_row(&m, MMS_STAFF, staff)[S_ROLE] = 0;
 		if (k < sizeof bad / sizeof *bad)
 			mms_row(&m, bad[k].e, 0)[bad[k].f] = bad[k].v;
-		assert_int_equal(mms_snapshot_write(&m, file), MMS_OK);
+		assert_int_equal(mms_snapshot_write(&m, 7, file), MMS_OK);
 		assert_int_equal(mms_model_init(&back), MMS_OK);
-		int rc = mms_snapshot_read(&back, file);
+		uint64_t stamp = 0;
+		int rc = mms_snapshot_read(&back, file, &stamp);
 		if (k < sizeof bad / sizeof *bad) {
 			assert_int_equal(rc, MMS_ECORRUPT);
 		} else {
 			assert_int_equal(rc, MMS_OK);
+			assert_int_equal(stamp, 7);
 			assert_int_equal(back.t[MMS_STAFF].count, 1);
 			assert_int_equal(mms_model_find_code(&back, MMS_UNIT, "U"), unit);
 		}
@@ -189,6 +191,58 @@ static void snapshot_values_out_of_bounds_are_refused(void **state)
 	t_rmtree(dir);
 	free(dir);
 	free(file);
+}
+
+static int32_t add_unit(mms_model *m, const char *code, int level, int kind, int32_t parent)
+{
+	int32_t u, name;
+	assert_int_equal(mms_model_add_row(m, MMS_UNIT, &u), MMS_OK);
+	assert_int_equal(mms_model_add_str(m, code, strlen(code), &name), MMS_OK);
+	int32_t *row = mms_row(m, MMS_UNIT, u);
+	row[U_CODE] = name;
+	row[U_LEVEL] = level;
+	row[U_KIND] = kind;
+	row[U_PARENT] = parent;
+	assert_int_equal(mms_model_index_code(m, MMS_UNIT, u), MMS_OK);
+	return u;
+}
+
+/* Every load checks the network's shape whatever it was read from: a
+   parent chain that closes on itself, a parent below its child, a kind on
+   the wrong level are refused naming the record, so no walk up the
+   hierarchy can loop; a sound model passes. */
+static void a_model_of_impossible_shape_is_refused_naming_the_record(void **state)
+{
+	(void)state;
+	char err[256];
+	for (int k = 0; k < 4; k++) {
+		mms_model m;
+		assert_int_equal(mms_model_init(&m), MMS_OK);
+		int32_t reg = add_unit(&m, "REG", LV_REGIONAL, UK_CNPPM, -1);
+		int32_t mun = add_unit(&m, "MUN", LV_MUNICIPAL, UK_MUNICIPAL_SERVICE, reg);
+		int32_t sch = add_unit(&m, "SCH", LV_INSTITUTIONAL, UK_SCHOOL, mun);
+		const char *want = NULL;
+		if (k == 1) { /* MUN -> ASSOC -> MUN, on one level */
+			int32_t assoc = add_unit(&m, "ASSOC", LV_MUNICIPAL, UK_MUNICIPAL_ASSOCIATION, mun);
+			mms_row(&m, MMS_UNIT, mun)[U_PARENT] = assoc;
+			want = "its own ancestor";
+		} else if (k == 2) {
+			mms_row(&m, MMS_UNIT, mun)[U_PARENT] = sch;
+			want = "impossible level";
+		} else if (k == 3) {
+			mms_row(&m, MMS_UNIT, sch)[U_KIND] = UK_MINISTRY;
+			want = "cannot stand on its level";
+		}
+		int rc = mms_model_check(&m, err, sizeof err);
+		if (!want) {
+			assert_int_equal(rc, MMS_OK);
+		} else {
+			assert_int_equal(rc, MMS_ECORRUPT);
+			assert_non_null(strstr(err, want));
+			assert_non_null(strstr(err, "unit \""));
+		}
+		mms_model_free(&m);
+	}
 }
 
 static void add_staff(mms_model *m, int32_t org)
@@ -289,6 +343,7 @@ int main(void)
 		cmocka_unit_test(staff_added_later_index_as_if_built_afresh),
 		cmocka_unit_test(ages_equal_whole_years_between),
 		cmocka_unit_test(snapshot_values_out_of_bounds_are_refused),
+		cmocka_unit_test(a_model_of_impossible_shape_is_refused_naming_the_record),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

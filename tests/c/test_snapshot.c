@@ -94,29 +94,81 @@ static void an_open_reads_the_snapshot_and_the_rows_after_it(void **state)
 	mms_free(later_plain);
 }
 
+static void raw_sql(const char *path, const char *sql)
+{
+	sqlite3 *raw;
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+}
+
+static void assert_name(const char *path, const char *code, const char *want)
+{
+	mms_db *db = t_open(path);
+	char *name = t_get(db, MMS_STAFF, t_find(db, MMS_STAFF, code), "name");
+	assert_string_equal(name, want);
+	free(name);
+	mms_db_close(db);
+}
+
 /* A row changed behind libmms's back in the middle of the file (neither
- * first nor last) shows its snapshot value: the rows came from the
- * snapshot, not from SQLite. */
-static void the_snapshot_is_what_is_read(void **state)
+ * first nor last, where the snapshot's prefix check looks) is never
+ * masked by the snapshot: the file's count of in-place changes moved, so
+ * the snapshot is not used; nor when the triggers that keep the count
+ * were dropped first. A snapshot written again is used again. */
+static void a_row_changed_outside_libmms_is_never_masked_by_the_snapshot(void **state)
 {
 	fixture *f = *state;
 	write_snapshot(f->path);
-	sqlite3 *raw;
-	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, "UPDATE staff SET name = 'Changed' WHERE code = 'T100'",
-				      NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(raw);
-	mms_db *db = t_open(f->path);
-	char *name = t_get(db, MMS_STAFF, t_find(db, MMS_STAFF, "T100"), "name");
-	assert_string_not_equal(name, "Changed");
-	free(name);
-	mms_db_close(db);
-	remove(f->snap);
-	db = t_open(f->path);
-	name = t_get(db, MMS_STAFF, t_find(db, MMS_STAFF, "T100"), "name");
-	assert_string_equal(name, "Changed");
-	free(name);
-	mms_db_close(db);
+	raw_sql(f->path, "UPDATE staff SET name = 'Changed' WHERE code = 'T100'");
+	assert_name(f->path, "T100", "Changed");
+	write_snapshot(f->path);
+	assert_name(f->path, "T100", "Changed");
+	raw_sql(f->path, "DROP TRIGGER mms_changed_staff_update;"
+			 "UPDATE staff SET name = 'Again' WHERE code = 'T101'");
+	assert_name(f->path, "T101", "Again");
+	write_snapshot(f->path); /* taken, but a file that cannot count is never trusted */
+	raw_sql(f->path, "UPDATE staff SET name = 'Third' WHERE code = 'T102'");
+	assert_name(f->path, "T102", "Third");
+}
+
+/* A snapshot truncated, rewritten in place or replaced while a handle is
+ * open changes nothing for that handle: it read the file whole at open. */
+static void a_snapshot_changed_under_a_live_handle_does_not_reach_it(void **state)
+{
+	fixture *f = *state;
+	char *plain = export_of(f->path);
+	write_snapshot(f->path);
+	for (int k = 0; k < 3; k++) {
+		mms_db *db = t_open(f->path);
+		size_t len = 0;
+		char *bytes = t_read(f->snap, &len);
+		assert_non_null(bytes);
+		FILE *out = fopen(f->snap, k == 2 ? "r+b" : "wb");
+		assert_non_null(out);
+		if (k == 1) /* another content of the same length */
+			for (size_t i = 0; i < len; i++)
+				fputc(0x5a, out);
+		if (k == 2) { /* one byte in the middle flipped in place */
+			fseek(out, (long)(len / 2), SEEK_SET);
+			fputc(bytes[len / 2] ^ 0x7f, out);
+		}
+		fclose(out); /* k == 0: truncated to nothing */
+		char *text = NULL;
+		T_OK(db, mms_db_export_json(db, &text));
+		assert_string_equal(text, plain);
+		mms_free(text);
+		mms_db_close(db);
+		/* and the next open ignores what is there now */
+		text = export_of(f->path);
+		assert_string_equal(text, plain);
+		mms_free(text);
+		out = fopen(f->snap, "wb");
+		fwrite(bytes, 1, len, out);
+		fclose(out);
+		free(bytes);
+	}
+	mms_free(plain);
 }
 
 /* Puts len bytes as the snapshot of f's database; an open must ignore them
@@ -170,7 +222,7 @@ static void handles_that_must_not_write_one_are_refused(void **state)
 	mms_open_options o = MMS_OPEN_OPTIONS_INIT;
 	o.read_only = 1;
 	T_OK(db, mms_db_open(&db, f->path, &o));
-	assert_int_equal(mms_db_snapshot(db), MMS_EINVAL);
+	assert_int_equal(mms_db_snapshot(db), MMS_EREADONLY);
 	mms_db_close(db);
 	T_OK(db, mms_db_open_scoped(&db, f->path, NULL, "S"));
 	assert_int_equal(mms_db_snapshot(db), MMS_EACCES);
@@ -184,7 +236,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(an_open_reads_the_snapshot_and_the_rows_after_it, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(the_snapshot_is_what_is_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_row_changed_outside_libmms_is_never_masked_by_the_snapshot,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(a_snapshot_changed_under_a_live_handle_does_not_reach_it,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(a_snapshot_not_of_this_file_is_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(handles_that_must_not_write_one_are_refused, setup,
 						teardown),

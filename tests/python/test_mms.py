@@ -159,7 +159,7 @@ def test_two_handles_on_one_file(tmp_path):
     b.insert("units", code="N", name="N", level="municipal", kind="community")
     assert a.count("units") == 2
     ro = mms.Db(path, read_only=1)
-    with pytest.raises(mms.InvalidArgument):
+    with pytest.raises(mms.ReadOnly):
         ro.insert("units", code="O", name="O", level="municipal", kind="community")
 
 

@@ -124,5 +124,61 @@ grep_in "snapshot says where" out.txt "demo.sqlite-snapshot"
 check "show from the snapshot" 0 "$mms" show demo.sqlite MUR-CRPK
 grep_in "show from the snapshot: the path" out.txt "VLA-VIRO > MUR-CRPK"
 check "snapshot of a missing database" 3 "$mms" snapshot missing.sqlite
+# Opening: reading commands never create, convert or migrate a file, and
+# read a database on a read-only file system.
+same_file() { # same_file NAME FILE SUM: FILE's checksum is still SUM
+	if [ "$(cksum <"$2")" = "$3" ]; then passed=$((passed + 1))
+	else failed=$((failed + 1)); echo "FAIL $1: $2 was changed"; fi
+}
+no_file() { # no_file NAME FILE
+	if [ -e "$2" ]; then failed=$((failed + 1)); echo "FAIL $1: $2 was made"
+	else passed=$((passed + 1)); fi
+}
+for c in "show X" "stats" "kpi X --year 2024" "validate bad.json" "typology" "export out.json"; do
+	# shellcheck disable=SC2086 # the command's words are meant to split
+	check "$c on a missing database" 3 "$mms" ${c%% *} nothere.sqlite ${c#* }
+	no_file "$c: no database made" nothere.sqlite
+done
+check "framework export-case of a missing database" 3 "$mms" framework export-case nothere.sqlite teachers
+no_file "export-case: no database made" nothere.sqlite
+sqlite3 foreign.sqlite "CREATE TABLE notes(x); INSERT INTO notes VALUES('mine')"
+sum=$(cksum <foreign.sqlite)
+for c in show stats validate export; do
+	check "$c on a foreign file" 3 "$mms" $c foreign.sqlite X
+	same_file "$c leaves a foreign file" foreign.sqlite "$sum"
+	no_file "$c makes no -wal beside a foreign file" foreign.sqlite-wal
+done
+check "import into a foreign file" 3 "$mms" import foreign.sqlite bad.json
+grep_in "foreign file named" err.txt "not a libmms database"
+same_file "import leaves a foreign file" foreign.sqlite "$sum"
+: >zero.sqlite
+check "show on an empty file" 3 "$mms" show zero.sqlite X
+if [ -s zero.sqlite ]; then failed=$((failed + 1)); echo "FAIL an empty file was written"; else passed=$((passed + 1)); fi
+cp demo.sqlite newer.sqlite
+sqlite3 newer.sqlite "PRAGMA user_version=99" && sum=$(cksum <newer.sqlite)
+check "a newer schema is refused" 3 "$mms" stats newer.sqlite
+grep_in "newer schema named" err.txt "newer than this libmms"
+same_file "a newer schema is left as it was" newer.sqlite "$sum"
+# A read-only file system, in a mount namespace of its own (root, or an
+# unprivileged user namespace); said and skipped where neither is allowed.
+ns="unshare -m"
+[ "$(id -u)" -eq 0 ] || ns="unshare -rm"
+mkdir -p romount
+if $ns sh -c 'mount -t tmpfs none romount' 2>/dev/null; then
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	$ns sh -c 'mount -t tmpfs none romount && cp demo.sqlite romount/ && mount -o remount,ro romount &&
+		"$1" show romount/demo.sqlite MUR-CRPK >ro-show.txt 2>&1; echo "show $?" >ro-codes.txt;
+		"$1" kpi romount/demo.sqlite MUR-CRPK --year 2024 --indicators murom.P5 >ro-kpi.txt 2>&1;
+		echo "kpi $?" >>ro-codes.txt;
+		"$1" import romount/demo.sqlite bad.json >ro-import.txt 2>&1; echo "import $?" >>ro-codes.txt' \
+		sh "$mms"
+	grep_in "read-only mount: show" ro-codes.txt "show 0"
+	grep_in "read-only mount: kpi" ro-codes.txt "kpi 0"
+	grep_in "read-only mount: kpi values" ro-kpi.txt "murom.P5"
+	grep_in "read-only mount: a write is refused" ro-codes.txt "import 3"
+	grep_in "read-only mount: the refusal says why" ro-import.txt "read-only"
+else
+	echo "skipped: the read-only mount checks (no mount namespace here)"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
