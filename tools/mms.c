@@ -25,7 +25,11 @@ int tool_exit_code(int rc)
 int tool_fail(mms_db *db, int rc, const char *what)
 {
 	const char *msg = db ? mms_db_errmsg(db) : "";
-	fprintf(stderr, "mms: %s: %s\n", what, *msg ? msg : mms_errstr(rc));
+	size_t n = strlen(what);
+	if (!strncmp(msg, what, n) && msg[n] == ':') /* the message names it already */
+		fprintf(stderr, "mms: %s\n", msg);
+	else
+		fprintf(stderr, "mms: %s: %s\n", what, *msg ? msg : mms_errstr(rc));
 	return tool_exit_code(rc);
 }
 
