@@ -647,7 +647,10 @@ static const struct fn_def {
 };
 
 /* Named arguments: participated(kind, role=, result=, level=,
- * federal_register=, completed=, years=); member(kind, role=). */
+ * federal_register=, completed=, years=, provider_kind=, provider_level=,
+ * organizer_kind=, staff_role= (units)); member(kind, role=, during=);
+ * linked(kind, during=); supported(during=); diagnostic_score(during=);
+ * the windows' years=; has_route(tutor_kind=). */
 static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 {
 	const char *at = c->tstart;

@@ -190,7 +190,7 @@ static void moscow_7_counts_teachers_per_regional_methodist(void **state)
 		"'staff_links': [{'kind': 'member', 'staff': 'T6', 'unit': 'MA', 'start': '2022-09-01'}]}");
 	/* teachers T1..T6 = 6 per regional methodists CN1, AM1 and T6 (a
 	 * teacher in the methodical active) = 3: 2 at R (per methodist of any
-	 * level, 6 / 5) */
+	 * level, CN1, AM1, MM1, MM2: 6 / 4) */
 	expect(db, "moscow.7", "R", 2023, 6, 3, 2);
 	/* the indicator is the region's: below it the ratio counts the regional
 	 * methodists working there (T6 at K for M's six teachers), and where
