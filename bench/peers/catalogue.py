@@ -227,6 +227,13 @@ def sql_valid_at_end(t, p):
     return f'({t}.start IS NULL OR {t}.start <= {q(p.e)}) AND ({t}."end" IS NULL OR {t}."end" >= {q(p.e)})'
 
 
+def sql_valid(t, named, p):
+    """A link valid at the end, or with during = true at any time in the period."""
+    if not named.get("during"):
+        return sql_valid_at_end(t, p)
+    return f'({t}.start IS NULL OR {t}.start <= {q(p.e)}) AND ({t}."end" IS NULL OR {t}."end" >= {q(p.s)})'
+
+
 # The columns of each population's attributes; o = the person's organisation,
 # ou = an activity's organiser, pa/ps = a participation's activity and staff.
 SQL_ATTRS = {
@@ -266,7 +273,8 @@ class Sql:
 
     def cte(self, prefix, body):
         """The name of a CTE computing body: one per distinct body, so that
-        indicators asking the same thing share it."""
+        indicators asking the same thing share it. A recursive body names
+        itself {self}."""
         if body not in self.ctes:
             self.ctes[body] = f"{prefix}_{len(self.ctes) + 1}"
         return self.ctes[body]
@@ -274,7 +282,7 @@ class Sql:
     # -- shared sets ---------------------------------------------------------
     def pw(self):
         return self.cte("pw", """SELECT p.id, p.staff, p.unit, p.role, p.result, p.completed,
-         a.kind, a.level, a.federal_register, pu.kind AS provider_kind, pu.level AS provider_level,
+         a.organizer, a.kind, a.level, a.federal_register, pu.kind AS provider_kind, pu.level AS provider_level,
          COALESCE(p.start, a.start, p."end", a."end") AS s, COALESCE(p."end", a."end", p.start, a.start) AS e
   FROM participations p JOIN activities a ON a.id = p.activity LEFT JOIN units pu ON pu.id = a.provider""")
 
@@ -282,6 +290,13 @@ class Sql:
         return self.cte("fact", f"""SELECT id, v FROM (
     SELECT unit AS id, value AS v, ROW_NUMBER() OVER (PARTITION BY unit ORDER BY id DESC) AS k
     FROM facts WHERE key = {q(key)} AND year = {p.year}) AS f WHERE k = 1""")
+
+    def structures(self, kind):
+        """The units of a kind and their structures (expr.c's organised_by):
+        a subunit belongs to its parent, a unit to a parent of its level."""
+        return self.cte("structures", f"""SELECT id, level FROM units WHERE kind = {q(kind)}
+  UNION SELECT c.id, c.level FROM {{self}} o JOIN units c ON c.parent = o.id
+  WHERE c.level = 'subunit' OR c.level = o.level""")
 
     def routes_live(self, p):
         """Routes not cancelled by the end and started by then, with their
@@ -303,12 +318,17 @@ class Sql:
                     cond.append(f"x.{arg} = {q(named[arg])}")
             if "result" in named:
                 cond.append(f"x.result IN ({', '.join(q(r) for r in results_from(named['result']))})")
+            if "organizer_kind" in named:
+                cond.append(f"x.organizer IN (SELECT id FROM {self.structures(named['organizer_kind'])})")
             for arg in ("federal_register", "completed"):
                 if arg in named:
                     cond.append(f"x.{arg} = {int(named[arg])}")
             where = " AND ".join(cond)
             body = f"SELECT DISTINCT x.staff AS id FROM {pw} x WHERE x.staff IS NOT NULL AND {where}"
-            if pop == "units":  # the unit itself, or any of its staff
+            if pop == "units" and "staff_role" in named:  # through its staff of that role
+                body = (f"SELECT DISTINCT st.org AS id FROM {pw} x JOIN staff st ON st.id = x.staff "
+                        f"WHERE st.role = {q(named['staff_role'])} AND {where}")
+            elif pop == "units":  # the unit itself, or any of its staff
                 body = (f"SELECT x.unit AS id FROM {pw} x WHERE x.unit IS NOT NULL AND {where}\n  UNION\n"
                         f"  SELECT st.org FROM {pw} x JOIN staff st ON st.id = x.staff WHERE {where}")
             return self.cte("participated", body)
@@ -316,12 +336,15 @@ class Sql:
             role = f" AND l.kind = {q(named['role'])}" if "role" in named else ""
             return self.cte("member", f"""SELECT DISTINCT l.staff AS id
   FROM staff_links l JOIN units lu ON lu.id = l.unit
-  WHERE l.kind <> 'supports'{role} AND lu.kind = {q(first)} AND {sql_valid_at_end('l', p)}""")
+  WHERE l.kind <> 'supports'{role} AND lu.kind = {q(first)} AND {sql_valid('l', named, p)}""")
+        if fn == "supported":
+            return self.cte("supported", f"""SELECT DISTINCT l.target_staff AS id FROM staff_links l
+  WHERE l.kind = 'supports' AND l.target_staff IS NOT NULL AND {sql_valid('l', named, p)}""")
         if fn == "has_child":
             return self.cte("has_child",
                             f"SELECT DISTINCT parent AS id FROM units WHERE kind = {q(first)} AND parent IS NOT NULL")
         if fn == "linked":
-            valid = sql_valid_at_end("l", p)
+            valid = sql_valid("l", named, p)
             return self.cte("linked", f"""SELECT l."from" AS id FROM links l WHERE l.kind = {q(first)} AND {valid}
   UNION SELECT l."to" FROM links l WHERE l.kind = {q(first)} AND {valid}""")
         if fn == "fact":
@@ -333,11 +356,12 @@ class Sql:
             return self.cte("diagnosed", f"""SELECT DISTINCT staff AS id FROM diagnostics
   WHERE date >= {q(since)} AND date <= {q(p.e)}""")
         if fn == "diagnostic_score":  # the mean of each competency's latest result by the end
+            during = f" AND date >= {q(p.s)}" if named.get("during") else ""
             levels = " ".join(f"WHEN {q(k)} THEN {v}" for k, v in LEVEL_SCORE.items())
             return self.cte("diagnostic_score", f"""SELECT staff AS id, AVG(v) AS v FROM (
     SELECT staff, COALESCE(score, CASE level {levels} END) AS v,
            ROW_NUMBER() OVER (PARTITION BY staff, competency ORDER BY date DESC, id DESC) AS k
-    FROM diagnostics WHERE date <= {q(p.e)}) AS latest WHERE k = 1 GROUP BY staff""")
+    FROM diagnostics WHERE date <= {q(p.e)}{during}) AS latest WHERE k = 1 GROUP BY staff""")
         live = self.routes_live(p)
         if fn == "has_route":
             if "tutor_kind" not in named:
@@ -454,10 +478,11 @@ class Sql:
         pt, dep = d.get("include_part_time"), d.get("include_departed")
         if pop == "staff":
             where = [] if pt else ["s.part_time = 0"]
+            where.append(f"(s.work_start IS NULL OR s.work_start <= {q(p.e)})")  # hired by the end
             if not dep:
                 where.append(f"(s.work_end IS NULL OR s.work_end >= {q(p.e)})")
             return (f"SELECT s.org AS org, {num} AS num, {den} AS den FROM staff s "
-                    f"JOIN units o ON o.id = s.org"), where or ["1 = 1"]
+                    f"JOIN units o ON o.id = s.org"), where
         if pop == "units":
             return f"SELECT u.id AS org, {num} AS num, {den} AS den FROM units u", []
         if pop == "activities":
@@ -481,7 +506,8 @@ class Sql:
         ctes = ["anc(unit, up) AS (\n  SELECT id, id FROM units\n  UNION ALL\n"
                 "  SELECT anc.unit, u.parent FROM anc JOIN units u ON u.id = anc.up "
                 "WHERE u.parent IS NOT NULL)"]
-        ctes += [f"{n} AS MATERIALIZED (\n  {b})" for b, n in self.ctes.items()]
+        ctes += [f"{n} AS (\n  {b.replace('{self}', n)})" if "{self}" in b else
+                 f"{n} AS MATERIALIZED (\n  {b})" for b, n in self.ctes.items()]
         ctes.append("per_org AS (\n  " + "\n  UNION ALL\n  ".join(parts) + ")")
         keep = f" OR p.ind IN ({', '.join(q(i) for i in counts)})" if counts else ""
         return ("-- generated by bench/peers/catalogue.py from the indicator definitions\n"

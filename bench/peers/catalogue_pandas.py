@@ -62,7 +62,7 @@ class Catalogue:
             on="provider", how="left")
         act = act.rename(columns={"id": "activity", "kind": "akind", "level": "alevel",
                                   "start": "astart", "end": "aend"})
-        pw = t["participations"].merge(act[["activity", "akind", "alevel", "federal_register",
+        pw = t["participations"].merge(act[["activity", "organizer", "akind", "alevel", "federal_register",
                                             "provider_kind", "provider_level", "astart", "aend"]],
                                        on="activity")
         s0, e0 = pw.start.fillna(pw.astart), pw.end.fillna(pw.aend)
@@ -80,6 +80,22 @@ class Catalogue:
             f = f[(f.key == key) & (f.year == p.year)].sort_values("id")
             return f.drop_duplicates("unit", keep="last").set_index("unit").value
         return self.once(("fact", key, p.year), make)
+
+    def structures(self, kind):
+        """The units of a kind and their structures (expr.c's organised_by):
+        a subunit belongs to its parent, a unit to a parent of its level."""
+        def make():
+            u = self.t["units"]
+            level = u.set_index("id").level
+            found = set(u[u.kind == kind].id)
+            new = found
+            while new:
+                c = u[u.parent.isin(new)]
+                c = c[(c.level == "subunit") | (c.level == c.parent.map(level))]
+                new = set(c.id) - found
+                found |= new
+            return np.array(sorted(found))
+        return self.once(("structures", kind), make)
 
     def routes_live(self, p):
         def make():
@@ -105,6 +121,8 @@ class Catalogue:
                     m &= pw[col] == named[arg]
             if "result" in named:
                 m &= pw.result.isin(results_from(named["result"]))
+            if "organizer_kind" in named:
+                m &= pw.organizer.isin(self.structures(named["organizer_kind"]))
             for arg in ("federal_register", "completed"):
                 if arg in named:
                     m &= pw[arg] == int(named[arg])
@@ -112,11 +130,15 @@ class Catalogue:
             people = hit.staff.dropna().unique()
             if pop == "staff":
                 return people
-            orgs = t["staff"].set_index("id").org.reindex(people).dropna()
+            st = t["staff"].set_index("id")
+            if "staff_role" in named:  # only through its staff of that role
+                people = [s for s in people if st.role.get(s) == named["staff_role"]]
+                return st.org.reindex(people).dropna().unique()
+            orgs = st.org.reindex(people).dropna()
             return np.union1d(hit.unit.dropna().unique(), orgs.unique())
         if fn == "member":
             l = t["staff_links"]
-            m = (l.kind != "supports") & l.unit.notna() & valid_at_end(l, p)
+            m = (l.kind != "supports") & l.unit.notna() & valid(l, named, p)
             m &= l.unit.map(self.kind_of) == first
             if "role" in named:
                 m &= l.kind == named["role"]
@@ -126,8 +148,12 @@ class Catalogue:
             return u[(u.kind == first) & u.parent.notna()].parent.unique()
         if fn == "linked":
             l = t["links"]
-            l = l[(l.kind == first) & valid_at_end(l, p)]
+            l = l[(l.kind == first) & valid(l, named, p)]
             return np.union1d(l["from"].unique(), l["to"].unique())
+        if fn == "supported":
+            l = t["staff_links"]
+            l = l[(l.kind == "supports") & l.target_staff.notna() & valid(l, named, p)]
+            return l.target_staff.unique()
         if fn in ("has_fact", "org_has_fact"):
             f = self.fact(first, p)
             return f[f.notna() & (f != 0)].index.to_numpy()
@@ -135,7 +161,7 @@ class Catalogue:
         if fn == "diagnosed":
             return d[(d.date >= since) & (d.date <= p.e)].staff.unique()
         if fn == "diagnostic_score":
-            d = d[d.date <= p.e]
+            d = d[(d.date <= p.e) & ((d.date >= p.s) if named.get("during") else True)]
             v = d.score.fillna(d.level.map(LEVEL_SCORE))
             latest = d.assign(v=v).sort_values(["staff", "competency", "date", "id"])
             return latest.drop_duplicates(["staff", "competency"], keep="last").groupby("staff").v.mean()
@@ -161,8 +187,10 @@ class Catalogue:
         raise SystemExit(f"catalogue.py: function {fn}() is not translated")
 
 
-def valid_at_end(frame, p):
-    return (frame.start.isna() | (frame.start <= p.e)) & (frame.end.isna() | (frame.end >= p.e))
+def valid(frame, named, p):
+    """Links valid at the end, or with during = true at any time in the period."""
+    since = p.s if named.get("during") else p.e
+    return (frame.start.isna() | (frame.start <= p.e)) & (frame.end.isna() | (frame.end >= since))
 
 
 class Population:
@@ -176,7 +204,7 @@ class Population:
         self.cat, self.p, self.pop = cat, p, pop
         if pop == "staff":
             s = t["staff"]
-            keep = pd.Series(True, index=s.index)
+            keep = s.work_start.isna() | (s.work_start <= p.e)  # hired by the end
             if not pt:
                 keep &= s.part_time == 0
             if not dep:

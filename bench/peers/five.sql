@@ -11,10 +11,13 @@ anc(unit, up) AS (
   SELECT id, id FROM units
   UNION ALL
   SELECT anc.unit, u.parent FROM anc JOIN units u ON u.id = anc.up WHERE u.parent IS NOT NULL),
--- staff as at the end of the period: not part-timers, not those gone
+-- staff as at the end of the period: not part-timers, not those gone, not
+-- those who start after it
 base AS MATERIALIZED (
-  SELECT id, org, role, birth_date, work_start FROM staff
-  WHERE part_time = 0 AND (work_end IS NULL OR work_end >= '@END@')),
+  SELECT s.id, s.org, s.role, s.birth_date, s.work_start, o.kind AS org_kind
+  FROM staff s JOIN units o ON o.id = s.org
+  WHERE s.part_time = 0 AND (s.work_end IS NULL OR s.work_end >= '@END@')
+    AND (s.work_start IS NULL OR s.work_start <= '@END@')),
 -- a participation's dates: its own, else its activity's
 pw AS MATERIALIZED (
   SELECT p.staff, p.unit, p.role, p.completed, a.kind, a.federal_register,
@@ -24,21 +27,33 @@ pw AS MATERIALIZED (
 mentees AS MATERIALIZED (
   SELECT DISTINCT staff FROM pw
   WHERE kind = 'mentoring' AND role = 'mentee' AND s <= '@END@' AND e >= '@START@'),
+-- members of an association or community, or supported by a methodist, at
+-- any time in the period
 members AS MATERIALIZED (
   SELECT DISTINCT l.staff FROM staff_links l JOIN units u ON u.id = l.unit
   WHERE l.kind <> 'supports'
     AND u.kind IN ('community', 'municipal_association', 'school_association')
+    AND (l.start IS NULL OR l.start <= '@END@') AND (l."end" IS NULL OR l."end" >= '@START@')
+  UNION
+  SELECT l.target_staff FROM staff_links l
+  WHERE l.kind = 'supports' AND l.target_staff IS NOT NULL
+    AND (l.start IS NULL OR l.start <= '@END@') AND (l."end" IS NULL OR l."end" >= '@START@')),
+-- the region's methodists: the centre's and the methodical active's staff
+-- methodists, and members of the methodical active at the end
+regional AS MATERIALIZED (
+  SELECT DISTINCT l.staff FROM staff_links l JOIN units u ON u.id = l.unit
+  WHERE l.kind <> 'supports' AND u.kind = 'methodical_active'
     AND (l.start IS NULL OR l.start <= '@END@') AND (l."end" IS NULL OR l."end" >= '@END@')),
--- the mean of each person's latest result per competency by the end
+-- the mean of each person's latest result per competency in the period
 score AS MATERIALIZED (
   SELECT staff, AVG(v) AS mean FROM (
     SELECT staff, COALESCE(score, CASE level WHEN 'below_basic' THEN 40 WHEN 'basic' THEN 70
                                              WHEN 'elevated' THEN 85 ELSE 95 END) AS v,
            ROW_NUMBER() OVER (PARTITION BY staff, competency ORDER BY date DESC, id DESC) AS k
-    FROM diagnostics WHERE date <= '@END@') AS latest
+    FROM diagnostics WHERE date >= '@START@' AND date <= '@END@') AS latest
   WHERE k = 1 GROUP BY staff),
 diagnosed AS MATERIALIZED (
-  SELECT DISTINCT staff FROM diagnostics WHERE date >= '@FROM3@' AND date <= '@END@'),
+  SELECT DISTINCT staff FROM diagnostics WHERE date >= '@START@' AND date <= '@END@'),
 federal AS MATERIALIZED (
   SELECT DISTINCT staff FROM pw
   WHERE kind = 'course' AND federal_register = 1 AND completed = 1
@@ -51,9 +66,10 @@ innovating AS MATERIALIZED (
   SELECT st.org FROM pw JOIN staff st ON st.id = pw.staff
   WHERE pw.kind = 'innovation_project' AND pw.s <= '@END@' AND pw.e >= '@START@'),
 per_org AS MATERIALIZED (
-  SELECT 'moscow.7' AS ind, org, count(*) FILTER (WHERE role = 'teacher') AS num,
-         count(*) FILTER (WHERE role = 'methodist') AS den
-  FROM base GROUP BY org
+  SELECT 'moscow.7' AS ind, b.org, count(*) FILTER (WHERE b.role = 'teacher') AS num,
+         count(*) FILTER (WHERE (b.role = 'methodist' AND b.org_kind IN ('cnppm', 'methodical_active'))
+                          OR r.staff IS NOT NULL) AS den
+  FROM base b LEFT JOIN regional r ON r.staff = b.id GROUP BY b.org
   UNION ALL
   SELECT 'moscow.8', b.org,
          count(*) FILTER (WHERE m.staff IS NOT NULL OR mb.staff IS NOT NULL), count(*)

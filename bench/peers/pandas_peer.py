@@ -24,7 +24,9 @@ def compute(t, year):
     end_day = datetime.date(year, 12, 31)
     from3 = (end_day - datetime.timedelta(days=int(3 * 365.2425) - 1)).isoformat()
     units, staff = t["units"], t["staff"]
-    base = staff[(staff.part_time == 0) & (staff.work_end.isna() | (staff.work_end >= end))]
+    base = staff[(staff.part_time == 0) & (staff.work_end.isna() | (staff.work_end >= end))
+                 & (staff.work_start.isna() | (staff.work_start <= end))]
+    base = base.assign(org_kind=base.org.map(units.set_index("id").kind))
 
     act = t["activities"].rename(columns={"id": "activity", "kind": "akind",
                                           "start": "astart", "end": "aend"})
@@ -38,19 +40,24 @@ def compute(t, year):
     mentees = set(window(pw[(pw.akind == "mentoring") & (pw.role == "mentee")], start).staff)
     links = t["staff_links"].merge(units[["id", "kind"]].rename(columns={"id": "unit", "kind": "ukind"}),
                                    on="unit")
-    links = links[(links.kind != "supports")
-                  & links.ukind.isin(["community", "municipal_association", "school_association"])
-                  & (links.start.isna() | (links.start <= end))
-                  & (links.end.isna() | (links.end >= end))]
-    members = set(links.staff)
+    valid = links.start.isna() | (links.start <= end)
+    regional = set(links[valid & (links.end.isna() | (links.end >= end)) & (links.kind != "supports")
+                         & (links.ukind == "methodical_active")].staff)
+    valid &= links.end.isna() | (links.end >= start)  # at any time in the period
+    members = set(links[valid & (links.kind != "supports") & links.ukind.isin(
+        ["community", "municipal_association", "school_association"])].staff)
+    sl = t["staff_links"]
+    members |= set(sl[(sl.kind == "supports") & sl.target_staff.notna()
+                      & (sl.start.isna() | (sl.start <= end))
+                      & (sl.end.isna() | (sl.end >= start))].target_staff.astype(int))
 
     diag = t["diagnostics"]
-    diag = diag[diag.date <= end]
+    diag = diag[(diag.date >= start) & (diag.date <= end)]
     value = diag.score.fillna(diag.level.map(LEVELS).fillna(95.0))
     latest = diag.assign(v=value).sort_values(["staff", "competency", "date", "id"])
     latest = latest.drop_duplicates(["staff", "competency"], keep="last")
     mean = latest.groupby("staff").v.mean()
-    diagnosed = set(diag[diag.date >= from3].staff)
+    diagnosed = set(diag.staff)
     federal = set(window(pw[(pw.akind == "course") & (pw.federal_register == 1)
                             & (pw.completed == 1)], from3).staff)
     proj = window(pw[pw.akind == "innovation_project"], start)
@@ -65,7 +72,9 @@ def compute(t, year):
         parts.append(g.groupby("org")[["num", "den"]].sum().reset_index().assign(ind=ind))
 
     teachers = base[base.role == "teacher"]
-    per_org("moscow.7", base, base.role == "teacher", base.role == "methodist")
+    per_org("moscow.7", base, base.role == "teacher",
+            ((base.role == "methodist") & base.org_kind.isin(["cnppm", "methodical_active"]))
+            | base.id.isin(regional))
     age = year - base.birth_date.str[:4].astype(float)
     exp = year - base.work_start.str[:4].astype(float)
     young = base[(base.role == "teacher") & (age < 35) & (exp < 3)]

@@ -32,6 +32,7 @@ static const struct env_index {
 	[ENV_DIAG_STAFF] = {MMS_STAFF, MMS_DIAGNOSTIC, D_STAFF, D_NFIELDS},
 	[ENV_ROUTE_STAFF] = {MMS_STAFF, MMS_ROUTE, RT_STAFF, RT_NFIELDS},
 	[ENV_EVENT_ROUTE] = {MMS_ROUTE, MMS_ROUTE_EVENT, EV_ROUTE, EV_NFIELDS},
+	[ENV_LINK_TARGET] = {MMS_STAFF, MMS_STAFF_LINK, SL_TARGET_STAFF, SL_NFIELDS},
 };
 
 /* New keys without records: their runs are empty, at the end. The starts
@@ -109,6 +110,8 @@ void mms_kpi_env(const mms_kpi *kpi, const indicator *d, int year, expr_env *v)
 	v->part_unit = kpi->env_ids[ENV_PART_UNIT];
 	v->sl_start = kpi->env_start[ENV_LINK_STAFF];
 	v->sl = kpi->env_ids[ENV_LINK_STAFF];
+	v->st_start = kpi->env_start[ENV_LINK_TARGET];
+	v->st = kpi->env_ids[ENV_LINK_TARGET];
 	v->fact_start = kpi->env_start[ENV_FACT_UNIT];
 	v->fact = kpi->env_ids[ENV_FACT_UNIT];
 	v->dg_start = kpi->env_start[ENV_DIAG_STAFF];
@@ -140,10 +143,12 @@ int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec)
 	const mms_model *m = v->m;
 	switch (d->pop) {
 	case POP_STAFF: {
-		/* staff as at the end of the period: not part-timers, not those gone */
+		/* staff as at the end of the period: not part-timers, not those
+		 * gone, and never those who only start work after it */
 		const int32_t *s = mms_row(m, MMS_STAFF, rec);
 		if ((!d->include_part_time && s[S_PART_TIME]) ||
-		    (!d->include_departed && s[S_WORK_END] != MMS_NONE && s[S_WORK_END] < v->end))
+		    (!d->include_departed && s[S_WORK_END] != MMS_NONE && s[S_WORK_END] < v->end) ||
+		    (s[S_WORK_START] != MMS_NONE && s[S_WORK_START] > v->end))
 			return -1;
 		return s[S_ORG];
 	}
@@ -428,7 +433,10 @@ static int touched(const mms_kpi *kpi, const indicator *d, const computed *c, to
 		mark(t, (int32_t)r);
 	if (d->pop == POP_STAFF) {
 		NEW(MMS_PARTICIPATION) mark(t, ROW(MMS_PARTICIPATION)[P_STAFF]);
-		NEW(MMS_STAFF_LINK) mark(t, ROW(MMS_STAFF_LINK)[SL_STAFF]);
+		NEW(MMS_STAFF_LINK) {
+			mark(t, ROW(MMS_STAFF_LINK)[SL_STAFF]);
+			mark(t, ROW(MMS_STAFF_LINK)[SL_TARGET_STAFF]); /* supported() */
+		}
 		NEW(MMS_DIAGNOSTIC) mark(t, ROW(MMS_DIAGNOSTIC)[D_STAFF]);
 		NEW(MMS_ROUTE) mark(t, ROW(MMS_ROUTE)[RT_STAFF]);
 		NEW(MMS_ROUTE_STEP) mark(t, mms_row(m, MMS_ROUTE, ROW(MMS_ROUTE_STEP)[ST_ROUTE])[RT_STAFF]);

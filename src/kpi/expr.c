@@ -172,7 +172,7 @@ static const attr_def attrs[] = {
 
 enum fn { FN_PARTICIPATED, FN_MEMBER, FN_SUBJECT, FN_HAS_CHILD, FN_HAS_DIRECTION, FN_LINKED,
 	  FN_FACT, FN_HAS_FACT, FN_ORG_HAS_FACT, FN_DIAGNOSED, FN_DIAGNOSTIC_SCORE, FN_HAS_ROUTE,
-	  FN_ROUTE_COMPLETED, FN_ROUTE_COURSE_DONE };
+	  FN_ROUTE_COMPLETED, FN_ROUTE_COURSE_DONE, FN_SUPPORTED };
 
 struct expr_call {
 	int fn;
@@ -180,6 +180,8 @@ struct expr_call {
 	int32_t role, result, level, fr, completed; /* -1 = any */
 	int32_t provider_kind, provider_level;      /* -1 = any */
 	int32_t tutor_kind;                         /* has_route: -1 = any */
+	int32_t organizer_kind, staff_role;         /* participated: -1 = any */
+	int during;            /* links, results: any time in the period, not only at its end */
 	double years;          /* window ending at the period's end; 0 = the period */
 	char *text;            /* subject */
 };
@@ -199,6 +201,24 @@ static int in_window(const expr_env *v, int32_t p, int32_t from, int32_t to)
 	return s <= to && e >= from;
 }
 
+/* Whether unit u is of that kind or one of its structures: a subunit
+ * belongs to its parent, and a unit to a parent of its own level (a
+ * municipal service's associations and communities are the service's; its
+ * schools, a level below, are not). */
+static int organised_by(const expr_env *v, int32_t u, int32_t kind)
+{
+	while (u >= 0) { /* the hierarchy has no cycle (imports refuse one) */
+		const int32_t *r = urow(v, u);
+		if (r[U_KIND] == kind)
+			return 1;
+		int32_t up = r[U_PARENT];
+		if (up < 0 || (r[U_LEVEL] != LV_SUBUNIT && urow(v, up)[U_LEVEL] != r[U_LEVEL]))
+			return 0;
+		u = up;
+	}
+	return 0;
+}
+
 static int part_matches(const expr_env *v, const expr_call *c, int32_t p)
 {
 	const int32_t *r = prow(v, p), *a = arow(v, r[P_ACTIVITY]);
@@ -207,6 +227,8 @@ static int part_matches(const expr_env *v, const expr_call *c, int32_t p)
 	    (c->level >= 0 && a[A_LEVEL] != c->level) ||
 	    (c->fr >= 0 && a[A_FEDERAL_REGISTER] != c->fr) ||
 	    (c->completed >= 0 && r[P_COMPLETED] != c->completed))
+		return 0;
+	if (c->organizer_kind >= 0 && !organised_by(v, a[A_ORGANIZER], c->organizer_kind))
 		return 0;
 	if (c->provider_kind >= 0 || c->provider_level >= 0) {
 		if (a[A_PROVIDER] < 0)
@@ -234,6 +256,15 @@ static int any_part(const expr_env *v, const expr_call *c, const int32_t *start,
 static int valid_at_end(const expr_env *v, int32_t s, int32_t e)
 {
 	return (s == MMS_NONE || s <= v->end) && (e == MMS_NONE || e >= v->end);
+}
+
+/* A link's validity as the call asks: at the period's end, or (during =
+ * true) at any time in it. */
+static int link_valid(const expr_env *v, const expr_call *c, int32_t s, int32_t e)
+{
+	if (!c->during)
+		return valid_at_end(v, s, e);
+	return (s == MMS_NONE || s <= v->end) && (e == MMS_NONE || e >= v->start);
 }
 
 /* The window of a call: the period, or `years` whole years to its end. */
@@ -296,7 +327,8 @@ static double route_call(const expr_env *v, const expr_call *c, int32_t staff)
 }
 
 /* Diagnostics: whether the person was diagnosed in the window, or the mean
- * of their latest result in each competency or indicator by its end. */
+ * of their latest result in each competency or indicator by its end (with
+ * during = true, of the results dated within the period only). */
 static double diagnostic_call(const expr_env *v, const expr_call *c, int32_t staff)
 {
 	const mms_model *m = v->m;
@@ -305,7 +337,7 @@ static double diagnostic_call(const expr_env *v, const expr_call *c, int32_t sta
 	int n = 0;
 	for (int32_t k = v->dg_start[staff]; k < v->dg_start[staff + 1]; k++) {
 		const int32_t *d = mms_row(m, MMS_DIAGNOSTIC, v->dg[k]);
-		if (d[D_DATE] > v->end)
+		if (d[D_DATE] > v->end || (c->during && d[D_DATE] < v->start))
 			continue;
 		if (c->fn == FN_DIAGNOSED) {
 			if (d[D_DATE] >= from)
@@ -369,12 +401,23 @@ static double call(const expr_env *v, const expr_call *c, int pop, int32_t rec)
 	case FN_PARTICIPATED:
 		if (pop == POP_STAFF)
 			return any_part(v, c, v->part_staff_start, v->part_staff, rec);
-		/* a unit takes part itself or through any of its staff */
-		if (any_part(v, c, v->part_unit_start, v->part_unit, rec))
+		/* a unit takes part itself or through any of its staff; with
+		 * staff_role, only through its staff of that role */
+		if (c->staff_role < 0 && any_part(v, c, v->part_unit_start, v->part_unit, rec))
 			return 1;
-		for (int32_t k = v->ix->staff_start[rec]; k < v->ix->staff_start[rec + 1]; k++)
-			if (any_part(v, c, v->part_staff_start, v->part_staff, v->ix->staff_ids[k]))
+		for (int32_t k = v->ix->staff_start[rec]; k < v->ix->staff_start[rec + 1]; k++) {
+			int32_t s = v->ix->staff_ids[k];
+			if ((c->staff_role < 0 || srow(v, s)[S_ROLE] == c->staff_role) &&
+			    any_part(v, c, v->part_staff_start, v->part_staff, s))
 				return 1;
+		}
+		return 0;
+	case FN_SUPPORTED: /* a methodist's supports link to the person */
+		for (int32_t k = v->st_start[rec]; k < v->st_start[rec + 1]; k++) {
+			const int32_t *l = mms_row(m, MMS_STAFF_LINK, v->st[k]);
+			if (l[SL_KIND] == SL_SUPPORTS && link_valid(v, c, l[SL_START], l[SL_END]))
+				return 1;
+		}
 		return 0;
 	case FN_MEMBER:
 		for (int32_t k = v->sl_start[rec]; k < v->sl_start[rec + 1]; k++) {
@@ -382,7 +425,7 @@ static double call(const expr_env *v, const expr_call *c, int pop, int32_t rec)
 			if (l[SL_KIND] == SL_SUPPORTS || l[SL_UNIT] < 0 ||
 			    (c->role >= 0 && l[SL_KIND] != c->role) ||
 			    urow(v, l[SL_UNIT])[U_KIND] != c->kind ||
-			    !valid_at_end(v, l[SL_START], l[SL_END]))
+			    !link_valid(v, c, l[SL_START], l[SL_END]))
 				continue;
 			return 1;
 		}
@@ -404,7 +447,7 @@ static double call(const expr_env *v, const expr_call *c, int pop, int32_t rec)
 	case FN_LINKED:
 		for (int32_t k = v->ix->link_start[rec]; k < v->ix->link_start[rec + 1]; k++) {
 			const int32_t *l = mms_row(m, MMS_LINK, v->ix->link_ids[k]);
-			if (l[L_KIND] == c->kind && valid_at_end(v, l[L_START], l[L_END]))
+			if (l[L_KIND] == c->kind && link_valid(v, c, l[L_START], l[L_END]))
 				return 1;
 		}
 		return 0;
@@ -600,10 +643,14 @@ static const struct fn_def {
 	{"has_route", FN_HAS_ROUTE, 1u << POP_STAFF, -2},
 	{"route_completed", FN_ROUTE_COMPLETED, 1u << POP_STAFF, -2},
 	{"route_course_done", FN_ROUTE_COURSE_DONE, 1u << POP_STAFF, -2},
+	{"supported", FN_SUPPORTED, 1u << POP_STAFF, -2},
 };
 
 /* Named arguments: participated(kind, role=, result=, level=,
- * federal_register=, completed=, years=); member(kind, role=). */
+ * federal_register=, completed=, years=, provider_kind=, provider_level=,
+ * organizer_kind=, staff_role= (units)); member(kind, role=, during=);
+ * linked(kind, during=); supported(during=); diagnostic_score(during=);
+ * the windows' years=; has_route(tutor_kind=). */
 static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 {
 	const char *at = c->tstart;
@@ -618,7 +665,15 @@ static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 	int part = f->fn == FN_PARTICIPATED;
 	int window = part || f->fn == FN_DIAGNOSED || f->fn == FN_ROUTE_COMPLETED ||
 		     f->fn == FN_ROUTE_COURSE_DONE;
-	if (f->fn == FN_HAS_ROUTE && !strcmp(name, "tutor_kind"))
+	int during = f->fn == FN_MEMBER || f->fn == FN_LINKED || f->fn == FN_SUPPORTED ||
+		     f->fn == FN_DIAGNOSTIC_SCORE;
+	if (during && !strcmp(name, "during"))
+		k->during = bool_arg(c, "during");
+	else if (part && !strcmp(name, "organizer_kind"))
+		k->organizer_kind = text_arg(c, E_UNIT_KIND, "organizer_kind");
+	else if (part && c->x->pop == POP_UNITS && !strcmp(name, "staff_role"))
+		k->staff_role = text_arg(c, E_ROLE, "staff_role");
+	else if (f->fn == FN_HAS_ROUTE && !strcmp(name, "tutor_kind"))
 		k->tutor_kind = text_arg(c, E_UNIT_KIND, "tutor_kind");
 	else if (f->fn == FN_ROUTE_COURSE_DONE && !strcmp(name, "federal_register"))
 		k->fr = bool_arg(c, "federal_register");
@@ -670,7 +725,9 @@ static typed parse_call(compiler *c, const char *at, size_t len)
 			mms_population_names[c->x->pop]);
 		return t;
 	}
-	expr_call k = {f->fn, 0, -1, -1, -1, -1, -1, -1, -1, -1, 0, NULL};
+	expr_call k = {.fn = f->fn, .role = -1, .result = -1, .level = -1, .fr = -1,
+		       .completed = -1, .provider_kind = -1, .provider_level = -1,
+		       .tutor_kind = -1, .organizer_kind = -1, .staff_role = -1};
 	next(c); /* ( */
 	int named_only = f->first_enum == -2, first = 1;
 	if (named_only) {

@@ -31,6 +31,7 @@ typedef struct expr_env {
 	const int32_t *part_staff_start, *part_staff;
 	const int32_t *part_unit_start, *part_unit;
 	const int32_t *sl_start, *sl;
+	const int32_t *st_start, *st;     /* staff links by their target staff (supports) */
 	const int32_t *fact_start, *fact; /* facts by unit (CSR) */
 	const int32_t *dg_start, *dg;     /* diagnostics by staff */
 	const int32_t *rt_start, *rt;     /* routes by staff */

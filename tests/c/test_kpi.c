@@ -165,31 +165,36 @@ static void murom_indicators_match_hand_counts(void **state)
 	expect(f, "murom.P6", "M", 1, 2, 50);
 	/* P7: four answers; 90, 70 and 85 are 70 or more, 60 is not: 3/4 */
 	expect(f, "murom.P7", "M", 3, 4, 75);
-	/* P8: COMP23 is organised by M; COMP23R by R, outside M: 1 at M, 2 at R */
-	expect(f, "murom.P8", "M", 1, 1, 1);
-	expect(f, "murom.P8", "R", 2, 2, 2);
+	/* P8 counts entries, not competitions organised: M organises COMP23 and
+	 * R COMP23R, but nobody entered either: 0 at M and at R */
+	expect(f, "murom.P8", "M", 0, 0, 0);
+	expect(f, "murom.P8", "R", 0, 0, 0);
 	/* P10: teachers in their first three years at 2023-12-31: T1, T3 and T6
 	 * (who left; T5 is part-time); T1 and T3 are still working: 2/3 */
 	expect(f, "murom.P10", "M", 2, 3, 200.0 / 3);
 	/* P9: S2 spoke at BR23: 1/3 */
 	expect(f, "murom.P9", "M", 1, 3, 100.0 / 3);
-	/* Full-time teachers T1..T4; T2 (CRS21, within three years) and T1 (CRS23)
-	 * completed a course; T4 did not complete hers: 2/4 */
-	expect(f, "murom.pd_every_3_years", "M", 2, 4, 50);
+	/* Full-time teachers T1..T4 and methodists M1, M2; T2 (CRS21, within
+	 * three years) and T1 (CRS23) completed a course; T4 did not complete
+	 * hers, M1 and M2 took none: 2/6 */
+	expect(f, "murom.pd_every_3_years", "M", 2, 6, 100.0 / 3);
 }
 
 static void moscow_and_krasnodar_indicators_match_hand_counts(void **state)
 {
 	fixture *f = *state;
-	/* 7: full-time teachers T1..T4 (T5 is part-time) per methodist M1, M2: 4/2 */
-	expect(f, "moscow.7", "M", 4, 2, 2);
+	/* 7: full-time teachers T1..T4 (T5 is part-time) per regional methodist
+	 * CN1, CN2 of the centre (M1, M2 are municipal): 4/2 at R, none at M */
+	expect(f, "moscow.7", "R", 4, 2, 2);
+	assert_false(value(f, "moscow.7", "M", 2023).defined);
 	/* 8: young at 2023-12-31: T1 (28, 1 year), T3 (27, 2 years); T5 part-time.
 	 * T1 is in community C, T3 is a mentee: 2/2 */
 	expect(f, "moscow.8", "M", 2, 2, 100);
 	/* 9: S1 through mentor T2, S2 through mentee T3: 2/2 */
 	expect(f, "moscow.9", "M", 2, 2, 100);
-	/* 10: S2 holds the internship site IS; S1 through T1's internship INT23: 2/2 */
-	expect(f, "moscow.10", "M", 2, 2, 100);
+	/* 10: S2 holds the internship site IS; T1's internship INT23 does not make
+	 * S1's management team involved (T1 is a teacher): 1/2 */
+	expect(f, "moscow.10", "M", 1, 2, 50);
 	/* tms_pd: M1, M2 at the municipal service took no course in 2023: 0/2 */
 	expect(f, "krasnodar.tms_pd", "M", 0, 2, 0);
 	/* communities: teachers T1..T4 and manager D1; T1 and T2 are in C: 2/5 */
@@ -397,13 +402,13 @@ static void drill_down_lists_the_records_behind_a_value(void **state)
 	T_OK(f->db, mms_kpi_records(f->kpi, "murom.pd_every_3_years", m, 2023, 1, &l));
 	assert_string_equal(codes_of(f, MMS_STAFF, l), "T1 T2");
 	T_OK(f->db, mms_kpi_records(f->kpi, "murom.pd_every_3_years", m, 2023, 0, &l));
-	assert_string_equal(codes_of(f, MMS_STAFF, l), "T1 T2 T3 T4");
+	assert_string_equal(codes_of(f, MMS_STAFF, l), "M1 M2 T1 T2 T3 T4");
 	T_OK(f->db, mms_kpi_records(f->kpi, "murom.pd_every_3_years", s1, 2023, 0, &l));
 	assert_string_equal(codes_of(f, MMS_STAFF, l), "T1 T2");
 	T_OK(f->db, mms_kpi_records(f->kpi, "murom.P5", m, 2023, 1, &l));
 	assert_string_equal(codes_of(f, MMS_UNIT, l), "S1");
-	T_OK(f->db, mms_kpi_records(f->kpi, "moscow.7", m, 2023, 0, &l));
-	assert_string_equal(codes_of(f, MMS_STAFF, l), "M1 M2");
+	T_OK(f->db, mms_kpi_records(f->kpi, "moscow.7", t_find(f->db, MMS_UNIT, "R"), 2023, 0, &l));
+	assert_string_equal(codes_of(f, MMS_STAFF, l), "CN1 CN2");
 	assert_int_equal(mms_kpi_records(f->kpi, "nope", m, 2023, 1, &l), MMS_ENOTFOUND);
 	assert_non_null(strstr(mms_kpi_errmsg(f->kpi), "nope"));
 }
@@ -432,9 +437,12 @@ static void added_records_update_values_incrementally(void **state)
 		for (int y = 2021; y <= 2023; y++)
 			T_OK(f->db, mms_kpi_value(f->kpi, ids[i], 0, y, &r));
 	mms_kpi_counters(f->kpi, &full0, &inc0);
-	/* a few records: a participation, a membership, an event, facts, a link */
+	/* a few records: participations (two competition entries), a
+	 * membership, an event, facts */
 	t_import(f->db, "{\"participations\": [{\"activity\": \"INN23\", \"staff\": \"M2\", \"role\": \"participant\"},"
-			"{\"activity\": \"EV23\", \"unit\": \"S1\", \"role\": \"organiser\"}],"
+			"{\"activity\": \"EV23\", \"unit\": \"S1\", \"role\": \"organiser\"},"
+			"{\"activity\": \"COMP23R\", \"staff\": \"T1\", \"role\": \"participant\"},"
+			"{\"activity\": \"COMP23B\", \"unit\": \"S2\", \"role\": \"author\"}],"
 			"\"staff_links\": [{\"kind\": \"member\", \"staff\": \"T3\", \"unit\": \"C\"}],"
 			"\"activities\": [{\"code\": \"COMP23B\", \"name\": \"Конкурс\", \"kind\": \"competition\","
 			" \"level\": \"municipal\", \"organizer\": \"M\", \"start\": \"2023-09-01\"}],"
