@@ -163,7 +163,7 @@ typedef struct muni {
 } muni;
 
 typedef struct region {
-	long long iro;
+	long long iro, cnppm;
 	double young, per_methodist;
 	long long first_course, projects;
 } region;
@@ -345,8 +345,8 @@ int main(int argc, char **argv)
 		const char *terr = text("Регион %02d", r + 1);
 		rg[r].iro = row(UNITS, "ssssis", text("R%02d-IRO", r + 1), text("ИРО региона %02d", r + 1),
 				"regional", "institute", ministry, terr);
-		row(UNITS, "ssssis", text("R%02d-CNPPM", r + 1), text("ЦНППМ региона %02d", r + 1),
-		    "regional", "cnppm", rg[r].iro, terr);
+		rg[r].cnppm = row(UNITS, "ssssis", text("R%02d-CNPPM", r + 1),
+				  text("ЦНППМ региона %02d", r + 1), "regional", "cnppm", rg[r].iro, terr);
 		rg[r].young = 0.13 + 0.37 * unif();
 		rg[r].per_methodist = 40 + 60 * unif();
 		rg[r].first_course = tables[ACTIVITIES].next_id;
@@ -406,6 +406,15 @@ int main(int argc, char **argv)
 		int n = (int)(teachers[k] / rg[mu[k].region].per_methodist + 0.5);
 		long long dummy = 0;
 		staff_of(sc, &rg[mu[k].region], &mu[k], mu[k].service, -1, n > 0 ? n : 1, "methodist", &dummy);
+	}
+	/* the centre's own methodists (moscow.7 counts teachers per regional
+	 * methodist): one per 400-1,000 of the region's teachers */
+	for (int r = 0; r < sc->regions; r++) {
+		long long t = 0, dummy = 0;
+		for (int k = r; k < sc->municipalities; k += sc->regions)
+			t += teachers[k];
+		int n = (int)(t / (400 + 600 * unif()) + 0.5);
+		staff_of(sc, &rg[r], &mu[r], rg[r].cnppm, -1, n > 0 ? n : 1, "methodist", &dummy);
 	}
 	diagnostics(0.35);
 	for (int c = 0; c < sc->federal_courses; c++)
