@@ -68,6 +68,9 @@ static inline int mms_db_owns(const mms_db *db, int e, int32_t id)
 {
 	return db->scope < 0 || (db->acc.bits[e][id] & ACC_OWN);
 }
+/* Lets the messages of an import through a scoped handle name only what
+ * the handle may read of the records there before (mark). */
+void mms_access_visible(const mms_access *a, const mms_mark *mark, mms_ingest *in);
 /* Reports every staged record of an import that is not the scope's own;
  * when none is refused, *out is the access on the staged model, for the
  * handle to keep if the import commits. */
