@@ -69,6 +69,19 @@ static const char *weak_key(const char *key, char *why, size_t n)
 	return NULL;
 }
 
+/* Sorts n elements and keeps one of each value; returns how many are left. */
+static size_t sort_unique(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	char *a = base;
+	size_t kept = 0;
+	if (n)
+		qsort(a, n, size, cmp);
+	for (size_t i = 0; i < n; i++)
+		if (!kept || cmp(a + (kept - 1) * size, a + i * size))
+			memmove(a + kept++ * size, a + i * size, size);
+	return kept;
+}
+
 /* ---- what the indicators need ------------------------------------------- */
 
 /* data/indicators: 'role = "teacher" and age < 35 and experience_years < 3'
@@ -111,12 +124,6 @@ static void data_years(const mms_model *m, int *first, int *last)
 	*last = *last > 2100 ? 2100 : *last;
 }
 
-static int cmp_day(const void *a, const void *b)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* The cuts: for every end of a calendar (31 December) or academic year
  * (31 August) the data's periods can end on, the last day born at least
  * each age before it, started at least each length of service before it,
@@ -141,14 +148,8 @@ static int make_cuts(mms_pseudo *ps, const mms_model *m)
 					mms_date_from_ymd(ey - n->services[k], em, 31);
 			ps->cuts[CUT_END][ps->ncuts[CUT_END]++] = mms_date_from_ymd(ey, em, 31) - 1;
 		}
-	for (int c = 0; c < CUT_COUNT; c++) {
-		qsort(ps->cuts[c], ps->ncuts[c], sizeof(int32_t), cmp_day);
-		size_t kept = 0;
-		for (size_t i = 0; i < ps->ncuts[c]; i++)
-			if (!kept || ps->cuts[c][kept - 1] != ps->cuts[c][i])
-				ps->cuts[c][kept++] = ps->cuts[c][i];
-		ps->ncuts[c] = kept;
-	}
+	for (int c = 0; c < CUT_COUNT; c++)
+		ps->ncuts[c] = sort_unique(ps->cuts[c], ps->ncuts[c], sizeof(int32_t), mms_id_cmp);
 	return MMS_OK;
 }
 
@@ -294,7 +295,7 @@ static int collect_ids(mms_pseudo *ps, const mms_model *m)
 		ps->ids[ps->nids++] = fnv(name, strlen(name));
 		ps->nids += name_words(name, ps->ids + ps->nids);
 	}
-	qsort(ps->ids, ps->nids, sizeof *ps->ids, cmp_u64);
+	ps->nids = sort_unique(ps->ids, ps->nids, sizeof *ps->ids, cmp_u64); /* names repeat */
 	return MMS_OK;
 }
 
