@@ -57,6 +57,8 @@ void mms_access_free(mms_access *a);
 int mms_db_scope_ready(mms_db *db);
 /* MMS_OK, or MMS_EACCES and a message naming the record and the scope. */
 int mms_db_check_read(mms_db *db, int e, int32_t id);
+/* As mms_db_check_read(), for a record the caller found by its code. */
+int mms_db_check_read_code(mms_db *db, int e, int32_t id, const char *code);
 int mms_db_check_own(mms_db *db, int e, int32_t id);
 /* Whether a scoped handle may read record id (always, unscoped). */
 static inline int mms_db_readable(const mms_db *db, int e, int32_t id)

@@ -110,11 +110,19 @@ int mms_db_scope_ready(mms_db *db)
 	return rc == MMS_OK ? rc : mms_db_fail(db, rc, "out of memory applying the scope");
 }
 
-/* The refusal message: which record, and which scope. */
-static int refuse(mms_db *db, int e, int32_t id, const char *what)
+/* The refusal message: which record, and which scope. A record the handle
+ * may not read is named only as the caller named it (its code, given to
+ * mms_db_find(), or its id), so that no call maps ids to codes or codes to
+ * ids outside the scope. */
+static int refuse(mms_db *db, int e, int32_t id, const char *code, const char *what)
 {
 	mms_buf b = {0};
-	mms_record_label(&db->m, e, id, &b);
+	if (mms_db_readable(db, e, id))
+		mms_record_label(&db->m, e, id, &b);
+	else if (code)
+		mms_buf_printf(&b, "%s \"%.200s\"", mms_entities[e].record, code);
+	else
+		mms_buf_printf(&b, "%s #%d", mms_entities[e].record, id);
 	mms_db_fail(db, MMS_EACCES, "%s is outside the scope of unit \"%s\"%s",
 		    b.data ? b.data : mms_entities[e].record,
 		    mms_str(&db->m, mms_row(&db->m, MMS_UNIT, db->scope)[U_CODE]), what);
@@ -124,15 +132,20 @@ static int refuse(mms_db *db, int e, int32_t id, const char *what)
 
 int mms_db_check_read(mms_db *db, int e, int32_t id)
 {
-	return mms_db_readable(db, e, id) ? MMS_OK : refuse(db, e, id, "");
+	return mms_db_readable(db, e, id) ? MMS_OK : refuse(db, e, id, NULL, "");
+}
+
+int mms_db_check_read_code(mms_db *db, int e, int32_t id, const char *code)
+{
+	return mms_db_readable(db, e, id) ? MMS_OK : refuse(db, e, id, code, "");
 }
 
 int mms_db_check_own(mms_db *db, int e, int32_t id)
 {
 	if (mms_db_owns(db, e, id))
 		return MMS_OK;
-	return refuse(db, e, id, mms_db_readable(db, e, id)
-					 ? " (it is readable as reference, not the scope's own)" : "");
+	return refuse(db, e, id, NULL, mms_db_readable(db, e, id)
+					       ? " (it is readable as reference, not the scope's own)" : "");
 }
 
 void mms_access_visible(const mms_access *a, const mms_mark *mark, mms_ingest *in)

@@ -134,31 +134,42 @@ static void reads_outside_are_refused(void **state)
 	char *text = NULL;
 	int32_t id;
 	mms_idlist *l = NULL;
-	REFUSED(db, mms_db_get(db, MMS_UNIT, f->other, "name", &text), OTHER);
+	/* a record outside is named as the call named it: by id, never by its
+	   code (which would map ids to staff codes), and found by code, never
+	   by its id */
+	char *code = t_get(f->full, MMS_STAFF, f->other_staff, "code");
+	char *route = t_get(f->full, MMS_ROUTE, f->other_route, "code"), by_id[64];
+	REFUSED(db, mms_db_get(db, MMS_UNIT, f->other, "name", &text), "unit #");
 	assert_null(text);
-	REFUSED(db, mms_db_get(db, MMS_STAFF, f->other_staff, "name", &text), "staff");
-	REFUSED(db, mms_db_get(db, MMS_ROUTE, f->other_route, "staff", &text), "route");
+	assert_null(strstr(mms_db_errmsg(db), OTHER));
+	snprintf(by_id, sizeof by_id, "staff member #%d ", f->other_staff);
+	REFUSED(db, mms_db_get(db, MMS_STAFF, f->other_staff, "name", &text), by_id);
+	assert_null(strstr(mms_db_errmsg(db), code));
+	REFUSED(db, mms_db_get(db, MMS_ROUTE, f->other_route, "staff", &text), "route #");
+	assert_null(strstr(mms_db_errmsg(db), route));
 	REFUSED(db, mms_db_get(db, MMS_ROUTE_STEP, f->other_step, "resource", &text), "step");
 	REFUSED(db, mms_db_find(db, MMS_UNIT, OTHER, &id), OTHER);
-	char *code = t_get(f->full, MMS_STAFF, f->other_staff, "code");
+	assert_null(strchr(mms_db_errmsg(db), '#'));
 	REFUSED(db, mms_db_find(db, MMS_STAFF, code, &id), code);
+	assert_null(strchr(mms_db_errmsg(db), '#'));
 	free(code);
+	free(route);
 
 	/* the network, from a unit outside or above the scope */
 	REFUSED(db, mms_unit_children(db, f->above, &l), ABOVE);
-	REFUSED(db, mms_unit_subtree(db, f->other, &l), OTHER);
-	REFUSED(db, mms_unit_path(db, f->other, &l), OTHER);
-	REFUSED(db, mms_unit_links(db, f->other, &l), OTHER);
+	REFUSED(db, mms_unit_subtree(db, f->other, &l), "unit #");
+	REFUSED(db, mms_unit_path(db, f->other, &l), "unit #");
+	REFUSED(db, mms_unit_links(db, f->other, &l), "unit #");
 	assert_null(l);
 	mms_unit_filter uf = MMS_UNIT_FILTER_INIT;
 	uf.within = f->other;
-	REFUSED(db, mms_unit_find(db, &uf, &l), OTHER);
+	REFUSED(db, mms_unit_find(db, &uf, &l), "unit #");
 	mms_staff_filter sf = MMS_STAFF_FILTER_INIT;
 	sf.within = f->above;
 	REFUSED(db, mms_staff_find(db, &sf, &l), ABOVE);
-	REFUSED(db, mms_network_stats(db, f->other, &text), OTHER);
+	REFUSED(db, mms_network_stats(db, f->other, &text), "unit #");
 	mms_typology *t = NULL;
-	REFUSED(db, mms_typology_compute(db, f->other, &t), OTHER);
+	REFUSED(db, mms_typology_compute(db, f->other, &t), "unit #");
 	mms_coverage *c = NULL;
 	REFUSED(db, mms_coverage_compute(db, f->above, &c), ABOVE);
 	REFUSED(db, mms_network_dot(db, f->above, NULL, &text), ABOVE);
@@ -168,10 +179,10 @@ static void reads_outside_are_refused(void **state)
 	mms_kpi *k;
 	T_OK(db, mms_kpi_open(&k, db));
 	mms_kpi_result r = MMS_KPI_RESULT_INIT;
-	KPI_REFUSED(k, mms_kpi_value(k, "murom.P6", f->other, 2024, &r), OTHER);
+	KPI_REFUSED(k, mms_kpi_value(k, "murom.P6", f->other, 2024, &r), "unit #");
 	KPI_REFUSED(k, mms_kpi_value(k, "murom.P6", f->above, 2024, &r), ABOVE);
-	KPI_REFUSED(k, mms_kpi_group_value(k, "murom.P6", f->other, "members", 2024, &r), OTHER);
-	KPI_REFUSED(k, mms_kpi_records(k, "murom.P6", f->other, 2024, 1, &l), OTHER);
+	KPI_REFUSED(k, mms_kpi_group_value(k, "murom.P6", f->other, "members", 2024, &r), "unit #");
+	KPI_REFUSED(k, mms_kpi_records(k, "murom.P6", f->other, 2024, 1, &l), "unit #");
 	mms_sample_options so = MMS_SAMPLE_OPTIONS_INIT;
 	so.within = f->above;
 	so.share = 0.5;
@@ -186,7 +197,7 @@ static void reads_outside_are_refused(void **state)
 	mms_kpi_report_options ro = MMS_KPI_REPORT_OPTIONS_INIT;
 	ro.unit = f->other;
 	ro.from = ro.to = 2024;
-	KPI_REFUSED(k, mms_kpi_report_xlsx(k, xlsx, &ro), OTHER);
+	KPI_REFUSED(k, mms_kpi_report_xlsx(k, xlsx, &ro), "unit #");
 	mms_kpi_close(k);
 
 	/* routes */
@@ -194,7 +205,7 @@ static void reads_outside_are_refused(void **state)
 	REFUSED(db, mms_deficits_compute(db, f->other_staff, NULL, &d), "staff");
 	mms_route_plan *p = NULL;
 	REFUSED(db, mms_route_plan_person(db, f->other_staff, NULL, &p), "staff");
-	REFUSED(db, mms_route_plan_batch(db, f->other, NULL, &p), OTHER);
+	REFUSED(db, mms_route_plan_batch(db, f->other, NULL, &p), "unit #");
 	assert_null(p);
 	const char *st = NULL;
 	REFUSED(db, mms_route_status(db, f->other_route, &st), "route");
@@ -235,7 +246,7 @@ static void changes_outside_are_refused(void **state)
 
 	mms_kpi *k;
 	T_OK(db, mms_kpi_open(&k, db));
-	KPI_REFUSED(k, mms_kpi_target_set(k, "murom.P6", f->other, 2025, 90), OTHER);
+	KPI_REFUSED(k, mms_kpi_target_set(k, "murom.P6", f->other, 2025, 90), "unit #");
 	mms_kpi_close(k);
 
 	REFUSED(db, mms_route_set_status(db, f->other_route, "approved", "2024-02-01", NULL),
