@@ -201,7 +201,7 @@ int cmd_framework(int argc, char **argv)
 	int open_code = tool_open(&db, argv[1], strcmp(sub, "export-case") ? TOOL_CREATE : TOOL_READ);
 	if (open_code != EXIT_OK)
 		return open_code;
-	int rc;
+	int rc, told = 0; /* whether the report already said why */
 	if (!strcmp(sub, "export-case")) {
 		char *text = NULL;
 		if ((rc = mms_framework_export_case(db, argv[2], &text)) == MMS_OK)
@@ -226,7 +226,7 @@ int cmd_framework(int argc, char **argv)
 		}
 		mms_report *rep = NULL;
 		rc = text ? mms_framework_import_case(db, text, opt(argc, argv, "--name"), &rep) : MMS_EIO;
-		for (size_t i = 0; i < mms_report_count(rep); i++)
+		for (size_t i = 0; i < mms_report_count(rep); i++, told = 1)
 			fprintf(stderr, "%s\n", mms_report_message(rep, i));
 		if (rc == MMS_OK)
 			printf("%s: imported\n", argv[2]);
@@ -236,6 +236,8 @@ int cmd_framework(int argc, char **argv)
 	int code = rc == MMS_OK ? EXIT_OK : tool_exit_code(rc);
 	if (rc == MMS_EIO)
 		fprintf(stderr, "mms: %s: cannot be read\n", argv[2]);
+	else if (rc != MMS_OK && !told) /* every refusal says why */
+		tool_fail(db, rc, argv[2]);
 	mms_db_close(db);
 	return code;
 }

@@ -298,7 +298,7 @@ int mms_db_find(mms_db *db, int e, const char *code, int32_t *out_id)
 	if (id < 0)
 		return mms_db_fail(db, MMS_ENOTFOUND, "no %s with code \"%.200s\"",
 				   mms_entities[e].record, code);
-	if ((rc = mms_db_check_read(db, e, id)) == MMS_OK)
+	if ((rc = mms_db_check_read_code(db, e, id, code)) == MMS_OK)
 		*out_id = id;
 	return rc;
 }

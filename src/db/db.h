@@ -60,6 +60,8 @@ void mms_access_free(mms_access *a);
 int mms_db_scope_ready(mms_db *db);
 /* MMS_OK, or MMS_EACCES and a message naming the record and the scope. */
 int mms_db_check_read(mms_db *db, int e, int32_t id);
+/* As mms_db_check_read(), for a record the caller found by its code. */
+int mms_db_check_read_code(mms_db *db, int e, int32_t id, const char *code);
 int mms_db_check_own(mms_db *db, int e, int32_t id);
 /* Whether a scoped handle may read record id (always, unscoped). */
 static inline int mms_db_readable(const mms_db *db, int e, int32_t id)
@@ -71,6 +73,9 @@ static inline int mms_db_owns(const mms_db *db, int e, int32_t id)
 {
 	return db->scope < 0 || (db->acc.bits[e][id] & ACC_OWN);
 }
+/* Lets the messages of an import through a scoped handle name only what
+ * the handle may read of the records there before (mark). */
+void mms_access_visible(const mms_access *a, const mms_mark *mark, mms_ingest *in);
 /* Reports every staged record of an import that is not the scope's own;
  * when none is refused, *out is the access on the staged model, for the
  * handle to keep if the import commits. */

@@ -50,9 +50,13 @@ static int ingest(mms_db *db, mms_doc *doc, int dry_run, mms_report *report)
 	/* Holding the write lock, catch up with anything committed meanwhile
 	 * so new ids continue the file's. */
 	rc = mms_db_sync(db);
+	if (rc == MMS_OK)
+		rc = mms_db_scope_ready(db);
 	mms_mark mark;
 	mms_model_mark(&db->m, &mark);
-	mms_ingest in = {&db->m, doc, report, MMS_OK, {0}, {0}};
+	mms_ingest in = {&db->m, doc, report, MMS_OK, {0}, {0}, NULL, {0}};
+	if (db->scope >= 0) /* what the import's messages may name */
+		mms_access_visible(&db->acc, &mark, &in);
 	mms_access staged = {0}; /* with a scope: what it lets do once the import is in */
 	if (rc == MMS_OK)
 		rc = stage(&in);
@@ -209,9 +213,12 @@ int mms_db_insert(mms_db *db, const mms_record *rec, int32_t *out_id)
 static int export_begin(mms_db *db, const char *key, mms_pseudo *ps, mms_view *v)
 {
 	int rc = mms_db_ready(db);
-	if (rc == MMS_OK && key && (rc = mms_pseudo_init(ps, &db->m, key)) != MMS_OK)
-		return mms_db_fail(db, rc, rc == MMS_EINVAL ? "a pseudonym key needs at least %d bytes"
-							    : "out of memory exporting", MMS_PSEUDO_MIN_KEY);
+	char why[120] = "";
+	if (rc == MMS_OK && key && (rc = mms_pseudo_init(ps, &db->m, key, why, sizeof why)) != MMS_OK)
+		return rc == MMS_EINVAL ? mms_db_fail(db, rc, "the pseudonym key is too weak: it %s; "
+						      "make one with `head -c 32 /dev/urandom | base64`",
+						      why)
+					: mms_db_fail(db, rc, "out of memory exporting");
 	if (rc == MMS_OK && (rc = mms_view_init(v, &db->m, key ? ps : NULL,
 						db->scope >= 0 ? db->acc.bits : NULL)) != MMS_OK) {
 		mms_pseudo_free(ps);

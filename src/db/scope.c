@@ -2,15 +2,17 @@
  * Access scope: what a handle limited to a unit's subtree may read and
  * write (docs/security.md, "Access scope").
  *
- * S is the subtree of the scope unit, A the units above it. A record is
- * judged by the units it belongs to: the units its fields name, and the
- * organisations of the staff they name. A unit is its own (in S) or
- * readable reference (in A). Competencies are shared reference data. The
- * catalogue (activities, resources, develops) and staff of units in A are
- * readable reference; everything else (links, staff links, participations,
- * targets, facts, diagnostics, routes and their steps and events) is seen
- * only when it is the scope's own. Nothing is readable unless everything
- * it names is, so an export of a scoped handle imports on its own.
+ * S is the subtree of the scope unit, A the units above it. A unit is its
+ * own (in S) or readable reference (in A). Writing follows the rule the
+ * indicators count by, written once in src/model/owner.c: a record is the
+ * scope's own when the unit it belongs to is in S (a participation, staff
+ * link, diagnostic or route: its person's organisation), and everything it
+ * names is readable. Reading is wider: a record is readable when
+ * everything it names is, and it names something of the scope's own or is
+ * reference (staff, activities, resources and develops belonging to units
+ * in A; competencies, which are shared). So an export of a scoped handle
+ * imports on its own, and a school sees who takes part in its activities
+ * without being able to change what counts for the unit above.
  */
 #include <string.h>
 
@@ -37,7 +39,8 @@ static int is_reference(int e)
 	return e == MMS_STAFF || e == MMS_ACTIVITY || e == MMS_RESOURCE || e == MMS_DEVELOPS;
 }
 
-/* The access of one record from the access of what its fields name. */
+/* The access of one record from the access of what its fields name and
+ * of the unit it belongs to. */
 static uint8_t record_access(const mms_access *a, const mms_model *m, int e, int32_t id)
 {
 	const entity_def *d = &mms_entities[e];
@@ -53,9 +56,10 @@ static uint8_t record_access(const mms_access *a, const mms_model *m, int e, int
 	}
 	if (!all_read)
 		return 0;
-	if (any_own)
+	int32_t u = mms_record_unit(m, e, id);
+	if (u >= 0 && (a->bits[MMS_UNIT][u] & ACC_OWN))
 		return ACC_READ | ACC_OWN;
-	return is_reference(e) ? ACC_READ : 0;
+	return any_own || is_reference(e) ? ACC_READ : 0;
 }
 
 int mms_access_compute(mms_access *a, const mms_model *m, int32_t scope)
@@ -106,11 +110,19 @@ int mms_db_scope_ready(mms_db *db)
 	return rc == MMS_OK ? rc : mms_db_fail(db, rc, "out of memory applying the scope");
 }
 
-/* The refusal message: which record, and which scope. */
-static int refuse(mms_db *db, int e, int32_t id, const char *what)
+/* The refusal message: which record, and which scope. A record the handle
+ * may not read is named only as the caller named it (its code, given to
+ * mms_db_find(), or its id), so that no call maps ids to codes or codes to
+ * ids outside the scope. */
+static int refuse(mms_db *db, int e, int32_t id, const char *code, const char *what)
 {
 	mms_buf b = {0};
-	mms_record_label(&db->m, e, id, &b);
+	if (mms_db_readable(db, e, id))
+		mms_record_label(&db->m, e, id, &b);
+	else if (code)
+		mms_buf_printf(&b, "%s \"%.200s\"", mms_entities[e].record, code);
+	else
+		mms_buf_printf(&b, "%s #%d", mms_entities[e].record, id);
 	mms_db_fail(db, MMS_EACCES, "%s is outside the scope of unit \"%s\"%s",
 		    b.data ? b.data : mms_entities[e].record,
 		    mms_str(&db->m, mms_row(&db->m, MMS_UNIT, db->scope)[U_CODE]), what);
@@ -120,28 +132,77 @@ static int refuse(mms_db *db, int e, int32_t id, const char *what)
 
 int mms_db_check_read(mms_db *db, int e, int32_t id)
 {
-	return mms_db_readable(db, e, id) ? MMS_OK : refuse(db, e, id, "");
+	return mms_db_readable(db, e, id) ? MMS_OK : refuse(db, e, id, NULL, "");
+}
+
+int mms_db_check_read_code(mms_db *db, int e, int32_t id, const char *code)
+{
+	return mms_db_readable(db, e, id) ? MMS_OK : refuse(db, e, id, code, "");
 }
 
 int mms_db_check_own(mms_db *db, int e, int32_t id)
 {
 	if (mms_db_owns(db, e, id))
 		return MMS_OK;
-	return refuse(db, e, id, mms_db_readable(db, e, id)
-					 ? " (it is readable as reference, not the scope's own)" : "");
+	return refuse(db, e, id, NULL, mms_db_readable(db, e, id)
+					       ? " (it is readable as reference, not the scope's own)" : "");
 }
 
-/* The first reference of a record to something not the scope's own, or
- * -1 (a unit outside is then the record itself, or it is a competency). */
-static int outside_field(const mms_access *a, const mms_model *m, int e, int32_t id)
+void mms_access_visible(const mms_access *a, const mms_mark *mark, mms_ingest *in)
+{
+	in->visible = a->bits;
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+		in->existing[e] = mark->rows[e];
+}
+
+/* The field a refusal names: the first naming what the handle may not
+ * read, else the one naming what the record belongs to (or -1: a record
+ * belonging to nothing, a unit at the top, a competency). */
+static int refused_field(const mms_access *a, const mms_model *m, int e, int32_t id)
 {
 	const entity_def *d = &mms_entities[e];
 	const int32_t *row = mms_row(m, e, id);
 	for (int f = 0; f < d->nfields; f++)
 		if (d->fields[f].type == F_REF && row[f] >= 0 &&
-		    !(a->bits[d->fields[f].aux][row[f]] & ACC_OWN))
+		    !(a->bits[d->fields[f].aux][row[f]] & ACC_READ))
 			return f;
-	return -1;
+	return e == MMS_UNIT ? (row[U_PARENT] >= 0 ? U_PARENT : -1)
+			     : mms_record_owner_field(m, e, id);
+}
+
+/* Why a staged record that is not the scope's own is refused. */
+static void refuse_staged(mms_ingest *in, const mms_access *a, int e, size_t rec,
+			  const char *scope_code)
+{
+	const mms_model *m = in->m;
+	int32_t id = in->ids[e][rec];
+	mms_buf label = {0}, value = {0}, why = {0};
+	mms_record_label(m, e, id, &label);
+	int f = e == MMS_COMPETENCY ? -1 : refused_field(a, m, e, id);
+	if (f >= 0) {
+		mms_field_text(m, e, id, f, &value);
+		mms_buf_printf(&why, "%s %s", mms_entities[e].fields[f].name,
+			       value.data ? value.data : "");
+	}
+	int32_t owner = mms_record_unit(m, e, id);
+	if (e == MMS_COMPETENCY)
+		mms_buf_puts(&why, "frameworks are written only through a handle without a scope, "
+				   "and this one is limited to");
+	else if (f >= 0 && !(a->bits[mms_entities[e].fields[f].aux][mms_row(m, e, id)[f]] & ACC_READ))
+		mms_buf_puts(&why, " is outside the scope of");
+	else if (e != MMS_UNIT && owner >= 0) /* readable, above the scope: safe to name */
+		mms_buf_printf(&why, ": the %s belongs to unit \"%s\", not to the scope of",
+			       mms_entities[e].record, mms_str(m, mms_row(m, MMS_UNIT, owner)[U_CODE]));
+	else if (e != MMS_UNIT)
+		mms_buf_printf(&why, "it belongs to no unit, so it is written only through a handle "
+				     "without a scope, and this one is limited to");
+	else
+		mms_buf_puts(&why, f >= 0 ? " is outside the scope of" : "a unit at the top is outside the scope of");
+	mms_ingest_fail(in, MMS_EACCES, e, rec, f, "%s: %s unit \"%s\"",
+			label.data ? label.data : "", why.data ? why.data : "", scope_code);
+	mms_buf_free(&label);
+	mms_buf_free(&value);
+	mms_buf_free(&why);
 }
 
 void mms_access_check_import(mms_ingest *in, int32_t scope, mms_access *out)
@@ -154,26 +215,9 @@ void mms_access_check_import(mms_ingest *in, int32_t scope, mms_access *out)
 	const char *scope_code = mms_str(in->m, mms_row(in->m, MMS_UNIT, scope)[U_CODE]);
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
 		size_t n = in->doc->count(in->doc, e);
-		for (size_t rec = 0; rec < n; rec++) {
-			int32_t id = in->ids[e][rec];
-			if ((in->bad[e] && in->bad[e][rec]) || (a.bits[e][id] & ACC_OWN))
-				continue;
-			mms_buf label = {0}, value = {0};
-			mms_record_label(in->m, e, id, &label);
-			int f = outside_field(&a, in->m, e, id);
-			if (f >= 0)
-				mms_field_text(in->m, e, id, f, &value);
-			const char *why = e == MMS_COMPETENCY ? ": frameworks are written only "
-								"through a handle without a scope"
-				: f < 0 && e != MMS_UNIT ? ": it names no unit inside the scope" : "";
-			mms_ingest_fail(in, MMS_EACCES, e, rec, f,
-					"%s%s%s%s%s is outside the scope of unit \"%s\"%s",
-					label.data ? label.data : "", f >= 0 ? ": " : "",
-					f >= 0 ? mms_entities[e].fields[f].name : "", f >= 0 ? " " : "",
-					value.data ? value.data : "", scope_code, why);
-			mms_buf_free(&label);
-			mms_buf_free(&value);
-		}
+		for (size_t rec = 0; rec < n; rec++)
+			if (!(in->bad[e] && in->bad[e][rec]) && !(a.bits[e][in->ids[e][rec]] & ACC_OWN))
+				refuse_staged(in, &a, e, rec, scope_code);
 	}
 	if (in->first_rc == MMS_OK)
 		*out = a;

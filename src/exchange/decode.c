@@ -152,9 +152,13 @@ int mms_ingest_rows(mms_ingest *in, int e)
 		if (other >= 0) {
 			mms_buf vb = {0};
 			quote(&vb, v.text, v.len);
-			mms_ingest_fail(in, MMS_EDUP, e, rec, f,
-					"%s code %s is already used by %s #%d",
-					d->record, vb.data ? vb.data : "", d->record, other);
+			if (mms_ingest_hidden(in, e, other)) /* outside the scope: not even which */
+				mms_ingest_fail(in, MMS_EDUP, e, rec, f, "%s code %s is already used",
+						d->record, vb.data ? vb.data : "");
+			else
+				mms_ingest_fail(in, MMS_EDUP, e, rec, f,
+						"%s code %s is already used by %s #%d",
+						d->record, vb.data ? vb.data : "", d->record, other);
 			mms_buf_free(&vb);
 			continue;
 		}

@@ -49,7 +49,19 @@ typedef struct mms_ingest {
 	int first_rc;  /* code of the first problem, MMS_OK if none */
 	int32_t *ids[MMS_ENTITY_COUNT]; /* record index → model id */
 	uint8_t *bad[MMS_ENTITY_COUNT]; /* records with a problem already */
+	/* With an access scope: the handle's access bits (bit 0: readable) of
+	 * the records there before the import, the first existing[e] of each
+	 * entity; NULL without a scope. Messages never name a record the
+	 * handle may not read (src/db/scope.c). */
+	uint8_t *const *visible;
+	size_t existing[MMS_ENTITY_COUNT];
 } mms_ingest;
+
+/* Whether record id is one a message of this import must not name. */
+static inline int mms_ingest_hidden(const mms_ingest *in, int e, int32_t id)
+{
+	return in->visible && id >= 0 && (size_t)id < in->existing[e] && !(in->visible[e][id] & 1);
+}
 
 /* Reports a problem at a field of a record; keeps the first code. */
 void mms_ingest_fail(mms_ingest *in, int rc, int e, size_t rec, int field,

@@ -21,14 +21,36 @@ void mms_csv_doc_free(mms_doc *d);
 mms_doc *mms_record_doc(const mms_record *rec, int *entity);
 
 /* The pseudonyms of one export (pseudonym.c); see mms_db_export_pseudonymised(). */
-#define MMS_PSEUDO_MIN_KEY 16
+#define MMS_PSEUDO_MIN_KEY 32  /* bytes */
+#define MMS_PSEUDO_MIN_BITS 128 /* by the frequencies of its bytes */
+/* What the built-in indicators read of a person besides organisation, role
+ * and part-time work: the ages and years of service they compare with
+ * (0: on staff by the end of the period) and the subjects they look for. */
+typedef struct mms_pseudo_needs {
+	int ages[4], nages;
+	unsigned age_roles;    /* ages are read only of these roles (bits)... */
+	int age_service_below; /* ...in their first years of service */
+	int services[4], nservices;
+	const char *subjects[8];
+	int nsubjects;
+} mms_pseudo_needs;
+extern const mms_pseudo_needs mms_pseudo_needed;
+
+enum { CUT_BIRTH, CUT_START, CUT_END, CUT_COUNT };
 typedef struct mms_pseudo {
-	char (*names)[18]; /* by staff id: "P" and 16 hex digits */
-	size_t count;
+	char (*names[MMS_ENTITY_COUNT])[18]; /* by id: the pseudonym of the code, "" = kept */
+	uint64_t *ids; /* hashes of staff codes, names and words of names, sorted */
+	size_t nids;
+	/* the days that bound the classes of birth dates, work starts and
+	 * ends: ascending, each the last day of its class */
+	int32_t *cuts[CUT_COUNT];
+	size_t ncuts[CUT_COUNT];
+	int first_year, last_year; /* the years the data is dated in */
 } mms_pseudo;
 
-/* MMS_EINVAL for a key shorter than MMS_PSEUDO_MIN_KEY bytes. */
-int mms_pseudo_init(mms_pseudo *ps, const mms_model *m, const char *key);
+/* MMS_EINVAL for a weak key, with why (of n bytes) saying what is wrong:
+ * "has 20 bytes, fewer than 32". */
+int mms_pseudo_init(mms_pseudo *ps, const mms_model *m, const char *key, char *why, size_t n);
 void mms_pseudo_free(mms_pseudo *ps);
 /* mms_field_present() and mms_field_text() as an export writes them: with
    ps, pseudonymised; ps may be NULL. */

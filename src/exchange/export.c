@@ -79,7 +79,7 @@ static json_object *field_json(const mms_view *vw, int e, int32_t id, int f)
 	case F_LIST: {
 		json_object *a = json_object_new_array();
 		mms_buf b = {0};
-		mms_field_text(m, e, id, f, &b);
+		mms_out_text(m, ps, e, id, f, &b);
 		for (char *p = b.data; a && p;) {
 			char *bar = strchr(p, '|');
 			if (bar)

@@ -150,7 +150,7 @@ int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec)
 		    (!d->include_departed && s[S_WORK_END] != MMS_NONE && s[S_WORK_END] < v->end) ||
 		    (s[S_WORK_START] != MMS_NONE && s[S_WORK_START] > v->end))
 			return -1;
-		return s[S_ORG];
+		return mms_record_unit(m, MMS_STAFF, rec);
 	}
 	case POP_UNITS:
 		return rec;
@@ -158,7 +158,7 @@ int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec)
 		const int32_t *a = mms_row(m, MMS_ACTIVITY, rec);
 		if (!overlaps(a[A_START], a[A_END], v))
 			return -1;
-		return a[A_ORGANIZER] >= 0 ? a[A_ORGANIZER] : a[A_PROVIDER];
+		return mms_record_unit(m, MMS_ACTIVITY, rec); /* src/model/owner.c */
 	}
 	default: {
 		const int32_t *p = mms_row(m, MMS_PARTICIPATION, rec);
@@ -167,11 +167,10 @@ int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec)
 		int32_t e = p[P_END] != MMS_NONE ? p[P_END] : a[A_END];
 		if (!overlaps(s, e, v))
 			return -1;
-		if (p[P_STAFF] >= 0) {
-			const int32_t *st = mms_row(m, MMS_STAFF, p[P_STAFF]);
-			return !d->include_part_time && st[S_PART_TIME] ? -1 : st[S_ORG];
-		}
-		return p[P_UNIT];
+		if (p[P_STAFF] >= 0 && !d->include_part_time &&
+		    mms_row(m, MMS_STAFF, p[P_STAFF])[S_PART_TIME])
+			return -1;
+		return mms_record_unit(m, MMS_PARTICIPATION, rec);
 	}
 	}
 }

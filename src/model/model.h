@@ -187,6 +187,39 @@ void mms_field_text(const mms_model *m, int e, int32_t id, int field,
 /* Whether a field holds a value (bools: whether true). */
 int mms_field_present(const mms_model *m, int e, int32_t id, int field);
 
+/* Which field of a record names what it belongs to (owner.c): the first
+ * present of fields[0..n). Every field names an entity earlier in the chain
+ * unit <- staff <- route <- step, so following them always ends. */
+typedef struct mms_owner_def {
+	int8_t n;
+	int8_t fields[3];
+} mms_owner_def;
+extern const mms_owner_def mms_owners[MMS_ENTITY_COUNT];
+
+/* The field of record id that names its owner, or -1 (a unit, a
+ * competency, or a record whose owning fields are all absent). */
+static inline int mms_record_owner_field(const mms_model *m, int e, int32_t id)
+{
+	const int32_t *row = mms_row(m, e, id);
+	for (int i = 0; i < mms_owners[e].n; i++)
+		if (row[mms_owners[e].fields[i]] >= 0)
+			return mms_owners[e].fields[i];
+	return -1;
+}
+
+/* The unit record id belongs to, or -1 if it names none. */
+static inline int32_t mms_record_unit(const mms_model *m, int e, int32_t id)
+{
+	for (int steps = 0; e != MMS_UNIT && steps < MMS_ENTITY_COUNT; steps++) {
+		int f = mms_record_owner_field(m, e, id);
+		if (f < 0)
+			return -1;
+		id = mms_row(m, e, id)[f];
+		e = mms_entities[e].fields[f].aux;
+	}
+	return e == MMS_UNIT ? id : -1;
+}
+
 /* A one-line description of a record for messages: unit "MUR-01". */
 void mms_record_label(const mms_model *m, int e, int32_t id, mms_buf *out);
 

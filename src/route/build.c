@@ -463,6 +463,8 @@ static int record_gap(const builder *b, plan_route *pr, const result *d, int bud
 	for (int run = 0; run < 4; run += 2)
 	for (int32_t k = r[run]; k < r[run + 1]; k++) {
 		const int32_t *dv = mms_row(m, MMS_DEVELOPS, b->cdev[k]);
+		if (!mms_db_readable(b->c.db, MMS_RESOURCE, dv[DV_RESOURCE]))
+			continue; /* the counts of a scoped handle say nothing of what lies outside */
 		any++;
 		if (dv[DV_STRENGTH] < required_strength(d->severity))
 			continue;

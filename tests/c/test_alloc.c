@@ -48,7 +48,7 @@ static const char base[] =
 	"\"staff\": [{\"code\": \"T0\", \"name\": \"Анна\", \"org\": \"M\", \"role\": \"methodist\", \"subjects\": [\"история\"]}]}";
 static const char more[] =
 	"{\"units\": [{\"code\": \"S\", \"name\": \"Школа\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"}],"
-	"\"links\": [{\"kind\": \"agreement\", \"from\": \"R\", \"to\": \"M\", \"start\": \"2021-01-01\"}],"
+	"\"links\": [{\"kind\": \"agreement\", \"from\": \"M\", \"to\": \"R\", \"start\": \"2021-01-01\"}],"
 	"\"staff\": [{\"code\": \"T1\", \"name\": \"Ольга\", \"org\": \"S\", \"role\": \"teacher\", \"subjects\": [\"физика\", \"химия\"], \"birth_date\": \"1990-01-01\"}],"
 	"\"staff_links\": [{\"kind\": \"supports\", \"staff\": \"T0\", \"unit\": \"S\"}],"
 	"\"activities\": [{\"code\": \"C\", \"name\": \"Курс\", \"kind\": \"course\", \"hours\": 72}],"
@@ -57,7 +57,7 @@ static const char more[] =
 /* Records of `more` that belong to M's subtree. */
 static const char inside_m[] =
 	"{\"units\": [{\"code\": \"S\", \"name\": \"Школа\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"}],"
-	"\"links\": [{\"kind\": \"agreement\", \"from\": \"R\", \"to\": \"M\", \"start\": \"2021-01-01\"}],"
+	"\"links\": [{\"kind\": \"agreement\", \"from\": \"M\", \"to\": \"R\", \"start\": \"2021-01-01\"}],"
 	"\"staff\": [{\"code\": \"T1\", \"name\": \"Ольга\", \"org\": \"S\", \"role\": \"teacher\"}]}";
 typedef int (*op_fn)(mms_db *db);
 static char report_path[256], work_dir[256];
@@ -320,7 +320,7 @@ static int op_export_files(mms_db *db)
 	if (rc == MMS_OK)
 		rc = mms_db_export(db, path, &o);
 	if (rc == MMS_OK)
-		rc = mms_db_export_pseudonymised(db, path, "a key of 16 bytes", &o);
+		rc = mms_db_export_pseudonymised(db, path, "region-33 secret for the 2024 report: Tq8vXz", &o);
 	return rc;
 }
 

@@ -134,31 +134,42 @@ static void reads_outside_are_refused(void **state)
 	char *text = NULL;
 	int32_t id;
 	mms_idlist *l = NULL;
-	REFUSED(db, mms_db_get(db, MMS_UNIT, f->other, "name", &text), OTHER);
+	/* a record outside is named as the call named it: by id, never by its
+	   code (which would map ids to staff codes), and found by code, never
+	   by its id */
+	char *code = t_get(f->full, MMS_STAFF, f->other_staff, "code");
+	char *route = t_get(f->full, MMS_ROUTE, f->other_route, "code"), by_id[64];
+	REFUSED(db, mms_db_get(db, MMS_UNIT, f->other, "name", &text), "unit #");
 	assert_null(text);
-	REFUSED(db, mms_db_get(db, MMS_STAFF, f->other_staff, "name", &text), "staff");
-	REFUSED(db, mms_db_get(db, MMS_ROUTE, f->other_route, "staff", &text), "route");
+	assert_null(strstr(mms_db_errmsg(db), OTHER));
+	snprintf(by_id, sizeof by_id, "staff member #%d ", f->other_staff);
+	REFUSED(db, mms_db_get(db, MMS_STAFF, f->other_staff, "name", &text), by_id);
+	assert_null(strstr(mms_db_errmsg(db), code));
+	REFUSED(db, mms_db_get(db, MMS_ROUTE, f->other_route, "staff", &text), "route #");
+	assert_null(strstr(mms_db_errmsg(db), route));
 	REFUSED(db, mms_db_get(db, MMS_ROUTE_STEP, f->other_step, "resource", &text), "step");
 	REFUSED(db, mms_db_find(db, MMS_UNIT, OTHER, &id), OTHER);
-	char *code = t_get(f->full, MMS_STAFF, f->other_staff, "code");
+	assert_null(strchr(mms_db_errmsg(db), '#'));
 	REFUSED(db, mms_db_find(db, MMS_STAFF, code, &id), code);
+	assert_null(strchr(mms_db_errmsg(db), '#'));
 	free(code);
+	free(route);
 
 	/* the network, from a unit outside or above the scope */
 	REFUSED(db, mms_unit_children(db, f->above, &l), ABOVE);
-	REFUSED(db, mms_unit_subtree(db, f->other, &l), OTHER);
-	REFUSED(db, mms_unit_path(db, f->other, &l), OTHER);
-	REFUSED(db, mms_unit_links(db, f->other, &l), OTHER);
+	REFUSED(db, mms_unit_subtree(db, f->other, &l), "unit #");
+	REFUSED(db, mms_unit_path(db, f->other, &l), "unit #");
+	REFUSED(db, mms_unit_links(db, f->other, &l), "unit #");
 	assert_null(l);
 	mms_unit_filter uf = MMS_UNIT_FILTER_INIT;
 	uf.within = f->other;
-	REFUSED(db, mms_unit_find(db, &uf, &l), OTHER);
+	REFUSED(db, mms_unit_find(db, &uf, &l), "unit #");
 	mms_staff_filter sf = MMS_STAFF_FILTER_INIT;
 	sf.within = f->above;
 	REFUSED(db, mms_staff_find(db, &sf, &l), ABOVE);
-	REFUSED(db, mms_network_stats(db, f->other, &text), OTHER);
+	REFUSED(db, mms_network_stats(db, f->other, &text), "unit #");
 	mms_typology *t = NULL;
-	REFUSED(db, mms_typology_compute(db, f->other, &t), OTHER);
+	REFUSED(db, mms_typology_compute(db, f->other, &t), "unit #");
 	mms_coverage *c = NULL;
 	REFUSED(db, mms_coverage_compute(db, f->above, &c), ABOVE);
 	REFUSED(db, mms_network_dot(db, f->above, NULL, &text), ABOVE);
@@ -168,10 +179,10 @@ static void reads_outside_are_refused(void **state)
 	mms_kpi *k;
 	T_OK(db, mms_kpi_open(&k, db));
 	mms_kpi_result r = MMS_KPI_RESULT_INIT;
-	KPI_REFUSED(k, mms_kpi_value(k, "murom.P6", f->other, 2024, &r), OTHER);
+	KPI_REFUSED(k, mms_kpi_value(k, "murom.P6", f->other, 2024, &r), "unit #");
 	KPI_REFUSED(k, mms_kpi_value(k, "murom.P6", f->above, 2024, &r), ABOVE);
-	KPI_REFUSED(k, mms_kpi_group_value(k, "murom.P6", f->other, "members", 2024, &r), OTHER);
-	KPI_REFUSED(k, mms_kpi_records(k, "murom.P6", f->other, 2024, 1, &l), OTHER);
+	KPI_REFUSED(k, mms_kpi_group_value(k, "murom.P6", f->other, "members", 2024, &r), "unit #");
+	KPI_REFUSED(k, mms_kpi_records(k, "murom.P6", f->other, 2024, 1, &l), "unit #");
 	mms_sample_options so = MMS_SAMPLE_OPTIONS_INIT;
 	so.within = f->above;
 	so.share = 0.5;
@@ -186,7 +197,7 @@ static void reads_outside_are_refused(void **state)
 	mms_kpi_report_options ro = MMS_KPI_REPORT_OPTIONS_INIT;
 	ro.unit = f->other;
 	ro.from = ro.to = 2024;
-	KPI_REFUSED(k, mms_kpi_report_xlsx(k, xlsx, &ro), OTHER);
+	KPI_REFUSED(k, mms_kpi_report_xlsx(k, xlsx, &ro), "unit #");
 	mms_kpi_close(k);
 
 	/* routes */
@@ -194,7 +205,7 @@ static void reads_outside_are_refused(void **state)
 	REFUSED(db, mms_deficits_compute(db, f->other_staff, NULL, &d), "staff");
 	mms_route_plan *p = NULL;
 	REFUSED(db, mms_route_plan_person(db, f->other_staff, NULL, &p), "staff");
-	REFUSED(db, mms_route_plan_batch(db, f->other, NULL, &p), OTHER);
+	REFUSED(db, mms_route_plan_batch(db, f->other, NULL, &p), "unit #");
 	assert_null(p);
 	const char *st = NULL;
 	REFUSED(db, mms_route_status(db, f->other_route, &st), "route");
@@ -235,7 +246,7 @@ static void changes_outside_are_refused(void **state)
 
 	mms_kpi *k;
 	T_OK(db, mms_kpi_open(&k, db));
-	KPI_REFUSED(k, mms_kpi_target_set(k, "murom.P6", f->other, 2025, 90), OTHER);
+	KPI_REFUSED(k, mms_kpi_target_set(k, "murom.P6", f->other, 2025, 90), "unit #");
 	mms_kpi_close(k);
 
 	REFUSED(db, mms_route_set_status(db, f->other_route, "approved", "2024-02-01", NULL),
@@ -302,7 +313,7 @@ static void exports_hold_only_the_scope(void **state)
 	char *text, *ptext;
 	T_OK(f->db, mms_db_export_json(f->db, &text));
 	check_export(f, text);
-	T_OK(f->db, mms_db_export_json_pseudonymised(f->db, "a key of sixteen+ bytes", &ptext));
+	T_OK(f->db, mms_db_export_json_pseudonymised(f->db, "region-33 secret for the 2024 report: Tq8vXz", &ptext));
 	assert_null(strstr(ptext, OTHER "\""));
 	mms_free(ptext);
 
@@ -449,6 +460,231 @@ static void the_whole_chain_above_is_reference(void **state)
 	free(dir);
 }
 
+/*
+ * The write rule, entity by entity, on a small chain: region REG, municipal
+ * service MUN (with association MUN-A and community MUN-C), school SCH (the
+ * scope, with association SCH-A) and its sibling SIB. Methodist MET works at
+ * MUN, teacher TCH at SCH, TSIB at SIB. For every entity one record that
+ * belongs to the school is written through the scoped handle, and one that
+ * belongs to the service above, though it names the school's activity,
+ * association, tutor or resource, is refused with a message saying whose it
+ * is (steps and events of the methodist's route, which the school cannot
+ * even read, are refused as outside). The unit each belongs to is the one
+ * the indicators count it at.
+ */
+static const char chain_json[] =
+	"{\"units\": ["
+	"{\"code\": \"REG\", \"name\": \"r\", \"level\": \"regional\", \"kind\": \"institute\"},"
+	"{\"code\": \"MUN\", \"name\": \"m\", \"level\": \"municipal\", \"kind\": \"municipal_service\", \"parent\": \"REG\"},"
+	"{\"code\": \"MUN-A\", \"name\": \"ma\", \"level\": \"municipal\", \"kind\": \"municipal_association\", \"parent\": \"MUN\"},"
+	"{\"code\": \"MUN-C\", \"name\": \"mc\", \"level\": \"municipal\", \"kind\": \"community\", \"parent\": \"MUN\"},"
+	"{\"code\": \"SCH\", \"name\": \"s\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"MUN\"},"
+	"{\"code\": \"SCH-A\", \"name\": \"sa\", \"level\": \"subunit\", \"kind\": \"school_association\", \"parent\": \"SCH\"},"
+	"{\"code\": \"SIB\", \"name\": \"o\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"MUN\"}],"
+	"\"staff\": ["
+	"{\"code\": \"MET\", \"name\": \"Методистова\", \"org\": \"MUN\", \"role\": \"methodist\"},"
+	"{\"code\": \"TCH\", \"name\": \"Учителева\", \"org\": \"SCH\", \"role\": \"teacher\"},"
+	"{\"code\": \"TSIB\", \"name\": \"Соседова\", \"org\": \"SIB\", \"role\": \"teacher\"}],"
+	"\"activities\": ["
+	"{\"code\": \"ACT-S\", \"name\": \"s\", \"kind\": \"event\", \"organizer\": \"SCH\", \"start\": \"2024-03-01\"},"
+	"{\"code\": \"ACT-M\", \"name\": \"m\", \"kind\": \"event\", \"organizer\": \"MUN\", \"start\": \"2024-03-01\"}],"
+	"\"competencies\": [{\"code\": \"C1\", \"name\": \"c\", \"framework\": \"t\", \"kind\": \"competency\"}],"
+	"\"resources\": ["
+	"{\"code\": \"RES-S\", \"name\": \"s\", \"kind\": \"seminar\", \"provider\": \"SCH\"},"
+	"{\"code\": \"RES-M\", \"name\": \"m\", \"kind\": \"seminar\", \"provider\": \"MUN\"}],"
+	"\"routes\": [{\"code\": \"RT-TCH\", \"staff\": \"TCH\"}, {\"code\": \"RT-MET\", \"staff\": \"MET\"}]}";
+
+typedef struct write_case {
+	const char *entity;
+	const char *inside;  /* belongs to SCH: written */
+	const char *outside; /* belongs to MUN: refused, the message naming `whose` */
+	const char *whose;
+} write_case;
+
+static const write_case write_cases[] = {
+	{"units", "{\"code\": \"U-IN\", \"name\": \"g\", \"level\": \"subunit\", \"kind\": \"creative_group\", \"parent\": \"SCH\"}",
+	 "{\"code\": \"U-OUT\", \"name\": \"g\", \"level\": \"municipal\", \"kind\": \"creative_group\", \"parent\": \"MUN\"}",
+	 "U-OUT"},
+	{"links", "{\"kind\": \"agreement\", \"from\": \"SCH\", \"to\": \"MUN\"}",
+	 "{\"kind\": \"curatorship\", \"from\": \"MUN\", \"to\": \"SCH\"}", "belongs to unit \"MUN\""},
+	{"staff", "{\"code\": \"T-IN\", \"name\": \"a\", \"org\": \"SCH\", \"role\": \"teacher\"}",
+	 "{\"code\": \"T-OUT\", \"name\": \"b\", \"org\": \"MUN\", \"role\": \"methodist\"}", "belongs to unit \"MUN\""},
+	{"staff_links", "{\"kind\": \"member\", \"staff\": \"TCH\", \"unit\": \"SCH-A\"}",
+	 "{\"kind\": \"member\", \"staff\": \"MET\", \"unit\": \"SCH-A\"}", "belongs to unit \"MUN\""},
+	{"activities", "{\"code\": \"A-IN\", \"name\": \"a\", \"kind\": \"event\", \"organizer\": \"SCH\"}",
+	 "{\"code\": \"A-OUT\", \"name\": \"b\", \"kind\": \"event\", \"organizer\": \"MUN\", \"provider\": \"SCH\"}",
+	 "belongs to unit \"MUN\""},
+	{"participations", "{\"activity\": \"ACT-M\", \"staff\": \"TCH\", \"role\": \"participant\"}",
+	 "{\"activity\": \"ACT-S\", \"staff\": \"MET\", \"role\": \"participant\"}", "belongs to unit \"MUN\""},
+	{"participations", "{\"activity\": \"ACT-M\", \"unit\": \"SCH\", \"role\": \"participant\"}",
+	 "{\"activity\": \"ACT-S\", \"unit\": \"MUN\", \"role\": \"participant\"}", "belongs to unit \"MUN\""},
+	{"targets", "{\"indicator\": \"murom.P6\", \"unit\": \"SCH\", \"year\": 2025, \"value\": 50}",
+	 "{\"indicator\": \"murom.P6\", \"unit\": \"MUN\", \"year\": 2025, \"value\": 50}", "belongs to unit \"MUN\""},
+	{"facts", "{\"unit\": \"SCH\", \"key\": \"k\", \"year\": 2024, \"value\": 1}",
+	 "{\"unit\": \"MUN\", \"key\": \"k\", \"year\": 2024, \"value\": 1}", "belongs to unit \"MUN\""},
+	{"competencies", NULL, /* frameworks are shared: written only without a scope */
+	 "{\"code\": \"C2\", \"name\": \"c\", \"framework\": \"t\", \"kind\": \"competency\"}", "frameworks"},
+	{"diagnostics", "{\"staff\": \"TCH\", \"competency\": \"C1\", \"date\": \"2024-02-01\", \"score\": 50}",
+	 "{\"staff\": \"MET\", \"competency\": \"C1\", \"date\": \"2024-02-01\", \"score\": 50}", "belongs to unit \"MUN\""},
+	{"resources", "{\"code\": \"R-IN\", \"name\": \"a\", \"kind\": \"mentoring\", \"mentor\": \"TCH\"}",
+	 "{\"code\": \"R-OUT\", \"name\": \"b\", \"kind\": \"internship\", \"provider\": \"MUN\", \"site\": \"SCH\"}",
+	 "belongs to unit \"MUN\""},
+	{"develops", "{\"resource\": \"RES-S\", \"competency\": \"C1\", \"strength\": 2}",
+	 "{\"resource\": \"RES-M\", \"competency\": \"C1\", \"strength\": 2}", "belongs to unit \"MUN\""},
+	{"routes", "{\"code\": \"RT-IN\", \"staff\": \"TCH\", \"tutor\": \"MET\"}",
+	 "{\"code\": \"RT-OUT\", \"staff\": \"MET\", \"tutor\": \"TCH\"}", "belongs to unit \"MUN\""},
+	{"route_steps", "{\"route\": \"RT-TCH\", \"resource\": \"RES-M\"}",
+	 "{\"route\": \"RT-MET\", \"resource\": \"RES-S\"}", "route RT-MET is outside the scope"},
+	{"route_events", "{\"route\": \"RT-TCH\", \"status\": \"approved\", \"date\": \"2024-02-01\"}",
+	 "{\"route\": \"RT-MET\", \"status\": \"approved\", \"date\": \"2024-02-01\"}", "route RT-MET is outside the scope"},
+};
+
+/* Opens a handle scoped to SCH on a fresh copy of the chain. */
+static mms_db *chain_scoped(const char *path, mms_db **full)
+{
+	*full = t_open(path);
+	t_import(*full, chain_json);
+	mms_db *db;
+	T_OK(*full, mms_db_open_scoped(&db, path, NULL, "SCH"));
+	return db;
+}
+
+static void every_entity_is_written_by_the_unit_it_belongs_to(void **state)
+{
+	(void)state;
+	char *dir = t_tmpdir(), *path = t_path(dir, "chain.db");
+	mms_db *full, *db = chain_scoped(path, &full);
+	char doc[1024];
+	int inside = 0, outside = 0;
+	for (size_t i = 0; i < sizeof write_cases / sizeof *write_cases; i++) {
+		const write_case *c = &write_cases[i];
+		int e = -1;
+		for (int k = 0; k < MMS_ENTITY_COUNT; k++)
+			if (!strcmp(mms_entity_name(k), c->entity))
+				e = k;
+		assert_true(e >= 0);
+		size_t before, after;
+		if (c->inside) {
+			T_OK(db, mms_db_count(db, e, &before));
+			snprintf(doc, sizeof doc, "{\"%s\": [%s]}", c->entity, c->inside);
+			int rc = mms_db_import_json(db, doc, NULL, NULL);
+			if (rc != MMS_OK)
+				fail_msg("%s inside the scope: %s", c->entity, mms_db_errmsg(db));
+			T_OK(db, mms_db_count(db, e, &after));
+			assert_int_equal(after, before + 1);
+			inside++;
+		}
+		char *was;
+		T_OK(full, mms_db_refresh(full));
+		T_OK(full, mms_db_export_json(full, &was));
+		snprintf(doc, sizeof doc, "{\"%s\": [%s]}", c->entity, c->outside);
+		mms_report *rep = NULL;
+		int rc = mms_db_import_json(db, doc, NULL, &rep);
+		if (rc != MMS_EACCES)
+			fail_msg("%s outside the scope -> %s: %s", c->entity, mms_errstr(rc), mms_db_errmsg(db));
+		const char *msg = mms_db_errmsg(db);
+		if (!strstr(msg, c->whose) || !strstr(msg, "\"SCH\""))
+			fail_msg("%s: \"%s\" should name %s and the scope", c->entity, msg, c->whose);
+		char loc[64];
+		snprintf(loc, sizeof loc, "/%s/0", c->entity);
+		assert_int_equal(mms_report_count(rep), 1);
+		assert_true(!strncmp(mms_report_location(rep, 0), loc, strlen(loc)));
+		mms_report_free(rep);
+		char *is;
+		T_OK(full, mms_db_export_json(full, &is));
+		assert_string_equal(was, is);
+		mms_free(was);
+		mms_free(is);
+		outside++;
+	}
+	print_message("scope: %d records written inside, %d refused outside\n", inside, outside);
+	mms_db_close(db);
+	mms_db_close(full);
+	t_rmtree(dir);
+	free(path);
+	free(dir);
+}
+
+/* What a school may change is what counts at the school: a methodist's
+   speech at the school's own event is the service's participation, counted
+   at the service and not at the school, so the school cannot write it; the
+   school's teacher at the service's event counts at the school, so it can. */
+static void the_write_rule_is_the_indicators_attribution(void **state)
+{
+	(void)state;
+	char *dir = t_tmpdir(), *path = t_path(dir, "chain.db");
+	mms_db *full, *db = chain_scoped(path, &full);
+	T_OK(full, t_insert(full, MMS_PARTICIPATION, NULL, "activity", "ACT-S", "staff", "MET",
+			    "role", "speaker", NULL));
+	assert_int_equal(t_insert(db, MMS_PARTICIPATION, NULL, "activity", "ACT-S", "staff", "MET",
+				  "role", "participant", NULL), MMS_EACCES);
+	T_OK(db, t_insert(db, MMS_PARTICIPATION, NULL, "activity", "ACT-M", "staff", "TCH",
+			  "role", "participant", NULL));
+	/* the school reads both: each names something of its own */
+	size_t n;
+	T_OK(db, mms_db_count(db, MMS_PARTICIPATION, &n));
+	assert_int_equal(n, 2);
+	T_OK(full, mms_db_refresh(full));
+	mms_kpi *k;
+	T_OK(full, mms_kpi_open(&k, full));
+	T_OK(full, mms_kpi_load_json(k, "{\"indicators\": [{\"id\": \"t.parts\", \"name_ru\": \"т\","
+				       " \"kind\": \"count\", \"population\": \"participations\","
+				       " \"aggregation\": \"sum\"}]}", "t", NULL));
+	int32_t sch = t_find(full, MMS_UNIT, "SCH"), mun = t_find(full, MMS_UNIT, "MUN");
+	mms_kpi_result at_sch = MMS_KPI_RESULT_INIT, at_mun = MMS_KPI_RESULT_INIT;
+	T_OK(full, mms_kpi_value(k, "t.parts", sch, 2024, &at_sch));
+	T_OK(full, mms_kpi_value(k, "t.parts", mun, 2024, &at_mun));
+	mms_idlist *recs;
+	T_OK(full, mms_kpi_records(k, "t.parts", sch, 2024, 1, &recs));
+	assert_int_equal(mms_idlist_count(recs), 1); /* the teacher's, written by the school */
+	char *staff = t_get(full, MMS_PARTICIPATION, mms_idlist_get(recs, 0), "staff");
+	assert_string_equal(staff, "TCH");
+	free(staff);
+	mms_idlist_free(recs);
+	assert_true(at_mun.numerator == 2); /* the service's subtree: both */
+	mms_kpi_close(k);
+	mms_db_close(db);
+	mms_db_close(full);
+	t_rmtree(dir);
+	free(path);
+	free(dir);
+}
+
+/* A scoped handle's messages name nothing it may not read: a code taken by
+   a record outside the scope is "already used", without which record or its
+   id; one taken by a record it may read is named as usual. */
+static void a_duplicate_outside_the_scope_names_nothing(void **state)
+{
+	(void)state;
+	char *dir = t_tmpdir(), *path = t_path(dir, "chain.db");
+	mms_db *full, *db = chain_scoped(path, &full);
+	mms_report *rep = NULL;
+	assert_int_equal(mms_db_import_json(db, "{\"staff\": [{\"code\": \"TSIB\", \"name\": \"x\", "
+						"\"org\": \"SCH\", \"role\": \"teacher\"}]}", NULL, &rep),
+			 MMS_EDUP);
+	const char *msg = mms_report_message(rep, 0);
+	if (!strstr(msg, "already used") || strchr(msg, '#') || strstr(msg, "Соседова") ||
+	    strstr(msg, "by"))
+		fail_msg("\"%s\" names the record outside the scope", msg);
+	assert_string_equal(msg, mms_db_errmsg(db));
+	mms_report_free(rep);
+	/* the methodist above is reference: the message may say who holds the code */
+	assert_int_equal(mms_db_import_json(db, "{\"staff\": [{\"code\": \"MET\", \"name\": \"x\", "
+						"\"org\": \"SCH\", \"role\": \"teacher\"}]}", NULL, NULL),
+			 MMS_EDUP);
+	assert_non_null(strstr(mms_db_errmsg(db), "already used by staff member #0"));
+	/* without a scope, as before */
+	assert_int_equal(mms_db_import_json(full, "{\"staff\": [{\"code\": \"TSIB\", \"name\": \"x\", "
+						  "\"org\": \"SCH\", \"role\": \"teacher\"}]}", NULL, NULL),
+			 MMS_EDUP);
+	assert_non_null(strstr(mms_db_errmsg(full), "already used by staff member #2"));
+	mms_db_close(db);
+	mms_db_close(full);
+	t_rmtree(dir);
+	free(path);
+	free(dir);
+}
+
 /* A scope naming no unit fails to open, with the code in the message. */
 static void unknown_scope_is_refused(void **state)
 {
@@ -470,6 +706,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(inside_the_scope_works, setup, teardown),
 		cmocka_unit_test_setup_teardown(unknown_scope_is_refused, setup, teardown),
 		cmocka_unit_test(the_whole_chain_above_is_reference),
+		cmocka_unit_test(every_entity_is_written_by_the_unit_it_belongs_to),
+		cmocka_unit_test(the_write_rule_is_the_indicators_attribution),
+		cmocka_unit_test(a_duplicate_outside_the_scope_names_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

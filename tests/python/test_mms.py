@@ -112,7 +112,7 @@ def test_round_trip_through_json_and_csv(demo, tmp_path):
 
 
 def test_pseudonymised_export_keeps_the_indicators(demo, tmp_path):
-    text = demo.export_json_pseudonymised("region-33-secret-key")
+    text = demo.export_json_pseudonymised("region-33 secret for the 2024 report: Tq8vXz")
     staff = json.loads(text)["staff"]
     assert all(s["code"].startswith("P") and s["name"] == s["code"] for s in staff)
     assert demo.get("staff", 0, "name") not in text
@@ -122,7 +122,7 @@ def test_pseudonymised_export_keeps_the_indicators(demo, tmp_path):
     for ind in ("murom.P1", "murom.P7", "murom.pd_every_3_years"):
         a, b = demo.kpi().value(ind, crpk, 2023), other.kpi().value(ind, crpk, 2023)
         assert (a.numerator, a.denominator) == (b.numerator, b.denominator)
-    demo.export_file_pseudonymised(str(tmp_path / "p.json"), "region-33-secret-key")
+    demo.export_file_pseudonymised(str(tmp_path / "p.json"), "region-33 secret for the 2024 report: Tq8vXz")
     assert (tmp_path / "p.json").read_text(encoding="utf-8") == text
     with pytest.raises(mms.InvalidArgument):
         demo.export_json_pseudonymised("short")

@@ -106,7 +106,9 @@ grep_in "stdout export" out.txt '"format": "libmms"'
 check "pseudonymise needs a key" 2 "$mms" export demo.sqlite - --pseudonymise
 grep_in "pseudonymise names the variable" err.txt "MMS_PSEUDONYM_KEY"
 check "pseudonymise refuses a short key" 2 env MMS_PSEUDONYM_KEY=short "$mms" export demo.sqlite - --pseudonymise
-check "pseudonymised export" 0 env MMS_PSEUDONYM_KEY=region-33-secret-key "$mms" export demo.sqlite - --pseudonymise
+check "pseudonymise refuses a key of one repeated byte" 2 env MMS_PSEUDONYM_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx "$mms" export demo.sqlite - --pseudonymise
+grep_in "pseudonymise says how to make a key" err.txt "head -c 32 /dev/urandom | base64"
+check "pseudonymised export" 0 env MMS_PSEUDONYM_KEY=q3VZ0yJ5m1m0cB6yq8Lr2W0T9dF1jK7sXo4hP2eGvNw= "$mms" export demo.sqlite - --pseudonymise
 grep_in "pseudonymised staff" out.txt '"code":"P[0-9a-f]\{16\}","name":"P[0-9a-f]\{16\}"'
 if grep -q "Фёдорова Мария" out.txt; then failed=$((failed + 1)); echo "FAIL a name survives pseudonymisation"
 else passed=$((passed + 1)); fi
@@ -119,6 +121,11 @@ grep_in "scope: export holds the scope" out.txt '"MUR-SCH-01"'
 if grep -q '"MUR-SCH-02"' out.txt; then failed=$((failed + 1)); echo "FAIL a scoped export holds a unit outside"
 else passed=$((passed + 1)); fi
 check "scope: kpi outside is refused" 4 "$mms" --scope MUR-SCH-01 kpi demo.sqlite MUR-CRPK --year 2024
+check "scope: framework import-case is refused" 4 "$mms" --scope MUR-SCH-01 framework import-case demo.sqlite bad.json
+grep_in "scope: framework import-case says why" err.txt 'frameworks are written only through a handle without a scope'
+check "framework export-case of an unknown framework" 1 "$mms" framework export-case demo.sqlite no-such
+grep_in "framework export-case says why" err.txt 'no framework "no-such"'
+
 check "snapshot" 0 "$mms" snapshot demo.sqlite
 grep_in "snapshot says where" out.txt "demo.sqlite-snapshot"
 check "show from the snapshot" 0 "$mms" show demo.sqlite MUR-CRPK
