@@ -317,6 +317,18 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Db::import_json;
 %newobject Db::typology;
 %newobject Db::coverage;
+/* %newobject applies only to what is declared after it: these were once
+ * listed after their %extend blocks, and the results leaked. */
+%newobject Db::deficits;
+%newobject Db::import_case;
+%newobject Db::export_case;
+%newobject Db::plan_route;
+%newobject Db::plan_routes;
+%newobject Db::effectiveness;
+%newobject Kpi::clusters;
+%newobject Kpi::sample;
+%newobject Kpi::estimate;
+%newobject Sample::ids;
 
 %extend Db {
 	/* With scope (a unit code), the handle is limited to its subtree. */
@@ -764,16 +776,6 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		return mms_route_plan_uncovered_reason(PLAN($self), r, u);
 	}
 };
-%newobject Db::deficits;
-%newobject Db::import_case;
-%newobject Db::export_case;
-%newobject Db::plan_route;
-%newobject Db::plan_routes;
-%newobject Db::effectiveness;
-%newobject Kpi::clusters;
-%newobject Kpi::sample;
-%newobject Kpi::estimate;
-%newobject Sample::ids;
 
 %extend KpiValue {
 	~KpiValue() { free($self); }

@@ -112,11 +112,12 @@ static void read_parents(json_object *assocs, const char *docid, item *it, const
 		if (!type || strcmp(type, "isChildOf"))
 			continue; /* other associations say nothing of the tree */
 		const char *child = node_id(o, "originNodeURI"), *parent = node_id(o, "destinationNodeURI");
-		int c = child ? mms_hash_get(ids, child, item_id, it) : -1, p = -3;
+		int c = child ? mms_hash_get(ids, child, item_id, it) : -1;
+		int p = parent ? mms_hash_get(ids, parent, item_id, it) : -1;
 		if (parent && !strcmp(parent, docid))
-			p = -1;
-		else if (parent && mms_hash_get(ids, parent, item_id, it) >= 0)
-			p = mms_hash_get(ids, parent, item_id, it);
+			p = -1; /* the document */
+		else if (p < 0)
+			p = -3; /* nothing */
 		snprintf(loc, sizeof loc, "/CFAssociations/%zu/%s", a,
 			 c < 0 ? "originNodeURI/identifier" : "destinationNodeURI/identifier");
 		if (c < 0 || p == -3) {
@@ -134,8 +135,10 @@ static void read_parents(json_object *assocs, const char *docid, item *it, const
 	}
 }
 
+/* The CASE package as a libmms document of competencies, competency i
+ * being item i; *items_out (n of them) says where each came from. */
 static int convert(json_object *root, const char *framework, mms_report *rep, item **items_out,
-		   json_object **out)
+		   int *n_out, json_object **out)
 {
 	int first = MMS_OK;
 	json_object *doc, *items, *assocs = NULL;
@@ -203,6 +206,7 @@ static int convert(json_object *root, const char *framework, mms_report *rep, it
 	}
 	json_object_object_add(*out, "competencies", comps);
 	*items_out = it;
+	*n_out = n;
 	return MMS_OK;
 }
 
@@ -271,12 +275,12 @@ int mms_framework_import_case(mms_db *db, const char *json, const char *framewor
 		return mms_db_fail(db, MMS_ENOMEM, "out of memory");
 	json_object *root = NULL, *doc = NULL;
 	item *it = NULL;
+	int n = 0;
 	int rc = mms_json_parse(&root, json, strlen(json), "case", rep);
 	if (rc == MMS_OK)
-		rc = convert(root, framework, rep, &it, &doc);
+		rc = convert(root, framework, rep, &it, &n, &doc);
 	if (rc == MMS_OK)
-		rc = import_converted(db, doc, it, (int)json_object_array_length(
-			json_object_object_get(root, "CFItems")), framework, rep);
+		rc = import_converted(db, doc, it, n, framework, rep);
 	if (rc == MMS_ENOMEM)
 		mms_db_fail(db, rc, "out of memory");
 	else if (rc != MMS_OK)
