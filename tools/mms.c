@@ -2,6 +2,9 @@
  * mms — the command-line program of libmms: create, import, validate,
  * export, inspect and draw methodical networks, and run the demo.
  */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,30 +98,53 @@ static const char *positional(int argc, char **argv, int k, const char *const *v
 /*
  * The options a command (or a subcommand of route and framework) accepts,
  * declared once in the tables below: space-separated names, those that take
- * a value marked with '=' ("--format= --dry-run"). check_options() is the
- * one checker of every command line, run before anything is opened: an
- * unknown or misspelt option must never let the real operation run (a
+ * a value marked with '=', followed by the value's kind when it is a number:
+ * "--format= --dry-run --year=int --share=num --seed=uint". check_options()
+ * is the one checker of every command line, run before anything is opened:
+ * an unknown or misspelt option must never let the real operation run (a
  * misspelt --dry-run would import, a misspelt --pseudonymise would export
- * names in clear), so it is a usage error naming the option.
+ * names in clear), so it is a usage error naming the option; so is a number
+ * that is not one ("--step 1x" must not change step 1), which also keeps
+ * the commands' atoi() and atof() within their range.
  */
 typedef struct syntax {
 	const char *sub, *options;
 } syntax;
 
-/* Whether name is one of the options, and whether it takes a value. */
-static int option_known(const char *options, const char *name, int *valued)
+/* Whether name is one of the options; *kind is NULL for a flag, else the
+ * kind of its value ("" for a text, "int", "num" or "uint"). */
+static int option_known(const char *options, const char *name, const char **kind)
 {
 	size_t n = strlen(name);
 	for (const char *p = options; *p;) {
-		size_t len = strcspn(p, " ");
-		int v = len > 0 && p[len - 1] == '=';
-		if (len - (size_t)v == n && !strncmp(p, name, n)) {
-			*valued = v;
+		size_t len = strcspn(p, " "), nlen = strcspn(p, " =");
+		if (nlen == n && !strncmp(p, name, n)) {
+			*kind = nlen < len ? p + nlen + 1 : NULL;
 			return 1;
 		}
 		p += len + (p[len] == ' ');
 	}
 	return 0;
+}
+
+/* Whether text is a whole value of the kind (up to the space ending it). */
+static int value_fits(const char *kind, const char *text)
+{
+	char *end = NULL;
+	errno = 0;
+	if (!strncmp(kind, "int", 3)) {
+		long v = strtol(text, &end, 10);
+		return end != text && !*end && !errno && v >= INT_MIN && v <= INT_MAX;
+	}
+	if (!strncmp(kind, "uint", 4)) {
+		(void)strtoull(text, &end, 10);
+		return end != text && !*end && !errno && text[0] >= '0' && text[0] <= '9';
+	}
+	if (!strncmp(kind, "num", 3)) {
+		double v = strtod(text, &end);
+		return end != text && !*end && isfinite(v);
+	}
+	return 1; /* a text */
 }
 
 /* Checks the arguments after the command against its options; counts the
@@ -128,18 +154,28 @@ static int check_options(const char *cmd, const char *options, int argc, char **
 {
 	*npos = 0;
 	for (int i = 0; i < argc; i++) {
-		int valued = 0;
+		const char *kind = NULL;
 		if (argv[i][0] != '-' || !argv[i][1]) {
 			++*npos;
-		} else if (!option_known(options, argv[i], &valued)) {
+			continue;
+		}
+		if (!option_known(options, argv[i], &kind)) {
 			fprintf(stderr, "mms %s: unknown option %s%s\n", cmd, argv[i],
 				!strcmp(argv[i], "--scope") ? " (--scope goes before the command)" : "");
 			return EXIT_USAGE;
-		} else if (valued && (i + 1 >= argc || !strncmp(argv[i + 1], "--", 2))) {
-			fprintf(stderr, "mms %s: %s needs a value\n", cmd, argv[i]);
+		}
+		if (!kind)
+			continue;
+		if (++i >= argc || !strncmp(argv[i], "--", 2)) {
+			fprintf(stderr, "mms %s: %s needs a value\n", cmd, argv[i - 1]);
 			return EXIT_USAGE;
 		}
-		i += valued;
+		if (!value_fits(kind, argv[i])) {
+			fprintf(stderr, "mms %s: %s takes %s, not \"%.60s\"\n", cmd, argv[i - 1],
+				*kind == 'n' ? "a number" : *kind == 'u' ? "a whole number from 0"
+				: "a whole number", argv[i]);
+			return EXIT_USAGE;
+		}
 	}
 	return EXIT_OK;
 }
@@ -152,10 +188,10 @@ typedef struct command {
 	const syntax *subs;   /* or, for a command with subcommands, per subcommand */
 } command;
 
-#define PLAN_OPTIONS "--as-of= --start= --end= --budget= --format= --prefix= --save --verbose"
+#define PLAN_OPTIONS "--as-of= --start= --end= --budget=int --format= --prefix= --save --verbose"
 static const syntax route_subs[] = {
 	{"build", PLAN_OPTIONS}, {"batch", PLAN_OPTIONS}, {"show", "--xlsx="},
-	{"approve", "--date= --evidence="}, {"progress", "--step= --status= --date= --evidence="},
+	{"approve", "--date= --evidence="}, {"progress", "--step=int --status= --date= --evidence="},
 	{NULL, NULL}};
 static const syntax framework_subs[] = {{"import-case", "--name="}, {"export-case", ""}, {NULL, NULL}};
 
@@ -401,15 +437,15 @@ static const command commands[] = {
 		"[--definitions FILE|DIR] [--format table|json|csv | --format xlsx --output FILE]",
 	 "indicator values, targets and statuses of a unit (built-in catalogue plus yours)",
 	 cmd_kpi, 2,
-	 "--year= --from= --to= --indicators= --definitions= --format= --output=", NULL},
+	 "--year=int --from=int --to=int --indicators= --definitions= --format= --output=", NULL},
 	{"sample", "DB [UNIT-CODE] --year Y [--share 0.3] [--seed N] [--strata level=%,...] "
 		"[--filter EXPR] [--estimate INDICATOR]",
 	 "draw a stratified representative sample of staff and estimate a share on it",
-	 cmd_sample, 1, "--year= --share= --seed= --strata= --filter= --estimate=", NULL},
+	 cmd_sample, 1, "--year=int --share=num --seed=uint --strata= --filter= --estimate=", NULL},
 	{"clusters", "DB [UNIT-CODE] --year Y --indicators ID:W,ID:W [--levels 3] "
 		"[--per-leader 3] [--per-curator 5]",
 	 "score and cluster the municipal services, pair leaders, attach curators", cmd_clusters, 1,
-	 "--year= --indicators= --levels= --per-leader= --per-curator=", NULL},
+	 "--year=int --indicators= --levels=int --per-leader=int --per-curator=int", NULL},
 	{"route", "build DB STAFF-CODE | batch DB [UNIT-CODE] [--as-of D] [--start D --end D] "
 		"[--budget H] [--format F] [--save] [--verbose] | show DB ROUTE [--xlsx FILE] | "
 		"approve DB ROUTE --date D [--evidence E] | "

@@ -167,6 +167,18 @@ refused "route progress: --step without its value" "--step needs a value" route 
 refused "framework import-case: --name without its value" "--name needs a value" framework import-case new.sqlite teachers-case.json --name
 refused "demo: --data without its value" "--data needs a value" demo --db new.sqlite --data
 absent "demo: --data without its value" new.sqlite
+# numbers are whole values: "--step 1x" must not change step 1
+steps_before=$(sqlite3 demo.sqlite "SELECT group_concat(status) FROM route_steps" 2>/dev/null || echo "?")
+refused "route progress: --step 1x" '--step takes a whole number, not "1x"' route progress demo.sqlite "$route" --status done --date 2024-02-01 --step 1x
+steps_after=$(sqlite3 demo.sqlite "SELECT group_concat(status) FROM route_steps" 2>/dev/null || echo "?")
+if [ "$steps_before" = "$steps_after" ]; then passed=$((passed + 1))
+else failed=$((failed + 1)); echo "FAIL a refused --step changed a step"; fi
+refused "route batch: --budget ten" '--budget takes a whole number, not "ten"' route batch demo.sqlite --budget ten
+refused "kpi: a year past int" "--year takes a whole number" kpi demo.sqlite MUR-CRPK --year 99999999999
+refused "kpi: a year with a tail" "--from takes a whole number" kpi demo.sqlite MUR-CRPK --from 2021x --to 2023
+refused "sample: an infinite share" '--share takes a number, not "1e999"' sample demo.sqlite --year 2023 --share 1e999
+refused "sample: a negative seed" "--seed takes a whole number from 0" sample demo.sqlite --year 2023 --seed -1
+refused "clusters: a fractional level count" "--levels takes a whole number" clusters demo.sqlite --year 2023 --indicators murom.P5 --levels 2.5
 check "stdout export" 0 "$mms" export again.sqlite -
 grep_in "stdout export" out.txt '"format": "libmms"'
 check "pseudonymise needs a key" 2 "$mms" export demo.sqlite - --pseudonymise
