@@ -127,7 +127,8 @@ static int option_known(const char *options, const char *name, const char **kind
 	return 0;
 }
 
-/* Whether text is a whole value of the kind (up to the space ending it). */
+/* Whether text, all of it, is a value of the kind (whose name ends at a
+ * space or the end of the options). */
 static int value_fits(const char *kind, const char *text)
 {
 	char *end = NULL;

@@ -101,6 +101,10 @@ grep_in "case items" teachers-case.json "CFItems"
 check "framework import-case" 0 "$mms" framework import-case case.sqlite teachers-case.json --name teachers
 check "framework import-case twice" 1 "$mms" framework import-case case.sqlite teachers-case.json --name teachers
 grep_in "case duplicate" err.txt "already used"
+grep_in "case duplicate at its CASE pointer" err.txt "/CFItems/0/humanCodingScheme"
+printf '{"CFDocument": {"identifier": "d",\n  "title" "F"}}' >bad-case.json
+check "framework import-case: a syntax error" 1 "$mms" framework import-case case.sqlite bad-case.json
+grep_in "framework import-case: the syntax error's line and column" err.txt "case:2:11: JSON syntax error"
 # Unknown options: exit 2 naming the option, for every subcommand, before
 # anything is opened or written; a valued option needs its value.
 refused() { # refused NAME OPTION COMMAND-ARGS...
