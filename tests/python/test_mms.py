@@ -671,3 +671,16 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
             except Exception as e:  # pragma: no cover - the failure being tested
                 wrong.append("%s: %r" % (name, e))
     assert wrong == []
+
+
+def test_insert_refuses_a_value_that_has_no_text():
+    db = mms.Db(":memory:")
+    unit = dict(code="M", name="ММС", level="municipal", kind="municipal_service")
+    with pytest.raises(mms.TypeMismatch) as e:
+        db.insert("units", directions=[["analytical"]], **unit)
+    assert "directions" in str(e.value)
+    with pytest.raises(mms.TypeMismatch):
+        db.insert("units", **dict(unit, name={"ru": "ММС"}))
+    assert db.count("units") == 0
+    assert db.insert("units", directions=("analytical", "publishing"), **unit) == 0
+    assert db.get("units", 0, "directions") == "analytical|publishing"
