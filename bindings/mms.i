@@ -18,9 +18,26 @@
 #include <string.h>
 #include <mms/mms.h>
 
-/* The error of the call in progress, raised by the %exception below. */
+/* The error of the call in progress, raised by the %exception below (and
+ * by the hand-written Lua functions). Every wrapped call starts with
+ * mms_swig_begin() and raising takes the error, so a failure is reported
+ * by the call that made it and by no later one. */
 static __thread int mms_swig_rc;
 static __thread char mms_swig_msg[2200];
+
+static void mms_swig_begin(void)
+{
+	mms_swig_rc = 0;
+	mms_swig_msg[0] = '\0';
+}
+
+/* The pending error code, cleared: it is raised exactly once. */
+static int mms_swig_take(void)
+{
+	int rc = mms_swig_rc;
+	mms_swig_rc = 0;
+	return rc;
+}
 
 static const char *const mms_swig_names[] = {
 	"Ok", "Error", "NoMemory", "InvalidArgument", "NotFound", "StorageError",
@@ -165,12 +182,13 @@ static int mms_swig_check(Db *self, int rc)
 %}
 
 %exception {
-	mms_swig_rc = 0;
+	mms_swig_begin();
 	$action
 	if (mms_swig_rc) {
+		int mms_code = mms_swig_take();
 #ifdef SWIGPYTHON
 		PyObject *mod = PyImport_ImportModule("mms");
-		PyObject *cls = mod ? PyObject_GetAttrString(mod, mms_swig_names[mms_swig_index(mms_swig_rc)]) : NULL;
+		PyObject *cls = mod ? PyObject_GetAttrString(mod, mms_swig_names[mms_swig_index(mms_code)]) : NULL;
 		Py_XDECREF(mod);
 		if (!cls) {
 			PyErr_Clear();
@@ -181,7 +199,7 @@ static int mms_swig_check(Db *self, int rc)
 		Py_DECREF(cls);
 #endif
 #ifdef SWIGLUA
-		lua_pushfstring(L, "%s: %s", mms_swig_codes[mms_swig_index(mms_swig_rc)], mms_swig_msg);
+		lua_pushfstring(L, "%s: %s", mms_swig_codes[mms_swig_index(mms_code)], mms_swig_msg);
 #endif
 		SWIG_fail;
 	}
@@ -300,6 +318,18 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Db::import_json;
 %newobject Db::typology;
 %newobject Db::coverage;
+/* %newobject applies only to what is declared after it: these were once
+ * listed after their %extend blocks, and the results leaked. */
+%newobject Db::deficits;
+%newobject Db::import_case;
+%newobject Db::export_case;
+%newobject Db::plan_route;
+%newobject Db::plan_routes;
+%newobject Db::effectiveness;
+%newobject Kpi::clusters;
+%newobject Kpi::sample;
+%newobject Kpi::estimate;
+%newobject Sample::ids;
 
 %extend Db {
 	/* With scope (a unit code), the handle is limited to its subtree. */
@@ -747,16 +777,6 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		return mms_route_plan_uncovered_reason(PLAN($self), r, u);
 	}
 };
-%newobject Db::deficits;
-%newobject Db::import_case;
-%newobject Db::export_case;
-%newobject Db::plan_route;
-%newobject Db::plan_routes;
-%newobject Db::effectiveness;
-%newobject Kpi::clusters;
-%newobject Kpi::sample;
-%newobject Kpi::estimate;
-%newobject Sample::ids;
 
 %extend KpiValue {
 	~KpiValue() { free($self); }

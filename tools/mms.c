@@ -2,6 +2,9 @@
  * mms — the command-line program of libmms: create, import, validate,
  * export, inspect and draw methodical networks, and run the demo.
  */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,11 +100,106 @@ static const char *positional(int argc, char **argv, int k, const char *const *v
 	return NULL;
 }
 
+/*
+ * The options a command (or a subcommand of route and framework) accepts,
+ * declared once in the tables below: space-separated names, those that take
+ * a value marked with '=', followed by the value's kind when it is a number:
+ * "--format= --dry-run --year=int --share=num --seed=uint". check_options()
+ * is the one checker of every command line, run before anything is opened:
+ * an unknown or misspelt option must never let the real operation run (a
+ * misspelt --dry-run would import, a misspelt --pseudonymise would export
+ * names in clear), so it is a usage error naming the option; so is a number
+ * that is not one ("--step 1x" must not change step 1), which also keeps
+ * the commands' atoi() and atof() within their range.
+ */
+typedef struct syntax {
+	const char *sub, *options;
+} syntax;
+
+/* Whether name is one of the options; *kind is NULL for a flag, else the
+ * kind of its value ("" for a text, "int", "num" or "uint"). */
+static int option_known(const char *options, const char *name, const char **kind)
+{
+	size_t n = strlen(name);
+	for (const char *p = options; *p;) {
+		size_t len = strcspn(p, " "), nlen = strcspn(p, " =");
+		if (nlen == n && !strncmp(p, name, n)) {
+			*kind = nlen < len ? p + nlen + 1 : NULL;
+			return 1;
+		}
+		p += len + (p[len] == ' ');
+	}
+	return 0;
+}
+
+/* Whether text, all of it, is a value of the kind (whose name ends at a
+ * space or the end of the options). */
+static int value_fits(const char *kind, const char *text)
+{
+	char *end = NULL;
+	errno = 0;
+	if (!strncmp(kind, "int", 3)) {
+		long v = strtol(text, &end, 10);
+		return end != text && !*end && !errno && v >= INT_MIN && v <= INT_MAX;
+	}
+	if (!strncmp(kind, "uint", 4)) {
+		(void)strtoull(text, &end, 10);
+		return end != text && !*end && !errno && text[0] >= '0' && text[0] <= '9';
+	}
+	if (!strncmp(kind, "num", 3)) {
+		double v = strtod(text, &end);
+		return end != text && !*end && isfinite(v);
+	}
+	return 1; /* a text */
+}
+
+/* Checks the arguments after the command against its options; counts the
+ * positional ones ("-" is one: stdout). A value may not begin with "--", so
+ * that "--format --dry-run" is a missing value, not a format. */
+static int check_options(const char *cmd, const char *options, int argc, char **argv, int *npos)
+{
+	*npos = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *kind = NULL;
+		if (argv[i][0] != '-' || !argv[i][1]) {
+			++*npos;
+			continue;
+		}
+		if (!option_known(options, argv[i], &kind)) {
+			fprintf(stderr, "mms %s: unknown option %s%s\n", cmd, argv[i],
+				!strcmp(argv[i], "--scope") ? " (--scope goes before the command)" : "");
+			return EXIT_USAGE;
+		}
+		if (!kind)
+			continue;
+		if (++i >= argc || !strncmp(argv[i], "--", 2)) {
+			fprintf(stderr, "mms %s: %s needs a value\n", cmd, argv[i - 1]);
+			return EXIT_USAGE;
+		}
+		if (!value_fits(kind, argv[i])) {
+			fprintf(stderr, "mms %s: %s takes %s, not \"%.60s\"\n", cmd, argv[i - 1],
+				*kind == 'n' ? "a number" : *kind == 'u' ? "a whole number from 0"
+				: "a whole number", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	return EXIT_OK;
+}
+
 typedef struct command {
 	const char *name, *usage, *help;
 	int (*run)(int argc, char **argv);
 	int min_args;
+	const char *options;  /* what check_options() accepts */
+	const syntax *subs;   /* or, for a command with subcommands, per subcommand */
 } command;
+
+#define PLAN_OPTIONS "--as-of= --start= --end= --budget=int --format= --prefix= --save --verbose"
+static const syntax route_subs[] = {
+	{"build", PLAN_OPTIONS}, {"batch", PLAN_OPTIONS}, {"show", "--xlsx="},
+	{"approve", "--date= --evidence="}, {"progress", "--step=int --status= --date= --evidence="},
+	{NULL, NULL}};
+static const syntax framework_subs[] = {{"import-case", "--name="}, {"export-case", ""}, {NULL, NULL}};
 
 static int cmd_init(int argc, char **argv)
 {
@@ -320,44 +418,51 @@ static int cmd_network(int argc, char **argv)
 }
 
 static const command commands[] = {
-	{"init", "DB", "create an empty database (or check an existing one)", cmd_init, 1},
+	{"init", "DB", "create an empty database (or check an existing one)", cmd_init, 1, "", NULL},
 	{"import", "DB FILE.json|CSV-DIR [--format json|csv] [--dry-run]",
-	 "import all or nothing; every problem is listed with its location", cmd_import, 2},
+	 "import all or nothing; every problem is listed with its location", cmd_import, 2,
+	 "--format= --dry-run", NULL},
 	{"validate", "DB FILE.json|CSV-DIR [--format json|csv]",
-	 "check an import against DB without writing anything", cmd_validate, 2},
+	 "check an import against DB without writing anything", cmd_validate, 2, "--format=", NULL},
 	{"export", "DB OUT.json|OUT-DIR|- [--csv [--delimiter ;]] [--pseudonymise]",
 	 "export the whole database as JSON (- for stdout) or CSV files; --pseudonymise replaces\n"
-	 "            personal data with pseudonyms keyed by $MMS_PSEUDONYM_KEY", cmd_export, 2},
+	 "            personal data with pseudonyms keyed by $MMS_PSEUDONYM_KEY", cmd_export, 2,
+	 "--csv --delimiter= --pseudonymise", NULL},
 	{"snapshot", "DB", "write the columnar snapshot beside DB, so that opening it is fast",
-	 cmd_snapshot, 1},
+	 cmd_snapshot, 1, "", NULL},
 	{"show", "DB UNIT-CODE", "a unit, its path to the root and its subtree summary",
-	 cmd_show, 2},
-	{"stats", "DB [UNIT-CODE]", "counts by level and kind as JSON", cmd_stats, 1},
+	 cmd_show, 2, "", NULL},
+	{"stats", "DB [UNIT-CODE]", "counts by level and kind as JSON", cmd_stats, 1, "", NULL},
 	{"typology", "DB [UNIT-CODE]",
 	 "classify the methodical system on the four axes, with the deciding facts",
-	 cmd_typology, 1},
+	 cmd_typology, 1, "", NULL},
 	{"network", "DB [UNIT-CODE] --dot [--as-of YYYY-MM-DD]",
-	 "the subtree and its network links as a Graphviz digraph", cmd_network, 1},
+	 "the subtree and its network links as a Graphviz digraph", cmd_network, 1,
+	 "--dot --as-of=", NULL},
 	{"kpi", "DB UNIT-CODE --year Y | --from Y1 --to Y2 [--indicators ID,ID] "
 		"[--definitions FILE|DIR] [--format table|json|csv | --format xlsx --output FILE]",
 	 "indicator values, targets and statuses of a unit (built-in catalogue plus yours)",
-	 cmd_kpi, 2},
+	 cmd_kpi, 2,
+	 "--year=int --from=int --to=int --indicators= --definitions= --format= --output=", NULL},
 	{"sample", "DB [UNIT-CODE] --year Y [--share 0.3] [--seed N] [--strata level=%,...] "
 		"[--filter EXPR] [--estimate INDICATOR]",
 	 "draw a stratified representative sample of staff and estimate a share on it",
-	 cmd_sample, 1},
+	 cmd_sample, 1, "--year=int --share=num --seed=uint --strata= --filter= --estimate=", NULL},
 	{"clusters", "DB [UNIT-CODE] --year Y --indicators ID:W,ID:W [--levels 3] "
 		"[--per-leader 3] [--per-curator 5]",
-	 "score and cluster the municipal services, pair leaders, attach curators", cmd_clusters, 1},
+	 "score and cluster the municipal services, pair leaders, attach curators", cmd_clusters, 1,
+	 "--year=int --indicators= --levels=int --per-leader=int --per-curator=int", NULL},
 	{"route", "build DB STAFF-CODE | batch DB [UNIT-CODE] [--as-of D] [--start D --end D] "
 		"[--budget H] [--format F] [--save] [--verbose] | show DB ROUTE [--xlsx FILE] | "
 		"approve DB ROUTE --date D [--evidence E] | "
 		"progress DB ROUTE [--step ID] --status S --date D [--evidence E]",
-	 "individual routes: plan from deficits, store, approve and track them", cmd_route, 2},
+	 "individual routes: plan from deficits, store, approve and track them", cmd_route, 2,
+	 NULL, route_subs},
 	{"framework", "import-case DB FILE.json [--name NAME] | export-case DB NAME",
-	 "competency frameworks in 1EdTech CASE JSON", cmd_framework, 3},
+	 "competency frameworks in 1EdTech CASE JSON", cmd_framework, 3, NULL, framework_subs},
 	{"demo", "[--db FILE] [--data DIR]",
-	 "build the Murom demo network into FILE (demo.sqlite) and summarise it", cmd_demo, 0},
+	 "build the Murom demo network into FILE (demo.sqlite) and summarise it", cmd_demo, 0,
+	 "--db= --data=", NULL},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -398,9 +503,28 @@ int main(int argc, char **argv)
 			printf("usage: mms %s %s\n  %s\n", c->name, c->usage, c->help);
 			return EXIT_OK;
 		}
+		const char *options = c->options;
+		char label[64];
+		int skip = 0; /* the subcommand */
+		snprintf(label, sizeof label, "%s", c->name);
+		for (const syntax *s = c->subs; s && s->sub && argc > 2; s++)
+			if (!strcmp(argv[2], s->sub)) {
+				options = s->options;
+				snprintf(label, sizeof label, "%s %s", c->name, s->sub);
+				skip = 1;
+			}
+		if (!options) {
+			fprintf(stderr, "mms %s: unknown subcommand \"%s\"\n", c->name,
+				argc > 2 ? argv[2] : "");
+			fprintf(stderr, "usage: mms %s %s\n", c->name, c->usage);
+			return EXIT_USAGE;
+		}
 		int npos = 0;
-		for (int k = 2; k < argc; k++)
-			npos += argv[k][0] != '-' || !argv[k][1]; /* "-" is stdout */
+		if (check_options(label, options, argc - 2 - skip, argv + 2 + skip, &npos) != EXIT_OK) {
+			fprintf(stderr, "usage: mms %s %s\n", c->name, c->usage);
+			return EXIT_USAGE;
+		}
+		npos += skip;
 		if (npos < c->min_args) {
 			fprintf(stderr, "usage: mms %s %s\n", c->name, c->usage);
 			return EXIT_USAGE;

@@ -4,7 +4,17 @@
 %native(ids) int mms_lua_ids(lua_State *L);
 %native(kpi) int mms_lua_kpi(lua_State *L);
 %{
-/* A Lua value as record text: booleans as true/false, arrays joined by '|'. */
+/* Raises the pending error of the call (taking it, as %exception does). */
+static int mms_lua_raise(lua_State *L, int fallback)
+{
+	int code = mms_swig_take();
+	return luaL_error(L, "%s: %s", mms_swig_codes[mms_swig_index(code ? code : fallback)],
+			  code ? mms_swig_msg : mms_errstr(fallback));
+}
+
+/* A Lua value as record text: booleans as true/false, arrays joined by '|'.
+ * Returns 0, or -1 for a value that has no text (a table inside an array, a
+ * function...), which must be refused rather than stored as "". */
 static int mms_lua_text(lua_State *L, int idx, luaL_Buffer *b)
 {
 	if (lua_isboolean(L, idx)) {
@@ -12,14 +22,20 @@ static int mms_lua_text(lua_State *L, int idx, luaL_Buffer *b)
 	} else if (lua_istable(L, idx)) {
 		lua_Integer n = luaL_len(L, idx);
 		for (lua_Integer i = 1; i <= n; i++) {
-			lua_geti(L, idx, i);
+			int t = lua_geti(L, idx, i);
+			if (t != LUA_TSTRING && t != LUA_TNUMBER) {
+				lua_pop(L, 1);
+				return -1;
+			}
 			if (i > 1)
 				luaL_addchar(b, '|');
-			luaL_addvalue(b); /* converts numbers, errors on other types */
+			luaL_addvalue(b);
 		}
-	} else {
+	} else if (lua_type(L, idx) == LUA_TSTRING || lua_type(L, idx) == LUA_TNUMBER) {
 		lua_pushvalue(L, idx);
 		luaL_addvalue(b);
+	} else {
+		return -1;
 	}
 	return 0;
 }
@@ -27,6 +43,7 @@ static int mms_lua_text(lua_State *L, int idx, luaL_Buffer *b)
 /* mms.insert(db, entity, {field = value, ...}) -> id */
 static int mms_lua_insert(lua_State *L)
 {
+	mms_swig_begin(); /* before anything can fail */
 	Db *self = NULL;
 	if (!SWIG_IsOK(SWIG_ConvertPtr(L, 1, (void **)&self, SWIGTYPE_p_Db, 0)))
 		return luaL_argerror(L, 1, "expected an mms.Db");
@@ -44,22 +61,26 @@ static int mms_lua_insert(lua_State *L)
 		const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
 		int value = lua_gettop(L); /* before buffinit, which may push */
 		luaL_buffinit(L, &b);
-		mms_lua_text(L, value, &b);
+		int typed = mms_lua_text(L, value, &b);
 		luaL_pushresult(&b);
-		rc = key ? mms_record_set(rec, key, lua_tostring(L, -1)) : MMS_EINVAL;
-		if (rc != MMS_OK)
-			mms_swig_fail(rc, "unknown field for this entity");
+		if (typed != 0) {
+			char msg[200];
+			snprintf(msg, sizeof msg, "field \"%.100s\": a %s has no text to store",
+				 key ? key : "?", luaL_typename(L, value));
+			rc = mms_swig_fail(MMS_ETYPE, msg);
+		} else {
+			rc = key ? mms_record_set(rec, key, lua_tostring(L, -1)) : MMS_EINVAL;
+			if (rc != MMS_OK)
+				mms_swig_fail(rc, "unknown field for this entity");
+		}
 		lua_pop(L, 2); /* the text and the value; the key stays for lua_next */
 	}
 	int32_t id = -1;
 	if (rc == MMS_OK)
 		mms_swig_check(self, mms_db_insert(db, rec, &id));
 	mms_record_free(rec);
-	if (mms_swig_rc) {
-		int code = mms_swig_rc;
-		mms_swig_rc = 0;
-		return luaL_error(L, "%s: %s", mms_swig_codes[mms_swig_index(code)], mms_swig_msg);
-	}
+	if (mms_swig_rc)
+		return mms_lua_raise(L, MMS_ERROR);
 	lua_pushinteger(L, id);
 	return 1;
 }
@@ -67,16 +88,13 @@ static int mms_lua_insert(lua_State *L)
 /* mms.kpi(db) -> an mms.Kpi that keeps db alive through its user value */
 static int mms_lua_kpi(lua_State *L)
 {
+	mms_swig_begin(); /* before anything can fail */
 	Db *db = NULL;
 	if (!SWIG_IsOK(SWIG_ConvertPtr(L, 1, (void **)&db, SWIGTYPE_p_Db, 0)))
 		return luaL_argerror(L, 1, "expected an mms.Db");
-	mms_swig_rc = 0;
 	Kpi *k = new_Kpi(db);
-	if (!k) {
-		int code = mms_swig_rc ? mms_swig_rc : MMS_ENOMEM;
-		mms_swig_rc = 0;
-		return luaL_error(L, "%s: %s", mms_swig_codes[mms_swig_index(code)], mms_swig_msg);
-	}
+	if (!k)
+		return mms_lua_raise(L, MMS_ENOMEM);
 	SWIG_NewPointerObj(L, k, SWIGTYPE_p_Kpi, 1);
 	lua_pushvalue(L, 1);
 	lua_setiuservalue(L, -2, 1);
@@ -86,6 +104,7 @@ static int mms_lua_kpi(lua_State *L)
 /* mms.ids(list) -> {id, id, ...} as a Lua array */
 static int mms_lua_ids(lua_State *L)
 {
+	mms_swig_begin(); /* before anything can fail */
 	IdList *list = NULL;
 	if (!SWIG_IsOK(SWIG_ConvertPtr(L, 1, (void **)&list, SWIGTYPE_p_IdList, 0)))
 		return luaL_argerror(L, 1, "expected an mms.IdList");

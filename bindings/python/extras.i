@@ -29,14 +29,21 @@ for _name, _code, _doc in [
         ("ReadOnly", -18, "the database can only be read")]:
     _error_class(_name, _code, _doc)
 
-def _text(value):
-    if value is None:
-        return None
+def _scalar(key, value):
+    # a value that has no text of its own (a dict, a nested list, an object)
+    # is refused rather than stored as its repr
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    raise TypeMismatch('field "%s": a %s has no text to store' % (key, type(value).__name__))
+
+def _text(key, value):
+    if value is None:
+        return None
     if isinstance(value, (list, tuple)):
-        return "|".join(str(v) for v in value)
-    return str(value)
+        return "|".join(_scalar(key, v) for v in value)
+    return _scalar(key, value)
 
 def _idlist_iter(self):
     for i in range(self.count()):
@@ -81,7 +88,7 @@ def _insert(self, entity, **fields):
     Values may be str, int, bool or a list (joined with '|')."""
     rec = Record(entity)
     for key, value in fields.items():
-        rec.set(key, _text(value))
+        rec.set(key, _text(key, value))
     return self.insert_record(rec)
 
 def _unit(self, code):

@@ -5,6 +5,15 @@
 #include "doc.h"
 
 /*
+ * Parses JSON text strictly: a syntax error, an unexpected end or text after
+ * the document goes to the report at name:line:column (characters, not
+ * bytes) and gives MMS_EPARSE. The one JSON reader of every import.
+ */
+struct json_object;
+int mms_json_parse(struct json_object **out, const char *text, size_t len, const char *name,
+		   mms_report *report);
+
+/*
  * Parses JSON text (json-c) into a document. Structural problems (syntax,
  * unknown keys, wrong shapes) go to the report with their JSON pointer or
  * line:column, and make *out NULL with the code of the first one.

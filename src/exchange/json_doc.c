@@ -175,27 +175,19 @@ static int check_shape(json_doc *jd, mms_report *r)
 	return first;
 }
 
-int mms_json_doc_open(mms_doc **out, const char *text, size_t len,
-		      const char *name, mms_report *report)
+int mms_json_parse(json_object **out, const char *text, size_t len, const char *name,
+		   mms_report *report)
 {
 	*out = NULL;
-	json_doc *jd = mms_calloc(1, sizeof *jd);
-	json_tokener *tok = json_tokener_new();
-	if (!jd || !tok) {
-		mms_free(jd);
-		if (tok)
-			json_tokener_free(tok);
-		return MMS_ENOMEM;
-	}
-	jd->base = (mms_doc){jd_count, jd_get, jd_where, 0, 0};
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	if (len > INT32_MAX) {
-		json_tokener_free(tok);
-		mms_free(jd);
 		mms_report_add(report, MMS_ERANGE, name, "%s: larger than 2 GiB", name);
 		return MMS_ERANGE;
 	}
-	jd->root = json_tokener_parse_ex(tok, text, (int)len);
+	json_tokener *tok = json_tokener_new();
+	if (!tok)
+		return MMS_ENOMEM;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	json_object *root = json_tokener_parse_ex(tok, text, (int)len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
 	size_t end = json_tokener_get_parse_end(tok);
 	if (jerr == json_tokener_success && end < len) {
@@ -213,10 +205,24 @@ int mms_json_doc_open(mms_doc **out, const char *text, size_t len,
 	}
 	json_tokener_free(tok);
 	if (jerr != json_tokener_success) {
-		mms_json_doc_free(&jd->base);
+		json_object_put(root);
 		return MMS_EPARSE;
 	}
-	int rc = check_shape(jd, report);
+	*out = root;
+	return MMS_OK;
+}
+
+int mms_json_doc_open(mms_doc **out, const char *text, size_t len,
+		      const char *name, mms_report *report)
+{
+	*out = NULL;
+	json_doc *jd = mms_calloc(1, sizeof *jd);
+	if (!jd)
+		return MMS_ENOMEM;
+	jd->base = (mms_doc){jd_count, jd_get, jd_where, 0, 0};
+	int rc = mms_json_parse(&jd->root, text, len, name, report);
+	if (rc == MMS_OK)
+		rc = check_shape(jd, report);
 	if (rc != MMS_OK) {
 		mms_json_doc_free(&jd->base);
 		return rc;

@@ -646,6 +646,25 @@ static const struct fn_def {
 	{"supported", FN_SUPPORTED, 1u << POP_STAFF, -2},
 };
 
+/* years=N: a whole number of years up to MAX_YEARS, so that the window's
+ * first day (N * 365.2425 days before the period's end) is an int32_t day
+ * like any other; a fraction, a negative, a huge or an infinite number
+ * would make that conversion undefined, and is refused where it stands. */
+#define MAX_YEARS 200
+
+static double years_arg(compiler *c)
+{
+	double y = c->num;
+	if (!is(c, K_NUM, NULL))
+		fail_at(c, c->tstart, MMS_ETYPE, "years must be a whole number from 1 to %d",
+			MAX_YEARS);
+	else if (!(y >= 1 && y <= MAX_YEARS && y == floor(y)))
+		fail_at(c, c->tstart, MMS_ERANGE, "years must be a whole number from 1 to %d, not %.*s",
+			MAX_YEARS, (int)(c->tlen > 40 ? 40 : c->tlen), c->tstart);
+	next(c);
+	return c->rc == MMS_OK ? y : 0;
+}
+
 /* Named arguments: participated(kind, role=, result=, level=,
  * federal_register=, completed=, years=, provider_kind=, provider_level=,
  * organizer_kind=, staff_role= (units)); member(kind, role=, during=);
@@ -677,12 +696,9 @@ static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 		k->tutor_kind = text_arg(c, E_UNIT_KIND, "tutor_kind");
 	else if (f->fn == FN_ROUTE_COURSE_DONE && !strcmp(name, "federal_register"))
 		k->fr = bool_arg(c, "federal_register");
-	else if (window && !part && !strcmp(name, "years")) {
-		if (!is(c, K_NUM, NULL) || c->num <= 0)
-			fail_at(c, c->tstart, MMS_ETYPE, "years must be a positive number");
-		k->years = c->num;
-		next(c);
-	} else if (!part && !(f->fn == FN_MEMBER && !strcmp(name, "role")))
+	else if (window && !part && !strcmp(name, "years"))
+		k->years = years_arg(c);
+	else if (!part && !(f->fn == FN_MEMBER && !strcmp(name, "role")))
 		fail_at(c, at, MMS_ETYPE, "%s() has no argument '%s'", f->name, name);
 	else if (!strcmp(name, "role"))
 		k->role = text_arg(c, part ? E_PART_ROLE : E_STAFF_LINK_KIND, "role");
@@ -698,12 +714,9 @@ static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 		k->fr = bool_arg(c, "federal_register");
 	else if (part && !strcmp(name, "completed"))
 		k->completed = bool_arg(c, "completed");
-	else if (part && !strcmp(name, "years")) {
-		if (!is(c, K_NUM, NULL) || c->num <= 0)
-			fail_at(c, c->tstart, MMS_ETYPE, "years must be a positive number");
-		k->years = c->num;
-		next(c);
-	} else
+	else if (part && !strcmp(name, "years"))
+		k->years = years_arg(c);
+	else
 		fail_at(c, at, MMS_ETYPE, "%s() has no argument '%s'", f->name, name);
 }
 

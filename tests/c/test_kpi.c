@@ -555,6 +555,49 @@ static void malformed_definitions_are_refused_with_their_position(void **state)
 		DEF("agee > 1"), MMS_ETYPE, "defs.json:/indicators/1/numerator", "unknown name 'agee'");
 }
 
+/* years= of every function that takes it: a whole number from 1 to 200, or
+ * refused at the value's column; never converted to a day out of range
+ * (the suite runs under UBSan). A valid window still evaluates. */
+static void years_out_of_range_are_refused_at_their_column(void **state)
+{
+	fixture *f = *state;
+	const char *at = "defs.json:/indicators/0/numerator";
+	static const char *const calls[] = {"participated(\\\"course\\\", ", "diagnosed(",
+					    "route_completed(", "route_course_done("};
+	static const struct { const char *value; int code; const char *words; } bad[] = {
+		{"1e300", MMS_ERANGE, "not 1e300"},
+		{"1e999", MMS_ERANGE, "not 1e999"},
+		{"201", MMS_ERANGE, "not 201"},
+		{"2.5", MMS_ERANGE, "not 2.5"},
+		{"0", MMS_ERANGE, "not 0"},
+		{"0.0001", MMS_ERANGE, "not 0.0001"},
+		{"-5", MMS_ETYPE, "years must be a whole number from 1 to 200"},
+		{"\\\"3\\\"", MMS_ETYPE, "years must be a whole number"},
+		{"true", MMS_ETYPE, "years must be a whole number"},
+	};
+	for (size_t c = 0; c < sizeof calls / sizeof *calls; c++) {
+		char num[128], def[512], words[128];
+		snprintf(num, sizeof num, "%syears = ", calls[c]);
+		/* the value's column: the length of num after the JSON escapes are undone */
+		int col = 1;
+		for (const char *q = num; *q; q++)
+			col += *q != '\\';
+		for (size_t b = 0; b < sizeof bad / sizeof *bad; b++) {
+			snprintf(def, sizeof def, DEF("%s%s)"), num, bad[b].value);
+			snprintf(words, sizeof words, "column %d: years must be a whole number "
+				 "from 1 to 200", col);
+			refused(f, def, bad[b].code, at, words);
+			refused(f, def, bad[b].code, at, bad[b].words); /* and the value */
+		}
+		snprintf(def, sizeof def, DEF("%s%s)"), num, "200");
+		char json[1024];
+		snprintf(json, sizeof json, "{\"indicators\": [%s]}", def);
+		T_OK(f->db, mms_kpi_load_json(f->kpi, json, "defs.json", NULL));
+		mms_kpi_result r = MMS_KPI_RESULT_INIT;
+		T_OK(f->db, mms_kpi_value(f->kpi, "x", 0, 2023, &r));
+	}
+}
+
 static void user_definitions_replace_built_in_ones(void **state)
 {
 	fixture *f = *state;
@@ -652,6 +695,7 @@ int main(void)
 		T(drill_down_lists_the_records_behind_a_value),
 		T(values_follow_changes_to_the_data),
 		T(malformed_definitions_are_refused_with_their_position),
+		T(years_out_of_range_are_refused_at_their_column),
 		T(user_definitions_replace_built_in_ones),
 		T(academic_years_run_from_september),
 		T(a_missing_value_is_false_wherever_a_truth_is_asked),

@@ -498,6 +498,166 @@ static void case_frameworks_round_trip_and_are_checked(void **state)
 	mms_db_close(b);
 }
 
+/* A CASE package of the framework "F" (document "d") with these items and
+ * isChildOf associations (child, parent) — JSON fragments. */
+static char *case_package(const char *items, const char *assocs)
+{
+	static const char fmt[] =
+		"{\"CFDocument\": {\"identifier\": \"d\", \"title\": \"F\"},\n"
+		" \"CFItems\": [%s],\n"
+		" \"CFAssociations\": [%s]}";
+	size_t n = sizeof fmt + strlen(items) + strlen(assocs);
+	char *s = malloc(n);
+	assert_non_null(s);
+	snprintf(s, n, fmt, items, assocs);
+	return s;
+}
+
+#define ITEM(id, code) "{\"identifier\": \"" id "\", \"fullStatement\": \"S " id "\", \"humanCodingScheme\": \"" code "\"}"
+#define CHILD(c, p) "{\"associationType\": \"isChildOf\", \"originNodeURI\": {\"identifier\": \"" c "\"}," \
+		    " \"destinationNodeURI\": {\"identifier\": \"" p "\"}}"
+
+/* One import that must be refused: its code, the first problem's place in
+ * the CASE text, words of its message; the handle's message names the
+ * place too, and nothing is kept. */
+static void case_refused(const char *text, int code, const char *loc, const char *words)
+{
+	mms_db *db = t_open(":memory:");
+	mms_report *rep = NULL;
+	int rc = mms_framework_import_case(db, text, NULL, &rep);
+	if (rc != code || mms_report_count(rep) == 0 || strcmp(mms_report_location(rep, 0), loc) ||
+	    !strstr(mms_report_message(rep, 0), words) || !strstr(mms_db_errmsg(db), loc))
+		fail_msg("got %d at %s: %s (handle: %s); want %d at %s with \"%s\"", rc,
+			 mms_report_count(rep) ? mms_report_location(rep, 0) : "-",
+			 mms_report_count(rep) ? mms_report_message(rep, 0) : "-", mms_db_errmsg(db),
+			 code, loc, words);
+	mms_report_free(rep);
+	size_t n;
+	T_OK(db, mms_db_count(db, MMS_COMPETENCY, &n));
+	assert_int_equal(n, 0);
+	mms_db_close(db);
+}
+
+static void case_syntax_errors_are_located_by_line_and_column(void **state)
+{
+	(void)state;
+	case_refused("{\"CFDocument\": {\"identifier\": \"d\",\n  \"title\" \"F\"}}", MMS_EPARSE,
+		     "case:2:11", "JSON syntax error");
+	case_refused("{\"CFDocument\":\n\n   {\"identifier\": \"d\", \"title\": \"F\"},\n \"CFItems\": [",
+		     MMS_EPARSE, "case:4:14", "unexpected end of input");
+	case_refused("{\"CFDocument\": {}}\n  x", MMS_EPARSE, "case:2:3", "JSON syntax error");
+	/* columns count characters, not bytes */
+	case_refused("{\"CFDocument\": {\"title\": \"Ёж\" ,, }}", MMS_EPARSE, "case:1:32", "JSON syntax error");
+}
+
+static void case_problems_are_located_in_the_case_document(void **state)
+{
+	(void)state;
+	char *s = case_package(ITEM("i1", "F.1") ", " ITEM("i2", "F.1"), CHILD("i1", "d") ", " CHILD("i2", "d"));
+	case_refused(s, MMS_EDUP, "/CFItems/1/humanCodingScheme", "F.1");
+	free(s);
+	s = case_package("{\"identifier\": \"i1\", \"fullStatement\": \"One\"}, "
+			 "{\"identifier\": \"i1\", \"fullStatement\": \"Two\"}",
+			 CHILD("i1", "d"));
+	case_refused(s, MMS_EDUP, "/CFItems/1/identifier", "already the identifier of /CFItems/0");
+	free(s);
+	/* a code taken by an earlier import: at the item of this package */
+	mms_db *db = t_open(":memory:");
+	s = case_package(ITEM("i1", "F.1") ", " ITEM("i2", "F.2"), CHILD("i1", "d") ", " CHILD("i2", "i1"));
+	T_OK(db, mms_framework_import_case(db, s, NULL, NULL));
+	free(s);
+	s = case_package(ITEM("j1", "G.1") ", " ITEM("j2", "F.2"), CHILD("j1", "d") ", " CHILD("j2", "j1"));
+	mms_report *rep = NULL;
+	assert_int_equal(mms_framework_import_case(db, s, "G", &rep), MMS_EDUP);
+	assert_string_equal(mms_report_location(rep, 0), "/CFItems/1/humanCodingScheme");
+	assert_non_null(strstr(mms_report_message(rep, 0), "/CFItems/1/humanCodingScheme: "));
+	assert_null(strstr(mms_report_message(rep, 0), "/competencies/"));
+	assert_non_null(strstr(mms_db_errmsg(db), "/CFItems/1/humanCodingScheme"));
+	mms_report_free(rep);
+	free(s);
+	mms_db_close(db);
+}
+
+static void case_item_with_two_parents_is_refused(void **state)
+{
+	(void)state;
+	char *s = case_package(ITEM("a", "F.A") ", " ITEM("b", "F.B") ", " ITEM("c", "F.C"),
+			       CHILD("a", "d") ", " CHILD("b", "d") ", " CHILD("c", "a") ", " CHILD("c", "b"));
+	case_refused(s, MMS_EDUP, "/CFAssociations/3", "already given by /CFAssociations/2");
+	free(s);
+	/* the same link twice is one parent, not two */
+	s = case_package(ITEM("a", "F.A") ", " ITEM("c", "F.C"), CHILD("a", "d") ", " CHILD("c", "a") ", " CHILD("c", "a"));
+	mms_db *db = t_open(":memory:");
+	T_OK(db, mms_framework_import_case(db, s, NULL, NULL));
+	int32_t c;
+	T_OK(db, mms_db_find(db, MMS_COMPETENCY, "F.C", &c));
+	char *parent = t_get(db, MMS_COMPETENCY, c, "parent");
+	assert_string_equal(parent, "F.A");
+	mms_free(parent);
+	mms_db_close(db);
+	free(s);
+}
+
+/* 40,000 items: 100 areas, 900 competencies, 39,000 indicators, the
+ * associations in reverse order. The old import compared every association
+ * with every item; this one must stay linear (timed in docs, not here). */
+static void case_import_of_40000_items_is_correct(void **state)
+{
+	(void)state;
+	enum { AREAS = 100, COMPS = 900, ITEMS = 40000 };
+	size_t cap = (size_t)ITEMS * 256, len = 0;
+	char *s = malloc(cap);
+	assert_non_null(s);
+	len += (size_t)snprintf(s + len, cap - len, "{\"CFDocument\": {\"identifier\": \"d\", \"title\": \"Big\"},"
+				" \"CFItems\": [");
+	for (int i = 0; i < ITEMS; i++)
+		len += (size_t)snprintf(s + len, cap - len, "%s{\"identifier\": \"id-%d\", \"fullStatement\": "
+					"\"Item %d\", \"humanCodingScheme\": \"B.%d\"}", i ? ", " : "", i, i, i);
+	len += (size_t)snprintf(s + len, cap - len, "], \"CFAssociations\": [");
+	for (int i = ITEMS - 1; i >= 0; i--) {
+		char parent[32];
+		if (i < AREAS)
+			snprintf(parent, sizeof parent, "d");
+		else if (i < AREAS + COMPS)
+			snprintf(parent, sizeof parent, "id-%d", i % AREAS);
+		else
+			snprintf(parent, sizeof parent, "id-%d", AREAS + i % COMPS);
+		len += (size_t)snprintf(s + len, cap - len, "{\"associationType\": \"isChildOf\", "
+					"\"originNodeURI\": {\"identifier\": \"id-%d\"}, "
+					"\"destinationNodeURI\": {\"identifier\": \"%s\"}}%s",
+					i, parent, i ? ", " : "");
+	}
+	snprintf(s + len, cap - len, "]}");
+	mms_db *db = t_open(":memory:");
+	T_OK(db, mms_framework_import_case(db, s, NULL, NULL));
+	free(s);
+	size_t n;
+	T_OK(db, mms_db_count(db, MMS_COMPETENCY, &n));
+	assert_int_equal(n, ITEMS);
+	static const struct { int item; const char *kind, *parent; } want[] = {
+		{0, "area", NULL}, {99, "area", NULL}, {100, "competency", "B.0"},
+		{999, "competency", "B.99"}, {1000, "indicator", "B.200"}, {39999, "indicator", "B.499"},
+	};
+	for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+		char code[32];
+		int32_t id;
+		snprintf(code, sizeof code, "B.%d", want[k].item);
+		T_OK(db, mms_db_find(db, MMS_COMPETENCY, code, &id));
+		char *kind = t_get(db, MMS_COMPETENCY, id, "kind"), *parent = t_get(db, MMS_COMPETENCY, id, "parent");
+		char *fw = t_get(db, MMS_COMPETENCY, id, "framework");
+		assert_string_equal(kind, want[k].kind);
+		assert_string_equal(fw, "Big");
+		if (want[k].parent)
+			assert_string_equal(parent, want[k].parent);
+		else
+			assert_null(parent);
+		mms_free(kind);
+		mms_free(parent);
+		mms_free(fw);
+	}
+	mms_db_close(db);
+}
+
 /* ---- against exhaustive search -------------------------------------- */
 
 static uint32_t lcg(uint32_t *s)
@@ -611,6 +771,10 @@ int main(void)
 		cmocka_unit_test(routes_move_through_their_statuses_with_evidence),
 		cmocka_unit_test(indicators_count_diagnostics_and_routes),
 		cmocka_unit_test(case_frameworks_round_trip_and_are_checked),
+		cmocka_unit_test(case_syntax_errors_are_located_by_line_and_column),
+		cmocka_unit_test(case_problems_are_located_in_the_case_document),
+		cmocka_unit_test(case_item_with_two_parents_is_refused),
+		cmocka_unit_test(case_import_of_40000_items_is_correct),
 		cmocka_unit_test(greedy_routes_stay_close_to_the_optimum),
 	};
 	return cmocka_run_group_tests_name("route", tests, NULL, NULL);

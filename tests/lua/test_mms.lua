@@ -200,7 +200,8 @@ test("a stratified sample and its estimate", function()
   assert(not ok and err:find("MMS_ERANGE", 1, true), err)
 end)
 
-test("clusters of services", function()
+-- Three municipal services under a region, with a "potential" indicator t.p.
+local function services_kpi()
   local db = mms.Db(":memory:")
   mms.insert(db, "units", {code = "R", name = "ИРО", level = "regional", kind = "institute"})
   for i, p in ipairs({90, 50, 5}) do
@@ -209,6 +210,11 @@ test("clusters of services", function()
   end
   local kpi = mms.kpi(db)
   kpi:load_json('{"indicators": [{"id": "t.p", "name_ru": "П", "kind": "fact_value", "population": "units", "fact": "potential"}]}')
+  return db, kpi
+end
+
+test("clusters of services", function()
+  local db, kpi = services_kpi()
   local c = kpi:clusters(2023, "t.p", 3)
   assert(c:count() == 3 and c:level(0) == 1 and c:level(2) == 3)
   assert(db:get("units", c:leader(2), "code") == "S1")
@@ -242,6 +248,263 @@ test("a closed database closes its catalogues", function()
   db:close()
   assert(not pcall(kpi.value, kpi, "murom.P5", 0, 2023))
   assert(kpi:count() == 0)
+end)
+
+-- A teacher with two deficits, a methodist to tutor, and a resource for each.
+local function routes_db()
+  local db = mms.Db(":memory:")
+  db:import_file(data .. "/frameworks/teachers.json")
+  mms.insert(db, "units", {code = "S", name = "Школа", level = "institutional", kind = "school"})
+  mms.insert(db, "staff", {code = "T", name = "Учитель", org = "S", role = "teacher"})
+  mms.insert(db, "staff", {code = "MET", name = "Методист", org = "S", role = "methodist"})
+  mms.insert(db, "staff_links", {kind = "supports", staff = "MET", unit = "S"})
+  mms.insert(db, "diagnostics", {staff = "T", competency = "T.MET.2.1", date = "2024-01-10", score = 45})
+  mms.insert(db, "diagnostics", {staff = "T", competency = "T.DIG.1", date = "2024-01-10", score = 75})
+  mms.insert(db, "resources", {code = "FG", name = "Функциональная грамотность", kind = "course", hours = 72})
+  mms.insert(db, "resources", {code = "CDS", name = "Цифровая среда", kind = "seminar", hours = 8})
+  mms.insert(db, "develops", {resource = "FG", competency = "T.MET.2", strength = 3})
+  mms.insert(db, "develops", {resource = "CDS", competency = "T.DIG.1", strength = 1})
+  return db
+end
+
+-- Every function of the module, called right after an error caught with
+-- pcall, must succeed with its own result: a failure is raised once, by the
+-- call that made it. The table must name every function the module has, so
+-- a function added later cannot be left out.
+test("no call reports an earlier failure", function()
+  local db, rdb = open_demo(), routes_db()
+  local sdb, skpi = services_kpi()
+  local kpi = mms.kpi(db)
+  local units, crpk = db:count("units"), db:find("units", "MUR-CRPK")
+  local t, fg = rdb:find("staff", "T"), rdb:find("resources", "FG")
+  local kids = db:children(crpk)
+  local bad = tmp .. "/bad-units.json"
+  local f = assert(io.open(bad, "w"))
+  f:write('{"units": [{"code": "A", "name": "A", "level": "municipal", "kind": "castle"}]}')
+  f:close()
+  local defs_text = '{"indicators": [{"id": "t.young", "name_ru": "Молодые", "kind": "share",'
+    .. ' "population": "staff", "numerator": "age < 35"}]}'
+  local defs = tmp .. "/defs.json"
+  f = assert(io.open(defs, "w"))
+  f:write(defs_text)
+  f:close()
+  local key = "region-33-secret-key"
+  local case = rdb:export_case("teachers")
+  local plan = rdb:plan_route(t, "2024-02-01")
+  local route = rdb:save_plan(plan)
+  local rep, typ, cov = db:check_file(bad), db:typology(-1), db:coverage(-1)
+  local rec = mms.Record("units")
+  local sample = kpi:sample(0.3, 7, nil, 'role = "teacher"', 2023)
+  local clusters = skpi:clusters(2023, "t.p", 3)
+  local deficits = rdb:deficits(t, "2024-02-01")
+  local value, values = kpi:value("murom.P5", crpk, 2023), kpi:values("murom.P5", 2023)
+  local estimate = kpi:estimate(sample, "murom.pd_every_3_years", 2023)
+  local effect = rdb:effectiveness(fg, "2024-06-30")
+  local staff_name = db:get("staff", 0, "name")
+  local saved = 0
+  local function prefix() saved = saved + 1; return "ИОМ-" .. saved .. "-" end
+  local unit = {code = "M", name = "ММС", level = "municipal", kind = "municipal_service"}
+
+  local fail -- raises and catches one error; set by the loop below
+  local function now(fn) return function() fail(); return fn() end end
+  local function fresh_db(fn) return function() local d = mms.Db(":memory:"); fail(); return fn(d) end end
+  local calls = {
+    ["mms.insert"] = fresh_db(function(d) return mms.insert(d, "units", unit) == 0 and d:count("units") == 1 end),
+    ["mms.ids"] = now(function() return #mms.ids(kids) == kids:count() end),
+    ["mms.kpi"] = now(function() return mms.kpi(db) ~= nil end),
+    ["mms.entity_id"] = now(function() return mms.entity_id("staff") == 2 end),
+    ["mms.mms_errstr"] = now(function() return #mms.mms_errstr(-4) > 0 end),
+    ["mms.mms_libversion_number"] = now(function() return mms.mms_libversion_number() > 0 end),
+    ["mms.mms_libversion"] = now(function() return #mms.mms_libversion() > 0 end),
+    ["mms.mms_entity_name"] = now(function() return mms.mms_entity_name(2) == "staff" end),
+    ["mms.mms_entity_field_count"] = now(function() return mms.mms_entity_field_count(0) > 0 end),
+    ["mms.mms_entity_field_name"] = now(function() return mms.mms_entity_field_name(0, 0) == "code" end),
+    ["mms.mms_kpi_status_name"] = now(function() return #mms.mms_kpi_status_name(0) > 0 end),
+    ["mms.mms_severity_name"] = now(function() return #mms.mms_severity_name(0) > 0 end),
+    ["Db"] = now(function() return mms.Db(":memory:"):count("units") == 0 end),
+    ["Record"] = now(function() return mms.Record("units") ~= nil end),
+    ["Kpi"] = now(function() return mms.Kpi(db):count() == kpi:count() end),
+    ["Db.check_file"] = now(function() return db:check_file(bad):count() == 1 end),
+    ["Db.children"] = now(function() return db:children(crpk):count() == kids:count() end),
+    ["Db.close"] = fresh_db(function(d) d:close(); return d:closed() == 1 end),
+    ["Db.closed"] = now(function() return db:closed() == 0 end),
+    ["Db.count"] = now(function() return db:count("units") == units end),
+    ["Db.coverage"] = now(function() return db:coverage(-1):count() == cov:count() end),
+    ["Db.deficits"] = now(function() return rdb:deficits(t, "2024-02-01"):count() == deficits:count() end),
+    ["Db.dot"] = now(function() return db:dot(crpk):find("digraph", 1, true) end),
+    ["Db.effectiveness"] = now(function() return rdb:effectiveness(fg, "2024-06-30") ~= nil end),
+    ["Db.errmsg"] = now(function() return type(db:errmsg()) == "string" end),
+    ["Db.export_case"] = now(function() return rdb:export_case("teachers") == case end),
+    ["Db.export_file"] = now(function() db:export_file(tmp .. "/after.json"); return true end),
+    ["Db.export_file_pseudonymised"] = now(function()
+      db:export_file_pseudonymised(tmp .. "/after-p.json", key); return true end),
+    ["Db.export_json"] = now(function() return db:export_json():find("MUR-CRPK", 1, true) end),
+    ["Db.export_json_pseudonymised"] = now(function()
+      return not db:export_json_pseudonymised(key):find(staff_name, 1, true) end),
+    ["Db.find"] = now(function() return db:find("units", "MUR-CRPK") == crpk end),
+    ["Db.find_staff"] = now(function() return db:find_staff(-1, "methodist"):count() == 6 end),
+    ["Db.find_units"] = now(function() return db:find_units("school"):count() == 16 end),
+    ["Db.get"] = now(function() return db:get("units", crpk, "code") == "MUR-CRPK" end),
+    ["Db.import_case"] = fresh_db(function(d) d:import_case(case, "copy"); return d:count("competencies") == 26 end),
+    ["Db.import_file"] = fresh_db(function(d) d:import_file(demo); return d:count("units") == units end),
+    ["Db.import_json"] = fresh_db(function(d) d:import_json(db:export_json() and '{"units": []}'); return true end),
+    ["Db.insert_record"] = function()
+      local d, r = mms.Db(":memory:"), mms.Record("units")
+      for k, v in pairs(unit) do r:set(k, v) end
+      fail()
+      return d:insert_record(r) == 0 and d:count("units") == 1
+    end,
+    ["Db.links"] = now(function() return db:links(crpk) ~= nil end),
+    ["Db.path"] = now(function() return db:path(crpk):count() > 1 end),
+    ["Db.plan_route"] = now(function() return rdb:plan_route(t, "2024-02-01"):count() == 1 end),
+    ["Db.plan_routes"] = now(function() return rdb:plan_routes(-1, "2024-02-01"):count() == 1 end),
+    ["Db.refresh"] = now(function() db:refresh(); return true end),
+    ["Db.route_report_xlsx"] = now(function() rdb:route_report_xlsx(route, tmp .. "/after.xlsx"); return true end),
+    ["Db.route_set_status"] = function()
+      local r = rdb:save_plan(plan, prefix())
+      fail()
+      rdb:route_set_status(r, "approved", "2024-02-02")
+      return rdb:route_status(r) == "approved"
+    end,
+    ["Db.route_status"] = now(function() return rdb:route_status(route) == "draft" end),
+    ["Db.save_plan"] = now(function() return rdb:route_status(rdb:save_plan(plan, prefix())) == "draft" end),
+    ["Db.scope"] = now(function() return db:scope() == -1 end),
+    ["Db.snapshot"] = function()
+      local path = tmp .. "/after.db"
+      for _, suffix in ipairs({"", "-wal", "-shm", "-snapshot"}) do os.remove(path .. suffix) end
+      local d = mms.Db(path)
+      fail()
+      d:snapshot()
+      d:close()
+      return io.open(path .. "-snapshot", "rb"):close()
+    end,
+    ["Db.stats"] = now(function() return db:stats(-1):find('"school":16', 1, true) end),
+    ["Db.step_set_status"] = function()
+      local r = rdb:save_plan(plan, prefix())
+      rdb:route_set_status(r, "approved", "2024-02-02")
+      local step = rdb:count("route_steps") - 1 -- the last step of r
+      fail()
+      rdb:step_set_status(step, "in_progress", "2024-02-03")
+      return rdb:step_status(step) == "in_progress"
+    end,
+    ["Db.step_status"] = now(function() return rdb:step_status(0) == "planned" end),
+    ["Db.subtree"] = now(function() return db:subtree(crpk):count() > kids:count() end),
+    ["Db.typology"] = now(function() return db:typology(-1) ~= nil end),
+    ["Kpi.attr"] = now(function() return kpi:attr("murom.P5", "kind") == "share" end),
+    ["Kpi.clusters"] = now(function() return skpi:clusters(2023, "t.p", 3):count() == 3 end),
+    ["Kpi.count"] = now(function() return kpi:count() > 0 end),
+    ["Kpi.estimate"] = now(function() return kpi:estimate(sample, "murom.pd_every_3_years", 2023).defined == 1 end),
+    ["Kpi.full_computations"] = now(function() return kpi:full_computations() >= 0 end),
+    ["Kpi.group_value"] = now(function()
+      return kpi:group_value("murom.pd_every_3_years", db:find("units", "MUR-PELICAN"), "members", 2023) ~= nil
+    end),
+    ["Kpi.id"] = now(function() return #kpi:id(0) > 0 end),
+    ["Kpi.incremental_updates"] = now(function() return kpi:incremental_updates() >= 0 end),
+    ["Kpi.load"] = function() local k = mms.kpi(db); fail(); return k:load(defs):count() == 0 end,
+    ["Kpi.load_json"] = function() local k = mms.kpi(db); fail(); return k:load_json(defs_text):count() == 0 end,
+    ["Kpi.records"] = now(function() return kpi:records("murom.P5", crpk, 2023):count() == value.numerator end),
+    ["Kpi.report_xlsx"] = now(function() kpi:report_xlsx(tmp .. "/after-kpi.xlsx", crpk, 2023, 2023); return true end),
+    ["Kpi.sample"] = now(function() return kpi:sample(0.3, 7, nil, 'role = "teacher"', 2023):strata() == 3 end),
+    ["Kpi.target_set"] = now(function()
+      kpi:target_set("murom.P5", crpk, 2023, 99); return kpi:value("murom.P5", crpk, 2023).target == 99 end),
+    ["Kpi.value"] = now(function() return kpi:value("murom.P5", crpk, 2023).numerator == value.numerator end),
+    ["Kpi.values"] = now(function() return kpi:values("murom.P5", 2023):count() == values:count() end),
+    ["IdList.count"] = now(function() return kids:count() > 0 end),
+    ["IdList.get"] = now(function() return kids:get(0) >= 0 end),
+    ["Report.code"] = now(function() return rep:code(0) == -9 end),
+    ["Report.count"] = now(function() return rep:count() == 1 end),
+    ["Report.location"] = now(function() return rep:location(0) == "/units/0/kind" end),
+    ["Report.message"] = now(function() return rep:message(0):find("castle", 1, true) end),
+    ["Typology.classification"] = now(function() return #typ:classification("structure") > 0 end),
+    ["Typology.reason"] = now(function() return #typ:reason("structure") > 0 end),
+    ["Coverage.count"] = now(function() return cov:count() > 0 end),
+    ["Coverage.missing"] = now(function() cov:missing(0); return true end),
+    ["Coverage.performed"] = now(function() cov:performed(0); return true end),
+    ["Coverage.territory"] = now(function() return type(cov:territory(0)) == "string" end),
+    ["Record.set"] = now(function() rec:set("code", "X"); return true end),
+    ["Record.clear"] = now(function() rec:clear(); return true end),
+    ["Sample.ids"] = now(function() return sample:ids():count() > 0 end),
+    ["Sample.strata"] = now(function() return sample:strata() == 3 end),
+    ["Sample.stratum_deviation"] = now(function() return sample:stratum_deviation(0) >= 0 end),
+    ["Sample.stratum_drawn"] = now(function() return sample:stratum_drawn(0) > 0 end),
+    ["Sample.stratum_name"] = now(function() return sample:stratum_name(0) == "school" end),
+    ["Sample.stratum_population"] = now(function() return sample:stratum_population(0) > 0 end),
+    ["Sample.stratum_quota"] = now(function() return sample:stratum_quota(0) > 0 end),
+    ["Clusters.count"] = now(function() return clusters:count() == 3 end),
+    ["Clusters.curator"] = now(function() return clusters:curator(2) == -1 end),
+    ["Clusters.explain"] = now(function() return clusters:explain(2):find("no curator", 1, true) end),
+    ["Clusters.leader"] = now(function() return sdb:get("units", clusters:leader(2), "code") == "S1" end),
+    ["Clusters.level"] = now(function() return clusters:level(0) == 1 end),
+    ["Clusters.score"] = now(function() return clusters:score(0) >= clusters:score(2) end),
+    ["Clusters.unit"] = now(function() return clusters:unit(0) >= 0 end),
+    ["Deficits.competency"] = now(function() return deficits:competency(0) >= 0 end),
+    ["Deficits.count"] = now(function() return deficits:count() > 0 end),
+    ["Deficits.previous"] = now(function() deficits:previous(0); return true end),
+    ["Deficits.score"] = now(function() return deficits:score(0) == 45 end),
+    ["Deficits.severity"] = now(function() return mms.mms_severity_name(deficits:severity(0)) == "high" end),
+    ["RoutePlan.count"] = now(function() return plan:count() == 1 end),
+    ["RoutePlan.course_hours"] = now(function() return plan:course_hours(0) >= 0 end),
+    ["RoutePlan.hours"] = now(function() return plan:hours(0) > 0 end),
+    ["RoutePlan.staff"] = now(function() return plan:staff(0) == t end),
+    ["RoutePlan.step_covers"] = now(function() return #plan:step_covers(0, 0) > 0 end),
+    ["RoutePlan.step_reason"] = now(function() plan:step_reason(0, 0); return true end),
+    ["RoutePlan.step_resource"] = now(function() return plan:step_resource(0, 0) >= 0 end),
+    ["RoutePlan.steps"] = now(function() return plan:steps(0) == 2 end),
+    ["RoutePlan.tutor"] = now(function() return rdb:get("staff", plan:tutor(0), "code") == "MET" end),
+    ["RoutePlan.uncovered"] = now(function() return plan:uncovered(0) == 0 end),
+    ["RoutePlan.uncovered_competency"] = now(function() plan:uncovered_competency(0, 0); return true end),
+    ["RoutePlan.uncovered_reason"] = now(function() plan:uncovered_reason(0, 0); return true end),
+    ["KpiValues.count"] = now(function() return values:count() == units end),
+    ["KpiValues.value"] = now(function() return values:value(crpk) == value.value end),
+    ["KpiValues.numerator"] = now(function() return values:numerator(crpk) == value.numerator end),
+    ["KpiValues.denominator"] = now(function() return values:denominator(crpk) == value.denominator end),
+  }
+  -- the fields of the result structures are read through wrapped getters too
+  for class, object in pairs({KpiValue = value, Estimate = estimate, Effect = effect}) do
+    for field in pairs(getmetatable(mms[class])[".instance"][".get"]) do
+      calls[class .. "." .. field] = now(function() return object[field] ~= nil end)
+    end
+  end
+
+  local untested = {}
+  for name, v in pairs(mms) do
+    if type(v) == "function" and not calls["mms." .. name] then untested[#untested + 1] = "mms." .. name end
+    if type(v) == "table" then
+      local meta = getmetatable(v)
+      if meta.__call and not calls[name] then untested[#untested + 1] = name end
+      for m in pairs(meta[".instance"][".fn"]) do
+        if m ~= "__disown" and not calls[name .. "." .. m] then untested[#untested + 1] = name .. "." .. m end
+      end
+    end
+  end
+  table.sort(untested)
+  assert(#untested == 0, "not called after an error: " .. table.concat(untested, ", "))
+
+  -- an error of a wrapped function, and one of a hand-written one (mms.insert)
+  local failers = {
+    function() return db:find("units", "NOPE") end,
+    function() return mms.insert(db, "units", {nope = "x"}) end,
+  }
+  local wrong = {}
+  for name, call in pairs(calls) do
+    for _, failer in ipairs(failers) do
+      fail = function() assert(not pcall(failer), "the failing call succeeded") end
+      local ok, result = pcall(call)
+      if not ok or not result then wrong[#wrong + 1] = name .. ": " .. tostring(result) end
+    end
+  end
+  table.sort(wrong)
+  assert(#wrong == 0, table.concat(wrong, "\n"))
+end)
+
+test("insert refuses a value that has no text", function()
+  local db = mms.Db(":memory:")
+  local ok, err = pcall(mms.insert, db, "units", {code = "M", name = "ММС", level = "municipal",
+                                                    kind = "municipal_service", directions = {{}}})
+  assert(not ok and err:find("MMS_ETYPE", 1, true) and err:find("directions", 1, true), err)
+  ok, err = pcall(mms.insert, db, "units", {code = print, name = "ММС"})
+  assert(not ok and err:find("function", 1, true), err)
+  assert(db:count("units") == 0)
 end)
 
 print(passed .. " passed, " .. failed .. " failed")

@@ -101,6 +101,88 @@ grep_in "case items" teachers-case.json "CFItems"
 check "framework import-case" 0 "$mms" framework import-case case.sqlite teachers-case.json --name teachers
 check "framework import-case twice" 1 "$mms" framework import-case case.sqlite teachers-case.json --name teachers
 grep_in "case duplicate" err.txt "already used"
+grep_in "case duplicate at its CASE pointer" err.txt "/CFItems/0/humanCodingScheme"
+printf '{"CFDocument": {"identifier": "d",\n  "title" "F"}}' >bad-case.json
+check "framework import-case: a syntax error" 1 "$mms" framework import-case case.sqlite bad-case.json
+grep_in "framework import-case: the syntax error's line and column" err.txt "case:2:11: JSON syntax error"
+# Unknown options: exit 2 naming the option, for every subcommand, before
+# anything is opened or written; a valued option needs its value.
+refused() { # refused NAME OPTION COMMAND-ARGS...
+	name=$1 opt=$2; shift 2
+	check "$name" 2 "$mms" "$@"
+	grep_in "$name: names $opt" err.txt "$opt"
+}
+absent() { # absent NAME FILE: the refused command made nothing
+	if [ -e "$2" ]; then failed=$((failed + 1)); echo "FAIL $1: $2 was made"
+	else passed=$((passed + 1)); fi
+}
+route=${first:-B-0}
+refused "init: unknown option" "unknown option --force" init new.sqlite --force
+absent "init: unknown option" new.sqlite
+refused "import: a misspelt --dry-run" "unknown option --dry-rn" import new.sqlite "$data/demo/murom.json" --dry-rn
+absent "import: a misspelt --dry-run" new.sqlite
+refused "validate: unknown option" "unknown option --formt" validate empty.sqlite bad.json --formt json
+export MMS_PSEUDONYM_KEY=region-33-secret-key # so that only the spelling can refuse it
+refused "export: a misspelt --pseudonymise" "unknown option --pseudonymize" export demo.sqlite clear.json --pseudonymize
+unset MMS_PSEUDONYM_KEY
+absent "export: a misspelt --pseudonymise" clear.json
+refused "snapshot: unknown option" "unknown option --fast" snapshot demo.sqlite --fast
+absent "snapshot: unknown option" demo.sqlite-snapshot
+refused "show: unknown option" "unknown option --verbose" show demo.sqlite MUR-CRPK --verbose
+refused "stats: unknown option" "unknown option --json" stats demo.sqlite --json
+refused "typology: unknown option" "unknown option -x" typology demo.sqlite -x
+refused "network: unknown option" "unknown option --asof" network demo.sqlite --dot --asof 2022-01-01
+refused "kpi: unknown option" "unknown option --formt" kpi demo.sqlite MUR-CRPK --year 2023 --formt json
+refused "sample: unknown option" "unknown option --shares" sample demo.sqlite --year 2023 --shares 0.3
+refused "clusters: unknown option" "unknown option --level" clusters demo.sqlite --year 2023 --indicators murom.P5 --level 3
+routes_before=$(sqlite3 demo.sqlite "SELECT count(*) FROM routes" 2>/dev/null || echo "?")
+refused "route build: unknown option" "unknown option --sav" route build demo.sqlite MUR-T0005 --as-of 2023-12-31 --sav
+refused "route batch: unknown option" "unknown option --prefx" route batch demo.sqlite --save --prefx X-
+routes_after=$(sqlite3 demo.sqlite "SELECT count(*) FROM routes" 2>/dev/null || echo "?")
+if [ "$routes_before" = "$routes_after" ]; then passed=$((passed + 1))
+else failed=$((failed + 1)); echo "FAIL a refused route batch saved routes"; fi
+refused "route show: unknown option" "unknown option --xls" route show demo.sqlite "$route" --xls r2.xlsx
+absent "route show: unknown option" r2.xlsx
+refused "route approve: unknown option" "unknown option --evidance" route approve demo.sqlite "$route" --date 2024-01-20 --evidance x
+refused "route approve: --step is progress's" "unknown option --step" route approve demo.sqlite "$route" --date 2024-01-20 --step 1
+refused "route progress: unknown option" "unknown option --stp" route progress demo.sqlite "$route" --status active --date 2024-01-25 --stp 1
+refused "framework import-case: unknown option" "unknown option --nme" framework import-case new.sqlite teachers-case.json --nme t
+absent "framework import-case: unknown option" new.sqlite
+refused "framework export-case: unknown option" "unknown option --pretty" framework export-case demo.sqlite teachers --pretty
+refused "demo: unknown option" "unknown option --dta" demo --db new.sqlite --dta "$data"
+absent "demo: unknown option" new.sqlite
+refused "--scope after the command" "goes before the command" show demo.sqlite MUR-SCH-02 --scope MUR-SCH-01
+refused "an unknown subcommand" 'unknown subcommand "fly"' framework fly demo.sqlite x
+refused "import: --format without its value" "--format needs a value" import new.sqlite "$data/demo/murom.json" --format
+refused "import: --format followed by an option" "--format needs a value" import new.sqlite "$data/demo/murom.json" --format --dry-run
+absent "import: --format without its value" new.sqlite
+refused "validate: --format without its value" "--format needs a value" validate empty.sqlite bad.json --format
+refused "export: --delimiter without its value" "--delimiter needs a value" export demo.sqlite out-dir --csv --delimiter
+absent "export: --delimiter without its value" out-dir
+refused "network: --as-of without its value" "--as-of needs a value" network demo.sqlite --dot --as-of
+refused "kpi: --output without its value" "--output needs a value" kpi demo.sqlite MUR-CRPK --year 2023 --format xlsx --output
+refused "sample: --estimate without its value" "--estimate needs a value" sample demo.sqlite --year 2023 --estimate
+refused "clusters: --per-curator without its value" "--per-curator needs a value" clusters demo.sqlite --year 2023 --indicators murom.P5 --per-curator
+refused "route build: --prefix without its value" "--prefix needs a value" route build demo.sqlite MUR-T0005 --save --prefix
+refused "route batch: --as-of without its value" "--as-of needs a value" route batch demo.sqlite --as-of
+refused "route show: --xlsx without its value" "--xlsx needs a value" route show demo.sqlite "$route" --xlsx
+refused "route approve: --date without its value" "--date needs a value" route approve demo.sqlite "$route" --date
+refused "route progress: --step without its value" "--step needs a value" route progress demo.sqlite "$route" --status done --date 2024-02-01 --step
+refused "framework import-case: --name without its value" "--name needs a value" framework import-case new.sqlite teachers-case.json --name
+refused "demo: --data without its value" "--data needs a value" demo --db new.sqlite --data
+absent "demo: --data without its value" new.sqlite
+# numbers are whole values: "--step 1x" must not change step 1
+steps_before=$(sqlite3 demo.sqlite "SELECT group_concat(status) FROM route_steps" 2>/dev/null || echo "?")
+refused "route progress: --step 1x" '--step takes a whole number, not "1x"' route progress demo.sqlite "$route" --status done --date 2024-02-01 --step 1x
+steps_after=$(sqlite3 demo.sqlite "SELECT group_concat(status) FROM route_steps" 2>/dev/null || echo "?")
+if [ "$steps_before" = "$steps_after" ]; then passed=$((passed + 1))
+else failed=$((failed + 1)); echo "FAIL a refused --step changed a step"; fi
+refused "route batch: --budget ten" '--budget takes a whole number, not "ten"' route batch demo.sqlite --budget ten
+refused "kpi: a year past int" "--year takes a whole number" kpi demo.sqlite MUR-CRPK --year 99999999999
+refused "kpi: a year with a tail" "--from takes a whole number" kpi demo.sqlite MUR-CRPK --from 2021x --to 2023
+refused "sample: an infinite share" '--share takes a number, not "1e999"' sample demo.sqlite --year 2023 --share 1e999
+refused "sample: a negative seed" "--seed takes a whole number from 0" sample demo.sqlite --year 2023 --seed -1
+refused "clusters: a fractional level count" "--levels takes a whole number" clusters demo.sqlite --year 2023 --indicators murom.P5 --levels 2.5
 check "stdout export" 0 "$mms" export again.sqlite -
 grep_in "stdout export" out.txt '"format": "libmms"'
 check "pseudonymise needs a key" 2 "$mms" export demo.sqlite - --pseudonymise
