@@ -288,7 +288,7 @@ test("no call reports an earlier failure", function()
   f = assert(io.open(defs, "w"))
   f:write(defs_text)
   f:close()
-  local key = "region-33-secret-key"
+  local key = "region-33 secret for the 2024 report: Tq8vXz"
   local case = rdb:export_case("teachers")
   local plan = rdb:plan_route(t, "2024-02-01")
   local route = rdb:save_plan(plan)

@@ -417,7 +417,7 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
                                             "population": "staff", "numerator": "age < 35"}]})
     defs = tmp_path / "defs.json"
     defs.write_text(defs_text)
-    key = "region-33-secret-key"
+    key = "region-33 secret for the 2024 report: Tq8vXz"
     staff_name = db.get("staff", 0, "name")
     case = rdb.export_case("teachers")
     plan = rdb.plan_route(t, "2024-02-01")
