@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tool.h"
@@ -38,9 +39,25 @@ int tool_fail(mms_db *db, int rc, const char *what)
 
 /* The unit of --scope CODE, given before the command; NULL = none. */
 static const char *scope;
+/* A database this run created: a command that fails removes it, so that a
+ * refused import into a new file leaves nothing behind. */
+static const char *made;
+
+static void remove_made(void)
+{
+	static const char *const sides[] = {"", "-wal", "-shm", "-journal"};
+	char name[4096];
+	for (size_t k = 0; made && k < sizeof sides / sizeof *sides; k++)
+		if (snprintf(name, sizeof name, "%s%s", made, sides[k]) < (int)sizeof name)
+			remove(name);
+}
 
 int tool_open(mms_db **db, const char *path, int mode)
 {
+	struct stat st;
+	if (mode == TOOL_CREATE && strcmp(path, ":memory:") && stat(path, &st) != 0 &&
+	    errno == ENOENT)
+		made = path;
 	mms_open_options o = MMS_OPEN_OPTIONS_INIT;
 	o.no_create = mode != TOOL_CREATE;
 	o.read_only = mode == TOOL_READ;
@@ -530,6 +547,8 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		int code = c->run(argc - 2, argv + 2);
+		if (code != EXIT_OK)
+			remove_made();
 		if (code == EXIT_USAGE)
 			fprintf(stderr, "usage: mms %s %s\n", c->name, c->usage);
 		return code;

@@ -42,7 +42,8 @@ static const char *item_id(const void *ctx, int32_t i) { return ((const item *)c
 
 static int problem(mms_report *rep, int rc, const char *loc, const char *msg, int *first)
 {
-	mms_report_add(rep, rc, loc, "%s: %s", loc, msg);
+	/* the whole document's pointer is "": say so rather than print nothing */
+	mms_report_add(rep, rc, loc, "%s: %s", *loc ? loc : "the CASE document", msg);
 	if (*first == MMS_OK)
 		*first = rc;
 	return rc;

@@ -230,6 +230,11 @@ for c in "show X" "stats" "kpi X --year 2024" "validate bad.json" "typology" "ex
 done
 check "framework export-case of a missing database" 3 "$mms" framework export-case nothere.sqlite teachers
 no_file "export-case: no database made" nothere.sqlite
+check "a refused import into a new file" 1 "$mms" import fresh.sqlite bad.json
+no_file "a refused import leaves no new database" fresh.sqlite
+check "a refused CASE import into a new file" 1 "$mms" framework import-case fresh.sqlite bad.json
+no_file "a refused CASE import leaves no new database" fresh.sqlite
+grep_in "the CASE refusal says why" err.txt "the CASE document: "
 sqlite3 foreign.sqlite "CREATE TABLE notes(x); INSERT INTO notes VALUES('mine')"
 sum=$(cksum <foreign.sqlite)
 for c in show stats validate export; do
