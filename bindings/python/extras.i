@@ -25,7 +25,8 @@ for _name, _code, _doc in [
         ("LevelError", -14, "a unit's kind, level and parent do not fit"),
         ("MissingField", -15, "a required field is absent"),
         ("VersionError", -16, "made by a newer libmms"),
-        ("AccessDenied", -17, "outside the scope the Db was opened with")]:
+        ("AccessDenied", -17, "outside the scope the Db was opened with"),
+        ("OutputRefused", -18, "an output path is the database or one of its files")]:
     _error_class(_name, _code, _doc)
 
 def _text(value):
