@@ -286,13 +286,37 @@ static int sync_tmp_dir(mms_atomic *a)
 }
 
 /*
- * Puts the new folder in place. With RENAME_EXCHANGE the two folders trade
- * names in one step: the target is always the old folder or the new one.
- * Without it (a file system that lacks it) the old folder is renamed
+ * Puts the new folder in place of an existing one. With RENAME_EXCHANGE the
+ * two folders trade names in one step: the target is always the old folder
+ * or the new one, and the old one is then removed under the temporary
+ * name. Without it (a file system that lacks it) the old folder is renamed
  * aside, then the new one in: a crash between the two renames leaves no
- * folder under the target's name, the old one under "<dir>.<pid>-<n>.old"
- * and the new one under its ".tmp" name, both whole.
+ * folder under the target's name, the old one whole under
+ * "<dir>.<pid>-<n>.old" and the new one whole under its ".tmp" name.
  */
+static int swap(mms_atomic *a)
+{
+	if (renameat2(AT_FDCWD, a->tmp, AT_FDCWD, a->path, RENAME_EXCHANGE) == 0)
+		return MMS_OK;
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+		return fail(a, "swap the new folder with", a->path, errno);
+	mms_buf old = {0};
+	mms_buf_printf(&old, "%.*s.old", (int)(strlen(a->tmp) - 4), a->tmp);
+	int rc = MMS_OK;
+	if (old.failed)
+		rc = MMS_ENOMEM;
+	else if (rename(a->path, old.data) != 0)
+		rc = fail(a, "move aside", a->path, errno);
+	else if (rename(a->tmp, a->path) != 0) {
+		rc = fail(a, "rename the new folder to", a->path, errno);
+		rename(old.data, a->path); /* the old one back */
+	} else {
+		remove_flat(old.data);
+	}
+	mms_buf_free(&old);
+	return rc;
+}
+
 int mms_atomic_dir_commit(mms_atomic *a)
 {
 	int rc = sync_tmp_dir(a);
@@ -301,26 +325,11 @@ int mms_atomic_dir_commit(mms_atomic *a)
 	/* the target may have changed since the folder was begun */
 	if (rc == MMS_OK && exists)
 		rc = S_ISDIR(st.st_mode) ? replaceable(a, a->ours) : fail(a, "replace", a->path, ENOTDIR);
-	if (rc == MMS_OK && !exists) {
-		if (rename(a->tmp, a->path) != 0)
-			rc = fail(a, "rename the new folder to", a->path, errno);
-	} else if (rc == MMS_OK &&
-		   renameat2(AT_FDCWD, a->tmp, AT_FDCWD, a->path, RENAME_EXCHANGE) != 0) {
-		mms_buf old = {0};
-		mms_buf_printf(&old, "%.*s.old", (int)(strlen(a->tmp) - 4), a->tmp);
-		if (old.failed)
-			rc = MMS_ENOMEM;
-		else if (rename(a->path, old.data) != 0)
-			rc = fail(a, "move aside", a->path, errno);
-		else if (rename(a->tmp, a->path) != 0) {
-			rc = fail(a, "rename the new folder to", a->path, errno);
-			rename(old.data, a->path); /* put the old one back */
-		} else {
-			remove_flat(old.data);
-		}
-		mms_buf_free(&old);
-	}
-	/* after an exchange the old folder is under the temporary name */
+	if (rc == MMS_OK && !exists && rename(a->tmp, a->path) != 0)
+		rc = fail(a, "rename the new folder to", a->path, errno);
+	else if (rc == MMS_OK && exists)
+		rc = swap(a);
+	/* the old folder after an exchange, the new one after a failure */
 	remove_flat(a->tmp);
 	if (rc == MMS_OK)
 		rc = sync_dir(a, a->path);

@@ -12,6 +12,7 @@
  * SQLite (mms_store_load() starts after the rows the model has), and
  * mms_store_matches() checks the prefix against the file before use.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -122,7 +123,7 @@ static size_t pool_pad(uint64_t pool_len)
 	return (size_t)(-pool_len & 7u);
 }
 
-int mms_snapshot_write(const mms_model *m, const char *file)
+int mms_snapshot_write(const mms_model *m, const char *file, char *msg)
 {
 	header h;
 	memset(&h, 0, sizeof h);
@@ -143,8 +144,10 @@ int mms_snapshot_write(const mms_model *m, const char *file)
 	 * (atomic.c): a reader sees the old file or the new */
 	mms_atomic a;
 	int rc = mms_atomic_begin(&a, file, 0);
-	if (rc != MMS_OK)
+	if (rc != MMS_OK) {
+		memcpy(msg, a.msg, sizeof a.msg);
 		return rc;
+	}
 	int ok = put(a.f, &h, sizeof h);
 	for (int e = 0; ok && e < MMS_ENTITY_COUNT; e++)
 		ok = put(a.f, m->t[e].rows, row_bytes(e, h.rows[e])) &&
@@ -152,10 +155,13 @@ int mms_snapshot_write(const mms_model *m, const char *file)
 	ok = ok && put(a.f, m->pool, m->pool_len) && put(a.f, zeros, pool_pad(h.pool_len)) &&
 	     put(a.f, m->lists, m->lists_len * sizeof(int32_t));
 	if (!ok) {
+		snprintf(msg, MMS_ATOMIC_MSG, "cannot write %s: %s", a.tmp, strerror(errno));
 		mms_atomic_abort(&a);
 		return MMS_EIO;
 	}
-	return mms_atomic_commit(&a);
+	rc = mms_atomic_commit(&a);
+	memcpy(msg, a.msg, sizeof a.msg);
+	return rc;
 }
 
 /* Whether a header is of this build, and the size of the file it describes. */

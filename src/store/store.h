@@ -27,7 +27,8 @@ int mms_store_matches(sqlite3 *db, const mms_model *m);
  * the model's arrays. MMS_ENOTFOUND: there is none, the model is
  * untouched; on any other failure (MMS_ECORRUPT: not a snapshot of this
  * build) the model is freed and must be initialised again. */
-int mms_snapshot_write(const mms_model *m, const char *file);
+/* msg (MMS_ATOMIC_MSG bytes) says why it could not be written. */
+int mms_snapshot_write(const mms_model *m, const char *file, char *msg);
 int mms_snapshot_read(mms_model *m, const char *file);
 /* Inserts the rows added to the model since mark. */
 int mms_store_write(sqlite3 *db, const mms_model *m, const mms_mark *mark,
