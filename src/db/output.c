@@ -71,8 +71,8 @@ int mms_db_check_output(mms_db *db, const char *path)
 		if (same(out_canon, exists ? &st : NULL, name.data, &tmp) ||
 		    (resolved && same(resolved, NULL, name.data, &tmp)))
 			rc = mms_db_fail(db, MMS_EOUTPUT,
-					 "%s: the output is the database %s%s, not written: give "
-					 "another path", path, i ? "file " : "", name.data);
+					 "output %s is the database%s %s: nothing written, give "
+					 "another path", path, i ? "'s file" : "", name.data);
 	}
 	if (rc == MMS_OK && (out.failed || tmp.failed))
 		rc = MMS_ENOMEM;
