@@ -396,7 +396,7 @@ typedef struct writers_ctx {
 	mms_db *db;
 	mms_kpi *kpi;
 	int32_t route, school;
-	const char *path;
+	char *dir, *path;
 } writers_ctx;
 
 typedef struct writer {
@@ -512,29 +512,36 @@ static long next_point(long n)
 	return n < 64 ? n + 1 : n + n / 8;
 }
 
-static void writers_open(writers_ctx *c, const char *dir)
+/* A Murom demo with routes, its catalogue and a directory of its own for the writers. */
+static int writers_setup(void **state)
 {
-	char *db = t_path(dir, "db.sqlite");
-	so.dir = dir;
-	c->db = t_demo_with_routes(db, &c->route);
+	writers_ctx *c = calloc(1, sizeof *c);
+	c->dir = t_tmpdir();
+	c->path = t_path(c->dir, "db.sqlite");
+	so.dir = c->dir;
+	c->db = t_demo_with_routes(c->path, &c->route);
 	c->school = t_find(c->db, MMS_UNIT, "MUR-SCH-01");
 	T_OK(c->db, mms_kpi_open(&c->kpi, c->db));
-	c->path = db;
+	*state = c;
+	return 0;
 }
 
-static void writers_close(writers_ctx *c)
+static int writers_teardown(void **state)
 {
+	writers_ctx *c = *state;
 	mms_kpi_close(c->kpi);
 	mms_db_close(c->db);
-	free((char *)c->path);
+	t_rmtree(c->dir);
+	free(c->path);
+	free(c->dir);
+	free(c);
+	return 0;
 }
 
 static void every_stdio_fault_of_every_writer_leaves_the_previous_file(void **state)
 {
-	(void)state;
-	char *dir = t_tmpdir();
-	writers_ctx c;
-	writers_open(&c, dir);
+	writers_ctx *cp = *state, c = *cp;
+	const char *dir = c.dir;
 	long total = 0;
 	for (size_t w = 0; w < sizeof writers / sizeof *writers; w++) {
 		char *target = t_path(dir, writers[w].target);
@@ -583,9 +590,6 @@ static void every_stdio_fault_of_every_writer_leaves_the_previous_file(void **st
 	}
 	print_message("io: %ld stdio fault points over %zu writers\n", total,
 		      sizeof writers / sizeof *writers);
-	writers_close(&c);
-	t_rmtree(dir);
-	free(dir);
 }
 
 /* A child process killed in the middle of its Nth write call (half of the
@@ -593,10 +597,8 @@ static void every_stdio_fault_of_every_writer_leaves_the_previous_file(void **st
  * temporary, which no one can remove after a SIGKILL, is the only trace. */
 static void a_kill_at_any_write_leaves_the_previous_file(void **state)
 {
-	(void)state;
-	char *dir = t_tmpdir();
-	writers_ctx c;
-	writers_open(&c, dir);
+	writers_ctx *cp = *state, c = *cp;
+	const char *dir = c.dir;
 	long kills = 0;
 	static const size_t killed[] = {0, 2, 3, 5}; /* JSON, CSV, indicator XLSX, snapshot */
 	for (size_t k = 0; k < sizeof killed / sizeof *killed; k++) {
@@ -645,9 +647,6 @@ static void a_kill_at_any_write_leaves_the_previous_file(void **state)
 		free(target);
 	}
 	print_message("io: %ld kills\n", kills);
-	writers_close(&c);
-	t_rmtree(dir);
-	free(dir);
 }
 
 
@@ -655,8 +654,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_io_fault_is_reported_and_leaves_the_file_whole),
-		cmocka_unit_test(every_stdio_fault_of_every_writer_leaves_the_previous_file),
-		cmocka_unit_test(a_kill_at_any_write_leaves_the_previous_file),
+		cmocka_unit_test_setup_teardown(every_stdio_fault_of_every_writer_leaves_the_previous_file,
+						writers_setup, writers_teardown),
+		cmocka_unit_test_setup_teardown(a_kill_at_any_write_leaves_the_previous_file, writers_setup,
+						writers_teardown),
 	};
 	return cmocka_run_group_tests_name("io", tests, NULL, NULL);
 }
