@@ -300,6 +300,15 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Db::import_json;
 %newobject Db::typology;
 %newobject Db::coverage;
+/* %newobject counts only before the declaration: these were after the
+   %extend Db below, so their results were never freed (valgrind saw them
+   once the collector reached them before exit) */
+%newobject Db::deficits;
+%newobject Db::import_case;
+%newobject Db::export_case;
+%newobject Db::plan_route;
+%newobject Db::plan_routes;
+%newobject Db::effectiveness;
 
 %extend Db {
 	/* With scope (a unit code), the handle is limited to its subtree. */
@@ -667,6 +676,7 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Kpi::group_value;
 %newobject Kpi::records;
 
+%newobject Sample::ids;
 %extend Sample {
 	~Sample() { mms_sample_free(SMP($self)); }
 	IdList *ids() {
@@ -747,16 +757,9 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		return mms_route_plan_uncovered_reason(PLAN($self), r, u);
 	}
 };
-%newobject Db::deficits;
-%newobject Db::import_case;
-%newobject Db::export_case;
-%newobject Db::plan_route;
-%newobject Db::plan_routes;
-%newobject Db::effectiveness;
 %newobject Kpi::clusters;
 %newobject Kpi::sample;
 %newobject Kpi::estimate;
-%newobject Sample::ids;
 
 %extend KpiValue {
 	~KpiValue() { free($self); }
