@@ -138,6 +138,11 @@ int mms_atomic_begin(mms_atomic *a, const char *path, int by_name)
 		/* renaming over a device or a folder would replace it, not write it */
 		snprintf(a->msg, sizeof a->msg, "%s exists and is not a regular file", a->path);
 		rc = MMS_EIO;
+	} else if (rc == MMS_OK && stat(a->path, &st) == 0 && !(st.st_mode & 0222)) {
+		/* a rename needs only the directory's permission: a file made
+		 * read-only would be replaced where writing into it was refused */
+		snprintf(a->msg, sizeof a->msg, "%s is read-only: not replaced", a->path);
+		rc = MMS_EIO;
 	}
 	if (rc == MMS_OK)
 		rc = fresh_name(a, make_file);

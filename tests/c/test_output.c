@@ -223,7 +223,7 @@ static void a_csv_export_into_a_folder_with_other_files_is_refused_and_left_alon
 	free(out);
 }
 
-static void an_export_through_a_link_replaces_its_file_and_keeps_the_link(void **state)
+static void an_export_through_a_link_replaces_its_file_and_read_only_files_and_folders_are_refused(void **state)
 {
 	fixture *f = *state;
 	const char *msg;
@@ -240,7 +240,17 @@ static void an_export_through_a_link_replaces_its_file_and_keeps_the_link(void *
 	size_t len;
 	char *text = t_read(real, &len);
 	assert_non_null(strstr(text, "\"format\": \"libmms\""));
-	/* a folder where a file should be is not replaced */
+	/* a read-only file is not replaced */
+	char *ro = t_path(f->dir, "ro.json");
+	t_write(ro, "kept\n");
+	chmod(ro, 0444);
+	assert_int_equal(write_to(f, 0, ro, &msg), MMS_EIO);
+	assert_non_null(strstr(msg, "read-only"));
+	char *kept = t_read(ro, &len);
+	assert_string_equal(kept, "kept\n");
+	free(kept);
+	free(ro);
+	/* a folder where a file should go is not replaced */
 	char *folder = t_path(f->dir, "folder.json");
 	assert_int_equal(mkdir(folder, 0777), 0);
 	assert_int_equal(write_to(f, 0, folder, &msg), MMS_EIO);
@@ -310,7 +320,7 @@ int main(void)
 		cmocka_unit_test(an_output_that_is_the_database_is_refused_and_the_database_unchanged),
 		cmocka_unit_test(a_csv_export_replaces_an_earlier_export_whole),
 		cmocka_unit_test(a_csv_export_into_a_folder_with_other_files_is_refused_and_left_alone),
-		cmocka_unit_test(an_export_through_a_link_replaces_its_file_and_keeps_the_link),
+		cmocka_unit_test(an_export_through_a_link_replaces_its_file_and_read_only_files_and_folders_are_refused),
 		cmocka_unit_test(xlsx_text_longer_than_a_cell_is_cut_at_a_character_with_a_marker),
 	};
 	return cmocka_run_group_tests_name("output", tests, setup, teardown);
