@@ -279,40 +279,30 @@ SHIM size_t fwrite(const void *p, size_t size, size_t n, FILE *f)
 	return half;
 }
 
-SHIM int fputs(const char *s, FILE *f)
+/* Whether a write-like call fails (errno set) or, in kill mode, ends here. */
+static int so_refuse(FILE *f)
 {
 	int err = so_hit_stream(SO_WRITE, f);
 	if (err && so.kill)
 		raise(SIGKILL);
-	if (err) {
+	if (err)
 		errno = err;
-		return EOF;
-	}
-	return LIBC(int (*)(const char *, FILE *), "fputs")(s, f);
+	return err != 0;
+}
+
+SHIM int fputs(const char *s, FILE *f)
+{
+	return so_refuse(f) ? EOF : LIBC(int (*)(const char *, FILE *), "fputs")(s, f);
 }
 
 SHIM int fputc(int c, FILE *f)
 {
-	int err = so_hit_stream(SO_WRITE, f);
-	if (err && so.kill)
-		raise(SIGKILL);
-	if (err) {
-		errno = err;
-		return EOF;
-	}
-	return LIBC(int (*)(int, FILE *), "fputc")(c, f);
+	return so_refuse(f) ? EOF : LIBC(int (*)(int, FILE *), "fputc")(c, f);
 }
 
 static int so_vfprintf(FILE *f, const char *fmt, va_list ap)
 {
-	int err = so_hit_stream(SO_WRITE, f);
-	if (err && so.kill)
-		raise(SIGKILL);
-	if (err) {
-		errno = err;
-		return -1;
-	}
-	return vfprintf(f, fmt, ap);
+	return so_refuse(f) ? -1 : vfprintf(f, fmt, ap);
 }
 
 SHIM int fprintf(FILE *f, const char *fmt, ...)
