@@ -43,12 +43,12 @@ static const char *const mms_swig_names[] = {
 	"Ok", "Error", "NoMemory", "InvalidArgument", "NotFound", "StorageError",
 	"Corrupt", "Busy", "ParseError", "TypeMismatch", "RangeError",
 	"UnknownReference", "DuplicateCode", "CycleError", "LevelError",
-	"MissingField", "VersionError", "AccessDenied", "ReadOnly"};
+	"MissingField", "VersionError", "AccessDenied", "ReadOnly", "OutputRefused"};
 static const char *const mms_swig_codes[] = {
 	"MMS_OK", "MMS_ERROR", "MMS_ENOMEM", "MMS_EINVAL", "MMS_ENOTFOUND", "MMS_EIO",
 	"MMS_ECORRUPT", "MMS_EBUSY", "MMS_EPARSE", "MMS_ETYPE", "MMS_ERANGE", "MMS_EREF",
 	"MMS_EDUP", "MMS_ECYCLE", "MMS_ELEVEL", "MMS_EMISSING", "MMS_EVERSION", "MMS_EACCES",
-	"MMS_EREADONLY"};
+	"MMS_EREADONLY", "MMS_EOUTPUT"};
 
 static int mms_swig_index(int rc)
 {

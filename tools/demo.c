@@ -137,9 +137,15 @@ static int print_kpis(mms_db *db, int32_t unit)
 	return rc;
 }
 
+/* What the batch of routes came to, for the summary. */
+typedef struct routes_made {
+	size_t n, full, steps, gaps, tutored;
+	long hours, course;
+} routes_made;
+
 /* Routes for everyone the autumn 2023 diagnostics found deficits in, built
- * in one batch for 2024 and stored as drafts, then summarised. */
-static int print_routes(mms_db *db, int32_t unit)
+ * in one batch for 2024 and stored as drafts. */
+static int make_routes(mms_db *db, int32_t unit, routes_made *s)
 {
 	mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
 	mms_route_plan *p;
@@ -150,27 +156,31 @@ static int print_routes(mms_db *db, int32_t unit)
 	int rc = mms_route_plan_batch(db, unit, &o, &p);
 	if (rc != MMS_OK)
 		return rc;
-	size_t n = mms_route_plan_count(p), full = 0, steps = 0, gaps = 0, tutored = 0;
-	long hours = 0, course = 0;
-	for (size_t r = 0; r < n; r++) {
+	*s = (routes_made){mms_route_plan_count(p), 0, 0, 0, 0, 0, 0};
+	for (size_t r = 0; r < s->n; r++) {
 		int ch;
-		full += mms_route_plan_uncovered(p, r) == 0;
-		steps += mms_route_plan_steps(p, r);
-		gaps += mms_route_plan_uncovered(p, r);
-		tutored += mms_route_plan_tutor(p, r) >= 0;
-		hours += mms_route_plan_hours(p, r, &ch);
-		course += ch;
+		s->full += mms_route_plan_uncovered(p, r) == 0;
+		s->steps += mms_route_plan_steps(p, r);
+		s->gaps += mms_route_plan_uncovered(p, r);
+		s->tutored += mms_route_plan_tutor(p, r) >= 0;
+		s->hours += mms_route_plan_hours(p, r, &ch);
+		s->course += ch;
 	}
 	rc = mms_route_plan_save(db, p, "ИОМ-2024-", NULL);
-	printf("\nIndividual routes for 2024 (diagnostics of autumn 2023, one batch):\n");
-	if (rc == MMS_OK && n)
-		printf("  %zu routes, %zu cover every deficit (%.0f%%); %.1f steps and %.0f h a route "
-		       "(%.0f h of courses); %zu deficits left open for lack of places or resources; "
-		       "%zu routes with a tutor\n", n, full, 100.0 * (double)full / (double)n,
-		       (double)steps / (double)n, (double)hours / (double)n, (double)course / (double)n,
-		       gaps, tutored);
 	mms_route_plan_free(p);
 	return rc;
+}
+
+static void print_routes(const routes_made *s)
+{
+	double n = (double)s->n;
+	printf("\nIndividual routes for 2024 (diagnostics of autumn 2023, one batch):\n");
+	if (s->n)
+		printf("  %zu routes, %zu cover every deficit (%.0f%%); %.1f steps and %.0f h a route "
+		       "(%.0f h of courses); %zu deficits left open for lack of places or resources; "
+		       "%zu routes with a tutor\n", s->n, s->full, 100.0 * (double)s->full / n,
+		       (double)s->steps / n, (double)s->hours / n, (double)s->course / n,
+		       s->gaps, s->tutored);
 }
 
 /* The data directory: --data, $MMS_DATADIR, the source tree, the install. */
@@ -194,54 +204,121 @@ static const char *arg_after(int argc, char **argv, const char *name)
 	return NULL;
 }
 
-int cmd_demo(int argc, char **argv)
+/* Removes a database file with the files SQLite and libmms keep beside it. */
+static void remove_db(const char *path, int with_snapshot)
 {
-	const char *dbpath = arg_after(argc, argv, "--db");
-	char input[4096], side[4200];
-	if (!dbpath)
-		dbpath = "demo.sqlite";
-	snprintf(input, sizeof input, "%s/demo/murom.json",
-		 data_dir(arg_after(argc, argv, "--data")));
-	/* The demo always starts from an empty file, so it can be rerun. */
-	remove(dbpath);
-	snprintf(side, sizeof side, "%s-wal", dbpath);
-	remove(side);
-	snprintf(side, sizeof side, "%s-shm", dbpath);
-	remove(side);
-	mms_db *db;
-	int open_code = tool_open(&db, dbpath, TOOL_CREATE);
-	if (open_code != EXIT_OK)
-		return open_code;
-	/* the network, the teachers' framework, then the diagnostics and catalogue
-	 * that name the framework's competencies */
-	char framework[4200], routes[4200];
-	const char *dir = data_dir(arg_after(argc, argv, "--data"));
+	static const char *const sides[] = {"-wal", "-shm", "-journal", "-snapshot"};
+	char side[4200];
+	remove(path);
+	for (size_t i = 0; i < 4 - !with_snapshot; i++) {
+		snprintf(side, sizeof side, "%s%s", path, sides[i]);
+		remove(side);
+	}
+}
+
+/* Whether path holds exactly what the demo made in db: only such a file is
+ * replaced, so a rerun starts afresh and nothing else is ever deleted. */
+static int made_by_demo(const char *path, mms_db *db)
+{
+	mms_db *old = NULL;
+	mms_open_options o = MMS_OPEN_OPTIONS_INIT;
+	o.read_only = 1;
+	o.no_create = 1;
+	char *a = NULL, *b = NULL;
+	int same = mms_db_open(&old, path, &o) == MMS_OK && mms_db_export_json(old, &a) == MMS_OK &&
+		   mms_db_export_json(db, &b) == MMS_OK && !strcmp(a, b);
+	mms_free(a);
+	mms_free(b);
+	mms_db_close(old);
+	return same;
+}
+
+/* Builds the demo database in tmp (unscoped: the demo writes every level). */
+static int build(const char *tmp, const char *dir, routes_made *made)
+{
+	char input[4200], framework[4200], routes[4200];
+	snprintf(input, sizeof input, "%s/demo/murom.json", dir);
 	snprintf(framework, sizeof framework, "%s/frameworks/teachers.json", dir);
 	snprintf(routes, sizeof routes, "%s/demo/murom_routes.json", dir);
-	const char *files[] = {input, framework, routes}, *failed = input;
-	int rc = MMS_OK;
+	mms_db *db = NULL;
+	/* the network, the teachers' framework, then the diagnostics and catalogue
+	 * that name the framework's competencies */
+	const char *files[] = {input, framework, routes}, *failed = tmp;
+	int rc = mms_db_open(&db, tmp, NULL);
 	for (size_t i = 0; i < 3 && rc == MMS_OK; i++)
 		if ((rc = mms_db_import(db, files[i], NULL, NULL)) != MMS_OK)
 			failed = files[i];
-	int32_t root = -1;
-	if (rc == MMS_OK)
-		rc = mms_db_find(db, MMS_UNIT, "VLA-VIRO", &root);
+	int32_t crpk = -1;
+	if (rc == MMS_OK && (rc = mms_db_find(db, MMS_UNIT, "MUR-CRPK", &crpk)) == MMS_OK)
+		rc = make_routes(db, crpk, made);
+	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, failed);
+	mms_db_close(db);
+	return code;
+}
+
+/*
+ * The demo is built in a file of its own beside --db and put in place only
+ * once whole, if --db is absent or holds what an earlier run made, and
+ * after any --scope has been found in it: a file that is not the demo's is
+ * never deleted, and a refused run leaves --db as it was.
+ */
+int cmd_demo(int argc, char **argv)
+{
+	const char *dbpath = arg_after(argc, argv, "--db");
+	const char *dir = data_dir(arg_after(argc, argv, "--data"));
+	char tmp[4200];
+	if (!dbpath)
+		dbpath = "demo.sqlite";
+	snprintf(tmp, sizeof tmp, "%s.demo-%ld.tmp", dbpath, (long)getpid());
+	remove_db(tmp, 1);
+	routes_made made = {0};
+	int code = build(tmp, dir, &made);
+	mms_db *db = NULL;
+	if (code == EXIT_OK && access(dbpath, F_OK) == 0) {
+		mms_open_options o = MMS_OPEN_OPTIONS_INIT;
+		int rc = mms_db_open(&db, tmp, &o);
+		int ours = rc == MMS_OK && made_by_demo(dbpath, db);
+		mms_db_close(db);
+		if (!ours) {
+			fprintf(stderr, "mms: demo: %s exists and is not a database the demo made; "
+				"it was left as it was (give another --db, or remove it)\n", dbpath);
+			code = EXIT_INVALID;
+		}
+	}
+	/* with --scope, the scope must be found before anything is replaced */
+	if (code == EXIT_OK && (code = tool_open(&db, tmp, TOOL_WRITE)) == EXIT_OK)
+		mms_db_close(db);
+	if (code == EXIT_OK) {
+		remove_db(dbpath, 1);
+		if (rename(tmp, dbpath) != 0) {
+			fprintf(stderr, "mms: demo: %s cannot be written\n", dbpath);
+			code = EXIT_FAILURE_IO;
+		}
+	}
+	if (code != EXIT_OK) {
+		remove_db(tmp, 1);
+		fprintf(stderr, "mms: demo: nothing was written to %s\n", dbpath);
+		return code;
+	}
+	if ((code = tool_open(&db, dbpath, TOOL_WRITE)) != EXIT_OK)
+		return code;
+	int32_t root = -1, crpk = -1;
+	int rc = mms_db_find(db, MMS_UNIT, "VLA-VIRO", &root);
 	if (rc == MMS_OK) {
 		printf("libmms %s demo: the Murom municipal methodical network (seed 000)\n",
 		       mms_libversion());
-		printf("database: %s (from %s)\n\nNetwork:\n", dbpath, input);
+		printf("database: %s (from %s/demo/murom.json)\n\nNetwork:\n", dbpath, dir);
 		rc = tool_print_summary(db, root);
 	}
 	if (rc == MMS_OK)
 		rc = print_typology(db, root);
 	if (rc == MMS_OK)
 		rc = print_coverage(db, root);
-	int32_t crpk;
 	if (rc == MMS_OK && (rc = mms_db_find(db, MMS_UNIT, "MUR-CRPK", &crpk)) == MMS_OK)
-		rc = print_routes(db, crpk);
+		print_routes(&made);
 	if (rc == MMS_OK)
 		rc = print_kpis(db, crpk);
-	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, failed);
+	code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, "demo");
 	mms_db_close(db);
 	return code;
 }

@@ -26,7 +26,8 @@ for _name, _code, _doc in [
         ("MissingField", -15, "a required field is absent"),
         ("VersionError", -16, "made by a newer libmms"),
         ("AccessDenied", -17, "outside the scope the Db was opened with"),
-        ("ReadOnly", -18, "the database can only be read")]:
+        ("ReadOnly", -18, "the database can only be read"),
+        ("OutputRefused", -19, "an output path is the database or one of its files")]:
     _error_class(_name, _code, _doc)
 
 def _scalar(key, value):

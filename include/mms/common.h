@@ -53,7 +53,9 @@ typedef enum mms_rc {
 	MMS_EMISSING = -15, /**< a required field is absent */
 	MMS_EVERSION = -16, /**< the database or file comes from a newer libmms */
 	MMS_EACCES = -17,   /**< outside the scope the handle was opened with (0.2) */
-	MMS_EREADONLY = -18 /**< the database can only be read (0.2) */
+	MMS_EREADONLY = -18, /**< the database can only be read (0.2) */
+	MMS_EOUTPUT = -19    /**< an output path is the open database or one of its files, or a
+			        folder holding files an export does not write (0.2) */
 } mms_rc;
 
 /** A short English description of a result code; never NULL. */

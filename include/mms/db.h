@@ -206,6 +206,12 @@ typedef struct mms_export_options {
  * Exports the whole database to a JSON file, or with MMS_FORMAT_CSV to a
  * directory (created if missing) of one CSV file per entity. The output
  * is deterministic: records in id order, fields in schema order.
+ * Written atomically: beside path, then renamed over it (a CSV directory
+ * is swapped in whole), so a failure leaves the previous file or directory
+ * as it was. A path that is the database or one of its files (-wal, -shm,
+ * -journal, -snapshot, also through links or "..") is refused with
+ * MMS_EOUTPUT before anything is opened; so is an existing CSV directory
+ * holding files an export does not write.
  */
 MMS_EXTERN int mms_db_export(mms_db *db, const char *path,
 			     const mms_export_options *opts);

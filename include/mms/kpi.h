@@ -281,7 +281,10 @@ typedef struct mms_kpi_report_options {
  * by status (green achieved, yellow at risk, red not achieved, grey no
  * data); a sheet of native Excel line charts, one per indicator, of its
  * values against its target trajectory; and one sheet per level of the
- * subtree with every unit's values, coloured the same way.
+ * subtree with every unit's values, coloured the same way. Text longer than
+ * a cell's 32,767 characters is cut at a character and marked
+ * "…[truncated]". Written atomically, and refused with MMS_EOUTPUT when
+ * path is the database or one of its files, as mms_db_export().
  */
 MMS_EXTERN int mms_kpi_report_xlsx(mms_kpi *kpi, const char *path,
 				   const mms_kpi_report_options *opts);

@@ -166,7 +166,8 @@ MMS_EXTERN int mms_route_step_status(mms_db *db, int32_t step, const char **out)
  * person and tutor, the deficits found (as of the route's start, else its
  * first change, else today), goals,
  * steps with their form, dates, hours and status, expected results and the
- * form of reporting of each step.
+ * form of reporting of each step. Long text and the output path are
+ * handled as by mms_kpi_report_xlsx().
  */
 MMS_EXTERN int mms_route_report_xlsx(mms_db *db, int32_t route, const char *path);
 

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mms/common.h"
 
@@ -72,6 +73,37 @@ uint64_t mms_checksum(const void *data, size_t n);
 /* Reads a whole file: MMS_ENOTFOUND if it does not exist, MMS_EIO if it
  * cannot be read, MMS_ENOMEM. The text is NUL-terminated and the caller's. */
 int mms_read_file(const char *path, char **out, size_t *len);
+
+/*
+ * A file or folder written whole or not at all (atomic.c): to a temporary
+ * beside the target, synced, renamed over it, the directory synced. On a
+ * failure (MMS_EIO, MMS_ENOMEM, MMS_EOUTPUT) msg says what and where, the
+ * target is as it was and the temporary is gone.
+ */
+#define MMS_ATOMIC_MSG 400
+typedef struct mms_atomic {
+	char *path;   /* the target (a symbolic link's file, so the link stays) */
+	char *tmp;    /* the temporary beside it */
+	FILE *f;      /* open on tmp, unless begun by name */
+	int fd;
+	int (*ours)(const char *name); /* folders: the names the writer writes */
+	char msg[MMS_ATOMIC_MSG];
+} mms_atomic;
+
+/* Starts a file. by_name: tmp is created and closed, for a writer that opens
+ * it by its name itself (libxlsxwriter); otherwise write to f. */
+int mms_atomic_begin(mms_atomic *a, const char *path, int by_name);
+/* fwrite of n bytes to a->f, the failure recorded in msg. */
+int mms_atomic_write(mms_atomic *a, const void *p, size_t n);
+/* Syncs, closes and renames tmp over the target. Ends a either way. */
+int mms_atomic_commit(mms_atomic *a);
+void mms_atomic_abort(mms_atomic *a);
+/* Starts a folder: write its files into a->tmp (with mms_atomic_begin()).
+ * An existing target must hold only files for which ours() is true
+ * (MMS_EOUTPUT otherwise), since it is replaced whole. */
+int mms_atomic_dir_begin(mms_atomic *a, const char *dir, int (*ours)(const char *name));
+int mms_atomic_dir_commit(mms_atomic *a);
+void mms_atomic_dir_abort(mms_atomic *a);
 
 /* Dates are days since 1970-01-01; MMS_NO_DATE means absent. */
 #define MMS_NO_DATE INT32_MIN

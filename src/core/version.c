@@ -27,6 +27,7 @@ const char *mms_errstr(int rc)
 	case MMS_EVERSION: return "made by a newer libmms";
 	case MMS_EACCES: return "outside the handle's scope";
 	case MMS_EREADONLY: return "the database is read-only";
+	case MMS_EOUTPUT: return "output path refused: it would overwrite the database or other files";
 	default: return "unknown result code";
 	}
 }

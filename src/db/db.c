@@ -176,9 +176,10 @@ int mms_db_snapshot(mms_db *db)
 	if (!name)
 		return mms_db_fail(db, rc ? rc : MMS_EINVAL, rc ? "out of memory"
 								 : "an in-memory database has no snapshot");
-	rc = mms_snapshot_write(&db->m, db->stamp, name);
+	char msg[MMS_ATOMIC_MSG];
+	rc = mms_snapshot_write(&db->m, db->stamp, name, msg);
 	if (rc == MMS_EIO)
-		mms_db_fail(db, rc, "%s: cannot be written", name);
+		mms_db_fail(db, rc, "%s: %s", name, msg);
 	else if (rc != MMS_OK)
 		mms_db_fail(db, rc, "out of memory");
 	mms_free(name);

@@ -53,6 +53,11 @@ int mms_db_check_id(mms_db *db, int e, int32_t id);
 /* As mms_db_check_id(), for a record that must be the scope's own. */
 int mms_db_check_own_id(mms_db *db, int e, int32_t id);
 
+/* MMS_OK, or MMS_EOUTPUT and a message naming both paths if path is the
+ * database or one of its files (output.c); every writer given a path calls
+ * it before opening anything. */
+int mms_db_check_output(mms_db *db, const char *path);
+
 /* Access scope (scope.c). */
 int mms_access_compute(mms_access *a, const mms_model *m, int32_t scope);
 void mms_access_free(mms_access *a);

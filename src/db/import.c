@@ -247,21 +247,22 @@ static int export_file(mms_db *db, const char *path, const char *key, const mms_
 	}
 	if (o.format != MMS_FORMAT_CSV && o.format != MMS_FORMAT_JSON && o.format != MMS_FORMAT_AUTO)
 		return mms_db_fail(db, MMS_EINVAL, "unknown format %d", o.format);
-	mms_pseudo ps = {0};
-	mms_view v;
-	int rc = export_begin(db, key, &ps, &v);
+	int rc = mms_db_check_output(db, path);
 	if (rc != MMS_OK)
 		return rc;
-	if (o.format == MMS_FORMAT_CSV) {
-		rc = mms_export_csv_dir(&v, path, o.delimiter ? o.delimiter : ',');
-		export_end(&ps, &v);
-		return rc == MMS_OK ? rc : mms_db_fail(db, rc, "%s: %s", path, mms_errstr(rc));
-	}
-	rc = mms_export_json_file(&v, path);
+	mms_pseudo ps = {0};
+	mms_view v;
+	if ((rc = export_begin(db, key, &ps, &v)) != MMS_OK)
+		return rc;
+	char msg[MMS_ATOMIC_MSG];
+	if (o.format == MMS_FORMAT_CSV)
+		rc = mms_export_csv_dir(&v, path, o.delimiter ? o.delimiter : ',', msg);
+	else
+		rc = mms_export_json_file(&v, path, msg);
 	export_end(&ps, &v);
-	if (rc == MMS_EIO)
-		return mms_db_fail(db, rc, "%s: cannot be written", path);
-	return rc == MMS_OK ? rc : mms_db_fail(db, rc, "out of memory exporting");
+	if (rc == MMS_ENOMEM)
+		return mms_db_fail(db, rc, "out of memory exporting");
+	return rc == MMS_OK ? rc : mms_db_fail(db, rc, "%s: %s", path, *msg ? msg : mms_errstr(rc));
 }
 
 static int export_text(mms_db *db, const char *key, char **out)

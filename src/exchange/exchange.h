@@ -83,7 +83,8 @@ void mms_view_free(mms_view *v);
 /* The exporters. */
 int mms_export_json_text(const mms_view *v, char **out);
 /* MMS_EIO when path cannot be written. */
-int mms_export_json_file(const mms_view *v, const char *path);
-int mms_export_csv_dir(const mms_view *v, const char *dir, char delimiter);
+/* msg (MMS_ATOMIC_MSG bytes) says why a file could not be written. */
+int mms_export_json_file(const mms_view *v, const char *path, char *msg);
+int mms_export_csv_dir(const mms_view *v, const char *dir, char delimiter, char *msg);
 
 #endif

@@ -3,11 +3,9 @@
  * readable; each record serialised by json-c) and CSV (one file per
  * entity, quoted only where needed). Both are deterministic.
  */
-#include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "exchange.h"
 
@@ -181,65 +179,95 @@ static void csv_cell(mms_buf *b, const char *s, size_t n, char delim)
 	mms_buf_putc(b, '"');
 }
 
-static int write_file(const char *path, const mms_buf *b)
+/* One file, whole or not at all; msg says why not. */
+static int write_file(const char *path, const mms_buf *b, char *msg)
 {
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return MMS_EIO;
-	size_t n = b->len ? fwrite(b->data, 1, b->len, f) : 0;
-	int bad = n != b->len;
-	bad |= fclose(f) != 0;
-	return bad ? MMS_EIO : MMS_OK;
+	mms_atomic a;
+	int rc = mms_atomic_begin(&a, path, 0);
+	if (rc == MMS_OK && (rc = mms_atomic_write(&a, b->data, b->len)) != MMS_OK)
+		mms_atomic_abort(&a);
+	else if (rc == MMS_OK)
+		rc = mms_atomic_commit(&a);
+	memcpy(msg, a.msg, sizeof a.msg);
+	return rc;
 }
 
-int mms_export_json_file(const mms_view *v, const char *path)
+int mms_export_json_file(const mms_view *v, const char *path, char *msg)
 {
 	mms_buf b = {0};
+	*msg = '\0';
 	int rc = json_into(v, &b);
 	if (rc == MMS_OK)
-		rc = write_file(path, &b);
+		rc = write_file(path, &b, msg);
 	mms_buf_free(&b);
 	return rc;
 }
 
-int mms_export_csv_dir(const mms_view *v, const char *dir, char delim)
+/* The files of a CSV export: "<entity>.csv" of every entity. */
+static int csv_name(const char *name)
 {
-	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-		return MMS_EIO;
+	size_t n = strlen(name);
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
-		const entity_def *d = &mms_entities[e];
-		mms_buf b = {0}, cell = {0}, path = {0};
+		size_t k = strlen(mms_entities[e].name);
+		if (n == k + 4 && !strncmp(name, mms_entities[e].name, k) && !strcmp(name + k, ".csv"))
+			return 1;
+	}
+	return 0;
+}
+
+/* One entity's file in the folder dir. */
+static int csv_file(const mms_view *v, int e, const char *dir, char delim, char *msg)
+{
+	const entity_def *d = &mms_entities[e];
+	mms_buf b = {0}, cell = {0}, path = {0};
+	for (int f = 0; f < d->nfields; f++) {
+		if (f)
+			mms_buf_putc(&b, delim);
+		mms_buf_puts(&b, d->fields[f].name);
+	}
+	mms_buf_putc(&b, '\n');
+	for (size_t id = 0; id < v->m->t[e].count && !b.failed; id++) {
+		if (!shown(v, e, id))
+			continue;
 		for (int f = 0; f < d->nfields; f++) {
 			if (f)
 				mms_buf_putc(&b, delim);
-			mms_buf_puts(&b, d->fields[f].name);
+			cell.len = 0;
+			int is_id_ref;
+			int32_t ref = id_ref(v, e, (int32_t)id, f, &is_id_ref);
+			if (mms_out_present(v->m, v->ps, e, (int32_t)id, f) && is_id_ref)
+				mms_buf_printf(&cell, "%d", ref);
+			else if (mms_out_present(v->m, v->ps, e, (int32_t)id, f))
+				mms_out_text(v->m, v->ps, e, (int32_t)id, f, &cell);
+			csv_cell(&b, cell.data ? cell.data : "", cell.len, delim);
 		}
 		mms_buf_putc(&b, '\n');
-		for (size_t id = 0; id < v->m->t[e].count && !b.failed; id++) {
-			if (!shown(v, e, id))
-				continue;
-			for (int f = 0; f < d->nfields; f++) {
-				if (f)
-					mms_buf_putc(&b, delim);
-				cell.len = 0;
-				int is_id_ref;
-				int32_t ref = id_ref(v, e, (int32_t)id, f, &is_id_ref);
-				if (mms_out_present(v->m, v->ps, e, (int32_t)id, f) && is_id_ref)
-					mms_buf_printf(&cell, "%d", ref);
-				else if (mms_out_present(v->m, v->ps, e, (int32_t)id, f))
-					mms_out_text(v->m, v->ps, e, (int32_t)id, f, &cell);
-				csv_cell(&b, cell.data ? cell.data : "", cell.len, delim);
-			}
-			mms_buf_putc(&b, '\n');
-		}
-		mms_buf_printf(&path, "%s/%s.csv", dir, d->name);
-		int rc = b.failed || cell.failed || path.failed ? MMS_ENOMEM
-								: write_file(path.data, &b);
-		mms_buf_free(&b);
-		mms_buf_free(&cell);
-		mms_buf_free(&path);
-		if (rc != MMS_OK)
-			return rc;
 	}
-	return MMS_OK;
+	mms_buf_printf(&path, "%s/%s.csv", dir, d->name);
+	int rc = b.failed || cell.failed || path.failed ? MMS_ENOMEM : write_file(path.data, &b, msg);
+	mms_buf_free(&b);
+	mms_buf_free(&cell);
+	mms_buf_free(&path);
+	return rc;
+}
+
+/* The folder is written beside dir and swapped in whole (atomic.c). */
+int mms_export_csv_dir(const mms_view *v, const char *dir, char delim, char *msg)
+{
+	mms_atomic a;
+	*msg = '\0';
+	int rc = mms_atomic_dir_begin(&a, dir, csv_name);
+	if (rc != MMS_OK) {
+		memcpy(msg, a.msg, sizeof a.msg);
+		return rc;
+	}
+	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK; e++)
+		rc = csv_file(v, e, a.tmp, delim, msg);
+	if (rc != MMS_OK) {
+		mms_atomic_dir_abort(&a);
+		return rc;
+	}
+	rc = mms_atomic_dir_commit(&a);
+	memcpy(msg, a.msg, sizeof a.msg);
+	return rc;
 }

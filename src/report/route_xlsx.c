@@ -7,6 +7,8 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "cell.h"
+#include "db/db.h"
 #include "route/route.h"
 
 /* What each kind of step is called, leads to and is reported by. */
@@ -32,22 +34,23 @@ typedef struct doc {
 	lxw_format *title, *head, *cell;
 	lxw_row_t row;
 	const mms_model *m;
+	int failed; /* a cell's text could not be made for lack of memory */
 } doc;
 
 static void line(doc *d, const char *label, const char *value)
 {
-	worksheet_write_string(d->ws, d->row, 0, label, d->head);
-	worksheet_merge_range(d->ws, d->row, 1, d->row, 6, value ? value : "", d->cell);
+	mms_xlsx_string(d->ws, d->row, 0, label, d->head, &d->failed);
+	mms_xlsx_merge(d->ws, d->row, 1, d->row, 6, value ? value : "", d->cell, &d->failed);
 	d->row++;
 }
 
 static void section(doc *d, const char *title, const char *const *cols, int n)
 {
 	d->row++;
-	worksheet_merge_range(d->ws, d->row, 0, d->row, 6, title, d->title);
+	mms_xlsx_merge(d->ws, d->row, 0, d->row, 6, title, d->title, &d->failed);
 	d->row++;
 	for (int c = 0; c < n; c++)
-		worksheet_write_string(d->ws, d->row, (lxw_col_t)c, cols[c], d->head);
+		mms_xlsx_string(d->ws, d->row, (lxw_col_t)c, cols[c], d->head, &d->failed);
 	d->row++;
 }
 
@@ -71,7 +74,7 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 	const mms_model *m = &db->m;
 	const int32_t *rt = mms_row(m, MMS_ROUTE, route);
 	doc d = {workbook_add_worksheet(wb, "ИОМ"), workbook_add_format(wb), workbook_add_format(wb),
-		 workbook_add_format(wb), 0, m};
+		 workbook_add_format(wb), 0, m, 0};
 	format_set_bold(d.title);
 	format_set_font_size(d.title, 12);
 	format_set_bold(d.head);
@@ -83,27 +86,30 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 	worksheet_set_column(d.ws, 0, 0, 28, NULL);
 	worksheet_set_column(d.ws, 1, 1, 40, NULL);
 	worksheet_set_column(d.ws, 2, 6, 18, NULL);
-	worksheet_merge_range(d.ws, 0, 0, 0, 6, "Индивидуальный образовательный маршрут", d.title);
+	mms_xlsx_merge(d.ws, 0, 0, 0, 6, "Индивидуальный образовательный маршрут", d.title, &d.failed);
 	d.row = 2;
 	int32_t staff = rt[RT_STAFF], org = mms_row(m, MMS_STAFF, staff)[S_ORG];
-	char period[40], buf[600];
+	char period[40];
+	/* texts of any length (names are up to 65,535 bytes): never cut by bytes */
+	mms_buf buf = {0};
 	line(&d, "Код маршрута", field(m, MMS_ROUTE, route, RT_CODE));
 	const char *position = field(m, MMS_STAFF, staff, S_POSITION);
-	snprintf(buf, sizeof buf, "%s%s%s%s", field(m, MMS_STAFF, staff, S_NAME), *position ? " (" : "",
-		 position, *position ? ")" : "");
-	line(&d, "Педагог", buf);
+	mms_buf_printf(&buf, "%s%s%s%s", field(m, MMS_STAFF, staff, S_NAME), *position ? " (" : "",
+		       position, *position ? ")" : "");
+	line(&d, "Педагог", buf.data);
 	line(&d, "Организация", field(m, MMS_UNIT, org, U_NAME));
 	date_text(rt[RT_START], rt[RT_END], period, sizeof period);
 	line(&d, "Срок реализации", period);
-	snprintf(buf, sizeof buf, "%s", rt[RT_TUTOR] >= 0 ? field(m, MMS_STAFF, rt[RT_TUTOR], S_NAME)
-							  : "не назначен");
-	line(&d, "Тьютор (сопровождающий)", buf);
+	line(&d, "Тьютор (сопровождающий)",
+	     rt[RT_TUTOR] >= 0 ? field(m, MMS_STAFF, rt[RT_TUTOR], S_NAME) : "не назначен");
 	/* deficits as of the route's start (or now) */
 	result *def = NULL;
 	size_t n = 0;
 	int rc = mms_route_results(c, staff, &def, &n);
-	if (rc != MMS_OK)
+	if (rc != MMS_OK) {
+		mms_buf_free(&buf);
 		return rc;
+	}
 	static const char *const dcols[] = {"Компетенция", "Наименование", "Результат, %",
 					    "Дефицит"};
 	static const char *const sev[] = {"минимальный", "средний", "высокий"};
@@ -111,19 +117,20 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 	for (size_t i = 0; i < n; i++) {
 		if (def[i].severity == 0)
 			continue;
-		worksheet_write_string(d.ws, d.row, 0, field(m, MMS_COMPETENCY, def[i].comp, C_CODE), d.cell);
-		worksheet_write_string(d.ws, d.row, 1, field(m, MMS_COMPETENCY, def[i].comp, C_NAME), d.cell);
+		mms_xlsx_string(d.ws, d.row, 0, field(m, MMS_COMPETENCY, def[i].comp, C_CODE), d.cell, &d.failed);
+		mms_xlsx_string(d.ws, d.row, 1, field(m, MMS_COMPETENCY, def[i].comp, C_NAME), d.cell, &d.failed);
 		worksheet_write_number(d.ws, d.row, 2, def[i].score, d.cell);
-		worksheet_write_string(d.ws, d.row, 3, sev[def[i].severity], d.cell);
+		mms_xlsx_string(d.ws, d.row, 3, sev[def[i].severity], d.cell, &d.failed);
 		d.row++;
 	}
 	static const char *const gcols[] = {"Цель"};
 	section(&d, "2. Цели", gcols, 1);
 	for (size_t i = 0; i < n; i++)
 		if (def[i].severity > 0) {
-			snprintf(buf, sizeof buf, "Устранить дефицит «%s»: результат выше %.0f%%",
-				 field(m, MMS_COMPETENCY, def[i].comp, C_NAME), c->medium_up_to);
-			worksheet_merge_range(d.ws, d.row, 0, d.row, 6, buf, d.cell);
+			buf.len = 0;
+			mms_buf_printf(&buf, "Устранить дефицит «%s»: результат выше %.0f%%",
+				       field(m, MMS_COMPETENCY, def[i].comp, C_NAME), c->medium_up_to);
+			mms_xlsx_merge(d.ws, d.row, 0, d.row, 6, buf.data, d.cell, &d.failed);
 			d.row++;
 		}
 	mms_free(def);
@@ -140,15 +147,16 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 		date_text(st[ST_START] != MMS_NONE ? st[ST_START] : res[R_START],
 			  st[ST_END] != MMS_NONE ? st[ST_END] : res[R_END], period, sizeof period);
 		int32_t status = c->step_status[s];
-		worksheet_write_string(d.ws, d.row, 0, kinds[res[R_KIND]].form, d.cell);
-		worksheet_write_string(d.ws, d.row, 1, mms_str(m, res[R_NAME]), d.cell);
-		worksheet_write_string(d.ws, d.row, 2, period, d.cell);
+		mms_xlsx_string(d.ws, d.row, 0, kinds[res[R_KIND]].form, d.cell, &d.failed);
+		mms_xlsx_string(d.ws, d.row, 1, mms_str(m, res[R_NAME]), d.cell, &d.failed);
+		mms_xlsx_string(d.ws, d.row, 2, period, d.cell, &d.failed);
 		worksheet_write_number(d.ws, d.row, 3, st[ST_HOURS] != MMS_NONE ? st[ST_HOURS] : 0, d.cell);
-		worksheet_write_string(d.ws, d.row, 4, covers.data ? covers.data : "", d.cell);
-		worksheet_write_string(d.ws, d.row, 5, status < 0 ? "planned" : mms_enum_name(E_ROUTE_STATUS, status),
-				       d.cell);
-		worksheet_write_string(d.ws, d.row, 6, mms_str(m, st[ST_REASON]), d.cell);
+		mms_xlsx_string(d.ws, d.row, 4, covers.data ? covers.data : "", d.cell, &d.failed);
+		mms_xlsx_string(d.ws, d.row, 5, status < 0 ? "planned" : mms_enum_name(E_ROUTE_STATUS, status),
+				       d.cell, &d.failed);
+		mms_xlsx_string(d.ws, d.row, 6, mms_str(m, st[ST_REASON]), d.cell, &d.failed);
 		d.row++;
+		d.failed |= covers.failed;
 		mms_buf_free(&covers);
 	}
 	static const char *const rcols[] = {"Мероприятие", "Ожидаемый результат (продукт)",
@@ -159,12 +167,14 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 		if (st[ST_ROUTE] != route)
 			continue;
 		const int32_t *res = mms_row(m, MMS_RESOURCE, st[ST_RESOURCE]);
-		worksheet_write_string(d.ws, d.row, 0, mms_str(m, res[R_NAME]), d.cell);
-		worksheet_write_string(d.ws, d.row, 1, kinds[res[R_KIND]].result, d.cell);
-		worksheet_write_string(d.ws, d.row, 2, kinds[res[R_KIND]].report, d.cell);
+		mms_xlsx_string(d.ws, d.row, 0, mms_str(m, res[R_NAME]), d.cell, &d.failed);
+		mms_xlsx_string(d.ws, d.row, 1, kinds[res[R_KIND]].result, d.cell, &d.failed);
+		mms_xlsx_string(d.ws, d.row, 2, kinds[res[R_KIND]].report, d.cell, &d.failed);
 		d.row++;
 	}
-	return MMS_OK;
+	d.failed |= buf.failed;
+	mms_buf_free(&buf);
+	return d.failed ? MMS_ENOMEM : MMS_OK;
 }
 
 int mms_route_report_xlsx(mms_db *db, int32_t route, const char *path)
@@ -174,6 +184,8 @@ int mms_route_report_xlsx(mms_db *db, int32_t route, const char *path)
 	int rc = mms_db_ready(db);
 	if (rc == MMS_OK)
 		rc = mms_db_check_id(db, MMS_ROUTE, route);
+	if (rc == MMS_OK)
+		rc = mms_db_check_output(db, path);
 	if (rc != MMS_OK)
 		return rc;
 	/* deficits as the route found them: at its start, else at its first change */
@@ -190,8 +202,15 @@ int mms_route_report_xlsx(mms_db *db, int32_t route, const char *path)
 	route_ctx c;
 	if ((rc = mms_route_ctx_init(&c, db, when != MMS_NONE ? as_of : NULL, 60, 80)) != MMS_OK)
 		return rc;
-	lxw_workbook *wb = workbook_new(path);
+	mms_atomic a;
+	if ((rc = mms_atomic_begin(&a, path, 1)) != MMS_OK) {
+		mms_route_ctx_free(&c);
+		return mms_db_fail(db, rc, "%s: %s", path, a.msg);
+	}
+	/* libxlsxwriter writes the temporary; it is renamed over path once whole */
+	lxw_workbook *wb = workbook_new(a.tmp);
 	if (!wb) {
+		mms_atomic_abort(&a);
 		mms_route_ctx_free(&c);
 		return mms_db_fail(db, MMS_EIO, "%s: cannot be created", path);
 	}
@@ -202,5 +221,9 @@ int mms_route_report_xlsx(mms_db *db, int32_t route, const char *path)
 		rc = mms_db_fail(db, MMS_EIO, "%s: %s", path, lxw_strerror(err));
 	else if (rc == MMS_ENOMEM)
 		mms_db_fail(db, rc, "out of memory");
+	if (rc != MMS_OK)
+		mms_atomic_abort(&a);
+	else if ((rc = mms_atomic_commit(&a)) != MMS_OK)
+		mms_db_fail(db, rc, "%s: %s", path, a.msg);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "cell.h"
 #include "kpi/kpi.h"
 
 enum { F_HEAD, F_TEXT, F_YEAR, F_PLAIN, F_ACHIEVED, F_RISK, F_MISSED, F_NODATA, F_COUNT };
@@ -20,6 +21,7 @@ typedef struct report {
 	indicator **ind; /* the indicators reported, in catalogue order */
 	size_t n;
 	int32_t unit;
+	int failed; /* a cell's text could not be made for lack of memory */
 } report;
 
 static int included(const char *list, const char *id)
@@ -64,13 +66,13 @@ static lxw_format *status_format(const report *r, const mms_kpi_result *v)
 }
 
 /* A value cell: the number, or "н/д" (no data) when it is undefined. */
-static void value_cell(const report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
+static void value_cell(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
 		       const mms_kpi_result *v)
 {
 	if (v->defined)
 		worksheet_write_number(ws, row, col, v->value, status_format(r, v));
 	else
-		worksheet_write_string(ws, row, col, "н/д", r->fmt[F_NODATA]);
+		mms_xlsx_string(ws, row, col, "н/д", r->fmt[F_NODATA], &r->failed);
 }
 
 static const char *unit_text(const report *r, int32_t u, int field)
@@ -83,13 +85,14 @@ static const char *unit_text(const report *r, int32_t u, int field)
 static int summary(report *r, lxw_worksheet *ws, const char *sheet, lxw_worksheet *charts)
 {
 	int years = r->o.to - r->o.from + 1;
-	char title[512];
-	snprintf(title, sizeof title, "%s — показатели %d–%d",
-		 r->o.title ? r->o.title : unit_text(r, r->unit, U_NAME), r->o.from, r->o.to);
-	worksheet_write_string(ws, 0, 0, title, NULL);
-	worksheet_write_string(ws, 2, 0, "Показатель", r->fmt[F_HEAD]);
-	worksheet_write_string(ws, 2, 1, "Ед.", r->fmt[F_HEAD]);
-	worksheet_write_string(ws, 2, 2, "", r->fmt[F_HEAD]);
+	/* texts of any length (names are up to 65,535 bytes): never cut by bytes */
+	mms_buf text = {0};
+	mms_buf_printf(&text, "%s — показатели %d–%d",
+		       r->o.title ? r->o.title : unit_text(r, r->unit, U_NAME), r->o.from, r->o.to);
+	mms_xlsx_string(ws, 0, 0, text.data, NULL, &r->failed);
+	mms_xlsx_string(ws, 2, 0, "Показатель", r->fmt[F_HEAD], &r->failed);
+	mms_xlsx_string(ws, 2, 1, "Ед.", r->fmt[F_HEAD], &r->failed);
+	mms_xlsx_string(ws, 2, 2, "", r->fmt[F_HEAD], &r->failed);
 	for (int y = 0; y < years; y++)
 		worksheet_write_number(ws, 2, (lxw_col_t)(3 + y), r->o.from + y, r->fmt[F_YEAR]);
 	worksheet_set_column(ws, 0, 0, 60, NULL);
@@ -98,17 +101,19 @@ static int summary(report *r, lxw_worksheet *ws, const char *sheet, lxw_workshee
 	for (size_t i = 0; i < r->n; i++) {
 		indicator *d = r->ind[i];
 		lxw_row_t row = (lxw_row_t)(3 + 2 * i);
-		char name[600];
-		snprintf(name, sizeof name, "%s (%s)", d->name_ru, d->id);
-		worksheet_merge_range(ws, row, 0, row + 1, 0, name, r->fmt[F_TEXT]);
-		worksheet_merge_range(ws, row, 1, row + 1, 1, d->unit ? d->unit : "", r->fmt[F_TEXT]);
-		worksheet_write_string(ws, row, 2, "значение", r->fmt[F_TEXT]);
-		worksheet_write_string(ws, row + 1, 2, "цель", r->fmt[F_TEXT]);
+		text.len = 0;
+		mms_buf_printf(&text, "%s (%s)", d->name_ru, d->id);
+		mms_xlsx_merge(ws, row, 0, row + 1, 0, text.data, r->fmt[F_TEXT], &r->failed);
+		mms_xlsx_merge(ws, row, 1, row + 1, 1, d->unit ? d->unit : "", r->fmt[F_TEXT], &r->failed);
+		mms_xlsx_string(ws, row, 2, "значение", r->fmt[F_TEXT], &r->failed);
+		mms_xlsx_string(ws, row + 1, 2, "цель", r->fmt[F_TEXT], &r->failed);
 		for (int y = 0; y < years; y++) {
 			mms_kpi_result v = MMS_KPI_RESULT_INIT;
 			int rc = mms_kpi_value(r->kpi, d->id, r->unit, r->o.from + y, &v);
-			if (rc != MMS_OK)
+			if (rc != MMS_OK) {
+				mms_buf_free(&text);
 				return rc;
+			}
 			value_cell(r, ws, row, (lxw_col_t)(3 + y), &v);
 			if (v.has_target)
 				worksheet_write_number(ws, row + 1, (lxw_col_t)(3 + y), v.target, r->fmt[F_PLAIN]);
@@ -137,12 +142,14 @@ static int summary(report *r, lxw_worksheet *ws, const char *sheet, lxw_workshee
 				       chart);
 	}
 	lxw_row_t legend = (lxw_row_t)(4 + 2 * r->n);
-	worksheet_write_string(ws, legend, 0, "достигнуто", r->fmt[F_ACHIEVED]);
-	worksheet_write_string(ws, legend + 1, 0, "под угрозой (тренд не выходит на итоговую цель)",
-			       r->fmt[F_RISK]);
-	worksheet_write_string(ws, legend + 2, 0, "не достигнуто", r->fmt[F_MISSED]);
-	worksheet_write_string(ws, legend + 3, 0, "н/д — нет данных (знаменатель равен нулю)",
-			       r->fmt[F_NODATA]);
+	mms_xlsx_string(ws, legend, 0, "достигнуто", r->fmt[F_ACHIEVED], &r->failed);
+	mms_xlsx_string(ws, legend + 1, 0, "под угрозой (тренд не выходит на итоговую цель)",
+			       r->fmt[F_RISK], &r->failed);
+	mms_xlsx_string(ws, legend + 2, 0, "не достигнуто", r->fmt[F_MISSED], &r->failed);
+	mms_xlsx_string(ws, legend + 3, 0, "н/д — нет данных (знаменатель равен нулю)",
+			       r->fmt[F_NODATA], &r->failed);
+	r->failed |= text.failed;
+	mms_buf_free(&text);
 	return MMS_OK;
 }
 
@@ -165,17 +172,17 @@ static int has_values(report *r, int32_t u, int *any)
 static lxw_worksheet *level_header(report *r, const char *name, int years)
 {
 	lxw_worksheet *ws = workbook_add_worksheet(r->wb, name);
-	worksheet_write_string(ws, 0, 0, "Код", r->fmt[F_HEAD]);
-	worksheet_write_string(ws, 0, 1, "Наименование", r->fmt[F_HEAD]);
-	worksheet_write_string(ws, 1, 0, "", r->fmt[F_HEAD]);
-	worksheet_write_string(ws, 1, 1, "", r->fmt[F_HEAD]);
+	mms_xlsx_string(ws, 0, 0, "Код", r->fmt[F_HEAD], &r->failed);
+	mms_xlsx_string(ws, 0, 1, "Наименование", r->fmt[F_HEAD], &r->failed);
+	mms_xlsx_string(ws, 1, 0, "", r->fmt[F_HEAD], &r->failed);
+	mms_xlsx_string(ws, 1, 1, "", r->fmt[F_HEAD], &r->failed);
 	for (size_t i = 0; i < r->n; i++) {
 		lxw_col_t c = (lxw_col_t)(2 + i * (size_t)years);
 		if (years > 1)
-			worksheet_merge_range(ws, 0, c, 0, (lxw_col_t)(c + years - 1), r->ind[i]->id,
-					      r->fmt[F_HEAD]);
+			mms_xlsx_merge(ws, 0, c, 0, (lxw_col_t)(c + years - 1), r->ind[i]->id,
+					      r->fmt[F_HEAD], &r->failed);
 		else
-			worksheet_write_string(ws, 0, c, r->ind[i]->id, r->fmt[F_HEAD]);
+			mms_xlsx_string(ws, 0, c, r->ind[i]->id, r->fmt[F_HEAD], &r->failed);
 		for (int y = 0; y < years; y++)
 			worksheet_write_number(ws, 1, (lxw_col_t)(c + y), r->o.from + y, r->fmt[F_YEAR]);
 	}
@@ -206,8 +213,8 @@ static int level_sheet(report *r, int level, const char *name)
 			continue;
 		if (!ws)
 			ws = level_header(r, name, years);
-		worksheet_write_string(ws, row, 0, unit_text(r, u, U_CODE), r->fmt[F_TEXT]);
-		worksheet_write_string(ws, row, 1, unit_text(r, u, U_NAME), r->fmt[F_TEXT]);
+		mms_xlsx_string(ws, row, 0, unit_text(r, u, U_CODE), r->fmt[F_TEXT], &r->failed);
+		mms_xlsx_string(ws, row, 1, unit_text(r, u, U_NAME), r->fmt[F_TEXT], &r->failed);
 		for (size_t i = 0; i < r->n; i++)
 			for (int y = 0; y < years; y++) {
 				mms_kpi_result v = MMS_KPI_RESULT_INIT;
@@ -226,18 +233,31 @@ static int write_book(report *r, const char *path)
 		"Федеральный уровень", "Региональный уровень", "Муниципальный уровень",
 		"Организации", "Подразделения"};
 	lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
-	r->wb = workbook_new_opt(path, &wo);
-	if (!r->wb)
+	mms_atomic a;
+	int rc = mms_atomic_begin(&a, path, 1);
+	if (rc != MMS_OK)
+		return mms_kpi_fail(r->kpi, rc, "%s: %s", path, a.msg);
+	/* libxlsxwriter writes the temporary; it is renamed over path once whole */
+	r->wb = workbook_new_opt(a.tmp, &wo);
+	if (!r->wb) {
+		mms_atomic_abort(&a);
 		return mms_kpi_fail(r->kpi, MMS_EIO, "%s: cannot be created", path);
+	}
 	formats(r);
 	lxw_worksheet *ws = workbook_add_worksheet(r->wb, "Сводка");
 	lxw_worksheet *charts = workbook_add_worksheet(r->wb, "Графики");
-	int rc = summary(r, ws, "Сводка", charts);
+	rc = summary(r, ws, "Сводка", charts);
 	for (int level = 0; rc == MMS_OK && level < LV_COUNT; level++)
 		rc = level_sheet(r, level, level_names[level]);
+	if (rc == MMS_OK && r->failed)
+		rc = mms_kpi_fail(r->kpi, MMS_ENOMEM, "out of memory");
 	lxw_error err = workbook_close(r->wb);
 	if (rc == MMS_OK && err != LXW_NO_ERROR)
 		rc = mms_kpi_fail(r->kpi, MMS_EIO, "%s: %s", path, lxw_strerror(err));
+	if (rc != MMS_OK)
+		mms_atomic_abort(&a);
+	else if ((rc = mms_atomic_commit(&a)) != MMS_OK)
+		mms_kpi_fail(r->kpi, rc, "%s: %s", path, a.msg);
 	return rc;
 }
 
@@ -246,11 +266,14 @@ int mms_kpi_report_xlsx(mms_kpi *kpi, const char *path, const mms_kpi_report_opt
 	if (!kpi || !path || !opts || opts->version < 1 ||
 	    opts->version > MMS_KPI_REPORT_OPTIONS_VERSION)
 		return MMS_EINVAL;
-	report r = {kpi, NULL, {0}, *opts, NULL, 0, opts->unit};
+	report r = {kpi, NULL, {0}, *opts, NULL, 0, opts->unit, 0};
 	if (r.o.from < 1900 || r.o.to < r.o.from || r.o.to - r.o.from > 50)
 		return mms_kpi_fail(kpi, MMS_EINVAL, "years %d..%d: give 1900 <= from <= to, "
 				    "at most 50 years", r.o.from, r.o.to);
-	int rc = mms_db_ready_subtree(kpi->db, &r.unit);
+	int rc = mms_db_check_output(kpi->db, path);
+	if (rc != MMS_OK)
+		return mms_kpi_fail(kpi, rc, "%s", mms_db_errmsg(kpi->db));
+	rc = mms_db_ready_subtree(kpi->db, &r.unit);
 	if (rc == MMS_OK && r.unit < 0)
 		rc = MMS_EINVAL;
 	if (rc != MMS_OK)

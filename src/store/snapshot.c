@@ -142,7 +142,7 @@ static uint64_t model_sum(const mms_model *m)
 	return sum * 31 + mms_checksum(m->lists, m->lists_len * sizeof(int32_t));
 }
 
-int mms_snapshot_write(const mms_model *m, uint64_t stamp, const char *file)
+int mms_snapshot_write(const mms_model *m, uint64_t stamp, const char *file, char *msg)
 {
 	header h;
 	memset(&h, 0, sizeof h);
@@ -160,30 +160,29 @@ int mms_snapshot_write(const mms_model *m, uint64_t stamp, const char *file)
 	h.lists_len = m->lists_len;
 	h.stamp = stamp;
 	h.sum = model_sum(m);
-	size_t n = strlen(file);
-	/* a name of this writer's own (process and model), so two handles
-	 * writing snapshots of one file at once never write into one file */
-	size_t cap = n + 64;
-	char *tmp = mms_malloc(cap);
-	if (!tmp)
-		return MMS_ENOMEM;
-	snprintf(tmp, cap, "%s.%ld.%p.tmp", file, (long)getpid(), (const void *)m);
 	static const char zeros[8];
-	FILE *f = fopen(tmp, "wb");
-	int ok = f && put(f, &h, sizeof h);
+	/* written whole to a temporary of this writer's own, then put in place
+	 * (atomic.c): a reader sees the old file or the new */
+	mms_atomic a;
+	int rc = mms_atomic_begin(&a, file, 0);
+	if (rc != MMS_OK) {
+		memcpy(msg, a.msg, sizeof a.msg);
+		return rc;
+	}
+	int ok = put(a.f, &h, sizeof h);
 	for (int e = 0; ok && e < MMS_ENTITY_COUNT; e++)
-		ok = put(f, m->t[e].rows, row_bytes(e, h.rows[e])) &&
-		     put(f, m->t[e].codes.slots, (size_t)h.slots[e] * sizeof(int32_t));
-	ok = ok && put(f, m->pool, m->pool_len) && put(f, zeros, pool_pad(h.pool_len)) &&
-	     put(f, m->lists, m->lists_len * sizeof(int32_t));
-	if (f)
-		ok = (fclose(f) == 0) && ok;
-	/* written whole, then put in place: a reader sees the old file or the new */
-	ok = ok && rename(tmp, file) == 0;
-	if (!ok)
-		remove(tmp);
-	mms_free(tmp);
-	return ok ? MMS_OK : MMS_EIO;
+		ok = put(a.f, m->t[e].rows, row_bytes(e, h.rows[e])) &&
+		     put(a.f, m->t[e].codes.slots, (size_t)h.slots[e] * sizeof(int32_t));
+	ok = ok && put(a.f, m->pool, m->pool_len) && put(a.f, zeros, pool_pad(h.pool_len)) &&
+	     put(a.f, m->lists, m->lists_len * sizeof(int32_t));
+	if (!ok) {
+		snprintf(msg, MMS_ATOMIC_MSG, "cannot write %s: %s", a.tmp, strerror(errno));
+		mms_atomic_abort(&a);
+		return MMS_EIO;
+	}
+	rc = mms_atomic_commit(&a);
+	memcpy(msg, a.msg, sizeof a.msg);
+	return rc;
 }
 
 /* Whether a header is of this build, and the size of the file it describes. */

@@ -38,8 +38,9 @@ int mms_store_matches(sqlite3 *db, const mms_model *m);
  * model's arrays with a copy of the file's and gives the stamp it was
  * taken at. MMS_ENOTFOUND: there is none, the model is untouched; on any
  * other failure (MMS_ECORRUPT: not a whole snapshot of this build) the
- * model is freed and must be initialised again. */
-int mms_snapshot_write(const mms_model *m, uint64_t stamp, const char *file);
+ * model is freed and must be initialised again. Writing: msg
+ * (MMS_ATOMIC_MSG bytes) says why it could not be written. */
+int mms_snapshot_write(const mms_model *m, uint64_t stamp, const char *file, char *msg);
 int mms_snapshot_read(mms_model *m, const char *file, uint64_t *stamp);
 /* Inserts the rows added to the model since mark. */
 int mms_store_write(sqlite3 *db, const mms_model *m, const mms_mark *mark,

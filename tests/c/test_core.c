@@ -173,7 +173,8 @@ static void snapshot_values_out_of_bounds_are_refused(void **state)
 		mms_row(&m, MMS_STAFF, staff)[S_ROLE] = 0;
 		if (k < sizeof bad / sizeof *bad)
 			mms_row(&m, bad[k].e, 0)[bad[k].f] = bad[k].v;
-		assert_int_equal(mms_snapshot_write(&m, 7, file), MMS_OK);
+		char msg[MMS_ATOMIC_MSG];
+		assert_int_equal(mms_snapshot_write(&m, 7, file, msg), MMS_OK);
 		assert_int_equal(mms_model_init(&back), MMS_OK);
 		uint64_t stamp = 0;
 		int rc = mms_snapshot_read(&back, file, &stamp);

@@ -1,15 +1,27 @@
 /*
- * I/O faults: a SQLite VFS shim, registered as the default VFS, fails the
- * Nth read, write or sync of any file, or reports the disk full at the Nth
- * write. For every N until the operation gets through untouched, an import,
+ * I/O faults, in two shims. A SQLite VFS shim, registered as the default
+ * VFS, fails the Nth read, write or sync of any file, or reports the disk
+ * full at the Nth write. A stdio shim (this program's own fwrite, fputs,
+ * fputc, fprintf, fflush, fclose, fsync, rename and renameat2, which the
+ * library and libxlsxwriter resolve to before libc's) fails the Nth call
+ * of a kind, or kills the process there; it drives every file writer below. For every N until the operation gets through untouched, an import,
  * an export, an indicator and a batch of routes (planned and stored) run
  * against a fresh copy of a database. At each step the error must reach the
  * caller as MMS_EIO, and afterwards (faults off) the file must pass PRAGMA
  * integrity_check and hold either the whole import or none of it, and none
  * if it failed; the same for the stored routes.
  */
+#define _GNU_SOURCE /* RTLD_NEXT, renameat2 */
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -199,10 +211,443 @@ static void every_io_fault_is_reported_and_leaves_the_file_whole(void **state)
 	free(dir);
 }
 
+/* ---- the stdio shim ---- */
+
+enum { SO_WRITE, SO_FULL, SO_BIG, SO_FLUSH, SO_SYNC, SO_RENAME, SO_COUNT };
+static const char *const so_names[] = {"write", "disk-full (ENOSPC)", "file-too-big (EFBIG)",
+				       "flush/close", "fsync", "rename"};
+
+static struct {
+	int op;
+	long fail_at, calls; /* 0 = never */
+	int kill;            /* SIGKILL at the fault instead of failing */
+	const char *dir;     /* only calls on files in this directory count */
+} so;
+
+/*
+ * Only the writes of the output count: libxlsxwriter also writes its XML
+ * parts to tmpfile()s in /tmp with fprintf and does not check those writes
+ * (a failure there is invisible to any caller; docs/reliability.md).
+ */
+static int in_dir(const char *path)
+{
+	return path && !strncmp(path, so.dir, strlen(so.dir));
+}
+
+static int fd_in_dir(int fd)
+{
+	char link[64], path[4096];
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, path, sizeof path - 1);
+	if (n < 0)
+		return 0;
+	path[n] = '\0';
+	return in_dir(path);
+}
+
+/* Whether this call of a kind (SO_WRITE for every write-like call) on a file
+ * (fd, or path when fd < 0) fails; the errno to set. */
+static int so_hit(int kind, int fd, const char *path)
+{
+	int op = so.op <= SO_BIG ? SO_WRITE : so.op;
+	if (!so.fail_at || op != kind || !(fd >= 0 ? fd_in_dir(fd) : in_dir(path)) ||
+	    ++so.calls != so.fail_at)
+		return 0;
+	return so.op == SO_FULL ? ENOSPC : so.op == SO_BIG ? EFBIG : EIO;
+}
+
+static int so_hit_stream(int kind, FILE *f)
+{
+	return f ? so_hit(kind, fileno(f), NULL) : 0;
+}
+
+#define LIBC(type, name) ((type)dlsym(RTLD_NEXT, name))
+/* the project builds with hidden visibility: the shim must be seen */
+#define SHIM __attribute__((visibility("default")))
+
+SHIM size_t fwrite(const void *p, size_t size, size_t n, FILE *f)
+{
+	size_t (*real)(const void *, size_t, size_t, FILE *) =
+		LIBC(size_t (*)(const void *, size_t, size_t, FILE *), "fwrite");
+	int err = so_hit_stream(SO_WRITE, f);
+	if (!err)
+		return real(p, size, n, f);
+	size_t half = real(p, size, n / 2, f); /* a short write, as a full disk makes */
+	if (so.kill)
+		raise(SIGKILL);
+	errno = err;
+	return half;
+}
+
+/* Whether a write-like call fails (errno set) or, in kill mode, ends here. */
+static int so_refuse(FILE *f)
+{
+	int err = so_hit_stream(SO_WRITE, f);
+	if (err && so.kill)
+		raise(SIGKILL);
+	if (err)
+		errno = err;
+	return err != 0;
+}
+
+SHIM int fputs(const char *s, FILE *f)
+{
+	return so_refuse(f) ? EOF : LIBC(int (*)(const char *, FILE *), "fputs")(s, f);
+}
+
+SHIM int fputc(int c, FILE *f)
+{
+	return so_refuse(f) ? EOF : LIBC(int (*)(int, FILE *), "fputc")(c, f);
+}
+
+static int so_vfprintf(FILE *f, const char *fmt, va_list ap)
+{
+	return so_refuse(f) ? -1 : vfprintf(f, fmt, ap);
+}
+
+SHIM int fprintf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = so_vfprintf(f, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* what fprintf becomes in libraries built with _FORTIFY_SOURCE (libxlsxwriter) */
+int __fprintf_chk(FILE *f, int flag, const char *fmt, ...);
+SHIM int __fprintf_chk(FILE *f, int flag, const char *fmt, ...)
+{
+	(void)flag;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = so_vfprintf(f, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+SHIM int fflush(FILE *f)
+{
+	int err = so_hit_stream(SO_FLUSH, f);
+	if (err) {
+		errno = err;
+		return EOF;
+	}
+	return LIBC(int (*)(FILE *), "fflush")(f);
+}
+
+SHIM int fclose(FILE *f)
+{
+	int err = so_hit_stream(SO_FLUSH, f);
+	int rc = LIBC(int (*)(FILE *), "fclose")(f); /* closed either way, as fclose does */
+	if (err) {
+		errno = err;
+		return EOF;
+	}
+	return rc;
+}
+
+SHIM int fsync(int fd)
+{
+	int err = so_hit(SO_SYNC, fd, NULL);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	/* the order of the calls is under test, not the disk: a real sync of
+	 * every file at every fault point would take most of a minute */
+	return so.dir && fd_in_dir(fd) ? 0 : LIBC(int (*)(int), "fsync")(fd);
+}
+
+SHIM int rename(const char *from, const char *to)
+{
+	int err = so_hit(SO_RENAME, -1, to);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return LIBC(int (*)(const char *, const char *), "rename")(from, to);
+}
+
+SHIM int renameat2(int dfrom, const char *from, int dto, const char *to, unsigned flags)
+{
+	int err = so_hit(SO_RENAME, -1, to);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return LIBC(int (*)(int, const char *, int, const char *, unsigned), "renameat2")(dfrom, from, dto, to,
+											 flags);
+}
+
+/* ---- the writers ---- */
+
+typedef struct writers_ctx {
+	mms_db *db;
+	mms_kpi *kpi;
+	int32_t route, school;
+	char *dir, *path;
+} writers_ctx;
+
+typedef struct writer {
+	const char *name, *target; /* target: a name in the test's directory */
+	int (*run)(writers_ctx *c, const char *target);
+	int folder;
+	int kpi; /* its message is on the indicator handle */
+} writer;
+
+static int w_json(writers_ctx *c, const char *t) { return mms_db_export(c->db, t, NULL); }
+static int w_pseudo(writers_ctx *c, const char *t)
+{
+	return mms_db_export_pseudonymised(c->db, t, "region-33 secret for the 2024 report: Tq8vXz", NULL);
+}
+static int w_csv(writers_ctx *c, const char *t)
+{
+	mms_export_options o = MMS_EXPORT_OPTIONS_INIT;
+	o.format = MMS_FORMAT_CSV;
+	return mms_db_export(c->db, t, &o);
+}
+static int w_kpi_xlsx(writers_ctx *c, const char *t)
+{
+	mms_kpi_report_options o = MMS_KPI_REPORT_OPTIONS_INIT;
+	o.unit = c->school;
+	o.from = 2023;
+	o.to = 2024;
+	o.indicators = "murom.P4";
+	return mms_kpi_report_xlsx(c->kpi, t, &o);
+}
+static int w_route_xlsx(writers_ctx *c, const char *t) { return mms_route_report_xlsx(c->db, c->route, t); }
+static int w_snapshot(writers_ctx *c, const char *t)
+{
+	(void)t;
+	return mms_db_snapshot(c->db);
+}
+
+static const writer writers[] = {
+	{"JSON export", "out.json", w_json, 0},
+	{"pseudonymised export", "pseudo.json", w_pseudo, 0},
+	{"CSV folder export", "csv", w_csv, 1},
+	{"indicator XLSX", "kpi.xlsx", w_kpi_xlsx, 0, 1},
+	{"route XLSX", "route.xlsx", w_route_xlsx, 0},
+	{"snapshot", "db.sqlite-snapshot", w_snapshot, 0},
+};
+#define PREVIOUS "the previous version\n"
+
+/* The contents of a file, or of a folder (names and contents, sorted). */
+static char *contents(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return strdup("(absent)");
+	if (!S_ISDIR(st.st_mode)) {
+		size_t len;
+		char *t = t_read(path, &len);
+		return t ? t : strdup("(unreadable)");
+	}
+	struct dirent **names;
+	int n = scandir(path, &names, NULL, alphasort);
+	assert_true(n >= 0);
+	size_t cap = 1;
+	char *all = calloc(1, 1);
+	for (int i = 0; i < n; i++) {
+		if (names[i]->d_name[0] != '.') {
+			char *file = t_path(path, names[i]->d_name);
+			size_t len;
+			char *t = t_read(file, &len);
+			assert_non_null(t);
+			cap += strlen(names[i]->d_name) + len + 2;
+			all = realloc(all, cap);
+			strcat(strcat(strcat(all, names[i]->d_name), "\n"), t);
+			free(t);
+			free(file);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return all;
+}
+
+/* Puts the previous version in place: a file, or an earlier export's folder
+ * with one file changed (so a new export is told from it). */
+static void previous(const writer *w, writers_ctx *c, const char *target)
+{
+	if (!w->folder) {
+		t_write(target, PREVIOUS);
+		return;
+	}
+	t_rmtree(target);
+	T_OK(c->db, w->run(c, target));
+	char *units = t_path(target, "units.csv");
+	t_write(units, "code,name\n" PREVIOUS);
+	free(units);
+}
+
+/* Fails if a temporary or an aside folder is left in dir. */
+static void assert_no_leftovers(const char *dir, const char *what, long n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strstr(e->d_name, ".tmp") || strstr(e->d_name, ".old"))
+			fail_msg("%s fault %ld left %s behind", what, n, e->d_name);
+	closedir(d);
+}
+
+/* The fault points tried: every call up to 64, then an eighth further each
+ * time (libxlsxwriter's zip writer makes hundreds of small writes, and
+ * every point syncs a file for real). */
+static long next_point(long n)
+{
+	return n < 64 ? n + 1 : n + n / 8;
+}
+
+/* A Murom demo with routes, its catalogue and a directory of its own for the writers. */
+static int writers_setup(void **state)
+{
+	writers_ctx *c = calloc(1, sizeof *c);
+	c->dir = t_tmpdir();
+	c->path = t_path(c->dir, "db.sqlite");
+	so.dir = c->dir;
+	c->db = t_demo_with_routes(c->path, &c->route);
+	c->school = t_find(c->db, MMS_UNIT, "MUR-SCH-01");
+	T_OK(c->db, mms_kpi_open(&c->kpi, c->db));
+	*state = c;
+	return 0;
+}
+
+static int writers_teardown(void **state)
+{
+	writers_ctx *c = *state;
+	mms_kpi_close(c->kpi);
+	mms_db_close(c->db);
+	t_rmtree(c->dir);
+	free(c->path);
+	free(c->dir);
+	free(c);
+	return 0;
+}
+
+static void every_stdio_fault_of_every_writer_leaves_the_previous_file(void **state)
+{
+	writers_ctx *cp = *state, c = *cp;
+	const char *dir = c.dir;
+	long total = 0;
+	for (size_t w = 0; w < sizeof writers / sizeof *writers; w++) {
+		char *target = t_path(dir, writers[w].target);
+		for (int op = 0; op < SO_COUNT; op++) {
+			long n, points = 0, after_rename = 0;
+			for (n = 1;; n = next_point(n)) {
+				previous(&writers[w], &c, target);
+				char *before = contents(target);
+				so.op = op, so.fail_at = n, so.calls = 0, so.kill = 0;
+				int rc = writers[w].run(&c, target);
+				int hit = so.calls >= n;
+				so.fail_at = 0;
+				char *after = contents(target);
+				const char *msg = writers[w].kpi ? mms_kpi_errmsg(c.kpi) : mms_db_errmsg(c.db);
+				if (!hit) {
+					if (rc != MMS_OK)
+						fail_msg("%s: %s", writers[w].name, msg);
+					if (!strcmp(before, after))
+						fail_msg("%s wrote nothing", writers[w].name);
+				} else if (rc != MMS_EIO) {
+					fail_msg("%s, %s fault %ld: code %d (%s), not MMS_EIO", writers[w].name,
+						 so_names[op], n, rc, mms_errstr(rc));
+				} else if (strcmp(before, after)) {
+					/* only a failed sync of the directory comes after the rename */
+					if (op != SO_SYNC || !strstr(msg, "sync the directory"))
+						fail_msg("%s, %s fault %ld changed the previous file (%s)",
+							 writers[w].name, so_names[op], n, msg);
+					after_rename++;
+				}
+				assert_no_leftovers(dir, writers[w].name, n);
+				if (writers[w].folder)
+					assert_no_leftovers(target, writers[w].name, n);
+				free(before);
+				free(after);
+				if (!hit)
+					break;
+				points++;
+			}
+			print_message("io: %s: %ld %s fault points, previous file intact (%ld after the "
+				      "rename: the new file whole)\n", writers[w].name, points, so_names[op],
+				      after_rename);
+			assert_true(op == SO_RENAME || points > 0);
+			total += points;
+		}
+		free(target);
+	}
+	print_message("io: %ld stdio fault points over %zu writers\n", total,
+		      sizeof writers / sizeof *writers);
+}
+
+/* A child process killed in the middle of its Nth write call (half of the
+ * call's bytes written) leaves the previous file exactly as it was; its
+ * temporary, which no one can remove after a SIGKILL, is the only trace. */
+static void a_kill_at_any_write_leaves_the_previous_file(void **state)
+{
+	writers_ctx *cp = *state, c = *cp;
+	const char *dir = c.dir;
+	long kills = 0;
+	static const size_t killed[] = {0, 2, 3, 5}; /* JSON, CSV, indicator XLSX, snapshot */
+	for (size_t k = 0; k < sizeof killed / sizeof *killed; k++) {
+		const writer *w = &writers[killed[k]];
+		char *target = t_path(dir, w->target);
+		long n, points = 0;
+		for (n = 1;; n = next_point(n)) {
+			previous(w, &c, target);
+			char *before = contents(target);
+			fflush(NULL);
+			pid_t pid = fork();
+			assert_true(pid >= 0);
+			if (pid == 0) {
+				so.op = SO_WRITE, so.fail_at = n, so.calls = 0, so.kill = 1;
+				_exit(w->run(&c, target) == MMS_OK ? 0 : 1);
+			}
+			int status;
+			assert_int_equal(waitpid(pid, &status, 0), pid);
+			char *after = contents(target);
+			int was_killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+			if (was_killed && strcmp(before, after))
+				fail_msg("%s killed at write %ld: the previous file changed", w->name, n);
+			if (!was_killed && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+				fail_msg("%s: the child failed without a fault", w->name);
+			free(before);
+			free(after);
+			/* the killed child's temporaries */
+			DIR *d = opendir(dir);
+			struct dirent *e;
+			while ((e = readdir(d)))
+				if (strstr(e->d_name, ".tmp")) {
+					char *p = t_path(dir, e->d_name);
+					t_rmtree(p);
+					remove(p);
+					free(p);
+				}
+			closedir(d);
+			if (!was_killed)
+				break;
+			points++;
+		}
+		print_message("io: %s killed at %ld write points: previous file intact every time\n",
+			      w->name, points);
+		assert_true(points > 0);
+		kills += points;
+		free(target);
+	}
+	print_message("io: %ld kills\n", kills);
+}
+
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_io_fault_is_reported_and_leaves_the_file_whole),
+		cmocka_unit_test_setup_teardown(every_stdio_fault_of_every_writer_leaves_the_previous_file,
+						writers_setup, writers_teardown),
+		cmocka_unit_test_setup_teardown(a_kill_at_any_write_leaves_the_previous_file, writers_setup,
+						writers_teardown),
 	};
 	return cmocka_run_group_tests_name("io", tests, NULL, NULL);
 }

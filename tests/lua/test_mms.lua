@@ -507,6 +507,37 @@ test("insert refuses a value that has no text", function()
   assert(db:count("units") == 0)
 end)
 
+test("an output that is the database is refused", function()
+  collectgarbage() -- the earlier tests' results are finalised (valgrind sees them freed)
+  local path = tmp .. "/out.db"
+  for _, suffix in ipairs({"", "-wal", "-shm", "-snapshot"}) do os.remove(path .. suffix) end
+  local db = mms.Db(path)
+  db:import_file(demo)
+  local function bytes(name)
+    local f = io.open(name, "rb")
+    if not f then return "" end
+    local b = f:read("a"); f:close(); return b
+  end
+  local before = bytes(path) .. bytes(path .. "-wal")
+  local scoped = mms.Db(path, 0, 0, 0, "MUR-SCH-01")
+  local crpk = db:find("units", "MUR-CRPK")
+  local writers = {
+    function(t) db:export_file(t) end,
+    function(t) db:export_file(t, "csv", ",") end,
+    function(t) db:export_file_pseudonymised(t, "region-33 secret for the 2024 report: Tq8vXz") end,
+    function(t) scoped:export_file(t) end,
+    function(t) mms.kpi(db):report_xlsx(t, crpk, 2023, 2023, "murom.P5") end,
+  }
+  for _, out in ipairs({path, path .. "-wal", path .. "-shm", tmp .. "/./out.db"}) do
+    for _, write in ipairs(writers) do
+      local ok, err = pcall(write, out)
+      assert(not ok and err:find("MMS_EOUTPUT", 1, true) and err:find(out, 1, true), err)
+    end
+  end
+  assert(bytes(path) .. bytes(path .. "-wal") == before)
+  scoped:close(); db:close()
+end)
+
 print(passed .. " passed, " .. failed .. " failed")
 collectgarbage()
 os.exit(failed == 0 and 0 or 1)

@@ -684,3 +684,51 @@ def test_insert_refuses_a_value_that_has_no_text():
     assert db.count("units") == 0
     assert db.insert("units", directions=("analytical", "publishing"), **unit) == 0
     assert db.get("units", 0, "directions") == "analytical|publishing"
+KEY = "region-33 secret for the 2024 report: Tq8vXz"
+
+
+def test_an_output_that_is_the_database_is_refused(tmp_path):
+    path = tmp_path / "db.sqlite"
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.sqlite").symlink_to(path)
+    with mms.Db(str(path)) as db:
+        db.import_file(DEMO)
+        db.snapshot()
+        crpk = db.unit("MUR-CRPK")
+        scoped = mms.Db(str(path), scope="MUR-SCH-01")
+        files = ["db.sqlite", "db.sqlite-wal", "db.sqlite-snapshot"]
+        before = [(tmp_path / n).read_bytes() for n in files]
+        writers = [lambda t: db.export_file(t), lambda t: db.export_file(t, "csv"),
+                   lambda t: db.export_file_pseudonymised(t, KEY),
+                   lambda t: scoped.export_file(t),
+                   lambda t: db.kpi().report_xlsx(t, crpk, 2023, 2023, "murom.P5")]
+        refused = 0
+        for out in ["db.sqlite", "db.sqlite-wal", "db.sqlite-shm", "db.sqlite-snapshot",
+                    "sub/../db.sqlite", "link.sqlite"]:
+            target = str(tmp_path / out)
+            for write in writers:
+                with pytest.raises(mms.OutputRefused) as e:
+                    write(target)
+                assert e.value.code == -19 and target in str(e.value) and str(path) in str(e.value)
+                refused += 1
+        assert refused == 30
+        assert [(tmp_path / n).read_bytes() for n in files] == before
+        scoped.close()
+
+
+def test_xlsx_cells_cut_long_text_at_a_character_with_a_marker(demo, tmp_path):
+    import zipfile
+    import xml.etree.ElementTree as ET
+    import openpyxl
+    crpk = demo.unit("MUR-CRPK")
+    for tail in ["я", "€", "😀"]:  # 2, 3 and 4 bytes, cut at the cell limit
+        title = "a" * 32754 + tail * 40
+        path = str(tmp_path / "long.xlsx")
+        demo.kpi().report_xlsx(path, crpk, 2023, 2023, "murom.P5", title)
+        with zipfile.ZipFile(path) as z:  # every part is well-formed XML
+            for name in z.namelist():
+                if name.endswith(".xml") or name.endswith(".rels"):
+                    ET.fromstring(z.read(name))
+        cell = openpyxl.load_workbook(path)["Сводка"]["A1"].value
+        assert len(cell) == 32767
+        assert cell == ("a" * 32754 + tail)[:32755] + "…[truncated]"

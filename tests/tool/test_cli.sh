@@ -122,7 +122,7 @@ absent "init: unknown option" new.sqlite
 refused "import: a misspelt --dry-run" "unknown option --dry-rn" import new.sqlite "$data/demo/murom.json" --dry-rn
 absent "import: a misspelt --dry-run" new.sqlite
 refused "validate: unknown option" "unknown option --formt" validate empty.sqlite bad.json --formt json
-export MMS_PSEUDONYM_KEY=region-33-secret-key # so that only the spelling can refuse it
+export MMS_PSEUDONYM_KEY='region-33 secret for the 2024 report: Tq8vXz' # so that only the spelling can refuse it
 refused "export: a misspelt --pseudonymise" "unknown option --pseudonymize" export demo.sqlite clear.json --pseudonymize
 unset MMS_PSEUDONYM_KEY
 absent "export: a misspelt --pseudonymise" clear.json
@@ -274,5 +274,50 @@ if $ns sh -c 'mount -t tmpfs none romount' 2>/dev/null; then
 else
 	echo "skipped: the read-only mount checks (no mount namespace here)"
 fi
+# Writing files: never over the database (however it is spelt), a CSV
+# folder only over an earlier export, the demo only over its own database.
+dbsum() { cat "$1" "$1-wal" "$1-snapshot" 2>/dev/null | cksum; }
+same_sum() { # same_sum NAME FILE SUM
+	if [ "$(dbsum "$2")" = "$3" ]; then passed=$((passed + 1))
+	else failed=$((failed + 1)); echo "FAIL $1: $2 changed"; fi
+}
+before=$(dbsum demo.sqlite)
+mkdir -p sub && ln -sf demo.sqlite link.sqlite
+check "export over the database is refused" 1 "$mms" export demo.sqlite demo.sqlite
+grep_in "the refusal names both paths" err.txt "output demo.sqlite is the database .*/demo.sqlite"
+check "export over the -wal is refused" 1 "$mms" export demo.sqlite demo.sqlite-wal
+check "export over the -shm is refused" 1 "$mms" export demo.sqlite demo.sqlite-shm
+check "export over the snapshot is refused" 1 "$mms" export demo.sqlite demo.sqlite-snapshot
+check "export through .. is refused" 1 "$mms" export demo.sqlite sub/../demo.sqlite
+check "export through a link is refused" 1 "$mms" export demo.sqlite link.sqlite
+check "csv export over the database is refused" 1 "$mms" export demo.sqlite demo.sqlite --csv
+check "pseudonymised export over the database is refused" 1 env MMS_PSEUDONYM_KEY='region-33 secret for the 2024 report: Tq8vXz' "$mms" export demo.sqlite demo.sqlite --pseudonymise
+check "scoped export over the database is refused" 1 "$mms" --scope MUR-SCH-01 export demo.sqlite demo.sqlite
+check "kpi xlsx over the database is refused" 1 "$mms" kpi demo.sqlite MUR-CRPK --year 2023 --format xlsx --output demo.sqlite
+grep_in "kpi refusal names both paths" err.txt "output demo.sqlite is the database .*/demo.sqlite"
+if [ -n "$first" ]; then
+	check "route xlsx over the database is refused" 1 "$mms" route show demo.sqlite "$first" --xlsx link.sqlite
+fi
+same_sum "refused writes leave the database byte-identical" demo.sqlite "$before"
+mkdir -p mine && echo "my notes" >mine/notes.txt
+check "csv export into a folder with other files is refused" 1 "$mms" export demo.sqlite mine --csv
+grep_in "csv refusal names the file" err.txt "notes.txt"
+grep_in "csv refusal keeps the folder" mine/notes.txt "my notes"
+check "csv export over an earlier export" 0 "$mms" export demo.sqlite csvdir --csv
+if ls -A . | grep -q '\.tmp\|\.old'; then failed=$((failed + 1)); echo "FAIL a temporary is left"; ls -A
+else passed=$((passed + 1)); fi
+echo "precious" >precious.txt
+check "demo refuses a file it did not make" 1 "$mms" demo --db precious.txt --data "$data"
+grep_in "demo refusal says why" err.txt "not a database the demo made"
+grep_in "demo keeps the file" precious.txt "^precious$"
+check "demo refuses a database it did not make" 1 "$mms" demo --db again.sqlite --data "$data"
+check "demo makes a database" 0 "$mms" demo --db demo2.sqlite --data "$data"
+check "demo reruns over its own database" 0 "$mms" demo --db demo2.sqlite --data "$data"
+demo2=$(dbsum demo2.sqlite)
+check "demo with an unknown scope is refused" 1 "$mms" --scope NO-SUCH demo --db scoped.sqlite --data "$data"
+if [ -e scoped.sqlite ] || ls -A . | grep -q '\.tmp'; then failed=$((failed + 1)); echo "FAIL a refused demo left a file"; ls -A
+else passed=$((passed + 1)); fi
+check "demo with an unknown scope keeps the demo" 1 "$mms" --scope NO-SUCH demo --db demo2.sqlite --data "$data"
+same_sum "a refused demo leaves its database" demo2.sqlite "$demo2"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
