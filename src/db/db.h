@@ -76,4 +76,25 @@ static inline int mms_db_owns(const mms_db *db, int e, int32_t id)
  * handle to keep if the import commits. */
 void mms_access_check_import(mms_ingest *in, int32_t scope, mms_access *out);
 
+/* Puts the first problem of a refused write (and how many more there
+ * are) in the handle's message; returns rc. */
+int mms_db_report_failure(mms_db *db, const mms_report *r, int rc);
+
+/* The history (history.c): a writer open for one transaction. */
+typedef struct mms_log {
+	mms_db *db;
+	sqlite3_stmt *st;
+	const char *actor;
+} mms_log;
+int mms_log_open(mms_log *log, mms_db *db, const char *actor);
+/* One row: field NULL records the addition of the record; old and now are
+ * the values as text, NULL when absent. */
+int mms_log_add(mms_log *log, int e, const char *key, const char *field, const char *old,
+		const char *now);
+void mms_log_close(mms_log *log);
+/* Records the addition of every row added since mark. */
+int mms_log_added(mms_db *db, const mms_mark *mark, const char *actor);
+/* The key of a record in the history: its code, or its id as text. */
+void mms_record_key(const mms_model *m, int e, int32_t id, mms_buf *out);
+
 #endif

@@ -26,8 +26,7 @@ static int stage(mms_ingest *in)
 	return rc;
 }
 
-/* Puts the first problem (and how many more there are) in the message. */
-static int report_failure(mms_db *db, const mms_report *r, int rc)
+int mms_db_report_failure(mms_db *db, const mms_report *r, int rc)
 {
 	size_t n = mms_report_count(r);
 	if (n == 0)
@@ -38,7 +37,8 @@ static int report_failure(mms_db *db, const mms_report *r, int rc)
 			   n - 1);
 }
 
-static int ingest(mms_db *db, mms_doc *doc, int dry_run, mms_report *report)
+static int ingest(mms_db *db, mms_doc *doc, int dry_run, const char *actor,
+		  mms_report *report)
 {
 	if (db->read_only && !dry_run)
 		return mms_db_read_only(db);
@@ -59,9 +59,11 @@ static int ingest(mms_db *db, mms_doc *doc, int dry_run, mms_report *report)
 	if (rc == MMS_OK && in.first_rc == MMS_OK && db->scope >= 0)
 		mms_access_check_import(&in, db->scope, &staged);
 	if (rc == MMS_OK && in.first_rc != MMS_OK)
-		rc = report_failure(db, report, in.first_rc);
+		rc = mms_db_report_failure(db, report, in.first_rc);
 	if (rc == MMS_OK && !dry_run)
 		rc = mms_store_write(db->sql, &db->m, &mark, db->errmsg, sizeof db->errmsg);
+	if (rc == MMS_OK && !dry_run)
+		rc = mms_log_added(db, &mark, actor);
 	if (rc == MMS_OK && !dry_run)
 		rc = mms_store_exec(db->sql, "COMMIT", db->errmsg, sizeof db->errmsg);
 	if (rc != MMS_OK || dry_run) {
@@ -123,8 +125,8 @@ static int import_text(mms_db *db, const char *text, size_t len, const char *nam
 	int rc = mms_json_doc_open(&doc, text, len, name, rep);
 	if (rc != MMS_OK)
 		return rc == MMS_ENOMEM ? mms_db_fail(db, rc, "out of memory")
-					: report_failure(db, rep, rc);
-	rc = ingest(db, doc, o->dry_run, rep);
+					: mms_db_report_failure(db, rep, rc);
+	rc = ingest(db, doc, o->dry_run, NULL, rep);
 	mms_json_doc_free(doc);
 	return rc;
 }
@@ -160,12 +162,12 @@ int mms_db_import(mms_db *db, const char *path, const mms_import_options *opts,
 		mms_doc *doc;
 		rc = mms_csv_doc_open(&doc, path, rep);
 		if (rc == MMS_OK) {
-			rc = ingest(db, doc, o.dry_run, rep);
+			rc = ingest(db, doc, o.dry_run, NULL, rep);
 			mms_csv_doc_free(doc);
 		} else if (rc == MMS_ENOMEM) {
 			mms_db_fail(db, rc, "out of memory");
 		} else {
-			report_failure(db, rep, rc);
+			mms_db_report_failure(db, rep, rc);
 		}
 		return finish(rep, report, rc);
 	}
@@ -197,7 +199,7 @@ int mms_db_insert(mms_db *db, const mms_record *rec, int32_t *out_id)
 	mms_report *rep = mms_report_new();
 	if (!rep)
 		return mms_db_fail(db, MMS_ENOMEM, "out of memory");
-	int rc = ingest(db, doc, 0, rep);
+	int rc = ingest(db, doc, 0, NULL, rep);
 	if (rc == MMS_OK && out_id)
 		*out_id = (int32_t)db->m.t[e].count - 1;
 	mms_report_free(rep);
