@@ -53,7 +53,7 @@ int tool_unit(mms_db *db, const char *code, int32_t *out)
 	return code ? mms_db_find(db, MMS_UNIT, code, out) : MMS_OK;
 }
 
-static void print_report(const mms_report *r)
+void tool_print_report(const mms_report *r)
 {
 	for (size_t i = 0; i < mms_report_count(r); i++)
 		fprintf(stderr, "%s [%s]\n", mms_report_message(r, i),
@@ -150,7 +150,7 @@ static int import_common(int argc, char **argv, int dry_run)
 	mms_report *rep = NULL;
 	int rc = mms_db_import(db, input, &o, &rep);
 	if (rc != MMS_OK && mms_report_count(rep) > 0) {
-		print_report(rep);
+		tool_print_report(rep);
 		fprintf(stderr, "mms: %s: %zu problem(s); nothing was imported\n", input,
 			mms_report_count(rep));
 	} else if (rc != MMS_OK) {
@@ -352,6 +352,11 @@ static const command commands[] = {
 	 "individual routes: plan from deficits, store, approve and track them", cmd_route, 2},
 	{"framework", "import-case DB FILE.json [--name NAME] | export-case DB NAME",
 	 "competency frameworks in 1EdTech CASE JSON", cmd_framework, 3},
+	{"update", "DB ENTITY CODE FIELD=VALUE... [--actor NAME]",
+	 "change fields of a record with a code, checked as an import (FIELD= clears one)",
+	 cmd_update, 3},
+	{"history", "DB ENTITY KEY", "the recorded changes of a record (KEY: its code, or its id)",
+	 cmd_history, 3},
 	{"demo", "[--db FILE] [--data DIR]",
 	 "build the Murom demo network into FILE (demo.sqlite) and summarise it", cmd_demo, 0},
 };
