@@ -1,6 +1,7 @@
 /* Lua conveniences on top of the shared interface, written against the Lua
  * C API because they take or give Lua tables. */
 %native(insert) int mms_lua_insert(lua_State *L);
+%native(update) int mms_lua_update(lua_State *L);
 %native(ids) int mms_lua_ids(lua_State *L);
 %native(kpi) int mms_lua_kpi(lua_State *L);
 %{
@@ -24,22 +25,31 @@ static int mms_lua_text(lua_State *L, int idx, luaL_Buffer *b)
 	return 0;
 }
 
-/* mms.insert(db, entity, {field = value, ...}) -> id */
-static int mms_lua_insert(lua_State *L)
+/* Raises the pending error, if any, as a Lua error. */
+static int mms_lua_raise(lua_State *L)
 {
-	Db *self = NULL;
-	if (!SWIG_IsOK(SWIG_ConvertPtr(L, 1, (void **)&self, SWIGTYPE_p_Db, 0)))
-		return luaL_argerror(L, 1, "expected an mms.Db");
+	int code = mms_swig_rc;
+	mms_swig_rc = 0;
+	return luaL_error(L, "%s: %s", mms_swig_codes[mms_swig_index(code)], mms_swig_msg);
+}
+
+/* The record of entity (a name at index 2) with the fields of the table at
+ * index `table`; NULL and a pending error on failure. */
+static mms_record *mms_lua_record(lua_State *L, Db **self, int table)
+{
+	*self = NULL;
+	if (!SWIG_IsOK(SWIG_ConvertPtr(L, 1, (void **)self, SWIGTYPE_p_Db, 0)))
+		luaL_argerror(L, 1, "expected an mms.Db");
 	const char *entity = luaL_checkstring(L, 2);
-	luaL_checktype(L, 3, LUA_TTABLE);
-	mms_db *db = mms_swig_db(self);
+	luaL_checktype(L, table, LUA_TTABLE);
+	mms_db *db = mms_swig_db(*self);
 	int e = db ? mms_swig_entity(entity) : -1;
 	mms_record *rec = NULL;
 	if (e >= 0 && mms_record_new(&rec, e) != MMS_OK)
 		mms_swig_fail(MMS_ENOMEM, NULL);
 	int rc = rec ? MMS_OK : MMS_ERROR;
 	lua_pushnil(L);
-	while (rc == MMS_OK && lua_next(L, 3) != 0) {
+	while (rc == MMS_OK && lua_next(L, table) != 0) {
 		luaL_Buffer b;
 		const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
 		int value = lua_gettop(L); /* before buffinit, which may push */
@@ -51,17 +61,40 @@ static int mms_lua_insert(lua_State *L)
 			mms_swig_fail(rc, "unknown field for this entity");
 		lua_pop(L, 2); /* the text and the value; the key stays for lua_next */
 	}
-	int32_t id = -1;
-	if (rc == MMS_OK)
-		mms_swig_check(self, mms_db_insert(db, rec, &id));
-	mms_record_free(rec);
-	if (mms_swig_rc) {
-		int code = mms_swig_rc;
-		mms_swig_rc = 0;
-		return luaL_error(L, "%s: %s", mms_swig_codes[mms_swig_index(code)], mms_swig_msg);
+	if (rc != MMS_OK) {
+		mms_record_free(rec);
+		return NULL;
 	}
+	return rec;
+}
+
+/* mms.insert(db, entity, {field = value, ...}) -> id */
+static int mms_lua_insert(lua_State *L)
+{
+	Db *self;
+	mms_record *rec = mms_lua_record(L, &self, 3);
+	int32_t id = -1;
+	if (rec)
+		mms_swig_check(self, mms_db_insert(self->db, rec, &id));
+	mms_record_free(rec);
+	if (mms_swig_rc)
+		return mms_lua_raise(L);
 	lua_pushinteger(L, id);
 	return 1;
+}
+
+/* mms.update(db, entity, code, {field = value, ...} [, actor]): "" clears a field */
+static int mms_lua_update(lua_State *L)
+{
+	const char *code = luaL_checkstring(L, 3), *actor = luaL_optstring(L, 5, NULL);
+	Db *self;
+	mms_record *rec = mms_lua_record(L, &self, 4);
+	mms_update_options o = MMS_UPDATE_OPTIONS_INIT;
+	o.actor = actor;
+	if (rec)
+		mms_swig_check(self, mms_db_update_record(self->db, code, rec, &o, NULL));
+	mms_record_free(rec);
+	return mms_swig_rc ? mms_lua_raise(L) : 0;
 }
 
 /* mms.kpi(db) -> an mms.Kpi that keeps db alive through its user value */
@@ -73,9 +106,9 @@ static int mms_lua_kpi(lua_State *L)
 	mms_swig_rc = 0;
 	Kpi *k = new_Kpi(db);
 	if (!k) {
-		int code = mms_swig_rc ? mms_swig_rc : MMS_ENOMEM;
-		mms_swig_rc = 0;
-		return luaL_error(L, "%s: %s", mms_swig_codes[mms_swig_index(code)], mms_swig_msg);
+		if (!mms_swig_rc)
+			mms_swig_fail(MMS_ENOMEM, NULL);
+		return mms_lua_raise(L);
 	}
 	SWIG_NewPointerObj(L, k, SWIGTYPE_p_Kpi, 1);
 	lua_pushvalue(L, 1);

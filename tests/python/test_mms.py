@@ -398,3 +398,41 @@ def test_deficits_and_a_route_through_its_life():
     assert other.count("competencies") == 26
     with pytest.raises(mms.DuplicateCode):
         other.import_case(case, "teachers")
+
+
+def test_update_changes_named_fields_and_history_records_them():
+    with mms.Db(":memory:") as db:
+        db.insert("units", code="M", name="M", level="municipal", kind="municipal_service")
+        db.insert("units", code="S", name="S", level="institutional", kind="school", parent="M")
+        sid = db.insert("staff", code="T", name="Анна", org="S", role="teacher",
+                        position="учитель", category="first")
+        db.update("staff", "T", actor="Иванова", category="highest", position=None,
+                  subjects=["физика", "химия"])
+        assert db.get("staff", sid, "category") == "highest"
+        assert db.get("staff", sid, "position") is None
+        assert db.get("staff", sid, "subjects") == "физика|химия"
+        assert db.get("staff", sid, "name") == "Анна"
+        changes = list(db.history("staff", "T"))
+        assert len(changes) == 4
+        assert changes[0].field is None  # added
+        by_field = {c.field: c for c in changes[1:]}
+        assert by_field["category"].old == "first" and by_field["category"].new == "highest"
+        assert by_field["position"].new is None and by_field["category"].actor == "Иванова"
+        assert changes[1].at.endswith("Z")
+
+
+def test_a_refused_update_raises_and_changes_nothing():
+    with mms.Db(":memory:") as db:
+        db.insert("units", code="R", name="R", level="regional", kind="institute")
+        db.insert("units", code="M", name="M", level="municipal", kind="municipal_service",
+                  parent="R")
+        before = db.export_json()
+        with pytest.raises(mms.LevelError) as e:
+            db.update("units", "R", level="institutional", kind="school")
+        assert "units/M/parent" in str(e.value)
+        with pytest.raises(mms.InvalidArgument):
+            db.update("units", "R", code="R2")
+        with pytest.raises(mms.NotFound):
+            db.update("units", "NOPE", name="x")
+        assert db.export_json() == before
+        assert len(db.history("units", "R")) == 1
