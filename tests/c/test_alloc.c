@@ -182,6 +182,35 @@ static int op_insert(mms_db *db)
 	return rc;
 }
 
+/* An update of a unit (its children and links checked again) and of a
+   person, and the history they leave. */
+static int op_update_unit(mms_db *db)
+{
+	mms_update_options o = MMS_UPDATE_OPTIONS_INIT;
+	o.actor = "Иванова";
+	const char *unit[] = {"name", "Центр", "territory", "", "directions", "analytical|publishing", NULL};
+	mms_report *r = NULL;
+	int rc = mms_db_update(db, MMS_UNIT, "M", unit, &o, &r);
+	mms_report_free(r);
+	return rc;
+}
+
+static int op_update_person(mms_db *db)
+{
+	const char *person[] = {"subjects", "музыка", "category", "highest", "part_time", "true", NULL};
+	return mms_db_update(db, MMS_STAFF, "T1", person, NULL, NULL);
+}
+
+static int op_history(mms_db *db)
+{
+	mms_history *h = NULL;
+	int rc = mms_db_history(db, MMS_UNIT, "M", &h);
+	if (rc == MMS_OK && mms_history_count(h) != 4)
+		rc = MMS_ERROR;
+	mms_history_free(h);
+	return rc;
+}
+
 static int op_kpi(mms_db *db)
 {
 	mms_kpi *k = NULL;
@@ -418,6 +447,9 @@ static void every_operation_survives_every_allocation_failure(void **state)
 	points += exhaust(db, op_queries, "queries");
 	points += exhaust(db, op_reports, "reports");
 	points += exhaust(db, op_insert, "insert");
+	points += exhaust(db, op_update_unit, "update unit");
+	points += exhaust(db, op_update_person, "update person");
+	points += exhaust(db, op_history, "history");
 	points += exhaust(db, op_kpi, "kpi");
 	points += exhaust(NULL, op_kpi_incremental, "kpi incremental");
 	fail_at = 0;
