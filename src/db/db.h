@@ -94,6 +94,32 @@ int mms_log_add(mms_log *log, int e, const char *key, const char *field, const c
 void mms_log_close(mms_log *log);
 /* Records the addition of every row added since mark. */
 int mms_log_added(mms_db *db, const mms_mark *mark, const char *actor);
+/* A change of one record in place (update.c), staged in the model before
+ * anything is written: by mms_db_update() and by an import in upsert mode. */
+typedef struct mms_change {
+	int e;
+	int32_t id;
+	int changed;       /* set by staging: whether any value differs */
+	int32_t saved[32]; /* the row before */
+	char *old[32];     /* its values as text (NULL: absent), for the history */
+	char *split[32];   /* list values cut into items... */
+	const char **items[32];
+	size_t nitems[32];
+} mms_change;
+/* Decodes record rec of the input doc over row ch->id of entity ch->e (its
+ * absent fields keep their values) and, if a value changed, checks it and
+ * every record that refers to it by the import's rules. Problems go to rep,
+ * located in the input when `located`, else as entity/key/field; the code
+ * of the first is returned and the row is as it was. When nothing changed
+ * the row, strings and lists are as they were too. */
+int mms_change_stage(mms_db *db, mms_change *ch, mms_doc *doc, size_t rec, int located,
+		     mms_report *rep);
+/* Puts a staged row back as it was (the pools are the caller's to roll back). */
+void mms_change_undo(mms_db *db, const mms_change *ch);
+/* Writes a staged row over the file's and one history row per changed field. */
+int mms_change_write(mms_db *db, const mms_change *ch, mms_log *log);
+void mms_change_free(mms_change *ch);
+
 /* The key of a record in the history: its code, or its id as text. */
 void mms_record_key(const mms_model *m, int e, int32_t id, mms_buf *out);
 

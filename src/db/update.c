@@ -1,10 +1,10 @@
 /*
- * Updates of one record, all or nothing, through the import's own decoder
- * and rules: the record is decoded again from its present values with the
- * caller's changes laid over them, then it and every record that refers to
- * it are checked as an import checks its records. Only then are the row
- * and its history written, in one SQLite transaction; any failure puts
- * the model row and the file back as they were.
+ * Changes of one record in place, all or nothing, through the import's own
+ * decoder and rules: the record is decoded again from its present values
+ * with the new ones laid over them, then it and every record that refers
+ * to it are checked as an import checks its records. mms_db_update() and
+ * an import in upsert mode both stage their changes here; only then are
+ * the rows and their history written, in one SQLite transaction.
  */
 #include <string.h>
 
@@ -12,17 +12,18 @@
 #include "exchange/exchange.h"
 #include "store/store.h"
 
-/* The one record being updated and the records to check again with it,
- * seen as a document. In the decode phase it holds only the record, its
- * fields the caller's where given and its present values elsewhere; in the
- * check phase it holds the record and every record that refers to it. */
+/* The record being changed and the records to check again with it, seen
+ * as a document. In the decode phase it holds only the record: the fields
+ * the input gives, and its present values elsewhere, typed as the input's
+ * own format would give them (so a strict JSON import stays strict). In
+ * the check phase it holds the record and every record that refers to it. */
 typedef struct update_doc {
 	mms_doc base;
-	mms_doc *given; /* the caller's record: the fields it sets */
+	mms_doc *given; /* the input: the fields it sets */
+	size_t grec;    /* the record's index in it */
+	int located;    /* the record's problems are located in the input */
+	mms_change *ch;
 	const mms_model *m;
-	int e;
-	int32_t id;
-	char *old[32];  /* present values as text; NULL when absent */
 	int checking;
 	int32_t *deps[MMS_ENTITY_COUNT]; /* check phase: ids by entity */
 	size_t ndeps[MMS_ENTITY_COUNT];
@@ -31,44 +32,62 @@ typedef struct update_doc {
 static size_t ud_count(mms_doc *d, int e)
 {
 	update_doc *u = (update_doc *)d;
-	return u->checking ? u->ndeps[e] : e == u->e;
+	return u->checking ? u->ndeps[e] : e == u->ch->e;
+}
+
+/* A present value as the decoder takes it from a typed document. */
+static void typed(const mms_change *ch, int f, const int32_t *row, mms_value *v)
+{
+	const field_def *fd = &mms_entities[ch->e].fields[f];
+	v->kind = V_TEXT;
+	v->text = ch->old[f];
+	v->len = strlen(ch->old[f]);
+	switch (fd->type) {
+	case F_INT: v->kind = V_INT; v->i = row[f]; break;
+	case F_BOOL: v->kind = V_BOOL; v->i = row[f] != 0; break;
+	case F_DEC: v->kind = V_NUM; v->d = (double)row[f] / MMS_DEC_SCALE; break;
+	case F_LIST:
+	case F_SET: v->kind = V_LIST; v->items = ch->items[f]; v->n = ch->nitems[f]; break;
+	case F_REF:
+		if (mms_entities[fd->aux].code_field < 0) {
+			v->kind = V_INT;
+			v->i = row[f];
+		}
+		break;
+	default: break;
+	}
 }
 
 static int ud_get(mms_doc *d, int e, size_t rec, int f, mms_value *v)
 {
 	update_doc *u = (update_doc *)d;
-	int rc = u->given->get(u->given, e, rec, f, v);
-	if (rc != MMS_OK || v->kind != V_ABSENT)
+	(void)rec;
+	int rc = u->given->get(u->given, e, u->grec, f, v);
+	if (rc != MMS_OK || v->kind != V_ABSENT || !u->ch->old[f])
 		return rc;
-	if (u->old[f]) { /* kept: read back in the notation it was written in */
-		v->kind = V_TEXT;
-		v->text = u->old[f];
-		v->len = strlen(u->old[f]);
-	}
+	typed(u->ch, f, u->ch->saved, v);
 	return MMS_OK;
 }
 
 static int32_t ud_id(const update_doc *u, int e, size_t rec)
 {
-	return u->checking ? u->deps[e][rec] : u->id;
+	return u->checking ? u->deps[e][rec] : u->ch->id;
 }
 
-/* "staff/T-01/category": the record by its key, as mms_db_history() names it. */
+/* The record itself where the input says (a file's pointer or line), or
+ * "staff/T-01/category": a record by its key, as mms_db_history() names it. */
 static void ud_where(mms_doc *d, int e, size_t rec, int f, mms_buf *out)
 {
 	update_doc *u = (update_doc *)d;
+	int32_t id = ud_id(u, e, rec);
+	if (u->located && e == u->ch->e && id == u->ch->id) {
+		u->given->where(u->given, e, u->grec, f, out);
+		return;
+	}
 	mms_buf_printf(out, "%s/", mms_entities[e].name);
-	mms_record_key(u->m, e, ud_id(u, e, rec), out);
+	mms_record_key(u->m, e, id, out);
 	if (f >= 0)
 		mms_buf_printf(out, "/%s", mms_entities[e].fields[f].name);
-}
-
-static void ud_free(update_doc *u)
-{
-	for (int f = 0; f < 32; f++)
-		mms_free(u->old[f]);
-	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
-		mms_free(u->deps[e]);
 }
 
 /* Whether a field has a text: booleans always have, "false" when unset. */
@@ -77,23 +96,68 @@ static int has_text(const mms_model *m, int e, int32_t id, int f)
 	return mms_entities[e].fields[f].type == F_BOOL || mms_field_present(m, e, id, f);
 }
 
-/* Keeps the present values of the record as text, to lay the caller's over
- * and to compare with afterwards. */
-static int keep_old(update_doc *u)
+/* Splits a list's text into items for the decoder. */
+static int split_items(mms_change *ch, int f)
 {
-	const entity_def *d = &mms_entities[u->e];
+	size_t n = 1;
+	for (const char *p = ch->old[f]; *p; p++)
+		n += *p == '|';
+	char *copy = mms_strdup(ch->old[f]);
+	const char **items = mms_malloc(n * sizeof *items);
+	if (!copy || !items) {
+		mms_free(copy);
+		mms_free(items);
+		return MMS_ENOMEM;
+	}
+	ch->split[f] = copy;
+	ch->items[f] = items;
+	ch->nitems[f] = 0;
+	for (char *p = copy; p;) {
+		char *bar = strchr(p, '|');
+		items[ch->nitems[f]++] = p;
+		if (bar)
+			*bar++ = '\0';
+		p = bar;
+	}
+	return MMS_OK;
+}
+
+/* Keeps the row and its values as text, to lay the input over, to put
+ * back on refusal and to compare with afterwards. */
+static int keep_old(const mms_model *m, mms_change *ch)
+{
+	const entity_def *d = &mms_entities[ch->e];
 	mms_buf b = {0};
 	int rc = MMS_OK;
+	memcpy(ch->saved, mms_row(m, ch->e, ch->id), sizeof(int32_t) * (size_t)d->nfields);
 	for (int f = 0; f < d->nfields && rc == MMS_OK; f++) {
-		if (!has_text(u->m, u->e, u->id, f))
+		if (!has_text(m, ch->e, ch->id, f))
 			continue;
 		b.len = 0;
-		mms_field_text(u->m, u->e, u->id, f, &b);
-		if (b.failed || !(u->old[f] = mms_strndup(b.data ? b.data : "", b.len)))
+		mms_field_text(m, ch->e, ch->id, f, &b);
+		if (b.failed || !(ch->old[f] = mms_strndup(b.data ? b.data : "", b.len)))
 			rc = MMS_ENOMEM;
+		else if (d->fields[f].type == F_LIST || d->fields[f].type == F_SET)
+			rc = split_items(ch, f);
 	}
 	mms_buf_free(&b);
 	return rc;
+}
+
+void mms_change_free(mms_change *ch)
+{
+	for (int f = 0; f < 32; f++) {
+		mms_free(ch->old[f]);
+		mms_free(ch->split[f]);
+		mms_free(ch->items[f]);
+	}
+	memset(ch, 0, sizeof *ch);
+}
+
+static void ud_free(update_doc *u)
+{
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+		mms_free(u->deps[e]);
 }
 
 static int add_dep(update_doc *u, size_t *cap, int e, int32_t id)
@@ -113,16 +177,17 @@ static int add_dep(update_doc *u, size_t *cap, int e, int32_t id)
 static int find_deps(update_doc *u)
 {
 	const mms_model *m = u->m;
+	int ce = u->ch->e;
+	int32_t cid = u->ch->id;
 	size_t cap[MMS_ENTITY_COUNT] = {0};
-	int rc = add_dep(u, cap, u->e, u->id);
+	int rc = add_dep(u, cap, ce, cid);
 	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK; e++) {
 		const entity_def *d = &mms_entities[e];
 		for (int f = 0; f < d->nfields && rc == MMS_OK; f++) {
-			if (d->fields[f].type != F_REF || d->fields[f].aux != u->e)
+			if (d->fields[f].type != F_REF || d->fields[f].aux != ce)
 				continue;
 			for (size_t id = 0; id < m->t[e].count && rc == MMS_OK; id++)
-				if (mms_row(m, e, (int32_t)id)[f] == u->id &&
-				    !(e == u->e && (int32_t)id == u->id))
+				if (mms_row(m, e, (int32_t)id)[f] == cid && !(e == ce && (int32_t)id == cid))
 					rc = add_dep(u, cap, e, (int32_t)id);
 		}
 	}
@@ -154,79 +219,117 @@ static int ingest_prepare(mms_ingest *in, update_doc *u)
 	return MMS_OK;
 }
 
-/* Decodes the record over its row, then checks it with its dependents. */
-static int validate(mms_db *db, update_doc *u, mms_report *rep)
+enum { DECODE, CHECK, SCOPE };
+
+/* Runs one phase over the update's doc: decoding the record, checking it
+ * and its dependents, or (with a scope) checking that the record is still
+ * the scope's own. The code of its first problem, or of a failure. */
+static int run_phase(mms_db *db, update_doc *u, mms_report *rep, int phase)
 {
-	const entity_def *d = &mms_entities[u->e];
-	int32_t *row = mms_row(&db->m, u->e, u->id);
-	for (int f = 0; f < d->nfields; f++) /* the decoder sets what is present */
-		if (f != d->code_field)
-			row[f] = mms_field_absent(&d->fields[f]);
 	mms_ingest in = {&db->m, &u->base, rep, MMS_OK, {0}, {0}};
-	int rc = ingest_prepare(&in, u);
+	u->checking = phase == CHECK;
+	int rc = phase == CHECK ? find_deps(u) : MMS_OK;
 	if (rc == MMS_OK)
-		rc = mms_ingest_fields(&in, u->e);
-	if (rc == MMS_OK && in.first_rc == MMS_OK && db->scope >= 0) {
-		mms_access staged = {0};
+		rc = ingest_prepare(&in, u);
+	if (rc == MMS_OK && phase == DECODE)
+		rc = mms_ingest_fields(&in, u->ch->e);
+	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK && phase == CHECK; e++)
+		if (u->ndeps[e])
+			rc = mms_ingest_check(&in, e);
+	if (rc == MMS_OK && phase == SCOPE) {
+		mms_access staged = {0}; /* the model may change again before it is used */
 		mms_access_check_import(&in, db->scope, &staged);
-		mms_access_free(&staged); /* the model changes again before it is used */
+		mms_access_free(&staged);
 	}
 	int first = in.first_rc;
 	mms_ingest_free(&in);
-	if (rc != MMS_OK || first != MMS_OK)
-		return rc != MMS_OK ? rc : first;
-	u->checking = 1;
-	mms_ingest chk = {&db->m, &u->base, rep, MMS_OK, {0}, {0}};
-	rc = find_deps(u);
-	if (rc == MMS_OK)
-		rc = ingest_prepare(&chk, u);
-	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK; e++)
-		if (u->ndeps[e])
-			rc = mms_ingest_check(&chk, e);
-	first = chk.first_rc;
-	mms_ingest_free(&chk);
-	/* the rules above imply the network's shape; its own check is the last word */
-	if (rc == MMS_OK && first == MMS_OK)
-		rc = mms_model_check(&db->m, db->errmsg, sizeof db->errmsg);
 	return rc != MMS_OK ? rc : first;
 }
 
-/* Writes the row and one history row per field that changed; *changed
- * says whether any did (if none, nothing is written). */
-static int write_change(mms_db *db, update_doc *u, const char *actor, int *changed)
+/* Whether the row now holds other values than it did. */
+static int row_changed(const mms_model *m, const mms_change *ch, int *changed)
 {
-	const entity_def *d = &mms_entities[u->e];
-	mms_buf now = {0}, key = {0};
-	mms_log log = {0};
-	int rc = MMS_OK;
+	mms_buf now = {0};
 	*changed = 0;
-	mms_record_key(&db->m, u->e, u->id, &key);
+	for (int f = 0; f < mms_entities[ch->e].nfields && !*changed; f++) {
+		now.len = 0;
+		int present = has_text(m, ch->e, ch->id, f);
+		if (present)
+			mms_field_text(m, ch->e, ch->id, f, &now);
+		if (present != (ch->old[f] != NULL))
+			*changed = 1;
+		else if (present && !now.failed)
+			*changed = now.len != strlen(ch->old[f]) || memcmp(now.data, ch->old[f], now.len);
+	}
+	int rc = now.failed ? MMS_ENOMEM : MMS_OK;
+	mms_buf_free(&now);
+	return rc;
+}
+
+int mms_change_stage(mms_db *db, mms_change *ch, mms_doc *given, size_t rec, int located,
+		     mms_report *rep)
+{
+	update_doc u = {{ud_count, ud_get, ud_where, given->lenient, given->refs_are_ids},
+			given, rec, located, ch, &db->m, 0, {0}, {0}};
+	const entity_def *d = &mms_entities[ch->e];
+	ch->changed = 0;
+	int rc = keep_old(&db->m, ch);
+	if (rc != MMS_OK)
+		return rc;
+	mms_mark mark;
+	mms_model_mark(&db->m, &mark);
+	uint64_t gen = db->m.generation, epoch = db->m.epoch;
+	int32_t *row = mms_row(&db->m, ch->e, ch->id);
+	for (int f = 0; f < d->nfields; f++) /* the decoder sets what is present */
+		if (f != d->code_field)
+			row[f] = mms_field_absent(&d->fields[f]);
+	rc = run_phase(db, &u, rep, DECODE);
+	if (rc == MMS_OK)
+		rc = row_changed(&db->m, ch, &ch->changed);
+	if (rc == MMS_OK && ch->changed)
+		rc = run_phase(db, &u, rep, CHECK);
+	if (rc == MMS_OK && ch->changed && db->scope >= 0)
+		rc = run_phase(db, &u, rep, SCOPE);
+	if (rc != MMS_OK || !ch->changed) {
+		/* as it was, strings and lists too: a file imported again leaves
+		 * nothing behind for each record it finds unchanged */
+		memcpy(row, ch->saved, sizeof(int32_t) * (size_t)d->nfields);
+		mms_model_rollback(&db->m, &mark);
+		db->m.generation = gen;
+		db->m.epoch = epoch;
+	}
+	ud_free(&u);
+	return rc;
+}
+
+void mms_change_undo(mms_db *db, const mms_change *ch)
+{
+	memcpy(mms_row(&db->m, ch->e, ch->id), ch->saved,
+	       sizeof(int32_t) * (size_t)mms_entities[ch->e].nfields);
+}
+
+int mms_change_write(mms_db *db, const mms_change *ch, mms_log *log)
+{
+	const entity_def *d = &mms_entities[ch->e];
+	mms_buf now = {0}, key = {0};
+	int rc = mms_store_update(db->sql, &db->m, ch->e, ch->id, db->errmsg, sizeof db->errmsg);
+	mms_record_key(&db->m, ch->e, ch->id, &key);
 	for (int f = 0; f < d->nfields && rc == MMS_OK; f++) {
 		now.len = 0;
-		int present = has_text(&db->m, u->e, u->id, f);
+		int present = has_text(&db->m, ch->e, ch->id, f);
 		if (present)
-			mms_field_text(&db->m, u->e, u->id, f, &now);
+			mms_field_text(&db->m, ch->e, ch->id, f, &now);
 		if (now.failed || key.failed) {
-			rc = MMS_ENOMEM;
+			rc = mms_db_fail(db, MMS_ENOMEM, "out of memory");
 			break;
 		}
 		const char *text = present ? (now.data ? now.data : "") : NULL;
-		if (text == u->old[f] || (text && u->old[f] && !strcmp(text, u->old[f])))
+		if (text == ch->old[f] || (text && ch->old[f] && !strcmp(text, ch->old[f])))
 			continue;
-		if (!*changed && (rc = mms_store_update(db->sql, &db->m, u->e, u->id, db->errmsg,
-							sizeof db->errmsg)) == MMS_OK)
-			rc = mms_log_open(&log, db, actor);
-		*changed = 1;
-		if (rc == MMS_OK)
-			rc = mms_log_add(&log, u->e, key.data, d->fields[f].name, u->old[f], text);
+		rc = mms_log_add(log, ch->e, key.data, d->fields[f].name, ch->old[f], text);
 	}
-	mms_log_close(&log);
 	mms_buf_free(&now);
 	mms_buf_free(&key);
-	/* the file's count of in-place changes moved with this very row: the
-	 * handle's model is that state, so its next snapshot stays usable */
-	if (rc == MMS_OK && *changed)
-		rc = mms_store_stamp(db->sql, &db->stamp);
 	return rc;
 }
 
@@ -247,14 +350,12 @@ static int check_options(mms_db *db, const mms_update_options *opts, mms_update_
 }
 
 /* Finds the record and refuses what no update may do. */
-static int target(mms_db *db, int e, const char *code, const mms_record *rec, int32_t *id)
+static int target(mms_db *db, int e, const char *code, mms_doc *given, int32_t *id)
 {
-	if (e < 0 || e >= MMS_ENTITY_COUNT || mms_entities[e].code_field < 0)
+	if (mms_entities[e].code_field < 0)
 		return mms_db_fail(db, MMS_EINVAL, "%s have no code: only records with a code "
-				   "can be updated", e >= 0 && e < MMS_ENTITY_COUNT
-				   ? mms_entities[e].name : "that entity");
-	int re, cf = mms_entities[e].code_field;
-	mms_doc *given = mms_record_doc(rec, &re);
+				   "can be updated", mms_entities[e].name);
+	int cf = mms_entities[e].code_field;
 	mms_value v;
 	if (given->get(given, e, 0, cf, &v) == MMS_OK && v.kind != V_ABSENT &&
 	    (v.len != strlen(code) || memcmp(v.text, code, v.len)))
@@ -272,47 +373,43 @@ static int target(mms_db *db, int e, const char *code, const mms_record *rec, in
 static int apply(mms_db *db, const char *code, const mms_record *rec, const char *actor,
 		 mms_report *rep)
 {
-	int e;
-	update_doc u = {{ud_count, ud_get, ud_where, 1, 0}, mms_record_doc(rec, &e), &db->m,
-			e, -1, {0}, 0, {0}, {0}};
+	mms_change ch = {0};
+	mms_doc *given = mms_record_doc(rec, &ch.e);
 	int rc = mms_db_sync(db);
 	if (rc == MMS_OK)
-		rc = target(db, e, code, rec, &u.id);
-	if (rc == MMS_OK && (rc = keep_old(&u)) == MMS_ENOMEM)
-		mms_db_fail(db, rc, "out of memory");
-	if (rc != MMS_OK) {
-		ud_free(&u);
+		rc = target(db, ch.e, code, given, &ch.id);
+	if (rc != MMS_OK)
 		return rc;
-	}
-	const entity_def *d = &mms_entities[e];
-	int32_t saved[32];
-	memcpy(saved, mms_row(&db->m, e, u.id), sizeof(int32_t) * (size_t)d->nfields);
 	mms_mark mark;
 	mms_model_mark(&db->m, &mark);
 	uint64_t gen = db->m.generation, epoch = db->m.epoch, stamp = db->stamp;
-	int changed = 0;
-	rc = validate(db, &u, rep);
-	if (rc != MMS_OK && rc != MMS_ENOMEM && rc != MMS_ECORRUPT)
+	mms_log log = {0};
+	rc = mms_change_stage(db, &ch, given, 0, 0, rep);
+	if (rc != MMS_OK && rc != MMS_ENOMEM)
 		mms_db_report_failure(db, rep, rc);
-	if (rc == MMS_OK)
-		rc = write_change(db, &u, actor, &changed);
-	if (rc == MMS_OK && changed)
+	/* the rules above imply the network's shape; its own check is the last word */
+	if (rc == MMS_OK && ch.changed)
+		rc = mms_model_check(&db->m, db->errmsg, sizeof db->errmsg);
+	if (rc == MMS_OK && ch.changed && (rc = mms_log_open(&log, db, actor)) == MMS_OK)
+		rc = mms_change_write(db, &ch, &log);
+	mms_log_close(&log);
+	/* the file's count of in-place changes moved with this very row: the
+	 * handle's model is that state, so its next snapshot stays usable */
+	if (rc == MMS_OK && ch.changed)
+		rc = mms_store_stamp(db->sql, &db->stamp);
+	if (rc == MMS_OK && ch.changed)
 		rc = mms_store_exec(db->sql, "COMMIT", db->errmsg, sizeof db->errmsg);
-	if (rc != MMS_OK || !changed) {
-		memcpy(mms_row(&db->m, e, u.id), saved, sizeof(int32_t) * (size_t)d->nfields);
+	if (rc != MMS_OK && ch.changed) {
+		mms_change_undo(db, &ch);
 		mms_model_rollback(&db->m, &mark);
 		db->stamp = stamp;
-		if (rc == MMS_OK) { /* the model is as it was: caches stay good */
-			db->m.generation = gen;
-			db->m.epoch = epoch;
-		}
-	} else { /* a row changed in place: indexes, scope and the KPI state rebuild */
+	} else if (rc == MMS_OK && ch.changed) { /* in place: indexes, scope, KPI state rebuild */
 		db->m.generation = gen + 1;
 		db->m.epoch = epoch + 1;
 	}
 	if (rc == MMS_ENOMEM)
 		mms_db_fail(db, rc, "out of memory during the update; nothing was changed");
-	ud_free(&u);
+	mms_change_free(&ch);
 	return rc;
 }
 
