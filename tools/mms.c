@@ -128,10 +128,11 @@ static int cmd_snapshot(int argc, char **argv)
 
 static int import_common(int argc, char **argv, int dry_run)
 {
-	static const char *const valued[] = {"--format", NULL};
+	static const char *const valued[] = {"--format", "--mode", "--actor", NULL};
 	const char *dbpath = positional(argc, argv, 0, valued);
 	const char *input = positional(argc, argv, 1, valued);
 	const char *fmt = opt_value(argc, argv, "--format");
+	const char *mode = opt_value(argc, argv, "--mode");
 	if (!dbpath || !input)
 		return EXIT_USAGE;
 	mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
@@ -141,6 +142,14 @@ static int import_common(int argc, char **argv, int dry_run)
 			   ? MMS_FORMAT_JSON : -1;
 	if (o.format < 0) {
 		fprintf(stderr, "mms: --format takes json or csv\n");
+		return EXIT_USAGE;
+	}
+	o.actor = opt_value(argc, argv, "--actor");
+	if (mode)
+		o.mode = !strcmp(mode, "add") ? MMS_IMPORT_ADD : !strcmp(mode, "upsert")
+			 ? MMS_IMPORT_UPSERT : -1;
+	if (o.mode < 0) {
+		fprintf(stderr, "mms: --mode takes add or upsert\n");
 		return EXIT_USAGE;
 	}
 	mms_db *db;
@@ -317,9 +326,11 @@ static int cmd_network(int argc, char **argv)
 
 static const command commands[] = {
 	{"init", "DB", "create an empty database (or check an existing one)", cmd_init, 1},
-	{"import", "DB FILE.json|CSV-DIR [--format json|csv] [--dry-run]",
-	 "import all or nothing; every problem is listed with its location", cmd_import, 2},
-	{"validate", "DB FILE.json|CSV-DIR [--format json|csv]",
+	{"import", "DB FILE.json|CSV-DIR [--format json|csv] [--mode add|upsert] [--actor NAME] "
+		   "[--dry-run]",
+	 "import all or nothing; every problem is listed with its location; --mode upsert\n"
+	 "            updates the records whose key is in DB with the fields given", cmd_import, 2},
+	{"validate", "DB FILE.json|CSV-DIR [--format json|csv] [--mode add|upsert]",
 	 "check an import against DB without writing anything", cmd_validate, 2},
 	{"export", "DB OUT.json|OUT-DIR|- [--csv [--delimiter ;]] [--pseudonymise]",
 	 "export the whole database as JSON (- for stdout) or CSV files; --pseudonymise replaces\n"

@@ -227,14 +227,22 @@ typedef enum mms_format {
 	MMS_FORMAT_CSV = 2   /**< a directory of one CSV file per entity */
 } mms_format;
 
+/** What an import does with a record whose key is in the database (0.2). */
+typedef enum mms_import_mode {
+	MMS_IMPORT_ADD = 0,   /**< refuse it (a code used twice) or add it again */
+	MMS_IMPORT_UPSERT = 1 /**< update that record with the fields given */
+} mms_import_mode;
+
 typedef struct mms_import_options {
-	unsigned version; /**< MMS_IMPORT_OPTIONS_VERSION */
-	int format;       /**< an mms_format */
-	int dry_run;      /**< validate only; never write */
+	unsigned version;  /**< MMS_IMPORT_OPTIONS_VERSION */
+	int format;        /**< an mms_format */
+	int dry_run;       /**< validate only; never write */
+	int mode;          /**< an mms_import_mode (version 2) */
+	const char *actor; /**< who imports, kept in the history; NULL = "" (version 2) */
 } mms_import_options;
 
-#define MMS_IMPORT_OPTIONS_VERSION 1
-#define MMS_IMPORT_OPTIONS_INIT {MMS_IMPORT_OPTIONS_VERSION, MMS_FORMAT_AUTO, 0}
+#define MMS_IMPORT_OPTIONS_VERSION 2
+#define MMS_IMPORT_OPTIONS_INIT {MMS_IMPORT_OPTIONS_VERSION, MMS_FORMAT_AUTO, 0, MMS_IMPORT_ADD, NULL}
 
 /**
  * Imports a JSON file or a directory of CSV files, all or nothing: every
@@ -242,7 +250,13 @@ typedef struct mms_import_options {
  * before anything is written, and all problems are collected in *report
  * (may be NULL; the report is the caller's and is set even on success,
  * holding no problems). On failure the database is left exactly as it
- * was and the code of the first problem is returned.
+ * was and the code of the first problem is returned. In MMS_IMPORT_UPSERT
+ * mode a record whose key is in the database (its code; for records
+ * without a code the natural key of docs/format.md) updates that record:
+ * the fields it gives are checked and changed as mms_db_update() changes
+ * them, the fields it leaves out keep their values; the other records are
+ * added. Importing the same input twice changes nothing. Additions and
+ * changes are recorded in the history.
  */
 MMS_EXTERN int mms_db_import(mms_db *db, const char *path,
 			     const mms_import_options *opts,

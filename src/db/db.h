@@ -120,6 +120,30 @@ void mms_change_undo(mms_db *db, const mms_change *ch);
 int mms_change_write(mms_db *db, const mms_change *ch, mms_log *log);
 void mms_change_free(mms_change *ch);
 
+/* An import in upsert mode (upsert.c). Its doc holds the records of the
+ * input that matched nothing, to add as an import adds them; the others
+ * are staged as changes of the records they matched. */
+typedef struct mms_upsert {
+	mms_doc base;
+	mms_doc *doc;                      /* the whole input */
+	int32_t *match[MMS_ENTITY_COUNT];  /* by input record: the id matched, or -1 */
+	size_t *add[MMS_ENTITY_COUNT];     /* the input records to add */
+	size_t nadd[MMS_ENTITY_COUNT];
+	mms_change *changes;
+	size_t nchanges, staged, changed;
+	int first_rc;                      /* a matched record outside the scope */
+} mms_upsert;
+/* Matches every record of doc to the database's (before anything is staged). */
+int mms_upsert_begin(mms_upsert *u, mms_db *db, mms_doc *doc, mms_report *rep);
+/* Stages the changes of the matched records, after the additions; the code
+ * of the first problem. */
+int mms_upsert_stage(mms_upsert *u, mms_db *db, mms_report *rep);
+/* Writes the changed rows and their history. */
+int mms_upsert_write(mms_upsert *u, mms_db *db, const char *actor);
+/* Puts the changed rows back (the pools are the caller's to roll back). */
+void mms_upsert_undo(mms_upsert *u, mms_db *db);
+void mms_upsert_free(mms_upsert *u);
+
 /* The key of a record in the history: its code, or its id as text. */
 void mms_record_key(const mms_model *m, int e, int32_t id, mms_buf *out);
 

@@ -346,6 +346,147 @@ static void an_update_can_be_given_as_a_record(void **state)
 	mms_record_free(rec);
 }
 
+#define DATA MMS_TEST_DATA "/../../data"
+
+static int upsert_json(mms_db *db, const char *json, mms_report **r)
+{
+	mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
+	o.mode = MMS_IMPORT_UPSERT;
+	o.actor = "feed";
+	return mms_db_import_json(db, json, &o, r);
+}
+
+static int upsert_file(mms_db *db, const char *path)
+{
+	mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
+	o.mode = MMS_IMPORT_UPSERT;
+	return mms_db_import(db, path, &o, NULL);
+}
+
+/* The demo, its framework, its diagnostics and routes imported again in
+   upsert mode: the export afterwards is byte for byte the same, and nothing
+   was added to the history. */
+static void importing_the_demo_again_in_upsert_mode_changes_nothing(void **state)
+{
+	(void)state;
+	int32_t first;
+	char *dir = t_tmpdir(), *path = t_path(dir, "demo.sqlite");
+	mms_db *db = t_demo_with_routes(path, &first);
+	char *before = NULL, *after = NULL;
+	T_OK(db, mms_db_export_json(db, &before));
+	const char *files[] = {DATA "/demo/murom.json", DATA "/frameworks/teachers.json",
+			       DATA "/demo/murom_routes.json"};
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < 3; i++)
+			T_OK(db, upsert_file(db, files[i]));
+	T_OK(db, mms_db_export_json(db, &after));
+	assert_string_equal(before, after);
+	mms_free(after);
+	mms_db *other = t_open(path); /* and as the file holds it */
+	T_OK(other, mms_db_export_json(other, &after));
+	assert_string_equal(before, after);
+	mms_db_close(other);
+	mms_history *h = NULL;
+	T_OK(db, mms_db_history(db, MMS_STAFF, "MUR-CRPK-DIR", &h));
+	assert_int_equal(mms_history_count(h), 1); /* its addition only */
+	mms_history_free(h);
+	mms_free(after);
+	mms_free(before);
+	mms_db_close(db);
+	t_rmtree(dir);
+	free(path);
+	free(dir);
+}
+
+/* A corrected file: the records it names by code or natural key are
+   updated with the fields it gives (the others kept), the rest added; a
+   survey answer given again is corrected, never counted twice. */
+static void an_upsert_corrects_what_it_names_and_adds_the_rest(void **state)
+{
+	fixture *f = *state;
+	size_t parts = 0, staff = 0;
+	T_OK(f->db, mms_db_count(f->db, MMS_PARTICIPATION, &parts));
+	T_OK(f->db, mms_db_count(f->db, MMS_STAFF, &staff));
+	mms_report *r = NULL;
+	T_OK(f->db, upsert_json(f->db,
+		"{\"staff\": [{\"code\": \"T\", \"category\": \"highest\"},"
+		"{\"code\": \"N\", \"name\": \"Новый\", \"org\": \"S\", \"role\": \"teacher\"}],"
+		"\"participations\": [{\"activity\": \"C\", \"staff\": \"T\", \"role\": \"participant\","
+		" \"start\": \"2025-03-01\", \"end\": \"2025-03-21\", \"completed\": true},"
+		"{\"activity\": \"C\", \"staff\": \"N\", \"role\": \"participant\"}]}", &r));
+	assert_int_equal(mms_report_count(r), 0);
+	mms_report_free(r);
+	assert_field(f->db, MMS_STAFF, "T", "category", "highest");
+	assert_field(f->db, MMS_STAFF, "T", "name", "Анна"); /* not in the input: kept */
+	assert_field(f->db, MMS_STAFF, "T", "position", "учитель");
+	assert_field(f->db, MMS_STAFF, "N", "name", "Новый");
+	size_t now = 0;
+	T_OK(f->db, mms_db_count(f->db, MMS_PARTICIPATION, &now));
+	assert_int_equal(now, parts + 1); /* T's corrected, N's added */
+	T_OK(f->db, mms_db_count(f->db, MMS_STAFF, &now));
+	assert_int_equal(now, staff + 1);
+	char *end = t_get(f->db, MMS_PARTICIPATION, 1, "end");
+	assert_string_equal(end, "2025-03-21");
+	mms_free(end);
+	mms_history *h = NULL;
+	T_OK(f->db, mms_db_history(f->db, MMS_PARTICIPATION, "1", &h));
+	assert_int_equal(mms_history_count(h), 3); /* added; end and completed corrected */
+	assert_string_equal(mms_history_actor(h, 1), "feed");
+	mms_history_free(h);
+	/* add mode still refuses a code already there */
+	assert_int_equal(mms_db_import_json(f->db, "{\"staff\": [{\"code\": \"T\", \"name\": \"T\","
+					    " \"org\": \"S\", \"role\": \"teacher\"}]}", NULL, NULL), MMS_EDUP);
+}
+
+/* Problems of a matched record are located in the input; a rule broken in
+   a record referring to it is named by that record's key; nothing changes. */
+static void a_refused_upsert_changes_nothing_and_locates_every_problem(void **state)
+{
+	fixture *f = *state;
+	char *before = NULL, *after = NULL;
+	T_OK(f->db, mms_db_export_json(f->db, &before));
+	mms_report *r = NULL;
+	int rc = upsert_json(f->db, "{\"units\": [{\"code\": \"R\", \"level\": \"institutional\","
+			     " \"kind\": \"school\"}, {\"code\": \"Q\", \"name\": \"Q\", \"level\": \"municipal\","
+			     " \"kind\": \"municipal_service\", \"parent\": \"R\"}],"
+			     " \"staff\": [{\"code\": \"T\", \"category\": \"grand\"}]}", &r);
+	assert_int_equal(rc, MMS_ELEVEL);
+	assert_int_equal(mms_report_count(r), 3);
+	assert_string_equal(mms_report_location(r, 0), "units/M/parent"); /* R's child */
+	assert_string_equal(mms_report_location(r, 1), "units/Q/parent"); /* added under R */
+	assert_string_equal(mms_report_location(r, 2), "/staff/0/category");
+	mms_report_free(r);
+	T_OK(f->db, mms_db_export_json(f->db, &after));
+	assert_string_equal(before, after);
+	mms_free(after);
+	mms_free(before);
+	/* a version 1 caller's options have no mode: a plain import */
+	mms_import_options v1 = MMS_IMPORT_OPTIONS_INIT;
+	v1.version = 1;
+	assert_int_equal(mms_db_import_json(f->db, "{\"staff\": [{\"code\": \"T\", \"name\": \"T\","
+					    " \"org\": \"S\", \"role\": \"teacher\"}]}", &v1, NULL), MMS_EDUP);
+	mms_import_options bad = MMS_IMPORT_OPTIONS_INIT;
+	bad.mode = 7;
+	assert_int_equal(mms_db_import_json(f->db, "{}", &bad, NULL), MMS_EINVAL);
+}
+
+/* A scoped handle may correct its own records, not one it only reads. */
+static void a_scoped_upsert_touches_only_its_own_records(void **state)
+{
+	fixture *f = *state;
+	mms_db *s = NULL;
+	T_OK(s, mms_db_open_scoped(&s, f->path, NULL, "S"));
+	T_OK(s, upsert_json(s, "{\"staff\": [{\"code\": \"T\", \"category\": \"highest\"}]}", NULL));
+	mms_report *r = NULL;
+	assert_int_equal(upsert_json(s, "{\"staff\": [{\"code\": \"X\", \"category\": \"highest\"}]}", &r),
+			 MMS_EACCES);
+	assert_string_equal(mms_report_location(r, 0), "/staff/0");
+	mms_report_free(r);
+	mms_db_close(s);
+	assert_field(f->db, MMS_STAFF, "T", "category", "highest");
+	assert_field(f->db, MMS_STAFF, "X", "category", "first");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -361,6 +502,10 @@ int main(void)
 		T(a_later_update_from_another_handle_keeps_the_earlier_one),
 		T(a_scoped_handle_updates_only_its_own_records),
 		T(an_update_can_be_given_as_a_record),
+		cmocka_unit_test(importing_the_demo_again_in_upsert_mode_changes_nothing),
+		T(an_upsert_corrects_what_it_names_and_adds_the_rest),
+		T(a_refused_upsert_changes_nothing_and_locates_every_problem),
+		T(a_scoped_upsert_touches_only_its_own_records),
 	};
 	return cmocka_run_group_tests_name("update", tests, NULL, NULL);
 }
