@@ -157,6 +157,14 @@ static int mms_swig_entity(const char *name)
 	return e;
 }
 
+/* An import mode by name: "add" or "upsert" (anything else: -1, which the
+ * import refuses with MMS_EINVAL and a message). */
+static int mms_swig_import_mode(const char *mode)
+{
+	return !mode || !strcmp(mode, "add") ? MMS_IMPORT_ADD
+	       : !strcmp(mode, "upsert") ? MMS_IMPORT_UPSERT : -1;
+}
+
 /* Checks a call on a Db: records its failure with the handle's message. */
 static int mms_swig_check(Db *self, int rc)
 {
@@ -416,11 +424,14 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 	/* Imports a JSON file or a CSV directory; returns the (empty) report on
 	 * success and raises with the first problem on failure. format is
 	 * "auto", "json" or "csv". With dry_run nothing is written. */
-	Report *import_file(const char *path, const char *format = "auto", int dry_run = 0) {
+	Report *import_file(const char *path, const char *format = "auto", int dry_run = 0,
+			    const char *mode = "add", const char *actor = NULL) {
 		mms_db *db = mms_swig_db($self);
 		mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
 		mms_report *r = NULL;
 		o.dry_run = dry_run;
+		o.mode = mms_swig_import_mode(mode);
+		o.actor = actor;
 		o.format = !strcmp(format, "json") ? MMS_FORMAT_JSON
 			   : !strcmp(format, "csv") ? MMS_FORMAT_CSV : MMS_FORMAT_AUTO;
 		if (db && mms_swig_check($self, mms_db_import(db, path, &o, &r)) != MMS_OK) {
@@ -429,11 +440,14 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		}
 		return (Report *)r;
 	}
-	Report *import_json(const char *json, int dry_run = 0) {
+	Report *import_json(const char *json, int dry_run = 0, const char *mode = "add",
+			    const char *actor = NULL) {
 		mms_db *db = mms_swig_db($self);
 		mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
 		mms_report *r = NULL;
 		o.dry_run = dry_run;
+		o.mode = mms_swig_import_mode(mode);
+		o.actor = actor;
 		if (db && mms_swig_check($self, mms_db_import_json(db, json, &o, &r)) != MMS_OK) {
 			mms_report_free(r);
 			r = NULL;

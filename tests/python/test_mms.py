@@ -436,3 +436,17 @@ def test_a_refused_update_raises_and_changes_nothing():
             db.update("units", "NOPE", name="x")
         assert db.export_json() == before
         assert len(db.history("units", "R")) == 1
+
+
+def test_upsert_import_twice_changes_nothing_and_corrects_records(demo):
+    before = demo.export_json()
+    demo.import_file(DEMO, mode="upsert")
+    assert demo.export_json() == before
+    n = demo.count("participations")
+    demo.import_json('{"staff": [{"code": "MUR-CRPK-DIR", "category": "first"}]}',
+                     mode="upsert", actor="feed")
+    assert demo.get("staff", demo.find("staff", "MUR-CRPK-DIR"), "category") == "first"
+    assert demo.count("participations") == n
+    assert [c.actor for c in demo.history("staff", "MUR-CRPK-DIR")][-1] == "feed"
+    with pytest.raises(mms.InvalidArgument):
+        demo.import_json("{}", mode="sideways")

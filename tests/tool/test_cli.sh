@@ -182,6 +182,22 @@ grep_in "history has booleans" out.txt "part_time	false	true"
 check "history of an unknown entity" 2 "$mms" history upd.sqlite castles X
 check "history of a participation by id" 0 "$mms" history upd.sqlite participations 0
 grep_in "history of a participation" out.txt "(added)"
+# Upsert: the same file twice changes nothing; a correction corrects.
+cp demo.sqlite ups.sqlite
+check "export before an upsert" 0 "$mms" export ups.sqlite before.json
+check "import again in upsert mode" 0 "$mms" import ups.sqlite "$data/demo/murom.json" --mode upsert
+check "upsert over an updated record" 0 "$mms" import upd.sqlite "$data/demo/murom.json" --mode upsert
+check "export after an upsert" 0 "$mms" export ups.sqlite after.json
+if cmp -s before.json after.json; then passed=$((passed + 1))
+else failed=$((failed + 1)); echo "FAIL importing the demo again in upsert mode changed the export"; fi
+check "import again in add mode is refused" 1 "$mms" import ups.sqlite "$data/demo/murom.json"
+printf '{"staff": [{"code": "MUR-CRPK-DIR", "category": "first"}]}' >fix.json
+check "a correction in upsert mode" 0 "$mms" import upd.sqlite fix.json --mode upsert --actor feed
+check "the correction is in the history" 0 "$mms" history upd.sqlite staff MUR-CRPK-DIR
+grep_in "the correction's actor" out.txt "feed	category	highest	first"
+check "upsert corrects what an update changed" 0 sqlite3 upd.sqlite "SELECT position FROM staff WHERE code = 'MUR-CRPK-DIR'"
+grep_in "the file's value is back" out.txt "директор"
+check "an unknown import mode" 2 "$mms" import upd.sqlite fix.json --mode sideways
 # A read-only file system, in a mount namespace of its own (root, or an
 # unprivileged user namespace); said and skipped where neither is allowed.
 ns="unshare -m"
