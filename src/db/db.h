@@ -85,6 +85,7 @@ typedef struct mms_log {
 	mms_db *db;
 	sqlite3_stmt *st;
 	const char *actor;
+	char at[24]; /* when, UTC: the same for every row of one change */
 } mms_log;
 int mms_log_open(mms_log *log, mms_db *db, const char *actor);
 /* One row: field NULL records the addition of the record; old and now are

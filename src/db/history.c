@@ -3,8 +3,10 @@
  * change it records, read back per record. The model never holds it: it
  * grows with every change and no computation needs it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db.h"
 #include "store/store.h"
@@ -27,10 +29,16 @@ int mms_log_open(mms_log *log, mms_db *db, const char *actor)
 {
 	log->db = db;
 	log->actor = actor ? actor : "";
-	/* 'now' is read at each step: a long import spans the seconds it takes */
+	/* one time for the whole change, read once: a row of a large import
+	 * then costs only its key */
+	time_t t = time(NULL);
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || !strftime(log->at, sizeof log->at, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(log->at, sizeof log->at, "1970-01-01T00:00:00Z");
 	int src = sqlite3_prepare_v2(db->sql, "INSERT INTO mms_history(at, actor, entity, key, field,"
-				     " old, new) VALUES(strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
-				     " ?1, ?2, ?3, ?4, ?5, ?6)", -1, &log->st, NULL);
+				     " old, new) VALUES(?7, ?1, ?2, ?3, ?4, ?5, ?6)", -1, &log->st, NULL);
+	if (src == SQLITE_OK)
+		src = sqlite3_bind_text(log->st, 7, log->at, -1, SQLITE_STATIC);
 	return src == SQLITE_OK ? MMS_OK : log_fail(db, src, "writing");
 }
 
