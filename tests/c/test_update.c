@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "helpers.h"
 
 /* A region R, a municipal service M under it with a school S, a methodist X
@@ -438,6 +440,50 @@ static void an_upsert_corrects_what_it_names_and_adds_the_rest(void **state)
 					    " \"org\": \"S\", \"role\": \"teacher\"}]}", NULL, NULL), MMS_EDUP);
 }
 
+/* Facts and targets are matched by unit, key (indicator) and year: a
+   corrected value replaces the old one, another year is added. */
+static void a_corrected_fact_replaces_the_old_value_instead_of_adding_one(void **state)
+{
+	fixture *f = *state;
+	t_import(f->db, "{\"facts\": [{\"unit\": \"S\", \"key\": \"plan\", \"year\": 2024, \"value\": 60}],"
+		 "\"targets\": [{\"indicator\": \"murom.P5\", \"unit\": \"S\", \"year\": 2024, \"value\": 50}]}");
+	T_OK(f->db, upsert_json(f->db, "{\"facts\": [{\"unit\": \"S\", \"key\": \"plan\", \"year\": 2024,"
+				" \"value\": 72.5}, {\"unit\": \"S\", \"key\": \"plan\", \"year\": 2025, \"value\": 80}],"
+				"\"targets\": [{\"indicator\": \"murom.P5\", \"unit\": \"S\", \"year\": 2024, \"value\": 55}]}",
+				NULL));
+	size_t n = 0;
+	T_OK(f->db, mms_db_count(f->db, MMS_FACT, &n));
+	assert_int_equal(n, 2);
+	T_OK(f->db, mms_db_count(f->db, MMS_TARGET, &n));
+	assert_int_equal(n, 1);
+	char *v = t_get(f->db, MMS_FACT, 0, "value");
+	assert_string_equal(v, "72.5");
+	mms_free(v);
+	v = t_get(f->db, MMS_TARGET, 0, "value");
+	assert_string_equal(v, "55");
+	mms_free(v);
+}
+
+/* A file of schema 3 opened read-only is read as it is: it has no history. */
+static void an_older_file_read_as_it_is_has_an_empty_history(void **state)
+{
+	fixture *f = *state;
+	mms_db_close(f->db);
+	f->db = NULL;
+	sqlite3 *s;
+	assert_int_equal(sqlite3_open(f->path, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(s, "DROP TABLE mms_history; PRAGMA user_version=3", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(s);
+	mms_open_options o = MMS_OPEN_OPTIONS_INIT;
+	o.read_only = 1;
+	T_OK(f->db, mms_db_open(&f->db, f->path, &o));
+	mms_history *h = NULL;
+	T_OK(f->db, mms_db_history(f->db, MMS_STAFF, "T", &h));
+	assert_int_equal(mms_history_count(h), 0);
+	mms_history_free(h);
+}
+
 /* Problems of a matched record are located in the input; a rule broken in
    a record referring to it is named by that record's key; nothing changes. */
 static void a_refused_upsert_changes_nothing_and_locates_every_problem(void **state)
@@ -504,6 +550,8 @@ int main(void)
 		T(an_update_can_be_given_as_a_record),
 		cmocka_unit_test(importing_the_demo_again_in_upsert_mode_changes_nothing),
 		T(an_upsert_corrects_what_it_names_and_adds_the_rest),
+		T(a_corrected_fact_replaces_the_old_value_instead_of_adding_one),
+		T(an_older_file_read_as_it_is_has_an_empty_history),
 		T(a_refused_upsert_changes_nothing_and_locates_every_problem),
 		T(a_scoped_upsert_touches_only_its_own_records),
 	};

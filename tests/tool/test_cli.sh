@@ -191,6 +191,7 @@ check "export after an upsert" 0 "$mms" export ups.sqlite after.json
 if cmp -s before.json after.json; then passed=$((passed + 1))
 else failed=$((failed + 1)); echo "FAIL importing the demo again in upsert mode changed the export"; fi
 check "import again in add mode is refused" 1 "$mms" import ups.sqlite "$data/demo/murom.json"
+check "validate in upsert mode" 0 "$mms" validate ups.sqlite "$data/demo/murom.json" --mode upsert
 printf '{"staff": [{"code": "MUR-CRPK-DIR", "category": "first"}]}' >fix.json
 check "a correction in upsert mode" 0 "$mms" import upd.sqlite fix.json --mode upsert --actor feed
 check "the correction is in the history" 0 "$mms" history upd.sqlite staff MUR-CRPK-DIR
