@@ -95,7 +95,7 @@ int mms_log_add(mms_log *log, int e, const char *key, const char *field, const c
 void mms_log_close(mms_log *log);
 /* Records the addition of every row added since mark. */
 int mms_log_added(mms_db *db, const mms_mark *mark, const char *actor);
-/* A change of one record in place (update.c), staged in the model before
+/* A change of one record in place (change.c), staged in the model before
  * anything is written: by mms_db_update() and by an import in upsert mode. */
 typedef struct mms_change {
 	int e;
