@@ -450,3 +450,20 @@ def test_upsert_import_twice_changes_nothing_and_corrects_records(demo):
     assert [c.actor for c in demo.history("staff", "MUR-CRPK-DIR")][-1] == "feed"
     with pytest.raises(mms.InvalidArgument):
         demo.import_json("{}", mode="sideways")
+
+
+def test_a_corrected_survey_file_corrects_answers_instead_of_doubling_them():
+    with mms.Db(":memory:") as db:
+        db.insert("units", code="M", name="M", level="municipal", kind="municipal_service")
+        for code in ("A", "B"):
+            db.insert("staff", code=code, name=code, org="M", role="teacher")
+        db.insert("activities", code="SURV", name="Опрос", kind="survey")
+        answers = {"participations": [
+            {"activity": "SURV", "staff": "A", "role": "respondent", "score": 40},
+            {"activity": "SURV", "staff": "B", "role": "respondent", "score": 90}]}
+        db.import_json(json.dumps(answers), mode="upsert")
+        answers["participations"][0]["score"] = 75
+        db.import_json(json.dumps(answers), mode="upsert")
+        assert db.count("participations") == 2
+        assert db.get("participations", 0, "score") == "75"
+        assert [c.field for c in db.history("participations", "0")] == [None, "score"]
