@@ -134,6 +134,8 @@ static void mms_swig_db_close(Db *self)
 typedef struct Record Record;
 typedef struct IdList IdList;
 typedef struct Report Report;
+typedef struct History History;
+#define HIS(x) ((mms_history *)(x))
 typedef struct Typology Typology;
 typedef struct Coverage Coverage;
 typedef struct Sample Sample;
@@ -170,6 +172,14 @@ static int mms_swig_entity(const char *name)
 		mms_swig_fail(MMS_EINVAL, msg);
 	}
 	return e;
+}
+
+/* An import mode by name: "add" or "upsert" (anything else: -1, which the
+ * import refuses with MMS_EINVAL and a message). */
+static int mms_swig_import_mode(const char *mode)
+{
+	return !mode || !strcmp(mode, "add") ? MMS_IMPORT_ADD
+	       : !strcmp(mode, "upsert") ? MMS_IMPORT_UPSERT : -1;
 }
 
 /* Checks a call on a Db: records its failure with the handle's message. */
@@ -235,6 +245,7 @@ typedef struct KpiValue {
 typedef struct Record {} Record;
 typedef struct IdList {} IdList;
 typedef struct Report {} Report;
+typedef struct History {} History;
 typedef struct Typology {} Typology;
 typedef struct Coverage {} Coverage;
 typedef struct KpiValues {} KpiValues;
@@ -270,6 +281,18 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 	int code(size_t i) { return mms_report_code(REP($self), i); }
 	const char *location(size_t i) { return mms_report_location(REP($self), i); }
 	const char *message(size_t i) { return mms_report_message(REP($self), i); }
+};
+
+/* The recorded changes of one record (Db.history). */
+%extend History {
+	~History() { mms_history_free(HIS($self)); }
+	size_t count() { return mms_history_count(HIS($self)); }
+	const char *at(size_t i) { return mms_history_at(HIS($self), i); }
+	const char *actor(size_t i) { return mms_history_actor(HIS($self), i); }
+	/* None/nil for the addition of the record */
+	const char *field(size_t i) { return mms_history_field(HIS($self), i); }
+	const char *old_value(size_t i) { return mms_history_old(HIS($self), i); }
+	const char *new_value(size_t i) { return mms_history_new(HIS($self), i); }
 };
 
 %extend Typology {
@@ -317,6 +340,7 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Db::import_file;
 %newobject Db::import_json;
 %newobject Db::typology;
+%newobject Db::history;
 %newobject Db::coverage;
 /* %newobject applies only to what is declared after it: these were once
  * listed after their %extend blocks, and the results leaked. */
@@ -408,14 +432,36 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 			mms_swig_check($self, mms_db_insert(db, REC(rec), &id));
 		return id;
 	}
+	/* Changes the fields set in rec of the record with this code, checked
+	 * as an import; raises with the first problem (the database is then
+	 * unchanged). A field set to "" is cleared. */
+	void update_record(const char *code, Record *rec, const char *actor = NULL) {
+		mms_db *db = mms_swig_db($self);
+		mms_update_options o = MMS_UPDATE_OPTIONS_INIT;
+		o.actor = actor;
+		if (db)
+			mms_swig_check($self, mms_db_update_record(db, code, REC(rec), &o, NULL));
+	}
+	/* The changes recorded of a record: key is its code, or its id as text. */
+	History *history(const char *entity, const char *key) {
+		mms_db *db = mms_swig_db($self);
+		int e = db ? mms_swig_entity(entity) : -1;
+		mms_history *h = NULL;
+		if (e >= 0)
+			mms_swig_check($self, mms_db_history(db, e, key, &h));
+		return (History *)h;
+	}
 	/* Imports a JSON file or a CSV directory; returns the (empty) report on
 	 * success and raises with the first problem on failure. format is
 	 * "auto", "json" or "csv". With dry_run nothing is written. */
-	Report *import_file(const char *path, const char *format = "auto", int dry_run = 0) {
+	Report *import_file(const char *path, const char *format = "auto", int dry_run = 0,
+			    const char *mode = "add", const char *actor = NULL) {
 		mms_db *db = mms_swig_db($self);
 		mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
 		mms_report *r = NULL;
 		o.dry_run = dry_run;
+		o.mode = mms_swig_import_mode(mode);
+		o.actor = actor;
 		o.format = !strcmp(format, "json") ? MMS_FORMAT_JSON
 			   : !strcmp(format, "csv") ? MMS_FORMAT_CSV : MMS_FORMAT_AUTO;
 		if (db && mms_swig_check($self, mms_db_import(db, path, &o, &r)) != MMS_OK) {
@@ -424,11 +470,14 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		}
 		return (Report *)r;
 	}
-	Report *import_json(const char *json, int dry_run = 0) {
+	Report *import_json(const char *json, int dry_run = 0, const char *mode = "add",
+			    const char *actor = NULL) {
 		mms_db *db = mms_swig_db($self);
 		mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
 		mms_report *r = NULL;
 		o.dry_run = dry_run;
+		o.mode = mms_swig_import_mode(mode);
+		o.actor = actor;
 		if (db && mms_swig_check($self, mms_db_import_json(db, json, &o, &r)) != MMS_OK) {
 			mms_report_free(r);
 			r = NULL;

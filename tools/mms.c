@@ -77,7 +77,7 @@ int tool_unit(mms_db *db, const char *code, int32_t *out)
 	return code ? mms_db_find(db, MMS_UNIT, code, out) : MMS_OK;
 }
 
-static void print_report(const mms_report *r)
+void tool_print_report(const mms_report *r)
 {
 	for (size_t i = 0; i < mms_report_count(r); i++)
 		fprintf(stderr, "%s [%s]\n", mms_report_message(r, i),
@@ -247,10 +247,11 @@ static int cmd_snapshot(int argc, char **argv)
 
 static int import_common(int argc, char **argv, int dry_run)
 {
-	static const char *const valued[] = {"--format", NULL};
+	static const char *const valued[] = {"--format", "--mode", "--actor", NULL};
 	const char *dbpath = positional(argc, argv, 0, valued);
 	const char *input = positional(argc, argv, 1, valued);
 	const char *fmt = opt_value(argc, argv, "--format");
+	const char *mode = opt_value(argc, argv, "--mode");
 	if (!dbpath || !input)
 		return EXIT_USAGE;
 	mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
@@ -262,6 +263,14 @@ static int import_common(int argc, char **argv, int dry_run)
 		fprintf(stderr, "mms: --format takes json or csv\n");
 		return EXIT_USAGE;
 	}
+	o.actor = opt_value(argc, argv, "--actor");
+	if (mode)
+		o.mode = !strcmp(mode, "add") ? MMS_IMPORT_ADD : !strcmp(mode, "upsert")
+			 ? MMS_IMPORT_UPSERT : -1;
+	if (o.mode < 0) {
+		fprintf(stderr, "mms: --mode takes add or upsert\n");
+		return EXIT_USAGE;
+	}
 	mms_db *db;
 	int open_code = tool_open(&db, dbpath, dry_run ? TOOL_READ : TOOL_CREATE);
 	if (open_code != EXIT_OK)
@@ -269,7 +278,7 @@ static int import_common(int argc, char **argv, int dry_run)
 	mms_report *rep = NULL;
 	int rc = mms_db_import(db, input, &o, &rep);
 	if (rc != MMS_OK && mms_report_count(rep) > 0) {
-		print_report(rep);
+		tool_print_report(rep);
 		fprintf(stderr, "mms: %s: %zu problem(s); nothing was imported\n", input,
 			mms_report_count(rep));
 	} else if (rc != MMS_OK) {
@@ -436,11 +445,14 @@ static int cmd_network(int argc, char **argv)
 
 static const command commands[] = {
 	{"init", "DB", "create an empty database (or check an existing one)", cmd_init, 1, "", NULL},
-	{"import", "DB FILE.json|CSV-DIR [--format json|csv] [--dry-run]",
-	 "import all or nothing; every problem is listed with its location", cmd_import, 2,
-	 "--format= --dry-run", NULL},
-	{"validate", "DB FILE.json|CSV-DIR [--format json|csv]",
-	 "check an import against DB without writing anything", cmd_validate, 2, "--format=", NULL},
+	{"import", "DB FILE.json|CSV-DIR [--format json|csv] [--mode add|upsert] [--actor NAME] "
+		   "[--dry-run]",
+	 "import all or nothing; every problem is listed with its location; --mode upsert\n"
+	 "            updates the records whose key is in DB with the fields given", cmd_import, 2,
+	 "--format= --dry-run --mode= --actor=", NULL},
+	{"validate", "DB FILE.json|CSV-DIR [--format json|csv] [--mode add|upsert]",
+	 "check an import against DB without writing anything", cmd_validate, 2, "--format= --mode=",
+	 NULL},
 	{"export", "DB OUT.json|OUT-DIR|- [--csv [--delimiter ;]] [--pseudonymise]",
 	 "export the whole database as JSON (- for stdout) or CSV files; --pseudonymise replaces\n"
 	 "            personal data with pseudonyms keyed by $MMS_PSEUDONYM_KEY", cmd_export, 2,
@@ -477,6 +489,11 @@ static const command commands[] = {
 	 NULL, route_subs},
 	{"framework", "import-case DB FILE.json [--name NAME] | export-case DB NAME",
 	 "competency frameworks in 1EdTech CASE JSON", cmd_framework, 3, NULL, framework_subs},
+	{"update", "DB ENTITY CODE FIELD=VALUE... [--actor NAME]",
+	 "change fields of a record with a code, checked as an import (FIELD= clears one)",
+	 cmd_update, 3, "--actor=", NULL},
+	{"history", "DB ENTITY KEY", "the recorded changes of a record (KEY: its code, or its id)",
+	 cmd_history, 3, "", NULL},
 	{"demo", "[--db FILE] [--data DIR]",
 	 "build the Murom demo network into FILE (demo.sqlite) and summarise it", cmd_demo, 0,
 	 "--db= --data=", NULL},

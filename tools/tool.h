@@ -32,5 +32,9 @@ int cmd_sample(int argc, char **argv);
 int cmd_clusters(int argc, char **argv);
 int cmd_route(int argc, char **argv);
 int cmd_framework(int argc, char **argv);
+int cmd_update(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+/* Prints each problem of a report on stderr with its code. */
+void tool_print_report(const mms_report *r);
 
 #endif

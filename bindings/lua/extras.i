@@ -1,6 +1,7 @@
 /* Lua conveniences on top of the shared interface, written against the Lua
  * C API because they take or give Lua tables. */
 %native(insert) int mms_lua_insert(lua_State *L);
+%native(update) int mms_lua_update(lua_State *L);
 %native(ids) int mms_lua_ids(lua_State *L);
 %native(kpi) int mms_lua_kpi(lua_State *L);
 %{
@@ -40,23 +41,23 @@ static int mms_lua_text(lua_State *L, int idx, luaL_Buffer *b)
 	return 0;
 }
 
-/* mms.insert(db, entity, {field = value, ...}) -> id */
-static int mms_lua_insert(lua_State *L)
+/* The record of entity (a name at index 2) with the fields of the table at
+ * index `table`; NULL and a pending error on failure. */
+static mms_record *mms_lua_record(lua_State *L, Db **self, int table)
 {
-	mms_swig_begin(); /* before anything can fail */
-	Db *self = NULL;
-	if (!SWIG_IsOK(SWIG_ConvertPtr(L, 1, (void **)&self, SWIGTYPE_p_Db, 0)))
-		return luaL_argerror(L, 1, "expected an mms.Db");
+	*self = NULL;
+	if (!SWIG_IsOK(SWIG_ConvertPtr(L, 1, (void **)self, SWIGTYPE_p_Db, 0)))
+		luaL_argerror(L, 1, "expected an mms.Db");
 	const char *entity = luaL_checkstring(L, 2);
-	luaL_checktype(L, 3, LUA_TTABLE);
-	mms_db *db = mms_swig_db(self);
+	luaL_checktype(L, table, LUA_TTABLE);
+	mms_db *db = mms_swig_db(*self);
 	int e = db ? mms_swig_entity(entity) : -1;
 	mms_record *rec = NULL;
 	if (e >= 0 && mms_record_new(&rec, e) != MMS_OK)
 		mms_swig_fail(MMS_ENOMEM, NULL);
 	int rc = rec ? MMS_OK : MMS_ERROR;
 	lua_pushnil(L);
-	while (rc == MMS_OK && lua_next(L, 3) != 0) {
+	while (rc == MMS_OK && lua_next(L, table) != 0) {
 		luaL_Buffer b;
 		const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
 		int value = lua_gettop(L); /* before buffinit, which may push */
@@ -75,14 +76,42 @@ static int mms_lua_insert(lua_State *L)
 		}
 		lua_pop(L, 2); /* the text and the value; the key stays for lua_next */
 	}
+	if (rc != MMS_OK) {
+		mms_record_free(rec);
+		return NULL;
+	}
+	return rec;
+}
+
+/* mms.insert(db, entity, {field = value, ...}) -> id */
+static int mms_lua_insert(lua_State *L)
+{
+	mms_swig_begin(); /* before anything can fail */
+	Db *self;
+	mms_record *rec = mms_lua_record(L, &self, 3);
 	int32_t id = -1;
-	if (rc == MMS_OK)
-		mms_swig_check(self, mms_db_insert(db, rec, &id));
+	if (rec)
+		mms_swig_check(self, mms_db_insert(self->db, rec, &id));
 	mms_record_free(rec);
 	if (mms_swig_rc)
 		return mms_lua_raise(L, MMS_ERROR);
 	lua_pushinteger(L, id);
 	return 1;
+}
+
+/* mms.update(db, entity, code, {field = value, ...} [, actor]): "" clears a field */
+static int mms_lua_update(lua_State *L)
+{
+	mms_swig_begin(); /* before anything can fail */
+	const char *code = luaL_checkstring(L, 3), *actor = luaL_optstring(L, 5, NULL);
+	Db *self;
+	mms_record *rec = mms_lua_record(L, &self, 4);
+	mms_update_options o = MMS_UPDATE_OPTIONS_INIT;
+	o.actor = actor;
+	if (rec)
+		mms_swig_check(self, mms_db_update_record(self->db, code, rec, &o, NULL));
+	mms_record_free(rec);
+	return mms_swig_rc ? mms_lua_raise(L, MMS_ERROR) : 0;
 }
 
 /* mms.kpi(db) -> an mms.Kpi that keeps db alive through its user value */

@@ -92,6 +92,31 @@ def _insert(self, entity, **fields):
         rec.set(key, _text(key, value))
     return self.insert_record(rec)
 
+def _update(self, entity, code, /, actor=None, **fields):
+    """Changes the keyword fields of the record with this code, checked as an
+    import; None (or "") clears a field, fields not named keep their values."""
+    rec = Record(entity)
+    for key, value in fields.items():
+        rec.set(key, "" if value is None else _text(key, value))
+    self.update_record(code, rec, actor)
+
+class Change(tuple):
+    """One recorded change: (at, actor, field, old, new); field None = added."""
+    __slots__ = ()
+    at = property(lambda self: self[0])
+    actor = property(lambda self: self[1])
+    field = property(lambda self: self[2])
+    old = property(lambda self: self[3])
+    new = property(lambda self: self[4])
+
+def _history_iter(self):
+    for i in range(self.count()):
+        yield Change((self.at(i), self.actor(i), self.field(i), self.old_value(i),
+                      self.new_value(i)))
+
+History.__len__ = lambda self: self.count()
+History.__iter__ = _history_iter
+
 def _unit(self, code):
     return self.find("units", code)
 
@@ -125,6 +150,12 @@ KpiValue.__repr__ = lambda self: "<KpiValue %s %r (%g/%g) target %s %s>" % (
 
 Db.kpi = lambda self: Kpi(self)
 Db.insert = _insert
+_import_file, _import_json = Db.import_file, Db.import_json
+Db.import_file = lambda self, path, format="auto", dry_run=0, mode="add", actor=None: \
+    _import_file(self, path, format, dry_run, mode, actor)
+Db.import_json = lambda self, json, dry_run=0, mode="add", actor=None: \
+    _import_json(self, json, dry_run, mode, actor)
+Db.update = _update
 Db.unit = _unit
 Db.__enter__ = lambda self: self
 Db.__exit__ = lambda self, *exc: self.close()

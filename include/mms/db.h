@@ -161,20 +161,88 @@ MMS_EXTERN void mms_record_free(mms_record *rec);
 MMS_EXTERN int mms_db_insert(mms_db *db, const mms_record *rec,
 			     int32_t *out_id);
 
+/** Options of an update (since 0.2). */
+typedef struct mms_update_options {
+	unsigned version;  /**< MMS_UPDATE_OPTIONS_VERSION */
+	const char *actor; /**< who makes the change, kept in the history; NULL = "" */
+	const char *from;  /**< reserved for effective dating: must be NULL for now */
+} mms_update_options;
+
+#define MMS_UPDATE_OPTIONS_VERSION 1
+#define MMS_UPDATE_OPTIONS_INIT {MMS_UPDATE_OPTIONS_VERSION, NULL, NULL}
+
+/**
+ * Changes fields of the record of `entity` with this code (since 0.2),
+ * in its own transaction, all or nothing. field_value_pairs is
+ * {"field", "value", "field", "value", ..., NULL}: values in the CSV
+ * notation of mms_db_get(); "" (or NULL) clears an optional field; fields
+ * not named keep their values; the code, the record's key, cannot change.
+ * The record is decoded and checked by the rules of an import, and so is
+ * every record that refers to it (a unit's children, links, staff...), so
+ * no change can leave the database in a state an import would refuse. On
+ * refusal nothing is changed, the handle's message holds the first problem
+ * and, if report is not NULL, *report all of them, each located as
+ * "entity/key/field" (the report is the caller's, set even on success).
+ * Every field whose value changes is recorded in the history
+ * (mms_db_history()); an update that changes nothing writes nothing.
+ * MMS_EINVAL for an entity without a code or an unknown field,
+ * MMS_ENOTFOUND for an unknown code, MMS_EACCES outside a handle's scope.
+ */
+MMS_EXTERN int mms_db_update(mms_db *db, int entity, const char *code,
+			     const char *const *field_value_pairs,
+			     const mms_update_options *opts, mms_report **report);
+
+/** As mms_db_update(), with the fields set in rec (of the same entity). */
+MMS_EXTERN int mms_db_update_record(mms_db *db, const char *code, const mms_record *rec,
+				    const mms_update_options *opts, mms_report **report);
+
+/** The changes recorded of one record, oldest first (since 0.2). */
+typedef struct mms_history mms_history;
+
+/**
+ * The history of the record of `entity` whose key is `key`: its code, or
+ * for an entity without a code its id as decimal text. Every addition
+ * (by an import or an insert) and every changed field of an update is a
+ * row. A file of schema 2 or 3 opened read-only has no history: the
+ * result is then empty. *out is the caller's (mms_history_free()).
+ */
+MMS_EXTERN int mms_db_history(mms_db *db, int entity, const char *key, mms_history **out);
+
+/** Number of rows of a history. */
+MMS_EXTERN size_t mms_history_count(const mms_history *h);
+/** When row i was written: UTC, "YYYY-MM-DDTHH:MM:SSZ" (borrowed). */
+MMS_EXTERN const char *mms_history_at(const mms_history *h, size_t i);
+/** Who made change i, as the caller said ("" if nobody was named). */
+MMS_EXTERN const char *mms_history_actor(const mms_history *h, size_t i);
+/** The field changed by row i, or NULL for the addition of the record. */
+MMS_EXTERN const char *mms_history_field(const mms_history *h, size_t i);
+/** The value before and after change i in the CSV notation, NULL if absent. */
+MMS_EXTERN const char *mms_history_old(const mms_history *h, size_t i);
+MMS_EXTERN const char *mms_history_new(const mms_history *h, size_t i);
+MMS_EXTERN void mms_history_free(mms_history *h);
+
 typedef enum mms_format {
 	MMS_FORMAT_AUTO = 0, /**< a directory is CSV, anything else JSON */
 	MMS_FORMAT_JSON = 1, /**< one JSON document (docs/format.md) */
 	MMS_FORMAT_CSV = 2   /**< a directory of one CSV file per entity */
 } mms_format;
 
+/** What an import does with a record whose key is in the database (0.2). */
+typedef enum mms_import_mode {
+	MMS_IMPORT_ADD = 0,   /**< refuse it (a code used twice) or add it again */
+	MMS_IMPORT_UPSERT = 1 /**< update that record with the fields given */
+} mms_import_mode;
+
 typedef struct mms_import_options {
-	unsigned version; /**< MMS_IMPORT_OPTIONS_VERSION */
-	int format;       /**< an mms_format */
-	int dry_run;      /**< validate only; never write */
+	unsigned version;  /**< MMS_IMPORT_OPTIONS_VERSION */
+	int format;        /**< an mms_format */
+	int dry_run;       /**< validate only; never write */
+	int mode;          /**< an mms_import_mode (version 2) */
+	const char *actor; /**< who imports, kept in the history; NULL = "" (version 2) */
 } mms_import_options;
 
-#define MMS_IMPORT_OPTIONS_VERSION 1
-#define MMS_IMPORT_OPTIONS_INIT {MMS_IMPORT_OPTIONS_VERSION, MMS_FORMAT_AUTO, 0}
+#define MMS_IMPORT_OPTIONS_VERSION 2
+#define MMS_IMPORT_OPTIONS_INIT {MMS_IMPORT_OPTIONS_VERSION, MMS_FORMAT_AUTO, 0, MMS_IMPORT_ADD, NULL}
 
 /**
  * Imports a JSON file or a directory of CSV files, all or nothing: every
@@ -182,7 +250,13 @@ typedef struct mms_import_options {
  * before anything is written, and all problems are collected in *report
  * (may be NULL; the report is the caller's and is set even on success,
  * holding no problems). On failure the database is left exactly as it
- * was and the code of the first problem is returned.
+ * was and the code of the first problem is returned. In MMS_IMPORT_UPSERT
+ * mode a record whose key is in the database (its code; for records
+ * without a code the natural key of docs/format.md) updates that record:
+ * the fields it gives are checked and changed as mms_db_update() changes
+ * them, the fields it leaves out keep their values; the other records are
+ * added. Importing the same input twice changes nothing. Additions and
+ * changes are recorded in the history.
  */
 MMS_EXTERN int mms_db_import(mms_db *db, const char *path,
 			     const mms_import_options *opts,

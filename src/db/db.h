@@ -86,4 +86,76 @@ void mms_access_visible(const mms_access *a, const mms_mark *mark, mms_ingest *i
  * handle to keep if the import commits. */
 void mms_access_check_import(mms_ingest *in, int32_t scope, mms_access *out);
 
+/* Puts the first problem of a refused write (and how many more there
+ * are) in the handle's message; returns rc. */
+int mms_db_report_failure(mms_db *db, const mms_report *r, int rc);
+
+/* The history (history.c): a writer open for one transaction. */
+typedef struct mms_log {
+	mms_db *db;
+	sqlite3_stmt *st;
+	const char *actor;
+	char at[24]; /* when, UTC: the same for every row of one change */
+} mms_log;
+int mms_log_open(mms_log *log, mms_db *db, const char *actor);
+/* One row: field NULL records the addition of the record; old and now are
+ * the values as text, NULL when absent. */
+int mms_log_add(mms_log *log, int e, const char *key, const char *field, const char *old,
+		const char *now);
+void mms_log_close(mms_log *log);
+/* Records the addition of every row added since mark. */
+int mms_log_added(mms_db *db, const mms_mark *mark, const char *actor);
+/* A change of one record in place (change.c), staged in the model before
+ * anything is written: by mms_db_update() and by an import in upsert mode. */
+typedef struct mms_change {
+	int e;
+	int32_t id;
+	int changed;       /* set by staging: whether any value differs */
+	int32_t saved[32]; /* the row before */
+	char *old[32];     /* its values as text (NULL: absent), for the history */
+	char *split[32];   /* list values cut into items... */
+	const char **items[32];
+	size_t nitems[32];
+} mms_change;
+/* Decodes record rec of the input doc over row ch->id of entity ch->e (its
+ * absent fields keep their values) and, if a value changed, checks it and
+ * every record that refers to it by the import's rules. Problems go to rep,
+ * located in the input when `located`, else as entity/key/field; the code
+ * of the first is returned and the row is as it was. When nothing changed
+ * the row, strings and lists are as they were too. */
+int mms_change_stage(mms_db *db, mms_change *ch, mms_doc *doc, size_t rec, int located,
+		     mms_report *rep);
+/* Puts a staged row back as it was (the pools are the caller's to roll back). */
+void mms_change_undo(mms_db *db, const mms_change *ch);
+/* Writes a staged row over the file's and one history row per changed field. */
+int mms_change_write(mms_db *db, const mms_change *ch, mms_log *log);
+void mms_change_free(mms_change *ch);
+
+/* An import in upsert mode (upsert.c). Its doc holds the records of the
+ * input that matched nothing, to add as an import adds them; the others
+ * are staged as changes of the records they matched. */
+typedef struct mms_upsert {
+	mms_doc base;
+	mms_doc *doc;                      /* the whole input */
+	int32_t *match[MMS_ENTITY_COUNT];  /* by input record: the id matched, or -1 */
+	size_t *add[MMS_ENTITY_COUNT];     /* the input records to add */
+	size_t nadd[MMS_ENTITY_COUNT];
+	mms_change *changes;
+	size_t nchanges, staged, changed;
+	int first_rc;                      /* a matched record outside the scope */
+} mms_upsert;
+/* Matches every record of doc to the database's (before anything is staged). */
+int mms_upsert_begin(mms_upsert *u, mms_db *db, mms_doc *doc, mms_report *rep);
+/* Stages the changes of the matched records, after the additions; the code
+ * of the first problem. */
+int mms_upsert_stage(mms_upsert *u, mms_db *db, mms_report *rep);
+/* Writes the changed rows and their history. */
+int mms_upsert_write(mms_upsert *u, mms_db *db, const char *actor);
+/* Puts the changed rows back (the pools are the caller's to roll back). */
+void mms_upsert_undo(mms_upsert *u, mms_db *db);
+void mms_upsert_free(mms_upsert *u);
+
+/* The key of a record in the history: its code, or its id as text. */
+void mms_record_key(const mms_model *m, int e, int32_t id, mms_buf *out);
+
 #endif

@@ -26,8 +26,7 @@ static int stage(mms_ingest *in)
 	return rc;
 }
 
-/* Puts the first problem (and how many more there are) in the message. */
-static int report_failure(mms_db *db, const mms_report *r, int rc)
+int mms_db_report_failure(mms_db *db, const mms_report *r, int rc)
 {
 	size_t n = mms_report_count(r);
 	if (n == 0)
@@ -38,8 +37,38 @@ static int report_failure(mms_db *db, const mms_report *r, int rc)
 			   n - 1);
 }
 
-static int ingest(mms_db *db, mms_doc *doc, int dry_run, mms_report *report)
+/* In upsert mode, stages the changes of the records that matched, after
+ * the additions are staged (a change may name a record added). */
+static int stage_changes(mms_db *db, mms_upsert *up, mms_ingest *in)
 {
+	if (in->first_rc != MMS_OK)
+		return MMS_OK;
+	int first = mms_upsert_stage(up, db, in->report);
+	if (first == MMS_ENOMEM)
+		return first;
+	in->first_rc = first;
+	/* the rules above imply the network's shape; its own check is the last word */
+	return first == MMS_OK && up->changed
+		       ? mms_model_check(&db->m, db->errmsg, sizeof db->errmsg) : MMS_OK;
+}
+
+/* Writes what is staged: the rows added, the rows changed, their history. */
+static int write_staged(mms_db *db, const mms_mark *mark, mms_upsert *up, const char *actor)
+{
+	int rc = mms_store_write(db->sql, &db->m, mark, db->errmsg, sizeof db->errmsg);
+	if (rc == MMS_OK)
+		rc = mms_log_added(db, mark, actor);
+	if (rc == MMS_OK && up->changed)
+		rc = mms_upsert_write(up, db, actor);
+	/* rows changed in place moved the file's count: the model is that state */
+	if (rc == MMS_OK && up->changed)
+		rc = mms_store_stamp(db->sql, &db->stamp);
+	return rc == MMS_OK ? mms_store_exec(db->sql, "COMMIT", db->errmsg, sizeof db->errmsg) : rc;
+}
+
+static int ingest(mms_db *db, mms_doc *doc, const mms_import_options *o, mms_report *report)
+{
+	int dry_run = o->dry_run, upsert = o->mode == MMS_IMPORT_UPSERT;
 	if (db->read_only && !dry_run)
 		return mms_db_read_only(db);
 	/* a dry run takes no write lock: it must work on a read-only file */
@@ -54,7 +83,11 @@ static int ingest(mms_db *db, mms_doc *doc, int dry_run, mms_report *report)
 		rc = mms_db_scope_ready(db);
 	mms_mark mark;
 	mms_model_mark(&db->m, &mark);
-	mms_ingest in = {&db->m, doc, report, MMS_OK, {0}, {0}, NULL, {0}};
+	uint64_t gen = db->m.generation, epoch = db->m.epoch, stamp = db->stamp;
+	mms_upsert up = {0};
+	if (rc == MMS_OK && upsert)
+		rc = mms_upsert_begin(&up, db, doc, report);
+	mms_ingest in = {&db->m, upsert ? &up.base : doc, report, up.first_rc, {0}, {0}, NULL, {0}};
 	if (db->scope >= 0) /* what the import's messages may name */
 		mms_access_visible(&db->acc, &mark, &in);
 	mms_access staged = {0}; /* with a scope: what it lets do once the import is in */
@@ -62,21 +95,29 @@ static int ingest(mms_db *db, mms_doc *doc, int dry_run, mms_report *report)
 		rc = stage(&in);
 	if (rc == MMS_OK && in.first_rc == MMS_OK && db->scope >= 0)
 		mms_access_check_import(&in, db->scope, &staged);
+	if (rc == MMS_OK && upsert)
+		rc = stage_changes(db, &up, &in);
 	if (rc == MMS_OK && in.first_rc != MMS_OK)
-		rc = report_failure(db, report, in.first_rc);
+		rc = mms_db_report_failure(db, report, in.first_rc);
 	if (rc == MMS_OK && !dry_run)
-		rc = mms_store_write(db->sql, &db->m, &mark, db->errmsg, sizeof db->errmsg);
-	if (rc == MMS_OK && !dry_run)
-		rc = mms_store_exec(db->sql, "COMMIT", db->errmsg, sizeof db->errmsg);
+		rc = write_staged(db, &mark, &up, o->actor);
 	if (rc != MMS_OK || dry_run) {
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		if (up.changes)
+			mms_upsert_undo(&up, db);
 		mms_model_rollback(&db->m, &mark);
 		mms_access_free(&staged);
+		db->stamp = stamp;
+	} else if (up.changed) { /* rows changed in place: indexes, scope, KPI state rebuild */
+		mms_access_free(&staged);
+		db->m.generation = gen + 1;
+		db->m.epoch = epoch + 1;
 	} else if (staged.valid) { /* computed on the model as committed: not again */
 		mms_access_free(&db->acc);
 		db->acc = staged;
 	}
 	mms_ingest_free(&in);
+	mms_upsert_free(&up);
 	if (rc == MMS_ENOMEM)
 		mms_db_fail(db, rc, "out of memory during the import; nothing was changed");
 	return rc;
@@ -92,7 +133,14 @@ static int check_options(mms_db *db, const mms_import_options *opts,
 	if (opts->version < 1 || opts->version > MMS_IMPORT_OPTIONS_VERSION)
 		return mms_db_fail(db, MMS_EINVAL, "import options version %u is unknown",
 				   opts->version);
-	*o = *opts;
+	o->format = opts->format;
+	o->dry_run = opts->dry_run;
+	if (opts->version >= 2) { /* a version 1 caller's struct ends before these */
+		o->mode = opts->mode;
+		o->actor = opts->actor;
+	}
+	if (o->mode != MMS_IMPORT_ADD && o->mode != MMS_IMPORT_UPSERT)
+		return mms_db_fail(db, MMS_EINVAL, "import mode %d is unknown", o->mode);
 	return MMS_OK;
 }
 
@@ -127,8 +175,8 @@ static int import_text(mms_db *db, const char *text, size_t len, const char *nam
 	int rc = mms_json_doc_open(&doc, text, len, name, rep);
 	if (rc != MMS_OK)
 		return rc == MMS_ENOMEM ? mms_db_fail(db, rc, "out of memory")
-					: report_failure(db, rep, rc);
-	rc = ingest(db, doc, o->dry_run, rep);
+					: mms_db_report_failure(db, rep, rc);
+	rc = ingest(db, doc, o, rep);
 	mms_json_doc_free(doc);
 	return rc;
 }
@@ -164,12 +212,12 @@ int mms_db_import(mms_db *db, const char *path, const mms_import_options *opts,
 		mms_doc *doc;
 		rc = mms_csv_doc_open(&doc, path, rep);
 		if (rc == MMS_OK) {
-			rc = ingest(db, doc, o.dry_run, rep);
+			rc = ingest(db, doc, &o, rep);
 			mms_csv_doc_free(doc);
 		} else if (rc == MMS_ENOMEM) {
 			mms_db_fail(db, rc, "out of memory");
 		} else {
-			report_failure(db, rep, rc);
+			mms_db_report_failure(db, rep, rc);
 		}
 		return finish(rep, report, rc);
 	}
@@ -201,7 +249,8 @@ int mms_db_insert(mms_db *db, const mms_record *rec, int32_t *out_id)
 	mms_report *rep = mms_report_new();
 	if (!rep)
 		return mms_db_fail(db, MMS_ENOMEM, "out of memory");
-	int rc = ingest(db, doc, 0, rep);
+	mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
+	int rc = ingest(db, doc, &o, rep);
 	if (rc == MMS_OK && out_id)
 		*out_id = (int32_t)db->m.t[e].count - 1;
 	mms_report_free(rep);

@@ -163,6 +163,15 @@ static int schema_v3(sqlite3 *db, char *err, size_t errlen)
 	return rc;
 }
 
+/* Version 4 keeps the history of changes: one row per field changed by an
+ * update, one per record added (field NULL). The model never reads it, so
+ * files of versions 2 and 3 still load read-only as they are. */
+static const char schema_v4[] =
+	"CREATE TABLE mms_history(id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+	" actor TEXT NOT NULL, entity TEXT NOT NULL, key TEXT NOT NULL,"
+	" field TEXT, old TEXT, new TEXT);"
+	"CREATE INDEX mms_history_record ON mms_history(entity, key);";
+
 int mms_store_stamp(sqlite3 *db, uint64_t *out)
 {
 	sqlite3_stmt *st;
@@ -246,6 +255,8 @@ static int migrate(sqlite3 *db, int64_t version, char *err, size_t errlen)
 		mrc = mms_store_exec(db, schema_v2, err, errlen);
 	if (mrc == MMS_OK && version < 3)
 		mrc = schema_v3(db, err, errlen);
+	if (mrc == MMS_OK && version < 4)
+		mrc = mms_store_exec(db, schema_v4, err, errlen);
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d",
 		 MMS_SCHEMA_VERSION, APPLICATION_ID);
 	if (mrc == MMS_OK)
@@ -327,10 +338,18 @@ int mms_store_open(sqlite3 **out, const char *path, int *read_only, int no_creat
 	return mrc;
 }
 
-/* "SELECT "id","code",... FROM "units"" or the matching INSERT. */
+/* "SELECT "id","code",... FROM "units"", the matching INSERT, or
+ * (insert 2) "UPDATE "units" SET "code"=?2,... WHERE "id"=?1". */
 static void entity_sql(mms_buf *b, int e, int insert)
 {
 	const entity_def *d = &mms_entities[e];
+	if (insert == 2) {
+		mms_buf_printf(b, "UPDATE \"%s\" SET ", d->name);
+		for (int f = 0; f < d->nfields; f++)
+			mms_buf_printf(b, "%s\"%s\"=?%d", f ? "," : "", d->fields[f].name, f + 2);
+		mms_buf_puts(b, " WHERE \"id\"=?1");
+		return;
+	}
 	if (insert)
 		mms_buf_printf(b, "INSERT INTO \"%s\"(\"id\"", d->name);
 	else
@@ -554,30 +573,44 @@ static int bind_value(sqlite3_stmt *st, int col, const mms_model *m, int e,
 	}
 }
 
+/* Writes rows [from, to) of entity e with the statement of `kind` (1
+ * INSERT, 2 UPDATE): both bind the id first and every field after it. */
+static int write_rows(sqlite3 *db, const mms_model *m, int e, int kind, size_t from,
+		      size_t to, char *err, size_t errlen)
+{
+	const entity_def *d = &mms_entities[e];
+	mms_buf scratch = {0};
+	sqlite3_stmt *st;
+	int rc = prepare(db, e, kind, &st, err, errlen);
+	for (size_t id = from; id < to && rc == MMS_OK; id++) {
+		int src = sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+		for (int f = 0; f < d->nfields && src == SQLITE_OK; f++)
+			src = bind_value(st, f + 2, m, e, (int32_t)id, f, &scratch);
+		if (src == SQLITE_OK)
+			src = sqlite3_step(st);
+		if (src == SQLITE_DONE && kind == 2 && sqlite3_changes(db) != 1)
+			src = SQLITE_NOTFOUND; /* the row is gone from the file */
+		if (src != SQLITE_DONE)
+			rc = fail(db, src, err, errlen, "writing");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	mms_buf_free(&scratch);
+	return rc;
+}
+
 int mms_store_write(sqlite3 *db, const mms_model *m, const mms_mark *mark,
 		    char *err, size_t errlen)
 {
-	mms_buf scratch = {0};
 	int rc = MMS_OK;
-	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK; e++) {
-		const entity_def *d = &mms_entities[e];
-		if (m->t[e].count == mark->rows[e])
-			continue;
-		sqlite3_stmt *st;
-		if ((rc = prepare(db, e, 1, &st, err, errlen)) != MMS_OK)
-			break;
-		for (size_t id = mark->rows[e]; id < m->t[e].count && rc == MMS_OK; id++) {
-			int src = sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-			for (int f = 0; f < d->nfields && src == SQLITE_OK; f++)
-				src = bind_value(st, f + 2, m, e, (int32_t)id, f, &scratch);
-			if (src == SQLITE_OK)
-				src = sqlite3_step(st);
-			if (src != SQLITE_DONE)
-				rc = fail(db, src, err, errlen, "writing");
-			sqlite3_reset(st);
-		}
-		sqlite3_finalize(st);
-	}
-	mms_buf_free(&scratch);
+	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK; e++)
+		if (m->t[e].count != mark->rows[e])
+			rc = write_rows(db, m, e, 1, mark->rows[e], m->t[e].count, err, errlen);
 	return rc;
+}
+
+int mms_store_update(sqlite3 *db, const mms_model *m, int e, int32_t id, char *err,
+		     size_t errlen)
+{
+	return write_rows(db, m, e, 2, (size_t)id, (size_t)id + 1, err, errlen);
 }

@@ -12,7 +12,7 @@
 
 /* Schema version written in PRAGMA user_version, and the oldest one this
  * build reads as it is when it may not upgrade the file (read-only). */
-#define MMS_SCHEMA_VERSION 3
+#define MMS_SCHEMA_VERSION 4
 #define MMS_SCHEMA_READABLE 2
 
 /* Opens and migrates; on failure *out may be set and must be closed.
@@ -45,6 +45,9 @@ int mms_snapshot_read(mms_model *m, const char *file, uint64_t *stamp);
 /* Inserts the rows added to the model since mark. */
 int mms_store_write(sqlite3 *db, const mms_model *m, const mms_mark *mark,
 		    char *err, size_t errlen);
+/* Writes every field of row id of entity e over the file's row. */
+int mms_store_update(sqlite3 *db, const mms_model *m, int e, int32_t id, char *err,
+		     size_t errlen);
 int mms_store_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);
 /* PRAGMA data_version: changes when another connection commits. */
 int mms_store_data_version(sqlite3 *db, int64_t *out);

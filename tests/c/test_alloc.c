@@ -182,6 +182,136 @@ static int op_insert(mms_db *db)
 	return rc;
 }
 
+/* Runs op on a database of its own with failure points 1, 2, ... until one
+   run never reaches its point: a failure the library absorbs (a message's
+   location it could not build) does not end the loop early, since each run
+   starts afresh. Returns how many runs failed an allocation. */
+static long exhaust_fresh(op_fn op, const char *name)
+{
+	for (long n = 1;; n++) {
+		fail_at = n;
+		calls = 0;
+		long live_before = live;
+		int rc = op(NULL);
+		int reached = calls >= n;
+		fail_at = 0;
+		if (rc != MMS_OK && rc != MMS_ENOMEM)
+			fail_msg("%s at allocation %ld: %d (%s)", name, n, rc, mms_errstr(rc));
+		if (live != live_before)
+			fail_msg("%s at allocation %ld leaked %ld blocks", name, n, live - live_before);
+		if (!reached)
+			return n - 1;
+	}
+}
+
+/* The export of d, made with the allocator not failing nor counting. */
+static char *export_aside(mms_db *d)
+{
+	long keep_at = fail_at, keep_calls = calls;
+	char *text = NULL, *copy;
+	fail_at = 0;
+	if (mms_db_export_json(d, &text) != MMS_OK)
+		fail_msg("export: %s", mms_db_errmsg(d));
+	copy = strdup(text);
+	mms_free(text);
+	fail_at = keep_at;
+	calls = keep_calls;
+	return copy;
+}
+
+/* A database of its own holding base and more; *before is its export. */
+static int fresh(mms_db **d, char **before)
+{
+	*before = NULL;
+	int rc = mms_db_open(d, ":memory:", NULL);
+	if (rc == MMS_OK)
+		rc = mms_db_import_json(*d, base, NULL, NULL);
+	if (rc == MMS_OK)
+		rc = mms_db_import_json(*d, more, NULL, NULL);
+	if (rc == MMS_OK)
+		*before = export_aside(*d);
+	return rc;
+}
+
+/* Ends a fresh run: a write that failed must have left d as it was. */
+static int fresh_end(mms_db *d, char *before, int rc)
+{
+	if (rc == MMS_ENOMEM && before) {
+		char *after = export_aside(d);
+		if (strcmp(before, after))
+			rc = MMS_ERROR; /* reported as "not MMS_ENOMEM" */
+		free(after);
+	}
+	free(before);
+	mms_db_close(d);
+	return rc;
+}
+
+/* An update of a unit (its children and links checked again) and of a
+   person; either leaves its history. */
+static int op_update(mms_db *unused)
+{
+	(void)unused;
+	mms_update_options o = MMS_UPDATE_OPTIONS_INIT;
+	o.actor = "Иванова";
+	const char *unit[] = {"name", "Центр", "territory", "", "directions", "analytical|publishing", NULL};
+	const char *person[] = {"subjects", "музыка", "category", "highest", "part_time", "true", NULL};
+	mms_db *d = NULL;
+	char *before;
+	mms_report *r = NULL;
+	int rc = fresh(&d, &before);
+	if (rc == MMS_OK)
+		rc = mms_db_update(d, MMS_UNIT, "M", unit, &o, &r);
+	mms_report_free(r);
+	if (rc == MMS_OK) {
+		free(before);
+		before = export_aside(d);
+		rc = mms_db_update(d, MMS_STAFF, "T1", person, NULL, NULL);
+	}
+	return fresh_end(d, before, rc);
+}
+
+/* base again and a correction in upsert mode: T1 and the participation
+   are matched (by code and by natural key) and changed. */
+static int op_upsert(mms_db *unused)
+{
+	(void)unused;
+	mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
+	o.mode = MMS_IMPORT_UPSERT;
+	mms_db *d = NULL;
+	char *before;
+	int rc = fresh(&d, &before);
+	if (rc == MMS_OK)
+		rc = mms_db_import_json(d, base, &o, NULL);
+	if (rc == MMS_OK)
+		rc = mms_db_import_json(d, "{\"staff\": [{\"code\": \"T1\", \"position\": \"учитель\"}],"
+					"\"participations\": [{\"activity\": \"C\", \"staff\": \"T1\", "
+					"\"role\": \"participant\", \"hours\": 72}]}", &o, NULL);
+	return fresh_end(d, before, rc);
+}
+
+/* The history of a unit changed twice. */
+static int op_history(mms_db *unused)
+{
+	(void)unused;
+	const char *pairs[] = {"name", "Центр", "territory", "", NULL};
+	mms_db *d = NULL;
+	mms_history *h = NULL;
+	char *before;
+	int rc = fresh(&d, &before);
+	if (rc == MMS_OK)
+		rc = mms_db_update(d, MMS_UNIT, "M", pairs, NULL, NULL);
+	if (rc == MMS_OK)
+		rc = mms_db_history(d, MMS_UNIT, "M", &h);
+	if (rc == MMS_OK && mms_history_count(h) != 3)
+		rc = MMS_ERROR;
+	mms_history_free(h);
+	free(before);
+	mms_db_close(d);
+	return rc;
+}
+
+
 static int op_kpi(mms_db *db)
 {
 	mms_kpi *k = NULL;
@@ -418,6 +548,9 @@ static void every_operation_survives_every_allocation_failure(void **state)
 	points += exhaust(db, op_queries, "queries");
 	points += exhaust(db, op_reports, "reports");
 	points += exhaust(db, op_insert, "insert");
+	points += exhaust_fresh(op_update, "update");
+	points += exhaust_fresh(op_history, "history");
+	points += exhaust_fresh(op_upsert, "upsert");
 	points += exhaust(db, op_kpi, "kpi");
 	points += exhaust(NULL, op_kpi_incremental, "kpi incremental");
 	fail_at = 0;

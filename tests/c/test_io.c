@@ -9,7 +9,9 @@
  * against a fresh copy of a database. At each step the error must reach the
  * caller as MMS_EIO, and afterwards (faults off) the file must pass PRAGMA
  * integrity_check and hold either the whole import or none of it, and none
- * if it failed; the same for the stored routes.
+ * if it failed; the same for the stored routes, for an update with its
+ * history and for the import again in upsert mode (which must add nothing:
+ * the count of staff says so).
  */
 #define _GNU_SOURCE /* RTLD_NEXT, renameat2 */
 #include <dirent.h>
@@ -133,14 +135,40 @@ static int plan_routes(mms_db *h)
 	return rc;
 }
 
-/* Open, import, export, an indicator, routes; the first failure stops it.
-   *import_rc and *routes_rc are those steps' codes (MMS_ERROR: not reached). */
-static int run(const char *db, const char *out, const char *doc, int *import_rc, int *routes_rc)
+/* The methodist's position and how many changes of it the history holds,
+   and the category of teacher N0, read through a raw connection: "" when
+   absent. */
+static void position_of_x(const char *db, char *out, size_t n, int *logged, char *cat, size_t ncat)
 {
+	sqlite3 *s;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(db, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(s, "SELECT coalesce(position, ''), (SELECT count(*) FROM "
+					    "mms_history WHERE field = 'position'), (SELECT coalesce(category, '') FROM staff "
+					    "WHERE code = 'N0') FROM staff WHERE code = 'X'",
+					    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	*logged = sqlite3_column_int(st, 1);
+	snprintf(cat, ncat, "%s", sqlite3_column_text(st, 2) ? (const char *)sqlite3_column_text(st, 2) : "");
+	sqlite3_finalize(st);
+	sqlite3_close(s);
+}
+
+/* Open, import, export, an indicator, routes, an update, the import again
+   in upsert mode with a correction; the first failure stops it. *import_rc,
+   *routes_rc, *update_rc and *upsert_rc are those steps' codes (MMS_ERROR:
+   not reached). */
+static int run(const char *db, const char *out, const char *doc, int *import_rc, int *routes_rc,
+	       int *update_rc, int *upsert_rc)
+{
+	const char *pairs[] = {"position", "методист", NULL};
+	mms_import_options up = MMS_IMPORT_OPTIONS_INIT;
+	up.mode = MMS_IMPORT_UPSERT;
 	mms_db *h = NULL;
 	mms_kpi *kpi = NULL;
 	mms_kpi_result r = MMS_KPI_RESULT_INIT;
-	*import_rc = *routes_rc = MMS_ERROR;
+	*import_rc = *routes_rc = *update_rc = *upsert_rc = MMS_ERROR;
 	int rc = mms_db_open(&h, db, NULL);
 	if (rc == MMS_OK)
 		rc = *import_rc = mms_db_import_json(h, doc, NULL, NULL);
@@ -152,6 +180,13 @@ static int run(const char *db, const char *out, const char *doc, int *import_rc,
 		rc = mms_kpi_value(kpi, "moscow.7", 0, 2024, &r);
 	if (rc == MMS_OK)
 		rc = *routes_rc = plan_routes(h);
+	if (rc == MMS_OK)
+		rc = *update_rc = mms_db_update(h, MMS_STAFF, "X", pairs, NULL, NULL);
+	if (rc == MMS_OK)
+		rc = *upsert_rc = mms_db_import_json(h, doc, &up, NULL);
+	if (rc == MMS_OK)
+		rc = *upsert_rc = mms_db_import_json(h, "{\"staff\": [{\"code\": \"N0\", \"category\": "
+						     "\"highest\"}]}", &up, NULL);
 	mms_kpi_close(kpi);
 	mms_db_close(h);
 	return rc;
@@ -178,7 +213,8 @@ static void every_io_fault_is_reported_and_leaves_the_file_whole(void **state)
 		for (n = 1;; n++) {
 			t_copy_db(base, db);
 			shim.op = op, shim.fail_at = n, shim.calls = 0;
-			int import_rc, routes_rc, rc = run(db, out, doc, &import_rc, &routes_rc);
+			int import_rc, routes_rc, update_rc, upsert_rc;
+			int rc = run(db, out, doc, &import_rc, &routes_rc, &update_rc, &upsert_rc);
 			if (rc != MMS_OK && rc != MMS_EIO)
 				fail_msg("%s fault %ld: code %d (%s), not MMS_EIO", op_names[op], n, rc, mms_errstr(rc));
 			int hit = shim.calls >= n;
@@ -192,7 +228,18 @@ static void every_io_fault_is_reported_and_leaves_the_file_whole(void **state)
 			if (routes > 1 || (routes_rc == MMS_OK && routes != 1))
 				fail_msg("%s fault %ld: %zu routes stored, saving returned %d", op_names[op], n, routes,
 					 routes_rc);
-			kept_on_error += (import_rc != MMS_OK && staff != 1) + (routes_rc != MMS_OK && routes != 0);
+			char position[64], category[32];
+			int logged;
+			position_of_x(db, position, sizeof position, &logged, category, sizeof category);
+			if (upsert_rc == MMS_OK && strcmp(category, "highest"))
+				fail_msg("%s fault %ld: the upsert succeeded but is not there", op_names[op], n);
+			if ((update_rc == MMS_OK && strcmp(position, "методист")) ||
+			    logged != (position[0] != '\0'))
+				fail_msg("%s fault %ld: the update returned %d, position \"%s\", %d changes logged",
+					 op_names[op], n, update_rc, position, logged);
+			kept_on_error += (import_rc != MMS_OK && staff != 1) + (routes_rc != MMS_OK && routes != 0) +
+					 (update_rc != MMS_OK && position[0] != '\0') +
+					 (upsert_rc != MMS_OK && category[0] != '\0');
 			if (!hit)
 				break; /* the whole operation ran without reaching the Nth call */
 		}

@@ -242,6 +242,41 @@ test("deficits and routes", function()
   assert(not ok and err:find("MMS_ERANGE", 1, true), err)
 end)
 
+test("update from a table, refusals, and the history", function()
+  local db = mms.Db(":memory:")
+  mms.insert(db, "units", {code = "M", name = "M", level = "municipal", kind = "municipal_service"})
+  local id = mms.insert(db, "staff", {code = "T", name = "Анна", org = "M", role = "methodist",
+                                      position = "методист"})
+  mms.update(db, "staff", "T", {category = "highest", position = "", part_time = true}, "Иванова")
+  assert(db:get("staff", id, "category") == "highest")
+  assert(db:get("staff", id, "position") == nil)
+  assert(db:get("staff", id, "part_time") == "true")
+  local ok, err = pcall(mms.update, db, "staff", "T", {org = "NOPE"})
+  assert(not ok and err:find("MMS_EREF", 1, true) and err:find("staff/T/org", 1, true), err)
+  ok, err = pcall(mms.update, db, "staff", "NOBODY", {name = "x"})
+  assert(not ok and err:find("MMS_ENOTFOUND", 1, true), err)
+  local h = db:history("staff", "T")
+  assert(h:count() == 4, h:count())
+  assert(h:field(0) == nil and h:actor(1) == "Иванова")
+  local seen = {}
+  for i = 1, 3 do seen[h:field(i)] = {h:old_value(i), h:new_value(i)} end
+  assert(seen.position[1] == "методист" and seen.position[2] == nil)
+  assert(seen.part_time[1] == "false" and seen.part_time[2] == "true")
+  db:close()
+end)
+
+test("an upsert import twice changes nothing", function()
+  local db = open_demo()
+  local before = db:export_json()
+  db:import_file(demo, "auto", 0, "upsert", "feed")
+  assert(db:export_json() == before)
+  db:import_json('{"staff": [{"code": "MUR-CRPK-DIR", "category": "first"}]}', 0, "upsert", "feed")
+  assert(db:get("staff", db:find("staff", "MUR-CRPK-DIR"), "category") == "first")
+  local h = db:history("staff", "MUR-CRPK-DIR")
+  assert(h:actor(h:count() - 1) == "feed")
+  db:close()
+end)
+
 test("a closed database closes its catalogues", function()
   local db = mms.Db(":memory:")
   local kpi = mms.kpi(db)
@@ -308,6 +343,19 @@ test("no call reports an earlier failure", function()
   local fail -- raises and catches one error; set by the loop below
   local function now(fn) return function() fail(); return fn() end end
   local function fresh_db(fn) return function() local d = mms.Db(":memory:"); fail(); return fn(d) end end
+  local hdb = mms.Db(":memory:")
+  mms.insert(hdb, "units", unit)
+  mms.update(hdb, "units", "M", {name = "ММС города"}, "Иванова")
+  local history = hdb:history("units", "M")
+  local function updated(fn)
+    return function()
+      local d = mms.Db(":memory:")
+      mms.insert(d, "units", unit)
+      fail()
+      fn(d)
+      return d:get("units", 0, "name") == "ММС 2"
+    end
+  end
   local calls = {
     ["mms.insert"] = fresh_db(function(d) return mms.insert(d, "units", unit) == 0 and d:count("units") == 1 end),
     ["mms.ids"] = now(function() return #mms.ids(kids) == kids:count() end),
@@ -345,6 +393,16 @@ test("no call reports an earlier failure", function()
     ["Db.find_staff"] = now(function() return db:find_staff(-1, "methodist"):count() == 6 end),
     ["Db.find_units"] = now(function() return db:find_units("school"):count() == 16 end),
     ["Db.get"] = now(function() return db:get("units", crpk, "code") == "MUR-CRPK" end),
+    ["mms.update"] = updated(function(d) mms.update(d, "units", "M", {name = "ММС 2"}) end),
+    ["Db.update_record"] = updated(function(d)
+      local r = mms.Record("units"); r:set("name", "ММС 2"); d:update_record("M", r, "Иванова") end),
+    ["Db.history"] = now(function() return hdb:history("units", "M"):count() == 2 end),
+    ["History.count"] = now(function() return history:count() == 2 end),
+    ["History.at"] = now(function() return #history:at(1) > 0 end),
+    ["History.actor"] = now(function() return history:actor(1) == "Иванова" end),
+    ["History.field"] = now(function() return history:field(1) == "name" end),
+    ["History.old_value"] = now(function() return history:old_value(1) == "ММС" end),
+    ["History.new_value"] = now(function() return history:new_value(1) == "ММС города" end),
     ["Db.import_case"] = fresh_db(function(d) d:import_case(case, "copy"); return d:count("competencies") == 26 end),
     ["Db.import_file"] = fresh_db(function(d) d:import_file(demo); return d:count("units") == units end),
     ["Db.import_json"] = fresh_db(function(d) d:import_json(db:export_json() and '{"units": []}'); return true end),

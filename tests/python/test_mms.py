@@ -470,6 +470,25 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         d.close()
         return d.closed() == 1
 
+    hdb = mms.Db(":memory:")
+    hdb.insert("units", **unit)
+    hdb.update("units", "M", actor="Иванова", name="ММС города")
+    history = hdb.history("units", "M")
+
+    def updated(fn):
+        def call():
+            d = mms.Db(":memory:")
+            d.insert("units", **unit)
+            fail[0]()
+            fn(d)
+            return d.get("units", 0, "name") == "ММС 2"
+        return call
+
+    def update_record(d):
+        r = mms.Record("units")
+        r.set("name", "ММС 2")
+        d.update_record("M", r, "Иванова")
+
     def set_status():
         r = rdb.save_plan(plan, prefix())
         fail[0]()
@@ -538,6 +557,15 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         "Db.find_staff": now(lambda: len(db.find_staff(role="methodist")) == 6),
         "Db.find_units": now(lambda: len(db.find_units(kind="school")) == 16),
         "Db.get": now(lambda: db.get("units", crpk, "code") == "MUR-CRPK"),
+        "Db.update": updated(lambda d: d.update("units", "M", name="ММС 2")),
+        "Db.update_record": updated(update_record),
+        "Db.history": now(lambda: len(hdb.history("units", "M")) == 2),
+        "History.count": now(lambda: history.count() == 2),
+        "History.at": now(lambda: len(history.at(1)) > 0),
+        "History.actor": now(lambda: history.actor(1) == "Иванова"),
+        "History.field": now(lambda: history.field(1) == "name"),
+        "History.old_value": now(lambda: history.old_value(1) == "ММС"),
+        "History.new_value": now(lambda: history.new_value(1) == "ММС города"),
         "Db.import_case": fresh_db(lambda d: d.import_case(case, "copy") is not None
                                    and d.count("competencies") == 26),
         "Db.import_file": fresh_db(lambda d: d.import_file(DEMO) is not None and d.count("units") == units),
@@ -732,3 +760,70 @@ def test_xlsx_cells_cut_long_text_at_a_character_with_a_marker(demo, tmp_path):
         cell = openpyxl.load_workbook(path)["Сводка"]["A1"].value
         assert len(cell) == 32767
         assert cell == ("a" * 32754 + tail)[:32755] + "…[truncated]"
+def test_update_changes_named_fields_and_history_records_them():
+    with mms.Db(":memory:") as db:
+        db.insert("units", code="M", name="M", level="municipal", kind="municipal_service")
+        db.insert("units", code="S", name="S", level="institutional", kind="school", parent="M")
+        sid = db.insert("staff", code="T", name="Анна", org="S", role="teacher",
+                        position="учитель", category="first")
+        db.update("staff", "T", actor="Иванова", category="highest", position=None,
+                  subjects=["физика", "химия"])
+        assert db.get("staff", sid, "category") == "highest"
+        assert db.get("staff", sid, "position") is None
+        assert db.get("staff", sid, "subjects") == "физика|химия"
+        assert db.get("staff", sid, "name") == "Анна"
+        changes = list(db.history("staff", "T"))
+        assert len(changes) == 4
+        assert changes[0].field is None  # added
+        by_field = {c.field: c for c in changes[1:]}
+        assert by_field["category"].old == "first" and by_field["category"].new == "highest"
+        assert by_field["position"].new is None and by_field["category"].actor == "Иванова"
+        assert changes[1].at.endswith("Z")
+
+
+def test_a_refused_update_raises_and_changes_nothing():
+    with mms.Db(":memory:") as db:
+        db.insert("units", code="R", name="R", level="regional", kind="institute")
+        db.insert("units", code="M", name="M", level="municipal", kind="municipal_service",
+                  parent="R")
+        before = db.export_json()
+        with pytest.raises(mms.LevelError) as e:
+            db.update("units", "R", level="institutional", kind="school")
+        assert "units/M/parent" in str(e.value)
+        with pytest.raises(mms.InvalidArgument):
+            db.update("units", "R", code="R2")
+        with pytest.raises(mms.NotFound):
+            db.update("units", "NOPE", name="x")
+        assert db.export_json() == before
+        assert len(db.history("units", "R")) == 1
+
+
+def test_upsert_import_twice_changes_nothing_and_corrects_records(demo):
+    before = demo.export_json()
+    demo.import_file(DEMO, mode="upsert")
+    assert demo.export_json() == before
+    n = demo.count("participations")
+    demo.import_json('{"staff": [{"code": "MUR-CRPK-DIR", "category": "first"}]}',
+                     mode="upsert", actor="feed")
+    assert demo.get("staff", demo.find("staff", "MUR-CRPK-DIR"), "category") == "first"
+    assert demo.count("participations") == n
+    assert [c.actor for c in demo.history("staff", "MUR-CRPK-DIR")][-1] == "feed"
+    with pytest.raises(mms.InvalidArgument):
+        demo.import_json("{}", mode="sideways")
+
+
+def test_a_corrected_survey_file_corrects_answers_instead_of_doubling_them():
+    with mms.Db(":memory:") as db:
+        db.insert("units", code="M", name="M", level="municipal", kind="municipal_service")
+        for code in ("A", "B"):
+            db.insert("staff", code=code, name=code, org="M", role="teacher")
+        db.insert("activities", code="SURV", name="Опрос", kind="survey")
+        answers = {"participations": [
+            {"activity": "SURV", "staff": "A", "role": "respondent", "score": 40},
+            {"activity": "SURV", "staff": "B", "role": "respondent", "score": 90}]}
+        db.import_json(json.dumps(answers), mode="upsert")
+        answers["participations"][0]["score"] = 75
+        db.import_json(json.dumps(answers), mode="upsert")
+        assert db.count("participations") == 2
+        assert db.get("participations", 0, "score") == "75"
+        assert [c.field for c in db.history("participations", "0")] == [None, "score"]
