@@ -169,6 +169,11 @@ static int print_routes(mms_db *db, int32_t unit)
 		       "%zu routes with a tutor\n", n, full, 100.0 * (double)full / (double)n,
 		       (double)steps / (double)n, (double)hours / (double)n, (double)course / (double)n,
 		       gaps, tutored);
+	if (rc == MMS_OK) {
+		printf("\nSteps by education level and main subject (every step fits its person: "
+		       "misfits 0):\n");
+		rc = tool_print_fit_table(db, p);
+	}
 	mms_route_plan_free(p);
 	return rc;
 }

@@ -3,8 +3,9 @@
  * each still uncovered one gets the resource that covers the most weight
  * of uncovered deficits per hour (a greedy weighted set cover), among those
  * strong enough for it, inside the period, with a place left, within the
- * budget and with their prerequisites met. Capacities and tutors' loads
- * are shared across a batch; every tie is broken by code.
+ * budget, with their prerequisites met and fitting the person (fit.c).
+ * Capacities and tutors' loads are shared across a batch; ties go to the
+ * closer fit, the person's main subject, fewer hours, then code.
  */
 #include <json-c/json.h>
 #include <math.h>
@@ -37,7 +38,7 @@ typedef struct plan_route {
 struct mms_route_plan {
 	plan_route *r;
 	size_t n, cap;
-	int32_t start, end;
+	int32_t start, end, as_of;
 	int budget;
 };
 
@@ -60,6 +61,7 @@ typedef struct builder {
 	int32_t *cdev_end;            /* where each run's candidates with places end */
 	int32_t (*gone)[4];           /* per run: candidates taken out, no place left, by strength */
 	int32_t person_region;
+	person_profile person; /* of the person being planned */
 	const char *format;
 	int format_id;
 } builder;
@@ -281,6 +283,8 @@ static const char *blocked(const builder *b, const plan_route *pr, int32_t res, 
 	int hours = r[R_HOURS] == MMS_NONE ? 0 : r[R_HOURS];
 	if (!mms_db_readable(b->c.db, MMS_RESOURCE, res))
 		return "outside the handle's scope";
+	if (mms_route_fit_of(b->c.m, &b->person, res, NULL) < 0)
+		return "not for the person";
 	if (b->left[res] <= 0)
 		return "capacity exhausted";
 	if ((b->start != MMS_NONE && r[R_START] != MMS_NONE && r[R_START] < b->start) ||
@@ -349,7 +353,16 @@ typedef struct choice {
 	int32_t res;
 	double value;
 	int hours;
+	int fit;      /* how closely it fits the person (fit.c) */
+	int32_t rank; /* the person's subject it names: 0 the main one */
 } choice;
+
+static choice candidate(const builder *b, int32_t res, double value, int hours)
+{
+	choice c = {res, value, hours, 0, INT32_MAX};
+	c.fit = mms_route_fit_of(b->c.m, &b->person, res, &c.rank);
+	return c;
+}
 
 /* Weighted uncovered deficits the resource covers well enough, per hour,
  * plus small bonuses for what the documents and the person prefer. */
@@ -383,6 +396,10 @@ static int better(const builder *b, const choice *x, const choice *y)
 {
 	if (x->value != y->value)
 		return x->value > y->value;
+	if (x->fit != y->fit)
+		return x->fit > y->fit;
+	if (x->rank != y->rank)
+		return x->rank < y->rank;
 	if (x->hours != y->hours)
 		return x->hours < y->hours;
 	return strcmp(code(b->c.m, MMS_RESOURCE, x->res), code(b->c.m, MMS_RESOURCE, y->res)) < 0;
@@ -450,7 +467,7 @@ static int take(builder *b, plan_route *pr, int32_t res, const result *def, size
 static int record_gap(const builder *b, plan_route *pr, const result *d, int budget_left)
 {
 	const mms_model *m = b->c.m;
-	int any = 0, strong = 0, cap = 0, period = 0, budget = 0, prereq = 0;
+	int any = 0, strong = 0, misfit = 0, cap = 0, period = 0, budget = 0, prereq = 0;
 	int32_t r[4], key[2];
 	offered(b, d->comp, r, key);
 	for (int i = 0; i < 2; i++) /* those taken out of the runs had no place left */
@@ -470,6 +487,8 @@ static int record_gap(const builder *b, plan_route *pr, const result *d, int bud
 		const char *why = blocked(b, pr, dv[DV_RESOURCE], budget_left);
 		if (!why)
 			prereq++; /* takeable itself: its prerequisites were not */
+		else if (!strcmp(why, "not for the person"))
+			misfit++;
 		else if (!strcmp(why, "capacity exhausted"))
 			cap++;
 		else if (!strcmp(why, "outside the route's period"))
@@ -485,9 +504,11 @@ static int record_gap(const builder *b, plan_route *pr, const result *d, int bud
 			       "(strength %d needed)", mms_severity_name(d->severity),
 			       required_strength(d->severity));
 	else
-		mms_buf_printf(&why, "of %d resources strong enough: %d with no place left, %d outside "
-			       "the period, %d over the budget (%d h left), %d with prerequisites "
-			       "that cannot be met", strong, cap, period, budget, budget_left, prereq);
+		mms_buf_printf(&why, "of %d resources strong enough: %d not for the person (subject, "
+			       "level, position, category or experience), %d with no place left, %d "
+			       "outside the period, %d over the budget (%d h left), %d with "
+			       "prerequisites that cannot be met", strong, misfit, cap, period, budget,
+			       budget_left, prereq);
 	char *text = NULL;
 	if (mms_buf_detach(&why, &text) != MMS_OK ||
 	    mms_grow((void **)&pr->gaps, &pr->gaps_cap, pr->ngaps + 1, sizeof *pr->gaps)) {
@@ -507,7 +528,7 @@ static int choose_steps(builder *b, plan_route *pr, const result *def, size_t n)
 	for (size_t i = 0; rc == MMS_OK && i < n; i++) {
 		if (covered[i] || def[i].severity == 0)
 			continue;
-		choice best = {-1, 0, 0};
+		choice best = {-1, 0, 0, 0, INT32_MAX};
 		int need = required_strength(def[i].severity);
 		int32_t r[4];
 		offered(b, def[i].comp, r, NULL);
@@ -520,7 +541,7 @@ static int choose_steps(builder *b, plan_route *pr, const result *def, size_t n)
 			int hours = chain_hours(b, pr, res, b->o.budget_hours - pr->hours);
 			if (hours < 0)
 				continue;
-			choice c = {res, value_of(b, res, def, covered, hours), hours};
+			choice c = candidate(b, res, value_of(b, res, def, covered, hours), hours);
 			if (best.res < 0 || better(b, &c, &best))
 				best = c;
 		}
@@ -544,7 +565,7 @@ static int accumulate(builder *b, plan_route *pr, const result *def, size_t n)
 	const mms_model *m = b->c.m;
 	int volume = b->o.pd_volume_hours;
 	while (volume > 0 && pr->course_hours < volume) {
-		choice best = {-1, 0, 0};
+		choice best = {-1, 0, 0, 0, INT32_MAX};
 		int32_t runs[4];
 		for (size_t i = 0; i < n; i++)
 			for (int run = (offered(b, def[i].comp, runs, NULL), 0); run < 4; run += 2)
@@ -556,8 +577,8 @@ static int accumulate(builder *b, plan_route *pr, const result *def, size_t n)
 					continue;
 				int hours = r[R_HOURS] == MMS_NONE ? 0 : r[R_HOURS];
 				/* the weakest results first, per hour: a module on a deficit is worth more */
-				choice c = {res, (def[i].severity + 1) * (101 - def[i].score) /
-							 (1.0 + hours / 36.0), hours};
+				choice c = candidate(b, res, (def[i].severity + 1) * (101 - def[i].score) /
+								     (1.0 + hours / 36.0), hours);
 				if (best.res < 0 || better(b, &c, &best))
 					best = c;
 			}
@@ -671,6 +692,7 @@ static int plan_one(builder *b, mms_route_plan *p, int32_t staff)
 	memset(pr, 0, sizeof *pr);
 	pr->staff = staff;
 	b->person_region = b->region_of[mms_row(b->c.m, MMS_STAFF, staff)[S_ORG]];
+	mms_route_profile(b->c.m, staff, b->c.as_of, &b->person);
 	for (size_t i = 0; i < n; i++)
 		b->def_of[def[i].comp] = (int32_t)i;
 	rc = choose_steps(b, pr, def, n);
@@ -696,6 +718,7 @@ static int begin(mms_db *db, const mms_route_options *opts, builder *b, mms_rout
 		(*out)->start = b->start;
 		(*out)->end = b->end;
 		(*out)->budget = b->o.budget_hours;
+		(*out)->as_of = b->c.as_of;
 	}
 	return rc;
 }
@@ -803,6 +826,8 @@ void mms_route_plan_free(mms_route_plan *p)
 }
 
 size_t mms_route_plan_count(const mms_route_plan *p) { return p ? p->n : 0; }
+
+int32_t mms_route_plan_as_of(const mms_route_plan *p) { return p->as_of; }
 
 static const plan_route *route_at(const mms_route_plan *p, size_t r)
 {

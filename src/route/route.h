@@ -39,6 +39,25 @@ void mms_route_ctx_free(route_ctx *c);
 int mms_route_results(route_ctx *c, int32_t staff, result **out, size_t *n);
 int mms_severity_of(const route_ctx *c, double score);
 
+/* Who a person is, for the fit of resources (fit.c). */
+typedef struct person_profile {
+	int32_t level;    /* education level, -1 unknown */
+	int32_t position; /* PO_*, from role and level */
+	int32_t category; /* CAT_*; none when not recorded */
+	int32_t years;    /* of pedagogical work at the date, -1 unknown */
+	int32_t subjects; /* list of the person's subjects, the main one first */
+} person_profile;
+
+void mms_route_profile(const mms_model *m, int32_t staff, int32_t as_of, person_profile *out);
+/* How closely resource res fits the person: the number of restrictions it
+ * names that the person meets (0: open to anyone), or -1 if the person
+ * misses one. *rank, if given: the place among the person's subjects of the
+ * first subject the resource names (INT32_MAX if it names none). */
+int mms_route_fit_of(const mms_model *m, const person_profile *p, int32_t res, int32_t *rank);
+
+/* The date a plan was built at (its diagnostics and experience). */
+int32_t mms_route_plan_as_of(const mms_route_plan *p);
+
 /* Appends one record, given as field/value text pairs, through the import
  * path (so every rule applies); NULL ends the pairs. */
 int mms_route_insert(mms_db *db, int entity, int32_t *id, ...);
