@@ -290,6 +290,7 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Db::export_json_pseudonymised;
 %newobject Db::stats;
 %newobject Db::dot;
+%newobject Db::fit_table;
 %newobject Db::children;
 %newobject Db::subtree;
 %newobject Db::path;
@@ -599,6 +600,23 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		if (db)
 			mms_swig_check($self, mms_route_plan_person(db, staff, &o, &p));
 		return (RoutePlan *)p;
+	}
+	/* How closely a resource fits a person: -1 never offered, 0 open to anyone,
+	 * else the number of its restrictions the person meets. */
+	int route_fit(int staff, int resource, const char *as_of = NULL) {
+		mms_db *db = mms_swig_db($self);
+		int closeness = -1;
+		if (db)
+			mms_swig_check($self, mms_route_fit(db, staff, resource, as_of, &closeness));
+		return closeness;
+	}
+	/* The plan's steps by education level and main subject, as CSV. */
+	char *fit_table(RoutePlan *plan) {
+		mms_db *db = mms_swig_db($self);
+		char *s = NULL;
+		if (db)
+			mms_swig_check($self, mms_route_plan_fit_table(db, PLAN(plan), &s));
+		return s;
 	}
 	/* Stores a plan as draft routes; returns the id of the first. */
 	int save_plan(RoutePlan *plan, const char *prefix = "ИОМ-") {

@@ -236,6 +236,35 @@ test("deficits and routes", function()
   assert(not ok and err:find("MMS_ERANGE", 1, true), err)
 end)
 
+test("routes fit the person's subject and level", function()
+  local db = mms.Db(":memory:")
+  db:import_file(data .. "/frameworks/teachers.json")
+  mms.insert(db, "units", {code = "S", name = "Школа", level = "institutional", kind = "school"})
+  mms.insert(db, "units", {code = "D", name = "Детский сад", level = "institutional", kind = "preschool"})
+  mms.insert(db, "staff", {code = "TM", name = "Учитель", org = "S", role = "teacher", subjects = {"математика"}})
+  mms.insert(db, "staff", {code = "V", name = "Воспитатель", org = "D", role = "teacher"})
+  mms.insert(db, "resources", {code = "A-MATH", name = "ГМО: математика", kind = "association",
+                               subjects = {"математика"}, edu_levels = {"school"}})
+  mms.insert(db, "resources", {code = "A-RU", name = "ГМО: русский язык", kind = "association",
+                               subjects = {"русский язык"}, edu_levels = {"school"}})
+  for _, who in ipairs({"TM", "V"}) do
+    mms.insert(db, "diagnostics", {staff = who, competency = "T.SUB.1", date = "2024-01-10", score = 50})
+  end
+  for _, r in ipairs({"A-MATH", "A-RU"}) do
+    mms.insert(db, "develops", {resource = r, competency = "T.SUB.1", strength = 2})
+  end
+  local tm, v = db:find("staff", "TM"), db:find("staff", "V")
+  assert(db:route_fit(tm, db:find("resources", "A-MATH")) == 2)
+  assert(db:route_fit(tm, db:find("resources", "A-RU")) == -1)
+  assert(db:route_fit(v, db:find("resources", "A-MATH"), "2024-01-01") == -1)
+  local plan = db:plan_route(tm, "2024-02-01")
+  assert(db:get("resources", plan:step_resource(0, 0), "code") == "A-MATH")
+  local nothing = db:plan_route(v, "2024-02-01")
+  assert(nothing:steps(0) == 0 and nothing:uncovered_reason(0, 0):find("2 not for the person", 1, true))
+  local table = db:fit_table(plan)
+  assert(table:find('school,"математика",1,1,0,0,0,1,0,0,0,0', 1, true), table)
+end)
+
 test("a closed database closes its catalogues", function()
   local db = mms.Db(":memory:")
   local kpi = mms.kpi(db)

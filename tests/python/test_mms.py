@@ -398,3 +398,34 @@ def test_deficits_and_a_route_through_its_life():
     assert other.count("competencies") == 26
     with pytest.raises(mms.DuplicateCode):
         other.import_case(case, "teachers")
+
+
+def test_routes_fit_the_person_subject_and_level():
+    db = routes_case()
+    db.insert("units", code="D", name="Детский сад", level="institutional", kind="preschool")
+    db.insert("staff", code="V", name="Воспитатель", org="D", role="teacher")
+    db.insert("staff", code="TM", name="Учитель математики", org="S", role="teacher",
+              subjects=["математика"])
+    db.insert("diagnostics", staff="TM", competency="T.SUB.1", date="2024-01-10", score=50)
+    db.insert("diagnostics", staff="V", competency="T.SUB.1", date="2024-01-10", score=50)
+    db.insert("resources", code="A-MATH", name="ГМО: математика", kind="association", hours=18,
+              subjects=["математика"], edu_levels=["school"])
+    db.insert("resources", code="A-DOO", name="ГМО воспитателей", kind="association", hours=18,
+              edu_levels=["preschool"], positions=["preschool_educator"])
+    for code in ("A-MATH", "A-DOO"):
+        db.insert("develops", resource=code, competency="T.SUB.1", strength=2)
+    tm, v = db.find("staff", "TM"), db.find("staff", "V")
+    math, doo = db.find("resources", "A-MATH"), db.find("resources", "A-DOO")
+    assert db.route_fit(tm, math) == 2 and db.route_fit(v, math) == -1
+    assert db.route_fit(v, doo) == 2 and db.route_fit(tm, db.find("resources", "FG")) == 0
+    plan = db.plan_routes(-1, "2024-02-01")
+    steps = {db.get("staff", plan.staff(r), "code"):
+             [db.get("resources", plan.step_resource(r, s), "code") for s in range(plan.steps(r))]
+             for r in range(plan.count())}
+    assert steps["TM"] == ["A-MATH"] and steps["V"] == ["A-DOO"]
+    table = db.fit_table(plan).splitlines()
+    assert table[0].startswith("edu_level,subject,routes,steps,course")
+    assert 'school,"математика",1,1,0,0,0,1,0,0,0,0' in table
+    assert 'preschool,"",1,1,0,0,0,1,0,0,0,0' in table
+    with pytest.raises(mms.Error):
+        db.insert("resources", code="BAD", name="?", kind="course", edu_levels=["university"])
