@@ -346,7 +346,8 @@ static const command commands[] = {
 		"[--per-leader 3] [--per-curator 5]",
 	 "score and cluster the municipal services, pair leaders, attach curators", cmd_clusters, 1},
 	{"route", "build DB STAFF-CODE | batch DB [UNIT-CODE] [--as-of D] [--start D --end D] "
-		"[--budget H] [--format F] [--save] [--verbose] | show DB ROUTE [--xlsx FILE] | "
+		"[--budget H] [--format F] [--save] [--verbose] [--fit-table] | "
+		"show DB ROUTE [--xlsx FILE] | "
 		"approve DB ROUTE --date D [--evidence E] | "
 		"progress DB ROUTE [--step ID] --status S --date D [--evidence E]",
 	 "individual routes: plan from deficits, store, approve and track them", cmd_route, 2},
