@@ -572,10 +572,13 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 	/* The routes of everyone with a deficit in the subtree of within (-1 = all). */
 	RoutePlan *plan_routes(int within, const char *as_of = NULL, const char *start = NULL,
 			       const char *end = NULL, int budget_hours = 0, const char *format = NULL,
-			       int prefer_in_region = 0, int max_tutor_load = 0) {
+			       int prefer_in_region = 0, int max_tutor_load = 0,
+			       double high_below = 0, double medium_up_to = 0) {
 		mms_db *db = mms_swig_db($self);
 		mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
 		mms_route_plan *p = NULL;
+		o.high_below = high_below; /* 0: Р-201's 60 and 80 */
+		o.medium_up_to = medium_up_to;
 		o.as_of = as_of;
 		o.start = start;
 		o.end = end;
@@ -588,10 +591,13 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		return (RoutePlan *)p;
 	}
 	RoutePlan *plan_route(int staff, const char *as_of = NULL, const char *start = NULL,
-			      const char *end = NULL, int budget_hours = 0, const char *format = NULL) {
+			      const char *end = NULL, int budget_hours = 0, const char *format = NULL,
+			      double high_below = 0, double medium_up_to = 0) {
 		mms_db *db = mms_swig_db($self);
 		mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
 		mms_route_plan *p = NULL;
+		o.high_below = high_below; /* 0: Р-201's 60 and 80 */
+		o.medium_up_to = medium_up_to;
 		o.as_of = as_of;
 		o.start = start;
 		o.end = end;

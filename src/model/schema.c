@@ -208,6 +208,9 @@ static const field_def route_fields[] = {
 	{"end", F_DATE, OPT, 0, 0, 0},
 	{"budget_hours", F_INT, OPT, 0, 0, 5000},
 	{"note", F_STR, OPT, 0, 0, 0},
+	/* 0.2, schema 5: the deficit bands the route was built with (Р-201) */
+	{"high_below", F_DEC, OPT, 0, 0, 100 * MMS_DEC_SCALE},
+	{"medium_up_to", F_DEC, OPT, 0, 0, 100 * MMS_DEC_SCALE},
 };
 static const field_def route_step_fields[] = {
 	{"route", F_REF, REQ, MMS_ROUTE, 0, 0},

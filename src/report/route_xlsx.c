@@ -98,6 +98,11 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 	snprintf(buf, sizeof buf, "%s", rt[RT_TUTOR] >= 0 ? field(m, MMS_STAFF, rt[RT_TUTOR], S_NAME)
 							  : "не назначен");
 	line(&d, "Тьютор (сопровождающий)", buf);
+	/* the bands the route was built with, as Р-201 words them */
+	snprintf(buf, sizeof buf, "высокий дефицит — ниже %g %%, средний — от %g до %g %%, "
+		 "минимальный — выше %g %% решённых заданий", c->high_below, c->high_below,
+		 c->medium_up_to, c->medium_up_to);
+	line(&d, "Уровни дефицитов (Р-201)", buf);
 	/* deficits as of the route's start (or now) */
 	result *def = NULL;
 	size_t n = 0;
@@ -190,6 +195,7 @@ int mms_route_report_xlsx(mms_db *db, int32_t route, const char *path)
 	route_ctx c;
 	if ((rc = mms_route_ctx_init(&c, db, when != MMS_NONE ? as_of : NULL, 60, 80)) != MMS_OK)
 		return rc;
+	mms_route_ctx_bands(&c, route);
 	lxw_workbook *wb = workbook_new(path);
 	if (!wb) {
 		mms_route_ctx_free(&c);

@@ -40,6 +40,7 @@ struct mms_route_plan {
 	size_t n, cap;
 	int32_t start, end, as_of;
 	int budget;
+	double high_below, medium_up_to; /* the bands, stored with each route */
 };
 
 /* Shared across a batch: places left and tutors' loads. */
@@ -211,8 +212,11 @@ static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 	if (o.format && b->format_id < 0)
 		return mms_db_fail(db, MMS_EINVAL, "format \"%.40s\" is not in_person, distance or "
 				   "blended", o.format);
-	int rc = mms_route_ctx_init(&b->c, db, o.as_of, o.high_below > 0 ? o.high_below : 60,
-				    o.medium_up_to > 0 ? o.medium_up_to : 80);
+	double high = o.high_below > 0 ? o.high_below : 60, medium = o.medium_up_to > 0 ? o.medium_up_to : 80;
+	if (high > medium || medium > 100) /* stored with each route: they must make sense */
+		return mms_db_fail(db, MMS_EINVAL, "deficit bands: high below %g and medium up to %g are "
+				   "not 0 < high <= medium <= 100", high, medium);
+	int rc = mms_route_ctx_init(&b->c, db, o.as_of, high, medium);
 	if (rc != MMS_OK)
 		return rc;
 	const mms_model *m = &db->m;
@@ -719,6 +723,8 @@ static int begin(mms_db *db, const mms_route_options *opts, builder *b, mms_rout
 		(*out)->end = b->end;
 		(*out)->budget = b->o.budget_hours;
 		(*out)->as_of = b->c.as_of;
+		(*out)->high_below = b->c.high_below;
+		(*out)->medium_up_to = b->c.medium_up_to;
 	}
 	return rc;
 }
@@ -942,6 +948,11 @@ int mms_route_plan_save(mms_db *db, const mms_route_plan *p, const char *prefix,
 		}
 		if (rc == MMS_OK)
 			json_object_object_add(o, "budget_hours", json_object_new_int(p->budget));
+		if (rc == MMS_OK)
+			json_object_object_add(o, "high_below", json_object_new_double(p->high_below));
+		if (rc == MMS_OK)
+			json_object_object_add(o, "medium_up_to",
+					       json_object_new_double(p->medium_up_to));
 		for (size_t s = 0; rc == MMS_OK && s < pr->nsteps; s++) {
 			const plan_step *st = &pr->steps[s];
 			json_object *so = json_object_new_object(), *cov = json_object_new_array();

@@ -38,6 +38,10 @@ void mms_route_ctx_free(route_ctx *c);
 /* A person's results, most severe first; *out is the caller's (mms_free). */
 int mms_route_results(route_ctx *c, int32_t staff, result **out, size_t *n);
 int mms_severity_of(const route_ctx *c, double score);
+/* Sets the context's bands to those a stored route was built with (Р-201's
+ * 60 and 80 for a route that has none), so its document and effect judge
+ * it as it was built. */
+void mms_route_ctx_bands(route_ctx *c, int32_t route);
 
 /* Who a person is, for the fit of resources (fit.c). */
 typedef struct person_profile {

@@ -164,14 +164,17 @@ static int schema_v3(sqlite3 *db, char *err, size_t errlen)
 }
 
 /* Version 5 says whom a resource fits (docs/routes.md): subjects, education
- * levels, positions, categories and years of experience; absent = anyone. */
+ * levels, positions, categories and years of experience; absent = anyone;
+ * and keeps with each route the deficit bands it was built with. */
 static const char schema_v5[] =
 	"ALTER TABLE resources ADD COLUMN subjects TEXT;"
 	"ALTER TABLE resources ADD COLUMN edu_levels TEXT;"
 	"ALTER TABLE resources ADD COLUMN positions TEXT;"
 	"ALTER TABLE resources ADD COLUMN categories TEXT;"
 	"ALTER TABLE resources ADD COLUMN min_experience INTEGER;"
-	"ALTER TABLE resources ADD COLUMN max_experience INTEGER;";
+	"ALTER TABLE resources ADD COLUMN max_experience INTEGER;"
+	"ALTER TABLE routes ADD COLUMN high_below REAL;"
+	"ALTER TABLE routes ADD COLUMN medium_up_to REAL;";
 
 int mms_store_stamp(sqlite3 *db, uint64_t *out)
 {

@@ -126,6 +126,7 @@ static void schema_indexes_match_field_names(void **state)
 		{MMS_RESOURCE, R_MAX_EXPERIENCE, R_NFIELDS, "max_experience"},
 		{MMS_DEVELOPS, DV_STRENGTH, DV_NFIELDS, "strength"},
 		{MMS_ROUTE, RT_NOTE, RT_NFIELDS, "note"},
+		{MMS_ROUTE, RT_MEDIUM_UP_TO, RT_NFIELDS, "medium_up_to"},
 		{MMS_ROUTE_STEP, ST_REASON, ST_NFIELDS, "reason"},
 		{MMS_ROUTE_EVENT, EV_NOTE, EV_NFIELDS, "note"}};
 	for (size_t i = 0; i < sizeof pins / sizeof pins[0]; i++) {

@@ -138,6 +138,8 @@ static void an_older_schema_is_read_as_it_is_when_read_only(void **state)
 		  "ALTER TABLE resources DROP COLUMN edu_levels; ALTER TABLE resources DROP COLUMN "
 		  "positions; ALTER TABLE resources DROP COLUMN categories; ALTER TABLE resources "
 		  "DROP COLUMN min_experience; ALTER TABLE resources DROP COLUMN max_experience; "
+		  "ALTER TABLE routes DROP COLUMN high_below; ALTER TABLE routes DROP COLUMN "
+		  "medium_up_to; "
 		  "DROP TABLE mms_meta; PRAGMA user_version=2; PRAGMA journal_mode=DELETE");
 	{
 		sqlite3 *s;

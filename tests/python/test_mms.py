@@ -429,3 +429,24 @@ def test_routes_fit_the_person_subject_and_level():
     assert 'preschool,"",1,1,0,0,0,1,0,0,0,0' in table
     with pytest.raises(mms.Error):
         db.insert("resources", code="BAD", name="?", kind="course", edu_levels=["university"])
+
+
+def test_a_route_built_with_other_bands_prints_them_in_its_document(tmp_path):
+    import openpyxl
+    db = routes_case()
+    t = db.find("staff", "T")
+    plan = db.plan_route(t, "2024-02-01", high_below=50, medium_up_to=70)
+    route = db.save_plan(plan)
+    assert float(db.get("routes", route, "high_below")) == 50
+    assert float(db.get("routes", route, "medium_up_to")) == 70
+    path = str(tmp_path / "route.xlsx")
+    db.route_report_xlsx(route, path)
+    cells = [c for row in openpyxl.load_workbook(path)["ИОМ"].iter_rows(values_only=True)
+             for c in row if c is not None]
+    assert "Уровни дефицитов (Р-201)" in cells
+    assert any("ниже 50 %" in str(c) and "от 50 до 70 %" in str(c) for c in cells)
+    # T.MET.2 at 50 is a medium deficit under these bands, a high one under 60/80
+    assert "средний" in cells and "высокий" not in cells
+    assert any("результат выше 70%" in str(c) for c in cells)
+    with pytest.raises(mms.Error):
+        db.plan_route(t, "2024-02-01", high_below=90, medium_up_to=80)
