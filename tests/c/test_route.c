@@ -837,6 +837,32 @@ static void on_the_demo_every_step_fits_its_person(void **state)
 	mms_db_close(db);
 }
 
+/* T's route planned with o and stored with the prefix; its id. */
+static int32_t saved_route(mms_db *db, const mms_route_options *o, const char *prefix)
+{
+	mms_route_plan *p = NULL;
+	int32_t id = -1;
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T"), o, &p));
+	T_OK(db, mms_route_plan_save(db, p, prefix, &id));
+	mms_route_plan_free(p);
+	return id;
+}
+
+/* Marks done the step of resource res on the route whose code starts with prefix. */
+static void step_done(mms_db *db, const char *prefix, const char *res)
+{
+	size_t n = 0;
+	T_OK(db, mms_db_count(db, MMS_ROUTE_STEP, &n));
+	for (size_t s = 0; s < n; s++) {
+		char *r = t_get(db, MMS_ROUTE_STEP, (int32_t)s, "resource"),
+		     *of = t_get(db, MMS_ROUTE_STEP, (int32_t)s, "route");
+		if (!strcmp(r, res) && !strncmp(of, prefix, strlen(prefix)))
+			T_OK(db, mms_route_step_set_status(db, (int32_t)s, "done", "2024-05-20", NULL));
+		mms_free(r);
+		mms_free(of);
+	}
+}
+
 /* Bands other than Р-201's 60/80 are stored with the route, and its effect
  * is judged by them: C1 re-diagnosed at 75 is closed under 50/70 (a minimal
  * deficit) though it would still be a medium one under 60/80. */
@@ -851,14 +877,9 @@ static void a_route_keeps_the_bands_it_was_built_with(void **state)
 	assert_non_null(strstr(mms_db_errmsg(db), "deficit bands: high below 90 and medium up to 80"));
 	o.high_below = 50;
 	o.medium_up_to = 70;
-	int32_t route, plain;
-	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T"), &o, &p));
-	T_OK(db, mms_route_plan_save(db, p, "B-", &route));
-	mms_route_plan_free(p);
+	int32_t route = saved_route(db, &o, "B-");
 	o = options(144); /* the same person with the default bands, for comparison */
-	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T"), &o, &p));
-	T_OK(db, mms_route_plan_save(db, p, "D-", &plain));
-	mms_route_plan_free(p);
+	int32_t plain = saved_route(db, &o, "D-");
 	char *high = t_get(db, MMS_ROUTE, route, "high_below"), *medium = t_get(db, MMS_ROUTE, route,
 									       "medium_up_to");
 	assert_true(atof(high) == 50 && atof(medium) == 70);
@@ -867,22 +888,13 @@ static void a_route_keeps_the_bands_it_was_built_with(void **state)
 	high = t_get(db, MMS_ROUTE, plain, "high_below");
 	assert_true(atof(high) == 60);
 	mms_free(high);
-	/* R1 is the first step of both; done on both routes */
-	size_t nsteps = 0;
-	T_OK(db, mms_db_count(db, MMS_ROUTE_STEP, &nsteps));
+	/* R1 is the first step of both */
 	for (int32_t r = route; r <= plain; r++) {
 		T_OK(db, mms_route_set_status(db, r, "approved", "2024-02-10", NULL));
 		T_OK(db, mms_route_set_status(db, r, "active", "2024-02-15", NULL));
 	}
 	int32_t r1 = t_find(db, MMS_RESOURCE, "R1");
-	for (size_t s = 0; s < nsteps; s++) {
-		char *res = t_get(db, MMS_ROUTE_STEP, (int32_t)s, "resource"),
-		     *of = t_get(db, MMS_ROUTE_STEP, (int32_t)s, "route");
-		if (!strcmp(res, "R1") && !strncmp(of, "B-", 2))
-			T_OK(db, mms_route_step_set_status(db, (int32_t)s, "done", "2024-05-20", NULL));
-		mms_free(res);
-		mms_free(of);
-	}
+	step_done(db, "B-", "R1");
 	t_import(db, "{\"diagnostics\": ["
 		     "{\"staff\": \"T\", \"competency\": \"C1\", \"date\": \"2024-06-10\", \"score\": 75},"
 		     "{\"staff\": \"T\", \"competency\": \"C2.1\", \"date\": \"2024-06-10\", \"score\": 69},"
@@ -893,14 +905,7 @@ static void a_route_keeps_the_bands_it_was_built_with(void **state)
 	assert_int_equal(covered, 2); /* C1 and C2, on route B- */
 	assert_true(share == 50);     /* C1 75 > 70 closed; C2 69 still medium */
 	/* the same step done on the default-band route: C1 75 is medium there */
-	for (size_t s = 0; s < nsteps; s++) {
-		char *res = t_get(db, MMS_ROUTE_STEP, (int32_t)s, "resource"),
-		     *of = t_get(db, MMS_ROUTE_STEP, (int32_t)s, "route");
-		if (!strcmp(res, "R1") && !strncmp(of, "D-", 2))
-			T_OK(db, mms_route_step_set_status(db, (int32_t)s, "done", "2024-05-20", NULL));
-		mms_free(res);
-		mms_free(of);
-	}
+	step_done(db, "D-", "R1");
 	T_OK(db, mms_route_effectiveness(db, r1, "2024-06-30", &share, &covered));
 	assert_int_equal(covered, 4);
 	assert_true(share == 25);
