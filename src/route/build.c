@@ -63,6 +63,10 @@ typedef struct builder {
 	int32_t (*gone)[4];           /* per run: candidates taken out, no place left, by strength */
 	int32_t person_region;
 	person_profile person; /* of the person being planned */
+	fit_needs *needs;      /* per resource, worked out once */
+	/* per resource, its fit to the person planned when fit_for == person */
+	int32_t *fit_for, *fit_rank, person_no;
+	int8_t *fit;
 	const char *format;
 	int format_id;
 } builder;
@@ -244,8 +248,17 @@ static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 			b->load[rt[RT_TUTOR]]++;
 	}
 	size_t ncomp = m->t[MMS_COMPETENCY].count;
-	if (!(b->def_of = mms_malloc((ncomp + 1) * sizeof *b->def_of)))
+	b->needs = mms_malloc((nres + 1) * sizeof *b->needs);
+	b->fit_for = mms_malloc((nres + 1) * sizeof *b->fit_for);
+	b->fit_rank = mms_malloc((nres + 1) * sizeof *b->fit_rank);
+	b->fit = mms_malloc(nres + 1);
+	if (!(b->def_of = mms_malloc((ncomp + 1) * sizeof *b->def_of)) || !b->needs || !b->fit_for ||
+	    !b->fit_rank || !b->fit)
 		return MMS_ENOMEM;
+	for (size_t r = 0; r < nres; r++) {
+		mms_route_fit_needs(m, (int32_t)r, &b->needs[r]);
+		b->fit_for[r] = -1;
+	}
 	memset(b->def_of, 0xff, (ncomp + 1) * sizeof *b->def_of); /* all -1 */
 	rc = mms_index_csr(nst, m->t[MMS_STAFF_LINK].count, mms_column(m, MMS_STAFF_LINK, SL_STAFF),
 			   NULL, SL_NFIELDS, &b->sl_start, &b->sl);
@@ -276,9 +289,32 @@ static void free_builder(builder *b)
 	mms_free(b->cdev_end);
 	mms_free(b->gone);
 	mms_free(b->def_of);
+	mms_free(b->needs);
+	mms_free(b->fit_for);
+	mms_free(b->fit_rank);
+	mms_free(b->fit);
 }
 
 /* ---- choosing steps ----------------------------------------------------- */
+
+/* How closely a resource fits the person planned (fit.c), worked out once
+ * per person: candidates are looked at several times. */
+static int fit_of(const builder *b, int32_t res, int32_t *rank)
+{
+	if (b->needs[res].open) { /* most of a catalogue: no need to look at the person */
+		if (rank)
+			*rank = INT32_MAX;
+		return 0;
+	}
+	if (b->fit_for[res] != b->person_no) {
+		b->fit[res] = (int8_t)mms_route_fit_meets(b->c.m, &b->person, res, &b->needs[res],
+							  &b->fit_rank[res]);
+		b->fit_for[res] = b->person_no;
+	}
+	if (rank)
+		*rank = b->fit_rank[res];
+	return b->fit[res];
+}
 
 /* Why a resource cannot be taken now, or NULL if it can. */
 static const char *blocked(const builder *b, const plan_route *pr, int32_t res, int budget_left)
@@ -287,7 +323,7 @@ static const char *blocked(const builder *b, const plan_route *pr, int32_t res, 
 	int hours = r[R_HOURS] == MMS_NONE ? 0 : r[R_HOURS];
 	if (!mms_db_readable(b->c.db, MMS_RESOURCE, res))
 		return "outside the handle's scope";
-	if (mms_route_fit_of(b->c.m, &b->person, res, NULL) < 0)
+	if (fit_of(b, res, NULL) < 0)
 		return "not for the person";
 	if (b->left[res] <= 0)
 		return "capacity exhausted";
@@ -364,7 +400,7 @@ typedef struct choice {
 static choice candidate(const builder *b, int32_t res, double value, int hours)
 {
 	choice c = {res, value, hours, 0, INT32_MAX};
-	c.fit = mms_route_fit_of(b->c.m, &b->person, res, &c.rank);
+	c.fit = fit_of(b, res, &c.rank);
 	return c;
 }
 
@@ -697,6 +733,7 @@ static int plan_one(builder *b, mms_route_plan *p, int32_t staff)
 	pr->staff = staff;
 	b->person_region = b->region_of[mms_row(b->c.m, MMS_STAFF, staff)[S_ORG]];
 	mms_route_profile(b->c.m, staff, b->c.as_of, &b->person);
+	b->person_no++; /* the fits worked out for the one before do not hold */
 	for (size_t i = 0; i < n; i++)
 		b->def_of[def[i].comp] = (int32_t)i;
 	rc = choose_steps(b, pr, def, n);

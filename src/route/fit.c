@@ -28,15 +28,21 @@ static int32_t level_of_kind(int32_t kind)
 	}
 }
 
-/* The level of the nearest organisation at or above a unit (a school's
- * association stands under its school), or -1. */
+/* The level of the organisation a unit is or belongs to: itself if it is an
+ * organisation, else the nearest one above through subunits and
+ * institutional units (a school's association, a site inside a school); -1
+ * for a municipal or higher unit that is none (a city association, a
+ * municipal internship site), which is then open to every level. */
 static int32_t unit_level(const mms_model *m, int32_t unit)
 {
 	for (size_t steps = m->t[MMS_UNIT].count; unit >= 0 && steps-- > 0;
 	     unit = mms_row(m, MMS_UNIT, unit)[U_PARENT]) {
-		int32_t l = level_of_kind(mms_row(m, MMS_UNIT, unit)[U_KIND]);
+		const int32_t *u = mms_row(m, MMS_UNIT, unit);
+		int32_t l = level_of_kind(u[U_KIND]);
 		if (l >= 0)
 			return l;
+		if (u[U_LEVEL] != LV_INSTITUTIONAL && u[U_LEVEL] != LV_SUBUNIT)
+			return -1;
 	}
 	return -1;
 }
@@ -76,30 +82,38 @@ static int32_t subject_rank(const mms_model *m, int32_t person, int32_t of)
 	return -1;
 }
 
-int mms_route_fit_of(const mms_model *m, const person_profile *p, int32_t res, int32_t *rank)
+void mms_route_fit_needs(const mms_model *m, int32_t res, fit_needs *out)
 {
 	const int32_t *r = mms_row(m, MMS_RESOURCE, res);
-	int32_t subjects = r[R_SUBJECTS], levels = r[R_EDU_LEVELS];
+	out->subjects = r[R_SUBJECTS];
+	out->levels = r[R_EDU_LEVELS];
+	int32_t l = -1;
 	if (r[R_KIND] == RK_MENTORING && r[R_MENTOR] >= 0) {
-		if (!subjects)
-			subjects = mms_row(m, MMS_STAFF, r[R_MENTOR])[S_SUBJECTS];
-		int32_t l = staff_level(m, r[R_MENTOR]);
-		if (!levels && l >= 0)
-			levels = 1 << l;
+		if (!out->subjects)
+			out->subjects = mms_row(m, MMS_STAFF, r[R_MENTOR])[S_SUBJECTS];
+		l = staff_level(m, r[R_MENTOR]);
 	} else if ((r[R_KIND] == RK_INTERNSHIP || r[R_KIND] == RK_ASSOCIATION) && r[R_SITE] >= 0) {
-		int32_t l = unit_level(m, r[R_SITE]);
-		if (!levels && l >= 0)
-			levels = 1 << l;
+		l = unit_level(m, r[R_SITE]);
 	}
+	if (!out->levels && l >= 0)
+		out->levels = 1 << l;
+	out->open = !out->subjects && !out->levels && !r[R_POSITIONS] && !r[R_CATEGORIES] &&
+		    r[R_MIN_EXPERIENCE] == MMS_NONE && r[R_MAX_EXPERIENCE] == MMS_NONE;
+}
+
+int mms_route_fit_meets(const mms_model *m, const person_profile *p, int32_t res,
+			const fit_needs *n, int32_t *rank)
+{
+	const int32_t *r = mms_row(m, MMS_RESOURCE, res);
 	int fit = 0;
-	int32_t at = subjects ? subject_rank(m, p->subjects, subjects) : -1;
+	int32_t at = n->subjects ? subject_rank(m, p->subjects, n->subjects) : -1;
 	if (rank)
 		*rank = at >= 0 ? at : INT32_MAX;
-	if (subjects && at < 0)
+	if (n->subjects && at < 0)
 		return -1;
-	fit += subjects != 0;
+	fit += n->subjects != 0;
 #define NAMES(set, v) ((set) == 0 ? 0 : (v) >= 0 && ((set) >> (v) & 1) ? 1 : -1)
-	int named[] = {NAMES(levels, p->level), NAMES(r[R_POSITIONS], p->position),
+	int named[] = {NAMES(n->levels, p->level), NAMES(r[R_POSITIONS], p->position),
 		       NAMES(r[R_CATEGORIES], p->category)};
 #undef NAMES
 	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
@@ -115,6 +129,13 @@ int mms_route_fit_of(const mms_model *m, const person_profile *p, int32_t res, i
 		fit++;
 	}
 	return fit;
+}
+
+int mms_route_fit_of(const mms_model *m, const person_profile *p, int32_t res, int32_t *rank)
+{
+	fit_needs n;
+	mms_route_fit_needs(m, res, &n);
+	return mms_route_fit_meets(m, p, res, &n, rank);
 }
 
 int mms_route_fit(mms_db *db, int32_t staff, int32_t resource, const char *as_of, int *closeness)

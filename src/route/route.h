@@ -53,10 +53,22 @@ typedef struct person_profile {
 } person_profile;
 
 void mms_route_profile(const mms_model *m, int32_t staff, int32_t as_of, person_profile *out);
-/* How closely resource res fits the person: the number of restrictions it
- * names that the person meets (0: open to anyone), or -1 if the person
- * misses one. *rank, if given: the place among the person's subjects of the
- * first subject the resource names (INT32_MAX if it names none). */
+/* The subjects and levels a resource asks for: its own, else its mentor's
+ * (mentoring) or its site's level (internships, associations). A batch
+ * works them out once per resource. */
+typedef struct fit_needs {
+	int32_t subjects; /* list offset, 0 = any */
+	int32_t levels;   /* set of education levels, 0 = any */
+	int open;         /* it restricts nothing: fits anyone, at 0 */
+} fit_needs;
+void mms_route_fit_needs(const mms_model *m, int32_t res, fit_needs *out);
+/* How closely resource res, asking for n, fits the person: the number of
+ * restrictions it names that the person meets (0: open to anyone), or -1 if
+ * the person misses one. *rank, if given: the place among the person's
+ * subjects of the first subject the resource names (INT32_MAX if none). */
+int mms_route_fit_meets(const mms_model *m, const person_profile *p, int32_t res,
+			const fit_needs *n, int32_t *rank);
+/* The two above in one. */
 int mms_route_fit_of(const mms_model *m, const person_profile *p, int32_t res, int32_t *rank);
 
 /* The date a plan was built at (its diagnostics and experience). */
