@@ -639,7 +639,9 @@ static const char fit_case[] =
 	"{\"code\": \"A-RU\", \"name\": \"ГМО: русский язык\", \"kind\": \"association\", \"hours\": 18,"
 	" \"subjects\": [\"русский язык\"], \"edu_levels\": [\"school\"]},"
 	"{\"code\": \"Y-ALL\", \"name\": \"Клуб\", \"kind\": \"seminar\"},"
-	"{\"code\": \"Y-MENT\", \"name\": \"Наставничество\", \"kind\": \"mentoring\", \"mentor\": \"HM\", \"max_experience\": 3}],"
+	"{\"code\": \"Y-MENT\", \"name\": \"Наставничество\", \"kind\": \"mentoring\", \"mentor\": \"HM\", \"max_experience\": 3},"
+	"{\"code\": \"I-D\", \"name\": \"Стажировка в детском саду\", \"kind\": \"internship\", \"site\": \"D\"},"
+	"{\"code\": \"I-M\", \"name\": \"Стажировка в ГМО\", \"kind\": \"internship\", \"site\": \"G-MATH\"}],"
 	"\"develops\": ["
 	"{\"resource\": \"A-DOO\", \"competency\": \"C\", \"strength\": 2},"
 	"{\"resource\": \"A-MATH\", \"competency\": \"C\", \"strength\": 2},"
@@ -687,6 +689,11 @@ static void a_kindergarten_teacher_is_never_sent_to_a_school_subject_association
 	/* A-DOO names her subject and position (derived: a teacher of a kindergarten) */
 	assert_int_equal(fit(db, "V", "A-DOO", NULL), 2);
 	assert_int_equal(fit(db, "TM", "A-DOO", NULL), -1);
+	/* an internship takes the level of its site's organisation; a municipal site has none */
+	assert_int_equal(fit(db, "V", "I-D", NULL), 1);
+	assert_int_equal(fit(db, "TM", "I-D", NULL), -1);
+	assert_int_equal(fit(db, "TM", "I-M", NULL), 0);
+	assert_int_equal(fit(db, "V", "I-M", NULL), 0);
 	/* nothing fits the teacher of chemistry: the gap says so */
 	steps_of(db, p, "TX", seen, sizeof seen);
 	assert_string_equal(seen, "");
