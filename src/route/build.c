@@ -297,15 +297,11 @@ static void free_builder(builder *b)
 
 /* ---- choosing steps ----------------------------------------------------- */
 
-/* How closely a resource fits the person planned (fit.c), worked out once
- * per person: candidates are looked at several times. */
-static int fit_of(const builder *b, int32_t res, int32_t *rank)
+/* How closely a resource that restricts whom it fits fits the person
+ * planned (fit.c), worked out once per person: candidates are looked at
+ * several times. */
+static int fit_restricted(const builder *b, int32_t res, int32_t *rank)
 {
-	if (b->needs[res].open) { /* most of a catalogue: no need to look at the person */
-		if (rank)
-			*rank = INT32_MAX;
-		return 0;
-	}
 	if (b->fit_for[res] != b->person_no) {
 		b->fit[res] = (int8_t)mms_route_fit_meets(b->c.m, &b->person, res, &b->needs[res],
 							  &b->fit_rank[res]);
@@ -316,25 +312,42 @@ static int fit_of(const builder *b, int32_t res, int32_t *rank)
 	return b->fit[res];
 }
 
+/* Most of a catalogue is open to anyone: those cost one look, here, for the
+ * candidates of every deficit of every person of a batch. */
+static inline int fit_of(const builder *b, int32_t res, int32_t *rank)
+{
+	if (!b->needs[res].open)
+		return fit_restricted(b, res, rank);
+	if (rank)
+		*rank = INT32_MAX;
+	return 0;
+}
+
+/* Why a resource cannot be taken, as blocked() says it: record_gap() counts
+ * them by these addresses. */
+static const char out_of_scope[] = "outside the handle's scope", not_for[] = "not for the person",
+		  no_place[] = "capacity exhausted", out_of_period[] = "outside the route's period",
+		  over_budget[] = "over the budget", in_route_already[] = "already in the route";
+
 /* Why a resource cannot be taken now, or NULL if it can. */
 static const char *blocked(const builder *b, const plan_route *pr, int32_t res, int budget_left)
 {
 	const int32_t *r = mms_row(b->c.m, MMS_RESOURCE, res);
 	int hours = r[R_HOURS] == MMS_NONE ? 0 : r[R_HOURS];
 	if (!mms_db_readable(b->c.db, MMS_RESOURCE, res))
-		return "outside the handle's scope";
+		return out_of_scope;
 	if (fit_of(b, res, NULL) < 0)
-		return "not for the person";
+		return not_for;
 	if (b->left[res] <= 0)
-		return "capacity exhausted";
+		return no_place;
 	if ((b->start != MMS_NONE && r[R_START] != MMS_NONE && r[R_START] < b->start) ||
 	    (b->end != MMS_NONE && r[R_END] != MMS_NONE && r[R_END] > b->end))
-		return "outside the route's period";
+		return out_of_period;
 	if (hours > budget_left)
-		return "over the budget";
+		return over_budget;
 	for (size_t s = 0; s < pr->nsteps; s++)
 		if (pr->steps[s].resource == res)
-			return "already in the route";
+			return in_route_already;
 	return NULL;
 }
 
@@ -527,13 +540,13 @@ static int record_gap(const builder *b, plan_route *pr, const result *d, int bud
 		const char *why = blocked(b, pr, dv[DV_RESOURCE], budget_left);
 		if (!why)
 			prereq++; /* takeable itself: its prerequisites were not */
-		else if (!strcmp(why, "not for the person"))
+		else if (why == not_for)
 			misfit++;
-		else if (!strcmp(why, "capacity exhausted"))
+		else if (why == no_place)
 			cap++;
-		else if (!strcmp(why, "outside the route's period"))
+		else if (why == out_of_period)
 			period++;
-		else if (!strcmp(why, "over the budget"))
+		else if (why == over_budget)
 			budget++;
 	}
 	mms_buf why = {0};
