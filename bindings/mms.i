@@ -331,6 +331,7 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Db::export_json_pseudonymised;
 %newobject Db::stats;
 %newobject Db::dot;
+%newobject Db::fit_table;
 %newobject Db::children;
 %newobject Db::subtree;
 %newobject Db::path;
@@ -650,10 +651,13 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 	/* The routes of everyone with a deficit in the subtree of within (-1 = all). */
 	RoutePlan *plan_routes(int within, const char *as_of = NULL, const char *start = NULL,
 			       const char *end = NULL, int budget_hours = 0, const char *format = NULL,
-			       int prefer_in_region = 0, int max_tutor_load = 0) {
+			       int prefer_in_region = 0, int max_tutor_load = 0,
+			       double high_below = 0, double medium_up_to = 0) {
 		mms_db *db = mms_swig_db($self);
 		mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
 		mms_route_plan *p = NULL;
+		o.high_below = high_below; /* 0: Р-201's 60 and 80 */
+		o.medium_up_to = medium_up_to;
 		o.as_of = as_of;
 		o.start = start;
 		o.end = end;
@@ -666,10 +670,13 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		return (RoutePlan *)p;
 	}
 	RoutePlan *plan_route(int staff, const char *as_of = NULL, const char *start = NULL,
-			      const char *end = NULL, int budget_hours = 0, const char *format = NULL) {
+			      const char *end = NULL, int budget_hours = 0, const char *format = NULL,
+			      double high_below = 0, double medium_up_to = 0) {
 		mms_db *db = mms_swig_db($self);
 		mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
 		mms_route_plan *p = NULL;
+		o.high_below = high_below; /* 0: Р-201's 60 and 80 */
+		o.medium_up_to = medium_up_to;
 		o.as_of = as_of;
 		o.start = start;
 		o.end = end;
@@ -678,6 +685,23 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		if (db)
 			mms_swig_check($self, mms_route_plan_person(db, staff, &o, &p));
 		return (RoutePlan *)p;
+	}
+	/* How closely a resource fits a person: -1 never offered, 0 open to anyone,
+	 * else the number of its restrictions the person meets. */
+	int route_fit(int staff, int resource, const char *as_of = NULL) {
+		mms_db *db = mms_swig_db($self);
+		int closeness = -1;
+		if (db)
+			mms_swig_check($self, mms_route_fit(db, staff, resource, as_of, &closeness));
+		return closeness;
+	}
+	/* The plan's steps by education level and main subject, as CSV. */
+	char *fit_table(RoutePlan *plan) {
+		mms_db *db = mms_swig_db($self);
+		char *s = NULL;
+		if (db)
+			mms_swig_check($self, mms_route_plan_fit_table(db, PLAN(plan), &s));
+		return s;
 	}
 	/* Stores a plan as draft routes; returns the id of the first. */
 	int save_plan(RoutePlan *plan, const char *prefix = "ИОМ-") {

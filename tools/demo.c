@@ -141,6 +141,7 @@ static int print_kpis(mms_db *db, int32_t unit)
 typedef struct routes_made {
 	size_t n, full, steps, gaps, tutored;
 	long hours, course;
+	char *fit; /* the steps by level and subject (mms_route_plan_fit_table()) */
 } routes_made;
 
 /* Routes for everyone the autumn 2023 diagnostics found deficits in, built
@@ -156,7 +157,7 @@ static int make_routes(mms_db *db, int32_t unit, routes_made *s)
 	int rc = mms_route_plan_batch(db, unit, &o, &p);
 	if (rc != MMS_OK)
 		return rc;
-	*s = (routes_made){mms_route_plan_count(p), 0, 0, 0, 0, 0, 0};
+	*s = (routes_made){mms_route_plan_count(p), 0, 0, 0, 0, 0, 0, NULL};
 	for (size_t r = 0; r < s->n; r++) {
 		int ch;
 		s->full += mms_route_plan_uncovered(p, r) == 0;
@@ -167,6 +168,8 @@ static int make_routes(mms_db *db, int32_t unit, routes_made *s)
 		s->course += ch;
 	}
 	rc = mms_route_plan_save(db, p, "ИОМ-2024-", NULL);
+	if (rc == MMS_OK)
+		rc = mms_route_plan_fit_table(db, p, &s->fit);
 	mms_route_plan_free(p);
 	return rc;
 }
@@ -181,6 +184,9 @@ static void print_routes(const routes_made *s)
 		       "%zu routes with a tutor\n", s->n, s->full, 100.0 * (double)s->full / n,
 		       (double)s->steps / n, (double)s->hours / n, (double)s->course / n,
 		       s->gaps, s->tutored);
+	if (s->fit)
+		printf("\nSteps by education level and main subject (every step fits its person: "
+		       "misfits 0):\n%s", s->fit);
 }
 
 /* The data directory: --data, $MMS_DATADIR, the source tree, the install. */
@@ -298,10 +304,13 @@ int cmd_demo(int argc, char **argv)
 	if (code != EXIT_OK) {
 		remove_db(tmp, 1);
 		fprintf(stderr, "mms: demo: nothing was written to %s\n", dbpath);
+		mms_free(made.fit);
 		return code;
 	}
-	if ((code = tool_open(&db, dbpath, TOOL_WRITE)) != EXIT_OK)
+	if ((code = tool_open(&db, dbpath, TOOL_WRITE)) != EXIT_OK) {
+		mms_free(made.fit);
 		return code;
+	}
 	int32_t root = -1, crpk = -1;
 	int rc = mms_db_find(db, MMS_UNIT, "VLA-VIRO", &root);
 	if (rc == MMS_OK) {
@@ -320,5 +329,6 @@ int cmd_demo(int argc, char **argv)
 		rc = print_kpis(db, crpk);
 	code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, "demo");
 	mms_db_close(db);
+	mms_free(made.fit);
 	return code;
 }

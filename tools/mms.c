@@ -211,7 +211,7 @@ typedef struct command {
 	const syntax *subs;   /* or, for a command with subcommands, per subcommand */
 } command;
 
-#define PLAN_OPTIONS "--as-of= --start= --end= --budget=int --format= --prefix= --save --verbose"
+#define PLAN_OPTIONS "--as-of= --start= --end= --budget=int --format= --prefix= --save --verbose --fit-table"
 static const syntax route_subs[] = {
 	{"build", PLAN_OPTIONS}, {"batch", PLAN_OPTIONS}, {"show", "--xlsx="},
 	{"approve", "--date= --evidence="}, {"progress", "--step=int --status= --date= --evidence="},
@@ -482,7 +482,8 @@ static const command commands[] = {
 	 "score and cluster the municipal services, pair leaders, attach curators", cmd_clusters, 1,
 	 "--year=int --indicators= --levels=int --per-leader=int --per-curator=int", NULL},
 	{"route", "build DB STAFF-CODE | batch DB [UNIT-CODE] [--as-of D] [--start D --end D] "
-		"[--budget H] [--format F] [--save] [--verbose] | show DB ROUTE [--xlsx FILE] | "
+		"[--budget H] [--format F] [--save] [--verbose] [--fit-table] | "
+		"show DB ROUTE [--xlsx FILE] | "
 		"approve DB ROUTE --date D [--evidence E] | "
 		"progress DB ROUTE [--step ID] --status S --date D [--evidence E]",
 	 "individual routes: plan from deficits, store, approve and track them", cmd_route, 2,

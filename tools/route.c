@@ -57,6 +57,18 @@ static void print_plan(mms_db *db, const mms_route_plan *p, int verbose)
 	}
 }
 
+/* The plan's steps by education level and main subject, as CSV (the demo
+ * and `route batch --fit-table`): misfits must read 0. */
+int tool_print_fit_table(mms_db *db, const mms_route_plan *p)
+{
+	char *table = NULL;
+	int rc = mms_route_plan_fit_table(db, p, &table);
+	if (rc == MMS_OK)
+		fputs(table, stdout);
+	mms_free(table);
+	return rc;
+}
+
 /* A progress bar on stderr, only when it is a terminal. */
 static void progress(size_t done, size_t total, void *payload)
 {
@@ -109,6 +121,8 @@ static int plan(int argc, char **argv, int batch)
 			printf("%zu route(s); %zu cover every deficit\n", mms_route_plan_count(p), full);
 		}
 	}
+	if (rc == MMS_OK && flag(argc, argv, "--fit-table"))
+		rc = tool_print_fit_table(db, p);
 	if (rc == MMS_OK && flag(argc, argv, "--save")) {
 		rc = mms_route_plan_save(db, p, opt(argc, argv, "--prefix"), NULL);
 		if (rc == MMS_OK)

@@ -26,6 +26,7 @@ int tool_open(mms_db **db, const char *path, int mode);
 /* Resolves a unit code, or -1 for NULL. Returns an mms_rc. */
 int tool_unit(mms_db *db, const char *code, int32_t *out);
 int tool_print_summary(mms_db *db, int32_t root);
+int tool_print_fit_table(mms_db *db, const mms_route_plan *p);
 int cmd_demo(int argc, char **argv);
 int cmd_kpi(int argc, char **argv);
 int cmd_sample(int argc, char **argv);

@@ -251,6 +251,20 @@ for i, (code, subj) in enumerate(gmo_codes):
                             "start": "2020-09-01"})
 
 
+# What a preschool educator works in (the area of their city association):
+# the age group, or music, physical education, psychology, speech therapy.
+# A random stream of its own, so everything drawn after stays as it was.
+PRESCHOOL_AREAS = {"воспитатели младших групп": "младший дошкольный возраст",
+                   "воспитатели старших групп": "старший дошкольный возраст",
+                   "музыкальные руководители": "музыка",
+                   "инструкторы по физической культуре": "физическая культура",
+                   "педагоги-психологи ДОО": "педагог-психолог",
+                   "учителя-логопеды ДОО": "логопед"}
+RP = random.Random(SEED + 14)
+for t in teachers["preschool"]:
+    t["subjects"] = [RP.choices(list(PRESCHOOL_AREAS.values()), [45, 40, 5, 4, 3, 3])[0]]
+
+
 def years_of(s, field):
     d = dt.date.fromisoformat(s[field])
     return (AS_OF - d).days / 365.25
@@ -431,12 +445,21 @@ def resource(code, name, kind, comps, **extra):
         develops.append({"resource": code, "competency": comp, "strength": strength})
 
 
+# Each resource says whom it fits (docs/routes.md): school programmes name the
+# school level, preschool ones the preschool level; internships take the level
+# of their site, mentoring the subjects and level of its mentor.
 resource("FR-FG", "Школа современного учителя: функциональная грамотность", "course",
          [("T.MET.2", 3), ("T.MET.1", 2)], hours=100, federal_register=True, format="distance",
-         provider="VLA-CNPPM", capacity=200, start="2024-02-01", end="2024-11-30")
+         provider="VLA-CNPPM", capacity=200, start="2024-02-01", end="2024-11-30",
+         edu_levels=["school"], positions=["teacher"])
 resource("FR-FGOS", "Реализация требований обновлённых ФГОС", "course",
          [("T.NL.1", 3), ("T.MET.1", 2), ("T.MET.3", 2)], hours=36, federal_register=True,
-         format="distance", provider="VLA-VIRO", capacity=240, start="2024-03-01", end="2024-05-31")
+         format="distance", provider="VLA-VIRO", capacity=240, start="2024-03-01", end="2024-05-31",
+         edu_levels=["school"])
+resource("FR-FOPDO", "Реализация федеральной образовательной программы дошкольного образования",
+         "course", [("T.NL.1", 3), ("T.MET.1", 2), ("T.MET.3", 2), ("T.PSY.2", 2)], hours=36,
+         federal_register=True, format="distance", provider="VLA-VIRO", capacity=150,
+         start="2024-02-01", end="2024-05-31", edu_levels=["preschool"])
 resource("FR-OVZ", "Инклюзивное образование детей с ОВЗ", "course", [("T.PSY.1", 3)], hours=72,
          federal_register=True, format="blended", provider="VLA-VIRO", capacity=100,
          start="2024-09-01", end="2024-12-15")
@@ -445,31 +468,38 @@ resource("FR-DIG", "Цифровая образовательная среда",
          start="2024-02-15", end="2024-04-30")
 resource("RG-VOSP", "Воспитательная деятельность классного руководителя", "course",
          [("T.PSY.2", 3), ("T.COM.1", 2)], hours=36, format="in_person", provider="VLA-VIRO",
-         in_region=True, capacity=120, start="2024-10-01", end="2024-11-30")
+         in_region=True, capacity=120, start="2024-10-01", end="2024-11-30", edu_levels=["school"],
+         positions=["teacher"])
 resource("RG-PRAVO", "Правовые основы деятельности педагога", "course", [("T.NL.2", 3), ("T.NL.3", 2)],
          hours=24, format="distance", provider="VLA-VIRO", in_region=True, capacity=160,
          start="2024-04-01", end="2024-04-30")
 resource("RG-PREDM", "Решение олимпиадных задач по предмету", "course",
          [("T.SUB.2", 3), ("T.SUB.1", 2), ("T.PSY.3", 2)], hours=48, format="blended",
-         provider="VLA-CNPPM", in_region=True, capacity=80, start="2024-09-15", end="2024-12-01")
+         provider="VLA-CNPPM", in_region=True, capacity=80, start="2024-09-15", end="2024-12-01",
+         edu_levels=["school", "supplementary"])
 resource("RG-OCENKA", "Оценивание образовательных результатов", "course", [("T.MET.3", 3)], hours=24,
          format="in_person", provider="VLA-VIRO", in_region=True, capacity=100,
-         start="2024-03-10", end="2024-04-10")
+         start="2024-03-10", end="2024-04-10", edu_levels=["school", "college"])
 resource("INT-RC", "Стажировка на базе ресурсного центра", "internship",
          [("T.MET.4", 3), ("T.MET.1", 2), ("T.SUB.3", 2)], hours=24, site=schools[4], in_region=True,
          capacity=24, start="2024-03-01", end="2024-11-30")
 resource("INT-DOO", "Стажировка в детском саду-стажировочной площадке", "internship",
          [("T.PSY.2", 2), ("T.COM.1", 3)], hours=16, site=preschools[7], in_region=True, capacity=18,
          start="2024-02-01", end="2024-10-31")
-mentors = [t for t in all_teachers if t["category"] == "highest"][:12]
+mentors = ([t for t in teachers["school"] if t["category"] == "highest"][:8] +
+           [t for t in teachers["preschool"] if t["category"] == "highest"][:4])
 for n, m in enumerate(mentors):
     resource("MENT-%02d" % (n + 1), "Наставничество: %s" % m["name"], "mentoring",
              [("T.MET.1", 2), ("T.MET.4", 2), ("T.COM.2", 2)], mentor=m["code"], capacity=3, in_region=True)
-for n, (code, subj) in enumerate(gmo_codes[:8]):
+for n, (code, subj) in enumerate(gmo_codes):  # every association, for its own subject
+    preschool = subj in PRESCHOOL_AREAS
     resource("GMO-%02d" % (n + 1), "Работа в ГМО: " + subj, "association",
-             [("T.SUB.1", 2), ("T.SUB.3", 1), ("T.COM.2", 2)], hours=18, site=code, in_region=True)
+             [("T.SUB.1", 2), ("T.SUB.3", 1), ("T.COM.2", 2)], hours=18, site=code, in_region=True,
+             subjects=[PRESCHOOL_AREAS.get(subj, subj)],
+             edu_levels=["preschool" if preschool else "school"])
 resource("SEM-PSY", "Семинар-практикум «Одарённые дети»", "seminar", [("T.PSY.3", 2)], hours=8,
-         in_region=True, capacity=40, start="2024-03-20", end="2024-03-20")
+         in_region=True, capacity=40, start="2024-03-20", end="2024-03-20",
+         edu_levels=["school", "supplementary"])
 resource("SEM-DIST", "Вебинар «Дистанционное обучение»", "seminar", [("T.DIG.2", 2)], hours=4,
          format="distance", start="2024-02-10", end="2024-02-10")
 resource("SELF-NL", "Самообразование: нормативные документы", "self_education",

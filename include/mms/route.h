@@ -138,6 +138,26 @@ MMS_EXTERN const char *mms_route_plan_uncovered_reason(const mms_route_plan *p, 
 						       size_t u);
 
 /**
+ * How closely a resource fits a person (docs/routes.md, "Fit to the
+ * person"): *closeness is the number of the resource's restrictions
+ * (subjects, education levels, positions, categories, years of experience)
+ * the person meets, 0 for a resource open to anyone, or -1 when the person
+ * misses one and the builder would never offer it. Experience is counted at
+ * as_of (NULL = today). (0.2)
+ */
+MMS_EXTERN int mms_route_fit(mms_db *db, int32_t staff, int32_t resource, const char *as_of,
+			     int *closeness);
+
+/**
+ * The steps of a plan by the person's education level and main subject
+ * (the first listed), as CSV with a header: edu_level, subject, routes,
+ * steps, a column per resource kind, and misfits (steps whose resource does
+ * not fit its person: 0 for a plan of this library). *out is the caller's
+ * (mms_free). (0.2)
+ */
+MMS_EXTERN int mms_route_plan_fit_table(mms_db *db, const mms_route_plan *p, char **out);
+
+/**
  * Stores the plan as draft routes (codes "<prefix><staff code>") with
  * their steps, in one transaction; *first_id (may be NULL) is the id of
  * the first route stored.

@@ -28,6 +28,11 @@ static const char *const roles[] = {"teacher", "manager", "methodist"};
 static const char *const categories[] = {"none", "conformity", "first", "highest"};
 static const char *const edu_levels[] = {"school", "preschool", "college",
 					 "supplementary", "pd"};
+/* Positions with professional standards of their own (a resource's fit);
+ * a person's is derived from role and education level, staff.position being
+ * free text. */
+static const char *const positions[] = {"teacher", "preschool_educator",
+					"supplementary_teacher", "manager", "methodist"};
 static const char *const staff_link_kinds[] = {"member", "head", "supports"};
 static const char *const activity_kinds[] = {
 	"course", "internship", "competition", "innovation_project",
@@ -63,6 +68,7 @@ const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_DIAG_LEVEL] = {"diagnostic level", diag_levels, N(diag_levels)},
 	[E_RESOURCE_KIND] = {"resource kind", resource_kinds, N(resource_kinds)},
 	[E_ROUTE_STATUS] = {"route or step status", route_statuses, N(route_statuses)},
+	[E_POSITION] = {"position", positions, N(positions)},
 };
 
 #define REQ 1
@@ -181,6 +187,13 @@ static const field_def resource_fields[] = {
 	{"in_region", F_BOOL, OPT, 0, 0, 0},
 	{"capacity", F_INT, OPT, 0, 0, 1000000},
 	{"prerequisite", F_REF, OPT, MMS_RESOURCE, 0, 0},
+	/* 0.2, schema 5: whom the resource fits (docs/routes.md); absent = anyone */
+	{"subjects", F_LIST, OPT, 0, 0, 0},
+	{"edu_levels", F_SET, OPT, E_EDU_LEVEL, 0, 0},
+	{"positions", F_SET, OPT, E_POSITION, 0, 0},
+	{"categories", F_SET, OPT, E_CATEGORY, 0, 0},
+	{"min_experience", F_INT, OPT, 0, 0, 70},
+	{"max_experience", F_INT, OPT, 0, 0, 70},
 };
 static const field_def develops_fields[] = {
 	{"resource", F_REF, REQ, MMS_RESOURCE, 0, 0},
@@ -195,6 +208,9 @@ static const field_def route_fields[] = {
 	{"end", F_DATE, OPT, 0, 0, 0},
 	{"budget_hours", F_INT, OPT, 0, 0, 5000},
 	{"note", F_STR, OPT, 0, 0, 0},
+	/* 0.2, schema 5: the deficit bands the route was built with (Р-201) */
+	{"high_below", F_DEC, OPT, 0, 0, 100 * MMS_DEC_SCALE},
+	{"medium_up_to", F_DEC, OPT, 0, 0, 100 * MMS_DEC_SCALE},
 };
 static const field_def route_step_fields[] = {
 	{"route", F_REF, REQ, MMS_ROUTE, 0, 0},

@@ -102,6 +102,12 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 	line(&d, "Срок реализации", period);
 	line(&d, "Тьютор (сопровождающий)",
 	     rt[RT_TUTOR] >= 0 ? field(m, MMS_STAFF, rt[RT_TUTOR], S_NAME) : "не назначен");
+	/* the bands the route was built with, as Р-201 words them */
+	char bands[256];
+	snprintf(bands, sizeof bands, "высокий дефицит — ниже %g %%, средний — от %g до %g %%, "
+		 "минимальный — выше %g %% решённых заданий", c->high_below, c->high_below,
+		 c->medium_up_to, c->medium_up_to);
+	line(&d, "Уровни дефицитов (Р-201)", bands);
 	/* deficits as of the route's start (or now) */
 	result *def = NULL;
 	size_t n = 0;
@@ -202,6 +208,7 @@ int mms_route_report_xlsx(mms_db *db, int32_t route, const char *path)
 	route_ctx c;
 	if ((rc = mms_route_ctx_init(&c, db, when != MMS_NONE ? as_of : NULL, 60, 80)) != MMS_OK)
 		return rc;
+	mms_route_ctx_bands(&c, route);
 	mms_atomic a;
 	if ((rc = mms_atomic_begin(&a, path, 1)) != MMS_OK) {
 		mms_route_ctx_free(&c);

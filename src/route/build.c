@@ -3,8 +3,9 @@
  * each still uncovered one gets the resource that covers the most weight
  * of uncovered deficits per hour (a greedy weighted set cover), among those
  * strong enough for it, inside the period, with a place left, within the
- * budget and with their prerequisites met. Capacities and tutors' loads
- * are shared across a batch; every tie is broken by code.
+ * budget, with their prerequisites met and fitting the person (fit.c).
+ * Capacities and tutors' loads are shared across a batch; ties go to the
+ * closer fit, the person's main subject, fewer hours, then code.
  */
 #include <json-c/json.h>
 #include <math.h>
@@ -37,8 +38,9 @@ typedef struct plan_route {
 struct mms_route_plan {
 	plan_route *r;
 	size_t n, cap;
-	int32_t start, end;
+	int32_t start, end, as_of;
 	int budget;
+	double high_below, medium_up_to; /* the bands, stored with each route */
 };
 
 /* Shared across a batch: places left and tutors' loads. */
@@ -60,6 +62,11 @@ typedef struct builder {
 	int32_t *cdev_end;            /* where each run's candidates with places end */
 	int32_t (*gone)[4];           /* per run: candidates taken out, no place left, by strength */
 	int32_t person_region;
+	person_profile person; /* of the person being planned */
+	fit_needs *needs;      /* per resource, worked out once */
+	/* per resource, its fit to the person planned when fit_for == person */
+	int32_t *fit_for, *fit_rank, person_no;
+	int8_t *fit;
 	const char *format;
 	int format_id;
 } builder;
@@ -209,8 +216,11 @@ static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 	if (o.format && b->format_id < 0)
 		return mms_db_fail(db, MMS_EINVAL, "format \"%.40s\" is not in_person, distance or "
 				   "blended", o.format);
-	int rc = mms_route_ctx_init(&b->c, db, o.as_of, o.high_below > 0 ? o.high_below : 60,
-				    o.medium_up_to > 0 ? o.medium_up_to : 80);
+	double high = o.high_below > 0 ? o.high_below : 60, medium = o.medium_up_to > 0 ? o.medium_up_to : 80;
+	if (high > medium || medium > 100) /* stored with each route: they must make sense */
+		return mms_db_fail(db, MMS_EINVAL, "deficit bands: high below %g and medium up to %g are "
+				   "not 0 < high <= medium <= 100", high, medium);
+	int rc = mms_route_ctx_init(&b->c, db, o.as_of, high, medium);
 	if (rc != MMS_OK)
 		return rc;
 	const mms_model *m = &db->m;
@@ -238,8 +248,17 @@ static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 			b->load[rt[RT_TUTOR]]++;
 	}
 	size_t ncomp = m->t[MMS_COMPETENCY].count;
-	if (!(b->def_of = mms_malloc((ncomp + 1) * sizeof *b->def_of)))
+	b->needs = mms_malloc((nres + 1) * sizeof *b->needs);
+	b->fit_for = mms_malloc((nres + 1) * sizeof *b->fit_for);
+	b->fit_rank = mms_malloc((nres + 1) * sizeof *b->fit_rank);
+	b->fit = mms_malloc(nres + 1);
+	if (!(b->def_of = mms_malloc((ncomp + 1) * sizeof *b->def_of)) || !b->needs || !b->fit_for ||
+	    !b->fit_rank || !b->fit)
 		return MMS_ENOMEM;
+	for (size_t r = 0; r < nres; r++) {
+		mms_route_fit_needs(m, (int32_t)r, &b->needs[r]);
+		b->fit_for[r] = -1;
+	}
 	memset(b->def_of, 0xff, (ncomp + 1) * sizeof *b->def_of); /* all -1 */
 	rc = mms_index_csr(nst, m->t[MMS_STAFF_LINK].count, mms_column(m, MMS_STAFF_LINK, SL_STAFF),
 			   NULL, SL_NFIELDS, &b->sl_start, &b->sl);
@@ -270,9 +289,45 @@ static void free_builder(builder *b)
 	mms_free(b->cdev_end);
 	mms_free(b->gone);
 	mms_free(b->def_of);
+	mms_free(b->needs);
+	mms_free(b->fit_for);
+	mms_free(b->fit_rank);
+	mms_free(b->fit);
 }
 
 /* ---- choosing steps ----------------------------------------------------- */
+
+/* How closely a resource that restricts whom it fits fits the person
+ * planned (fit.c), worked out once per person: candidates are looked at
+ * several times. */
+static int fit_restricted(const builder *b, int32_t res, int32_t *rank)
+{
+	if (b->fit_for[res] != b->person_no) {
+		b->fit[res] = (int8_t)mms_route_fit_meets(b->c.m, &b->person, res, &b->needs[res],
+							  &b->fit_rank[res]);
+		b->fit_for[res] = b->person_no;
+	}
+	if (rank)
+		*rank = b->fit_rank[res];
+	return b->fit[res];
+}
+
+/* Most of a catalogue is open to anyone: those cost one look, here, for the
+ * candidates of every deficit of every person of a batch. */
+static inline int fit_of(const builder *b, int32_t res, int32_t *rank)
+{
+	if (!b->needs[res].open)
+		return fit_restricted(b, res, rank);
+	if (rank)
+		*rank = INT32_MAX;
+	return 0;
+}
+
+/* Why a resource cannot be taken, as blocked() says it: record_gap() counts
+ * them by these addresses. */
+static const char out_of_scope[] = "outside the handle's scope", not_for[] = "not for the person",
+		  no_place[] = "capacity exhausted", out_of_period[] = "outside the route's period",
+		  over_budget[] = "over the budget", in_route_already[] = "already in the route";
 
 /* Why a resource cannot be taken now, or NULL if it can. */
 static const char *blocked(const builder *b, const plan_route *pr, int32_t res, int budget_left)
@@ -280,17 +335,19 @@ static const char *blocked(const builder *b, const plan_route *pr, int32_t res, 
 	const int32_t *r = mms_row(b->c.m, MMS_RESOURCE, res);
 	int hours = r[R_HOURS] == MMS_NONE ? 0 : r[R_HOURS];
 	if (!mms_db_readable(b->c.db, MMS_RESOURCE, res))
-		return "outside the handle's scope";
+		return out_of_scope;
+	if (fit_of(b, res, NULL) < 0)
+		return not_for;
 	if (b->left[res] <= 0)
-		return "capacity exhausted";
+		return no_place;
 	if ((b->start != MMS_NONE && r[R_START] != MMS_NONE && r[R_START] < b->start) ||
 	    (b->end != MMS_NONE && r[R_END] != MMS_NONE && r[R_END] > b->end))
-		return "outside the route's period";
+		return out_of_period;
 	if (hours > budget_left)
-		return "over the budget";
+		return over_budget;
 	for (size_t s = 0; s < pr->nsteps; s++)
 		if (pr->steps[s].resource == res)
-			return "already in the route";
+			return in_route_already;
 	return NULL;
 }
 
@@ -349,7 +406,16 @@ typedef struct choice {
 	int32_t res;
 	double value;
 	int hours;
+	int fit;      /* how closely it fits the person (fit.c) */
+	int32_t rank; /* the person's subject it names: 0 the main one */
 } choice;
+
+static choice candidate(const builder *b, int32_t res, double value, int hours)
+{
+	choice c = {res, value, hours, 0, INT32_MAX};
+	c.fit = fit_of(b, res, &c.rank);
+	return c;
+}
 
 /* Weighted uncovered deficits the resource covers well enough, per hour,
  * plus small bonuses for what the documents and the person prefer. */
@@ -383,6 +449,10 @@ static int better(const builder *b, const choice *x, const choice *y)
 {
 	if (x->value != y->value)
 		return x->value > y->value;
+	if (x->fit != y->fit)
+		return x->fit > y->fit;
+	if (x->rank != y->rank)
+		return x->rank < y->rank;
 	if (x->hours != y->hours)
 		return x->hours < y->hours;
 	return strcmp(code(b->c.m, MMS_RESOURCE, x->res), code(b->c.m, MMS_RESOURCE, y->res)) < 0;
@@ -450,7 +520,7 @@ static int take(builder *b, plan_route *pr, int32_t res, const result *def, size
 static int record_gap(const builder *b, plan_route *pr, const result *d, int budget_left)
 {
 	const mms_model *m = b->c.m;
-	int any = 0, strong = 0, cap = 0, period = 0, budget = 0, prereq = 0;
+	int any = 0, strong = 0, misfit = 0, cap = 0, period = 0, budget = 0, prereq = 0;
 	int32_t r[4], key[2];
 	offered(b, d->comp, r, key);
 	for (int i = 0; i < 2; i++) /* those taken out of the runs had no place left */
@@ -472,11 +542,13 @@ static int record_gap(const builder *b, plan_route *pr, const result *d, int bud
 		const char *why = blocked(b, pr, dv[DV_RESOURCE], budget_left);
 		if (!why)
 			prereq++; /* takeable itself: its prerequisites were not */
-		else if (!strcmp(why, "capacity exhausted"))
+		else if (why == not_for)
+			misfit++;
+		else if (why == no_place)
 			cap++;
-		else if (!strcmp(why, "outside the route's period"))
+		else if (why == out_of_period)
 			period++;
-		else if (!strcmp(why, "over the budget"))
+		else if (why == over_budget)
 			budget++;
 	}
 	mms_buf why = {0};
@@ -487,9 +559,11 @@ static int record_gap(const builder *b, plan_route *pr, const result *d, int bud
 			       "(strength %d needed)", mms_severity_name(d->severity),
 			       required_strength(d->severity));
 	else
-		mms_buf_printf(&why, "of %d resources strong enough: %d with no place left, %d outside "
-			       "the period, %d over the budget (%d h left), %d with prerequisites "
-			       "that cannot be met", strong, cap, period, budget, budget_left, prereq);
+		mms_buf_printf(&why, "of %d resources strong enough: %d not for the person (subject, "
+			       "level, position, category or experience), %d with no place left, %d "
+			       "outside the period, %d over the budget (%d h left), %d with "
+			       "prerequisites that cannot be met", strong, misfit, cap, period, budget,
+			       budget_left, prereq);
 	char *text = NULL;
 	if (mms_buf_detach(&why, &text) != MMS_OK ||
 	    mms_grow((void **)&pr->gaps, &pr->gaps_cap, pr->ngaps + 1, sizeof *pr->gaps)) {
@@ -509,7 +583,7 @@ static int choose_steps(builder *b, plan_route *pr, const result *def, size_t n)
 	for (size_t i = 0; rc == MMS_OK && i < n; i++) {
 		if (covered[i] || def[i].severity == 0)
 			continue;
-		choice best = {-1, 0, 0};
+		choice best = {-1, 0, 0, 0, INT32_MAX};
 		int need = required_strength(def[i].severity);
 		int32_t r[4];
 		offered(b, def[i].comp, r, NULL);
@@ -522,7 +596,7 @@ static int choose_steps(builder *b, plan_route *pr, const result *def, size_t n)
 			int hours = chain_hours(b, pr, res, b->o.budget_hours - pr->hours);
 			if (hours < 0)
 				continue;
-			choice c = {res, value_of(b, res, def, covered, hours), hours};
+			choice c = candidate(b, res, value_of(b, res, def, covered, hours), hours);
 			if (best.res < 0 || better(b, &c, &best))
 				best = c;
 		}
@@ -546,7 +620,7 @@ static int accumulate(builder *b, plan_route *pr, const result *def, size_t n)
 	const mms_model *m = b->c.m;
 	int volume = b->o.pd_volume_hours;
 	while (volume > 0 && pr->course_hours < volume) {
-		choice best = {-1, 0, 0};
+		choice best = {-1, 0, 0, 0, INT32_MAX};
 		int32_t runs[4];
 		for (size_t i = 0; i < n; i++)
 			for (int run = (offered(b, def[i].comp, runs, NULL), 0); run < 4; run += 2)
@@ -558,8 +632,8 @@ static int accumulate(builder *b, plan_route *pr, const result *def, size_t n)
 					continue;
 				int hours = r[R_HOURS] == MMS_NONE ? 0 : r[R_HOURS];
 				/* the weakest results first, per hour: a module on a deficit is worth more */
-				choice c = {res, (def[i].severity + 1) * (101 - def[i].score) /
-							 (1.0 + hours / 36.0), hours};
+				choice c = candidate(b, res, (def[i].severity + 1) * (101 - def[i].score) /
+								     (1.0 + hours / 36.0), hours);
 				if (best.res < 0 || better(b, &c, &best))
 					best = c;
 			}
@@ -673,6 +747,8 @@ static int plan_one(builder *b, mms_route_plan *p, int32_t staff)
 	memset(pr, 0, sizeof *pr);
 	pr->staff = staff;
 	b->person_region = b->region_of[mms_row(b->c.m, MMS_STAFF, staff)[S_ORG]];
+	mms_route_profile(b->c.m, staff, b->c.as_of, &b->person);
+	b->person_no++; /* the fits worked out for the one before do not hold */
 	for (size_t i = 0; i < n; i++)
 		b->def_of[def[i].comp] = (int32_t)i;
 	rc = choose_steps(b, pr, def, n);
@@ -698,6 +774,9 @@ static int begin(mms_db *db, const mms_route_options *opts, builder *b, mms_rout
 		(*out)->start = b->start;
 		(*out)->end = b->end;
 		(*out)->budget = b->o.budget_hours;
+		(*out)->as_of = b->c.as_of;
+		(*out)->high_below = b->c.high_below;
+		(*out)->medium_up_to = b->c.medium_up_to;
 	}
 	return rc;
 }
@@ -805,6 +884,8 @@ void mms_route_plan_free(mms_route_plan *p)
 }
 
 size_t mms_route_plan_count(const mms_route_plan *p) { return p ? p->n : 0; }
+
+int32_t mms_route_plan_as_of(const mms_route_plan *p) { return p->as_of; }
 
 static const plan_route *route_at(const mms_route_plan *p, size_t r)
 {
@@ -919,6 +1000,11 @@ int mms_route_plan_save(mms_db *db, const mms_route_plan *p, const char *prefix,
 		}
 		if (rc == MMS_OK)
 			json_object_object_add(o, "budget_hours", json_object_new_int(p->budget));
+		if (rc == MMS_OK)
+			json_object_object_add(o, "high_below", json_object_new_double(p->high_below));
+		if (rc == MMS_OK)
+			json_object_object_add(o, "medium_up_to",
+					       json_object_new_double(p->medium_up_to));
 		for (size_t s = 0; rc == MMS_OK && s < pr->nsteps; s++) {
 			const plan_step *st = &pr->steps[s];
 			json_object *so = json_object_new_object(), *cov = json_object_new_array();

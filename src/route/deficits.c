@@ -21,6 +21,14 @@ int mms_severity_of(const route_ctx *c, double score)
 	       : score <= c->medium_up_to ? MMS_SEVERITY_MEDIUM : MMS_SEVERITY_MINIMAL;
 }
 
+void mms_route_ctx_bands(route_ctx *c, int32_t route)
+{
+	const int32_t *rt = mms_row(c->m, MMS_ROUTE, route);
+	c->high_below = rt[RT_HIGH_BELOW] != MMS_NONE ? (double)rt[RT_HIGH_BELOW] / MMS_DEC_SCALE : 60;
+	c->medium_up_to = rt[RT_MEDIUM_UP_TO] != MMS_NONE ? (double)rt[RT_MEDIUM_UP_TO] / MMS_DEC_SCALE
+							   : 80;
+}
+
 /* A level stands for a score inside its band (docs/routes.md). */
 static double score_of(const route_ctx *c, const int32_t *d)
 {

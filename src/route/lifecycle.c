@@ -115,6 +115,7 @@ int mms_route_effectiveness(mms_db *db, int32_t resource, const char *as_of, dou
 		result *r;
 		size_t n;
 		int32_t staff = mms_row(m, MMS_ROUTE, st[ST_ROUTE])[RT_STAFF];
+		mms_route_ctx_bands(&c, st[ST_ROUTE]); /* closed as the route's bands say */
 		if ((rc = mms_route_results(&c, staff, &r, &n)) != MMS_OK)
 			break;
 		for (int32_t k = 0; k < m->lists[st[ST_COVERS]]; k++) {

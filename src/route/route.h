@@ -38,6 +38,41 @@ void mms_route_ctx_free(route_ctx *c);
 /* A person's results, most severe first; *out is the caller's (mms_free). */
 int mms_route_results(route_ctx *c, int32_t staff, result **out, size_t *n);
 int mms_severity_of(const route_ctx *c, double score);
+/* Sets the context's bands to those a stored route was built with (Р-201's
+ * 60 and 80 for a route that has none), so its document and effect judge
+ * it as it was built. */
+void mms_route_ctx_bands(route_ctx *c, int32_t route);
+
+/* Who a person is, for the fit of resources (fit.c). */
+typedef struct person_profile {
+	int32_t level;    /* education level, -1 unknown */
+	int32_t position; /* PO_*, from role and level */
+	int32_t category; /* CAT_*; none when not recorded */
+	int32_t years;    /* of pedagogical work at the date, -1 unknown */
+	int32_t subjects; /* list of the person's subjects, the main one first */
+} person_profile;
+
+void mms_route_profile(const mms_model *m, int32_t staff, int32_t as_of, person_profile *out);
+/* The subjects and levels a resource asks for: its own, else its mentor's
+ * (mentoring) or its site's level (internships, associations). A batch
+ * works them out once per resource. */
+typedef struct fit_needs {
+	int32_t subjects; /* list offset, 0 = any */
+	int32_t levels;   /* set of education levels, 0 = any */
+	int open;         /* it restricts nothing: fits anyone, at 0 */
+} fit_needs;
+void mms_route_fit_needs(const mms_model *m, int32_t res, fit_needs *out);
+/* How closely resource res, asking for n, fits the person: the number of
+ * restrictions it names that the person meets (0: open to anyone), or -1 if
+ * the person misses one. *rank, if given: the place among the person's
+ * subjects of the first subject the resource names (INT32_MAX if none). */
+int mms_route_fit_meets(const mms_model *m, const person_profile *p, int32_t res,
+			const fit_needs *n, int32_t *rank);
+/* The two above in one. */
+int mms_route_fit_of(const mms_model *m, const person_profile *p, int32_t res, int32_t *rank);
+
+/* The date a plan was built at (its diagnostics and experience). */
+int32_t mms_route_plan_as_of(const mms_route_plan *p);
 
 /* Appends one record, given as field/value text pairs, through the import
  * path (so every rule applies); NULL ends the pairs. */

@@ -172,6 +172,19 @@ static const char schema_v4[] =
 	" field TEXT, old TEXT, new TEXT);"
 	"CREATE INDEX mms_history_record ON mms_history(entity, key);";
 
+/* Version 5 says whom a resource fits (docs/routes.md): subjects, education
+ * levels, positions, categories and years of experience; absent = anyone;
+ * and keeps with each route the deficit bands it was built with. */
+static const char schema_v5[] =
+	"ALTER TABLE resources ADD COLUMN subjects TEXT;"
+	"ALTER TABLE resources ADD COLUMN edu_levels TEXT;"
+	"ALTER TABLE resources ADD COLUMN positions TEXT;"
+	"ALTER TABLE resources ADD COLUMN categories TEXT;"
+	"ALTER TABLE resources ADD COLUMN min_experience INTEGER;"
+	"ALTER TABLE resources ADD COLUMN max_experience INTEGER;"
+	"ALTER TABLE routes ADD COLUMN high_below REAL;"
+	"ALTER TABLE routes ADD COLUMN medium_up_to REAL;";
+
 int mms_store_stamp(sqlite3 *db, uint64_t *out)
 {
 	sqlite3_stmt *st;
@@ -240,7 +253,8 @@ static int admit(const file_kind *k, int may_create, int read_only, int *work, c
 		return MMS_EVERSION;
 	}
 	/* an older file opened read-only is read as it is: every version from
-	 * MMS_SCHEMA_READABLE on holds the same rows, later ones add checks */
+	 * MMS_SCHEMA_READABLE on holds the same rows, later ones add checks and
+	 * optional columns, read as absent (entity_sql) */
 	*work = k->version < MMS_SCHEMA_VERSION && !read_only;
 	return MMS_OK;
 }
@@ -257,6 +271,8 @@ static int migrate(sqlite3 *db, int64_t version, char *err, size_t errlen)
 		mrc = schema_v3(db, err, errlen);
 	if (mrc == MMS_OK && version < 4)
 		mrc = mms_store_exec(db, schema_v4, err, errlen);
+	if (mrc == MMS_OK && version < 5)
+		mrc = mms_store_exec(db, schema_v5, err, errlen);
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d",
 		 MMS_SCHEMA_VERSION, APPLICATION_ID);
 	if (mrc == MMS_OK)
@@ -338,9 +354,25 @@ int mms_store_open(sqlite3 **out, const char *path, int *read_only, int no_creat
 	return mrc;
 }
 
+/* Whether the file's table has the column: an older schema read as it is
+ * (read-only) lacks the optional columns later versions added. */
+static int has_column(sqlite3 *db, const char *table, const char *column)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &st,
+			       NULL) != SQLITE_OK)
+		return 1; /* let the statement itself say what is wrong */
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc != SQLITE_DONE;
+}
+
 /* "SELECT "id","code",... FROM "units"", the matching INSERT, or
- * (insert 2) "UPDATE "units" SET "code"=?2,... WHERE "id"=?1". */
-static void entity_sql(mms_buf *b, int e, int insert)
+ * (insert 2) "UPDATE "units" SET "code"=?2,... WHERE "id"=?1"; a SELECT
+ * reads an optional column the file does not have yet as NULL (absent). */
+static void entity_sql(sqlite3 *db, mms_buf *b, int e, int insert)
 {
 	const entity_def *d = &mms_entities[e];
 	if (insert == 2) {
@@ -355,7 +387,10 @@ static void entity_sql(mms_buf *b, int e, int insert)
 	else
 		mms_buf_puts(b, "SELECT \"id\"");
 	for (int f = 0; f < d->nfields; f++)
-		mms_buf_printf(b, ",\"%s\"", d->fields[f].name);
+		if (!insert && !d->fields[f].required && !has_column(db, d->name, d->fields[f].name))
+			mms_buf_puts(b, ",NULL");
+		else
+			mms_buf_printf(b, ",\"%s\"", d->fields[f].name);
 	if (!insert) {
 		mms_buf_printf(b, " FROM \"%s\" WHERE \"id\" >= ?1 ORDER BY \"id\"", d->name);
 		return;
@@ -371,7 +406,7 @@ static int prepare(sqlite3 *db, int e, int insert, sqlite3_stmt **st, char *err,
 {
 	mms_buf sql = {0};
 	*st = NULL;
-	entity_sql(&sql, e, insert);
+	entity_sql(db, &sql, e, insert);
 	if (sql.failed)
 		return MMS_ENOMEM;
 	int rc = sqlite3_prepare_v2(db, sql.data, -1, st, NULL);
@@ -503,7 +538,7 @@ static int row_matches(sqlite3 *db, const mms_model *m, int e, int32_t id)
 	const entity_def *d = &mms_entities[e];
 	sqlite3_stmt *st;
 	mms_buf sql = {0}, text = {0};
-	entity_sql(&sql, e, 0);
+	entity_sql(db, &sql, e, 0);
 	int same = !sql.failed && sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) == SQLITE_OK;
 	mms_buf_free(&sql);
 	if (!same)

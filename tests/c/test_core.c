@@ -123,8 +123,10 @@ static void schema_indexes_match_field_names(void **state)
 		{MMS_COMPETENCY, C_FUNCTION, C_NFIELDS, "labour_function"},
 		{MMS_DIAGNOSTIC, D_NOTE, D_NFIELDS, "note"},
 		{MMS_RESOURCE, R_PREREQUISITE, R_NFIELDS, "prerequisite"},
+		{MMS_RESOURCE, R_MAX_EXPERIENCE, R_NFIELDS, "max_experience"},
 		{MMS_DEVELOPS, DV_STRENGTH, DV_NFIELDS, "strength"},
 		{MMS_ROUTE, RT_NOTE, RT_NFIELDS, "note"},
+		{MMS_ROUTE, RT_MEDIUM_UP_TO, RT_NFIELDS, "medium_up_to"},
 		{MMS_ROUTE_STEP, ST_REASON, ST_NFIELDS, "reason"},
 		{MMS_ROUTE_EVENT, EV_NOTE, EV_NFIELDS, "note"}};
 	for (size_t i = 0; i < sizeof pins / sizeof pins[0]; i++) {
@@ -132,6 +134,8 @@ static void schema_indexes_match_field_names(void **state)
 		assert_int_equal(mms_entities[pins[i].e].nfields, pins[i].n);
 	}
 	assert_int_equal(mms_enum_find(E_RESOURCE_KIND, "self_education"), RK_SELF_EDUCATION);
+	assert_int_equal(mms_enum_find(E_EDU_LEVEL, "pd"), EL_PD);
+	assert_int_equal(mms_enum_find(E_POSITION, "methodist"), PO_METHODIST);
 	assert_int_equal(mms_enum_find(E_ROUTE_STATUS, "failed"), RS_FAILED);
 	assert_int_equal(mms_enum_find(E_ROUTE_STATUS, "in_progress"), RS_IN_PROGRESS);
 	assert_int_equal(mms_enum_find(E_DIAG_LEVEL, "high"), DL_HIGH);

@@ -221,14 +221,20 @@ test("clusters of services", function()
   assert(c:explain(2):find("no curator", 1, true))
 end)
 
-test("deficits and routes", function()
+-- A teacher T diagnosed in T.DIG.2 at score, and a course DL that develops it.
+local function one_teacher_case(score)
   local db = mms.Db(":memory:")
   db:import_file(data .. "/frameworks/teachers.json")
   mms.insert(db, "units", {code = "S", name = "Школа", level = "institutional", kind = "school"})
   mms.insert(db, "staff", {code = "T", name = "Учитель", org = "S", role = "teacher"})
-  mms.insert(db, "diagnostics", {staff = "T", competency = "T.DIG.2", date = "2024-01-10", score = 35})
+  mms.insert(db, "diagnostics", {staff = "T", competency = "T.DIG.2", date = "2024-01-10", score = score})
   mms.insert(db, "resources", {code = "DL", name = "Дистанционное обучение", kind = "course", hours = 36})
   mms.insert(db, "develops", {resource = "DL", competency = "T.DIG.2", strength = 2})
+  return db
+end
+
+test("deficits and routes", function()
+  local db = one_teacher_case(35)
   local t = db:find("staff", "T")
   local d = db:deficits(t, "2024-02-01")
   assert(d:count() == 1 and mms.mms_severity_name(d:severity(0)) == "high")
@@ -275,6 +281,45 @@ test("an upsert import twice changes nothing", function()
   local h = db:history("staff", "MUR-CRPK-DIR")
   assert(h:actor(h:count() - 1) == "feed")
   db:close()
+end)
+
+test("routes fit the person's subject and level", function()
+  local db = mms.Db(":memory:")
+  db:import_file(data .. "/frameworks/teachers.json")
+  mms.insert(db, "units", {code = "S", name = "Школа", level = "institutional", kind = "school"})
+  mms.insert(db, "units", {code = "D", name = "Детский сад", level = "institutional", kind = "preschool"})
+  mms.insert(db, "staff", {code = "TM", name = "Учитель", org = "S", role = "teacher", subjects = {"математика"}})
+  mms.insert(db, "staff", {code = "V", name = "Воспитатель", org = "D", role = "teacher"})
+  mms.insert(db, "resources", {code = "A-MATH", name = "ГМО: математика", kind = "association",
+                               subjects = {"математика"}, edu_levels = {"school"}})
+  mms.insert(db, "resources", {code = "A-RU", name = "ГМО: русский язык", kind = "association",
+                               subjects = {"русский язык"}, edu_levels = {"school"}})
+  for _, who in ipairs({"TM", "V"}) do
+    mms.insert(db, "diagnostics", {staff = who, competency = "T.SUB.1", date = "2024-01-10", score = 50})
+  end
+  for _, r in ipairs({"A-MATH", "A-RU"}) do
+    mms.insert(db, "develops", {resource = r, competency = "T.SUB.1", strength = 2})
+  end
+  local tm, v = db:find("staff", "TM"), db:find("staff", "V")
+  assert(db:route_fit(tm, db:find("resources", "A-MATH")) == 2)
+  assert(db:route_fit(tm, db:find("resources", "A-RU")) == -1)
+  assert(db:route_fit(v, db:find("resources", "A-MATH"), "2024-01-01") == -1)
+  local plan = db:plan_route(tm, "2024-02-01")
+  assert(db:get("resources", plan:step_resource(0, 0), "code") == "A-MATH")
+  local nothing = db:plan_route(v, "2024-02-01")
+  assert(nothing:steps(0) == 0 and nothing:uncovered_reason(0, 0):find("2 not for the person", 1, true))
+  local table = db:fit_table(plan)
+  assert(table:find('school,"математика",1,1,0,0,0,1,0,0,0,0', 1, true), table)
+end)
+
+test("a route keeps the deficit bands it was built with", function()
+  local db = one_teacher_case(55)
+  local plan = db:plan_route(db:find("staff", "T"), "2024-02-01", nil, nil, 0, nil, 50, 70)
+  assert(plan:step_reason(0, 0):find("medium deficit, 55%", 1, true), plan:step_reason(0, 0))
+  local route = db:save_plan(plan)
+  assert(tonumber(db:get("routes", route, "high_below")) == 50)
+  assert(tonumber(db:get("routes", route, "medium_up_to")) == 70)
+  assert(not pcall(db.plan_route, db, db:find("staff", "T"), "2024-02-01", nil, nil, 0, nil, 90, 80))
 end)
 
 test("a closed database closes its catalogues", function()
@@ -393,6 +438,8 @@ test("no call reports an earlier failure", function()
     ["Db.find_staff"] = now(function() return db:find_staff(-1, "methodist"):count() == 6 end),
     ["Db.find_units"] = now(function() return db:find_units("school"):count() == 16 end),
     ["Db.get"] = now(function() return db:get("units", crpk, "code") == "MUR-CRPK" end),
+    ["Db.route_fit"] = now(function() return rdb:route_fit(t, fg) >= 0 end),
+    ["Db.fit_table"] = now(function() return rdb:fit_table(plan):find("edu_level,subject", 1, true) ~= nil end),
     ["mms.update"] = updated(function(d) mms.update(d, "units", "M", {name = "ММС 2"}) end),
     ["Db.update_record"] = updated(function(d)
       local r = mms.Record("units"); r:set("name", "ММС 2"); d:update_record("M", r, "Иванова") end),

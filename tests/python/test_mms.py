@@ -557,6 +557,8 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         "Db.find_staff": now(lambda: len(db.find_staff(role="methodist")) == 6),
         "Db.find_units": now(lambda: len(db.find_units(kind="school")) == 16),
         "Db.get": now(lambda: db.get("units", crpk, "code") == "MUR-CRPK"),
+        "Db.route_fit": now(lambda: rdb.route_fit(t, fg) >= 0),
+        "Db.fit_table": now(lambda: "edu_level,subject" in rdb.fit_table(plan)),
         "Db.update": updated(lambda d: d.update("units", "M", name="ММС 2")),
         "Db.update_record": updated(update_record),
         "Db.history": now(lambda: len(hdb.history("units", "M")) == 2),
@@ -827,3 +829,53 @@ def test_a_corrected_survey_file_corrects_answers_instead_of_doubling_them():
         assert db.count("participations") == 2
         assert db.get("participations", 0, "score") == "75"
         assert [c.field for c in db.history("participations", "0")] == [None, "score"]
+def test_routes_fit_the_person_subject_and_level():
+    db = routes_case()
+    db.insert("units", code="D", name="Детский сад", level="institutional", kind="preschool")
+    db.insert("staff", code="V", name="Воспитатель", org="D", role="teacher")
+    db.insert("staff", code="TM", name="Учитель математики", org="S", role="teacher",
+              subjects=["математика"])
+    db.insert("diagnostics", staff="TM", competency="T.SUB.1", date="2024-01-10", score=50)
+    db.insert("diagnostics", staff="V", competency="T.SUB.1", date="2024-01-10", score=50)
+    db.insert("resources", code="A-MATH", name="ГМО: математика", kind="association", hours=18,
+              subjects=["математика"], edu_levels=["school"])
+    db.insert("resources", code="A-DOO", name="ГМО воспитателей", kind="association", hours=18,
+              edu_levels=["preschool"], positions=["preschool_educator"])
+    for code in ("A-MATH", "A-DOO"):
+        db.insert("develops", resource=code, competency="T.SUB.1", strength=2)
+    tm, v = db.find("staff", "TM"), db.find("staff", "V")
+    math, doo = db.find("resources", "A-MATH"), db.find("resources", "A-DOO")
+    assert db.route_fit(tm, math) == 2 and db.route_fit(v, math) == -1
+    assert db.route_fit(v, doo) == 2 and db.route_fit(tm, db.find("resources", "FG")) == 0
+    plan = db.plan_routes(-1, "2024-02-01")
+    steps = {db.get("staff", plan.staff(r), "code"):
+             [db.get("resources", plan.step_resource(r, s), "code") for s in range(plan.steps(r))]
+             for r in range(plan.count())}
+    assert steps["TM"] == ["A-MATH"] and steps["V"] == ["A-DOO"]
+    table = db.fit_table(plan).splitlines()
+    assert table[0].startswith("edu_level,subject,routes,steps,course")
+    assert 'school,"математика",1,1,0,0,0,1,0,0,0,0' in table
+    assert 'preschool,"",1,1,0,0,0,1,0,0,0,0' in table
+    with pytest.raises(mms.Error):
+        db.insert("resources", code="BAD", name="?", kind="course", edu_levels=["university"])
+
+
+def test_a_route_built_with_other_bands_prints_them_in_its_document(tmp_path):
+    import openpyxl
+    db = routes_case()
+    t = db.find("staff", "T")
+    plan = db.plan_route(t, "2024-02-01", high_below=50, medium_up_to=70)
+    route = db.save_plan(plan)
+    assert float(db.get("routes", route, "high_below")) == 50
+    assert float(db.get("routes", route, "medium_up_to")) == 70
+    path = str(tmp_path / "route.xlsx")
+    db.route_report_xlsx(route, path)
+    cells = [c for row in openpyxl.load_workbook(path)["ИОМ"].iter_rows(values_only=True)
+             for c in row if c is not None]
+    assert "Уровни дефицитов (Р-201)" in cells
+    assert any("ниже 50 %" in str(c) and "от 50 до 70 %" in str(c) for c in cells)
+    # T.MET.2 at 50 is a medium deficit under these bands, a high one under 60/80
+    assert "средний" in cells and "высокий" not in cells
+    assert any("результат выше 70%" in str(c) for c in cells)
+    with pytest.raises(mms.Error):
+        db.plan_route(t, "2024-02-01", high_below=90, medium_up_to=80)

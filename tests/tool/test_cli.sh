@@ -82,6 +82,12 @@ grep_in "demo routes" demo-out.txt "Individual routes for 2024"
 check "route build" 0 "$mms" route build demo.sqlite MUR-T0005 --as-of 2023-12-31 --start 2024-01-01 --end 2024-12-31
 check "route batch" 0 "$mms" route batch demo.sqlite MUR-SCH-01 --as-of 2023-12-31 --start 2024-01-01 --end 2024-12-31 --save --prefix B-
 grep_in "route batch summary" out.txt "route(s); "
+grep_in "demo fit table" demo-out.txt 'preschool,"старший дошкольный возраст",'
+check "route batch fit table" 0 "$mms" route batch demo.sqlite --as-of 2023-12-31 --start 2024-01-01 --end 2024-12-31 --fit-table
+grep_in "fit table header" out.txt "edu_level,subject,routes,steps,course,internship,mentoring,association"
+grep_in "fit table maths" out.txt 'school,"математика",'
+if grep '^[a-z]*,"' out.txt | grep -qv ',0$'; then failed=$((failed + 1)); echo "FAIL fit table has misfits"
+else passed=$((passed + 1)); fi
 first=$(sqlite3 demo.sqlite "SELECT code FROM routes WHERE code LIKE 'B-%' ORDER BY id LIMIT 1" 2>/dev/null || true)
 if [ -n "$first" ]; then
 	check "route show" 0 "$mms" route show demo.sqlite "$first"
