@@ -171,10 +171,15 @@ typedef struct mms_import_options {
 	unsigned version; /**< MMS_IMPORT_OPTIONS_VERSION */
 	int format;       /**< an mms_format */
 	int dry_run;      /**< validate only; never write */
+	/** Version 2 (0.2): the largest file read, in bytes (a JSON document,
+	 * or each CSV file of a folder); 0 means MMS_IMPORT_MAX_BYTES. */
+	size_t max_bytes;
 } mms_import_options;
 
-#define MMS_IMPORT_OPTIONS_VERSION 1
-#define MMS_IMPORT_OPTIONS_INIT {MMS_IMPORT_OPTIONS_VERSION, MMS_FORMAT_AUTO, 0}
+/** The default limit on the size of an imported file: 1 GiB. */
+#define MMS_IMPORT_MAX_BYTES ((size_t)1 << 30)
+#define MMS_IMPORT_OPTIONS_VERSION 2
+#define MMS_IMPORT_OPTIONS_INIT {MMS_IMPORT_OPTIONS_VERSION, MMS_FORMAT_AUTO, 0, 0}
 
 /**
  * Imports a JSON file or a directory of CSV files, all or nothing: every
@@ -182,7 +187,12 @@ typedef struct mms_import_options {
  * before anything is written, and all problems are collected in *report
  * (may be NULL; the report is the caller's and is set even on success,
  * holding no problems). On failure the database is left exactly as it
- * was and the code of the first problem is returned.
+ * was and the code of the first problem is returned. Only regular files
+ * are read (MMS_EIO for a FIFO, a device or a link to one), up to
+ * max_bytes (MMS_ERANGE past it); a folder must hold at least one file
+ * named <entity>.csv (MMS_EMISSING) and no other *.csv file (MMS_ETYPE);
+ * nothing the input says is dropped or altered: docs/reliability.md,
+ * "Imports that never drop data".
  */
 MMS_EXTERN int mms_db_import(mms_db *db, const char *path,
 			     const mms_import_options *opts,

@@ -67,9 +67,16 @@ void mms_hash_clear(mms_hash *h);
 void mms_hash_free(mms_hash *h);
 uint32_t mms_hash_str(const char *s);
 
-/* Reads a whole file: MMS_ENOTFOUND if it does not exist, MMS_EIO if it
- * cannot be read, MMS_ENOMEM. The text is NUL-terminated and the caller's. */
+/* Reads a whole regular file of at most max bytes: MMS_ENOTFOUND if it
+ * does not exist, MMS_EINVAL if it is not a regular file (a FIFO or a
+ * device could block or never end), MMS_ERANGE if it holds more than max
+ * bytes, MMS_EIO if it cannot be read, MMS_ENOMEM. The text is
+ * NUL-terminated and the caller's. mms_read_file() reads up to the default
+ * limit; mms_read_error() names a failure for a message ("<path>: ..."). */
+#define MMS_READ_MAX_DEFAULT ((size_t)1 << 30)
+int mms_read_file_max(const char *path, size_t max, char **out, size_t *len);
 int mms_read_file(const char *path, char **out, size_t *len);
+const char *mms_read_error(int rc);
 
 /* Dates are days since 1970-01-01; MMS_NO_DATE means absent. */
 #define MMS_NO_DATE INT32_MIN

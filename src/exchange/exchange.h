@@ -13,8 +13,10 @@ int mms_json_doc_open(mms_doc **out, const char *text, size_t len,
 		      const char *name, mms_report *report);
 void mms_json_doc_free(mms_doc *d);
 
-/* Reads the <entity>.csv files of a directory (libcsv). */
-int mms_csv_doc_open(mms_doc **out, const char *dir, mms_report *report);
+/* Reads the <entity>.csv files of a directory (libcsv), each of at most max
+ * bytes. A folder holding no such file, or another *.csv file, is refused
+ * with the names expected and found. */
+int mms_csv_doc_open(mms_doc **out, const char *dir, size_t max, mms_report *report);
 void mms_csv_doc_free(mms_doc *d);
 
 /* The document of a single record built through the API. */
