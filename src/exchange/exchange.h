@@ -12,6 +12,9 @@
 int mms_json_doc_open(mms_doc **out, const char *text, size_t len,
 		      const char *name, mms_report *report);
 void mms_json_doc_free(mms_doc *d);
+/* Reports what json-c's tree hides of a text it parsed (json_scan.c): keys
+ * given twice in one object, lone UTF-16 surrogate escapes. */
+int mms_json_scan(const char *text, size_t len, mms_report *report);
 
 /* Reads the <entity>.csv files of a directory (libcsv), each of at most max
  * bytes. A folder holding no such file, or another *.csv file, is refused

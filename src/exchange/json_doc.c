@@ -216,7 +216,11 @@ int mms_json_doc_open(mms_doc **out, const char *text, size_t len,
 		mms_json_doc_free(&jd->base);
 		return MMS_EPARSE;
 	}
-	int rc = check_shape(jd, report);
+	int rc = mms_json_scan(text, len, report), shape = MMS_OK;
+	if (rc != MMS_ENOMEM)
+		shape = check_shape(jd, report);
+	if (rc == MMS_OK)
+		rc = shape;
 	if (rc != MMS_OK) {
 		mms_json_doc_free(&jd->base);
 		return rc;
