@@ -260,6 +260,8 @@ static int rows(mms_ingest *in, int e, size_t n, mms_skelset *staged)
 static int parse_int(const char *s, long long *out)
 {
 	char *end;
+	if (!(*s == '-' || *s == '+' || (*s >= '0' && *s <= '9')))
+		return MMS_ETYPE; /* strtoll would skip white space: " 7" is not 7 */
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
 	if (errno || end == s || *end)
@@ -424,11 +426,15 @@ static int decode_field(mms_ingest *in, int e, size_t rec, int32_t id, int f)
 				if (*q == ',')
 					*q = '.';
 			x = strtod(copy, &end);
-			ok = end != copy && !*end;
+			ok = end != copy && !*end && !strchr(" \t\n\v\f\r", *copy);
 			mms_free(copy);
 		}
 		if (!ok)
 			what = "a number";
+		else if (fabs(x * MMS_DEC_SCALE - nearbyint(x * MMS_DEC_SCALE)) > 1e-6 * fmax(1, fabs(x)))
+			mms_ingest_fail(in, MMS_ERANGE, e, rec, f, "%s: %s %.15g has more than 3 "
+					"decimal places and cannot be stored exactly",
+					label(in, e, id, &lb), fd->name, x);
 		else if (!(x * MMS_DEC_SCALE >= fd->min && x * MMS_DEC_SCALE <= fd->max))
 			mms_ingest_fail(in, MMS_ERANGE, e, rec, f, "%s: %s %g is outside %g..%g",
 					label(in, e, id, &lb), fd->name, x,
