@@ -207,6 +207,14 @@ static unsigned char sniff_delimiter(const char *text, size_t len)
 
 static void *csv_realloc(void *p, size_t n) { return mms_realloc(p, n); }
 
+/* libcsv trims spaces and tabs around unquoted fields unless told that no
+ * character is a space: " Иванова" would be stored as "Иванова". */
+static int no_space(unsigned char c)
+{
+	MMS_UNUSED(c);
+	return 0;
+}
+
 /* Parses the text of one file into its table. */
 static int parse_text(csv_table *t, int e, const char *p, size_t len, mms_report *report,
 		      int *first_rc)
@@ -221,6 +229,7 @@ static int parse_text(csv_table *t, int e, const char *p, size_t len, mms_report
 		return MMS_ENOMEM;
 	csv_set_realloc_func(&parser, csv_realloc);
 	csv_set_free_func(&parser, mms_free);
+	csv_set_space_func(&parser, no_space);
 	csv_set_delim(&parser, sniff_delimiter(p, len));
 	for (size_t i = 0; i < len && !ps.nomem;) {
 		size_t n = line_length(p + i, len - i);
