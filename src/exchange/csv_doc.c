@@ -279,24 +279,20 @@ static int parse_table(csv_doc *cd, int e, const char *dir, size_t max, mms_repo
 	mms_buf_free(&path);
 	if (rc == MMS_ENOTFOUND)
 		return MMS_OK; /* an entity without a file has no records */
-	if (rc == MMS_OK) {
-		mms_buf_printf(&path, "%s.csv", mms_entities[e].name);
-		if (mms_buf_detach(&path, &t->file) != MMS_OK)
-			rc = MMS_ENOMEM;
+	mms_buf_printf(&path, "%s.csv", mms_entities[e].name);
+	if (mms_buf_detach(&path, &t->file) != MMS_OK) {
+		mms_free(text);
+		return MMS_ENOMEM;
 	}
 	if (rc == MMS_OK)
 		rc = parse_text(t, e, text, len, report, first_rc);
 	mms_free(text);
-	if (rc == MMS_EINVAL)
-		rc = MMS_EIO; /* not a regular file: a file error, as for a JSON document */
 	if (rc == MMS_ERANGE)
-		mms_report_add(report, rc, t->file ? t->file : mms_entities[e].name,
-			       "%s.csv: %s of %zu bytes (mms_import_options.max_bytes)",
-			       mms_entities[e].name, mms_read_error(rc), max);
-	else if (rc == MMS_EIO)
-		mms_report_add(report, rc, t->file ? t->file : mms_entities[e].name,
-			       "%s.csv: %s", mms_entities[e].name, mms_read_error(MMS_EINVAL));
-	return rc;
+		mms_report_add(report, rc, t->file, "%s: %s of %zu bytes (mms_import_options.max_bytes)",
+			       t->file, mms_read_error(rc), max);
+	else if (rc == MMS_EIO || rc == MMS_EINVAL)
+		mms_report_add(report, rc, t->file, "%s: %s", t->file, mms_read_error(rc));
+	return rc == MMS_EINVAL ? MMS_EIO : rc; /* not a regular file: a file error, as for JSON */
 }
 
 static int by_name(const void *a, const void *b)
