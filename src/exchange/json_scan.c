@@ -159,6 +159,22 @@ static void lone_surrogate(scan *s, unsigned u)
 	     "half; it stands for no character and cannot be stored", u);
 }
 
+/* Reads the value of an object's or array's member, whose pointer segment
+ * is on the path, then the path back to base and the comma after it. */
+static int member(scan *s, size_t base)
+{
+	int rc = scan_value(s);
+	if (rc != MMS_OK)
+		return rc;
+	cut_path(&s->path, base);
+	skip_ws(s);
+	if (s->i < s->len && s->t[s->i] == ',') {
+		s->i++;
+		skip_ws(s);
+	}
+	return MMS_OK;
+}
+
 /* Keys sort in O(k log k) at the end of each object, so an object of a
  * million keys costs no more than its size. */
 static int scan_object(scan *s)
@@ -187,15 +203,9 @@ static int scan_object(scan *s)
 			lone_surrogate(s, lone);
 		skip_ws(s);
 		s->i++; /* ':' */
-		int rc = scan_value(s);
+		int rc = member(s, base);
 		if (rc != MMS_OK)
 			return rc;
-		cut_path(&s->path, base);
-		skip_ws(s);
-		if (s->t[s->i] == ',') {
-			s->i++;
-			skip_ws(s);
-		}
 	}
 	s->i++;
 	key *keys = s->keys + first;
@@ -238,15 +248,9 @@ static int scan_value(scan *s)
 	skip_ws(s);
 	for (size_t idx = 0; s->i < s->len && s->t[s->i] != ']'; idx++) {
 		mms_buf_printf(&s->path, "/%zu", idx);
-		int rc = scan_value(s);
+		int rc = member(s, base);
 		if (rc != MMS_OK)
 			return rc;
-		cut_path(&s->path, base);
-		skip_ws(s);
-		if (s->t[s->i] == ',') {
-			s->i++;
-			skip_ws(s);
-		}
 	}
 	s->i++;
 	return MMS_OK;

@@ -10,6 +10,13 @@
 
 #define DEMO MMS_TEST_DATA "/../../data/demo/murom.json"
 
+static void assert_units(mms_db *db, size_t want)
+{
+	size_t n;
+	T_OK(db, mms_db_count(db, MMS_UNIT, &n));
+	assert_int_equal(n, want);
+}
+
 static void the_demo_network_imports_whole(void **state)
 {
 	(void)state;
@@ -87,9 +94,7 @@ static void a_dry_run_reports_and_writes_nothing(void **state)
 	T_OK(db, mms_db_import(db, DEMO, &o, &rep));
 	assert_int_equal(mms_report_count(rep), 0);
 	mms_report_free(rep);
-	size_t n;
-	T_OK(db, mms_db_count(db, MMS_UNIT, &n));
-	assert_int_equal(n, 0);
+	assert_units(db, 0);
 	mms_db_close(db);
 }
 
@@ -179,9 +184,7 @@ static void fifos_devices_and_links_to_them_are_refused_at_once(void **state)
 	o.format = MMS_FORMAT_JSON; /* a folder read as a document */
 	refused_file(db, dir, &o, MMS_EIO, "not a regular file");
 	alarm(0);
-	size_t n;
-	T_OK(db, mms_db_count(db, MMS_UNIT, &n));
-	assert_int_equal(n, 0);
+	assert_units(db, 0);
 	mms_db_close(db);
 	t_rmtree(dir);
 	free(csv_fifo);
@@ -244,9 +247,7 @@ static void a_nul_byte_in_a_csv_cell_is_refused_at_its_cell(void **state)
 	assert_string_equal(mms_report_location(rep, 0), "units.csv:2:2");
 	assert_non_null(strstr(mms_report_message(rep, 0), "NUL"));
 	mms_report_free(rep);
-	size_t n;
-	T_OK(db, mms_db_count(db, MMS_UNIT, &n));
-	assert_int_equal(n, 0);
+	assert_units(db, 0);
 	mms_db_close(db);
 	t_rmtree(dir);
 	free(p);
@@ -280,9 +281,7 @@ static void a_csv_folder_must_hold_the_documented_names(void **state)
 	assert_int_equal(unlink(wrong), 0);
 	free(wrong);
 	T_OK(db, mms_db_import(db, dir, NULL, NULL));
-	size_t n;
-	T_OK(db, mms_db_count(db, MMS_UNIT, &n));
-	assert_int_equal(n, 1);
+	assert_units(db, 1);
 	mms_db_close(db);
 	t_rmtree(dir);
 	free(dir);
