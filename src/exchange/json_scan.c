@@ -208,9 +208,10 @@ static int scan_object(scan *s)
 			return rc;
 	}
 	s->i++;
-	key *keys = s->keys + first;
 	size_t n = s->nkeys - first;
-	qsort(keys, n, sizeof *keys, key_cmp);
+	key *keys = n ? s->keys + first : NULL; /* an empty object may have no key array yet */
+	if (n > 1)
+		qsort(keys, n, sizeof *keys, key_cmp);
 	for (size_t k = 1; k < n; k++) {
 		if (key_cmp(&keys[k - 1], &keys[k]) || (k > 1 && !key_cmp(&keys[k - 2], &keys[k])))
 			continue; /* each key given twice or more is reported once */
