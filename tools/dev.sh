@@ -8,7 +8,7 @@ job=${1:-}
 case "$job" in demo|test) ;; *) echo "usage: sh tools/dev.sh demo|test" >&2; exit 2 ;; esac
 
 packages="cmake ninja-build gcc pkg-config libsqlite3-dev libjson-c-dev libcsv-dev
-libcmocka-dev libxlsxwriter-dev nettle-dev sqlite3 swig4.0 python3-dev python3-pytest python3-jsonschema python3-openpyxl python3-pandas liblua5.4-dev lua5.4 valgrind abigail-tools"
+libcmocka-dev libxlsxwriter-dev nettle-dev libicu-dev sqlite3 swig4.0 python3-dev python3-pytest python3-jsonschema python3-openpyxl python3-pandas liblua5.4-dev lua5.4 valgrind abigail-tools"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -276,6 +276,9 @@ static int import_common(int argc, char **argv, int dry_run)
 	if (open_code != EXIT_OK)
 		return open_code;
 	mms_report *rep = NULL;
+	size_t before[MMS_ENTITY_COUNT] = {0};
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+		mms_db_count(db, e, &before[e]);
 	int rc = mms_db_import(db, input, &o, &rep);
 	if (rc != MMS_OK && mms_report_count(rep) > 0) {
 		tool_print_report(rep);
@@ -283,8 +286,17 @@ static int import_common(int argc, char **argv, int dry_run)
 			mms_report_count(rep));
 	} else if (rc != MMS_OK) {
 		tool_fail(db, rc, input);
-	} else {
-		printf("%s: %s\n", input, o.dry_run ? "valid" : "imported");
+	} else if (o.dry_run) {
+		printf("%s: valid\n", input);
+	} else { /* what was imported, so a file read as empty cannot pass for one imported */
+		size_t total = 0, now;
+		printf("%s: imported", input);
+		for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+			if (mms_db_count(db, e, &now) == MMS_OK && now > before[e]) {
+				printf("%s %zu %s", total ? "," : "", now - before[e], mms_entity_name(e));
+				total += now - before[e];
+			}
+		printf(total ? "\n" : " 0 records\n");
 	}
 	mms_report_free(rep);
 	mms_db_close(db);

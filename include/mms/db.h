@@ -239,10 +239,15 @@ typedef struct mms_import_options {
 	int dry_run;       /**< validate only; never write */
 	int mode;          /**< an mms_import_mode (version 2) */
 	const char *actor; /**< who imports, kept in the history; NULL = "" (version 2) */
+	/** Version 2 (0.2): the largest file read, in bytes (a JSON document,
+	 * or each CSV file of a folder); 0 means MMS_IMPORT_MAX_BYTES. */
+	size_t max_bytes;
 } mms_import_options;
 
+/** The default limit on the size of an imported file: 1 GiB. */
+#define MMS_IMPORT_MAX_BYTES ((size_t)1 << 30)
 #define MMS_IMPORT_OPTIONS_VERSION 2
-#define MMS_IMPORT_OPTIONS_INIT {MMS_IMPORT_OPTIONS_VERSION, MMS_FORMAT_AUTO, 0, MMS_IMPORT_ADD, NULL}
+#define MMS_IMPORT_OPTIONS_INIT {MMS_IMPORT_OPTIONS_VERSION, MMS_FORMAT_AUTO, 0, MMS_IMPORT_ADD, NULL, 0}
 
 /**
  * Imports a JSON file or a directory of CSV files, all or nothing: every
@@ -257,6 +262,12 @@ typedef struct mms_import_options {
  * them, the fields it leaves out keep their values; the other records are
  * added. Importing the same input twice changes nothing. Additions and
  * changes are recorded in the history.
+ * Only regular files
+ * are read (MMS_EIO for a FIFO, a device or a link to one), up to
+ * max_bytes (MMS_ERANGE past it); a folder must hold at least one file
+ * named <entity>.csv (MMS_EMISSING) and no other *.csv file (MMS_ETYPE);
+ * nothing the input says is dropped or altered: docs/reliability.md,
+ * "Imports that never drop data".
  */
 MMS_EXTERN int mms_db_import(mms_db *db, const char *path,
 			     const mms_import_options *opts,

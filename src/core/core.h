@@ -70,9 +70,42 @@ uint32_t mms_hash_str(const char *s);
 /* A fast 64-bit checksum of n bytes (not cryptographic). */
 uint64_t mms_checksum(const void *data, size_t n);
 
-/* Reads a whole file: MMS_ENOTFOUND if it does not exist, MMS_EIO if it
- * cannot be read, MMS_ENOMEM. The text is NUL-terminated and the caller's. */
+/* Reads a whole regular file of at most max bytes: MMS_ENOTFOUND if it
+ * does not exist, MMS_EINVAL if it is not a regular file (a FIFO or a
+ * device could block or never end), MMS_ERANGE if it holds more than max
+ * bytes, MMS_EIO if it cannot be read, MMS_ENOMEM. The text is
+ * NUL-terminated and the caller's. mms_read_file() reads up to the default
+ * limit; mms_read_error() names a failure for a message ("<path>: ..."). */
+#define MMS_READ_MAX_DEFAULT ((size_t)1 << 30)
+int mms_read_file_max(const char *path, size_t max, char **out, size_t *len);
 int mms_read_file(const char *path, char **out, size_t *len);
+const char *mms_read_error(int rc);
+
+/*
+ * Codes as users read them (skeleton.c, docs/format.md "Codes").
+ * mms_code_flaw() names what makes a code (valid UTF-8) unreadable: a
+ * control or invisible character anywhere, white space at either end; NULL
+ * if none, else *at is the character's position (from 1) and *ch it.
+ * mms_code_skeleton() hashes the code's skeleton (letter case, Unicode
+ * normalisation and Latin/Cyrillic look-alikes folded away); equal codes
+ * for a reader have equal hashes, and mms_code_lookalike() confirms a match.
+ */
+const char *mms_code_flaw(const char *s, size_t n, size_t *at, unsigned *ch);
+int mms_code_skeleton(const char *s, size_t n, uint64_t *hash);
+int mms_code_lookalike(const char *a, const char *b);
+
+/* A multiset of (skeleton hash, id), to find look-alike codes in O(1). */
+typedef struct mms_skelset {
+	uint64_t *keys;
+	int32_t *ids; /* -1 = empty slot */
+	size_t cap, count;
+} mms_skelset;
+int mms_skelset_add(mms_skelset *s, uint64_t key, int32_t id);
+/* The ids under key one by one: *pos starts at 0; -1 when there are no more. */
+int32_t mms_skelset_next(const mms_skelset *s, uint64_t key, size_t *pos);
+/* Empties the set without freeing it, so it cannot fail. */
+void mms_skelset_clear(mms_skelset *s);
+void mms_skelset_free(mms_skelset *s);
 
 /*
  * A file or folder written whole or not at all (atomic.c): to a temporary

@@ -128,16 +128,21 @@ static int check_options(mms_db *db, const mms_import_options *opts,
 {
 	mms_import_options def = MMS_IMPORT_OPTIONS_INIT;
 	*o = def;
+	o->max_bytes = MMS_IMPORT_MAX_BYTES;
 	if (!opts)
 		return MMS_OK;
 	if (opts->version < 1 || opts->version > MMS_IMPORT_OPTIONS_VERSION)
 		return mms_db_fail(db, MMS_EINVAL, "import options version %u is unknown",
 				   opts->version);
+	/* only the fields the caller's version has: a version 1 struct ends
+	 * after dry_run */
 	o->format = opts->format;
 	o->dry_run = opts->dry_run;
-	if (opts->version >= 2) { /* a version 1 caller's struct ends before these */
+	if (opts->version >= 2) {
 		o->mode = opts->mode;
 		o->actor = opts->actor;
+		if (opts->max_bytes)
+			o->max_bytes = opts->max_bytes;
 	}
 	if (o->mode != MMS_IMPORT_ADD && o->mode != MMS_IMPORT_UPSERT)
 		return mms_db_fail(db, MMS_EINVAL, "import mode %d is unknown", o->mode);
@@ -210,7 +215,7 @@ int mms_db_import(mms_db *db, const char *path, const mms_import_options *opts,
 		format = S_ISDIR(st.st_mode) ? MMS_FORMAT_CSV : MMS_FORMAT_JSON;
 	if (format == MMS_FORMAT_CSV) {
 		mms_doc *doc;
-		rc = mms_csv_doc_open(&doc, path, rep);
+		rc = mms_csv_doc_open(&doc, path, o.max_bytes, rep);
 		if (rc == MMS_OK) {
 			rc = ingest(db, doc, &o, rep);
 			mms_csv_doc_free(doc);
@@ -226,11 +231,15 @@ int mms_db_import(mms_db *db, const char *path, const mms_import_options *opts,
 						       format));
 	char *text = NULL;
 	size_t len = 0;
-	rc = mms_read_file(path, &text, &len);
+	rc = mms_read_file_max(path, o.max_bytes, &text, &len);
 	if (rc != MMS_OK) {
-		rc = rc == MMS_ENOTFOUND ? MMS_EIO : rc;
-		mms_db_fail(db, rc, "%s: %s", path, rc == MMS_EIO ? "cannot be read"
-								  : "out of memory");
+		const char *why = mms_read_error(rc);
+		rc = rc == MMS_ENOTFOUND || rc == MMS_EINVAL ? MMS_EIO : rc;
+		if (rc == MMS_ERANGE)
+			mms_db_fail(db, rc, "%s: %s of %zu bytes (mms_import_options.max_bytes)",
+				    path, why, o.max_bytes);
+		else
+			mms_db_fail(db, rc, "%s: %s", path, why);
 		return finish(rep, report, rc);
 	}
 	const char *name = strrchr(path, '/');

@@ -89,8 +89,10 @@ static int take_text(mms_ingest *in, int e, size_t rec, int32_t id, int f,
 	const field_def *fd = &mms_entities[e].fields[f];
 	mms_buf lb = {0}, vb = {0};
 	int rc = MMS_OK;
-	size_t max = fd->type == F_CODE ? MAX_CODE : MAX_TEXT;
+	size_t max = fd->type == F_CODE ? MAX_CODE : MAX_TEXT, at;
 	long bad;
+	const char *flaw;
+	unsigned ch;
 	if (strlen(v->text) != v->len) {
 		mms_ingest_fail(in, rc = MMS_ETYPE, e, rec, f,
 				"%s: %s contains a NUL character",
@@ -103,17 +105,86 @@ static int take_text(mms_ingest *in, int e, size_t rec, int32_t id, int f,
 		mms_ingest_fail(in, rc = MMS_ERANGE, e, rec, f,
 				"%s: %s is %zu bytes long, more than %zu",
 				label(in, e, id, &lb), fd->name, v->len, max);
-	} else if (fd->type == F_CODE && strpbrk(v->text, "|\r\n\t")) {
+	} else if (fd->type == F_CODE && memchr(v->text, '|', v->len)) {
 		quote(&vb, v->text, v->len);
 		mms_ingest_fail(in, rc = MMS_ETYPE, e, rec, f,
-				"%s: code %s may not contain '|', tabs or line breaks",
+				"%s: code %s may not contain '|' (it separates the items of lists)",
 				mms_entities[e].record, vb.data ? vb.data : "");
+	} else if (fd->type == F_CODE && (flaw = mms_code_flaw(v->text, v->len, &at, &ch))) {
+		quote(&vb, v->text, v->len);
+		mms_ingest_fail(in, rc = MMS_ETYPE, e, rec, f,
+				"%s: code %s has %s, U+%04X at character %zu; a code must read "
+				"as it is stored (docs/format.md, \"Codes\")",
+				mms_entities[e].record, vb.data ? vb.data : "", flaw, ch, at);
 	} else {
 		rc = mms_model_add_str(in->m, v->text, v->len, out);
 	}
 	mms_buf_free(&lb);
 	mms_buf_free(&vb);
 	return rc == MMS_ENOMEM ? rc : MMS_OK;
+}
+
+static int rows(mms_ingest *in, int e, size_t n, mms_skelset *staged);
+
+/* Brings the skeletons of the rows the import found in the table up to
+ * date: all of them the first time a handle needs them, then only the rows
+ * added since. Staged rows never go in, so a rollback cannot stale it. */
+static int skeletons_catch_up(mms_model *m, int e)
+{
+	mms_table *t = &m->t[e];
+	int f = mms_entities[e].code_field;
+	for (; t->skel_rows < t->count; t->skel_rows++) {
+		int32_t off = mms_row(m, e, (int32_t)t->skel_rows)[f];
+		uint64_t h;
+		if (!off || mms_code_skeleton(mms_str(m, off), strlen(mms_str(m, off)), &h) != MMS_OK)
+			continue; /* no code, or one no reader could mistake */
+		if (mms_skelset_add(&t->skel, h, (int32_t)t->skel_rows) != MMS_OK)
+			return MMS_ENOMEM;
+	}
+	return MMS_OK;
+}
+
+/* The record of the table or of this import whose code reads the same as
+ * code, or -1. */
+static int32_t lookalike(const mms_model *m, int e, const mms_skelset *staged, uint64_t h,
+			 const char *code)
+{
+	const mms_skelset *sets[2] = {&m->t[e].skel, staged};
+	int f = mms_entities[e].code_field;
+	for (int k = 0; k < 2; k++) {
+		size_t pos = 0;
+		for (int32_t id; (id = mms_skelset_next(sets[k], h, &pos)) >= 0;)
+			if (mms_code_lookalike(code, mms_str(m, mms_row(m, e, id)[f])))
+				return id;
+	}
+	return -1;
+}
+
+/* Refuses a code a reader cannot tell from one already used, naming both. */
+static int check_lookalike(mms_ingest *in, int e, size_t rec, int32_t id, mms_skelset *staged,
+			   int *clash)
+{
+	const char *code = mms_str(in->m, mms_row(in->m, e, id)[mms_entities[e].code_field]);
+	uint64_t h;
+	*clash = 0;
+	if (mms_code_skeleton(code, strlen(code), &h) != MMS_OK)
+		return MMS_OK; /* too long to fold: compared exactly, as before */
+	int32_t other = lookalike(in->m, e, staged, h, code);
+	if (other < 0)
+		return mms_skelset_add(staged, h, id);
+	const entity_def *d = &mms_entities[e];
+	mms_buf a = {0}, b = {0};
+	quote(&a, code, strlen(code));
+	const char *theirs = mms_str(in->m, mms_row(in->m, e, other)[d->code_field]);
+	quote(&b, theirs, strlen(theirs));
+	mms_ingest_fail(in, MMS_EDUP, e, rec, d->code_field,
+			"%s code %s conflicts with %s %s (#%d): the two differ only in letter case, "
+			"Unicode normalisation or Latin/Cyrillic look-alike letters",
+			d->record, a.data ? a.data : "", d->record, b.data ? b.data : "", other);
+	mms_buf_free(&a);
+	mms_buf_free(&b);
+	*clash = 1;
+	return MMS_OK;
 }
 
 int mms_ingest_rows(mms_ingest *in, int e)
@@ -124,6 +195,20 @@ int mms_ingest_rows(mms_ingest *in, int e)
 	in->bad[e] = mms_calloc(n ? n : 1, 1);
 	if (!in->ids[e] || !in->bad[e])
 		return MMS_ENOMEM;
+	if (n && d->code_field >= 0) {
+		int rc = skeletons_catch_up(in->m, e);
+		if (rc != MMS_OK)
+			return rc;
+	}
+	mms_skelset staged = {0};
+	int rc = rows(in, e, n, &staged);
+	mms_skelset_free(&staged);
+	return rc;
+}
+
+static int rows(mms_ingest *in, int e, size_t n, mms_skelset *staged)
+{
+	const entity_def *d = &mms_entities[e];
 	for (size_t rec = 0; rec < n; rec++) {
 		int32_t id;
 		int rc = mms_model_add_row(in->m, e, &id);
@@ -163,6 +248,13 @@ int mms_ingest_rows(mms_ingest *in, int e)
 			continue;
 		}
 		mms_row(in->m, e, id)[f] = off;
+		int clash;
+		if ((rc = check_lookalike(in, e, rec, id, staged, &clash)) != MMS_OK)
+			return rc;
+		if (clash) {
+			mms_row(in->m, e, id)[f] = 0;
+			continue;
+		}
 		if ((rc = mms_model_index_code(in->m, e, id)) != MMS_OK)
 			return rc;
 	}
@@ -172,6 +264,8 @@ int mms_ingest_rows(mms_ingest *in, int e)
 static int parse_int(const char *s, long long *out)
 {
 	char *end;
+	if (!(*s == '-' || *s == '+' || (*s >= '0' && *s <= '9')))
+		return MMS_ETYPE; /* strtoll would skip white space: " 7" is not 7 */
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
 	if (errno || end == s || *end)
@@ -336,11 +430,15 @@ static int decode_field(mms_ingest *in, int e, size_t rec, int32_t id, int f)
 				if (*q == ',')
 					*q = '.';
 			x = strtod(copy, &end);
-			ok = end != copy && !*end;
+			ok = end != copy && !*end && !strchr(" \t\n\v\f\r", *copy);
 			mms_free(copy);
 		}
 		if (!ok)
 			what = "a number";
+		else if (fabs(x * MMS_DEC_SCALE - nearbyint(x * MMS_DEC_SCALE)) > 1e-6 * fmax(1, fabs(x)))
+			mms_ingest_fail(in, MMS_ERANGE, e, rec, f, "%s: %s %.15g has more than 3 "
+					"decimal places and cannot be stored exactly",
+					label(in, e, id, &lb), fd->name, x);
 		else if (!(x * MMS_DEC_SCALE >= fd->min && x * MMS_DEC_SCALE <= fd->max))
 			mms_ingest_fail(in, MMS_ERANGE, e, rec, f, "%s: %s %g is outside %g..%g",
 					label(in, e, id, &lb), fd->name, x,

@@ -7,7 +7,10 @@
 /*
  * Parses JSON text strictly: a syntax error, an unexpected end or text after
  * the document goes to the report at name:line:column (characters, not
- * bytes) and gives MMS_EPARSE. The one JSON reader of every import.
+ * bytes) and gives MMS_EPARSE. The one JSON reader of every import. What
+ * the tree hides (a key given twice, a lone surrogate escape) is reported
+ * at its JSON pointer with the code of the first one, *out still set (the
+ * caller frees it) so that the rest can be checked too.
  */
 struct json_object;
 int mms_json_parse(struct json_object **out, const char *text, size_t len, const char *name,
@@ -21,9 +24,14 @@ int mms_json_parse(struct json_object **out, const char *text, size_t len, const
 int mms_json_doc_open(mms_doc **out, const char *text, size_t len,
 		      const char *name, mms_report *report);
 void mms_json_doc_free(mms_doc *d);
+/* Reports what json-c's tree hides of a text it parsed (json_scan.c): keys
+ * given twice in one object, lone UTF-16 surrogate escapes. */
+int mms_json_scan(const char *text, size_t len, mms_report *report);
 
-/* Reads the <entity>.csv files of a directory (libcsv). */
-int mms_csv_doc_open(mms_doc **out, const char *dir, mms_report *report);
+/* Reads the <entity>.csv files of a directory (libcsv), each of at most max
+ * bytes. A folder holding no such file, or another *.csv file, is refused
+ * with the names expected and found. */
+int mms_csv_doc_open(mms_doc **out, const char *dir, size_t max, mms_report *report);
 void mms_csv_doc_free(mms_doc *d);
 
 /* The document of a single record built through the API. */

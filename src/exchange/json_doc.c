@@ -208,8 +208,15 @@ int mms_json_parse(json_object **out, const char *text, size_t len, const char *
 		json_object_put(root);
 		return MMS_EPARSE;
 	}
+	/* what json-c's tree hides: a key given twice, a lone surrogate; the
+	 * tree is still given, so that its shape can be checked too */
+	int rc = mms_json_scan(text, len, report);
+	if (rc == MMS_ENOMEM) {
+		json_object_put(root);
+		return rc;
+	}
 	*out = root;
-	return MMS_OK;
+	return rc;
 }
 
 int mms_json_doc_open(mms_doc **out, const char *text, size_t len,
@@ -220,9 +227,11 @@ int mms_json_doc_open(mms_doc **out, const char *text, size_t len,
 	if (!jd)
 		return MMS_ENOMEM;
 	jd->base = (mms_doc){jd_count, jd_get, jd_where, 0, 0};
-	int rc = mms_json_parse(&jd->root, text, len, name, report);
+	int rc = mms_json_parse(&jd->root, text, len, name, report), shape = MMS_OK;
+	if (jd->root)
+		shape = check_shape(jd, report);
 	if (rc == MMS_OK)
-		rc = check_shape(jd, report);
+		rc = shape;
 	if (rc != MMS_OK) {
 		mms_json_doc_free(&jd->base);
 		return rc;

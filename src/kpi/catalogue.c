@@ -461,7 +461,7 @@ int mms_kpi_load(mms_kpi *kpi, const char *path, mms_report **out)
 		char *textbuf = NULL;
 		size_t len;
 		rc = mms_read_file(file, &textbuf, &len);
-		if (rc == MMS_ENOTFOUND)
+		if (rc != MMS_OK && rc != MMS_ENOMEM) /* missing, not a regular file, too large */
 			rc = MMS_EIO;
 		if (rc == MMS_OK) {
 			const char *base = strrchr(file, '/');

@@ -58,6 +58,7 @@ void mms_model_free(mms_model *m)
 		if (!in_block(m, m->t[e].rows))
 			mms_free(m->t[e].rows);
 		mms_hash_free(&m->t[e].codes);
+		mms_skelset_free(&m->t[e].skel);
 	}
 	if (!in_block(m, m->pool))
 		mms_free(m->pool);
@@ -82,6 +83,10 @@ void mms_model_rollback(mms_model *m, const mms_mark *mark)
 		if (t->count == mark->rows[e])
 			continue;
 		t->count = mark->rows[e];
+		if (t->skel_rows > t->count) { /* rebuilt from the rows when next needed */
+			mms_skelset_clear(&t->skel);
+			t->skel_rows = 0;
+		}
 		if (mms_entities[e].code_field < 0)
 			continue;
 		/* The map keeps its slots, so re-inserting fewer keys never grows it. */

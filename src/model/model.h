@@ -136,6 +136,10 @@ typedef struct mms_table {
 	int32_t *rows; /* count * nfields values */
 	size_t count, cap;
 	mms_hash codes; /* code → id, for entities with a code */
+	/* skeletons of the codes of rows 0..skel_rows-1 (core/skeleton.c), built
+	 * when an import first needs them (exchange/decode.c) */
+	mms_skelset skel;
+	size_t skel_rows;
 } mms_table;
 
 typedef struct mms_model {

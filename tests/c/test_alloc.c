@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "helpers.h"
 
@@ -470,6 +471,58 @@ static int op_import_csv(mms_db *db)
 	return rc;
 }
 
+/* Inputs refused for what they would lose or confuse (a key given twice, a
+ * lone surrogate, a code with an invisible character, codes a reader cannot
+ * tell from the database's or from each other, a misnamed CSV file), from
+ * text and from files: each must be refused with its own code, never half
+ * read, whichever allocation fails. */
+static int op_refused(mms_db *db)
+{
+	static const struct { const char *text; int rc; } docs[] = {
+		{"{\"units\": [{\"code\": \"Q\", \"name\": \"a\", \"name\": \"b\", \"level\": \"municipal\", "
+		 "\"kind\": \"municipal_service\", \"parent\": \"R\"}]}", MMS_EDUP},
+		{"{\"units\": [{\"code\": \"Q\", \"name\": \"\\ud800\", \"level\": \"municipal\", "
+		 "\"kind\": \"municipal_service\", \"parent\": \"R\"}]}", MMS_ETYPE},
+		{"{\"units\": [{\"code\": \"Q\\u200b\", \"name\": \"q\", \"level\": \"municipal\", "
+		 "\"kind\": \"municipal_service\", \"parent\": \"R\"}]}", MMS_ETYPE},
+		{"{\"staff\": [{\"code\": \"t0\", \"name\": \"n\", \"org\": \"M\", \"role\": \"teacher\"},"
+		 "{\"code\": \"Ж1\", \"name\": \"n\", \"org\": \"M\", \"role\": \"teacher\"},"
+		 "{\"code\": \"ж1\", \"name\": \"n\", \"org\": \"M\", \"role\": \"teacher\"}]}", MMS_EDUP},
+	};
+	char path[300];
+	for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+		mms_report *r = NULL;
+		int rc = mms_db_import_json(db, docs[i].text, NULL, &r);
+		mms_report_free(r);
+		if (rc != docs[i].rc)
+			return rc;
+	}
+	static const struct { const char *name; int rc; } files[] = {
+		{"dup.json", MMS_EDUP}, {"misnamed", MMS_ETYPE}, {"pipe", MMS_EIO}};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		snprintf(path, sizeof path, "%s/%s", work_dir, files[i].name);
+		mms_report *r = NULL;
+		int rc = mms_db_import(db, path, NULL, &r);
+		mms_report_free(r);
+		if (rc != files[i].rc)
+			return rc;
+	}
+	return MMS_OK;
+}
+
+static void op_refused_setup(void)
+{
+	char path[300];
+	snprintf(path, sizeof path, "%s/dup.json", work_dir);
+	t_write(path, "{\"units\": [], \"units\": []}");
+	snprintf(path, sizeof path, "%s/misnamed", work_dir);
+	assert_int_equal(mkdir(path, 0777), 0);
+	snprintf(path, sizeof path, "%s/misnamed/Staff.csv", work_dir);
+	t_write(path, "code,name,org,role\nT9,n,M,teacher\n");
+	snprintf(path, sizeof path, "%s/pipe", work_dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+}
+
 /* A framework out as CASE JSON and into a new database. */
 static int op_case(mms_db *db)
 {
@@ -559,6 +612,8 @@ static void every_operation_survives_every_allocation_failure(void **state)
 	points += exhaust(db, op_route_status, "route status");
 	points += exhaust(db, op_export_files, "export files");
 	points += exhaust(db, op_import_csv, "import csv");
+	op_refused_setup();
+	points += exhaust(db, op_refused, "refused inputs");
 	points += exhaust(db, op_case, "case");
 	op_scoped_setup();
 	points += exhaust(NULL, op_snapshot, "snapshot");

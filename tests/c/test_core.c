@@ -335,12 +335,89 @@ static void ages_equal_whole_years_between(void **state)
 	mms_model_free(&m);
 }
 
+static void code_flaws_are_located_by_character(void **state)
+{
+	(void)state;
+	size_t at = 0;
+	unsigned ch = 0;
+	assert_null(mms_code_flaw("MUR-CRPK", 8, &at, &ch));
+	assert_null(mms_code_flaw("ИОМ 2024", strlen("ИОМ 2024"), &at, &ch)); /* a space inside reads */
+	static const struct { const char *code; size_t at; unsigned ch; } bad[] = {
+		{" A", 1, 0x20}, {"A ", 2, 0x20}, {"\xc2\xa0" "A", 1, 0xa0}, {"Ж\xc2\xa0", 2, 0xa0},
+		{"A\xe2\x80\x8b" "B", 2, 0x200b}, {"A\xe2\x80\x8d", 2, 0x200d}, {"\xef\xbb\xbf" "A", 1, 0xfeff},
+		{"A\tB", 2, 0x09}, {"A\x7f", 2, 0x7f}, {"A\xc2\x85", 2, 0x85}, {"A\xc2\xad" "B", 2, 0xad},
+		{"ЖЖ\xe3\x80\x80", 3, 0x3000},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		if (!mms_code_flaw(bad[i].code, strlen(bad[i].code), &at, &ch))
+			fail_msg("case %zu: no flaw found", i);
+		assert_int_equal(at, bad[i].at);
+		assert_int_equal(ch, bad[i].ch);
+	}
+}
+
+static uint64_t skel(const char *code)
+{
+	uint64_t h;
+	assert_int_equal(mms_code_skeleton(code, strlen(code), &h), MMS_OK);
+	return h;
+}
+
+static void skeletons_fold_case_normalisation_and_look_alikes(void **state)
+{
+	(void)state;
+	static const char *const same[][2] = {
+		{"MUR-CRPK", "mur-crpk"}, {"MUR-CRPK", "\xd0\x9cUR-\xd0\xa1RPK"}, {"ABEKMHOPCTYX", "АВЕКМНОРСТУХ"},
+		{"aeopcyx", "аеорсух"}, {"Школа", "ШКОЛА"}, {"\xd0\xb9", "\xd0\xb8\xcc\x86"},
+		{"\xd1\x91", "\xd0\xb5\xcc\x88"}, {"\xd1\x91", "\xc3\xab"}, {"Ёж", "ёж"}, {"ＡＢ１", "ab1"},
+		{"\xc3\xa9t\xc3\xa9", "E\xcc\x81T\xc3\x89"},
+	};
+	for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+		if (skel(same[i][0]) != skel(same[i][1]) || !mms_code_lookalike(same[i][0], same[i][1]))
+			fail_msg("\"%s\" and \"%s\" should read the same", same[i][0], same[i][1]);
+	}
+	static const char *const differ[][2] = {
+		{"T1", "T2"}, {"и", "й"}, {"е", "ё"}, {"Ш", "Щ"}, {"R1", "Я1"}, {"MUR", "MYR"}, {"ab", "a b"},
+	};
+	for (size_t i = 0; i < sizeof differ / sizeof *differ; i++) {
+		if (skel(differ[i][0]) == skel(differ[i][1]) || mms_code_lookalike(differ[i][0], differ[i][1]))
+			fail_msg("\"%s\" and \"%s\" should differ", differ[i][0], differ[i][1]);
+	}
+}
+
+static void skeleton_sets_keep_every_id_of_a_key(void **state)
+{
+	(void)state;
+	mms_skelset s = {0};
+	for (int32_t id = 0; id < 1000; id++) /* ten ids a key, through several growths */
+		assert_int_equal(mms_skelset_add(&s, (uint64_t)(id % 100) * 0x9e3779b97f4a7c15u, id), MMS_OK);
+	for (int k = 0; k < 100; k++) {
+		size_t pos = 0, found = 0;
+		for (int32_t id; (id = mms_skelset_next(&s, (uint64_t)k * 0x9e3779b97f4a7c15u, &pos)) >= 0;) {
+			assert_int_equal(id % 100, k);
+			found++;
+		}
+		assert_int_equal(found, 10);
+	}
+	size_t pos = 0;
+	assert_int_equal(mms_skelset_next(&s, 12345, &pos), -1);
+	mms_skelset_clear(&s);
+	pos = 0;
+	assert_int_equal(mms_skelset_next(&s, 0, &pos), -1);
+	mms_skelset_free(&s);
+	pos = 0;
+	assert_int_equal(mms_skelset_next(&s, 0, &pos), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(dates_round_trip_across_leap_years),
 		cmocka_unit_test(years_between_counts_birthdays),
 		cmocka_unit_test(utf8_check_finds_the_first_bad_byte),
+		cmocka_unit_test(code_flaws_are_located_by_character),
+		cmocka_unit_test(skeletons_fold_case_normalisation_and_look_alikes),
+		cmocka_unit_test(skeleton_sets_keep_every_id_of_a_key),
 		cmocka_unit_test(hash_finds_every_key_after_growth),
 		cmocka_unit_test(buffer_formats_long_text),
 		cmocka_unit_test(schema_indexes_match_field_names),

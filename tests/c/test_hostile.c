@@ -14,11 +14,12 @@
 #include "helpers.h"
 
 static const char *const codes[] = {
-	"X'1", "X\"2", "X--3", "X;DROP TABLE staff;--", "%n%s%x", "a,b;c", "' OR '1'='1",
+	"X'1", "X\"2", "X--3", "X;DROP TABLE staff;--", "%n%s%x", "a,b;c", "' OR '1'='1", "SP",
 };
 static const char *const names[] = {
 	"O'Brien", "\"quoted\" name", "Robert'); DROP TABLE staff;--", "/* comment */ -- rest",
 	"%s%s%n%x%p", "back\\slash, semi;colon\nsecond line", "Учитель 👩‍🏫 ʼапостроф",
+	"  spaces around, kept through CSV \t",
 };
 #define N (sizeof codes / sizeof *codes)
 

@@ -365,5 +365,38 @@ if [ -e scoped.sqlite ] || ls -A . | grep -q '\.tmp'; then failed=$((failed + 1)
 else passed=$((passed + 1)); fi
 check "demo with an unknown scope keeps the demo" 1 "$mms" --scope NO-SUCH demo --db demo2.sqlite --data "$data"
 same_sum "a refused demo leaves its database" demo2.sqlite "$demo2"
+# Imports that never drop data silently (docs/reliability.md).
+check "strict: init" 0 "$mms" init strict.sqlite
+printf '{"units": [{"code": "M", "name": "ММС", "level": "municipal", "kind": "municipal_service"},
+{"code": "S", "name": "Школа", "level": "institutional", "kind": "school", "parent": "M"}],
+"staff": [{"code": "T1", "name": "Анна", "org": "S", "role": "teacher"}]}' >two.json
+check "strict: import" 0 "$mms" import strict.sqlite two.json
+grep_in "strict: import says what it imported" out.txt "two.json: imported 2 units, 1 staff"
+printf '{}' >nothing.json
+check "strict: import of nothing" 0 "$mms" import strict.sqlite nothing.json
+grep_in "strict: import of nothing says so" out.txt "imported 0 records"
+printf '{"staff": [{"code": "T2", "name": "a", "org": "S", "role": "teacher", "name": "b"}]}' >dupkey.json
+check "strict: a key given twice" 1 "$mms" import strict.sqlite dupkey.json
+grep_in "strict: a key given twice, located" err.txt '/staff/0/name: the key "name" is given more than once'
+printf '{"units": [{"code": "\\u041c", "name": "x", "level": "municipal", "kind": "municipal_service"}]}' >twin.json
+check "strict: a look-alike code" 1 "$mms" import strict.sqlite twin.json
+grep_in "strict: a look-alike code names both" err.txt 'unit code "М" conflicts with unit "M"'
+mkdir misnamed && printf 'code,name,org,role\nT3,n,S,teacher\n' >misnamed/Staff.csv
+check "strict: a misnamed CSV file" 1 "$mms" import strict.sqlite misnamed
+grep_in "strict: a misnamed CSV file, expected" err.txt "expected units.csv, links.csv, staff.csv"
+grep_in "strict: a misnamed CSV file, found" err.txt "found Staff.csv"
+mkdir emptydir
+check "strict: a CSV folder of no known file" 1 "$mms" import strict.sqlite emptydir
+grep_in "strict: a CSV folder of no known file, found" err.txt "found nothing"
+mkfifo pipe.json
+check "strict: a FIFO is refused at once" 3 timeout 20 "$mms" import strict.sqlite pipe.json
+grep_in "strict: a FIFO, why" err.txt "not a regular file"
+ln -s /dev/zero zero.json
+check "strict: a link to /dev/zero is refused at once" 3 timeout 20 "$mms" import strict.sqlite zero.json
+grep_in "strict: /dev/zero, why" err.txt "not a regular file"
+"$mms" export strict.sqlite strict-after.json >/dev/null 2>&1
+grep_in "strict: refused imports changed nothing" strict-after.json '"T1"'
+if grep -q '"T2"\|"T3"' strict-after.json; then failed=$((failed + 1)); echo "FAIL a refused import left records"
+else passed=$((passed + 1)); fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

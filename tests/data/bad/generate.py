@@ -7,7 +7,9 @@ time: a required field left out, an enum value that does not exist, a
 boolean, number, date, list or text of the wrong type, a number past its
 bound, a reference to nothing. The expected code and location follow from
 the kind of the fault; faults that can be written in CSV are written there
-too. Each template is first checked to import cleanly
+too. Then every code is spoilt with a character no reader sees or given as
+a code of base.json in another case or in Cyrillic look-alike letters, and
+every field of every template is given twice in its object. Each template is first checked to import cleanly
 into base.json with the mms tool, so a case fails for its fault alone.
 
     tests/data/bad/generate.py build/bin/mms   (rewrites fields.json)
@@ -117,6 +119,54 @@ def csv_case(entity, field, label, value, code):
             "location": f"{entity}.csv:2:{cols.index(field) + 1}", "csv": {f"{entity}.csv": text}}
 
 
+# Codes a reader cannot see or cannot tell apart (docs/format.md, "Codes"):
+# the template's code spoilt by a character no one sees, and a code of
+# base.json written in another case or with Cyrillic look-alike letters.
+BASE_CODES = {"units": "MUN", "staff": "T1", "activities": "C1", "competencies": "K1",
+              "resources": "R1", "routes": "RT1"}
+UNREADABLE = [
+    ("with a space before it", lambda c: " " + c),
+    ("with a no-break space after it", lambda c: c + "\u00a0"),
+    ("with a zero-width space inside", lambda c: c[0] + "\u200b" + c[1:]),
+    ("with a byte-order mark inside", lambda c: c[0] + "\ufeff" + c[1:]),
+    ("with a zero-width joiner at its end", lambda c: c + "\u200d"),
+    ("with a control character inside", lambda c: c[0] + "\u0007" + c[1:]),
+]
+CYRILLIC_TWIN = {"M": "\u041c", "T": "\u0422", "C": "\u0421", "K": "\u041a", "P": "\u0420",
+                 "A": "\u0410", "E": "\u0415", "O": "\u041e", "H": "\u041d", "X": "\u0425",
+                 "B": "\u0412"}
+
+
+def code_cases():
+    for entity, code in BASE_CODES.items():
+        def case(label, value, code_name, csv=True):
+            rec = copy.deepcopy(TEMPLATES[entity])
+            rec["code"] = value
+            yield {"name": f"{entity}.code {label}", "code": code_name,
+                   "location": f"/{entity}/0/code", "json": {entity: [rec]}}
+            if csv:
+                yield csv_case(entity, "code", label, value, code_name)
+        for label, spoil in UNREADABLE:
+            # CSV cells cannot hold a line break unquoted; the others are written as is
+            yield from case(label, spoil(TEMPLATES[entity]["code"]), "MMS_ETYPE")
+        yield from case(f"is {code.lower()}, {code} in another case", code.lower(), "MMS_EDUP")
+        twin = "".join(CYRILLIC_TWIN.get(ch, ch) for ch in code)
+        if twin != code:
+            yield from case(f"is {code} in Cyrillic look-alike letters", twin, "MMS_EDUP")
+
+
+def duplicate_key_cases():
+    """Every field of every template given twice: json-c would keep the last."""
+    for entity, rec in TEMPLATES.items():
+        for field in rec:
+            body = ", ".join(f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}"
+                             for k, v in rec.items())
+            body += f", {json.dumps(field)}: {json.dumps(rec[field], ensure_ascii=False)}"
+            yield {"name": f"{entity}.{field} given twice", "code": "MMS_EDUP",
+                   "location": f"/{entity}/0/{field}",
+                   "text": "{" + json.dumps(entity) + ": [{" + body + "}]}"}
+
+
 def check_templates(mms):
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "db.sqlite")
@@ -137,7 +187,7 @@ def main():
     check_templates(sys.argv[1])
     with open(SCHEMA, encoding="utf-8") as f:
         schema = json.load(f)
-    out = list(cases(schema))
+    out = list(cases(schema)) + list(code_cases()) + list(duplicate_key_cases())
     with open(os.path.join(HERE, "fields.json"), "w", encoding="utf-8") as f:
         json.dump(out, f, ensure_ascii=False, indent=1)
         f.write("\n")
