@@ -177,10 +177,15 @@ static int check_lookalike(mms_ingest *in, int e, size_t rec, int32_t id, mms_sk
 	quote(&a, code, strlen(code));
 	const char *theirs = mms_str(in->m, mms_row(in->m, e, other)[d->code_field]);
 	quote(&b, theirs, strlen(theirs));
-	mms_ingest_fail(in, MMS_EDUP, e, rec, d->code_field,
-			"%s code %s conflicts with %s %s (#%d): the two differ only in letter case, "
-			"Unicode normalisation or Latin/Cyrillic look-alike letters",
-			d->record, a.data ? a.data : "", d->record, b.data ? b.data : "", other);
+	if (mms_ingest_hidden(in, e, other)) /* outside the scope: not even which */
+		mms_ingest_fail(in, MMS_EDUP, e, rec, d->code_field,
+				"%s code %s is already used (as written, or by a look-alike)",
+				d->record, a.data ? a.data : "");
+	else
+		mms_ingest_fail(in, MMS_EDUP, e, rec, d->code_field,
+				"%s code %s conflicts with %s %s (#%d): the two differ only in letter "
+				"case, Unicode normalisation or Latin/Cyrillic look-alike letters",
+				d->record, a.data ? a.data : "", d->record, b.data ? b.data : "", other);
 	mms_buf_free(&a);
 	mms_buf_free(&b);
 	*clash = 1;

@@ -668,6 +668,15 @@ static void a_duplicate_outside_the_scope_names_nothing(void **state)
 		fail_msg("\"%s\" names the record outside the scope", msg);
 	assert_string_equal(msg, mms_db_errmsg(db));
 	mms_report_free(rep);
+	/* nor a code it cannot be told from (Latin T for Cyrillic Т, lower case) */
+	rep = NULL;
+	assert_int_equal(mms_db_import_json(db, "{\"staff\": [{\"code\": \"tsib\", \"name\": \"x\", "
+						"\"org\": \"SCH\", \"role\": \"teacher\"}]}", NULL, &rep),
+			 MMS_EDUP);
+	msg = mms_report_message(rep, 0);
+	if (!strstr(msg, "already used") || strchr(msg, '#') || strstr(msg, "TSIB"))
+		fail_msg("\"%s\" names the record outside the scope", msg);
+	mms_report_free(rep);
 	/* the methodist above is reference: the message may say who holds the code */
 	assert_int_equal(mms_db_import_json(db, "{\"staff\": [{\"code\": \"MET\", \"name\": \"x\", "
 						"\"org\": \"SCH\", \"role\": \"teacher\"}]}", NULL, NULL),
