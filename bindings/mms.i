@@ -454,15 +454,18 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 	}
 	/* Imports a JSON file or a CSV directory; returns the (empty) report on
 	 * success and raises with the first problem on failure. format is
-	 * "auto", "json" or "csv". With dry_run nothing is written. */
+	 * "auto", "json" or "csv". With dry_run nothing is written. A file
+	 * larger than max_bytes (0: the library's default, 1 GiB) is refused. */
 	Report *import_file(const char *path, const char *format = "auto", int dry_run = 0,
-			    const char *mode = "add", const char *actor = NULL) {
+			    const char *mode = "add", const char *actor = NULL,
+			    size_t max_bytes = 0) {
 		mms_db *db = mms_swig_db($self);
 		mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
 		mms_report *r = NULL;
 		o.dry_run = dry_run;
 		o.mode = mms_swig_import_mode(mode);
 		o.actor = actor;
+		o.max_bytes = max_bytes;
 		o.format = !strcmp(format, "json") ? MMS_FORMAT_JSON
 			   : !strcmp(format, "csv") ? MMS_FORMAT_CSV : MMS_FORMAT_AUTO;
 		if (db && mms_swig_check($self, mms_db_import(db, path, &o, &r)) != MMS_OK) {

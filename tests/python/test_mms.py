@@ -879,3 +879,12 @@ def test_a_route_built_with_other_bands_prints_them_in_its_document(tmp_path):
     assert any("результат выше 70%" in str(c) for c in cells)
     with pytest.raises(mms.Error):
         db.plan_route(t, "2024-02-01", high_below=90, medium_up_to=80)
+
+
+def test_import_file_refuses_a_file_past_max_bytes(tmp_path):
+    db = mms.Db(":memory:")
+    with pytest.raises(mms.RangeError) as e:
+        db.import_file(DEMO, max_bytes=1000)
+    assert "max_bytes" in str(e.value) and db.count("units") == 0
+    db.import_file(DEMO, max_bytes=100 << 20)
+    assert db.count("units") > 0
