@@ -1,6 +1,6 @@
 /*
  * A route as the document a methodist prints (libxlsxwriter): who and
- * with whom, the deficits, goals, steps with forms, dates and statuses,
+ * with whom, who developed, agreed and approved it, the deficits, goals, steps with forms, dates and statuses,
  * expected results and the form of reporting.
  */
 #include <stdio.h>
@@ -69,6 +69,22 @@ static void date_text(int32_t a, int32_t b, char *out, size_t n)
 	snprintf(out, n, "%s%s%s", x, *x && *y ? " – " : "", y);
 }
 
+/* A signature line: who (and from which unit) and when; "—" for none. */
+static void signed_line(doc *d, mms_buf *b, const char *label, int32_t staff, int32_t unit,
+			int32_t on)
+{
+	char date[11] = "";
+	if (on != MMS_NONE)
+		mms_date_format(on, date);
+	b->len = 0;
+	mms_buf_printf(b, "%s", field(d->m, MMS_STAFF, staff, S_NAME));
+	if (unit >= 0)
+		mms_buf_printf(b, "%s%s", staff >= 0 ? ", " : "", field(d->m, MMS_UNIT, unit, U_NAME));
+	if (*date)
+		mms_buf_printf(b, "%s%s", staff >= 0 || unit >= 0 ? ", " : "", date);
+	line(d, label, b->len ? b->data : "—");
+}
+
 static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c)
 {
 	const mms_model *m = &db->m;
@@ -102,6 +118,12 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 	line(&d, "Срок реализации", period);
 	line(&d, "Тьютор (сопровождающий)",
 	     rt[RT_TUTOR] >= 0 ? field(m, MMS_STAFF, rt[RT_TUTOR], S_NAME) : "не назначен");
+	/* who developed, agreed and approved it, and the teacher's signature */
+	signed_line(&d, &buf, "Разработчик", rt[RT_DEVELOPER], mms_route_developing_unit(m, route),
+		    rt[RT_DEVELOPED_ON]);
+	signed_line(&d, &buf, "Согласовано", rt[RT_AGREED_BY], -1, rt[RT_AGREED_ON]);
+	signed_line(&d, &buf, "Утверждено", rt[RT_APPROVED_BY], -1, rt[RT_APPROVED_ON]);
+	signed_line(&d, &buf, "С маршрутом ознакомлен(а)", -1, -1, rt[RT_ACKNOWLEDGED_ON]);
 	/* the bands the route was built with, as Р-201 words them */
 	char bands[256];
 	snprintf(bands, sizeof bands, "высокий дефицит — ниже %g %%, средний — от %g до %g %%, "
