@@ -913,6 +913,24 @@ def test_a_route_records_who_developed_agreed_and_approved_it(tmp_path):
         db.plan_route(t, "2024-02-01", developer=met, developed_on="someday")
 
 
+def test_each_deficit_says_what_it_leads_to_and_a_minimal_one_is_kept(tmp_path):
+    import openpyxl
+    db = routes_case()
+    db.insert("resources", code="WEB", name="Вебинар по ИКТ", kind="seminar", hours=2,
+              edu_levels=["preschool"])  # does not fit a school teacher: not suggested
+    db.insert("develops", resource="WEB", competency="T.DIG.1", strength=1)
+    route = db.save_plan(db.plan_route(db.find("staff", "T"), "2024-02-01", high_below=50,
+                                       medium_up_to=70))
+    path = str(tmp_path / "route.xlsx")
+    db.route_report_xlsx(route, path)
+    rows = {r[0]: r[1:] for r in openpyxl.load_workbook(path)["ИОМ"].iter_rows(values_only=True)
+            if r[0] is not None}
+    # T.MET.2 at 50: medium under 50/70; T.DIG.1 at 75: minimal, listed with the seminar that fits
+    assert rows["T.MET.2"][2:4] == ("средний", "Маршрут или предметные курсы повышения квалификации")
+    assert rows["T.DIG.1"][2:4] == ("минимальный",
+                                    "Неформальное и информальное обучение: «Цифровая среда»")
+
+
 def test_import_file_refuses_a_file_past_max_bytes(tmp_path):
     db = mms.Db(":memory:")
     with pytest.raises(mms.RangeError) as e:
