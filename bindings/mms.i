@@ -332,6 +332,7 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Db::stats;
 %newobject Db::dot;
 %newobject Db::fit_table;
+%newobject Db::route_authorship;
 %newobject Db::children;
 %newobject Db::subtree;
 %newobject Db::path;
@@ -655,10 +656,14 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 	RoutePlan *plan_routes(int within, const char *as_of = NULL, const char *start = NULL,
 			       const char *end = NULL, int budget_hours = 0, const char *format = NULL,
 			       int prefer_in_region = 0, int max_tutor_load = 0,
-			       double high_below = 0, double medium_up_to = 0) {
+			       double high_below = 0, double medium_up_to = 0, int developer = -1,
+			       int developer_unit = -1, const char *developed_on = NULL) {
 		mms_db *db = mms_swig_db($self);
 		mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
 		mms_route_plan *p = NULL;
+		o.developer = developer; /* -1: not recorded */
+		o.developer_unit = developer_unit;
+		o.developed_on = developed_on;
 		o.high_below = high_below; /* 0: Р-201's 60 and 80 */
 		o.medium_up_to = medium_up_to;
 		o.as_of = as_of;
@@ -674,10 +679,14 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 	}
 	RoutePlan *plan_route(int staff, const char *as_of = NULL, const char *start = NULL,
 			      const char *end = NULL, int budget_hours = 0, const char *format = NULL,
-			      double high_below = 0, double medium_up_to = 0) {
+			      double high_below = 0, double medium_up_to = 0, int developer = -1,
+			      int developer_unit = -1, const char *developed_on = NULL) {
 		mms_db *db = mms_swig_db($self);
 		mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
 		mms_route_plan *p = NULL;
+		o.developer = developer; /* -1: not recorded */
+		o.developer_unit = developer_unit;
+		o.developed_on = developed_on;
 		o.high_below = high_below; /* 0: Р-201's 60 and 80 */
 		o.medium_up_to = medium_up_to;
 		o.as_of = as_of;
@@ -704,6 +713,14 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		char *s = NULL;
 		if (db)
 			mms_swig_check($self, mms_route_plan_fit_table(db, PLAN(plan), &s));
+		return s;
+	}
+	/* The routes per developer as CSV; year 0 = all (mms_route_authorship_table). */
+	char *route_authorship(int year = 0) {
+		mms_db *db = mms_swig_db($self);
+		char *s = NULL;
+		if (db)
+			mms_swig_check($self, mms_route_authorship_table(db, year, &s));
 		return s;
 	}
 	/* Stores a plan as draft routes; returns the id of the first. */

@@ -211,9 +211,10 @@ typedef struct command {
 	const syntax *subs;   /* or, for a command with subcommands, per subcommand */
 } command;
 
-#define PLAN_OPTIONS "--as-of= --start= --end= --budget=int --format= --prefix= --save --verbose --fit-table"
+#define PLAN_OPTIONS "--as-of= --start= --end= --budget=int --format= --prefix= --save --verbose --fit-table " \
+	"--developer= --developer-unit= --developed-on="
 static const syntax route_subs[] = {
-	{"build", PLAN_OPTIONS}, {"batch", PLAN_OPTIONS}, {"show", "--xlsx="},
+	{"build", PLAN_OPTIONS}, {"batch", PLAN_OPTIONS}, {"show", "--xlsx="}, {"list", "--year=int"},
 	{"approve", "--date= --evidence="}, {"progress", "--step=int --status= --date= --evidence="},
 	{NULL, NULL}};
 static const syntax framework_subs[] = {{"import-case", "--name="}, {"export-case", ""}, {NULL, NULL}};
@@ -494,8 +495,9 @@ static const command commands[] = {
 	 "score and cluster the municipal services, pair leaders, attach curators", cmd_clusters, 1,
 	 "--year=int --indicators= --levels=int --per-leader=int --per-curator=int", NULL},
 	{"route", "build DB STAFF-CODE | batch DB [UNIT-CODE] [--as-of D] [--start D --end D] "
-		"[--budget H] [--format F] [--save] [--verbose] [--fit-table] | "
-		"show DB ROUTE [--xlsx FILE] | "
+		"[--budget H] [--format F] [--save] [--verbose] [--fit-table] "
+		"[--developer STAFF [--developer-unit UNIT] [--developed-on D]] | "
+		"show DB ROUTE [--xlsx FILE] | list DB [--year Y] | "
 		"approve DB ROUTE --date D [--evidence E] | "
 		"progress DB ROUTE [--step ID] --status S --date D [--evidence E]",
 	 "individual routes: plan from deficits, store, approve and track them", cmd_route, 2,

@@ -98,18 +98,24 @@ static int plan(int argc, char **argv, int batch)
 	o.budget_hours = opt(argc, argv, "--budget") ? atoi(opt(argc, argv, "--budget")) : 0;
 	o.format = opt(argc, argv, "--format");
 	o.progress = progress;
+	const char *developer = opt(argc, argv, "--developer"), *dunit = opt(argc, argv, "--developer-unit");
+	o.developed_on = opt(argc, argv, "--developed-on");
 	const char *who = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
 	mms_route_plan *p = NULL;
 	int32_t id = -1;
 	int rc = MMS_OK;
-	if (batch) {
+	if (developer)
+		rc = mms_db_find(db, MMS_STAFF, developer, &o.developer);
+	if (rc == MMS_OK && dunit)
+		rc = mms_db_find(db, MMS_UNIT, dunit, &o.developer_unit);
+	if (rc == MMS_OK && batch) {
 		rc = tool_unit(db, who, &id);
 		if (rc == MMS_OK)
 			rc = mms_route_plan_batch(db, id, &o, &p);
-	} else if (!who) {
+	} else if (rc == MMS_OK && !who) {
 		mms_db_close(db);
 		return EXIT_USAGE;
-	} else if ((rc = mms_db_find(db, MMS_STAFF, who, &id)) == MMS_OK) {
+	} else if (rc == MMS_OK && (rc = mms_db_find(db, MMS_STAFF, who, &id)) == MMS_OK) {
 		rc = mms_route_plan_person(db, id, &o, &p);
 	}
 	if (rc == MMS_OK) {
@@ -256,6 +262,32 @@ int cmd_framework(int argc, char **argv)
 	return code;
 }
 
+/* `route list DB [--year YYYY]`: the routes per developer (a methodist of
+ * the ЦНППМ or a municipal service, a school's deputy head), as CSV. */
+static int list(int argc, char **argv)
+{
+	mms_db *db;
+	if (argc < 1)
+		return EXIT_USAGE;
+	int open_code = tool_open(&db, argv[0], TOOL_READ);
+	if (open_code != EXIT_OK)
+		return open_code;
+	const char *year = opt(argc, argv, "--year");
+	int y = year ? atoi(year) : 0;
+	if (year && (y < 1 || y > 9999)) {
+		mms_db_close(db);
+		return EXIT_USAGE;
+	}
+	char *table = NULL;
+	int rc = mms_route_authorship_table(db, y, &table);
+	if (rc == MMS_OK)
+		fputs(table, stdout);
+	mms_free(table);
+	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, "route list");
+	mms_db_close(db);
+	return code;
+}
+
 int cmd_route(int argc, char **argv)
 {
 	if (argc < 1)
@@ -269,6 +301,8 @@ int cmd_route(int argc, char **argv)
 		return plan(argc, argv, 1);
 	if (!strcmp(sub, "show"))
 		return show(argc, argv);
+	if (!strcmp(sub, "list"))
+		return list(argc, argv);
 	if (!strcmp(sub, "approve"))
 		return change(argc, argv, "approved");
 	if (!strcmp(sub, "progress"))

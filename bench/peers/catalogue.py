@@ -301,7 +301,9 @@ class Sql:
     def routes_live(self, p):
         """Routes not cancelled by the end and started by then, with their
         status at the end (the last status event by then; none = draft)."""
-        return self.cte("routes_live", f"""SELECT r.id, r.staff, r.tutor, l.status, l.date FROM routes r
+        return self.cte("routes_live", f"""SELECT r.id, r.staff, r.tutor, l.status, l.date,
+  r.developed_on, COALESCE(r.developer_unit, (SELECT org FROM staff WHERE id = r.developer)) AS dev_unit
+  FROM routes r
   LEFT JOIN (SELECT route, status, date FROM (
       SELECT route, status, date, ROW_NUMBER() OVER (PARTITION BY route ORDER BY id DESC) AS k
       FROM route_events WHERE step IS NULL AND date <= {q(p.e)}) AS x WHERE k = 1) AS l ON l.route = r.id
@@ -364,10 +366,15 @@ class Sql:
     FROM diagnostics WHERE date <= {q(p.e)}{during}) AS latest WHERE k = 1 GROUP BY staff""")
         live = self.routes_live(p)
         if fn == "has_route":
-            if "tutor_kind" not in named:
-                return self.cte("has_route", f"SELECT DISTINCT staff AS id FROM {live}")
-            return self.cte("has_route", f"""SELECT DISTINCT r.staff AS id
-  FROM {live} r JOIN staff t ON t.id = r.tutor JOIN units tu ON tu.id = t.org WHERE tu.kind = {q(named['tutor_kind'])}""")
+            cond = ["TRUE"]
+            if "tutor_kind" in named:
+                cond.append(f"""r.tutor IN (SELECT t.id FROM staff t JOIN units tu ON tu.id = t.org
+  WHERE tu.kind = {q(named['tutor_kind'])})""")
+            if "developer_kind" in named:  # developed in the period by a unit of that kind
+                cond.append(f"""r.developed_on >= {q(p.s)} AND r.developed_on <= {q(p.e)}
+  AND r.dev_unit IN (SELECT id FROM {self.structures(named['developer_kind'])})""")
+            return self.cte("has_route", f"""SELECT DISTINCT r.staff AS id FROM {live} r
+  WHERE {' AND '.join(cond)}""")
         if fn == "route_completed":
             return self.cte("route_completed", f"""SELECT DISTINCT staff AS id FROM {live}
   WHERE status = 'completed' AND date >= {q(since)}""")

@@ -167,11 +167,15 @@ class Catalogue:
             return latest.drop_duplicates(["staff", "competency"], keep="last").groupby("staff").v.mean()
         live = self.routes_live(p)
         if fn == "has_route":
-            if "tutor_kind" not in named:
-                return live.staff.unique()
             org = t["staff"].set_index("id").org
-            tutor_kind = live.tutor.map(org).map(self.kind_of)
-            return live[tutor_kind == named["tutor_kind"]].staff.unique()
+            keep = pd.Series(True, index=live.index)
+            if "tutor_kind" in named:
+                keep &= live.tutor.map(org).map(self.kind_of) == named["tutor_kind"]
+            if "developer_kind" in named:  # developed in the period by a unit of that kind
+                unit = live.developer_unit.fillna(live.developer.map(org))
+                keep &= (live.developed_on >= p.s) & (live.developed_on <= p.e) & \
+                    unit.isin(self.structures(named["developer_kind"]))
+            return live[keep].staff.unique()
         if fn == "route_completed":
             return live[(live.status == "completed") & (live.date >= since)].staff.unique()
         if fn == "route_course_done":

@@ -93,11 +93,16 @@ typedef struct mms_route_options {
 	/** Called after each person of a batch; may be NULL. */
 	void (*progress)(size_t done, size_t total, void *payload);
 	void *payload;
+	/* version 2 (0.2): who develops the routes, stored by mms_route_plan_save() */
+	int32_t developer;      /**< staff id, -1 = not recorded */
+	int32_t developer_unit; /**< unit id, -1 = the developer's organisation */
+	const char *developed_on; /**< NULL = the date the plan is built as of */
 } mms_route_options;
 
-#define MMS_ROUTE_OPTIONS_VERSION 1
+#define MMS_ROUTE_OPTIONS_VERSION 2
 #define MMS_ROUTE_OPTIONS_INIT \
-	{MMS_ROUTE_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, NULL, 0, 1, 0, 60, 80, NULL, NULL}
+	{MMS_ROUTE_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, NULL, 0, 1, 0, 60, 80, NULL, NULL, \
+	 -1, -1, NULL}
 
 /** Planned routes: built, not yet stored. */
 typedef struct mms_route_plan mms_route_plan;
@@ -158,9 +163,22 @@ MMS_EXTERN int mms_route_fit(mms_db *db, int32_t staff, int32_t resource, const 
 MMS_EXTERN int mms_route_plan_fit_table(mms_db *db, const mms_route_plan *p, char **out);
 
 /**
+ * Routes by who developed them (docs/routes.md, "Who builds, agrees and
+ * approves"), as CSV with a header: developer, developer_name,
+ * developer_unit, unit_kind (of the developing unit: the route's
+ * developer_unit, else its developer's organisation), route, staff,
+ * developed_on, agreed_by, agreed_on, approved_by, approved_on,
+ * acknowledged_on; sorted by developer (routes without one last), then
+ * route. year (0 = all) keeps the routes developed in that year. *out is
+ * the caller's (mms_free). (0.2)
+ */
+MMS_EXTERN int mms_route_authorship_table(mms_db *db, int year, char **out);
+
+/**
  * Stores the plan as draft routes (codes "<prefix><staff code>") with
  * their steps, in one transaction; *first_id (may be NULL) is the id of
- * the first route stored.
+ * the first route stored. Each route records the developer, developing
+ * unit and date the plan's options named (version 2).
  */
 MMS_EXTERN int mms_route_plan_save(mms_db *db, const mms_route_plan *p, const char *prefix,
 				   int32_t *first_id);

@@ -223,11 +223,49 @@ static void check_develops(checker *c)
 	MMS_UNUSED(c); /* references and the strength range are field rules */
 }
 
+/* Whether unit `inner` is `outer` or stands under it. */
+static int within_unit(const checker *c, int32_t inner, int32_t outer)
+{
+	for (int32_t u = inner; u >= 0; u = unit_field(c, u, U_PARENT)) /* no cycle: checked */
+		if (u == outer)
+			return 1;
+	return 0;
+}
+
+/* A person and the date they signed: both or neither. */
+static void check_signed(checker *c, int fby, int fon)
+{
+	const field_def *f = mms_entities[MMS_ROUTE].fields;
+	if ((c->row[fby] >= 0) != (c->row[fon] != MMS_NONE))
+		FAIL(c, MMS_EMISSING, c->row[fby] >= 0 ? fon : fby, "%s: %s needs %s", lbl(c),
+		     f[c->row[fby] >= 0 ? fby : fon].name, f[c->row[fby] >= 0 ? fon : fby].name);
+	if (c->row[fby] >= 0 && c->row[fby] == c->row[RT_STAFF])
+		FAIL(c, MMS_ERANGE, fby, "%s: %s is the route's own teacher", lbl(c), f[fby].name);
+}
+
+/* Who built, agreed and approved a route, in the order the recommendations
+ * sign it: developed, agreed, approved, acknowledged by the teacher. */
 static void check_route(checker *c)
 {
+	const mms_model *m = c->in->m;
+	int32_t dev = c->row[RT_DEVELOPER], unit = c->row[RT_DEVELOPER_UNIT];
 	check_period(c, RT_START, RT_END);
 	if (c->row[RT_TUTOR] >= 0 && c->row[RT_TUTOR] == c->row[RT_STAFF])
 		FAIL(c, MMS_ERANGE, RT_TUTOR, "%s: a person is not their own tutor", lbl(c));
+	if (dev >= 0 && unit >= 0 && !within_unit(c, mms_row(m, MMS_STAFF, dev)[S_ORG], unit))
+		FAIL(c, MMS_ETYPE, RT_DEVELOPER_UNIT, "%s: developer \"%s\" does not work at "
+		     "developer_unit \"%s\"", lbl(c), mms_str(m, mms_row(m, MMS_STAFF, dev)[S_CODE]),
+		     unit_code(c, unit));
+	if (c->row[RT_DEVELOPED_ON] != MMS_NONE && dev < 0 && unit < 0)
+		FAIL(c, MMS_EMISSING, RT_DEVELOPER, "%s: developed_on needs developer or "
+		     "developer_unit", lbl(c));
+	check_signed(c, RT_AGREED_BY, RT_AGREED_ON);
+	check_signed(c, RT_APPROVED_BY, RT_APPROVED_ON);
+	check_period(c, RT_DEVELOPED_ON, RT_AGREED_ON);
+	check_period(c, RT_DEVELOPED_ON, RT_APPROVED_ON);
+	check_period(c, RT_AGREED_ON, RT_APPROVED_ON);
+	check_period(c, RT_DEVELOPED_ON, RT_ACKNOWLEDGED_ON);
+	check_period(c, RT_APPROVED_ON, RT_ACKNOWLEDGED_ON);
 }
 
 static void check_route_step(checker *c)

@@ -180,6 +180,7 @@ struct expr_call {
 	int32_t role, result, level, fr, completed; /* -1 = any */
 	int32_t provider_kind, provider_level;      /* -1 = any */
 	int32_t tutor_kind;                         /* has_route: -1 = any */
+	int32_t developer_kind;                     /* has_route: -1 = any */
 	int32_t organizer_kind, staff_role;         /* participated: -1 = any */
 	int during;            /* links, results: any time in the period, not only at its end */
 	double years;          /* window ending at the period's end; 0 = the period */
@@ -291,6 +292,15 @@ static int32_t route_status_at(const expr_env *v, int32_t route, int32_t *comple
 	return status;
 }
 
+/* Whether a route was developed in the period by a unit of the call's
+ * kind or one of its structures (a ЦНППМ's department is the ЦНППМ). */
+static int developed_by(const expr_env *v, const expr_call *c, int32_t route)
+{
+	int32_t on = mms_row(v->m, MMS_ROUTE, route)[RT_DEVELOPED_ON];
+	return on != MMS_NONE && on >= window_start(v, c) && on <= v->end &&
+	       organised_by(v, mms_route_developing_unit(v->m, route), c->developer_kind);
+}
+
 static double route_call(const expr_env *v, const expr_call *c, int32_t staff)
 {
 	const mms_model *m = v->m;
@@ -302,9 +312,10 @@ static double route_call(const expr_env *v, const expr_call *c, int32_t staff)
 		if (status == RS_CANCELLED || (rt[RT_START] != MMS_NONE && rt[RT_START] > v->end))
 			continue;
 		if (c->fn == FN_HAS_ROUTE) {
-			if (c->tutor_kind < 0 ||
-			    (rt[RT_TUTOR] >= 0 &&
-			     urow(v, srow(v, rt[RT_TUTOR])[S_ORG])[U_KIND] == c->tutor_kind))
+			if ((c->tutor_kind < 0 ||
+			     (rt[RT_TUTOR] >= 0 &&
+			      urow(v, srow(v, rt[RT_TUTOR])[S_ORG])[U_KIND] == c->tutor_kind)) &&
+			    (c->developer_kind < 0 || developed_by(v, c, route)))
 				return 1;
 		} else if (c->fn == FN_ROUTE_COMPLETED) {
 			if (done_on != MMS_NONE && done_on >= from)
@@ -669,7 +680,7 @@ static double years_arg(compiler *c)
  * federal_register=, completed=, years=, provider_kind=, provider_level=,
  * organizer_kind=, staff_role= (units)); member(kind, role=, during=);
  * linked(kind, during=); supported(during=); diagnostic_score(during=);
- * the windows' years=; has_route(tutor_kind=). */
+ * the windows' years=; has_route(tutor_kind=, developer_kind=). */
 static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 {
 	const char *at = c->tstart;
@@ -694,6 +705,8 @@ static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 		k->staff_role = text_arg(c, E_ROLE, "staff_role");
 	else if (f->fn == FN_HAS_ROUTE && !strcmp(name, "tutor_kind"))
 		k->tutor_kind = text_arg(c, E_UNIT_KIND, "tutor_kind");
+	else if (f->fn == FN_HAS_ROUTE && !strcmp(name, "developer_kind"))
+		k->developer_kind = text_arg(c, E_UNIT_KIND, "developer_kind");
 	else if (f->fn == FN_ROUTE_COURSE_DONE && !strcmp(name, "federal_register"))
 		k->fr = bool_arg(c, "federal_register");
 	else if (window && !part && !strcmp(name, "years"))
@@ -740,7 +753,8 @@ static typed parse_call(compiler *c, const char *at, size_t len)
 	}
 	expr_call k = {.fn = f->fn, .role = -1, .result = -1, .level = -1, .fr = -1,
 		       .completed = -1, .provider_kind = -1, .provider_level = -1,
-		       .tutor_kind = -1, .organizer_kind = -1, .staff_role = -1};
+		       .tutor_kind = -1, .developer_kind = -1, .organizer_kind = -1,
+		       .staff_role = -1};
 	next(c); /* ( */
 	int named_only = f->first_enum == -2, first = 1;
 	if (named_only) {

@@ -115,7 +115,8 @@ enum { R_CODE, R_NAME, R_KIND, R_HOURS, R_FORMAT, R_PROVIDER, R_SITE, R_MENTOR, 
        R_POSITIONS, R_CATEGORIES, R_MIN_EXPERIENCE, R_MAX_EXPERIENCE, R_NFIELDS };
 enum { DV_RESOURCE, DV_COMPETENCY, DV_STRENGTH, DV_NFIELDS };
 enum { RT_CODE, RT_STAFF, RT_TUTOR, RT_START, RT_END, RT_BUDGET, RT_NOTE, RT_HIGH_BELOW,
-       RT_MEDIUM_UP_TO, RT_NFIELDS };
+       RT_MEDIUM_UP_TO, RT_DEVELOPER, RT_DEVELOPER_UNIT, RT_DEVELOPED_ON, RT_AGREED_BY,
+       RT_AGREED_ON, RT_APPROVED_BY, RT_APPROVED_ON, RT_ACKNOWLEDGED_ON, RT_NFIELDS };
 enum { ST_ROUTE, ST_RESOURCE, ST_COVERS, ST_ORDER, ST_START, ST_END, ST_HOURS, ST_REASON,
        ST_NFIELDS };
 enum { EV_ROUTE, EV_STEP, EV_STATUS, EV_DATE, EV_EVIDENCE, EV_NOTE, EV_NFIELDS };
@@ -226,6 +227,16 @@ static inline int32_t mms_record_unit(const mms_model *m, int e, int32_t id)
 		e = mms_entities[e].fields[f].aux;
 	}
 	return e == MMS_UNIT ? id : -1;
+}
+
+/* The unit that developed route id: its developer_unit, else its
+ * developer's organisation; -1 when neither is recorded (docs/routes.md). */
+static inline int32_t mms_route_developing_unit(const mms_model *m, int32_t id)
+{
+	const int32_t *rt = mms_row(m, MMS_ROUTE, id);
+	if (rt[RT_DEVELOPER_UNIT] >= 0 || rt[RT_DEVELOPER] < 0)
+		return rt[RT_DEVELOPER_UNIT];
+	return mms_row(m, MMS_STAFF, rt[RT_DEVELOPER])[S_ORG];
 }
 
 /* A one-line description of a record for messages: unit "MUR-01". */

@@ -211,6 +211,17 @@ static const field_def route_fields[] = {
 	/* 0.2, schema 5: the deficit bands the route was built with (Р-201) */
 	{"high_below", F_DEC, OPT, 0, 0, 100 * MMS_DEC_SCALE},
 	{"medium_up_to", F_DEC, OPT, 0, 0, 100 * MMS_DEC_SCALE},
+	/* 0.2, schema 7: who developed, agreed and approved the route, and when
+	 * the teacher acknowledged it (docs/routes.md, "Who builds, agrees and
+	 * approves") */
+	{"developer", F_REF, OPT, MMS_STAFF, 0, 0},
+	{"developer_unit", F_REF, OPT, MMS_UNIT, 0, 0},
+	{"developed_on", F_DATE, OPT, 0, 0, 0},
+	{"agreed_by", F_REF, OPT, MMS_STAFF, 0, 0},
+	{"agreed_on", F_DATE, OPT, 0, 0, 0},
+	{"approved_by", F_REF, OPT, MMS_STAFF, 0, 0},
+	{"approved_on", F_DATE, OPT, 0, 0, 0},
+	{"acknowledged_on", F_DATE, OPT, 0, 0, 0},
 };
 static const field_def route_step_fields[] = {
 	{"route", F_REF, REQ, MMS_ROUTE, 0, 0},

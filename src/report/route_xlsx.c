@@ -1,6 +1,6 @@
 /*
  * A route as the document a methodist prints (libxlsxwriter): who and
- * with whom, the deficits, goals, steps with forms, dates and statuses,
+ * with whom, who developed, agreed and approved it, the deficits, goals, steps with forms, dates and statuses,
  * expected results and the form of reporting.
  */
 #include <stdio.h>
@@ -69,6 +69,41 @@ static void date_text(int32_t a, int32_t b, char *out, size_t n)
 	snprintf(out, n, "%s%s%s", x, *x && *y ? " – " : "", y);
 }
 
+/* A signature line: who (and from which unit) and when; "—" for none. */
+static void signed_line(doc *d, mms_buf *b, const char *label, int32_t staff, int32_t unit,
+			int32_t on)
+{
+	char date[11] = "";
+	if (on != MMS_NONE)
+		mms_date_format(on, date);
+	b->len = 0;
+	mms_buf_printf(b, "%s", field(d->m, MMS_STAFF, staff, S_NAME));
+	if (unit >= 0)
+		mms_buf_printf(b, "%s%s", staff >= 0 ? ", " : "", field(d->m, MMS_UNIT, unit, U_NAME));
+	if (*date)
+		mms_buf_printf(b, "%s%s", staff >= 0 || unit >= 0 ? ", " : "", date);
+	line(d, label, b->len ? b->data : "—");
+}
+
+/* Informal and non-formal learning for a minimal deficit (Р-201): up to
+ * three resources of those kinds that develop the competency and fit the
+ * person, by code; ": " before the first. */
+static void informal_suggestions(const route_ctx *c, const person_profile *who, int32_t comp,
+				 mms_buf *b)
+{
+	const mms_model *m = c->m;
+	int named = 0;
+	for (int32_t k = c->dev_start[comp]; k < c->dev_start[comp + 1] && named < 3; k++) {
+		int32_t res = mms_row(m, MMS_DEVELOPS, c->dev[k])[DV_RESOURCE];
+		int32_t kind = mms_row(m, MMS_RESOURCE, res)[R_KIND];
+		if ((kind != RK_ASSOCIATION && kind != RK_SEMINAR && kind != RK_SELF_EDUCATION) ||
+		    mms_route_fit_of(m, who, res, NULL) < 0)
+			continue;
+		mms_buf_printf(b, "%s«%s»", named++ ? ", " : ": ",
+			       mms_str(m, mms_row(m, MMS_RESOURCE, res)[R_NAME]));
+	}
+}
+
 static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c)
 {
 	const mms_model *m = &db->m;
@@ -102,6 +137,12 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 	line(&d, "Срок реализации", period);
 	line(&d, "Тьютор (сопровождающий)",
 	     rt[RT_TUTOR] >= 0 ? field(m, MMS_STAFF, rt[RT_TUTOR], S_NAME) : "не назначен");
+	/* who developed, agreed and approved it, and the teacher's signature */
+	signed_line(&d, &buf, "Разработчик", rt[RT_DEVELOPER], mms_route_developing_unit(m, route),
+		    rt[RT_DEVELOPED_ON]);
+	signed_line(&d, &buf, "Согласовано", rt[RT_AGREED_BY], -1, rt[RT_AGREED_ON]);
+	signed_line(&d, &buf, "Утверждено", rt[RT_APPROVED_BY], -1, rt[RT_APPROVED_ON]);
+	signed_line(&d, &buf, "С маршрутом ознакомлен(а)", -1, -1, rt[RT_ACKNOWLEDGED_ON]);
 	/* the bands the route was built with, as Р-201 words them */
 	char bands[256];
 	snprintf(bands, sizeof bands, "высокий дефицит — ниже %g %%, средний — от %g до %g %%, "
@@ -117,16 +158,26 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 		return rc;
 	}
 	static const char *const dcols[] = {"Компетенция", "Наименование", "Результат, %",
-					    "Дефицит"};
+					    "Дефицит", "Что предусмотрено (Р-201)"};
 	static const char *const sev[] = {"минимальный", "средний", "высокий"};
-	section(&d, "1. Выявленные профессиональные дефициты", dcols, 4);
+	/* what each severity leads to, as Р-201 says; a minimal deficit is
+	 * kept in the document with its informal suggestions, not dropped */
+	static const char *const leads[] = {
+		"Неформальное и информальное обучение", "Маршрут или предметные курсы повышения "
+		"квалификации", "Индивидуальный образовательный маршрут"};
+	section(&d, "1. Выявленные профессиональные дефициты", dcols, 5);
+	person_profile who;
+	mms_route_profile(m, staff, c->as_of, &who);
 	for (size_t i = 0; i < n; i++) {
-		if (def[i].severity == 0)
-			continue;
 		mms_xlsx_string(d.ws, d.row, 0, field(m, MMS_COMPETENCY, def[i].comp, C_CODE), d.cell, &d.failed);
 		mms_xlsx_string(d.ws, d.row, 1, field(m, MMS_COMPETENCY, def[i].comp, C_NAME), d.cell, &d.failed);
 		worksheet_write_number(d.ws, d.row, 2, def[i].score, d.cell);
 		mms_xlsx_string(d.ws, d.row, 3, sev[def[i].severity], d.cell, &d.failed);
+		buf.len = 0;
+		mms_buf_puts(&buf, leads[def[i].severity]);
+		if (def[i].severity == MMS_SEVERITY_MINIMAL)
+			informal_suggestions(c, &who, def[i].comp, &buf);
+		mms_xlsx_merge(d.ws, d.row, 4, d.row, 6, buf.data, d.cell, &d.failed);
 		d.row++;
 	}
 	static const char *const gcols[] = {"Цель"};

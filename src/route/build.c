@@ -9,6 +9,7 @@
  */
 #include <json-c/json.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@ struct mms_route_plan {
 	int32_t start, end, as_of;
 	int budget;
 	double high_below, medium_up_to; /* the bands, stored with each route */
+	route_author author;              /* who develops them (authorship.c) */
 };
 
 /* Shared across a batch: places left and tutors' loads. */
@@ -199,8 +201,9 @@ static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 	mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
 	if (opts && (opts->version < 1 || opts->version > MMS_ROUTE_OPTIONS_VERSION))
 		return MMS_EINVAL;
+	/* a caller of version 1 has no authorship fields: read only its own */
 	if (opts)
-		o = *opts;
+		memcpy(&o, opts, opts->version >= 2 ? sizeof o : offsetof(mms_route_options, developer));
 	if (o.budget_hours <= 0)
 		o.budget_hours = 144;
 	if (o.max_tutor_load <= 0)
@@ -777,6 +780,7 @@ static int begin(mms_db *db, const mms_route_options *opts, builder *b, mms_rout
 		(*out)->as_of = b->c.as_of;
 		(*out)->high_below = b->c.high_below;
 		(*out)->medium_up_to = b->c.medium_up_to;
+		rc = mms_route_author_init(db, &b->o, b->c.as_of, &(*out)->author);
 	}
 	return rc;
 }
@@ -1005,6 +1009,8 @@ int mms_route_plan_save(mms_db *db, const mms_route_plan *p, const char *prefix,
 		if (rc == MMS_OK)
 			json_object_object_add(o, "medium_up_to",
 					       json_object_new_double(p->medium_up_to));
+		if (rc == MMS_OK)
+			rc = mms_route_author_json(m, &p->author, o);
 		for (size_t s = 0; rc == MMS_OK && s < pr->nsteps; s++) {
 			const plan_step *st = &pr->steps[s];
 			json_object *so = json_object_new_object(), *cov = json_object_new_array();

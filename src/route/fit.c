@@ -176,7 +176,7 @@ static int by_level_subject(const void *a, const void *b)
 	return strcmp(x->subject, y->subject);
 }
 
-static void csv_text(mms_buf *b, const char *s)
+void mms_route_csv_text(mms_buf *b, const char *s)
 {
 	mms_buf_puts(b, "\"");
 	for (; *s; s++)
@@ -232,7 +232,7 @@ int mms_route_plan_fit_table(mms_db *db, const mms_route_plan *p, char **out)
 	for (size_t i = 0; rc == MMS_OK && i < n; i++) {
 		const char *level = mms_enum_name(E_EDU_LEVEL, rows[i].level);
 		mms_buf_printf(&b, "%s,", level ? level : "");
-		csv_text(&b, rows[i].subject);
+		mms_route_csv_text(&b, rows[i].subject);
 		mms_buf_printf(&b, ",%d,%d", rows[i].routes, rows[i].steps);
 		for (int k = 0; k <= RK_SELF_EDUCATION; k++)
 			mms_buf_printf(&b, ",%d", rows[i].kinds[k]);

@@ -185,6 +185,23 @@ static const char schema_v5[] =
 	"ALTER TABLE routes ADD COLUMN high_below REAL;"
 	"ALTER TABLE routes ADD COLUMN medium_up_to REAL;";
 
+/* Version 7 records who developed a route (person and unit) and when, who
+ * agreed and approved it and when, and the teacher's acknowledgement
+ * (docs/routes.md); older files read them as absent. */
+static const char schema_v7[] =
+	"ALTER TABLE routes ADD COLUMN developer INTEGER"
+	" REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED;"
+	"ALTER TABLE routes ADD COLUMN developer_unit INTEGER"
+	" REFERENCES units(id) DEFERRABLE INITIALLY DEFERRED;"
+	"ALTER TABLE routes ADD COLUMN developed_on TEXT;"
+	"ALTER TABLE routes ADD COLUMN agreed_by INTEGER"
+	" REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED;"
+	"ALTER TABLE routes ADD COLUMN agreed_on TEXT;"
+	"ALTER TABLE routes ADD COLUMN approved_by INTEGER"
+	" REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED;"
+	"ALTER TABLE routes ADD COLUMN approved_on TEXT;"
+	"ALTER TABLE routes ADD COLUMN acknowledged_on TEXT;";
+
 int mms_store_stamp(sqlite3 *db, uint64_t *out)
 {
 	sqlite3_stmt *st;
@@ -273,6 +290,8 @@ static int migrate(sqlite3 *db, int64_t version, char *err, size_t errlen)
 		mrc = mms_store_exec(db, schema_v4, err, errlen);
 	if (mrc == MMS_OK && version < 5)
 		mrc = mms_store_exec(db, schema_v5, err, errlen);
+	if (mrc == MMS_OK && version < 7)
+		mrc = mms_store_exec(db, schema_v7, err, errlen);
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d",
 		 MMS_SCHEMA_VERSION, APPLICATION_ID);
 	if (mrc == MMS_OK)

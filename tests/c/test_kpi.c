@@ -602,7 +602,7 @@ static void user_definitions_replace_built_in_ones(void **state)
 {
 	fixture *f = *state;
 	size_t n = mms_kpi_count(f->kpi);
-	assert_int_equal(n, 46); /* the files of data/indicators/ */
+	assert_int_equal(n, 47); /* the files of data/indicators/ */
 	assert_non_null(mms_kpi_attr(f->kpi, "murom.P5", "source"));
 	assert_string_equal(mms_kpi_attr(f->kpi, "murom.P5", "kind"), "share");
 	T_OK(f->db, mms_kpi_load_json(f->kpi,

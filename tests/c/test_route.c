@@ -1079,6 +1079,181 @@ static void a_route_keeps_the_bands_it_was_built_with(void **state)
 	mms_db_close(db);
 }
 
+/* ---- who builds, agrees and approves ------------------------------------ */
+
+/* The case with a regional ЦНППМ "C", its methodist CM and a resource
+ * centre "CD" of its own (a structure of the centre counts as the centre),
+ * and the school's deputy head DH. */
+static mms_db *open_case_with_centre(void)
+{
+	mms_db *db = open_case();
+	t_import(db, "{\"units\": [{\"code\": \"C\", \"name\": \"ЦНППМ\", \"level\": \"regional\", "
+		     "\"kind\": \"cnppm\"}, {\"code\": \"CD\", \"name\": \"Ресурсный центр\", \"level\": \"regional\", "
+		     "\"kind\": \"resource_centre\", \"parent\": \"C\"}], "
+		     "\"staff\": [{\"code\": \"CM\", \"name\": \"Методист ЦНППМ\", \"org\": \"C\", "
+		     "\"role\": \"methodist\"}, {\"code\": \"DH\", \"name\": \"Завуч\", \"org\": \"S\", "
+		     "\"role\": \"manager\"}]}");
+	return db;
+}
+
+static void a_saved_plan_records_its_developer_unit_and_date(void **state)
+{
+	(void)state;
+	mms_db *db = open_case_with_centre();
+	mms_route_options o = options(144);
+	o.developer = t_find(db, MMS_STAFF, "CM");
+	mms_route_plan *p;
+	int32_t first;
+	T_OK(db, mms_route_plan_batch(db, -1, &o, &p));
+	size_t n = mms_route_plan_count(p);
+	assert_int_equal(n, 3);
+	T_OK(db, mms_route_plan_save(db, p, "ИОМ-", &first));
+	mms_route_plan_free(p);
+	for (size_t r = 0; r < n; r++) {
+		char *dev = t_get(db, MMS_ROUTE, first + (int32_t)r, "developer");
+		char *unit = t_get(db, MMS_ROUTE, first + (int32_t)r, "developer_unit");
+		char *on = t_get(db, MMS_ROUTE, first + (int32_t)r, "developed_on");
+		/* the unit defaults to the developer's organisation, the date to as_of */
+		assert_string_equal(dev, "CM");
+		assert_string_equal(unit, "C");
+		assert_string_equal(on, "2024-02-01");
+		mms_free(dev);
+		mms_free(unit);
+		mms_free(on);
+	}
+	/* a caller of version 1 has no authorship fields: whatever follows its
+	 * struct is never read, and the route records no developer */
+	mms_route_options v1 = options(144);
+	v1.version = 1;
+	v1.developer = 12345;
+	v1.developed_on = "garbage";
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T"), &v1, &p));
+	T_OK(db, mms_route_plan_save(db, p, "V1-", &first));
+	mms_route_plan_free(p);
+	assert_null(t_get(db, MMS_ROUTE, first, "developer"));
+	assert_null(t_get(db, MMS_ROUTE, first, "developed_on"));
+	/* a developer or unit that does not exist, or a date that is none, is refused */
+	o.developer = 999;
+	assert_int_equal(mms_route_plan_person(db, 0, &o, &p), MMS_ENOTFOUND);
+	assert_null(p);
+	assert_non_null(strstr(mms_db_errmsg(db), "developer"));
+	o.developer = t_find(db, MMS_STAFF, "CM");
+	o.developed_on = "2024-13-01";
+	assert_int_equal(mms_route_plan_person(db, 0, &o, &p), MMS_EINVAL);
+	assert_non_null(strstr(mms_db_errmsg(db), "2024-13-01"));
+	/* a developer who does not work at the unit named: refused when saved,
+	 * naming the route, the developer and the unit; nothing is stored */
+	o.developed_on = NULL;
+	o.developer_unit = t_find(db, MMS_UNIT, "S");
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T"), &o, &p));
+	size_t before;
+	T_OK(db, mms_db_count(db, MMS_ROUTE, &before));
+	assert_int_equal(mms_route_plan_save(db, p, "BAD-", NULL), MMS_ETYPE);
+	assert_non_null(strstr(mms_db_errmsg(db), "developer \"CM\" does not work at developer_unit \"S\""));
+	size_t after;
+	T_OK(db, mms_db_count(db, MMS_ROUTE, &after));
+	assert_int_equal(before, after);
+	mms_route_plan_free(p);
+	mms_db_close(db);
+}
+
+/* One route record that must be refused: its code and words of the
+ * message, which names the route and the field. */
+static void route_refused(mms_db *db, const char *fields, int code, const char *words)
+{
+	char json[1024];
+	snprintf(json, sizeof json, "{\"routes\": [{\"code\": \"X\", \"staff\": \"T\", %s}]}", fields);
+	mms_report *rep = NULL;
+	int rc = mms_db_import_json(db, json, NULL, &rep);
+	const char *msg = mms_report_count(rep) ? mms_report_message(rep, 0) : "-";
+	if (rc != code || !strstr(msg, words) || !strstr(msg, "\"X\""))
+		fail_msg("%s: got %d \"%s\"; want %d with \"%s\"", fields, rc, msg, code, words);
+	mms_report_free(rep);
+	int32_t id;
+	assert_int_equal(mms_db_find(db, MMS_ROUTE, "X", &id), MMS_ENOTFOUND);
+}
+
+static void signatures_out_of_order_are_refused_at_their_field(void **state)
+{
+	(void)state;
+	mms_db *db = open_case_with_centre();
+	route_refused(db, "\"developer\": \"CM\", \"developed_on\": \"2024-03-01\", \"approved_by\": \"DH\", "
+		      "\"approved_on\": \"2024-02-01\"", MMS_ERANGE,
+		      "approved_on 2024-02-01 is before developed_on 2024-03-01");
+	route_refused(db, "\"developer\": \"CM\", \"developed_on\": \"2024-02-01\", \"agreed_by\": \"MET\", "
+		      "\"agreed_on\": \"2024-03-01\", \"approved_by\": \"DH\", \"approved_on\": \"2024-02-15\"",
+		      MMS_ERANGE, "approved_on 2024-02-15 is before agreed_on 2024-03-01");
+	route_refused(db, "\"developer\": \"CM\", \"developed_on\": \"2024-02-01\", \"approved_by\": \"DH\", "
+		      "\"approved_on\": \"2024-02-10\", \"acknowledged_on\": \"2024-02-05\"", MMS_ERANGE,
+		      "acknowledged_on 2024-02-05 is before approved_on 2024-02-10");
+	route_refused(db, "\"agreed_by\": \"MET\"", MMS_EMISSING, "agreed_by needs agreed_on");
+	route_refused(db, "\"approved_on\": \"2024-02-10\"", MMS_EMISSING, "approved_on needs approved_by");
+	route_refused(db, "\"approved_by\": \"T\", \"approved_on\": \"2024-02-10\"", MMS_ERANGE,
+		      "approved_by is the route's own teacher");
+	route_refused(db, "\"developed_on\": \"2024-02-10\"", MMS_EMISSING,
+		      "developed_on needs developer or developer_unit");
+	route_refused(db, "\"developer\": \"DH\", \"developer_unit\": \"C\"", MMS_ETYPE,
+		      "developer \"DH\" does not work at developer_unit \"C\"");
+	/* in order: accepted */
+	t_import(db, "{\"staff\": [{\"code\": \"CM2\", \"name\": \"М2\", \"org\": \"C\", \"role\": \"methodist\"}],"
+		     "\"routes\": [{\"code\": \"OK\", \"staff\": \"T\", \"developer\": \"DH\", "
+		     "\"developer_unit\": \"S\", \"developed_on\": \"2024-02-01\", \"agreed_by\": \"MET\", "
+		     "\"agreed_on\": \"2024-02-03\", \"approved_by\": \"CM2\", \"approved_on\": \"2024-02-05\", "
+		     "\"acknowledged_on\": \"2024-02-05\"}]}");
+	char *ack = t_get(db, MMS_ROUTE, t_find(db, MMS_ROUTE, "OK"), "acknowledged_on");
+	assert_string_equal(ack, "2024-02-05");
+	mms_free(ack);
+	mms_db_close(db);
+}
+
+static void a_route_developed_by_the_centre_counts_in_its_year(void **state)
+{
+	(void)state;
+	mms_db *db = open_case_with_centre();
+	mms_kpi *kpi;
+	T_OK(db, mms_kpi_open(&kpi, db));
+	double num, den;
+	/* the municipality's five pedagogical workers, none with a route */
+	assert_true(kpi_value(db, kpi, "cnppm.routes_developed", &num, &den) == 0 && den == 5);
+	/* T's route by the centre's resource centre (a structure of it) in
+	 * 2024, T2's by the school's deputy head, T3's by the centre in 2023 */
+	t_import(db, "{\"staff\": [{\"code\": \"CM2\", \"name\": \"М2\", \"org\": \"CD\", \"role\": \"methodist\"}],"
+		     "\"routes\": [{\"code\": \"R-T\", \"staff\": \"T\", \"developer\": \"CM2\", "
+		     "\"developer_unit\": \"CD\", \"developed_on\": \"2024-03-01\"}, "
+		     "{\"code\": \"R-T2\", \"staff\": \"T2\", \"developer\": \"DH\", \"developed_on\": \"2024-03-01\"}, "
+		     "{\"code\": \"R-T3\", \"staff\": \"T3\", \"developer_unit\": \"C\", "
+		     "\"developed_on\": \"2023-11-20\"}]}");
+	assert_true(kpi_value(db, kpi, "cnppm.routes_developed", &num, &den) == 20 && num == 1 &&
+		    den == 5);
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	T_OK(db, mms_kpi_value(kpi, "cnppm.routes_developed", t_find(db, MMS_UNIT, "M"), 2023, &r));
+	assert_true(r.defined && r.numerator == 1); /* T3's, in its year */
+	assert_true(r.target == 10);                 /* МР-4/02вн: 10 % from 2021 */
+	/* a definition with a kind that is none is refused at its value */
+	assert_int_not_equal(mms_kpi_load_json(kpi, "{\"indicators\": [{\"id\": \"x\", \"name_ru\": \"x\", "
+					       "\"kind\": \"share\", \"population\": \"staff\", \"numerator\": "
+					       "\"has_route(developer_kind = \\\"centre\\\")\"}]}", "x.json", NULL),
+			     MMS_OK);
+	mms_kpi_close(kpi);
+	/* the routes per developer: CM2's, DH's, then the one without a developer */
+	char *table = NULL;
+	T_OK(db, mms_route_authorship_table(db, 0, &table));
+	const char *want =
+		"developer,developer_name,developer_unit,unit_kind,route,staff,developed_on,agreed_by,"
+		"agreed_on,approved_by,approved_on,acknowledged_on\n"
+		"\"CM2\",\"М2\",\"CD\",resource_centre,\"R-T\",\"T\",2024-03-01,\"\",,\"\",,\n"
+		"\"DH\",\"Завуч\",\"S\",school,\"R-T2\",\"T2\",2024-03-01,\"\",,\"\",,\n"
+		"\"\",\"\",\"C\",cnppm,\"R-T3\",\"T3\",2023-11-20,\"\",,\"\",,\n";
+	assert_string_equal(table, want);
+	mms_free(table);
+	T_OK(db, mms_route_authorship_table(db, 2023, &table));
+	assert_non_null(strstr(table, "R-T3"));
+	assert_null(strstr(table, "R-T2"));
+	mms_free(table);
+	assert_int_equal(mms_route_authorship_table(db, 0, NULL), MMS_EINVAL);
+	mms_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1102,6 +1277,9 @@ int main(void)
 		cmocka_unit_test(a_teacher_of_mathematics_gets_the_mathematics_association),
 		cmocka_unit_test(on_the_demo_every_step_fits_its_person),
 		cmocka_unit_test(a_route_keeps_the_bands_it_was_built_with),
+		cmocka_unit_test(a_saved_plan_records_its_developer_unit_and_date),
+		cmocka_unit_test(signatures_out_of_order_are_refused_at_their_field),
+		cmocka_unit_test(a_route_developed_by_the_centre_counts_in_its_year),
 	};
 	return cmocka_run_group_tests_name("route", tests, NULL, NULL);
 }

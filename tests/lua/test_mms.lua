@@ -347,6 +347,25 @@ local function routes_db()
   return db
 end
 
+test("a route records who developed, agreed and approved it", function()
+  local db = routes_db()
+  mms.insert(db, "staff", {code = "DH", name = "Завуч", org = "S", role = "manager"})
+  local t, met = db:find("staff", "T"), db:find("staff", "MET")
+  local route = db:save_plan(db:plan_route(t, "2024-02-01", nil, nil, 0, nil, 0, 0, met, -1, "2024-02-02"))
+  local code = db:get("routes", route, "code")
+  assert(db:get("routes", route, "developer") == "MET")
+  assert(db:get("routes", route, "developer_unit") == "S")
+  assert(db:get("routes", route, "developed_on") == "2024-02-02")
+  local ok, err = pcall(mms.update, db, "routes", code, {agreed_by = "DH"})
+  assert(not ok and tostring(err):find("agreed_by needs agreed_on", 1, true), tostring(err))
+  ok, err = pcall(mms.update, db, "routes", code, {approved_by = "T", approved_on = "2024-02-05"})
+  assert(not ok and tostring(err):find("approved_by is the route's own teacher", 1, true), tostring(err))
+  mms.update(db, "routes", code, {approved_by = "DH", approved_on = "2024-02-05", acknowledged_on = "2024-02-06"})
+  local table = db:route_authorship(2024)
+  assert(table:find('"MET","Методист","S",school,"' .. code .. '","T",2024-02-02,"",,"DH",2024-02-05,2024-02-06',
+                    1, true), table)
+end)
+
 -- Every function of the module, called right after an error caught with
 -- pcall, must succeed with its own result: a failure is raised once, by the
 -- call that made it. The table must name every function the module has, so
@@ -440,6 +459,7 @@ test("no call reports an earlier failure", function()
     ["Db.get"] = now(function() return db:get("units", crpk, "code") == "MUR-CRPK" end),
     ["Db.route_fit"] = now(function() return rdb:route_fit(t, fg) >= 0 end),
     ["Db.fit_table"] = now(function() return rdb:fit_table(plan):find("edu_level,subject", 1, true) ~= nil end),
+    ["Db.route_authorship"] = now(function() return rdb:route_authorship():find("developer,", 1, true) == 1 end),
     ["mms.update"] = updated(function(d) mms.update(d, "units", "M", {name = "ММС 2"}) end),
     ["Db.update_record"] = updated(function(d)
       local r = mms.Record("units"); r:set("name", "ММС 2"); d:update_record("M", r, "Иванова") end),

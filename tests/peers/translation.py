@@ -37,6 +37,8 @@ def main():
         expected = bench.values(mine)
         if year == 2024 and not any(k[0] == "t.routes" and v[0] for k, v in expected.items()):
             failed.append("the data: no route counted in 2024")
+        if year == 2024 and not any(k[0] == "t.developed" and v[0] for k, v in expected.items()):
+            failed.append("the data: no route counted by its developer in 2024")
         query = bench.run(["/usr/bin/python3", TRANSLATOR, "sql", str(year)] + definitions)
         res, path = bench.sqlite_peer(db, query, work, 1)
         results = {"sqlite3": bench.equal(path, expected)}

@@ -559,6 +559,7 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         "Db.get": now(lambda: db.get("units", crpk, "code") == "MUR-CRPK"),
         "Db.route_fit": now(lambda: rdb.route_fit(t, fg) >= 0),
         "Db.fit_table": now(lambda: "edu_level,subject" in rdb.fit_table(plan)),
+        "Db.route_authorship": now(lambda: rdb.route_authorship().startswith("developer,")),
         "Db.update": updated(lambda d: d.update("units", "M", name="ММС 2")),
         "Db.update_record": updated(update_record),
         "Db.history": now(lambda: len(hdb.history("units", "M")) == 2),
@@ -879,6 +880,55 @@ def test_a_route_built_with_other_bands_prints_them_in_its_document(tmp_path):
     assert any("результат выше 70%" in str(c) for c in cells)
     with pytest.raises(mms.Error):
         db.plan_route(t, "2024-02-01", high_below=90, medium_up_to=80)
+
+
+def test_a_route_records_who_developed_agreed_and_approved_it(tmp_path):
+    import openpyxl
+    db = routes_case()
+    db.insert("staff", code="DH", name="Заместитель директора", org="S", role="manager")
+    t, met = db.find("staff", "T"), db.find("staff", "MET")
+    route = db.save_plan(db.plan_route(t, "2024-02-01", developer=met))
+    code = db.get("routes", route, "code")
+    assert db.get("routes", route, "developer") == "MET"
+    assert db.get("routes", route, "developer_unit") == "S"  # the developer's organisation
+    assert db.get("routes", route, "developed_on") == "2024-02-01"
+    with pytest.raises(mms.RangeError) as e:
+        db.update("routes", code, approved_by="DH", approved_on="2024-01-20")
+    assert "approved_on 2024-01-20 is before developed_on 2024-02-01" in str(e.value)
+    db.update("routes", code, agreed_by="MET", agreed_on="2024-02-03", approved_by="DH",
+              approved_on="2024-02-05", acknowledged_on="2024-02-06")
+    table = db.route_authorship(2024).splitlines()
+    assert table[0].startswith("developer,developer_name,developer_unit,unit_kind,route")
+    assert table[1] == ('"MET","Методист","S",school,"%s","T",2024-02-01,"MET",2024-02-03,'
+                        '"DH",2024-02-05,2024-02-06' % code)
+    assert db.route_authorship(2023).splitlines()[1:] == []
+    path = str(tmp_path / "route.xlsx")
+    db.route_report_xlsx(route, path)
+    rows = {r[0]: r[1] for r in openpyxl.load_workbook(path)["ИОМ"].iter_rows(values_only=True)
+            if r[0] is not None}
+    assert rows["Разработчик"] == "Методист, Школа, 2024-02-01"
+    assert rows["Утверждено"] == "Заместитель директора, 2024-02-05"
+    assert rows["С маршрутом ознакомлен(а)"] == "2024-02-06"
+    with pytest.raises(mms.Error):
+        db.plan_route(t, "2024-02-01", developer=met, developed_on="someday")
+
+
+def test_each_deficit_says_what_it_leads_to_and_a_minimal_one_is_kept(tmp_path):
+    import openpyxl
+    db = routes_case()
+    db.insert("resources", code="WEB", name="Вебинар по ИКТ", kind="seminar", hours=2,
+              edu_levels=["preschool"])  # does not fit a school teacher: not suggested
+    db.insert("develops", resource="WEB", competency="T.DIG.1", strength=1)
+    route = db.save_plan(db.plan_route(db.find("staff", "T"), "2024-02-01", high_below=50,
+                                       medium_up_to=70))
+    path = str(tmp_path / "route.xlsx")
+    db.route_report_xlsx(route, path)
+    rows = {r[0]: r[1:] for r in openpyxl.load_workbook(path)["ИОМ"].iter_rows(values_only=True)
+            if r[0] is not None}
+    # T.MET.2 at 50: medium under 50/70; T.DIG.1 at 75: minimal, listed with the seminar that fits
+    assert rows["T.MET.2"][2:4] == ("средний", "Маршрут или предметные курсы повышения квалификации")
+    assert rows["T.DIG.1"][2:4] == ("минимальный",
+                                    "Неформальное и информальное обучение: «Цифровая среда»")
 
 
 def test_import_file_refuses_a_file_past_max_bytes(tmp_path):

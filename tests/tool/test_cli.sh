@@ -101,6 +101,14 @@ if [ -n "$first" ]; then
 fi
 check "route unknown subcommand" 2 "$mms" route fly demo.sqlite
 check "route build unknown person" 1 "$mms" route build demo.sqlite NOPE --as-of 2023-12-31
+check "route build with a developer" 0 "$mms" route build demo.sqlite MUR-T0005 --as-of 2023-12-31 --developer MUR-CRPK-M1 --save --prefix D-
+check "route list" 0 "$mms" route list demo.sqlite
+grep_in "route list header" out.txt "^developer,developer_name,developer_unit,unit_kind,route,staff,developed_on"
+grep_in "route list by developer" out.txt '^"MUR-CRPK-M1",.*,"MUR-CRPK",municipal_service,"D-MUR-T0005","MUR-T0005",2023-12-31,'
+check "route list of a year" 0 "$mms" route list demo.sqlite --year 2024
+if grep -q "D-MUR-T0005" out.txt; then failed=$((failed + 1)); echo "FAIL route list --year 2024 shows a 2023 route"; else passed=$((passed + 1)); fi
+check "route build unknown developer" 1 "$mms" route build demo.sqlite MUR-T0005 --as-of 2023-12-31 --developer NOPE
+check "route list bad year" 2 "$mms" route list demo.sqlite --year twenty
 check "framework export-case" 0 "$mms" framework export-case demo.sqlite teachers
 cp out.txt teachers-case.json
 grep_in "case items" teachers-case.json "CFItems"
