@@ -405,6 +405,72 @@ static void staff_starting_after_the_period_are_not_on_its_staff(void **state)
 	mms_kpi_close(kpi);
 }
 
+/* Events organised by M: counts[i] of them in 2021 + i. */
+static void events_by_year(mms_db *db, const int *counts, int years)
+{
+	char json[4096];
+	size_t n = (size_t)snprintf(json, sizeof json, "{'activities': [");
+	for (int i = 0, k = 0; i < years; i++)
+		for (int j = 0; j < counts[i]; j++, k++)
+			n += (size_t)snprintf(json + n, sizeof json - n,
+					      "%s{'code': 'E%d', 'name': 'E', 'kind': 'event',"
+					      " 'organizer': 'M', 'start': '%d-03-01'}",
+					      k ? "," : "", k, 2021 + i);
+	snprintf(json + n, sizeof json - n, "]}");
+	q_import(db, json);
+}
+
+/* The status of a count of events at M under a trajectory. */
+static int status_under(mms_db *db, const char *targets, int year)
+{
+	char json[1024];
+	snprintf(json, sizeof json, "{\"indicators\": [{\"id\": \"t.events\", \"name_ru\": \"E\","
+		 " \"kind\": \"count\", \"population\": \"activities\", \"aggregation\": \"sum\","
+		 " \"targets\": {%s}}]}", targets);
+	mms_kpi *kpi;
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	T_OK(db, mms_kpi_open(&kpi, db));
+	T_OK(db, mms_kpi_load_json(kpi, json, "t", NULL));
+	T_OK(db, mms_kpi_value(kpi, "t.events", t_find(db, MMS_UNIT, "M"), year, &r));
+	mms_kpi_close(kpi);
+	return r.status;
+}
+
+/* Issue 13, period rules: «a least-squares line through the defined values
+ * of the last three years, projected to the final year of the trajectory».
+ * Events 5, 1, 5 in 2021-2023: the last meets 2023's 5, but the line is flat
+ * at their mean 11/3 and reaches 3.67 in 2025, short of 5 (from the last
+ * value, 5 + 0 × 2 = 5 would say achieved). */
+static void at_risk_reads_the_trend_line_not_the_last_value(void **state)
+{
+	mms_db *db = *state;
+	events_by_year(db, (const int[]){5, 1, 5}, 3);
+	const char *five = "\"2021\": 5, \"2022\": 1, \"2023\": 5, \"2024\": 5, \"2025\": 5";
+	assert_int_equal(status_under(db, five, 2023), MMS_KPI_AT_RISK);
+	/* 2022: 1 meets 1, the line through 5, 1 falls by 4 a year: -11 in 2025 */
+	assert_int_equal(status_under(db, five, 2022), MMS_KPI_AT_RISK);
+	/* 2021: one point is no trend */
+	assert_int_equal(status_under(db, five, 2021), MMS_KPI_ACHIEVED);
+}
+
+/* And the other way: events 1, 5, 3 in 2021-2023. The line has slope
+ * (3 - 1) / 2 = 1 through the mean 3 at 2022, so it reaches 6 in 2025 and
+ * meets 6: achieved (from the last value, 3 + 1 × 2 = 5 would say at risk).
+ * Only years with a target are on the line: without 2021's, the line
+ * through 5, 3 falls by 2 a year to -1 in 2025, and 2023 is at risk. */
+static void at_risk_fits_only_years_with_targets(void **state)
+{
+	mms_db *db = *state;
+	events_by_year(db, (const int[]){1, 5, 3}, 3);
+	assert_int_equal(status_under(db, "\"2021\": 1, \"2022\": 5, \"2023\": 3, \"2025\": 6", 2023),
+			 MMS_KPI_ACHIEVED);
+	assert_int_equal(status_under(db, "\"2022\": 5, \"2023\": 3, \"2025\": 6", 2023),
+			 MMS_KPI_AT_RISK);
+	/* 7 in 2025 is beyond the line's 6 */
+	assert_int_equal(status_under(db, "\"2021\": 1, \"2022\": 5, \"2023\": 3, \"2025\": 7", 2023),
+			 MMS_KPI_AT_RISK);
+}
+
 /* A staff or units definition whose numerator must be refused. */
 static void refused(mms_db *db, const char *pop, const char *numerator, const char *words)
 {
@@ -452,6 +518,8 @@ int main(void)
 		T(moscow_3_level_judges_the_years_participants_by_the_years_results),
 		T(staff_starting_after_the_period_are_not_on_its_staff),
 		T(new_arguments_are_checked_when_loading),
+		T(at_risk_reads_the_trend_line_not_the_last_value),
+		T(at_risk_fits_only_years_with_targets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
