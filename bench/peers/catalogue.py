@@ -301,7 +301,7 @@ class Sql:
     def routes_live(self, p):
         """Routes not cancelled by the end and started by then, with their
         status at the end (the last status event by then; none = draft)."""
-        return self.cte("routes_live", f"""SELECT r.id, r.staff, r.tutor, l.status, l.date FROM routes r
+        return self.cte("routes_live", f"""SELECT r.id, r.staff, r.tutor, r.start, l.status, l.date FROM routes r
   LEFT JOIN (SELECT route, status, date FROM (
       SELECT route, status, date, ROW_NUMBER() OVER (PARTITION BY route ORDER BY id DESC) AS k
       FROM route_events WHERE step IS NULL AND date <= {q(p.e)}) AS x WHERE k = 1) AS l ON l.route = r.id
@@ -364,10 +364,16 @@ class Sql:
     FROM diagnostics WHERE date <= {q(p.e)}{during}) AS latest WHERE k = 1 GROUP BY staff""")
         live = self.routes_live(p)
         if fn == "has_route":
+            where = []
+            if named.get("during"):  # developed in the period: its start, else its first status
+                where.append(f"""COALESCE(r.start, (SELECT MIN(date) FROM route_events fe
+    WHERE fe.route = r.id AND fe.step IS NULL)) BETWEEN {q(p.s)} AND {q(p.e)}""")
             if "tutor_kind" not in named:
-                return self.cte("has_route", f"SELECT DISTINCT staff AS id FROM {live}")
+                return self.cte("has_route", f"SELECT DISTINCT r.staff AS id FROM {live} r"
+                                + "".join(f" WHERE {w}" for w in where))
+            where.append(f"tu.kind = {q(named['tutor_kind'])}")
             return self.cte("has_route", f"""SELECT DISTINCT r.staff AS id
-  FROM {live} r JOIN staff t ON t.id = r.tutor JOIN units tu ON tu.id = t.org WHERE tu.kind = {q(named['tutor_kind'])}""")
+  FROM {live} r JOIN staff t ON t.id = r.tutor JOIN units tu ON tu.id = t.org WHERE {' AND '.join(where)}""")
         if fn == "route_completed":
             return self.cte("route_completed", f"""SELECT DISTINCT staff AS id FROM {live}
   WHERE status = 'completed' AND date >= {q(since)}""")

@@ -167,6 +167,11 @@ class Catalogue:
             return latest.drop_duplicates(["staff", "competency"], keep="last").groupby("staff").v.mean()
         live = self.routes_live(p)
         if fn == "has_route":
+            if named.get("during"):  # developed in the period: its start, else its first status
+                ev = t["route_events"]
+                first = ev[ev.step.isna()].groupby("route").date.min()
+                on = live.start.fillna(live.id.map(first))
+                live = live[on.notna() & (on >= p.s) & (on <= p.e)]
             if "tutor_kind" not in named:
                 return live.staff.unique()
             org = t["staff"].set_index("id").org

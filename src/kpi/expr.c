@@ -291,6 +291,19 @@ static int32_t route_status_at(const expr_env *v, int32_t route, int32_t *comple
 	return status;
 }
 
+/* When a route was developed: its start, else its first status (its
+ * approval); MMS_NONE for a route with neither, which belongs to no period. */
+static int32_t route_developed_on(const expr_env *v, int32_t route)
+{
+	int32_t start = mms_row(v->m, MMS_ROUTE, route)[RT_START];
+	for (int32_t k = v->re_start[route]; start == MMS_NONE && k < v->re_start[route + 1]; k++) {
+		const int32_t *ev = mms_row(v->m, MMS_ROUTE_EVENT, v->re[k]);
+		if (ev[EV_STEP] < 0)
+			start = ev[EV_DATE];
+	}
+	return start;
+}
+
 static double route_call(const expr_env *v, const expr_call *c, int32_t staff)
 {
 	const mms_model *m = v->m;
@@ -302,6 +315,9 @@ static double route_call(const expr_env *v, const expr_call *c, int32_t staff)
 		if (status == RS_CANCELLED || (rt[RT_START] != MMS_NONE && rt[RT_START] > v->end))
 			continue;
 		if (c->fn == FN_HAS_ROUTE) {
+			int32_t on = c->during ? route_developed_on(v, route) : MMS_NONE;
+			if (c->during && (on == MMS_NONE || on < v->start || on > v->end))
+				continue; /* "developed in the year", not any route by its end */
 			if (c->tutor_kind < 0 ||
 			    (rt[RT_TUTOR] >= 0 &&
 			     urow(v, srow(v, rt[RT_TUTOR])[S_ORG])[U_KIND] == c->tutor_kind))
@@ -669,7 +685,7 @@ static double years_arg(compiler *c)
  * federal_register=, completed=, years=, provider_kind=, provider_level=,
  * organizer_kind=, staff_role= (units)); member(kind, role=, during=);
  * linked(kind, during=); supported(during=); diagnostic_score(during=);
- * the windows' years=; has_route(tutor_kind=). */
+ * the windows' years=; has_route(tutor_kind=, during=). */
 static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 {
 	const char *at = c->tstart;
@@ -685,7 +701,7 @@ static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 	int window = part || f->fn == FN_DIAGNOSED || f->fn == FN_ROUTE_COMPLETED ||
 		     f->fn == FN_ROUTE_COURSE_DONE;
 	int during = f->fn == FN_MEMBER || f->fn == FN_LINKED || f->fn == FN_SUPPORTED ||
-		     f->fn == FN_DIAGNOSTIC_SCORE;
+		     f->fn == FN_DIAGNOSTIC_SCORE || f->fn == FN_HAS_ROUTE;
 	if (during && !strcmp(name, "during"))
 		k->during = bool_arg(c, "during");
 	else if (part && !strcmp(name, "organizer_kind"))

@@ -405,6 +405,39 @@ static void staff_starting_after_the_period_are_not_on_its_staff(void **state)
 	mms_kpi_close(kpi);
 }
 
+/* Issue 13, period rules: «share of teachers for whom an individual route
+ * was developed counts routes developed in the year, not every route ever
+ * built» (МР-4/02вн: «доля педагогических работников, для которых
+ * разработаны индивидуальные образовательные маршруты», a yearly minimum).
+ * A route is developed on its start, else on its first status. */
+static void cnppm_routes_count_routes_developed_in_the_year(void **state)
+{
+	mms_db *db = *state;
+	q_import(db, "{'staff': ["
+		"{'code': 'MC', 'name': 'MC', 'org': 'CN', 'role': 'methodist'},"
+		"{'code': 'A', 'name': 'A', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'B', 'name': 'B', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'C', 'name': 'C', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'D', 'name': 'D', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'E', 'name': 'E', 'org': 'S1', 'role': 'teacher'}],"
+		"'routes': ["
+		"{'code': 'RA', 'staff': 'A', 'tutor': 'MC', 'start': '2022-05-01'},"
+		"{'code': 'RB', 'staff': 'B', 'tutor': 'MC', 'start': '2023-01-01'},"
+		"{'code': 'RC', 'staff': 'C', 'tutor': 'MC'},"
+		"{'code': 'RD', 'staff': 'D', 'tutor': 'MC'},"
+		"{'code': 'RE', 'staff': 'E', 'tutor': 'MC'}],"
+		"'route_events': ["
+		"{'route': 'RC', 'status': 'approved', 'date': '2023-12-31'},"
+		"{'route': 'RD', 'status': 'approved', 'date': '2024-01-01'}]}");
+	/* 2023 at S1: B (started on 1 January) and C (approved on 31 December)
+	 * of A..E; A's route is of 2022, D's of 2024, E's is undated: 2/5 (every
+	 * route by the end, A, B, C and E, it would be 4/5) */
+	expect(db, "cnppm.routes", "S1", 2023, 2, 5, 100.0 * 2 / 5);
+	/* 2022: A only; 2024: D only */
+	expect(db, "cnppm.routes", "S1", 2022, 1, 5, 100.0 * 1 / 5);
+	expect(db, "cnppm.routes", "S1", 2024, 1, 5, 100.0 * 1 / 5);
+}
+
 /* Events organised by M: counts[i] of them in 2021 + i. */
 static void events_by_year(mms_db *db, const int *counts, int years)
 {
@@ -520,6 +553,7 @@ int main(void)
 		T(new_arguments_are_checked_when_loading),
 		T(at_risk_reads_the_trend_line_not_the_last_value),
 		T(at_risk_fits_only_years_with_targets),
+		T(cnppm_routes_count_routes_developed_in_the_year),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
