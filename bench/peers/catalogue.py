@@ -475,13 +475,21 @@ class Sql:
             rows, where = self.population(d, pop, p, num, den)
             where.append(f"{filt} = 1")
         rows += "".join("\n    " + j for j in joins.values())
+        rows = f"{rows}\n    WHERE {' AND '.join(where)}"
+        if kind == "survey_share" and pop == "participations":
+            # people, not answers: each respondent's latest answer (by date, then id)
+            rows = (f"SELECT org, num, den FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY rs, "
+                    f"CASE WHEN rs IS NULL THEN ru END ORDER BY rd DESC, rid DESC) AS latest "
+                    f"FROM (\n    {rows}) AS r) AS r WHERE latest = 1")
         return (f"SELECT {q(d['id'])} AS ind, org, SUM(num) AS num, SUM(den) AS den FROM (\n    {rows}\n"
-                f"    WHERE {' AND '.join(where)}) AS r GROUP BY org")
+                f"    ) AS r GROUP BY org")
 
     def population(self, d, pop, p, num, den):
         """FROM ... and the WHERE conditions of a population at the end of the
         period, with the column of the unit each record counts at."""
-        pt, dep = d.get("include_part_time"), d.get("include_departed")
+        # survey answers of part-timers count unless the definition says otherwise
+        pt = d.get("include_part_time", d["kind"] == "survey_share")
+        dep = d.get("include_departed")
         if pop == "staff":
             where = [] if pt else ["s.part_time = 0"]
             where.append(f"(s.work_start IS NULL OR s.work_start <= {q(p.e)})")  # hired by the end
@@ -502,7 +510,8 @@ class Sql:
         if not pt:
             where.append("(p.staff IS NULL OR ps.part_time = 0)")
         return (f"SELECT CASE WHEN p.staff IS NOT NULL THEN ps.org ELSE p.unit END AS org, "
-                f"{num} AS num, {den} AS den FROM participations p "
+                f"{num} AS num, {den} AS den, p.staff AS rs, p.unit AS ru, p.id AS rid, "
+                f'COALESCE(p."end", pa."end", p.start, pa.start) AS rd FROM participations p '
                 f"JOIN activities pa ON pa.id = p.activity LEFT JOIN staff ps ON ps.id = p.staff"), where
 
     def query(self, defs):

@@ -204,7 +204,9 @@ class Population:
 
     def __init__(self, cat, d, p):
         t, pop = cat.t, d["population"]
-        pt, dep = d.get("include_part_time"), d.get("include_departed")
+        # survey answers of part-timers count unless the definition says otherwise
+        pt = d.get("include_part_time", d["kind"] == "survey_share")
+        dep = d.get("include_departed")
         units = t["units"]
         self.cat, self.p, self.pop = cat, p, pop
         if pop == "staff":
@@ -352,6 +354,13 @@ def indicator(cat, d, year):
         else:
             num, den = pop.select(d.get("numerator")), np.ones(pop.n, dtype=bool)
         org = pop.key if d["population"] == "units" else pop.f.org.to_numpy()
+        if kind == "survey_share" and d["population"] == "participations":
+            # people, not answers: each respondent's latest answer (by date, then id)
+            f = pop.f
+            who = np.where(f.staff.notna(), f.staff, -1 - f.unit.fillna(0))
+            rows = pd.DataFrame({"who": who, "e": f.e.to_numpy(), "id": f.id.to_numpy()})[keep]
+            last = rows.sort_values(["e", "id"]).drop_duplicates("who", keep="last").index
+            keep = keep & np.isin(np.arange(pop.n), last)
     frame = pd.DataFrame({"org": org[keep], "num": np.asarray(num, dtype=float)[keep],
                           "den": np.asarray(den, dtype=float)[keep]})
     return frame.groupby("org")[["num", "den"]].sum().reset_index().assign(ind=d["id"])

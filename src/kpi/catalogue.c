@@ -264,8 +264,11 @@ static void read_one(reader *r, indicator *d, json_object *o)
 	d->agg = choice(r, o, "aggregation", mms_kpi_agg_names, AGG_COUNT, AGG_RATIO_OF_SUMS);
 	d->period = choice(r, o, "period", periods, 2, PERIOD_CALENDAR);
 	json_object *pt;
-	d->include_part_time = json_object_object_get_ex(o, "include_part_time", &pt) &&
-			       json_object_get_boolean(pt);
+	/* survey answers of external part-timers count: they are pedagogical
+	 * workers asked like the others (issue 13, "people, not answers") */
+	d->include_part_time = json_object_object_get_ex(o, "include_part_time", &pt)
+				       ? json_object_get_boolean(pt)
+				       : d->kind == KIND_SURVEY_SHARE;
 	d->include_departed = json_object_object_get_ex(o, "include_departed", &pt) &&
 			      json_object_get_boolean(pt);
 	if (d->kind < 0 && !json_object_object_get_ex(o, "kind", &pt))

@@ -186,18 +186,23 @@ struct expr_call {
 	char *text;            /* subject */
 };
 
-/* A record's dates: its own, else its activity's. Undated: no period. */
-static int in_window(const expr_env *v, int32_t p, int32_t from, int32_t to)
+int mms_participation_dates(const mms_model *m, int32_t p, int32_t *start, int32_t *end)
 {
-	const int32_t *r = prow(v, p), *a = arow(v, r[P_ACTIVITY]);
+	const int32_t *r = mms_row(m, MMS_PARTICIPATION, p);
+	const int32_t *a = mms_row(m, MMS_ACTIVITY, r[P_ACTIVITY]);
 	int32_t s = r[P_START] != MMS_NONE ? r[P_START] : a[A_START];
 	int32_t e = r[P_END] != MMS_NONE ? r[P_END] : a[A_END];
-	if (s == MMS_NONE && e == MMS_NONE)
+	*start = s != MMS_NONE ? s : e;
+	*end = e != MMS_NONE ? e : s;
+	return *start != MMS_NONE;
+}
+
+/* Whether a participation's dates meet [from, to]. Undated: no period. */
+static int in_window(const expr_env *v, int32_t p, int32_t from, int32_t to)
+{
+	int32_t s, e;
+	if (!mms_participation_dates(v->m, p, &s, &e))
 		return 0;
-	if (s == MMS_NONE)
-		s = e;
-	if (e == MMS_NONE)
-		e = s;
 	return s <= to && e >= from;
 }
 

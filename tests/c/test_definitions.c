@@ -438,6 +438,53 @@ static void cnppm_routes_count_routes_developed_in_the_year(void **state)
 	expect(db, "cnppm.routes", "S1", 2024, 1, 5, 100.0 * 1 / 5);
 }
 
+/* Issue 13, period rules: «where a document counts workers ("доля
+ * работников, удовлетворённых…"), a person who answered twice counts once
+ * (the latest answer); answers of external part-timers count». Seed 000 К3
+ * П7: «Степень удовлетворённости педагогических работников…» (70 of 100). */
+static void satisfaction_counts_people_by_their_latest_answer(void **state)
+{
+	mms_db *db = *state;
+	q_import(db, "{'staff': ["
+		"{'code': 'A', 'name': 'A', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'B', 'name': 'B', 'org': 'S1', 'role': 'teacher', 'part_time': true},"
+		"{'code': 'C', 'name': 'C', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'D', 'name': 'D', 'org': 'S1', 'role': 'teacher'}],"
+		"'activities': ["
+		"{'code': 'SV1', 'name': 'Анкета', 'kind': 'survey', 'organizer': 'M', 'start': '2023-03-01'},"
+		"{'code': 'SV2', 'name': 'Анкета', 'kind': 'survey', 'organizer': 'M', 'start': '2023-11-01'},"
+		"{'code': 'SV3', 'name': 'Анкета', 'kind': 'survey', 'organizer': 'M', 'start': '2024-02-01'}],"
+		"'participations': ["
+		"{'activity': 'SV1', 'staff': 'A', 'role': 'respondent', 'score': 90},"
+		"{'activity': 'SV2', 'staff': 'A', 'role': 'respondent', 'score': 50},"
+		"{'activity': 'SV1', 'staff': 'B', 'role': 'respondent', 'score': 80},"
+		"{'activity': 'SV2', 'staff': 'C', 'role': 'respondent', 'score': 40},"
+		"{'activity': 'SV2', 'staff': 'C', 'role': 'respondent', 'score': 75},"
+		"{'activity': 'SV1', 'staff': 'D', 'role': 'respondent', 'score': 30},"
+		"{'activity': 'SV3', 'staff': 'D', 'role': 'respondent', 'score': 95}]}");
+	/* 2023: A's latest is 50 (November), B the part-timer 80, C's two
+	 * answers of the same day the later recorded 75, D's of the year 30
+	 * (the 95 is of 2024): B and C of A, B, C, D, 2/4 (counting answers
+	 * without part-timers, 90, 75 of 90, 50, 40, 75, 30: 2/5) */
+	expect(db, "murom.P7", "S1", 2023, 2, 4, 100.0 * 2 / 4);
+	expect(db, "murom.P7", "S1", 2024, 1, 1, 100.0);
+	/* an answer added later supersedes B's on a computed value (the
+	 * incremental update classifies B's earlier answer again) */
+	mms_kpi *kpi;
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	T_OK(db, mms_kpi_open(&kpi, db));
+	T_OK(db, mms_kpi_value(kpi, "murom.P7", t_find(db, MMS_UNIT, "S1"), 2023, &r));
+	q_import(db, "{'participations': ["
+		"{'activity': 'SV2', 'staff': 'B', 'role': 'respondent', 'score': 10}]}");
+	T_OK(db, mms_kpi_value(kpi, "murom.P7", t_find(db, MMS_UNIT, "S1"), 2023, &r));
+	size_t full, incremental;
+	mms_kpi_counters(kpi, &full, &incremental);
+	assert_int_equal(incremental, 1);
+	assert_true(r.numerator == 1 && r.denominator == 4);
+	mms_kpi_close(kpi);
+	expect(db, "murom.P7", "S1", 2023, 1, 4, 100.0 * 1 / 4);
+}
+
 /* Events organised by M: counts[i] of them in 2021 + i. */
 static void events_by_year(mms_db *db, const int *counts, int years)
 {
@@ -554,6 +601,7 @@ int main(void)
 		T(at_risk_reads_the_trend_line_not_the_last_value),
 		T(at_risk_fits_only_years_with_targets),
 		T(cnppm_routes_count_routes_developed_in_the_year),
+		T(satisfaction_counts_people_by_their_latest_answer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
