@@ -247,7 +247,8 @@ SQL_ATTRS = {
                    "federal_register": "a.federal_register", "format": "a.format",
                    "organizer_kind": "ou.kind", "organizer_level": "ou.level"},
     "participations": {"role": "p.role", "result": "p.result", "score": "p.score",
-                       "hours": "p.hours", "completed": "p.completed",
+                       "hours": "p.hours",
+                       "completed": ("completed", 'COALESCE(p."end", pa."end", p.start, pa.start)'),
                        "activity.kind": "pa.kind", "activity.level": "pa.level",
                        "activity.hours": "pa.hours",
                        "activity.federal_register": "pa.federal_register",
@@ -320,9 +321,11 @@ class Sql:
                 cond.append(f"x.result IN ({', '.join(q(r) for r in results_from(named['result']))})")
             if "organizer_kind" in named:
                 cond.append(f"x.organizer IN (SELECT id FROM {self.structures(named['organizer_kind'])})")
-            for arg in ("federal_register", "completed"):
-                if arg in named:
-                    cond.append(f"x.{arg} = {int(named[arg])}")
+            if "federal_register" in named:
+                cond.append(f"x.federal_register = {int(named['federal_register'])}")
+            if "completed" in named:  # marked completed, and by the period's end
+                cond.append(f"(CASE WHEN x.completed = 1 AND x.e <= {q(p.e)} THEN 1 ELSE 0 END)"
+                            f" = {int(named['completed'])}")
             where = " AND ".join(cond)
             body = f"SELECT DISTINCT x.staff AS id FROM {pw} x WHERE x.staff IS NOT NULL AND {where}"
             if pop == "units" and "staff_role" in named:  # through its staff of that role
@@ -400,6 +403,8 @@ class Sql:
                 how, c = col
                 if how == "years":
                     return sql_years(c, p), False
+                if how == "completed":  # marked completed, and by the period's end
+                    return f"(CASE WHEN p.completed = 1 AND {c} <= {q(p.e)} THEN 1 ELSE 0 END)", True
                 return f"(CASE WHEN {c} < {q(p.e)} THEN 1 ELSE 0 END)", True  # departed
             return col, False
         if kind == "cmp":

@@ -48,6 +48,11 @@ def within(frame, lo, hi):
     return (frame.s <= hi) & (frame.e >= lo)
 
 
+def completed_by(frame, end):
+    """Marked completed, and completed (its last day) by the period's end."""
+    return (frame.completed == 1) & (frame.e <= end)
+
+
 class Catalogue:
     """The tables of one run and the sets the indicators' calls select,
     computed once per distinct call."""
@@ -123,9 +128,10 @@ class Catalogue:
                 m &= pw.result.isin(results_from(named["result"]))
             if "organizer_kind" in named:
                 m &= pw.organizer.isin(self.structures(named["organizer_kind"]))
-            for arg in ("federal_register", "completed"):
-                if arg in named:
-                    m &= pw[arg] == int(named[arg])
+            if "federal_register" in named:
+                m &= pw.federal_register == int(named["federal_register"])
+            if "completed" in named:
+                m &= completed_by(pw, p.e) == bool(named["completed"])
             hit = pw[m]
             people = hit.staff.dropna().unique()
             if pop == "staff":
@@ -252,7 +258,8 @@ class Population:
                                                          "birth_date", "work_start")}
             act = t["activities"].set_index("id")
             self.attrs = {"role": f.role, "result": f.result, "score": f.score, "hours": f.hours,
-                          "completed": f.completed, "activity.kind": f.akind,
+                          "completed": completed_by(f, p.e).to_numpy(dtype=float),
+                          "activity.kind": f.akind,
                           "activity.level": f.alevel, "activity.hours": f.activity.map(act.hours),
                           "activity.federal_register": f.federal_register,
                           "staff.role": person["role"], "staff.category": person["category"],

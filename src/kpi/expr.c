@@ -106,7 +106,8 @@ static double p_role(const expr_env *v, int32_t r) { return prow(v, r)[P_ROLE]; 
 static double p_result(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_RESULT], -1); }
 static double p_score(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_SCORE], MMS_NONE); }
 static double p_hours(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_HOURS], MMS_NONE); }
-static double p_done(const expr_env *v, int32_t r) { return prow(v, r)[P_COMPLETED]; }
+static int completed_by_end(const expr_env *v, int32_t p);
+static double p_done(const expr_env *v, int32_t r) { return completed_by_end(v, r); }
 static double p_akind(const expr_env *v, int32_t r) { return a_kind(v, prow(v, r)[P_ACTIVITY]); }
 static double p_alevel(const expr_env *v, int32_t r) { return a_level(v, prow(v, r)[P_ACTIVITY]); }
 static double p_ahours(const expr_env *v, int32_t r) { return a_hours(v, prow(v, r)[P_ACTIVITY]); }
@@ -224,6 +225,16 @@ static int organised_by(const expr_env *v, int32_t u, int32_t kind)
 	return 0;
 }
 
+/* Completed within the period as the documents count it: marked completed
+ * and completed (its last day: its own end, else its activity's) by the
+ * period's end. A course ending on 1 January completes the next year's
+ * plan, not this one's; `completed` alone cannot say when. */
+static int completed_by_end(const expr_env *v, int32_t p)
+{
+	int32_t s, e;
+	return prow(v, p)[P_COMPLETED] && mms_participation_dates(v->m, p, &s, &e) && e <= v->end;
+}
+
 static int part_matches(const expr_env *v, const expr_call *c, int32_t p)
 {
 	const int32_t *r = prow(v, p), *a = arow(v, r[P_ACTIVITY]);
@@ -231,7 +242,7 @@ static int part_matches(const expr_env *v, const expr_call *c, int32_t p)
 	    (c->result >= 0 && (r[P_RESULT] < 0 || r[P_RESULT] < c->result)) ||
 	    (c->level >= 0 && a[A_LEVEL] != c->level) ||
 	    (c->fr >= 0 && a[A_FEDERAL_REGISTER] != c->fr) ||
-	    (c->completed >= 0 && r[P_COMPLETED] != c->completed))
+	    (c->completed >= 0 && completed_by_end(v, p) != c->completed))
 		return 0;
 	if (c->organizer_kind >= 0 && !organised_by(v, a[A_ORGANIZER], c->organizer_kind))
 		return 0;

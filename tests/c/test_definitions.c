@@ -485,6 +485,47 @@ static void satisfaction_counts_people_by_their_latest_answer(void **state)
 	expect(db, "murom.P7", "S1", 2023, 1, 4, 100.0 * 1 / 4);
 }
 
+/* Issue 13, period rules: «a course or internship counts as completed in Y
+ * only if completed by the period's end (participations need a completion
+ * date; `completed` alone cannot say when)» — the participation's end, else
+ * its activity's, on or before 31 December. */
+static void a_course_completes_in_the_year_it_ends(void **state)
+{
+	mms_db *db = *state;
+	q_import(db, "{'staff': ["
+		"{'code': 'TA', 'name': 'TA', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'TB', 'name': 'TB', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'TC', 'name': 'TC', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'TD', 'name': 'TD', 'org': 'S1', 'role': 'teacher'}],"
+		"'activities': ["
+		"{'code': 'C31', 'name': 'Курс', 'kind': 'course', 'hours': 36, 'start': '2023-10-01', 'end': '2023-12-31'},"
+		"{'code': 'C01', 'name': 'Курс', 'kind': 'course', 'hours': 36, 'start': '2023-10-01', 'end': '2024-01-01'},"
+		"{'code': 'CF', 'name': 'Курс', 'kind': 'course', 'hours': 36, 'start': '2023-10-01', 'end': '2024-02-01'}],"
+		"'participations': ["
+		"{'activity': 'C31', 'staff': 'TA', 'role': 'participant', 'completed': true},"
+		"{'activity': 'C01', 'staff': 'TB', 'role': 'participant', 'completed': true},"
+		"{'activity': 'CF', 'staff': 'TC', 'role': 'participant', 'completed': true, 'end': '2023-12-20'},"
+		"{'activity': 'C31', 'staff': 'TD', 'role': 'participant'}]}");
+	/* 2023: TA (ends 31 December) and TC (her own end, 20 December, before
+	 * the course's); TB's course ends on 1 January, TD did not complete:
+	 * 2/4 (by `completed` alone, 3/4) */
+	expect(db, "murom.pd_every_3_years", "S1", 2023, 2, 4, 100.0 * 2 / 4);
+	/* 2024, three years back: TA, TB and TC */
+	expect(db, "murom.pd_every_3_years", "S1", 2024, 3, 4, 100.0 * 3 / 4);
+	/* the attribute says the same of each participation */
+	mms_kpi *kpi;
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	T_OK(db, mms_kpi_open(&kpi, db));
+	T_OK(db, mms_kpi_load_json(kpi, "{\"indicators\": [{\"id\": \"t.done\", \"name_ru\": \"Завершено\","
+		" \"kind\": \"count\", \"population\": \"participations\", \"numerator\": \"completed\"}]}",
+		"t", NULL));
+	T_OK(db, mms_kpi_value(kpi, "t.done", t_find(db, MMS_UNIT, "S1"), 2023, &r));
+	assert_true(r.value == 2); /* TA's and TC's of the four in 2023 */
+	T_OK(db, mms_kpi_value(kpi, "t.done", t_find(db, MMS_UNIT, "S1"), 2024, &r));
+	assert_true(r.value == 1); /* TB's; TC's own dates end in 2023, so it is 2023's only */
+	mms_kpi_close(kpi);
+}
+
 /* Events organised by M: counts[i] of them in 2021 + i. */
 static void events_by_year(mms_db *db, const int *counts, int years)
 {
@@ -602,6 +643,7 @@ int main(void)
 		T(at_risk_fits_only_years_with_targets),
 		T(cnppm_routes_count_routes_developed_in_the_year),
 		T(satisfaction_counts_people_by_their_latest_answer),
+		T(a_course_completes_in_the_year_it_ends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
