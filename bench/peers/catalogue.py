@@ -38,8 +38,26 @@ def load_definitions(paths):
                 if d.get("aggregation", "ratio_of_sums") not in ("ratio_of_sums", "sum"):
                     raise SystemExit(f"catalogue.py: {d['id']}: aggregation "
                                      f"{d['aggregation']} is not translated")
-                defs[d["id"]] = d
+                defs[d["id"]] = with_parameters(d)
     return [defs[k] for k in sorted(defs)]
+
+
+def with_parameters(d):
+    """The definition with its parameters' names in its expressions
+    replaced by their numbers (a name followed by "(" is a function)."""
+    params = d.get("parameters", {})
+    for key in ("filter", "numerator", "denominator"):
+        text, out, pos = d.get(key), [], 0
+        while params and text and pos < len(text.rstrip()):
+            m = TOKEN.match(text, pos)
+            name = m.group(3) if m else None
+            call = text[m.end():].lstrip().startswith("(") if m else False
+            out.append(repr(float(params[name])) if name in params and not call
+                       else text[pos:m.end()] if m else text[pos:])
+            pos = m.end() if m else len(text)
+        if out:
+            d = dict(d, **{key: "".join(out)})
+    return d
 
 
 class Period:

@@ -504,6 +504,8 @@ typedef struct compiler {
 	char *err;
 	size_t errlen;
 	int rc;
+	const expr_param *params; /* the definition's number names */
+	size_t nparams;
 } compiler;
 
 /* Column of a position, counting characters rather than UTF-8 bytes. */
@@ -850,6 +852,12 @@ static typed parse_primary(compiler *c)
 				t.enum_id = attrs[i].enum_id;
 				return t;
 			}
+		for (size_t i = 0; i < c->nparams; i++)
+			if (strlen(c->params[i].name) == len && !memcmp(c->params[i].name, at, len)) {
+				emit(c, OP_NUM, 0, c->params[i].value, 1);
+				t.type = T_NUM;
+				return t;
+			}
 		fail_at(c, at, MMS_ETYPE, "unknown name '%.*s' for %s", (int)len, at,
 			mms_population_names[c->x->pop]);
 	} else if (c->tok == K_END) {
@@ -1016,12 +1024,33 @@ void mms_expr_free(expr *x)
 	memset(x, 0, sizeof *x);
 }
 
+int mms_expr_name_taken(int pop, const char *name)
+{
+	static const char *const words[] = {"true", "false", "and", "or", "not", "in"};
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (!strcmp(words[i], name))
+			return 1;
+	for (int i = 0; i < NATTRS; i++)
+		if (attrs[i].pop == pop && !strcmp(attrs[i].name, name))
+			return 1;
+	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
+		if (!strcmp(fns[i].name, name))
+			return 1;
+	return 0;
+}
+
 int mms_expr_compile(expr *x, int pop, const char *text, char *err, size_t errlen)
+{
+	return mms_expr_compile_params(x, pop, text, NULL, 0, err, errlen);
+}
+
+int mms_expr_compile_params(expr *x, int pop, const char *text, const expr_param *params,
+			    size_t nparams, char *err, size_t errlen)
 {
 	memset(x, 0, sizeof *x);
 	x->pop = pop;
 	compiler c = {x, text ? text : "", text ? text : "", K_END, NULL, 0, 0, 0, 0, 0,
-		      err, errlen, MMS_OK};
+		      err, errlen, MMS_OK, params, nparams};
 	err[0] = '\0';
 	next(&c);
 	if (c.tok == K_END) { /* an empty expression selects everything */

@@ -481,6 +481,32 @@ static void satisfaction_counts_people_by_their_latest_answer(void **state)
 	mms_kpi_counters(kpi, &full, &incremental);
 	assert_int_equal(incremental, 1);
 	assert_true(r.numerator == 1 && r.denominator == 4);
+	/* the threshold is the definition's parameter, not the engine's: at 50,
+	 * the latest answers 50 (A), 10 (B), 75 (C), 30 (D) make 2/4 */
+	T_OK(db, mms_kpi_load_json(kpi, "{\"indicators\": [{\"id\": \"t.satisfied\", \"name_ru\": \"У\","
+		" \"kind\": \"survey_share\", \"population\": \"participations\","
+		" \"filter\": \"activity.kind = \\\"survey\\\" and role = \\\"respondent\\\"\","
+		" \"parameters\": {\"satisfied\": 50}, \"numerator\": \"score >= satisfied\"}]}",
+		"t", NULL));
+	T_OK(db, mms_kpi_value(kpi, "t.satisfied", t_find(db, MMS_UNIT, "S1"), 2023, &r));
+	assert_true(r.numerator == 2 && r.denominator == 4);
+	/* a parameter may not take a name of the language, and is a number */
+	static const char *const bad[][2] = {
+		{"{\"score\": 50}", "\"score\" cannot name a parameter"},
+		{"{\"participated\": 50}", "\"participated\" cannot name a parameter"},
+		{"{\"Satisfied\": 50}", "\"Satisfied\" cannot name a parameter"},
+		{"{\"satisfied\": \"70\"}", "satisfied must be a number"},
+		{"[70]", "must be an object of name: number"}};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char json[512];
+		snprintf(json, sizeof json, "{\"indicators\": [{\"id\": \"t.bad\", \"name_ru\": \"x\","
+			 " \"kind\": \"survey_share\", \"population\": \"participations\","
+			 " \"parameters\": %s, \"numerator\": \"score >= 1\"}]}", bad[i][0]);
+		int rc = mms_kpi_load_json(kpi, json, "defs.json", NULL);
+		if (rc == MMS_OK || !strstr(mms_kpi_errmsg(kpi), bad[i][1]) ||
+		    !strstr(mms_kpi_errmsg(kpi), "/indicators/0/parameters"))
+			fail_msg("%s: got %d (%s)", bad[i][0], rc, mms_kpi_errmsg(kpi));
+	}
 	mms_kpi_close(kpi);
 	expect(db, "murom.P7", "S1", 2023, 1, 4, 100.0 * 1 / 4);
 }
