@@ -210,6 +210,8 @@ static int superseded(const indicator *d, const expr_env *v, int32_t rec)
 	const int32_t *start = by_staff ? v->part_staff_start : v->part_unit_start;
 	const int32_t *ids = by_staff ? v->part_staff : v->part_unit;
 	int32_t s, e, s2, e2;
+	if (who < 0) /* unattributable: never counted, so never superseding */
+		return 0;
 	mms_participation_dates(v->m, rec, &s, &e);
 	for (int32_t k = start[who]; k < start[who + 1]; k++) {
 		int32_t other = ids[k];

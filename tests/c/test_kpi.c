@@ -276,6 +276,13 @@ static void network_groups_count_their_members(void **state)
 	/* the organisations M leads: S1, which is in an innovation project: 1/1 */
 	T_OK(f->db, mms_kpi_group_value(f->kpi, "murom.P5", m, "led", 2023, &r));
 	assert_true(r.numerator == 1 && r.denominator == 1 && r.value == 100);
+	/* its trend is the group's own: 0, 0, 100 in 2021-2023 (M led S1 since
+	 * before 2021), a line reaching 33.3 + 50 x 3 = 183.3 in 2025: achieved
+	 * against the programme's 80, at risk against 200 set by M */
+	assert_int_equal(r.status, MMS_KPI_ACHIEVED);
+	T_OK(f->db, mms_kpi_target_set(f->kpi, "murom.P5", m, 2025, 200));
+	T_OK(f->db, mms_kpi_group_value(f->kpi, "murom.P5", m, "led", 2023, &r));
+	assert_int_equal(r.status, MMS_KPI_AT_RISK);
 	/* the leadership ended with 2023: in 2024 M leads nobody */
 	T_OK(f->db, mms_kpi_group_value(f->kpi, "murom.P5", m, "led", 2024, &r));
 	assert_false(r.defined);
