@@ -38,8 +38,26 @@ def load_definitions(paths):
                 if d.get("aggregation", "ratio_of_sums") not in ("ratio_of_sums", "sum"):
                     raise SystemExit(f"catalogue.py: {d['id']}: aggregation "
                                      f"{d['aggregation']} is not translated")
-                defs[d["id"]] = d
+                defs[d["id"]] = with_parameters(d)
     return [defs[k] for k in sorted(defs)]
+
+
+def with_parameters(d):
+    """The definition with its parameters' names in its expressions
+    replaced by their numbers (a name followed by "(" is a function)."""
+    params = d.get("parameters", {})
+    for key in ("filter", "numerator", "denominator"):
+        text, out, pos = d.get(key), [], 0
+        while params and text and pos < len(text.rstrip()):
+            m = TOKEN.match(text, pos)
+            name = m.group(3) if m else None
+            call = text[m.end():].lstrip().startswith("(") if m else False
+            out.append(repr(float(params[name])) if name in params and not call
+                       else text[pos:m.end()] if m else text[pos:])
+            pos = m.end() if m else len(text)
+        if out:
+            d = dict(d, **{key: "".join(out)})
+    return d
 
 
 class Period:
@@ -247,7 +265,8 @@ SQL_ATTRS = {
                    "federal_register": "a.federal_register", "format": "a.format",
                    "organizer_kind": "ou.kind", "organizer_level": "ou.level"},
     "participations": {"role": "p.role", "result": "p.result", "score": "p.score",
-                       "hours": "p.hours", "completed": "p.completed",
+                       "hours": "p.hours",
+                       "completed": ("completed", 'COALESCE(p."end", pa."end", p.start, pa.start)'),
                        "activity.kind": "pa.kind", "activity.level": "pa.level",
                        "activity.hours": "pa.hours",
                        "activity.federal_register": "pa.federal_register",
@@ -302,7 +321,9 @@ class Sql:
         """Routes not cancelled by the end and started by then, with their
         status at the end (the last status event by then; none = draft)."""
         return self.cte("routes_live", f"""SELECT r.id, r.staff, r.tutor, l.status, l.date,
-  r.developed_on, COALESCE(r.developer_unit, (SELECT org FROM staff WHERE id = r.developer)) AS dev_unit
+  COALESCE(r.developed_on, r.start, (SELECT MIN(date) FROM route_events fe
+    WHERE fe.route = r.id AND fe.step IS NULL)) AS dev_on,
+  COALESCE(r.developer_unit, (SELECT org FROM staff WHERE id = r.developer)) AS dev_unit
   FROM routes r
   LEFT JOIN (SELECT route, status, date FROM (
       SELECT route, status, date, ROW_NUMBER() OVER (PARTITION BY route ORDER BY id DESC) AS k
@@ -322,9 +343,11 @@ class Sql:
                 cond.append(f"x.result IN ({', '.join(q(r) for r in results_from(named['result']))})")
             if "organizer_kind" in named:
                 cond.append(f"x.organizer IN (SELECT id FROM {self.structures(named['organizer_kind'])})")
-            for arg in ("federal_register", "completed"):
-                if arg in named:
-                    cond.append(f"x.{arg} = {int(named[arg])}")
+            if "federal_register" in named:
+                cond.append(f"x.federal_register = {int(named['federal_register'])}")
+            if "completed" in named:  # marked completed, and by the period's end
+                cond.append(f"(CASE WHEN x.completed = 1 AND x.e <= {q(p.e)} THEN 1 ELSE 0 END)"
+                            f" = {int(named['completed'])}")
             where = " AND ".join(cond)
             body = f"SELECT DISTINCT x.staff AS id FROM {pw} x WHERE x.staff IS NOT NULL AND {where}"
             if pop == "units" and "staff_role" in named:  # through its staff of that role
@@ -367,11 +390,13 @@ class Sql:
         live = self.routes_live(p)
         if fn == "has_route":
             cond = ["TRUE"]
+            if named.get("during"):  # developed in the period: signed, else its start, else its first status
+                cond.append(f"r.dev_on BETWEEN {q(p.s)} AND {q(p.e)}")
             if "tutor_kind" in named:
                 cond.append(f"""r.tutor IN (SELECT t.id FROM staff t JOIN units tu ON tu.id = t.org
   WHERE tu.kind = {q(named['tutor_kind'])})""")
             if "developer_kind" in named:  # developed in the period by a unit of that kind
-                cond.append(f"""r.developed_on >= {q(p.s)} AND r.developed_on <= {q(p.e)}
+                cond.append(f"""r.dev_on >= {q(p.s)} AND r.dev_on <= {q(p.e)}
   AND r.dev_unit IN (SELECT id FROM {self.structures(named['developer_kind'])})""")
             return self.cte("has_route", f"""SELECT DISTINCT r.staff AS id FROM {live} r
   WHERE {' AND '.join(cond)}""")
@@ -401,6 +426,8 @@ class Sql:
                 how, c = col
                 if how == "years":
                     return sql_years(c, p), False
+                if how == "completed":  # marked completed, and by the period's end
+                    return f"(CASE WHEN p.completed = 1 AND {c} <= {q(p.e)} THEN 1 ELSE 0 END)", True
                 return f"(CASE WHEN {c} < {q(p.e)} THEN 1 ELSE 0 END)", True  # departed
             return col, False
         if kind == "cmp":
@@ -476,13 +503,21 @@ class Sql:
             rows, where = self.population(d, pop, p, num, den)
             where.append(f"{filt} = 1")
         rows += "".join("\n    " + j for j in joins.values())
+        rows = f"{rows}\n    WHERE {' AND '.join(where)}"
+        if kind == "survey_share" and pop == "participations":
+            # people, not answers: each respondent's latest answer (by date, then id)
+            rows = (f"SELECT org, num, den FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY rs, "
+                    f"CASE WHEN rs IS NULL THEN ru END ORDER BY rd DESC, rid DESC) AS latest "
+                    f"FROM (\n    {rows}) AS r) AS r WHERE latest = 1")
         return (f"SELECT {q(d['id'])} AS ind, org, SUM(num) AS num, SUM(den) AS den FROM (\n    {rows}\n"
-                f"    WHERE {' AND '.join(where)}) AS r GROUP BY org")
+                f"    ) AS r GROUP BY org")
 
     def population(self, d, pop, p, num, den):
         """FROM ... and the WHERE conditions of a population at the end of the
         period, with the column of the unit each record counts at."""
-        pt, dep = d.get("include_part_time"), d.get("include_departed")
+        # survey answers of part-timers count unless the definition says otherwise
+        pt = d.get("include_part_time", d["kind"] == "survey_share")
+        dep = d.get("include_departed")
         if pop == "staff":
             where = [] if pt else ["s.part_time = 0"]
             where.append(f"(s.work_start IS NULL OR s.work_start <= {q(p.e)})")  # hired by the end
@@ -503,7 +538,8 @@ class Sql:
         if not pt:
             where.append("(p.staff IS NULL OR ps.part_time = 0)")
         return (f"SELECT CASE WHEN p.staff IS NOT NULL THEN ps.org ELSE p.unit END AS org, "
-                f"{num} AS num, {den} AS den FROM participations p "
+                f"{num} AS num, {den} AS den, p.staff AS rs, p.unit AS ru, p.id AS rid, "
+                f'COALESCE(p."end", pa."end", p.start, pa.start) AS rd FROM participations p '
                 f"JOIN activities pa ON pa.id = p.activity LEFT JOIN staff ps ON ps.id = p.staff"), where
 
     def query(self, defs):

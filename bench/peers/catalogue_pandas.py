@@ -48,6 +48,11 @@ def within(frame, lo, hi):
     return (frame.s <= hi) & (frame.e >= lo)
 
 
+def completed_by(frame, end):
+    """Marked completed, and completed (its last day) by the period's end."""
+    return (frame.completed == 1) & (frame.e <= end)
+
+
 class Catalogue:
     """The tables of one run and the sets the indicators' calls select,
     computed once per distinct call."""
@@ -123,9 +128,10 @@ class Catalogue:
                 m &= pw.result.isin(results_from(named["result"]))
             if "organizer_kind" in named:
                 m &= pw.organizer.isin(self.structures(named["organizer_kind"]))
-            for arg in ("federal_register", "completed"):
-                if arg in named:
-                    m &= pw[arg] == int(named[arg])
+            if "federal_register" in named:
+                m &= pw.federal_register == int(named["federal_register"])
+            if "completed" in named:
+                m &= completed_by(pw, p.e) == bool(named["completed"])
             hit = pw[m]
             people = hit.staff.dropna().unique()
             if pop == "staff":
@@ -168,13 +174,19 @@ class Catalogue:
         live = self.routes_live(p)
         if fn == "has_route":
             org = t["staff"].set_index("id").org
+            ev = t["route_events"]
+            first = ev[ev.step.isna()].groupby("route").date.min()
+            # developed: signed, else its start, else its first status
+            on = live.developed_on.fillna(live.start).fillna(live.id.map(first))
+            in_period = on.notna() & (on >= p.s) & (on <= p.e)
             keep = pd.Series(True, index=live.index)
+            if named.get("during"):
+                keep &= in_period
             if "tutor_kind" in named:
                 keep &= live.tutor.map(org).map(self.kind_of) == named["tutor_kind"]
             if "developer_kind" in named:  # developed in the period by a unit of that kind
                 unit = live.developer_unit.fillna(live.developer.map(org))
-                keep &= (live.developed_on >= p.s) & (live.developed_on <= p.e) & \
-                    unit.isin(self.structures(named["developer_kind"]))
+                keep &= in_period & unit.isin(self.structures(named["developer_kind"]))
             return live[keep].staff.unique()
         if fn == "route_completed":
             return live[(live.status == "completed") & (live.date >= since)].staff.unique()
@@ -203,7 +215,9 @@ class Population:
 
     def __init__(self, cat, d, p):
         t, pop = cat.t, d["population"]
-        pt, dep = d.get("include_part_time"), d.get("include_departed")
+        # survey answers of part-timers count unless the definition says otherwise
+        pt = d.get("include_part_time", d["kind"] == "survey_share")
+        dep = d.get("include_departed")
         units = t["units"]
         self.cat, self.p, self.pop = cat, p, pop
         if pop == "staff":
@@ -249,7 +263,8 @@ class Population:
                                                          "birth_date", "work_start")}
             act = t["activities"].set_index("id")
             self.attrs = {"role": f.role, "result": f.result, "score": f.score, "hours": f.hours,
-                          "completed": f.completed, "activity.kind": f.akind,
+                          "completed": completed_by(f, p.e).to_numpy(dtype=float),
+                          "activity.kind": f.akind,
                           "activity.level": f.alevel, "activity.hours": f.activity.map(act.hours),
                           "activity.federal_register": f.federal_register,
                           "staff.role": person["role"], "staff.category": person["category"],
@@ -351,6 +366,13 @@ def indicator(cat, d, year):
         else:
             num, den = pop.select(d.get("numerator")), np.ones(pop.n, dtype=bool)
         org = pop.key if d["population"] == "units" else pop.f.org.to_numpy()
+        if kind == "survey_share" and d["population"] == "participations":
+            # people, not answers: each respondent's latest answer (by date, then id)
+            f = pop.f
+            who = np.where(f.staff.notna(), f.staff, -1 - f.unit.fillna(0))
+            rows = pd.DataFrame({"who": who, "e": f.e.to_numpy(), "id": f.id.to_numpy()})[keep]
+            last = rows.sort_values(["e", "id"]).drop_duplicates("who", keep="last").index
+            keep = keep & np.isin(np.arange(pop.n), last)
     frame = pd.DataFrame({"org": org[keep], "num": np.asarray(num, dtype=float)[keep],
                           "den": np.asarray(den, dtype=float)[keep]})
     return frame.groupby("org")[["num", "den"]].sum().reset_index().assign(ind=d["id"])

@@ -57,7 +57,7 @@ diagnosed AS MATERIALIZED (
 federal AS MATERIALIZED (
   SELECT DISTINCT staff FROM pw
   WHERE kind = 'course' AND federal_register = 1 AND completed = 1
-    AND s <= '@END@' AND e >= '@FROM3@'),
+    AND e <= '@END@' AND e >= '@FROM3@'),
 -- an organisation takes part in a project itself or through any of its staff
 innovating AS MATERIALIZED (
   SELECT unit AS org FROM pw

@@ -59,7 +59,7 @@ def compute(t, year):
     mean = latest.groupby("staff").v.mean()
     diagnosed = set(diag.staff)
     federal = set(window(pw[(pw.akind == "course") & (pw.federal_register == 1)
-                            & (pw.completed == 1)], from3).staff)
+                            & (pw.completed == 1) & (pw.e <= end)], from3).staff)
     proj = window(pw[pw.akind == "innovation_project"], start)
     innovating = set(proj.unit.dropna().astype(int)) | set(
         staff.set_index("id").org.reindex(proj.staff.dropna().astype(int)).dropna().astype(int))

@@ -72,6 +72,9 @@ void mms_indicator_free(indicator *d)
 		mms_free(d->items[i].group);
 	}
 	mms_free(d->items);
+	for (int i = 0; i < d->nparams; i++)
+		mms_free(d->params[i].name);
+	mms_free(d->params);
 	mms_expr_free(&d->filter);
 	mms_expr_free(&d->num);
 	mms_expr_free(&d->den);
@@ -144,11 +147,46 @@ static int choice(reader *r, json_object *o, const char *key, const char *const 
 static void compile(reader *r, indicator *d, expr *x, const char *key, const char *src)
 {
 	char err[300];
-	int rc = mms_expr_compile(x, d->pop, src, err, sizeof err);
+	int rc = mms_expr_compile_params(x, d->pop, src, d->params, (size_t)d->nparams, err,
+					 sizeof err);
 	if (rc == MMS_ENOMEM)
 		r->rc = rc;
 	else if (rc != MMS_OK)
 		problem(r, rc, key, "%s", err);
+}
+
+/* "parameters": {"name": number}: the numbers a document fixes (the score
+ * from which an answer is satisfied), named in the expressions. */
+static void read_parameters(reader *r, indicator *d, json_object *o)
+{
+	json_object *ps;
+	if (!json_object_object_get_ex(o, "parameters", &ps))
+		return;
+	if (!json_object_is_type(ps, json_type_object)) {
+		problem(r, MMS_ETYPE, "parameters", "must be an object of name: number");
+		return;
+	}
+	size_t n = (size_t)json_object_object_length(ps);
+	if (n && !(d->params = mms_calloc(n, sizeof *d->params))) {
+		r->rc = MMS_ENOMEM;
+		return;
+	}
+	json_object_object_foreach(ps, key, val) {
+		size_t len = strspn(key, "abcdefghijklmnopqrstuvwxyz_0123456789");
+		double v = json_object_get_double(val);
+		if (!len || len != strlen(key) || len > 40 || (key[0] >= '0' && key[0] <= '9') ||
+		    (d->pop >= 0 && mms_expr_name_taken(d->pop, key)))
+			problem(r, MMS_ETYPE, "parameters", "\"%.60s\" cannot name a parameter: a "
+				"name of small Latin letters, digits and _ the language does not use", key);
+		else if (!(json_object_is_type(val, json_type_int) ||
+			   json_object_is_type(val, json_type_double)) || !isfinite(v))
+			problem(r, MMS_ETYPE, "parameters", "%.60s must be a number, not %.60s", key,
+				json_object_to_json_string(val));
+		else if (!(d->params[d->nparams].name = mms_strdup(key)))
+			r->rc = MMS_ENOMEM;
+		else
+			d->params[d->nparams++].value = v;
+	}
 }
 
 static void read_targets(reader *r, indicator *d, json_object *o)
@@ -239,7 +277,8 @@ static void read_one(reader *r, indicator *d, json_object *o)
 	static const char *const known[] = {
 		"id", "name_ru", "name_en", "source", "kind", "population", "filter",
 		"numerator", "denominator", "unit", "direction", "aggregation", "period",
-		"include_part_time", "include_departed", "targets", "bands", "note", "fact", "items"};
+		"include_part_time", "include_departed", "targets", "bands", "note", "fact", "items",
+		"parameters"};
 	if (!json_object_is_type(o, json_type_object)) {
 		problem(r, MMS_ETYPE, NULL, "an indicator must be a JSON object");
 		return;
@@ -264,8 +303,11 @@ static void read_one(reader *r, indicator *d, json_object *o)
 	d->agg = choice(r, o, "aggregation", mms_kpi_agg_names, AGG_COUNT, AGG_RATIO_OF_SUMS);
 	d->period = choice(r, o, "period", periods, 2, PERIOD_CALENDAR);
 	json_object *pt;
-	d->include_part_time = json_object_object_get_ex(o, "include_part_time", &pt) &&
-			       json_object_get_boolean(pt);
+	/* survey answers of external part-timers count: they are pedagogical
+	 * workers asked like the others (issue 13, "people, not answers") */
+	d->include_part_time = json_object_object_get_ex(o, "include_part_time", &pt)
+				       ? json_object_get_boolean(pt)
+				       : d->kind == KIND_SURVEY_SHARE;
 	d->include_departed = json_object_object_get_ex(o, "include_departed", &pt) &&
 			      json_object_get_boolean(pt);
 	if (d->kind < 0 && !json_object_object_get_ex(o, "kind", &pt))
@@ -293,6 +335,7 @@ static void read_one(reader *r, indicator *d, json_object *o)
 	if (d->agg == AGG_SUM && d->kind >= 0 && d->kind != KIND_COUNT)
 		problem(r, MMS_ETYPE, "aggregation", "sum applies to counts; a %s aggregates "
 			"as ratio_of_sums, mean, min or max", mms_kpi_kind_names[d->kind]);
+	read_parameters(r, d, o);
 	/* Expressions are compiled once the rest of the definition is sound. */
 	if (d->pop >= 0 && d->kind >= 0 && mms_report_count(r->report) == before &&
 	    r->rc != MMS_ENOMEM) {

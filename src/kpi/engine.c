@@ -162,10 +162,8 @@ int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec)
 	}
 	default: {
 		const int32_t *p = mms_row(m, MMS_PARTICIPATION, rec);
-		const int32_t *a = mms_row(m, MMS_ACTIVITY, p[P_ACTIVITY]);
-		int32_t s = p[P_START] != MMS_NONE ? p[P_START] : a[A_START];
-		int32_t e = p[P_END] != MMS_NONE ? p[P_END] : a[A_END];
-		if (!overlaps(s, e, v))
+		int32_t s, e;
+		if (!mms_participation_dates(m, rec, &s, &e) || !overlaps(s, e, v))
 			return -1;
 		if (p[P_STAFF] >= 0 && !d->include_part_time &&
 		    mms_row(m, MMS_STAFF, p[P_STAFF])[S_PART_TIME])
@@ -195,11 +193,44 @@ static int checklist_present(const indicator *d, const expr_env *v, int32_t unit
 	return recorded ? present : -1;
 }
 
+/* An answer of a survey share counted: in the period and the filter. */
+static int answer_counts(const indicator *d, const expr_env *v, int32_t rec)
+{
+	return mms_kpi_record_unit(d, v, rec) >= 0 && mms_expr_true(&d->filter, v, rec);
+}
+
+/* Whether a later answer of the same respondent (the person, else the
+ * unit answering as such) counts instead of rec: people, not answers, are
+ * counted, by their latest answer (by date, then by id). */
+static int superseded(const indicator *d, const expr_env *v, int32_t rec)
+{
+	const int32_t *p = mms_row(v->m, MMS_PARTICIPATION, rec);
+	int by_staff = p[P_STAFF] >= 0;
+	int32_t who = by_staff ? p[P_STAFF] : p[P_UNIT];
+	const int32_t *start = by_staff ? v->part_staff_start : v->part_unit_start;
+	const int32_t *ids = by_staff ? v->part_staff : v->part_unit;
+	int32_t s, e, s2, e2;
+	if (who < 0) /* unattributable: never counted, so never superseding */
+		return 0;
+	mms_participation_dates(v->m, rec, &s, &e);
+	for (int32_t k = start[who]; k < start[who + 1]; k++) {
+		int32_t other = ids[k];
+		if (other == rec || (!by_staff && mms_row(v->m, MMS_PARTICIPATION, other)[P_STAFF] >= 0))
+			continue;
+		mms_participation_dates(v->m, other, &s2, &e2);
+		if ((e2 > e || (e2 == e && other > rec)) && answer_counts(d, v, other))
+			return 1;
+	}
+	return 0;
+}
+
 void mms_kpi_classify(const indicator *d, const expr_env *v, int32_t rec, double *num,
 		      double *den)
 {
 	*num = *den = 0;
 	if (!mms_expr_true(&d->filter, v, rec))
+		return;
+	if (d->kind == KIND_SURVEY_SHARE && d->pop == POP_PARTICIPATIONS && superseded(d, v, rec))
 		return;
 	switch (d->kind) {
 	case KIND_YES_NO:
@@ -457,6 +488,17 @@ static int touched(const mms_kpi *kpi, const indicator *d, const computed *c, to
 			mark(t, ROW(MMS_LINK)[L_TO]);
 		}
 		NEW(MMS_FACT) mark(t, ROW(MMS_FACT)[FA_UNIT]);
+	} else if (d->pop == POP_PARTICIPATIONS && d->kind == KIND_SURVEY_SHARE) {
+		/* a new answer may supersede its respondent's earlier ones */
+		const int32_t *ss = kpi->env_start[ENV_PART_STAFF], *si = kpi->env_ids[ENV_PART_STAFF];
+		const int32_t *us = kpi->env_start[ENV_PART_UNIT], *ui = kpi->env_ids[ENV_PART_UNIT];
+		NEW(MMS_PARTICIPATION) {
+			int32_t s = ROW(MMS_PARTICIPATION)[P_STAFF], u = ROW(MMS_PARTICIPATION)[P_UNIT];
+			const int32_t *start = s >= 0 ? ss : us, *ids = s >= 0 ? si : ui;
+			int32_t who = s >= 0 ? s : u;
+			for (int32_t k = who >= 0 ? start[who] : 0; who >= 0 && k < start[who + 1]; k++)
+				mark(t, ids[k]);
+		}
 	}
 #undef NEW
 #undef ROW

@@ -106,7 +106,8 @@ static double p_role(const expr_env *v, int32_t r) { return prow(v, r)[P_ROLE]; 
 static double p_result(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_RESULT], -1); }
 static double p_score(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_SCORE], MMS_NONE); }
 static double p_hours(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_HOURS], MMS_NONE); }
-static double p_done(const expr_env *v, int32_t r) { return prow(v, r)[P_COMPLETED]; }
+static int completed_by_end(const expr_env *v, int32_t p);
+static double p_done(const expr_env *v, int32_t r) { return completed_by_end(v, r); }
 static double p_akind(const expr_env *v, int32_t r) { return a_kind(v, prow(v, r)[P_ACTIVITY]); }
 static double p_alevel(const expr_env *v, int32_t r) { return a_level(v, prow(v, r)[P_ACTIVITY]); }
 static double p_ahours(const expr_env *v, int32_t r) { return a_hours(v, prow(v, r)[P_ACTIVITY]); }
@@ -187,18 +188,23 @@ struct expr_call {
 	char *text;            /* subject */
 };
 
-/* A record's dates: its own, else its activity's. Undated: no period. */
-static int in_window(const expr_env *v, int32_t p, int32_t from, int32_t to)
+int mms_participation_dates(const mms_model *m, int32_t p, int32_t *start, int32_t *end)
 {
-	const int32_t *r = prow(v, p), *a = arow(v, r[P_ACTIVITY]);
+	const int32_t *r = mms_row(m, MMS_PARTICIPATION, p);
+	const int32_t *a = mms_row(m, MMS_ACTIVITY, r[P_ACTIVITY]);
 	int32_t s = r[P_START] != MMS_NONE ? r[P_START] : a[A_START];
 	int32_t e = r[P_END] != MMS_NONE ? r[P_END] : a[A_END];
-	if (s == MMS_NONE && e == MMS_NONE)
+	*start = s != MMS_NONE ? s : e;
+	*end = e != MMS_NONE ? e : s;
+	return *start != MMS_NONE;
+}
+
+/* Whether a participation's dates meet [from, to]. Undated: no period. */
+static int in_window(const expr_env *v, int32_t p, int32_t from, int32_t to)
+{
+	int32_t s, e;
+	if (!mms_participation_dates(v->m, p, &s, &e))
 		return 0;
-	if (s == MMS_NONE)
-		s = e;
-	if (e == MMS_NONE)
-		e = s;
 	return s <= to && e >= from;
 }
 
@@ -220,6 +226,16 @@ static int organised_by(const expr_env *v, int32_t u, int32_t kind)
 	return 0;
 }
 
+/* Completed within the period as the documents count it: marked completed
+ * and completed (its last day: its own end, else its activity's) by the
+ * period's end. A course ending on 1 January completes the next year's
+ * plan, not this one's; `completed` alone cannot say when. */
+static int completed_by_end(const expr_env *v, int32_t p)
+{
+	int32_t s, e;
+	return prow(v, p)[P_COMPLETED] && mms_participation_dates(v->m, p, &s, &e) && e <= v->end;
+}
+
 static int part_matches(const expr_env *v, const expr_call *c, int32_t p)
 {
 	const int32_t *r = prow(v, p), *a = arow(v, r[P_ACTIVITY]);
@@ -227,7 +243,7 @@ static int part_matches(const expr_env *v, const expr_call *c, int32_t p)
 	    (c->result >= 0 && (r[P_RESULT] < 0 || r[P_RESULT] < c->result)) ||
 	    (c->level >= 0 && a[A_LEVEL] != c->level) ||
 	    (c->fr >= 0 && a[A_FEDERAL_REGISTER] != c->fr) ||
-	    (c->completed >= 0 && r[P_COMPLETED] != c->completed))
+	    (c->completed >= 0 && completed_by_end(v, p) != c->completed))
 		return 0;
 	if (c->organizer_kind >= 0 && !organised_by(v, a[A_ORGANIZER], c->organizer_kind))
 		return 0;
@@ -292,11 +308,26 @@ static int32_t route_status_at(const expr_env *v, int32_t route, int32_t *comple
 	return status;
 }
 
+/* When a route was developed: the date its developer signed, else its
+ * start, else its first status (its approval); MMS_NONE for a route with
+ * none of them, which belongs to no period. */
+static int32_t route_developed_on(const expr_env *v, int32_t route)
+{
+	const int32_t *rt = mms_row(v->m, MMS_ROUTE, route);
+	int32_t on = rt[RT_DEVELOPED_ON] != MMS_NONE ? rt[RT_DEVELOPED_ON] : rt[RT_START];
+	for (int32_t k = v->re_start[route]; on == MMS_NONE && k < v->re_start[route + 1]; k++) {
+		const int32_t *ev = mms_row(v->m, MMS_ROUTE_EVENT, v->re[k]);
+		if (ev[EV_STEP] < 0)
+			on = ev[EV_DATE];
+	}
+	return on;
+}
+
 /* Whether a route was developed in the period by a unit of the call's
  * kind or one of its structures (a ЦНППМ's department is the ЦНППМ). */
 static int developed_by(const expr_env *v, const expr_call *c, int32_t route)
 {
-	int32_t on = mms_row(v->m, MMS_ROUTE, route)[RT_DEVELOPED_ON];
+	int32_t on = route_developed_on(v, route);
 	return on != MMS_NONE && on >= window_start(v, c) && on <= v->end &&
 	       organised_by(v, mms_route_developing_unit(v->m, route), c->developer_kind);
 }
@@ -312,6 +343,9 @@ static double route_call(const expr_env *v, const expr_call *c, int32_t staff)
 		if (status == RS_CANCELLED || (rt[RT_START] != MMS_NONE && rt[RT_START] > v->end))
 			continue;
 		if (c->fn == FN_HAS_ROUTE) {
+			int32_t on = c->during ? route_developed_on(v, route) : MMS_NONE;
+			if (c->during && (on == MMS_NONE || on < v->start || on > v->end))
+				continue; /* "developed in the year", not any route by its end */
 			if ((c->tutor_kind < 0 ||
 			     (rt[RT_TUTOR] >= 0 &&
 			      urow(v, srow(v, rt[RT_TUTOR])[S_ORG])[U_KIND] == c->tutor_kind)) &&
@@ -483,6 +517,8 @@ typedef struct compiler {
 	char *err;
 	size_t errlen;
 	int rc;
+	const expr_param *params; /* the definition's number names */
+	size_t nparams;
 } compiler;
 
 /* Column of a position, counting characters rather than UTF-8 bytes. */
@@ -680,7 +716,7 @@ static double years_arg(compiler *c)
  * federal_register=, completed=, years=, provider_kind=, provider_level=,
  * organizer_kind=, staff_role= (units)); member(kind, role=, during=);
  * linked(kind, during=); supported(during=); diagnostic_score(during=);
- * the windows' years=; has_route(tutor_kind=, developer_kind=). */
+ * the windows' years=; has_route(tutor_kind=, developer_kind=, during=). */
 static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 {
 	const char *at = c->tstart;
@@ -696,7 +732,7 @@ static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 	int window = part || f->fn == FN_DIAGNOSED || f->fn == FN_ROUTE_COMPLETED ||
 		     f->fn == FN_ROUTE_COURSE_DONE;
 	int during = f->fn == FN_MEMBER || f->fn == FN_LINKED || f->fn == FN_SUPPORTED ||
-		     f->fn == FN_DIAGNOSTIC_SCORE;
+		     f->fn == FN_DIAGNOSTIC_SCORE || f->fn == FN_HAS_ROUTE;
 	if (during && !strcmp(name, "during"))
 		k->during = bool_arg(c, "during");
 	else if (part && !strcmp(name, "organizer_kind"))
@@ -830,6 +866,12 @@ static typed parse_primary(compiler *c)
 				emit(c, OP_ATTR, i, 0, 1);
 				t.type = attrs[i].type;
 				t.enum_id = attrs[i].enum_id;
+				return t;
+			}
+		for (size_t i = 0; i < c->nparams; i++)
+			if (strlen(c->params[i].name) == len && !memcmp(c->params[i].name, at, len)) {
+				emit(c, OP_NUM, 0, c->params[i].value, 1);
+				t.type = T_NUM;
 				return t;
 			}
 		fail_at(c, at, MMS_ETYPE, "unknown name '%.*s' for %s", (int)len, at,
@@ -998,12 +1040,33 @@ void mms_expr_free(expr *x)
 	memset(x, 0, sizeof *x);
 }
 
+int mms_expr_name_taken(int pop, const char *name)
+{
+	static const char *const words[] = {"true", "false", "and", "or", "not", "in"};
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (!strcmp(words[i], name))
+			return 1;
+	for (int i = 0; i < NATTRS; i++)
+		if (attrs[i].pop == pop && !strcmp(attrs[i].name, name))
+			return 1;
+	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
+		if (!strcmp(fns[i].name, name))
+			return 1;
+	return 0;
+}
+
 int mms_expr_compile(expr *x, int pop, const char *text, char *err, size_t errlen)
+{
+	return mms_expr_compile_params(x, pop, text, NULL, 0, err, errlen);
+}
+
+int mms_expr_compile_params(expr *x, int pop, const char *text, const expr_param *params,
+			    size_t nparams, char *err, size_t errlen)
 {
 	memset(x, 0, sizeof *x);
 	x->pop = pop;
 	compiler c = {x, text ? text : "", text ? text : "", K_END, NULL, 0, 0, 0, 0, 0,
-		      err, errlen, MMS_OK};
+		      err, errlen, MMS_OK, params, nparams};
 	err[0] = '\0';
 	next(&c);
 	if (c.tok == K_END) { /* an empty expression selects everything */

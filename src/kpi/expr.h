@@ -49,6 +49,11 @@ void mms_expr_anniversaries(expr_env *env);
 /* The latest value recorded for a unit, key and the env's year; NaN if none. */
 double mms_fact_value(const expr_env *env, int32_t unit, const char *key);
 
+/* A participation's first and last day: its own dates, else its
+ * activity's, one missing standing for the other. 0 when it has none (it
+ * belongs to no period), the one home of that rule. */
+int mms_participation_dates(const mms_model *m, int32_t p, int32_t *start, int32_t *end);
+
 typedef struct expr_call expr_call;
 
 typedef struct expr {
@@ -60,11 +65,25 @@ typedef struct expr {
 	int is_bool;
 } expr;
 
+/* A number a definition names (its "parameters"), e.g. the score from
+ * which an answer is "satisfied": a name of the definition, not a constant
+ * of the engine. */
+typedef struct expr_param {
+	char *name;
+	double value;
+} expr_param;
+
 /*
  * Compiles text for a population. On failure returns MMS_ETYPE or
  * MMS_EPARSE with "column N: ..." in err. An empty text compiles to true.
  */
 int mms_expr_compile(expr *x, int pop, const char *text, char *err, size_t errlen);
+/* The same, with a definition's parameters as number names. */
+int mms_expr_compile_params(expr *x, int pop, const char *text, const expr_param *params,
+			    size_t nparams, char *err, size_t errlen);
+/* Whether a name is the language's own for a population (an attribute, a
+ * function, a word): a parameter may not take it. */
+int mms_expr_name_taken(int pop, const char *name);
 void mms_expr_free(expr *x);
 /* Evaluates a boolean expression for record rec. */
 int mms_expr_true(const expr *x, const expr_env *env, int32_t rec);

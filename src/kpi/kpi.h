@@ -49,6 +49,8 @@ typedef struct indicator {
 	int nitems;
 	int kind, pop, direction, agg, period, include_part_time, include_departed;
 	expr filter, num, den;
+	expr_param *params; /* "parameters": numbers its expressions name */
+	int nparams;
 	int ntargets;
 	int years[32];
 	double targets[32];

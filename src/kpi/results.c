@@ -91,25 +91,39 @@ static int final_year(const indicator *d)
 	return last;
 }
 
-/* Achieved now, but does the trend of the last three years reach the final
- * target? A least-squares line through the defined values is projected. */
-static int at_risk(mms_kpi *kpi, indicator *d, int32_t unit, int year, int *risk)
+/* Which values a status is judged on: the unit's subtree, or a network
+ * group of the unit (mms_kpi_group_value). */
+enum { OVER_SUBTREE, OVER_MEMBERS, OVER_LED };
+
+static int value_over(mms_kpi *kpi, indicator *d, int32_t unit, int over, int year,
+		      double *value, int *defined);
+
+/*
+ * Achieved now, but does the trend reach the final target? A least-squares
+ * line through the defined values of the last three years, over the years
+ * that have a target only (a year without one is not on the trajectory), is
+ * read at the final year of the trajectory: the line's value there, not the
+ * last value plus the slope, so that one good year does not hide a falling
+ * trend and one bad year does not condemn a rising one.
+ */
+static int at_risk(mms_kpi *kpi, indicator *d, int32_t unit, int over, int year, int *risk)
 {
 	int last = final_year(d);
 	double goal;
 	*risk = 0;
 	if (last <= year || !target_for(kpi, d, unit, last, &goal))
 		return MMS_OK;
-	double sx = 0, sy = 0, sxx = 0, sxy = 0, value = 0;
+	double sx = 0, sy = 0, sxx = 0, sxy = 0;
 	int n = 0;
 	for (int y = year - 2; y <= year; y++) {
-		const computed *c;
-		int rc = mms_kpi_compute(kpi, d, y, &c);
-		if (rc != MMS_OK)
-			return rc;
-		if (!c->defined[unit])
+		double target, value;
+		int defined, rc;
+		if (!target_for(kpi, d, unit, y, &target))
 			continue;
-		value = c->value[unit];
+		if ((rc = value_over(kpi, d, unit, over, y, &value, &defined)) != MMS_OK)
+			return rc;
+		if (!defined)
+			continue;
 		sx += y;
 		sy += value;
 		sxx += (double)y * y;
@@ -119,8 +133,34 @@ static int at_risk(mms_kpi *kpi, indicator *d, int32_t unit, int year, int *risk
 	if (n < 2)
 		return MMS_OK;
 	double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-	double projected = value + slope * (last - year);
+	double projected = (sy + slope * (n * (double)last - sx)) / n;
 	*risk = !meets(d, projected, goal);
+	return MMS_OK;
+}
+
+/* The one home of the status rule (docs/indicators.md, "Targets and
+ * status"): fills gap and status from out's value and target. */
+static int judge(mms_kpi *kpi, indicator *d, int32_t unit, int over, int year,
+		 mms_kpi_result *out)
+{
+	out->gap = NAN;
+	if (!out->defined) {
+		out->status = MMS_KPI_UNDEFINED;
+		return MMS_OK;
+	}
+	if (!out->has_target) {
+		out->status = MMS_KPI_NO_TARGET;
+		return MMS_OK;
+	}
+	out->gap = d->direction == DIR_HIGHER ? out->value - out->target
+					      : out->target - out->value;
+	out->status = meets(d, out->value, out->target) ? MMS_KPI_ACHIEVED : MMS_KPI_NOT_ACHIEVED;
+	int risk = 0, rc;
+	if (out->status == MMS_KPI_ACHIEVED &&
+	    (rc = at_risk(kpi, d, unit, over, year, &risk)) != MMS_OK)
+		return rc;
+	if (risk)
+		out->status = MMS_KPI_AT_RISK;
 	return MMS_OK;
 }
 
@@ -175,25 +215,8 @@ int mms_kpi_value(mms_kpi *kpi, const char *id, int32_t unit, int year, mms_kpi_
 	out->units = c->units[unit];
 	out->aggregation = mms_kpi_agg_names[d->agg];
 	out->has_target = target_for(kpi, d, unit, year, &out->target);
-	out->gap = NAN;
 	out->band = out->defined ? band_of(d, out->value) : NULL;
-	if (!out->defined) {
-		out->status = MMS_KPI_UNDEFINED;
-	} else if (!out->has_target) {
-		out->status = MMS_KPI_NO_TARGET;
-	} else {
-		out->gap = d->direction == DIR_HIGHER ? out->value - out->target
-						      : out->target - out->value;
-		out->status = meets(d, out->value, out->target) ? MMS_KPI_ACHIEVED
-								: MMS_KPI_NOT_ACHIEVED;
-		int risk = 0;
-		if (out->status == MMS_KPI_ACHIEVED &&
-		    (rc = at_risk(kpi, d, unit, year, &risk)) != MMS_OK)
-			return rc;
-		if (risk)
-			out->status = MMS_KPI_AT_RISK;
-	}
-	return MMS_OK;
+	return judge(kpi, d, unit, OVER_SUBTREE, year, out);
 }
 
 /* Marks the group: member or led units (with their subtrees, as pre-order
@@ -233,18 +256,12 @@ static int32_t record_staff(const indicator *d, const mms_model *m, int32_t rec)
 	return -1;
 }
 
-int mms_kpi_group_value(mms_kpi *kpi, const char *id, int32_t unit, const char *group, int year,
-			mms_kpi_result *out)
+/* A network group's numerator and denominator summed over its records. */
+static int group_sums(mms_kpi *kpi, indicator *d, int32_t unit, int led, int year, double *num,
+		      double *den, int *units)
 {
-	indicator *d;
-	int led = group && !strcmp(group, "led");
-	if (!out || out->version < 1 || out->version > MMS_KPI_RESULT_VERSION || unit < 0 ||
-	    !group || (!led && strcmp(group, "members")))
-		return MMS_EINVAL;
-	int rc = begin(kpi, id, unit, &d);
 	const computed *c;
-	if (rc == MMS_OK)
-		rc = mms_kpi_compute(kpi, d, year, &c); /* for the target and the indexes */
+	int rc = mms_kpi_compute(kpi, d, year, &c); /* readies the indexes */
 	if (rc != MMS_OK)
 		return rc;
 	expr_env v;
@@ -257,8 +274,8 @@ int mms_kpi_group_value(mms_kpi *kpi, const char *id, int32_t unit, const char *
 		return mms_kpi_fail(kpi, MMS_ENOMEM, "out of memory");
 	}
 	mark_group(unit, led, &v, in_unit, in_staff);
-	double num = 0, den = 0;
-	int units = 0;
+	*num = *den = 0;
+	*units = 0;
 	size_t recs = mms_kpi_population_size(d, v.m);
 	for (size_t r = 0; r < recs; r++) {
 		int32_t u = mms_kpi_record_unit(d, &v, (int32_t)r), s;
@@ -266,35 +283,60 @@ int mms_kpi_group_value(mms_kpi *kpi, const char *id, int32_t unit, const char *
 			continue;
 		double n1, d1;
 		mms_kpi_classify(d, &v, (int32_t)r, &n1, &d1);
-		num += n1;
-		den += d1;
+		*num += n1;
+		*den += d1;
 	}
 	for (size_t u = 0; u < v.ix->nunits; u++)
-		units += in_unit[u];
+		*units += in_unit[u];
 	mms_free(in_unit);
 	mms_free(in_staff);
-	mms_kpi_result subtree = MMS_KPI_RESULT_INIT; /* the unit's own target and band rules */
-	if ((rc = mms_kpi_value(kpi, id, unit, year, &subtree)) != MMS_OK)
+	return MMS_OK;
+}
+
+static int value_over(mms_kpi *kpi, indicator *d, int32_t unit, int over, int year,
+		      double *value, int *defined)
+{
+	if (over == OVER_SUBTREE) {
+		const computed *c;
+		int rc = mms_kpi_compute(kpi, d, year, &c);
+		if (rc == MMS_OK) {
+			*defined = c->defined[unit];
+			*value = c->value[unit];
+		}
 		return rc;
-	*out = subtree;
+	}
+	double num, den;
+	int units;
+	int rc = group_sums(kpi, d, unit, over == OVER_LED, year, &num, &den, &units);
+	if (rc == MMS_OK)
+		*defined = mms_kpi_value_of(d, num, den, value);
+	return rc;
+}
+
+int mms_kpi_group_value(mms_kpi *kpi, const char *id, int32_t unit, const char *group, int year,
+			mms_kpi_result *out)
+{
+	indicator *d;
+	int led = group && !strcmp(group, "led");
+	if (!out || out->version < 1 || out->version > MMS_KPI_RESULT_VERSION || unit < 0 ||
+	    !group || (!led && strcmp(group, "members")))
+		return MMS_EINVAL;
+	int rc = begin(kpi, id, unit, &d);
+	double num, den;
+	int units;
+	if (rc == MMS_OK)
+		rc = group_sums(kpi, d, unit, led, year, &num, &den, &units);
+	if (rc != MMS_OK)
+		return rc;
+	/* version 1 has every field below; the unit's own target and bands */
 	out->numerator = num;
 	out->denominator = den;
 	out->units = units;
 	out->aggregation = "ratio_of_sums";
 	out->defined = mms_kpi_value_of(d, num, den, &out->value);
+	out->has_target = target_for(kpi, d, unit, year, &out->target);
 	out->band = out->defined ? band_of(d, out->value) : NULL;
-	out->gap = NAN;
-	if (!out->defined)
-		out->status = MMS_KPI_UNDEFINED;
-	else if (!out->has_target)
-		out->status = MMS_KPI_NO_TARGET;
-	else {
-		out->gap = d->direction == DIR_HIGHER ? out->value - out->target
-						      : out->target - out->value;
-		out->status = meets(d, out->value, out->target) ? MMS_KPI_ACHIEVED
-								: MMS_KPI_NOT_ACHIEVED;
-	}
-	return MMS_OK;
+	return judge(kpi, d, unit, led ? OVER_LED : OVER_MEMBERS, year, out);
 }
 
 int mms_kpi_records(mms_kpi *kpi, const char *id, int32_t unit, int year, int numerator,

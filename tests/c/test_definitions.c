@@ -405,6 +405,219 @@ static void staff_starting_after_the_period_are_not_on_its_staff(void **state)
 	mms_kpi_close(kpi);
 }
 
+/* Issue 13, period rules: «share of teachers for whom an individual route
+ * was developed counts routes developed in the year, not every route ever
+ * built» (МР-4/02вн: «доля педагогических работников, для которых
+ * разработаны индивидуальные образовательные маршруты», a yearly minimum).
+ * A route is developed on its start, else on its first status. */
+static void cnppm_routes_count_routes_developed_in_the_year(void **state)
+{
+	mms_db *db = *state;
+	q_import(db, "{'staff': ["
+		"{'code': 'MC', 'name': 'MC', 'org': 'CN', 'role': 'methodist'},"
+		"{'code': 'A', 'name': 'A', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'B', 'name': 'B', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'C', 'name': 'C', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'D', 'name': 'D', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'E', 'name': 'E', 'org': 'S1', 'role': 'teacher'}],"
+		"'routes': ["
+		"{'code': 'RA', 'staff': 'A', 'tutor': 'MC', 'start': '2022-05-01'},"
+		"{'code': 'RB', 'staff': 'B', 'tutor': 'MC', 'start': '2023-01-01'},"
+		"{'code': 'RC', 'staff': 'C', 'tutor': 'MC'},"
+		"{'code': 'RD', 'staff': 'D', 'tutor': 'MC'},"
+		"{'code': 'RE', 'staff': 'E', 'tutor': 'MC'}],"
+		"'route_events': ["
+		"{'route': 'RC', 'status': 'approved', 'date': '2023-12-31'},"
+		"{'route': 'RD', 'status': 'approved', 'date': '2024-01-01'}]}");
+	/* 2023 at S1: B (started on 1 January) and C (approved on 31 December)
+	 * of A..E; A's route is of 2022, D's of 2024, E's is undated: 2/5 (every
+	 * route by the end, A, B, C and E, it would be 4/5) */
+	expect(db, "cnppm.routes", "S1", 2023, 2, 5, 100.0 * 2 / 5);
+	/* 2022: A only; 2024: D only */
+	expect(db, "cnppm.routes", "S1", 2022, 1, 5, 100.0 * 1 / 5);
+	expect(db, "cnppm.routes", "S1", 2024, 1, 5, 100.0 * 1 / 5);
+}
+
+/* Issue 13, period rules: «where a document counts workers ("доля
+ * работников, удовлетворённых…"), a person who answered twice counts once
+ * (the latest answer); answers of external part-timers count». Seed 000 К3
+ * П7: «Степень удовлетворённости педагогических работников…» (70 of 100). */
+static void satisfaction_counts_people_by_their_latest_answer(void **state)
+{
+	mms_db *db = *state;
+	q_import(db, "{'staff': ["
+		"{'code': 'A', 'name': 'A', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'B', 'name': 'B', 'org': 'S1', 'role': 'teacher', 'part_time': true},"
+		"{'code': 'C', 'name': 'C', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'D', 'name': 'D', 'org': 'S1', 'role': 'teacher'}],"
+		"'activities': ["
+		"{'code': 'SV1', 'name': 'Анкета', 'kind': 'survey', 'organizer': 'M', 'start': '2023-03-01'},"
+		"{'code': 'SV2', 'name': 'Анкета', 'kind': 'survey', 'organizer': 'M', 'start': '2023-11-01'},"
+		"{'code': 'SV3', 'name': 'Анкета', 'kind': 'survey', 'organizer': 'M', 'start': '2024-02-01'}],"
+		"'participations': ["
+		"{'activity': 'SV1', 'staff': 'A', 'role': 'respondent', 'score': 90},"
+		"{'activity': 'SV2', 'staff': 'A', 'role': 'respondent', 'score': 50},"
+		"{'activity': 'SV1', 'staff': 'B', 'role': 'respondent', 'score': 80},"
+		"{'activity': 'SV2', 'staff': 'C', 'role': 'respondent', 'score': 40},"
+		"{'activity': 'SV2', 'staff': 'C', 'role': 'respondent', 'score': 75},"
+		"{'activity': 'SV1', 'staff': 'D', 'role': 'respondent', 'score': 30},"
+		"{'activity': 'SV3', 'staff': 'D', 'role': 'respondent', 'score': 95}]}");
+	/* 2023: A's latest is 50 (November), B the part-timer 80, C's two
+	 * answers of the same day the later recorded 75, D's of the year 30
+	 * (the 95 is of 2024): B and C of A, B, C, D, 2/4 (counting answers
+	 * without part-timers, 90, 75 of 90, 50, 40, 75, 30: 2/5) */
+	expect(db, "murom.P7", "S1", 2023, 2, 4, 100.0 * 2 / 4);
+	expect(db, "murom.P7", "S1", 2024, 1, 1, 100.0);
+	/* an answer added later supersedes B's on a computed value (the
+	 * incremental update classifies B's earlier answer again) */
+	mms_kpi *kpi;
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	T_OK(db, mms_kpi_open(&kpi, db));
+	T_OK(db, mms_kpi_value(kpi, "murom.P7", t_find(db, MMS_UNIT, "S1"), 2023, &r));
+	q_import(db, "{'participations': ["
+		"{'activity': 'SV2', 'staff': 'B', 'role': 'respondent', 'score': 10}]}");
+	T_OK(db, mms_kpi_value(kpi, "murom.P7", t_find(db, MMS_UNIT, "S1"), 2023, &r));
+	size_t full, incremental;
+	mms_kpi_counters(kpi, &full, &incremental);
+	assert_int_equal(incremental, 1);
+	assert_true(r.numerator == 1 && r.denominator == 4);
+	/* the threshold is the definition's parameter, not the engine's: at 50,
+	 * the latest answers 50 (A), 10 (B), 75 (C), 30 (D) make 2/4 */
+	T_OK(db, mms_kpi_load_json(kpi, "{\"indicators\": [{\"id\": \"t.satisfied\", \"name_ru\": \"У\","
+		" \"kind\": \"survey_share\", \"population\": \"participations\","
+		" \"filter\": \"activity.kind = \\\"survey\\\" and role = \\\"respondent\\\"\","
+		" \"parameters\": {\"satisfied\": 50}, \"numerator\": \"score >= satisfied\"}]}",
+		"t", NULL));
+	T_OK(db, mms_kpi_value(kpi, "t.satisfied", t_find(db, MMS_UNIT, "S1"), 2023, &r));
+	assert_true(r.numerator == 2 && r.denominator == 4);
+	/* a parameter may not take a name of the language, and is a number */
+	static const char *const bad[][2] = {
+		{"{\"score\": 50}", "\"score\" cannot name a parameter"},
+		{"{\"participated\": 50}", "\"participated\" cannot name a parameter"},
+		{"{\"Satisfied\": 50}", "\"Satisfied\" cannot name a parameter"},
+		{"{\"satisfied\": \"70\"}", "satisfied must be a number"},
+		{"[70]", "must be an object of name: number"}};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char json[512];
+		snprintf(json, sizeof json, "{\"indicators\": [{\"id\": \"t.bad\", \"name_ru\": \"x\","
+			 " \"kind\": \"survey_share\", \"population\": \"participations\","
+			 " \"parameters\": %s, \"numerator\": \"score >= 1\"}]}", bad[i][0]);
+		int rc = mms_kpi_load_json(kpi, json, "defs.json", NULL);
+		if (rc == MMS_OK || !strstr(mms_kpi_errmsg(kpi), bad[i][1]) ||
+		    !strstr(mms_kpi_errmsg(kpi), "/indicators/0/parameters"))
+			fail_msg("%s: got %d (%s)", bad[i][0], rc, mms_kpi_errmsg(kpi));
+	}
+	mms_kpi_close(kpi);
+	expect(db, "murom.P7", "S1", 2023, 1, 4, 100.0 * 1 / 4);
+}
+
+/* Issue 13, period rules: «a course or internship counts as completed in Y
+ * only if completed by the period's end (participations need a completion
+ * date; `completed` alone cannot say when)» — the participation's end, else
+ * its activity's, on or before 31 December. */
+static void a_course_completes_in_the_year_it_ends(void **state)
+{
+	mms_db *db = *state;
+	q_import(db, "{'staff': ["
+		"{'code': 'TA', 'name': 'TA', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'TB', 'name': 'TB', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'TC', 'name': 'TC', 'org': 'S1', 'role': 'teacher'},"
+		"{'code': 'TD', 'name': 'TD', 'org': 'S1', 'role': 'teacher'}],"
+		"'activities': ["
+		"{'code': 'C31', 'name': 'Курс', 'kind': 'course', 'hours': 36, 'start': '2023-10-01', 'end': '2023-12-31'},"
+		"{'code': 'C01', 'name': 'Курс', 'kind': 'course', 'hours': 36, 'start': '2023-10-01', 'end': '2024-01-01'},"
+		"{'code': 'CF', 'name': 'Курс', 'kind': 'course', 'hours': 36, 'start': '2023-10-01', 'end': '2024-02-01'}],"
+		"'participations': ["
+		"{'activity': 'C31', 'staff': 'TA', 'role': 'participant', 'completed': true},"
+		"{'activity': 'C01', 'staff': 'TB', 'role': 'participant', 'completed': true},"
+		"{'activity': 'CF', 'staff': 'TC', 'role': 'participant', 'completed': true, 'end': '2023-12-20'},"
+		"{'activity': 'C31', 'staff': 'TD', 'role': 'participant'}]}");
+	/* 2023: TA (ends 31 December) and TC (her own end, 20 December, before
+	 * the course's); TB's course ends on 1 January, TD did not complete:
+	 * 2/4 (by `completed` alone, 3/4) */
+	expect(db, "murom.pd_every_3_years", "S1", 2023, 2, 4, 100.0 * 2 / 4);
+	/* 2024, three years back: TA, TB and TC */
+	expect(db, "murom.pd_every_3_years", "S1", 2024, 3, 4, 100.0 * 3 / 4);
+	/* the attribute says the same of each participation */
+	mms_kpi *kpi;
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	T_OK(db, mms_kpi_open(&kpi, db));
+	T_OK(db, mms_kpi_load_json(kpi, "{\"indicators\": [{\"id\": \"t.done\", \"name_ru\": \"Завершено\","
+		" \"kind\": \"count\", \"population\": \"participations\", \"numerator\": \"completed\"}]}",
+		"t", NULL));
+	T_OK(db, mms_kpi_value(kpi, "t.done", t_find(db, MMS_UNIT, "S1"), 2023, &r));
+	assert_true(r.value == 2); /* TA's and TC's of the four in 2023 */
+	T_OK(db, mms_kpi_value(kpi, "t.done", t_find(db, MMS_UNIT, "S1"), 2024, &r));
+	assert_true(r.value == 1); /* TB's; TC's own dates end in 2023, so it is 2023's only */
+	mms_kpi_close(kpi);
+}
+
+/* Events organised by M: counts[i] of them in 2021 + i. */
+static void events_by_year(mms_db *db, const int *counts, int years)
+{
+	char json[4096];
+	size_t n = (size_t)snprintf(json, sizeof json, "{'activities': [");
+	for (int i = 0, k = 0; i < years; i++)
+		for (int j = 0; j < counts[i]; j++, k++)
+			n += (size_t)snprintf(json + n, sizeof json - n,
+					      "%s{'code': 'E%d', 'name': 'E', 'kind': 'event',"
+					      " 'organizer': 'M', 'start': '%d-03-01'}",
+					      k ? "," : "", k, 2021 + i);
+	snprintf(json + n, sizeof json - n, "]}");
+	q_import(db, json);
+}
+
+/* The status of a count of events at M under a trajectory. */
+static int status_under(mms_db *db, const char *targets, int year)
+{
+	char json[1024];
+	snprintf(json, sizeof json, "{\"indicators\": [{\"id\": \"t.events\", \"name_ru\": \"E\","
+		 " \"kind\": \"count\", \"population\": \"activities\", \"aggregation\": \"sum\","
+		 " \"targets\": {%s}}]}", targets);
+	mms_kpi *kpi;
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	T_OK(db, mms_kpi_open(&kpi, db));
+	T_OK(db, mms_kpi_load_json(kpi, json, "t", NULL));
+	T_OK(db, mms_kpi_value(kpi, "t.events", t_find(db, MMS_UNIT, "M"), year, &r));
+	mms_kpi_close(kpi);
+	return r.status;
+}
+
+/* Issue 13, period rules: «a least-squares line through the defined values
+ * of the last three years, projected to the final year of the trajectory».
+ * Events 5, 1, 5 in 2021-2023: the last meets 2023's 5, but the line is flat
+ * at their mean 11/3 and reaches 3.67 in 2025, short of 5 (from the last
+ * value, 5 + 0 × 2 = 5 would say achieved). */
+static void at_risk_reads_the_trend_line_not_the_last_value(void **state)
+{
+	mms_db *db = *state;
+	events_by_year(db, (const int[]){5, 1, 5}, 3);
+	const char *five = "\"2021\": 5, \"2022\": 1, \"2023\": 5, \"2024\": 5, \"2025\": 5";
+	assert_int_equal(status_under(db, five, 2023), MMS_KPI_AT_RISK);
+	/* 2022: 1 meets 1, the line through 5, 1 falls by 4 a year: -11 in 2025 */
+	assert_int_equal(status_under(db, five, 2022), MMS_KPI_AT_RISK);
+	/* 2021: one point is no trend */
+	assert_int_equal(status_under(db, five, 2021), MMS_KPI_ACHIEVED);
+}
+
+/* And the other way: events 1, 5, 3 in 2021-2023. The line has slope
+ * (3 - 1) / 2 = 1 through the mean 3 at 2022, so it reaches 6 in 2025 and
+ * meets 6: achieved (from the last value, 3 + 1 × 2 = 5 would say at risk).
+ * Only years with a target are on the line: without 2021's, the line
+ * through 5, 3 falls by 2 a year to -1 in 2025, and 2023 is at risk. */
+static void at_risk_fits_only_years_with_targets(void **state)
+{
+	mms_db *db = *state;
+	events_by_year(db, (const int[]){1, 5, 3}, 3);
+	assert_int_equal(status_under(db, "\"2021\": 1, \"2022\": 5, \"2023\": 3, \"2025\": 6", 2023),
+			 MMS_KPI_ACHIEVED);
+	assert_int_equal(status_under(db, "\"2022\": 5, \"2023\": 3, \"2025\": 6", 2023),
+			 MMS_KPI_AT_RISK);
+	/* 7 in 2025 is beyond the line's 6 */
+	assert_int_equal(status_under(db, "\"2021\": 1, \"2022\": 5, \"2023\": 3, \"2025\": 7", 2023),
+			 MMS_KPI_AT_RISK);
+}
+
 /* A staff or units definition whose numerator must be refused. */
 static void refused(mms_db *db, const char *pop, const char *numerator, const char *words)
 {
@@ -452,6 +665,11 @@ int main(void)
 		T(moscow_3_level_judges_the_years_participants_by_the_years_results),
 		T(staff_starting_after_the_period_are_not_on_its_staff),
 		T(new_arguments_are_checked_when_loading),
+		T(at_risk_reads_the_trend_line_not_the_last_value),
+		T(at_risk_fits_only_years_with_targets),
+		T(cnppm_routes_count_routes_developed_in_the_year),
+		T(satisfaction_counts_people_by_their_latest_answer),
+		T(a_course_completes_in_the_year_it_ends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
