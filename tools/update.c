@@ -1,4 +1,5 @@
-/* `mms update` and `mms history`: change records in place, and read what changed. */
+/* `mms update`, `mms delete` and `mms history`: change records in place or
+ * delete them, and read what changed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,53 @@ int cmd_update(int argc, char **argv)
 	return code;
 }
 
+/* mms delete DB ENTITY CODE [--cascade] [--actor NAME] */
+int cmd_delete(int argc, char **argv)
+{
+	const char *actor = NULL, *pos[3] = {NULL};
+	int npos = 0, cascade = 0, code = EXIT_OK;
+	for (int i = 0; i < argc && code == EXIT_OK; i++) {
+		if (!strcmp(argv[i], "--actor") && i + 1 < argc) {
+			actor = argv[++i];
+		} else if (!strcmp(argv[i], "--cascade")) {
+			cascade = 1;
+		} else if (argv[i][0] == '-' || npos == 3) {
+			fprintf(stderr, "mms: delete: unexpected \"%s\"\n", argv[i]);
+			code = EXIT_USAGE;
+		} else {
+			pos[npos++] = argv[i];
+		}
+	}
+	int e = 0;
+	if (code == EXIT_OK && npos < 3)
+		code = EXIT_USAGE;
+	if (code == EXIT_OK)
+		code = entity_arg(pos[1], &e);
+	mms_db *db = NULL;
+	if (code == EXIT_OK)
+		code = tool_open(&db, pos[0], TOOL_WRITE);
+	if (code == EXIT_OK) {
+		mms_delete_options o = MMS_DELETE_OPTIONS_INIT;
+		mms_report *rep = NULL;
+		o.actor = actor;
+		o.cascade = cascade;
+		int rc = mms_db_delete(db, e, pos[2], &o, &rep);
+		if (rc == MMS_EREF && mms_report_count(rep) > 0) {
+			tool_print_report(rep);
+			fprintf(stderr, "mms: %s \"%s\": %zu record(s) refer to it; nothing was deleted "
+				"(--cascade deletes them too)\n", pos[1], pos[2], mms_report_count(rep));
+			code = tool_exit_code(rc);
+		} else if (rc != MMS_OK) {
+			code = tool_fail(db, rc, "delete");
+		} else {
+			printf("%s \"%s\": deleted\n", pos[1], pos[2]);
+		}
+		mms_report_free(rep);
+	}
+	mms_db_close(db);
+	return code;
+}
+
 static const char *cell(const char *s)
 {
 	return s ? s : "";
@@ -96,7 +144,8 @@ int cmd_history(int argc, char **argv)
 		printf("at\tactor\tfield\told\tnew\n");
 	for (size_t i = 0; code == EXIT_OK && i < mms_history_count(h); i++)
 		printf("%s\t%s\t%s\t%s\t%s\n", mms_history_at(h, i), mms_history_actor(h, i),
-		       mms_history_field(h, i) ? mms_history_field(h, i) : "(added)",
+		       mms_history_field(h, i) ? mms_history_field(h, i)
+		       : mms_history_new(h, i) ? "(deleted)" : "(added)",
 		       cell(mms_history_old(h, i)), cell(mms_history_new(h, i)));
 	mms_history_free(h);
 	mms_db_close(db);
