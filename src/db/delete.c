@@ -113,8 +113,11 @@ static int refuse(mms_db *db, const plan *p, int e0, const char *code, mms_repor
 		if (list.len < 300)
 			mms_buf_printf(&list, "%s%s", list.len ? ", " : "", key.data);
 	}
-	int rc = key.failed || list.failed ? MMS_ENOMEM : MMS_EREF;
-	if (rc == MMS_EREF)
+	/* a refusal whose list is not whole would mislead: out of memory instead */
+	int rc = key.failed || list.failed || rep->failed ? MMS_ENOMEM : MMS_EREF;
+	if (rc == MMS_ENOMEM)
+		mms_db_fail(db, rc, "out of memory");
+	else
 		mms_db_fail(db, rc, "%s \"%.200s\" is referred to by %zu record%s (%s%s%s); delete "
 			    "them first or ask for a cascade", mms_entities[e0].record, code, p->ndeps,
 			    p->ndeps == 1 ? "" : "s", list.data ? list.data : "",
