@@ -133,14 +133,15 @@ static void an_older_schema_is_read_as_it_is_when_read_only(void **state)
 	mms_db *db = t_open(path);
 	t_import(db, T_SMALL_NETWORK);
 	mms_db_close(db);
-	/* as schema 2 had it: no change counter, no history, no columns of schema 5 */
+	/* as schema 2 had it: no change counter, no history, no columns of schema 5, no tombstones */
 	raw(path, "ALTER TABLE resources DROP COLUMN subjects; "
 		  "ALTER TABLE resources DROP COLUMN edu_levels; ALTER TABLE resources DROP COLUMN "
 		  "positions; ALTER TABLE resources DROP COLUMN categories; ALTER TABLE resources "
 		  "DROP COLUMN min_experience; ALTER TABLE resources DROP COLUMN max_experience; "
 		  "ALTER TABLE routes DROP COLUMN high_below; ALTER TABLE routes DROP COLUMN "
 		  "medium_up_to; "
-		  "DROP TABLE mms_meta; DROP TABLE mms_history; PRAGMA user_version=2; PRAGMA journal_mode=DELETE");
+		  "DROP TABLE mms_meta; DROP TABLE mms_history; DROP TABLE mms_deleted; PRAGMA user_version=2; "
+		  "PRAGMA journal_mode=DELETE");
 	{
 		sqlite3 *s;
 		assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
@@ -176,7 +177,7 @@ static void an_older_schema_is_read_as_it_is_when_read_only(void **state)
 	assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(s, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 5);
+	assert_int_equal(sqlite3_column_int(st, 0), 6);
 	sqlite3_finalize(st);
 	sqlite3_close(s);
 	free(before);
