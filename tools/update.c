@@ -15,6 +15,35 @@ static int entity_arg(const char *name, int *e)
 	return EXIT_USAGE;
 }
 
+/* The DB ENTITY CODE of a command that writes one record: the entity, and
+ * the database open for writing. */
+static int open_record(const char *const pos[3], int npos, int *e, mms_db **db)
+{
+	if (npos < 3)
+		return EXIT_USAGE;
+	int code = entity_arg(pos[1], e);
+	return code == EXIT_OK ? tool_open(db, pos[0], TOOL_WRITE) : code;
+}
+
+/* Says how a write of one record went, and frees its report: the report's
+ * problems and `why` when it was refused for them. */
+static int outcome(mms_db *db, int rc, mms_report *rep, const char *const pos[3], const char *verb,
+		   const char *why)
+{
+	int code = EXIT_OK;
+	if (rc != MMS_OK && mms_report_count(rep) > 0) {
+		tool_print_report(rep);
+		fprintf(stderr, "mms: %s \"%s\": %zu %s\n", pos[1], pos[2], mms_report_count(rep), why);
+		code = tool_exit_code(rc);
+	} else if (rc != MMS_OK) {
+		code = tool_fail(db, rc, verb);
+	} else {
+		printf("%s \"%s\": %sd\n", pos[1], pos[2], verb);
+	}
+	mms_report_free(rep);
+	return code;
+}
+
 /* mms update DB ENTITY CODE FIELD=VALUE... [--actor NAME] */
 int cmd_update(int argc, char **argv)
 {
@@ -44,29 +73,17 @@ int cmd_update(int argc, char **argv)
 		}
 	}
 	int e = 0;
-	if (code == EXIT_OK && (npos < 3 || nfields == 0))
+	if (code == EXIT_OK && nfields == 0)
 		code = EXIT_USAGE;
-	if (code == EXIT_OK)
-		code = entity_arg(pos[1], &e);
 	mms_db *db = NULL;
 	if (code == EXIT_OK)
-		code = tool_open(&db, pos[0], TOOL_WRITE);
+		code = open_record(pos, npos, &e, &db);
 	if (code == EXIT_OK) {
 		mms_update_options o = MMS_UPDATE_OPTIONS_INIT;
 		mms_report *rep = NULL;
 		o.actor = actor;
 		int rc = mms_db_update(db, e, pos[2], pairs, &o, &rep);
-		if (rc != MMS_OK && mms_report_count(rep) > 0) {
-			tool_print_report(rep);
-			fprintf(stderr, "mms: %s \"%s\": %zu problem(s); nothing was changed\n", pos[1],
-				pos[2], mms_report_count(rep));
-			code = tool_exit_code(rc);
-		} else if (rc != MMS_OK) {
-			code = tool_fail(db, rc, "update");
-		} else {
-			printf("%s \"%s\": updated\n", pos[1], pos[2]);
-		}
-		mms_report_free(rep);
+		code = outcome(db, rc, rep, pos, "update", "problem(s); nothing was changed");
 	}
 	mms_db_close(db);
 	free(pairs);
@@ -91,30 +108,17 @@ int cmd_delete(int argc, char **argv)
 		}
 	}
 	int e = 0;
-	if (code == EXIT_OK && npos < 3)
-		code = EXIT_USAGE;
-	if (code == EXIT_OK)
-		code = entity_arg(pos[1], &e);
 	mms_db *db = NULL;
 	if (code == EXIT_OK)
-		code = tool_open(&db, pos[0], TOOL_WRITE);
+		code = open_record(pos, npos, &e, &db);
 	if (code == EXIT_OK) {
 		mms_delete_options o = MMS_DELETE_OPTIONS_INIT;
 		mms_report *rep = NULL;
 		o.actor = actor;
 		o.cascade = cascade;
 		int rc = mms_db_delete(db, e, pos[2], &o, &rep);
-		if (rc == MMS_EREF && mms_report_count(rep) > 0) {
-			tool_print_report(rep);
-			fprintf(stderr, "mms: %s \"%s\": %zu record(s) refer to it; nothing was deleted "
-				"(--cascade deletes them too)\n", pos[1], pos[2], mms_report_count(rep));
-			code = tool_exit_code(rc);
-		} else if (rc != MMS_OK) {
-			code = tool_fail(db, rc, "delete");
-		} else {
-			printf("%s \"%s\": deleted\n", pos[1], pos[2]);
-		}
-		mms_report_free(rep);
+		code = outcome(db, rc, rep, pos, "delete", "record(s) refer to it; nothing was deleted "
+			       "(--cascade deletes them too)");
 	}
 	mms_db_close(db);
 	return code;

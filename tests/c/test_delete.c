@@ -328,15 +328,7 @@ static void an_older_file_read_as_it_is_has_nothing_deleted(void **state)
 {
 	fixture *f = *state;
 	mms_db_close(f->db);
-	f->db = NULL;
-	sqlite3 *s;
-	assert_int_equal(sqlite3_open(f->path, &s), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(s, "DROP TABLE mms_deleted; PRAGMA user_version=5", NULL, NULL, NULL),
-			 SQLITE_OK);
-	sqlite3_close(s);
-	mms_open_options o = MMS_OPEN_OPTIONS_INIT;
-	o.read_only = 1;
-	T_OK(f->db, mms_db_open(&f->db, f->path, &o));
+	f->db = t_open_read_only_after(f->path, "DROP TABLE mms_deleted; PRAGMA user_version=5");
 	assert_int_equal(count(f->db, MMS_STAFF), 3);
 	mms_db_close(f->db);
 	/* opened to write, it is migrated and deletes work */
