@@ -118,7 +118,11 @@ MMS_EXTERN const char *mms_db_errmsg(const mms_db *db);
  */
 MMS_EXTERN int mms_db_refresh(mms_db *db);
 
-/** Number of records of an entity. */
+/**
+ * Number of records of an entity the handle may read: deleted records
+ * (mms_db_delete()) and, on a scoped handle, records outside the scope are
+ * not counted, so ids may run past the count (a deleted id is not reused).
+ */
 MMS_EXTERN int mms_db_count(mms_db *db, int entity, size_t *out);
 
 /** Id of the unit, staff member or activity with this code. */

@@ -249,6 +249,55 @@ static void every_indicator_equals_its_recomputation_without_the_record(void **s
 	mms_free(person);
 }
 
+/* A resource deleted with its develops records and the route steps that
+   use it: the route stays with its other steps, its report is written, and
+   a new batch never offers the resource. */
+static void a_deleted_resource_leaves_routes_their_other_steps_and_plans_without_it(void **state)
+{
+	fixture *f = *state;
+	mms_db_close(f->db);
+	free(f->path);
+	f->path = t_path(f->dir, "routes.sqlite");
+	int32_t first;
+	f->db = t_demo_with_routes(f->path, &first);
+	char *route = t_get(f->db, MMS_ROUTE, first, "code");
+	size_t steps = count(f->db, MMS_ROUTE_STEP), mine = 0;
+	char *resource = NULL;
+	for (int32_t s = 0; (size_t)s < steps; s++) {
+		char *of = t_get(f->db, MMS_ROUTE_STEP, s, "route");
+		if (!strcmp(of, route) && mine++ == 0)
+			resource = t_get(f->db, MMS_ROUTE_STEP, s, "resource");
+		mms_free(of);
+	}
+	assert_true(mine >= 2 && resource);
+	int32_t gone = t_find(f->db, MMS_RESOURCE, resource), id;
+	mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
+	mms_route_plan *p = NULL;
+	o.as_of = "2024-01-15";
+	T_OK(f->db, mms_route_plan_batch(f->db, -1, &o, &p));
+	size_t offered = 0; /* before the delete, the batch offers it */
+	for (size_t r = 0; r < mms_route_plan_count(p); r++)
+		for (size_t k = 0; k < mms_route_plan_steps(p, r); k++)
+			offered += mms_route_plan_step_resource(p, r, k) == gone;
+	assert_true(offered > 0);
+	mms_route_plan_free(p);
+	T_OK(f->db, del(f->db, MMS_RESOURCE, resource, 1, NULL));
+	assert_true(count(f->db, MMS_ROUTE_STEP) < steps);
+	assert_int_equal(t_find(f->db, MMS_ROUTE, route), first);
+	char *xlsx = t_path(f->dir, "route.xlsx");
+	T_OK(f->db, mms_route_report_xlsx(f->db, first, xlsx));
+	T_OK(f->db, mms_route_plan_batch(f->db, -1, &o, &p));
+	assert_true(mms_route_plan_count(p) > 0);
+	for (size_t r = 0; r < mms_route_plan_count(p); r++)
+		for (size_t k = 0; k < mms_route_plan_steps(p, r); k++)
+			assert_int_not_equal(mms_route_plan_step_resource(p, r, k), gone);
+	assert_int_equal(mms_db_find(f->db, MMS_RESOURCE, resource, &id), MMS_ENOTFOUND);
+	mms_route_plan_free(p);
+	free(xlsx);
+	mms_free(resource);
+	mms_free(route);
+}
+
 /* Another handle, a snapshot written before or after, a read-only open:
    each sees the record gone. */
 static void other_handles_and_snapshots_see_the_record_gone(void **state)
@@ -346,6 +395,7 @@ int main(void)
 		T(a_deleted_person_leaves_no_personal_value_behind),
 		T(the_export_equals_that_of_a_database_built_without_the_record),
 		T(every_indicator_equals_its_recomputation_without_the_record),
+		T(a_deleted_resource_leaves_routes_their_other_steps_and_plans_without_it),
 		T(other_handles_and_snapshots_see_the_record_gone),
 		T(a_deleted_code_is_never_given_again),
 		T(what_no_delete_may_do_is_refused),
