@@ -201,6 +201,7 @@ static void every_indicator_equals_its_recomputation_without_the_record(void **s
 	fixture *f = *state;
 	mms_db_close(f->db);
 	t_rmtree(f->dir);
+	free(f->dir);
 	f->dir = t_tmpdir();
 	free(f->path);
 	f->path = t_path(f->dir, "demo.sqlite");
