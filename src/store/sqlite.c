@@ -188,8 +188,8 @@ static const char schema_v5[] =
 /* Version 6 keeps tombstones: a deleted record's row stays (blanked of
  * personal values) so ids stay dense and never change meaning; this table
  * says which rows are dead (docs/format.md, Delete). */
-static const char schema_v6[] =
-	"CREATE TABLE mms_deleted(entity TEXT NOT NULL, id INTEGER NOT NULL,"
+static const char schema_v6[] = /* IF NOT EXISTS: safe to run again whatever the version says */
+	"CREATE TABLE IF NOT EXISTS mms_deleted(entity TEXT NOT NULL, id INTEGER NOT NULL,"
 	" PRIMARY KEY(entity, id)) WITHOUT ROWID;";
 
 int mms_store_stamp(sqlite3 *db, uint64_t *out)
