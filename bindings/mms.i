@@ -444,6 +444,18 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		if (db)
 			mms_swig_check($self, mms_db_update_record(db, code, REC(rec), &o, NULL));
 	}
+	/* Deletes the record with this code; raises (MMS_EREF, naming them)
+	 * while live records refer to it, unless cascade deletes them too. */
+	void delete(const char *entity, const char *code, int cascade = 0,
+		    const char *actor = NULL) {
+		mms_db *db = mms_swig_db($self);
+		int e = db ? mms_swig_entity(entity) : -1;
+		mms_delete_options o = MMS_DELETE_OPTIONS_INIT;
+		o.cascade = cascade;
+		o.actor = actor;
+		if (e >= 0)
+			mms_swig_check($self, mms_db_delete(db, e, code, &o, NULL));
+	}
 	/* The changes recorded of a record: key is its code, or its id as text. */
 	History *history(const char *entity, const char *key) {
 		mms_db *db = mms_swig_db($self);

@@ -159,10 +159,13 @@ static int show(int argc, char **argv)
 		       tutor ? tutor : "none");
 		mms_free(staff);
 		mms_free(tutor);
-		size_t n;
+		size_t n = 0;
 		mms_db_count(db, MMS_ROUTE_STEP, &n);
-		for (size_t s = 0; s < n; s++) {
+		/* ids are not dense in what a handle reads: deleted steps keep
+		 * theirs, so n counts the steps readable, not the ids */
+		for (size_t s = 0, seen = 0; seen < n && s <= INT32_MAX; s++) {
 			char *of = text(db, MMS_ROUTE_STEP, (int32_t)s, "route");
+			seen += of != NULL;
 			if (!of || strcmp(of, argv[1])) {
 				mms_free(of);
 				continue;

@@ -34,6 +34,7 @@ int cmd_clusters(int argc, char **argv);
 int cmd_route(int argc, char **argv);
 int cmd_framework(int argc, char **argv);
 int cmd_update(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 /* Prints each problem of a report on stderr with its code. */
 void tool_print_report(const mms_report *r);

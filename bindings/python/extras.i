@@ -156,6 +156,9 @@ Db.import_file = lambda self, path, format="auto", dry_run=0, mode="add", actor=
 Db.import_json = lambda self, json, dry_run=0, mode="add", actor=None: \
     _import_json(self, json, dry_run, mode, actor)
 Db.update = _update
+_delete = Db.delete
+Db.delete = lambda self, entity, code, cascade=False, actor=None: \
+    _delete(self, entity, code, 1 if cascade else 0, actor)
 Db.unit = _unit
 Db.__enter__ = lambda self: self
 Db.__exit__ = lambda self, *exc: self.close()

@@ -118,7 +118,11 @@ MMS_EXTERN const char *mms_db_errmsg(const mms_db *db);
  */
 MMS_EXTERN int mms_db_refresh(mms_db *db);
 
-/** Number of records of an entity. */
+/**
+ * Number of records of an entity the handle may read: deleted records
+ * (mms_db_delete()) and, on a scoped handle, records outside the scope are
+ * not counted, so ids may run past the count (a deleted id is not reused).
+ */
 MMS_EXTERN int mms_db_count(mms_db *db, int entity, size_t *out);
 
 /** Id of the unit, staff member or activity with this code. */
@@ -195,6 +199,34 @@ MMS_EXTERN int mms_db_update(mms_db *db, int entity, const char *code,
 /** As mms_db_update(), with the fields set in rec (of the same entity). */
 MMS_EXTERN int mms_db_update_record(mms_db *db, const char *code, const mms_record *rec,
 				    const mms_update_options *opts, mms_report **report);
+
+/** Options of a delete (since 0.2). */
+typedef struct mms_delete_options {
+	unsigned version;  /**< MMS_DELETE_OPTIONS_VERSION */
+	int cascade;       /**< nonzero: delete the records that refer to it too */
+	const char *actor; /**< who makes the change, kept in the history; NULL = "" */
+} mms_delete_options;
+
+#define MMS_DELETE_OPTIONS_VERSION 1
+#define MMS_DELETE_OPTIONS_INIT {MMS_DELETE_OPTIONS_VERSION, 0, NULL}
+
+/**
+ * Deletes the record of `entity` with this code (since 0.2), in its own
+ * transaction, all or nothing. While live records refer to it the delete
+ * is refused with MMS_EREF, the handle's message naming them and *report
+ * (if not NULL; the caller's, set even on success) listing each as
+ * "entity/key"; with opts->cascade they are deleted too, and so on down.
+ * A deleted record keeps its id (ids never change meaning and are never
+ * reused) but is gone from every count, find, get, export, scope and
+ * indicator; its personal values (a staff member's name and birth date)
+ * are erased, in the history too, and its code is never given to another
+ * record. The history records one row per deleted record.
+ * MMS_EINVAL for an entity without a code, MMS_ENOTFOUND for an unknown or
+ * already deleted code, MMS_EACCES when a record to delete is outside a
+ * handle's scope.
+ */
+MMS_EXTERN int mms_db_delete(mms_db *db, int entity, const char *code,
+			     const mms_delete_options *opts, mms_report **report);
 
 /** The changes recorded of one record, oldest first (since 0.2). */
 typedef struct mms_history mms_history;

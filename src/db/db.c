@@ -92,6 +92,8 @@ static int load(mms_db *db)
 		rc = from_snapshot(db, &fresh, stamp);
 	if (rc == MMS_OK)
 		rc = mms_store_load(db->sql, &fresh, db->errmsg, sizeof db->errmsg);
+	if (rc == MMS_OK) /* never in a snapshot: read from the file each time */
+		rc = mms_store_load_dead(db->sql, &fresh, db->errmsg, sizeof db->errmsg);
 	/* whatever it came from, a model that would send a walk in circles or
 	 * out of bounds is not used */
 	if (rc == MMS_OK)
@@ -256,7 +258,8 @@ static int check_entity(mms_db *db, int e)
 static int check_exists(mms_db *db, int e, int32_t id)
 {
 	int rc = check_entity(db, e);
-	if (rc == MMS_OK && (id < 0 || (size_t)id >= db->m.t[e].count))
+	if (rc == MMS_OK && (id < 0 || (size_t)id >= db->m.t[e].count ||
+			     !mms_model_live(&db->m, e, id)))
 		rc = mms_db_fail(db, MMS_ENOTFOUND, "%s: no record with id %d",
 				 mms_entities[e].name, id);
 	return rc;
@@ -280,7 +283,7 @@ int mms_db_count(mms_db *db, int e, size_t *out)
 	if (rc != MMS_OK || (rc = check_entity(db, e)) != MMS_OK)
 		return rc;
 	size_t n = db->m.t[e].count;
-	if (db->scope >= 0)
+	if (db->scope >= 0 || db->m.dead_len[e])
 		for (size_t id = n; id-- > 0;)
 			n -= !mms_db_readable(db, e, (int32_t)id);
 	*out = n;
@@ -296,7 +299,7 @@ int mms_db_find(mms_db *db, int e, const char *code, int32_t *out_id)
 		return mms_db_fail(db, MMS_EINVAL, "%s have no code",
 				   mms_entities[e].name);
 	int32_t id = mms_model_find_code(&db->m, e, code);
-	if (id < 0)
+	if (id < 0 || !mms_model_live(&db->m, e, id)) /* a deleted code stays taken */
 		return mms_db_fail(db, MMS_ENOTFOUND, "no %s with code \"%.200s\"",
 				   mms_entities[e].record, code);
 	if ((rc = mms_db_check_read_code(db, e, id, code)) == MMS_OK)

@@ -68,15 +68,19 @@ int mms_db_check_read(mms_db *db, int e, int32_t id);
 /* As mms_db_check_read(), for a record the caller found by its code. */
 int mms_db_check_read_code(mms_db *db, int e, int32_t id, const char *code);
 int mms_db_check_own(mms_db *db, int e, int32_t id);
-/* Whether a scoped handle may read record id (always, unscoped). */
+/* Whether the handle may read record id: it is not deleted and, on a
+ * scoped handle, within the scope. Every loop that lists records for a
+ * caller asks this, so deleted records vanish from all of them at once. */
 static inline int mms_db_readable(const mms_db *db, int e, int32_t id)
 {
-	return db->scope < 0 || (db->acc.bits[e][id] & ACC_READ);
+	return mms_model_live(&db->m, e, id) && (db->scope < 0 || (db->acc.bits[e][id] & ACC_READ));
 }
-/* Whether record id is the scope's own (always, unscoped). */
+/* Whether record id is live and the scope's own (always, unscoped). A
+ * deleted unit stays in the tree, with only deleted records under it
+ * (delete.c), so that walks stay whole; this leaves it out of results. */
 static inline int mms_db_owns(const mms_db *db, int e, int32_t id)
 {
-	return db->scope < 0 || (db->acc.bits[e][id] & ACC_OWN);
+	return mms_model_live(&db->m, e, id) && (db->scope < 0 || (db->acc.bits[e][id] & ACC_OWN));
 }
 /* Lets the messages of an import through a scoped handle name only what
  * the handle may read of the records there before (mark). */

@@ -102,15 +102,22 @@ struct mms_history {
 /* The id of the record named by key: a code, or an id as decimal text. */
 static int find_key(mms_db *db, int e, const char *key, int32_t *id)
 {
-	if (mms_entities[e].code_field >= 0)
-		return mms_db_find(db, e, key, id);
 	char *end;
-	long v = strtol(key, &end, 10);
-	if (end == key || *end || v < 0 || (size_t)v >= db->m.t[e].count)
-		return mms_db_fail(db, MMS_ENOTFOUND, "no %s with id \"%.100s\"",
-				   mms_entities[e].record, key);
+	long v = -1;
+	if (mms_entities[e].code_field >= 0)
+		v = mms_model_find_code(&db->m, e, key);
+	else if ((v = strtol(key, &end, 10)) < 0 || end == key || *end)
+		v = -1;
+	if (v < 0 || (size_t)v >= db->m.t[e].count)
+		return mms_db_fail(db, MMS_ENOTFOUND, "no %s with %s \"%.100s\"",
+				   mms_entities[e].record,
+				   mms_entities[e].code_field >= 0 ? "code" : "id", key);
 	*id = (int32_t)v;
-	return mms_db_check_read(db, e, *id);
+	/* a deleted record's history stays readable where its scope was everything */
+	if (db->scope < 0 && !mms_model_live(&db->m, e, *id))
+		return MMS_OK;
+	return mms_entities[e].code_field >= 0 ? mms_db_check_read_code(db, e, *id, key)
+					       : mms_db_check_read(db, e, *id);
 }
 
 static int read_rows(mms_db *db, int e, const char *key, mms_history *h)

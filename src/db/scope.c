@@ -88,6 +88,11 @@ int mms_access_compute(mms_access *a, const mms_model *m, int32_t scope)
 			}
 		}
 	}
+	/* a deleted record is nobody's to read (mms_model_live()) */
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+		for (size_t id = 0; id < m->dead_len[e]; id++)
+			if (!mms_model_live(m, e, (int32_t)id))
+				a->bits[e][id] = 0;
 	a->generation = m->generation;
 	a->valid = 1;
 	return MMS_OK;
@@ -116,6 +121,11 @@ int mms_db_scope_ready(mms_db *db)
  * ids outside the scope. */
 static int refuse(mms_db *db, int e, int32_t id, const char *code, const char *what)
 {
+	if (!mms_model_live(&db->m, e, id)) /* deleted: gone, whatever the scope */
+		return code ? mms_db_fail(db, MMS_ENOTFOUND, "no %s with code \"%.200s\" (it was "
+					  "deleted)", mms_entities[e].record, code)
+			    : mms_db_fail(db, MMS_ENOTFOUND, "%s: no record with id %d (it was "
+					  "deleted)", mms_entities[e].name, id);
 	mms_buf b = {0};
 	if (mms_db_readable(db, e, id))
 		mms_record_label(&db->m, e, id, &b);

@@ -39,7 +39,7 @@ static int target(mms_db *db, int e, const char *code, mms_doc *given, int32_t *
 		return mms_db_fail(db, MMS_EINVAL, "%s \"%.200s\": the code is the record's key "
 				   "and cannot be changed", mms_entities[e].record, code);
 	*id = mms_model_find_code(&db->m, e, code);
-	if (*id < 0)
+	if (*id < 0 || !mms_model_live(&db->m, e, *id))
 		return mms_db_fail(db, MMS_ENOTFOUND, "no %s with code \"%.200s\"",
 				   mms_entities[e].record, code);
 	int rc = mms_db_scope_ready(db);

@@ -199,6 +199,10 @@ static int match_code(mms_db *db, mms_doc *doc, int e, size_t n, int32_t *match)
 			return rc;
 		if (v.kind == V_TEXT && v.len && strlen(v.text) == v.len)
 			match[rec] = mms_model_find_code(&db->m, e, v.text);
+		/* a deleted record is not changed back to life: as an addition
+		 * its code is refused as already used, since codes are never reused */
+		if (match[rec] >= 0 && !mms_model_live(&db->m, e, match[rec]))
+			match[rec] = -1;
 	}
 	return MMS_OK;
 }

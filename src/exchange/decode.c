@@ -247,8 +247,10 @@ static int rows(mms_ingest *in, int e, size_t n, mms_skelset *staged)
 						d->record, vb.data ? vb.data : "");
 			else
 				mms_ingest_fail(in, MMS_EDUP, e, rec, f,
-						"%s code %s is already used by %s #%d",
-						d->record, vb.data ? vb.data : "", d->record, other);
+						"%s code %s is already used by %s #%d%s",
+						d->record, vb.data ? vb.data : "", d->record, other,
+						mms_model_live(in->m, e, other) ? "" :
+						" (deleted: codes are never reused)");
 			mms_buf_free(&vb);
 			continue;
 		}
@@ -511,7 +513,8 @@ static int decode_field(mms_ingest *in, int e, size_t rec, int32_t id, int f)
 			v.i = ref;
 		}
 		if ((in->doc->refs_are_ids || mms_entities[target].code_field < 0) && v.kind == V_INT) {
-			if (v.i < 0 || (size_t)v.i >= count)
+			if (v.i < 0 || (size_t)v.i >= count ||
+			    !mms_model_live(in->m, target, (int32_t)v.i))
 				mms_ingest_fail(in, MMS_EREF, e, rec, f, "%s: %s id %lld does not exist",
 						label(in, e, id, &lb), fd->name, v.i);
 			else
@@ -522,7 +525,12 @@ static int decode_field(mms_ingest *in, int e, size_t rec, int32_t id, int f)
 			what = "a code string";
 		} else {
 			int32_t to = mms_model_find_code(in->m, target, v.text);
-			if (to < 0)
+			if (to >= 0 && !mms_model_live(in->m, target, to))
+				mms_ingest_fail(in, MMS_EREF, e, rec, f,
+						"%s: %s %s names a deleted %s",
+						label(in, e, id, &lb), fd->name, vb.data,
+						mms_entities[target].record);
+			else if (to < 0)
 				mms_ingest_fail(in, MMS_EREF, e, rec, f,
 						"%s: %s %s names no known %s",
 						label(in, e, id, &lb), fd->name, vb.data,

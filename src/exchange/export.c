@@ -9,11 +9,18 @@
 
 #include "exchange.h"
 
+/* Whether the view shows a record: live, and readable through a scope. */
+static int shown(const mms_view *v, int e, size_t id)
+{
+	return mms_model_live(v->m, e, (int32_t)id) && (!v->acc || (v->acc[e][id] & 1));
+}
+
 int mms_view_init(mms_view *v, const mms_model *m, const mms_pseudo *ps, uint8_t *const *acc)
 {
 	*v = (mms_view){m, ps, acc, {0}};
-	for (int e = 0; acc && e < MMS_ENTITY_COUNT; e++) {
-		if (mms_entities[e].code_field >= 0)
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
+		/* records named by id are numbered again when some are not shown */
+		if (mms_entities[e].code_field >= 0 || (!acc && !m->dead_len[e]))
 			continue;
 		if (!(v->rank[e] = mms_malloc((m->t[e].count + 1) * sizeof *v->rank[e]))) {
 			mms_view_free(v);
@@ -21,7 +28,7 @@ int mms_view_init(mms_view *v, const mms_model *m, const mms_pseudo *ps, uint8_t
 		}
 		int32_t next = 0;
 		for (size_t id = 0; id < m->t[e].count; id++)
-			v->rank[e][id] = (acc[e][id] & 1) ? next++ : -1;
+			v->rank[e][id] = shown(v, e, id) ? next++ : -1;
 	}
 	return MMS_OK;
 }
@@ -32,11 +39,6 @@ void mms_view_free(mms_view *v)
 		mms_free(v->rank[e]);
 		v->rank[e] = NULL;
 	}
-}
-
-static int shown(const mms_view *v, int e, size_t id)
-{
-	return !v->acc || (v->acc[e][id] & 1);
 }
 
 /* A reference to a record without a code: its id, as the export numbers them. */

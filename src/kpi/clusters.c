@@ -213,6 +213,8 @@ static int attach_curators(mms_kpi *kpi, const mms_cluster_options *o, service *
 	for (size_t i = 0; i < ns; i++) {
 		const int32_t *st = mms_row(m, MMS_STAFF, (int32_t)i);
 		const int32_t *org = mms_row(m, MMS_UNIT, st[S_ORG]);
+		if (!mms_model_live(m, MMS_STAFF, (int32_t)i))
+			continue;
 		if (st[S_ROLE] == ROLE_METHODIST && org[U_LEVEL] == LV_REGIONAL &&
 		    (org[U_KIND] == UK_INSTITUTE || org[U_KIND] == UK_CNPPM) &&
 		    (o->within < 0 || mms_index_within(&kpi->db->idx, o->within, st[S_ORG])))
@@ -301,6 +303,7 @@ int mms_clusters_compute(mms_kpi *kpi, const mms_cluster_options *opts, mms_clus
 	service *s = c->s;
 	for (size_t u = 0; u < nu; u++)
 		if (mms_row(m, MMS_UNIT, (int32_t)u)[U_KIND] == UK_MUNICIPAL_SERVICE &&
+		    mms_model_live(m, MMS_UNIT, (int32_t)u) &&
 		    (o.within < 0 || mms_index_within(&kpi->db->idx, o.within, (int32_t)u)))
 			s[c->n++] = (service){.unit = (int32_t)u, .leader = -1, .curator = -1};
 	size_t n = c->n;

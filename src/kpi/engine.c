@@ -58,8 +58,8 @@ static int env_rebuild(mms_kpi *kpi, int i, size_t keys, size_t recs)
 	mms_free(kpi->env_start[i]);
 	mms_free(kpi->env_ids[i]);
 	kpi->env_start[i] = kpi->env_ids[i] = NULL;
-	int rc = mms_index_csr(keys, recs, mms_column(&kpi->db->m, x->recs, x->field), NULL,
-			       (size_t)x->nfields, &kpi->env_start[i], &kpi->env_ids[i]);
+	int rc = mms_index_csr_live(&kpi->db->m, keys, x->recs, x->field, -1, &kpi->env_start[i],
+				    &kpi->env_ids[i]);
 	kpi->env_keys[i] = keys;
 	kpi->env_recs[i] = recs;
 	kpi->env_room[i] = keys + 2;
@@ -141,6 +141,8 @@ static int overlaps(int32_t s, int32_t e, const expr_env *v)
 int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec)
 {
 	const mms_model *m = v->m;
+	if (!mms_model_live(m, mms_population_entity[d->pop], rec)) /* deleted: in no population */
+		return -1;
 	switch (d->pop) {
 	case POP_STAFF: {
 		/* staff as at the end of the period: not part-timers, not those
@@ -175,9 +177,7 @@ int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec)
 
 size_t mms_kpi_population_size(const indicator *d, const mms_model *m)
 {
-	static const int entity[POP_COUNT] = {MMS_STAFF, MMS_UNIT, MMS_ACTIVITY,
-					      MMS_PARTICIPATION};
-	return m->t[entity[d->pop]].count;
+	return m->t[mms_population_entity[d->pop]].count;
 }
 
 /* A checklist's items present at a unit; a unit with no item recorded for
@@ -455,11 +455,10 @@ static int touched(const mms_kpi *kpi, const indicator *d, const computed *c, to
 {
 	const mms_model *m = &kpi->db->m;
 	const mms_index *ix = &kpi->db->idx;
-	static const int entity[POP_COUNT] = {MMS_STAFF, MMS_UNIT, MMS_ACTIVITY, MMS_PARTICIPATION};
-	t->recs = m->t[entity[d->pop]].count;
+	t->recs = m->t[mms_population_entity[d->pop]].count;
 #define NEW(e) for (size_t i = c->marks[e]; i < m->t[e].count; i++)
 #define ROW(e) mms_row(m, e, (int32_t)i)
-	for (size_t r = c->marks[entity[d->pop]]; r < t->recs; r++)
+	for (size_t r = c->marks[mms_population_entity[d->pop]]; r < t->recs; r++)
 		mark(t, (int32_t)r);
 	if (d->pop == POP_STAFF) {
 		NEW(MMS_PARTICIPATION) mark(t, ROW(MMS_PARTICIPATION)[P_STAFF]);

@@ -15,6 +15,8 @@
 
 const char *const mms_population_names[POP_COUNT] = {"staff", "units", "activities",
 						     "participations"};
+const int mms_population_entity[POP_COUNT] = {MMS_STAFF, MMS_UNIT, MMS_ACTIVITY,
+					      MMS_PARTICIPATION};
 
 enum { T_NUM, T_BOOL, T_ENUM, T_TEXT };
 

@@ -19,6 +19,8 @@ typedef enum population {
 } population;
 
 extern const char *const mms_population_names[POP_COUNT];
+/* The entity whose records each population is made of. */
+extern const int mms_population_entity[POP_COUNT];
 
 #define MMS_ANNIVERSARIES 128
 

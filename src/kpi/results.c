@@ -240,6 +240,7 @@ static void mark_group(int32_t unit, int led, const expr_env *v, uint8_t *in_uni
 	for (size_t i = 0; !led && i < m->t[MMS_STAFF_LINK].count; i++) {
 		const int32_t *l = mms_row(m, MMS_STAFF_LINK, (int32_t)i);
 		if (l[SL_UNIT] == unit && l[SL_KIND] != SL_SUPPORTS &&
+		    mms_model_live(m, MMS_STAFF_LINK, (int32_t)i) &&
 		    (l[SL_START] == MMS_NONE || l[SL_START] <= v->end) &&
 		    (l[SL_END] == MMS_NONE || l[SL_END] >= v->end))
 			in_staff[l[SL_STAFF]] = 1;

@@ -74,7 +74,8 @@ static int populate(mms_kpi *kpi, mms_sample *s, const mms_sample_options *o, ex
 		return MMS_ENOMEM;
 	for (size_t i = 0; i < s->nstaff; i++) {
 		const int32_t *row = mms_row(m, MMS_STAFF, (int32_t)i);
-		int ok = !row[S_PART_TIME] && row[S_EDU_LEVEL] >= 0 &&
+		int ok = mms_model_live(m, MMS_STAFF, (int32_t)i) && !row[S_PART_TIME] &&
+			 row[S_EDU_LEVEL] >= 0 &&
 			 (s->within < 0 || mms_index_within(v.ix, s->within, row[S_ORG])) &&
 			 mms_expr_true(filter, &v, (int32_t)i);
 		s->stratum_of[i] = (int8_t)(ok ? row[S_EDU_LEVEL] : -1);

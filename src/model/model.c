@@ -60,6 +60,7 @@ void mms_model_free(mms_model *m)
 		mms_hash_free(&m->t[e].codes);
 		mms_skelset_free(&m->t[e].skel);
 	}
+	mms_model_clear_dead(m);
 	if (!in_block(m, m->pool))
 		mms_free(m->pool);
 	if (!in_block(m, m->lists))
@@ -171,4 +172,45 @@ int mms_model_add_list(mms_model *m, const int32_t *offs, int32_t n, int32_t *ou
 	memcpy(m->lists + m->lists_len + 1, offs, (size_t)n * sizeof(int32_t));
 	m->lists_len = need;
 	return MMS_OK;
+}
+
+void mms_model_clear_dead(mms_model *m)
+{
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
+		mms_free(m->dead[e]);
+		m->dead[e] = NULL;
+		m->dead_len[e] = 0;
+	}
+}
+
+int mms_model_set_dead(mms_model *m, int e, int32_t id, int on)
+{
+	if (id < 0 || (size_t)id >= m->t[e].count)
+		return MMS_EINVAL;
+	if ((size_t)id >= m->dead_len[e]) {
+		if (!on)
+			return MMS_OK;
+		/* sized to the table, so that the records of a load all fit at once */
+		size_t n = m->t[e].count;
+		uint8_t *d = mms_calloc(n, 1);
+		if (!d)
+			return MMS_ENOMEM;
+		if (m->dead_len[e])
+			memcpy(d, m->dead[e], m->dead_len[e]);
+		mms_free(m->dead[e]);
+		m->dead[e] = d;
+		m->dead_len[e] = n;
+	}
+	m->dead[e][id] = (uint8_t)(on != 0);
+	m->generation++;
+	m->epoch++; /* a record went: nothing computed before extends to this */
+	return MMS_OK;
+}
+
+size_t mms_model_live_count(const mms_model *m, int e)
+{
+	size_t n = m->t[e].count;
+	for (size_t id = 0; id < m->dead_len[e]; id++)
+		n -= m->dead[e][id] != 0;
+	return n;
 }

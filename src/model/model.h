@@ -151,6 +151,11 @@ typedef struct mms_model {
 	size_t lists_len, lists_cap;
 	uint64_t generation; /* bumped on every change, to invalidate indexes */
 	uint64_t epoch;      /* bumped when rows go (rollback, reload): appends keep it */
+	/* Tombstones (schema 6): one byte per record, 1 = deleted. The row stays
+	 * so ids stay dense and never change meaning; records past dead_len[e]
+	 * are live. Loaded from the file on every load, never from a snapshot. */
+	uint8_t *dead[MMS_ENTITY_COUNT];
+	size_t dead_len[MMS_ENTITY_COUNT];
 	/* A snapshot read into one block (store/snapshot.c): arrays that point
 	 * into it are copied out before they first grow, and never freed alone. */
 	void *block;
@@ -173,6 +178,19 @@ static inline int32_t *mms_row(const mms_model *m, int e, int32_t id)
 {
 	return m->t[e].rows + (size_t)id * (size_t)mms_entities[e].nfields;
 }
+
+/* Whether record id of entity e is not deleted: every loop over a whole
+ * table skips the records for which this is false. */
+static inline int mms_model_live(const mms_model *m, int e, int32_t id)
+{
+	return id < 0 || (size_t)id >= m->dead_len[e] || !m->dead[e][id];
+}
+/* The number of live records of entity e. */
+size_t mms_model_live_count(const mms_model *m, int e);
+/* Marks record id deleted (on = 1) or live again (on = 0, an undo). */
+int mms_model_set_dead(mms_model *m, int e, int32_t id, int on);
+/* Forgets every tombstone (before they are loaded again). */
+void mms_model_clear_dead(mms_model *m);
 
 static inline const char *mms_str(const mms_model *m, int32_t off)
 {

@@ -81,6 +81,8 @@ int mms_coverage_compute(mms_db *db, int32_t root, mms_coverage **out)
 	rc = c ? MMS_OK : MMS_ENOMEM;
 	for (int32_t k = from; rc == MMS_OK && k < to; k++) {
 		int32_t u = ix->pre[k];
+		if (!mms_model_live(&db->m, MMS_UNIT, u))
+			continue;
 		const char *name = territory_of(&db->m, u);
 		size_t i = 0;
 		while (i < c->count && strcmp(c->t[i].name, name))

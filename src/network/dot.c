@@ -43,6 +43,8 @@ int mms_network_dot(mms_db *db, int32_t root, const char *as_of, char **out)
 	for (int32_t k = from; k < to; k++) {
 		int32_t u = ix->pre[k];
 		const int32_t *row = mms_row(m, MMS_UNIT, u);
+		if (!mms_model_live(m, MMS_UNIT, u))
+			continue;
 		label.len = 0;
 		mms_buf_printf(&label, "%s\n%s\n(%s)", mms_str(m, row[U_CODE]),
 			       mms_str(m, row[U_NAME]), mms_enum_name(E_UNIT_KIND, row[U_KIND]));
@@ -54,6 +56,8 @@ int mms_network_dot(mms_db *db, int32_t root, const char *as_of, char **out)
 	}
 	for (size_t l = 0; l < m->t[MMS_LINK].count; l++) {
 		const int32_t *row = mms_row(m, MMS_LINK, (int32_t)l);
+		if (!mms_model_live(m, MMS_LINK, (int32_t)l))
+			continue;
 		if (root >= 0 && (!mms_index_within(ix, root, row[L_FROM]) ||
 				  !mms_index_within(ix, root, row[L_TO])))
 			continue;

@@ -141,6 +141,39 @@ static int staff_append(mms_index *ix, const mms_model *m)
 	return MMS_OK;
 }
 
+/* Column f of entity e with deleted records in no bucket (-1): the model's
+ * own column when nothing of e was deleted, else a copy in *tmp. */
+static const int32_t *live_column(const mms_model *m, int e, int f, int32_t **tmp,
+				  size_t *stride)
+{
+	size_t n = m->t[e].count;
+	*stride = (size_t)mms_entities[e].nfields;
+	*tmp = NULL;
+	if (f < 0 || !m->dead_len[e])
+		return f < 0 ? NULL : mms_column(m, e, f);
+	if (!(*tmp = mms_malloc((n + 1) * sizeof **tmp)))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		(*tmp)[i] = mms_model_live(m, e, (int32_t)i) ? mms_row(m, e, (int32_t)i)[f] : -1;
+	*stride = 1;
+	return *tmp;
+}
+
+int mms_index_csr_live(const mms_model *m, size_t nbuckets, int e, int fa, int fb,
+		       int32_t **start_out, int32_t **ids_out)
+{
+	int32_t *ta, *tb;
+	size_t stride, same; /* both columns are copies, or neither */
+	const int32_t *a = live_column(m, e, fa, &ta, &stride);
+	const int32_t *b = live_column(m, e, fb, &tb, &same);
+	int rc = MMS_ENOMEM;
+	if ((a || !m->t[e].count) && (b || fb < 0 || !m->t[e].count))
+		rc = mms_index_csr(nbuckets, m->t[e].count, a, b, stride, start_out, ids_out);
+	mms_free(ta);
+	mms_free(tb);
+	return rc;
+}
+
 int mms_index_ensure(mms_index *ix, const mms_model *m)
 {
 	if (ix->valid && ix->generation == m->generation)
@@ -172,12 +205,9 @@ int mms_index_ensure(mms_index *ix, const mms_model *m)
 	if (rc == MMS_OK)
 		rc = preorder(ix);
 	if (rc == MMS_OK)
-		rc = mms_index_csr(n, m->t[MMS_STAFF].count, mms_column(m, MMS_STAFF, S_ORG), NULL,
-			 S_NFIELDS, &ix->staff_start, &ix->staff_ids);
+		rc = mms_index_csr_live(m, n, MMS_STAFF, S_ORG, -1, &ix->staff_start, &ix->staff_ids);
 	if (rc == MMS_OK)
-		rc = mms_index_csr(n, m->t[MMS_LINK].count, mms_column(m, MMS_LINK, L_FROM),
-			 mms_column(m, MMS_LINK, L_TO), L_NFIELDS, &ix->link_start,
-			 &ix->link_ids);
+		rc = mms_index_csr_live(m, n, MMS_LINK, L_FROM, L_TO, &ix->link_start, &ix->link_ids);
 	if (rc != MMS_OK) {
 		mms_index_free(ix);
 		return rc;

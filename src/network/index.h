@@ -30,6 +30,11 @@ int mms_index_csr(size_t nbuckets, size_t nitems, const int32_t *bucket_a,
 		  const int32_t *bucket_b, size_t stride, int32_t **start_out,
 		  int32_t **ids_out);
 
+/* As mms_index_csr() over the live records of entity e (mms_model_live()),
+ * by fields fa and fb (-1: none): how every index leaves deleted records out. */
+int mms_index_csr_live(const mms_model *m, size_t nbuckets, int e, int fa, int fb,
+		       int32_t **start_out, int32_t **ids_out);
+
 /* The first value of a field's column, or NULL for an empty table. */
 static inline const int32_t *mms_column(const mms_model *m, int e, int f)
 {

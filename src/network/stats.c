@@ -16,11 +16,12 @@ static int add_count(json_object *o, const char *key, int64_t n)
 static int count_rows(const mms_db *db, int e, int field, int32_t within)
 {
 	if (within < 0)
-		return (int)db->m.t[e].count;
+		return (int)mms_model_live_count(&db->m, e);
 	int n = 0;
 	for (size_t i = 0; i < db->m.t[e].count; i++) {
 		int32_t u = mms_row(&db->m, e, (int32_t)i)[field];
-		n += u >= 0 && mms_index_within(&db->idx, within, u);
+		n += u >= 0 && mms_index_within(&db->idx, within, u) &&
+		     mms_model_live(&db->m, e, (int32_t)i);
 	}
 	return n;
 }
@@ -35,7 +36,8 @@ int mms_network_stats(mms_db *db, int32_t within, char **out)
 		return rc;
 	int levels[LV_COUNT] = {0}, kinds[UK_COUNT] = {0};
 	for (size_t u = 0; u < db->m.t[MMS_UNIT].count; u++) {
-		if (within >= 0 && !mms_index_within(&db->idx, within, (int32_t)u))
+		if ((within >= 0 && !mms_index_within(&db->idx, within, (int32_t)u)) ||
+		    !mms_model_live(&db->m, MMS_UNIT, (int32_t)u))
 			continue;
 		const int32_t *row = mms_row(&db->m, MMS_UNIT, (int32_t)u);
 		levels[row[U_LEVEL]]++;
@@ -63,9 +65,9 @@ int mms_network_stats(mms_db *db, int32_t within, char **out)
 	if (rc == MMS_OK)
 		rc = add_count(root, "links", count_rows(db, MMS_LINK, L_FROM, within));
 	if (rc == MMS_OK)
-		rc = add_count(root, "activities", (int64_t)db->m.t[MMS_ACTIVITY].count);
+		rc = add_count(root, "activities", (int64_t)mms_model_live_count(&db->m, MMS_ACTIVITY));
 	if (rc == MMS_OK)
-		rc = add_count(root, "participations", (int64_t)db->m.t[MMS_PARTICIPATION].count);
+		rc = add_count(root, "participations", (int64_t)mms_model_live_count(&db->m, MMS_PARTICIPATION));
 	if (rc == MMS_OK) {
 		const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
 		*out = s ? mms_strdup(s) : NULL;

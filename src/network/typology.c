@@ -59,7 +59,7 @@ static void gather(mms_db *db, int32_t root, facts *f)
 	f->centre = -1;
 	for (int32_t k = from; k < to; k++) {
 		const int32_t *row = mms_row(m, MMS_UNIT, ix->pre[k]);
-		if (!methodical_kind(row[U_KIND]))
+		if (!methodical_kind(row[U_KIND]) || !mms_model_live(m, MMS_UNIT, ix->pre[k]))
 			continue;
 		int lv = row[U_LEVEL] == LV_SUBUNIT ? LV_INSTITUTIONAL : row[U_LEVEL];
 		f->per_level[lv]++;
@@ -74,6 +74,7 @@ static void gather(mms_db *db, int32_t root, facts *f)
 	for (int32_t k = from; k < to; k++) {
 		const int32_t *row = mms_row(m, MMS_UNIT, ix->pre[k]);
 		if (methodical_kind(row[U_KIND]) && row[U_DIRECTIONS] &&
+		    mms_model_live(m, MMS_UNIT, ix->pre[k]) &&
 		    ((unsigned)row[U_DIRECTIONS] & f->all_dirs) == f->all_dirs)
 			f->coverers++;
 	}

@@ -196,7 +196,7 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 	section(&d, "3. Мероприятия маршрута", scols, 7);
 	for (size_t s = 0; s < m->t[MMS_ROUTE_STEP].count; s++) {
 		const int32_t *st = mms_row(m, MMS_ROUTE_STEP, (int32_t)s);
-		if (st[ST_ROUTE] != route)
+		if (st[ST_ROUTE] != route || !mms_model_live(m, MMS_ROUTE_STEP, (int32_t)s))
 			continue;
 		const int32_t *res = mms_row(m, MMS_RESOURCE, st[ST_RESOURCE]);
 		mms_buf covers = {0};
@@ -221,7 +221,7 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 	section(&d, "4. Ожидаемые результаты и формы отчётности", rcols, 3);
 	for (size_t s = 0; s < m->t[MMS_ROUTE_STEP].count; s++) {
 		const int32_t *st = mms_row(m, MMS_ROUTE_STEP, (int32_t)s);
-		if (st[ST_ROUTE] != route)
+		if (st[ST_ROUTE] != route || !mms_model_live(m, MMS_ROUTE_STEP, (int32_t)s))
 			continue;
 		const int32_t *res = mms_row(m, MMS_RESOURCE, st[ST_RESOURCE]);
 		mms_xlsx_string(d.ws, d.row, 0, mms_str(m, res[R_NAME]), d.cell, &d.failed);
@@ -250,7 +250,7 @@ int mms_route_report_xlsx(mms_db *db, int32_t route, const char *path)
 	int32_t when = rt[RT_START];
 	for (size_t i = 0; when == MMS_NONE && i < db->m.t[MMS_ROUTE_EVENT].count; i++) {
 		const int32_t *ev = mms_row(&db->m, MMS_ROUTE_EVENT, (int32_t)i);
-		if (ev[EV_ROUTE] == route)
+		if (ev[EV_ROUTE] == route && mms_model_live(&db->m, MMS_ROUTE_EVENT, (int32_t)i))
 			when = ev[EV_DATE];
 	}
 	char as_of[11];

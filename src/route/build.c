@@ -160,7 +160,8 @@ static int index_regions(builder *b)
 	mms_free(index);
 	for (size_t k = 0; k < nd; k++) {
 		const int32_t *dv = mms_row(m, MMS_DEVELOPS, (int32_t)k);
-		key[k] = run_key(b, dv[DV_COMPETENCY], resource_region(b, dv[DV_RESOURCE]));
+		key[k] = !mms_model_live(m, MMS_DEVELOPS, (int32_t)k) ? -1 /* deleted: offered to none */
+			 : run_key(b, dv[DV_COMPETENCY], resource_region(b, dv[DV_RESOURCE]));
 	}
 	size_t nkeys = m->t[MMS_COMPETENCY].count * ((size_t)b->nregions + 1);
 	int rc = mms_index_csr(nkeys, nd, key, NULL, 1, &b->cdev_start, &b->cdev);
@@ -240,14 +241,16 @@ static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 	for (size_t s = 0; s < m->t[MMS_ROUTE_STEP].count; s++) {
 		const int32_t *st = mms_row(m, MMS_ROUTE_STEP, (int32_t)s);
 		int32_t rs = b->c.route_status[st[ST_ROUTE]];
-		if (rs != RS_CANCELLED && b->c.step_status[s] != RS_FAILED &&
+		if (mms_model_live(m, MMS_ROUTE_STEP, (int32_t)s) && rs != RS_CANCELLED &&
+		    b->c.step_status[s] != RS_FAILED &&
 		    b->left[st[ST_RESOURCE]] != INT32_MAX && b->left[st[ST_RESOURCE]] > 0)
 			b->left[st[ST_RESOURCE]]--;
 	}
 	for (size_t r = 0; r < m->t[MMS_ROUTE].count; r++) {
 		const int32_t *rt = mms_row(m, MMS_ROUTE, (int32_t)r);
 		int32_t rs = b->c.route_status[r];
-		if (rt[RT_TUTOR] >= 0 && rs != RS_CANCELLED && rs != RS_COMPLETED)
+		if (rt[RT_TUTOR] >= 0 && rs != RS_CANCELLED && rs != RS_COMPLETED &&
+		    mms_model_live(m, MMS_ROUTE, (int32_t)r))
 			b->load[rt[RT_TUTOR]]++;
 	}
 	size_t ncomp = m->t[MMS_COMPETENCY].count;
@@ -263,15 +266,13 @@ static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 		b->fit_for[r] = -1;
 	}
 	memset(b->def_of, 0xff, (ncomp + 1) * sizeof *b->def_of); /* all -1 */
-	rc = mms_index_csr(nst, m->t[MMS_STAFF_LINK].count, mms_column(m, MMS_STAFF_LINK, SL_STAFF),
-			   NULL, SL_NFIELDS, &b->sl_start, &b->sl);
+	rc = mms_index_csr_live(m, nst, MMS_STAFF_LINK, SL_STAFF, -1, &b->sl_start, &b->sl);
 	if (rc == MMS_OK)
-		rc = mms_index_csr(nres, m->t[MMS_DEVELOPS].count, mms_column(m, MMS_DEVELOPS, DV_RESOURCE),
-				   NULL, DV_NFIELDS, &b->rdev_start, &b->rdev);
+		rc = mms_index_csr_live(m, nres, MMS_DEVELOPS, DV_RESOURCE, -1, &b->rdev_start,
+					&b->rdev);
 	if (rc == MMS_OK)
-		rc = mms_index_csr(m->t[MMS_UNIT].count, m->t[MMS_STAFF_LINK].count,
-				   mms_column(m, MMS_STAFF_LINK, SL_UNIT), NULL, SL_NFIELDS,
-				   &b->sup_start, &b->sup);
+		rc = mms_index_csr_live(m, m->t[MMS_UNIT].count, MMS_STAFF_LINK, SL_UNIT, -1,
+					&b->sup_start, &b->sup);
 	return rc == MMS_OK ? index_regions(b) : rc;
 }
 
@@ -361,6 +362,7 @@ static int done_before(const builder *b, int32_t staff, int32_t res)
 	for (size_t s = 0; s < m->t[MMS_ROUTE_STEP].count; s++) {
 		const int32_t *st = mms_row(m, MMS_ROUTE_STEP, (int32_t)s);
 		if (st[ST_RESOURCE] == res && b->c.step_status[s] == RS_DONE &&
+		    mms_model_live(m, MMS_ROUTE_STEP, (int32_t)s) &&
 		    mms_row(m, MMS_ROUTE, st[ST_ROUTE])[RT_STAFF] == staff)
 			return 1;
 	}

@@ -342,7 +342,8 @@ int mms_framework_export_case(mms_db *db, const char *framework, char **out)
 	size_t found = 0;
 	for (size_t i = 0; i < m->t[MMS_COMPETENCY].count; i++) {
 		const int32_t *c = mms_row(m, MMS_COMPETENCY, (int32_t)i);
-		if (strcmp(mms_str(m, c[C_FRAMEWORK]), framework))
+		if (strcmp(mms_str(m, c[C_FRAMEWORK]), framework) ||
+		    !mms_model_live(m, MMS_COMPETENCY, (int32_t)i))
 			continue;
 		found++;
 		const char *code = mms_str(m, c[C_CODE]);

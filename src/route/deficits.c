@@ -73,15 +73,13 @@ int mms_route_ctx_init(route_ctx *c, mms_db *db, const char *as_of, double high_
 		return mms_db_fail(db, MMS_EINVAL, "as_of \"%.40s\" is not a date", as_of);
 	const mms_model *m = c->m;
 	size_t nc = m->t[MMS_COMPETENCY].count;
-	int rc = mms_index_csr(m->t[MMS_STAFF].count, m->t[MMS_DIAGNOSTIC].count,
-			       mms_column(m, MMS_DIAGNOSTIC, D_STAFF), NULL, D_NFIELDS,
-			       &c->diag_start, &c->diag);
+	int rc = mms_index_csr_live(m, m->t[MMS_STAFF].count, MMS_DIAGNOSTIC, D_STAFF, -1,
+				    &c->diag_start, &c->diag);
 	if (rc == MMS_OK)
-		rc = mms_index_csr(nc, m->t[MMS_DEVELOPS].count, mms_column(m, MMS_DEVELOPS, DV_COMPETENCY),
-				   NULL, DV_NFIELDS, &c->dev_start, &c->dev);
+		rc = mms_index_csr_live(m, nc, MMS_DEVELOPS, DV_COMPETENCY, -1, &c->dev_start, &c->dev);
 	if (rc == MMS_OK)
-		rc = mms_index_csr(nc, nc, mms_column(m, MMS_COMPETENCY, C_PARENT), NULL, C_NFIELDS,
-				   &c->child_start, &c->child);
+		rc = mms_index_csr_live(m, nc, MMS_COMPETENCY, C_PARENT, -1, &c->child_start,
+					&c->child);
 	if (rc == MMS_OK)
 		rc = statuses(c);
 	if (rc == MMS_OK) {

@@ -185,6 +185,13 @@ static const char schema_v5[] =
 	"ALTER TABLE routes ADD COLUMN high_below REAL;"
 	"ALTER TABLE routes ADD COLUMN medium_up_to REAL;";
 
+/* Version 6 keeps tombstones: a deleted record's row stays (blanked of
+ * personal values) so ids stay dense and never change meaning; this table
+ * says which rows are dead (docs/format.md, Delete). */
+static const char schema_v6[] = /* IF NOT EXISTS: safe to run again whatever the version says */
+	"CREATE TABLE IF NOT EXISTS mms_deleted(entity TEXT NOT NULL, id INTEGER NOT NULL,"
+	" PRIMARY KEY(entity, id)) WITHOUT ROWID;";
+
 /* Version 7 records who developed a route (person and unit) and when, who
  * agreed and approved it and when, and the teacher's acknowledgement
  * (docs/routes.md); older files read them as absent. */
@@ -290,6 +297,8 @@ static int migrate(sqlite3 *db, int64_t version, char *err, size_t errlen)
 		mrc = mms_store_exec(db, schema_v4, err, errlen);
 	if (mrc == MMS_OK && version < 5)
 		mrc = mms_store_exec(db, schema_v5, err, errlen);
+	if (mrc == MMS_OK && version < 6)
+		mrc = mms_store_exec(db, schema_v6, err, errlen);
 	if (mrc == MMS_OK && version < 7)
 		mrc = mms_store_exec(db, schema_v7, err, errlen);
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d",
@@ -667,4 +676,49 @@ int mms_store_update(sqlite3 *db, const mms_model *m, int e, int32_t id, char *e
 		     size_t errlen)
 {
 	return write_rows(db, m, e, 2, (size_t)id, (size_t)id + 1, err, errlen);
+}
+
+int mms_store_load_dead(sqlite3 *db, mms_model *m, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	mms_model_clear_dead(m);
+	int src = sqlite3_prepare_v2(db, "SELECT entity, id FROM mms_deleted", -1, &st, NULL);
+	if (src == SQLITE_ERROR) /* no table (schema 2 to 5 read as it is): nothing deleted */
+		return MMS_OK;
+	if (src != SQLITE_OK)
+		return fail(db, src, err, errlen, "loading the tombstones");
+	int rc = MMS_OK;
+	while (rc == MMS_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		sqlite3_int64 id = sqlite3_column_int64(st, 1);
+		int e = 0;
+		while (name && e < MMS_ENTITY_COUNT && strcmp(mms_entities[e].name, name))
+			e++;
+		if (!name || e == MMS_ENTITY_COUNT || id < 0 || (size_t)id >= m->t[e].count) {
+			snprintf(err, errlen, "mms_deleted: no record %s id %lld to be deleted",
+				 name ? name : "(null)", (long long)id);
+			rc = MMS_ECORRUPT;
+		} else {
+			rc = mms_model_set_dead(m, e, (int32_t)id, 1);
+		}
+	}
+	if (rc == MMS_OK && src != SQLITE_DONE)
+		rc = fail(db, src, err, errlen, "loading the tombstones");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int mms_store_kill(sqlite3 *db, int e, int32_t id, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int src = sqlite3_prepare_v2(db, "INSERT INTO mms_deleted(entity, id) VALUES(?1, ?2)", -1,
+				     &st, NULL);
+	if (src == SQLITE_OK)
+		src = sqlite3_bind_text(st, 1, mms_entities[e].name, -1, SQLITE_STATIC);
+	if (src == SQLITE_OK)
+		src = sqlite3_bind_int(st, 2, id);
+	if (src == SQLITE_OK)
+		src = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return src == SQLITE_DONE ? MMS_OK : fail(db, src, err, errlen, "writing a tombstone");
 }

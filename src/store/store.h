@@ -29,6 +29,11 @@ int mms_store_stamp(sqlite3 *db, uint64_t *out);
 /* Loads the rows of every table the model does not have yet: all of them
  * into an empty model, or those after a snapshot's. */
 int mms_store_load(sqlite3 *db, mms_model *m, char *err, size_t errlen);
+/* Reads the tombstones (schema 6) into the model afresh: a file without
+ * their table (an older schema read as it is) has none. */
+int mms_store_load_dead(sqlite3 *db, mms_model *m, char *err, size_t errlen);
+/* Records row id of entity e as deleted. */
+int mms_store_kill(sqlite3 *db, int e, int32_t id, char *err, size_t errlen);
 /* Whether the first and last rows of each entity in the model are those of
  * the file: a snapshot taken of this file (its rows are only appended to). */
 int mms_store_matches(sqlite3 *db, const mms_model *m);

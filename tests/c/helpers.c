@@ -135,6 +135,20 @@ mms_db *t_open(const char *path)
 	return db;
 }
 
+mms_db *t_open_read_only_after(const char *path, const char *sql)
+{
+	sqlite3 *s;
+	if (sqlite3_open(path, &s) != SQLITE_OK || sqlite3_exec(s, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(s));
+	sqlite3_close(s);
+	mms_open_options o = MMS_OPEN_OPTIONS_INIT;
+	o.read_only = 1;
+	mms_db *db = NULL;
+	if (mms_db_open(&db, path, &o) != MMS_OK)
+		fail_msg("open %s read-only: %s", path, mms_db_errmsg(db));
+	return db;
+}
+
 void t_import(mms_db *db, const char *json)
 {
 	mms_report *r = NULL;

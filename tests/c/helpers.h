@@ -52,6 +52,9 @@ size_t t_count(const char *path, int entity);
 double t_now(void);
 
 mms_db *t_open(const char *path);
+/* Runs sql on the closed file through a raw connection (a schema made
+   older, a row changed outside libmms), then opens it read-only. */
+mms_db *t_open_read_only_after(const char *path, const char *sql);
 /* Imports a JSON document and asserts success. */
 void t_import(mms_db *db, const char *json);
 /* Inserts a record given as NULL-terminated field/value pairs. */

@@ -272,6 +272,31 @@ static int op_update(mms_db *unused)
 	return fresh_end(d, before, rc);
 }
 
+/* A delete refused for its dependents, then the school's cascade (its
+   teacher, her participation, the link supporting it); the counts follow. */
+static int op_delete(mms_db *unused)
+{
+	(void)unused;
+	mms_delete_options o = MMS_DELETE_OPTIONS_INIT;
+	mms_db *d = NULL;
+	char *before;
+	mms_report *r = NULL;
+	size_t n = 0;
+	int rc = fresh(&d, &before);
+	if (rc == MMS_OK && (rc = mms_db_delete(d, MMS_UNIT, "S", &o, &r)) == MMS_EREF)
+		rc = mms_report_count(r) == 2 ? MMS_OK : MMS_ERROR;
+	mms_report_free(r);
+	o.cascade = 1;
+	o.actor = "Иванова";
+	if (rc == MMS_OK && (rc = mms_db_delete(d, MMS_UNIT, "S", &o, NULL)) == MMS_OK) {
+		free(before); /* what a failure of the count below must leave */
+		before = export_aside(d);
+	}
+	if (rc == MMS_OK && (rc = mms_db_count(d, MMS_STAFF, &n)) == MMS_OK && n != 1)
+		rc = MMS_ERROR;
+	return fresh_end(d, before, rc);
+}
+
 /* base again and a correction in upsert mode: T1 and the participation
    are matched (by code and by natural key) and changed. */
 static int op_upsert(mms_db *unused)
@@ -603,6 +628,7 @@ static void every_operation_survives_every_allocation_failure(void **state)
 	points += exhaust(db, op_insert, "insert");
 	points += exhaust_fresh(op_update, "update");
 	points += exhaust_fresh(op_history, "history");
+	points += exhaust_fresh(op_delete, "delete");
 	points += exhaust_fresh(op_upsert, "upsert");
 	points += exhaust(db, op_kpi, "kpi");
 	points += exhaust(NULL, op_kpi_incremental, "kpi incremental");

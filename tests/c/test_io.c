@@ -10,8 +10,9 @@
  * caller as MMS_EIO, and afterwards (faults off) the file must pass PRAGMA
  * integrity_check and hold either the whole import or none of it, and none
  * if it failed; the same for the stored routes, for an update with its
- * history and for the import again in upsert mode (which must add nothing:
- * the count of staff says so).
+ * history, for the import again in upsert mode (which must add nothing:
+ * the count of staff says so) and for a delete (its tombstone and its
+ * erased name together, or neither).
  */
 #define _GNU_SOURCE /* RTLD_NEXT, renameat2 */
 #include <dirent.h>
@@ -155,12 +156,31 @@ static void position_of_x(const char *db, char *out, size_t n, int *logged, char
 	sqlite3_close(s);
 }
 
+/* Whether N1 is deleted: its tombstone, and whether its name is erased
+   (the two go together or not at all). */
+static int n1_deleted(const char *path)
+{
+	sqlite3 *s;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open_v2(path, &s, SQLITE_OPEN_READONLY, "unix"), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(s, "SELECT (SELECT count(*) FROM mms_deleted),"
+					    " (SELECT count(*) FROM staff WHERE code = 'N1'"
+					    " AND name = '(deleted)')", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int dead = sqlite3_column_int(st, 0), erased = sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
+	sqlite3_close(s);
+	if (dead != erased)
+		fail_msg("%d tombstones, %d names erased: half a delete", dead, erased);
+	return dead;
+}
+
 /* Open, import, export, an indicator, routes, an update, the import again
    in upsert mode with a correction; the first failure stops it. *import_rc,
    *routes_rc, *update_rc and *upsert_rc are those steps' codes (MMS_ERROR:
    not reached). */
 static int run(const char *db, const char *out, const char *doc, int *import_rc, int *routes_rc,
-	       int *update_rc, int *upsert_rc)
+	       int *update_rc, int *upsert_rc, int *delete_rc)
 {
 	const char *pairs[] = {"position", "методист", NULL};
 	mms_import_options up = MMS_IMPORT_OPTIONS_INIT;
@@ -168,7 +188,7 @@ static int run(const char *db, const char *out, const char *doc, int *import_rc,
 	mms_db *h = NULL;
 	mms_kpi *kpi = NULL;
 	mms_kpi_result r = MMS_KPI_RESULT_INIT;
-	*import_rc = *routes_rc = *update_rc = *upsert_rc = MMS_ERROR;
+	*import_rc = *routes_rc = *update_rc = *upsert_rc = *delete_rc = MMS_ERROR;
 	int rc = mms_db_open(&h, db, NULL);
 	if (rc == MMS_OK)
 		rc = *import_rc = mms_db_import_json(h, doc, NULL, NULL);
@@ -187,6 +207,8 @@ static int run(const char *db, const char *out, const char *doc, int *import_rc,
 	if (rc == MMS_OK)
 		rc = *upsert_rc = mms_db_import_json(h, "{\"staff\": [{\"code\": \"N0\", \"category\": "
 						     "\"highest\"}]}", &up, NULL);
+	if (rc == MMS_OK)
+		rc = *delete_rc = mms_db_delete(h, MMS_STAFF, "N1", NULL, NULL);
 	mms_kpi_close(kpi);
 	mms_db_close(h);
 	return rc;
@@ -213,14 +235,19 @@ static void every_io_fault_is_reported_and_leaves_the_file_whole(void **state)
 		for (n = 1;; n++) {
 			t_copy_db(base, db);
 			shim.op = op, shim.fail_at = n, shim.calls = 0;
-			int import_rc, routes_rc, update_rc, upsert_rc;
-			int rc = run(db, out, doc, &import_rc, &routes_rc, &update_rc, &upsert_rc);
+			int import_rc, routes_rc, update_rc, upsert_rc, delete_rc;
+			int rc = run(db, out, doc, &import_rc, &routes_rc, &update_rc, &upsert_rc,
+				     &delete_rc);
 			if (rc != MMS_OK && rc != MMS_EIO)
 				fail_msg("%s fault %ld: code %d (%s), not MMS_EIO", op_names[op], n, rc, mms_errstr(rc));
 			int hit = shim.calls >= n;
 			shim.fail_at = 0;
 			t_assert_integrity(db);
-			size_t staff = t_count(db, MMS_STAFF), routes = t_count(db, MMS_ROUTE);
+			int deleted = n1_deleted(db);
+			size_t staff = t_count(db, MMS_STAFF) + (size_t)deleted,
+			       routes = t_count(db, MMS_ROUTE);
+			if (delete_rc == MMS_OK && !deleted)
+				fail_msg("%s fault %ld: the delete succeeded but is not there", op_names[op], n);
 			if (staff != 1 && staff != 1 + STAFF)
 				fail_msg("%s fault %ld left %zu staff: half an import", op_names[op], n, staff);
 			if (import_rc == MMS_OK && staff != 1 + STAFF)
@@ -239,7 +266,8 @@ static void every_io_fault_is_reported_and_leaves_the_file_whole(void **state)
 					 op_names[op], n, update_rc, position, logged);
 			kept_on_error += (import_rc != MMS_OK && staff != 1) + (routes_rc != MMS_OK && routes != 0) +
 					 (update_rc != MMS_OK && position[0] != '\0') +
-					 (upsert_rc != MMS_OK && category[0] != '\0');
+					 (upsert_rc != MMS_OK && category[0] != '\0') +
+					 (delete_rc != MMS_OK && deleted);
 			if (!hit)
 				break; /* the whole operation ran without reaching the Nth call */
 		}

@@ -469,15 +469,7 @@ static void an_older_file_read_as_it_is_has_an_empty_history(void **state)
 {
 	fixture *f = *state;
 	mms_db_close(f->db);
-	f->db = NULL;
-	sqlite3 *s;
-	assert_int_equal(sqlite3_open(f->path, &s), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(s, "DROP TABLE mms_history; PRAGMA user_version=3", NULL, NULL, NULL),
-			 SQLITE_OK);
-	sqlite3_close(s);
-	mms_open_options o = MMS_OPEN_OPTIONS_INIT;
-	o.read_only = 1;
-	T_OK(f->db, mms_db_open(&f->db, f->path, &o));
+	f->db = t_open_read_only_after(f->path, "DROP TABLE mms_history; PRAGMA user_version=3");
 	mms_history *h = NULL;
 	T_OK(f->db, mms_db_history(f->db, MMS_STAFF, "T", &h));
 	assert_int_equal(mms_history_count(h), 0);

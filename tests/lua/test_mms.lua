@@ -271,6 +271,25 @@ test("update from a table, refusals, and the history", function()
   db:close()
 end)
 
+test("delete refused with its dependents, then a cascade", function()
+  local db = mms.Db(":memory:")
+  mms.insert(db, "units", {code = "M", name = "M", level = "municipal", kind = "municipal_service"})
+  mms.insert(db, "units", {code = "S", name = "S", level = "institutional", kind = "school", parent = "M"})
+  mms.insert(db, "staff", {code = "T", name = "Анна", org = "S", role = "teacher"})
+  local x = mms.insert(db, "staff", {code = "X", name = "X", org = "M", role = "methodist"})
+  local ok, err = pcall(db.delete, db, "units", "S")
+  assert(not ok and err:find("MMS_EREF", 1, true) and err:find("staff/T", 1, true), err)
+  assert(db:count("staff") == 2)
+  db:delete("units", "S", 1, "Иванова")
+  assert(db:count("units") == 1 and db:count("staff") == 1 and db:find("staff", "X") == x)
+  ok, err = pcall(db.find, db, "staff", "T")
+  assert(not ok and err:find("MMS_ENOTFOUND", 1, true), err)
+  local h = db:history("staff", "T")
+  assert(h:field(h:count() - 1) == nil and h:new_value(h:count() - 1) == "deleted")
+  assert(not db:export_json():find("Анна", 1, true))
+  db:close()
+end)
+
 test("an upsert import twice changes nothing", function()
   local db = open_demo()
   local before = db:export_json()
@@ -463,6 +482,13 @@ test("no call reports an earlier failure", function()
     ["mms.update"] = updated(function(d) mms.update(d, "units", "M", {name = "ММС 2"}) end),
     ["Db.update_record"] = updated(function(d)
       local r = mms.Record("units"); r:set("name", "ММС 2"); d:update_record("M", r, "Иванова") end),
+    ["Db.delete"] = function()
+      local d = mms.Db(":memory:")
+      mms.insert(d, "units", unit)
+      fail()
+      d:delete("units", "M", 0, "Иванова")
+      return d:count("units") == 0
+    end,
     ["Db.history"] = now(function() return hdb:history("units", "M"):count() == 2 end),
     ["History.count"] = now(function() return history:count() == 2 end),
     ["History.at"] = now(function() return #history:at(1) > 0 end),

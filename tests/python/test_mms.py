@@ -489,6 +489,13 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         r.set("name", "ММС 2")
         d.update_record("M", r, "Иванова")
 
+    def deleted():
+        d = mms.Db(":memory:")
+        d.insert("units", **unit)
+        fail[0]()
+        d.delete("units", "M", actor="Иванова")
+        return d.count("units") == 0
+
     def set_status():
         r = rdb.save_plan(plan, prefix())
         fail[0]()
@@ -562,6 +569,7 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         "Db.route_authorship": now(lambda: rdb.route_authorship().startswith("developer,")),
         "Db.update": updated(lambda d: d.update("units", "M", name="ММС 2")),
         "Db.update_record": updated(update_record),
+        "Db.delete": deleted,
         "Db.history": now(lambda: len(hdb.history("units", "M")) == 2),
         "History.count": now(lambda: history.count() == 2),
         "History.at": now(lambda: len(history.at(1)) > 0),
@@ -799,6 +807,28 @@ def test_a_refused_update_raises_and_changes_nothing():
             db.update("units", "NOPE", name="x")
         assert db.export_json() == before
         assert len(db.history("units", "R")) == 1
+
+
+def test_delete_is_refused_with_dependents_then_cascades_and_is_recorded():
+    with mms.Db(":memory:") as db:
+        db.insert("units", code="M", name="M", level="municipal", kind="municipal_service")
+        db.insert("units", code="S", name="S", level="institutional", kind="school", parent="M")
+        db.insert("staff", code="T", name="Анна", org="S", role="teacher")
+        keep = db.insert("staff", code="X", name="X", org="M", role="methodist")
+        before = db.export_json()
+        with pytest.raises(mms.UnknownReference) as e:
+            db.delete("units", "S")
+        assert "staff/T" in str(e.value) and "cascade" in str(e.value)
+        assert db.export_json() == before
+        db.delete("units", "S", cascade=True, actor="Иванова")
+        assert db.count("units") == 1 and db.count("staff") == 1
+        assert db.find("staff", "X") == keep
+        with pytest.raises(mms.NotFound):
+            db.find("staff", "T")
+        changes = list(db.history("staff", "T"))
+        assert changes[-1].field is None and changes[-1].new == "deleted"
+        assert changes[-1].actor == "Иванова"
+        assert "Анна" not in db.export_json()
 
 
 def test_upsert_import_twice_changes_nothing_and_corrects_records(demo):

@@ -20,7 +20,7 @@ check "help" 0 "$mms" --help
 grep_in "help lists demo" out.txt "demo"
 check "version" 0 "$mms" --version
 check "unknown command" 2 "$mms" frobnicate
-for c in init import validate export snapshot show stats typology network kpi sample clusters route framework update history demo; do
+for c in init import validate export snapshot show stats typology network kpi sample clusters route framework update delete history demo; do
 	check "$c --help" 0 "$mms" "$c" --help
 	grep_in "$c --help usage" out.txt "usage: mms $c"
 done
@@ -290,6 +290,27 @@ grep_in "history has booleans" out.txt "part_time	false	true"
 check "history of an unknown entity" 2 "$mms" history upd.sqlite castles X
 check "history of a participation by id" 0 "$mms" history upd.sqlite participations 0
 grep_in "history of a participation" out.txt "(added)"
+# Deletes: refused while records refer to the record, cascaded on request, recorded.
+cp demo.sqlite del.sqlite
+sum=$(cksum <del.sqlite)
+check "a delete of a record referred to is refused" 1 "$mms" delete del.sqlite staff MUR-T0433
+grep_in "the refusal names a dependent" err.txt "participations/"
+grep_in "the refusal offers the cascade" err.txt "cascade"
+same_file "a refused delete leaves the file as it was" del.sqlite "$sum"
+check "a delete of an unknown code" 1 "$mms" delete del.sqlite staff NOBODY
+check "a delete with an unknown option" 2 "$mms" delete del.sqlite staff MUR-T0433 --cascde
+check "a delete with a cascade" 0 "$mms" delete del.sqlite staff MUR-T0433 --cascade --actor "Иванова И.И."
+grep_in "the delete says so" out.txt "deleted"
+check "the deleted person's name is erased" 0 sqlite3 del.sqlite "SELECT name FROM staff WHERE code = 'MUR-T0433'"
+grep_in "the name is erased" out.txt "^(deleted)$"
+check "a deleted record is not exported" 0 "$mms" export del.sqlite del.json
+if grep -q "MUR-T0433" del.json; then failed=$((failed + 1)); echo "FAIL the export holds a deleted record"
+else passed=$((passed + 1)); fi
+check "a deletion is in the history" 0 "$mms" history del.sqlite staff MUR-T0433
+grep_in "the deletion with its actor" out.txt "Иванова И.И.	(deleted)		deleted"
+check "a deleted code is not given again" 1 "$mms" import del.sqlite "$data/demo/murom.json" --mode upsert
+grep_in "the code stays taken" err.txt "never reused"
+check "a record nothing refers to is deleted without a cascade" 0 "$mms" delete del.sqlite staff MUR-D0008
 # Upsert: the same file twice changes nothing; a correction corrects.
 cp demo.sqlite ups.sqlite
 check "export before an upsert" 0 "$mms" export ups.sqlite before.json
