@@ -19,11 +19,8 @@
  * another stamp is not used.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "store.h"
 
@@ -203,48 +200,24 @@ static int header_ok(const header *h, size_t *size)
 	return ok;
 }
 
-/* Reads exactly n bytes; 0 on a short read, an error, or bytes beyond n
- * when at_end is asked (the file grew while it was read). */
-static int read_exact(int fd, void *p, size_t n, int at_end)
-{
-	for (size_t got = 0; got < n;) {
-		ssize_t k = read(fd, (char *)p + got, n - got);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return 0;
-		got += (size_t)k;
-	}
-	char extra;
-	return !at_end || read(fd, &extra, 1) == 0;
-}
-
 int mms_snapshot_read(mms_model *m, const char *file, uint64_t *stamp)
 {
-	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return MMS_ENOTFOUND; /* the model untouched */
-	struct stat st;
-	header hd;
-	size_t size = 0;
 	char *block = NULL;
-	int rc = MMS_ECORRUPT; /* read row by row instead */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size >= sizeof hd &&
-	    read_exact(fd, &hd, sizeof hd, 0) && header_ok(&hd, &size) &&
-	    size == (size_t)st.st_size) {
-		block = mms_malloc(size);
-		rc = block ? MMS_OK : MMS_ENOMEM;
-	}
-	if (rc == MMS_OK && !read_exact(fd, block + sizeof hd, size - sizeof hd, 1))
+	size_t len = 0, size = 0;
+	/* the one bounded reader of the library: a regular file only, read to
+	 * its end, so a file that grew or shrank meanwhile fails the size check */
+	int rc = mms_read_file_max(file, SIZE_MAX / 2, &block, &len);
+	if (rc == MMS_ENOTFOUND)
+		return rc; /* none: the model untouched */
+	if (rc == MMS_OK && (len < sizeof(header) || !header_ok((const header *)block, &size) ||
+			     size != len))
 		rc = MMS_ECORRUPT;
-	close(fd);
 	mms_model_free(m); /* from here on, the arrays of the snapshot or none */
 	if (rc != MMS_OK) {
 		mms_free(block);
-		return rc;
+		return rc == MMS_ENOMEM ? rc : MMS_ECORRUPT; /* read row by row instead */
 	}
-	memcpy(block, &hd, sizeof hd);
-	const header *h = &hd;
+	const header *h = (const header *)block; /* malloc's alignment suits it */
 	m->block = block;
 	m->block_len = size;
 	char *p = block + sizeof *h;
