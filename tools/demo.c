@@ -210,18 +210,6 @@ static const char *arg_after(int argc, char **argv, const char *name)
 	return NULL;
 }
 
-/* Removes a database file with the files SQLite and libmms keep beside it. */
-static void remove_db(const char *path, int with_snapshot)
-{
-	static const char *const sides[] = {"-wal", "-shm", "-journal", "-snapshot"};
-	char side[4200];
-	remove(path);
-	for (size_t i = 0; i < 4 - !with_snapshot; i++) {
-		snprintf(side, sizeof side, "%s%s", path, sides[i]);
-		remove(side);
-	}
-}
-
 /* Whether path holds exactly what the demo made in db: only such a file is
  * replaced, so a rerun starts afresh and nothing else is ever deleted. */
 static int made_by_demo(const char *path, mms_db *db)
@@ -276,7 +264,7 @@ int cmd_demo(int argc, char **argv)
 	if (!dbpath)
 		dbpath = "demo.sqlite";
 	snprintf(tmp, sizeof tmp, "%s.demo-%ld.tmp", dbpath, (long)getpid());
-	remove_db(tmp, 1);
+	tool_remove_db(tmp, 1);
 	routes_made made = {0};
 	int code = build(tmp, dir, &made);
 	mms_db *db = NULL;
@@ -295,14 +283,14 @@ int cmd_demo(int argc, char **argv)
 	if (code == EXIT_OK && (code = tool_open(&db, tmp, TOOL_WRITE)) == EXIT_OK)
 		mms_db_close(db);
 	if (code == EXIT_OK) {
-		remove_db(dbpath, 1);
+		tool_remove_db(dbpath, 1);
 		if (rename(tmp, dbpath) != 0) {
 			fprintf(stderr, "mms: demo: %s cannot be written\n", dbpath);
 			code = EXIT_FAILURE_IO;
 		}
 	}
 	if (code != EXIT_OK) {
-		remove_db(tmp, 1);
+		tool_remove_db(tmp, 1);
 		fprintf(stderr, "mms: demo: nothing was written to %s\n", dbpath);
 		mms_free(made.fit);
 		return code;

@@ -43,12 +43,12 @@ static const char *scope;
  * refused import into a new file leaves nothing behind. */
 static const char *made;
 
-static void remove_made(void)
+void tool_remove_db(const char *path, int with_snapshot)
 {
-	static const char *const sides[] = {"", "-wal", "-shm", "-journal"};
-	char name[4096];
-	for (size_t k = 0; made && k < sizeof sides / sizeof *sides; k++)
-		if (snprintf(name, sizeof name, "%s%s", made, sides[k]) < (int)sizeof name)
+	static const char *const sides[] = {"", "-wal", "-shm", "-journal", "-snapshot"};
+	char name[4200];
+	for (size_t k = 0; k < sizeof sides / sizeof *sides - !with_snapshot; k++)
+		if (snprintf(name, sizeof name, "%s%s", path, sides[k]) < (int)sizeof name)
 			remove(name);
 }
 
@@ -582,8 +582,8 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		int code = c->run(argc - 2, argv + 2);
-		if (code != EXIT_OK)
-			remove_made();
+		if (code != EXIT_OK && made)
+			tool_remove_db(made, 0); /* a snapshot beside it is none of its own */
 		if (code == EXIT_USAGE)
 			fprintf(stderr, "usage: mms %s %s\n", c->name, c->usage);
 		return code;

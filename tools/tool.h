@@ -23,6 +23,9 @@ int tool_fail(mms_db *db, int rc, const char *what);
  * creates, migrates or converts a file, and works on a read-only one). */
 enum { TOOL_CREATE, TOOL_WRITE, TOOL_READ };
 int tool_open(mms_db **db, const char *path, int mode);
+/* Removes a database file with the files SQLite keeps beside it, and its
+ * snapshot when asked. */
+void tool_remove_db(const char *path, int with_snapshot);
 /* Resolves a unit code, or -1 for NULL. Returns an mms_rc. */
 int tool_unit(mms_db *db, const char *code, int32_t *out);
 int tool_print_summary(mms_db *db, int32_t root);
