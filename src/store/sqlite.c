@@ -397,10 +397,21 @@ static int has_column(sqlite3 *db, const char *table, const char *column)
 	return rc != SQLITE_DONE;
 }
 
+/* The connection to ask which columns it has, for a file of an older
+ * schema read as it is; NULL for a file of this build's schema, which has
+ * them all (asked once per load, not once per column). */
+static sqlite3 *older_file(sqlite3 *db)
+{
+	int64_t version = MMS_SCHEMA_VERSION;
+	pragma_int(db, "PRAGMA user_version", &version);
+	return version < MMS_SCHEMA_VERSION ? db : NULL;
+}
+
 /* "SELECT "id","code",... FROM "units"", the matching INSERT, or
  * (insert 2) "UPDATE "units" SET "code"=?2,... WHERE "id"=?1"; a SELECT
- * reads an optional column the file does not have yet as NULL (absent). */
-static void entity_sql(sqlite3 *db, mms_buf *b, int e, int insert)
+ * from an older file (probe, from older_file()) reads an optional column
+ * it does not have yet as NULL (absent). */
+static void entity_sql(sqlite3 *probe, mms_buf *b, int e, int insert)
 {
 	const entity_def *d = &mms_entities[e];
 	if (insert == 2) {
@@ -415,7 +426,8 @@ static void entity_sql(sqlite3 *db, mms_buf *b, int e, int insert)
 	else
 		mms_buf_puts(b, "SELECT \"id\"");
 	for (int f = 0; f < d->nfields; f++)
-		if (!insert && !d->fields[f].required && !has_column(db, d->name, d->fields[f].name))
+		if (!insert && probe && !d->fields[f].required &&
+		    !has_column(probe, d->name, d->fields[f].name))
 			mms_buf_puts(b, ",NULL");
 		else
 			mms_buf_printf(b, ",\"%s\"", d->fields[f].name);
@@ -429,12 +441,12 @@ static void entity_sql(sqlite3 *db, mms_buf *b, int e, int insert)
 	mms_buf_puts(b, ")");
 }
 
-static int prepare(sqlite3 *db, int e, int insert, sqlite3_stmt **st, char *err,
-		   size_t errlen)
+static int prepare(sqlite3 *db, sqlite3 *probe, int e, int insert, sqlite3_stmt **st,
+		   char *err, size_t errlen)
 {
 	mms_buf sql = {0};
 	*st = NULL;
-	entity_sql(db, &sql, e, insert);
+	entity_sql(probe, &sql, e, insert);
 	if (sql.failed)
 		return MMS_ENOMEM;
 	int rc = sqlite3_prepare_v2(db, sql.data, -1, st, NULL);
@@ -525,11 +537,12 @@ static int check_refs(const mms_model *m, const size_t *from, char *err, size_t 
 int mms_store_load(sqlite3 *db, mms_model *m, char *err, size_t errlen)
 {
 	size_t from[MMS_ENTITY_COUNT];
+	sqlite3 *probe = older_file(db);
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
 		const entity_def *d = &mms_entities[e];
 		sqlite3_stmt *st;
 		from[e] = m->t[e].count;
-		int rc = prepare(db, e, 0, &st, err, errlen), src = SQLITE_DONE;
+		int rc = prepare(db, probe, e, 0, &st, err, errlen), src = SQLITE_DONE;
 		if (rc == MMS_OK)
 			sqlite3_bind_int64(st, 1, (sqlite3_int64)from[e]);
 		while (rc == MMS_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -561,12 +574,12 @@ int mms_store_load(sqlite3 *db, mms_model *m, char *err, size_t errlen)
 }
 
 /* Whether row id of entity e in the file holds what the model has. */
-static int row_matches(sqlite3 *db, const mms_model *m, int e, int32_t id)
+static int row_matches(sqlite3 *db, sqlite3 *probe, const mms_model *m, int e, int32_t id)
 {
 	const entity_def *d = &mms_entities[e];
 	sqlite3_stmt *st;
 	mms_buf sql = {0}, text = {0};
-	entity_sql(db, &sql, e, 0);
+	entity_sql(probe, &sql, e, 0);
 	int same = !sql.failed && sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) == SQLITE_OK;
 	mms_buf_free(&sql);
 	if (!same)
@@ -600,9 +613,10 @@ static int row_matches(sqlite3 *db, const mms_model *m, int e, int32_t id)
 
 int mms_store_matches(sqlite3 *db, const mms_model *m)
 {
+	sqlite3 *probe = older_file(db);
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
 		int32_t n = (int32_t)m->t[e].count;
-		if (n > 0 && (!row_matches(db, m, e, 0) || !row_matches(db, m, e, n - 1)))
+		if (n > 0 && (!row_matches(db, probe, m, e, 0) || !row_matches(db, probe, m, e, n - 1)))
 			return 0;
 	}
 	return 1;
@@ -644,7 +658,7 @@ static int write_rows(sqlite3 *db, const mms_model *m, int e, int kind, size_t f
 	const entity_def *d = &mms_entities[e];
 	mms_buf scratch = {0};
 	sqlite3_stmt *st;
-	int rc = prepare(db, e, kind, &st, err, errlen);
+	int rc = prepare(db, NULL, e, kind, &st, err, errlen); /* writes: this build's schema */
 	for (size_t id = from; id < to && rc == MMS_OK; id++) {
 		int src = sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
 		for (int f = 0; f < d->nfields && src == SQLITE_OK; f++)
