@@ -1,5 +1,7 @@
 /*
- * Compiler and evaluator of indicator expressions. Recursive descent emits
+ * The indicator expression language: lexer, compiler and evaluator. It
+ * knows no name of the model: attributes and functions are looked up in
+ * the vocabulary (expr_vocab.c). Recursive descent emits
  * postfix code directly; each sub-expression returns its type, so type
  * errors are found at compile time, with the column where they occur.
  * Text literals only ever meet enum attributes and are resolved to enum
@@ -11,14 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expr.h"
+#include "expr_vocab.h"
 
-const char *const mms_population_names[POP_COUNT] = {"staff", "units", "activities",
-						     "participations"};
-const int mms_population_entity[POP_COUNT] = {MMS_STAFF, MMS_UNIT, MMS_ACTIVITY,
-					      MMS_PARTICIPATION};
-
-enum { T_NUM, T_BOOL, T_ENUM, T_TEXT };
 
 enum op { OP_NUM, OP_ATTR, OP_CALL, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
 	  OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_NEG, OP_AND, OP_OR, OP_NOT, OP_IN, OP_TRUTH };
@@ -31,476 +27,6 @@ struct ins {
 
 #define STACK 64
 #define MAX_NESTING 48 /* the parser recurses: a hostile definition must not exhaust the stack */
-
-/* ---- attributes ------------------------------------------------------ */
-
-typedef double (*getter)(const expr_env *env, int32_t rec);
-
-typedef struct attr_def {
-	const char *name;
-	uint8_t pop, type, enum_id;
-	getter get;
-} attr_def;
-
-static const int32_t *srow(const expr_env *v, int32_t s) { return mms_row(v->m, MMS_STAFF, s); }
-static const int32_t *urow(const expr_env *v, int32_t u) { return mms_row(v->m, MMS_UNIT, u); }
-static const int32_t *arow(const expr_env *v, int32_t a) { return mms_row(v->m, MMS_ACTIVITY, a); }
-static const int32_t *prow(const expr_env *v, int32_t p) { return mms_row(v->m, MMS_PARTICIPATION, p); }
-
-/* Absent values read as NaN, so every comparison with them is false. */
-static double opt(int32_t v, int32_t absent) { return v == absent ? NAN : (double)v; }
-
-/* The end, then the same day each year before it (28 February for a 29th
- * in a common year): a birthday on or before anniv[k] is k years old. */
-void mms_expr_anniversaries(expr_env *v)
-{
-	int y, m, d;
-	mms_date_to_ymd(v->end, &y, &m, &d);
-	for (int k = 0; k < MMS_ANNIVERSARIES; k++) {
-		int last = mms_days_in_month(y - k, m);
-		v->anniv[k] = mms_date_from_ymd(y - k, m, d < last ? d : last);
-	}
-}
-
-/* Whole years from day to the period's end (mms_years_between): the k with
- * anniv[k + 1] < day <= anniv[k], found from below (a year has at most 366
- * days) in a step or two; dates past the end or too far back by the
- * arithmetic. */
-static double years_to_end(const expr_env *v, int32_t day)
-{
-	if (day == MMS_NONE)
-		return NAN;
-	if (day > v->end)
-		return mms_years_between(day, v->end);
-	int k = (v->end - day) / 366;
-	while (k + 1 < MMS_ANNIVERSARIES && day <= v->anniv[k + 1])
-		k++;
-	return k + 1 < MMS_ANNIVERSARIES ? k : mms_years_between(day, v->end);
-}
-
-static double s_role(const expr_env *v, int32_t r) { return srow(v, r)[S_ROLE]; }
-static double s_category(const expr_env *v, int32_t r) { return opt(srow(v, r)[S_CATEGORY], -1); }
-static double s_edu(const expr_env *v, int32_t r) { return opt(srow(v, r)[S_EDU_LEVEL], -1); }
-static double s_part(const expr_env *v, int32_t r) { return srow(v, r)[S_PART_TIME]; }
-static double s_age(const expr_env *v, int32_t r) { return years_to_end(v, srow(v, r)[S_BIRTH]); }
-static double s_exp(const expr_env *v, int32_t r) { return years_to_end(v, srow(v, r)[S_WORK_START]); }
-static double s_org_kind(const expr_env *v, int32_t r) { return urow(v, srow(v, r)[S_ORG])[U_KIND]; }
-static double s_org_level(const expr_env *v, int32_t r) { return urow(v, srow(v, r)[S_ORG])[U_LEVEL]; }
-static double s_rural(const expr_env *v, int32_t r) { return urow(v, srow(v, r)[S_ORG])[U_RURAL]; }
-static double s_departed(const expr_env *v, int32_t r)
-{
-	int32_t end = srow(v, r)[S_WORK_END];
-	return end != MMS_NONE && end < v->end;
-}
-static double u_kind(const expr_env *v, int32_t r) { return urow(v, r)[U_KIND]; }
-static double u_level(const expr_env *v, int32_t r) { return urow(v, r)[U_LEVEL]; }
-static double u_rural(const expr_env *v, int32_t r) { return urow(v, r)[U_RURAL]; }
-static double u_site(const expr_env *v, int32_t r) { return opt(urow(v, r)[U_SITE_LEVEL], -1); }
-static double a_kind(const expr_env *v, int32_t r) { return arow(v, r)[A_KIND]; }
-static double a_level(const expr_env *v, int32_t r) { return opt(arow(v, r)[A_LEVEL], -1); }
-static double a_hours(const expr_env *v, int32_t r) { return opt(arow(v, r)[A_HOURS], MMS_NONE); }
-static double a_fr(const expr_env *v, int32_t r) { return arow(v, r)[A_FEDERAL_REGISTER]; }
-static double a_format(const expr_env *v, int32_t r) { return opt(arow(v, r)[A_FORMAT], -1); }
-static double a_unit_attr(const expr_env *v, int32_t u, int f) { return u < 0 ? NAN : urow(v, u)[f]; }
-static double a_org_kind(const expr_env *v, int32_t r) { return a_unit_attr(v, arow(v, r)[A_ORGANIZER], U_KIND); }
-static double a_org_level(const expr_env *v, int32_t r) { return a_unit_attr(v, arow(v, r)[A_ORGANIZER], U_LEVEL); }
-static double p_role(const expr_env *v, int32_t r) { return prow(v, r)[P_ROLE]; }
-static double p_result(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_RESULT], -1); }
-static double p_score(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_SCORE], MMS_NONE); }
-static double p_hours(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_HOURS], MMS_NONE); }
-static int completed_by_end(const expr_env *v, int32_t p);
-static double p_done(const expr_env *v, int32_t r) { return completed_by_end(v, r); }
-static double p_akind(const expr_env *v, int32_t r) { return a_kind(v, prow(v, r)[P_ACTIVITY]); }
-static double p_alevel(const expr_env *v, int32_t r) { return a_level(v, prow(v, r)[P_ACTIVITY]); }
-static double p_ahours(const expr_env *v, int32_t r) { return a_hours(v, prow(v, r)[P_ACTIVITY]); }
-static double p_afr(const expr_env *v, int32_t r) { return a_fr(v, prow(v, r)[P_ACTIVITY]); }
-/* A participation of a unit has no staff: staff attributes read as NaN. */
-static double p_staff(const expr_env *v, int32_t r, getter g)
-{
-	int32_t s = prow(v, r)[P_STAFF];
-	return s < 0 ? NAN : g(v, s);
-}
-static double p_srole(const expr_env *v, int32_t r) { return p_staff(v, r, s_role); }
-static double p_scat(const expr_env *v, int32_t r) { return p_staff(v, r, s_category); }
-static double p_sedu(const expr_env *v, int32_t r) { return p_staff(v, r, s_edu); }
-static double p_sage(const expr_env *v, int32_t r) { return p_staff(v, r, s_age); }
-static double p_sexp(const expr_env *v, int32_t r) { return p_staff(v, r, s_exp); }
-static double p_spart(const expr_env *v, int32_t r) { return p_staff(v, r, s_part); }
-
-#define S POP_STAFF
-#define U POP_UNITS
-#define A POP_ACTIVITIES
-#define P POP_PARTICIPATIONS
-static const attr_def attrs[] = {
-	{"role", S, T_ENUM, E_ROLE, s_role},
-	{"category", S, T_ENUM, E_CATEGORY, s_category},
-	{"edu_level", S, T_ENUM, E_EDU_LEVEL, s_edu},
-	{"part_time", S, T_BOOL, 0, s_part},
-	{"age", S, T_NUM, 0, s_age},
-	{"experience_years", S, T_NUM, 0, s_exp},
-	{"org_kind", S, T_ENUM, E_UNIT_KIND, s_org_kind},
-	{"org_level", S, T_ENUM, E_LEVEL, s_org_level},
-	{"rural", S, T_BOOL, 0, s_rural},
-	{"departed", S, T_BOOL, 0, s_departed},
-	{"kind", U, T_ENUM, E_UNIT_KIND, u_kind},
-	{"level", U, T_ENUM, E_LEVEL, u_level},
-	{"rural", U, T_BOOL, 0, u_rural},
-	{"site_level", U, T_ENUM, E_LEVEL, u_site},
-	{"kind", A, T_ENUM, E_ACTIVITY_KIND, a_kind},
-	{"level", A, T_ENUM, E_LEVEL, a_level},
-	{"hours", A, T_NUM, 0, a_hours},
-	{"federal_register", A, T_BOOL, 0, a_fr},
-	{"format", A, T_ENUM, E_FORMAT, a_format},
-	{"organizer_kind", A, T_ENUM, E_UNIT_KIND, a_org_kind},
-	{"organizer_level", A, T_ENUM, E_LEVEL, a_org_level},
-	{"role", P, T_ENUM, E_PART_ROLE, p_role},
-	{"result", P, T_ENUM, E_RESULT, p_result},
-	{"score", P, T_NUM, 0, p_score},
-	{"hours", P, T_NUM, 0, p_hours},
-	{"completed", P, T_BOOL, 0, p_done},
-	{"activity.kind", P, T_ENUM, E_ACTIVITY_KIND, p_akind},
-	{"activity.level", P, T_ENUM, E_LEVEL, p_alevel},
-	{"activity.hours", P, T_NUM, 0, p_ahours},
-	{"activity.federal_register", P, T_BOOL, 0, p_afr},
-	{"staff.role", P, T_ENUM, E_ROLE, p_srole},
-	{"staff.category", P, T_ENUM, E_CATEGORY, p_scat},
-	{"staff.edu_level", P, T_ENUM, E_EDU_LEVEL, p_sedu},
-	{"staff.age", P, T_NUM, 0, p_sage},
-	{"staff.experience_years", P, T_NUM, 0, p_sexp},
-	{"staff.part_time", P, T_BOOL, 0, p_spart},
-};
-#define NATTRS ((int)(sizeof attrs / sizeof attrs[0]))
-
-/* ---- functions ------------------------------------------------------- */
-
-enum fn { FN_PARTICIPATED, FN_MEMBER, FN_SUBJECT, FN_HAS_CHILD, FN_HAS_DIRECTION, FN_LINKED,
-	  FN_FACT, FN_HAS_FACT, FN_ORG_HAS_FACT, FN_DIAGNOSED, FN_DIAGNOSTIC_SCORE, FN_HAS_ROUTE,
-	  FN_ROUTE_COMPLETED, FN_ROUTE_COURSE_DONE, FN_SUPPORTED };
-
-struct expr_call {
-	int fn;
-	int32_t kind;          /* activity, unit, link kind or direction */
-	int32_t role, result, level, fr, completed; /* -1 = any */
-	int32_t provider_kind, provider_level;      /* -1 = any */
-	int32_t tutor_kind;                         /* has_route: -1 = any */
-	int32_t developer_kind;                     /* has_route: -1 = any */
-	int32_t organizer_kind, staff_role;         /* participated: -1 = any */
-	int during;            /* links, results: any time in the period, not only at its end */
-	double years;          /* window ending at the period's end; 0 = the period */
-	char *text;            /* subject */
-};
-
-int mms_participation_dates(const mms_model *m, int32_t p, int32_t *start, int32_t *end)
-{
-	const int32_t *r = mms_row(m, MMS_PARTICIPATION, p);
-	const int32_t *a = mms_row(m, MMS_ACTIVITY, r[P_ACTIVITY]);
-	int32_t s = r[P_START] != MMS_NONE ? r[P_START] : a[A_START];
-	int32_t e = r[P_END] != MMS_NONE ? r[P_END] : a[A_END];
-	*start = s != MMS_NONE ? s : e;
-	*end = e != MMS_NONE ? e : s;
-	return *start != MMS_NONE;
-}
-
-/* Whether a participation's dates meet [from, to]. Undated: no period. */
-static int in_window(const expr_env *v, int32_t p, int32_t from, int32_t to)
-{
-	int32_t s, e;
-	if (!mms_participation_dates(v->m, p, &s, &e))
-		return 0;
-	return s <= to && e >= from;
-}
-
-/* Whether unit u is of that kind or one of its structures: a subunit
- * belongs to its parent, and a unit to a parent of its own level (a
- * municipal service's associations and communities are the service's; its
- * schools, a level below, are not). */
-static int organised_by(const expr_env *v, int32_t u, int32_t kind)
-{
-	while (u >= 0) { /* the hierarchy has no cycle (imports refuse one) */
-		const int32_t *r = urow(v, u);
-		if (r[U_KIND] == kind)
-			return 1;
-		int32_t up = r[U_PARENT];
-		if (up < 0 || (r[U_LEVEL] != LV_SUBUNIT && urow(v, up)[U_LEVEL] != r[U_LEVEL]))
-			return 0;
-		u = up;
-	}
-	return 0;
-}
-
-/* Completed within the period as the documents count it: marked completed
- * and completed (its last day: its own end, else its activity's) by the
- * period's end. A course ending on 1 January completes the next year's
- * plan, not this one's; `completed` alone cannot say when. */
-static int completed_by_end(const expr_env *v, int32_t p)
-{
-	int32_t s, e;
-	return prow(v, p)[P_COMPLETED] && mms_participation_dates(v->m, p, &s, &e) && e <= v->end;
-}
-
-static int part_matches(const expr_env *v, const expr_call *c, int32_t p)
-{
-	const int32_t *r = prow(v, p), *a = arow(v, r[P_ACTIVITY]);
-	if (a[A_KIND] != c->kind || (c->role >= 0 && r[P_ROLE] != c->role) ||
-	    (c->result >= 0 && (r[P_RESULT] < 0 || r[P_RESULT] < c->result)) ||
-	    (c->level >= 0 && a[A_LEVEL] != c->level) ||
-	    (c->fr >= 0 && a[A_FEDERAL_REGISTER] != c->fr) ||
-	    (c->completed >= 0 && completed_by_end(v, p) != c->completed))
-		return 0;
-	if (c->organizer_kind >= 0 && !organised_by(v, a[A_ORGANIZER], c->organizer_kind))
-		return 0;
-	if (c->provider_kind >= 0 || c->provider_level >= 0) {
-		if (a[A_PROVIDER] < 0)
-			return 0;
-		const int32_t *pu = urow(v, a[A_PROVIDER]);
-		if ((c->provider_kind >= 0 && pu[U_KIND] != c->provider_kind) ||
-		    (c->provider_level >= 0 && pu[U_LEVEL] != c->provider_level))
-			return 0;
-	}
-	int32_t from = v->start;
-	if (c->years > 0) /* whole years back from the period's end */
-		from = v->end - (int32_t)(c->years * 365.2425) + 1;
-	return in_window(v, p, from, v->end);
-}
-
-static int any_part(const expr_env *v, const expr_call *c, const int32_t *start,
-		    const int32_t *ids, int32_t key)
-{
-	for (int32_t k = start[key]; k < start[key + 1]; k++)
-		if (part_matches(v, c, ids[k]))
-			return 1;
-	return 0;
-}
-
-static int valid_at_end(const expr_env *v, int32_t s, int32_t e)
-{
-	return (s == MMS_NONE || s <= v->end) && (e == MMS_NONE || e >= v->end);
-}
-
-/* A link's validity as the call asks: at the period's end, or (during =
- * true) at any time in it. */
-static int link_valid(const expr_env *v, const expr_call *c, int32_t s, int32_t e)
-{
-	if (!c->during)
-		return valid_at_end(v, s, e);
-	return (s == MMS_NONE || s <= v->end) && (e == MMS_NONE || e >= v->start);
-}
-
-/* The window of a call: the period, or `years` whole years to its end. */
-static int32_t window_start(const expr_env *v, const expr_call *c)
-{
-	return c->years > 0 ? v->end - (int32_t)(c->years * 365.2425) + 1 : v->start;
-}
-
-/* The status of a route at the end of the period, from its events up to
- * then: -1 draft, else the route status. *completed_on is the date it was
- * completed, or MMS_NONE. */
-static int32_t route_status_at(const expr_env *v, int32_t route, int32_t *completed_on)
-{
-	int32_t status = -1;
-	*completed_on = MMS_NONE;
-	for (int32_t k = v->re_start[route]; k < v->re_start[route + 1]; k++) {
-		const int32_t *ev = mms_row(v->m, MMS_ROUTE_EVENT, v->re[k]);
-		if (ev[EV_STEP] >= 0 || ev[EV_DATE] > v->end)
-			continue;
-		status = ev[EV_STATUS];
-		if (status == RS_COMPLETED)
-			*completed_on = ev[EV_DATE];
-	}
-	return status;
-}
-
-/* When a route was developed: the date its developer signed, else its
- * start, else its first status (its approval); MMS_NONE for a route with
- * none of them, which belongs to no period. */
-static int32_t route_developed_on(const expr_env *v, int32_t route)
-{
-	const int32_t *rt = mms_row(v->m, MMS_ROUTE, route);
-	int32_t on = rt[RT_DEVELOPED_ON] != MMS_NONE ? rt[RT_DEVELOPED_ON] : rt[RT_START];
-	for (int32_t k = v->re_start[route]; on == MMS_NONE && k < v->re_start[route + 1]; k++) {
-		const int32_t *ev = mms_row(v->m, MMS_ROUTE_EVENT, v->re[k]);
-		if (ev[EV_STEP] < 0)
-			on = ev[EV_DATE];
-	}
-	return on;
-}
-
-/* Whether a route was developed in the period by a unit of the call's
- * kind or one of its structures (a ЦНППМ's department is the ЦНППМ). */
-static int developed_by(const expr_env *v, const expr_call *c, int32_t route)
-{
-	int32_t on = route_developed_on(v, route);
-	return on != MMS_NONE && on >= window_start(v, c) && on <= v->end &&
-	       organised_by(v, mms_route_developing_unit(v->m, route), c->developer_kind);
-}
-
-static double route_call(const expr_env *v, const expr_call *c, int32_t staff)
-{
-	const mms_model *m = v->m;
-	int32_t from = window_start(v, c);
-	for (int32_t k = v->rt_start[staff]; k < v->rt_start[staff + 1]; k++) {
-		int32_t route = v->rt[k], done_on;
-		const int32_t *rt = mms_row(m, MMS_ROUTE, route);
-		int32_t status = route_status_at(v, route, &done_on);
-		if (status == RS_CANCELLED || (rt[RT_START] != MMS_NONE && rt[RT_START] > v->end))
-			continue;
-		if (c->fn == FN_HAS_ROUTE) {
-			int32_t on = c->during ? route_developed_on(v, route) : MMS_NONE;
-			if (c->during && (on == MMS_NONE || on < v->start || on > v->end))
-				continue; /* "developed in the year", not any route by its end */
-			if ((c->tutor_kind < 0 ||
-			     (rt[RT_TUTOR] >= 0 &&
-			      urow(v, srow(v, rt[RT_TUTOR])[S_ORG])[U_KIND] == c->tutor_kind)) &&
-			    (c->developer_kind < 0 || developed_by(v, c, route)))
-				return 1;
-		} else if (c->fn == FN_ROUTE_COMPLETED) {
-			if (done_on != MMS_NONE && done_on >= from)
-				return 1;
-		} else { /* a course step done within the window */
-			for (int32_t e = v->re_start[route]; e < v->re_start[route + 1]; e++) {
-				const int32_t *ev = mms_row(m, MMS_ROUTE_EVENT, v->re[e]);
-				if (ev[EV_STEP] < 0 || ev[EV_STATUS] != RS_DONE || ev[EV_DATE] < from ||
-				    ev[EV_DATE] > v->end)
-					continue;
-				const int32_t *res = mms_row(m, MMS_RESOURCE,
-							     mms_row(m, MMS_ROUTE_STEP, ev[EV_STEP])[ST_RESOURCE]);
-				if (res[R_KIND] == RK_COURSE &&
-				    (c->fr < 0 || res[R_FEDERAL_REGISTER] == c->fr))
-					return 1;
-			}
-		}
-	}
-	return 0;
-}
-
-/* Diagnostics: whether the person was diagnosed in the window, or the mean
- * of their latest result in each competency or indicator by its end (with
- * during = true, of the results dated within the period only). */
-static double diagnostic_call(const expr_env *v, const expr_call *c, int32_t staff)
-{
-	const mms_model *m = v->m;
-	int32_t from = window_start(v, c);
-	double sum = 0;
-	int n = 0;
-	for (int32_t k = v->dg_start[staff]; k < v->dg_start[staff + 1]; k++) {
-		const int32_t *d = mms_row(m, MMS_DIAGNOSTIC, v->dg[k]);
-		if (d[D_DATE] > v->end || (c->during && d[D_DATE] < v->start))
-			continue;
-		if (c->fn == FN_DIAGNOSED) {
-			if (d[D_DATE] >= from)
-				return 1;
-			continue;
-		}
-		/* the latest result by the end in each competency: the greatest
-		 * (date, position), kept in v->latest for the pass below */
-		int32_t *l = &v->latest[d[D_COMPETENCY]];
-		if (*l < 0 || mms_row(m, MMS_DIAGNOSTIC, v->dg[*l])[D_DATE] <= d[D_DATE])
-			*l = k;
-	}
-	if (c->fn == FN_DIAGNOSED)
-		return 0;
-	/* summed in the order of the results, then the scratch cleared */
-	for (int32_t k = v->dg_start[staff]; k < v->dg_start[staff + 1]; k++) {
-		const int32_t *d = mms_row(m, MMS_DIAGNOSTIC, v->dg[k]);
-		if (v->latest[d[D_COMPETENCY]] != k)
-			continue;
-		static const double levels[] = {40, 70, 85, 95}; /* as docs/routes.md */
-		sum += d[D_SCORE] != MMS_NONE ? (double)d[D_SCORE] / MMS_DEC_SCALE : levels[d[D_LEVEL]];
-		n++;
-	}
-	for (int32_t k = v->dg_start[staff]; k < v->dg_start[staff + 1]; k++)
-		v->latest[mms_row(m, MMS_DIAGNOSTIC, v->dg[k])[D_COMPETENCY]] = -1;
-	return n ? sum / n : NAN;
-}
-
-double mms_fact_value(const expr_env *v, int32_t unit, const char *key)
-{
-	const mms_model *m = v->m;
-	double value = NAN;
-	/* facts of a unit are in id order, so the last match is the latest */
-	for (int32_t k = v->fact_start[unit]; k < v->fact_start[unit + 1]; k++) {
-		const int32_t *f = mms_row(m, MMS_FACT, v->fact[k]);
-		if (f[FA_YEAR] == v->year && !strcmp(mms_str(m, f[FA_KEY]), key))
-			value = f[FA_VALUE] == MMS_NONE ? NAN : (double)f[FA_VALUE] / MMS_DEC_SCALE;
-	}
-	return value;
-}
-
-static double call(const expr_env *v, const expr_call *c, int pop, int32_t rec)
-{
-	const mms_model *m = v->m;
-	switch (c->fn) {
-	case FN_FACT:
-		return mms_fact_value(v, rec, c->text);
-	case FN_DIAGNOSED:
-	case FN_DIAGNOSTIC_SCORE:
-		return diagnostic_call(v, c, rec);
-	case FN_HAS_ROUTE:
-	case FN_ROUTE_COMPLETED:
-	case FN_ROUTE_COURSE_DONE:
-		return route_call(v, c, rec);
-	case FN_HAS_FACT:
-	case FN_ORG_HAS_FACT: {
-		int32_t unit = c->fn == FN_HAS_FACT ? rec : srow(v, rec)[S_ORG];
-		double f = mms_fact_value(v, unit, c->text);
-		return !isnan(f) && f != 0;
-	}
-	case FN_PARTICIPATED:
-		if (pop == POP_STAFF)
-			return any_part(v, c, v->part_staff_start, v->part_staff, rec);
-		/* a unit takes part itself or through any of its staff; with
-		 * staff_role, only through its staff of that role */
-		if (c->staff_role < 0 && any_part(v, c, v->part_unit_start, v->part_unit, rec))
-			return 1;
-		for (int32_t k = v->ix->staff_start[rec]; k < v->ix->staff_start[rec + 1]; k++) {
-			int32_t s = v->ix->staff_ids[k];
-			if ((c->staff_role < 0 || srow(v, s)[S_ROLE] == c->staff_role) &&
-			    any_part(v, c, v->part_staff_start, v->part_staff, s))
-				return 1;
-		}
-		return 0;
-	case FN_SUPPORTED: /* a methodist's supports link to the person */
-		for (int32_t k = v->st_start[rec]; k < v->st_start[rec + 1]; k++) {
-			const int32_t *l = mms_row(m, MMS_STAFF_LINK, v->st[k]);
-			if (l[SL_KIND] == SL_SUPPORTS && link_valid(v, c, l[SL_START], l[SL_END]))
-				return 1;
-		}
-		return 0;
-	case FN_MEMBER:
-		for (int32_t k = v->sl_start[rec]; k < v->sl_start[rec + 1]; k++) {
-			const int32_t *l = mms_row(m, MMS_STAFF_LINK, v->sl[k]);
-			if (l[SL_KIND] == SL_SUPPORTS || l[SL_UNIT] < 0 ||
-			    (c->role >= 0 && l[SL_KIND] != c->role) ||
-			    urow(v, l[SL_UNIT])[U_KIND] != c->kind ||
-			    !link_valid(v, c, l[SL_START], l[SL_END]))
-				continue;
-			return 1;
-		}
-		return 0;
-	case FN_SUBJECT: {
-		int32_t list = srow(v, rec)[S_SUBJECTS];
-		for (int32_t k = 0; list && k < m->lists[list]; k++)
-			if (!strcmp(mms_str(m, m->lists[list + 1 + k]), c->text))
-				return 1;
-		return 0;
-	}
-	case FN_HAS_CHILD:
-		for (int32_t k = v->ix->child_start[rec]; k < v->ix->child_start[rec + 1]; k++)
-			if (urow(v, v->ix->children[k])[U_KIND] == c->kind)
-				return 1;
-		return 0;
-	case FN_HAS_DIRECTION:
-		return (urow(v, rec)[U_DIRECTIONS] >> c->kind) & 1;
-	case FN_LINKED:
-		for (int32_t k = v->ix->link_start[rec]; k < v->ix->link_start[rec + 1]; k++) {
-			const int32_t *l = mms_row(m, MMS_LINK, v->ix->link_ids[k]);
-			if (l[L_KIND] == c->kind && link_valid(v, c, l[L_START], l[L_END]))
-				return 1;
-		}
-		return 0;
-	}
-	return NAN;
-}
 
 /* ---- lexer ----------------------------------------------------------- */
 
@@ -672,29 +198,6 @@ static int32_t bool_arg(compiler *c, const char *what)
 	return v;
 }
 
-static const struct fn_def {
-	const char *name;
-	int fn;
-	unsigned pops;   /* bitmask of populations */
-	int first_enum;  /* enum of the first argument, -1 = a free text, -2 = none */
-} fns[] = {
-	{"participated", FN_PARTICIPATED, 1u << POP_STAFF | 1u << POP_UNITS, E_ACTIVITY_KIND},
-	{"member", FN_MEMBER, 1u << POP_STAFF, E_UNIT_KIND},
-	{"subject", FN_SUBJECT, 1u << POP_STAFF, -1},
-	{"has_child", FN_HAS_CHILD, 1u << POP_UNITS, E_UNIT_KIND},
-	{"has_direction", FN_HAS_DIRECTION, 1u << POP_UNITS, E_DIRECTION},
-	{"linked", FN_LINKED, 1u << POP_UNITS, E_LINK_KIND},
-	{"fact", FN_FACT, 1u << POP_UNITS, -1},
-	{"has_fact", FN_HAS_FACT, 1u << POP_UNITS, -1},
-	{"org_has_fact", FN_ORG_HAS_FACT, 1u << POP_STAFF, -1},
-	{"diagnosed", FN_DIAGNOSED, 1u << POP_STAFF, -2},
-	{"diagnostic_score", FN_DIAGNOSTIC_SCORE, 1u << POP_STAFF, -2},
-	{"has_route", FN_HAS_ROUTE, 1u << POP_STAFF, -2},
-	{"route_completed", FN_ROUTE_COMPLETED, 1u << POP_STAFF, -2},
-	{"route_course_done", FN_ROUTE_COURSE_DONE, 1u << POP_STAFF, -2},
-	{"supported", FN_SUPPORTED, 1u << POP_STAFF, -2},
-};
-
 /* years=N: a whole number of years up to MAX_YEARS, so that the window's
  * first day (N * 365.2425 days before the period's end) is an int32_t day
  * like any other; a fraction, a negative, a huge or an infinite number
@@ -714,12 +217,9 @@ static double years_arg(compiler *c)
 	return c->rc == MMS_OK ? y : 0;
 }
 
-/* Named arguments: participated(kind, role=, result=, level=,
- * federal_register=, completed=, years=, provider_kind=, provider_level=,
- * organizer_kind=, staff_role= (units)); member(kind, role=, during=);
- * linked(kind, during=); supported(during=); diagnostic_score(during=);
- * the windows' years=; has_route(tutor_kind=, developer_kind=, during=). */
-static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
+/* name = value: a named argument, its slot and how its value is written
+ * given by the vocabulary. */
+static void named_arg(compiler *c, const expr_fn *f, expr_call *k)
 {
 	const char *at = c->tstart;
 	char name[32];
@@ -730,74 +230,39 @@ static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 		return;
 	}
 	next(c);
-	int part = f->fn == FN_PARTICIPATED;
-	int window = part || f->fn == FN_DIAGNOSED || f->fn == FN_ROUTE_COMPLETED ||
-		     f->fn == FN_ROUTE_COURSE_DONE;
-	int during = f->fn == FN_MEMBER || f->fn == FN_LINKED || f->fn == FN_SUPPORTED ||
-		     f->fn == FN_DIAGNOSTIC_SCORE || f->fn == FN_HAS_ROUTE;
-	if (during && !strcmp(name, "during"))
-		k->during = bool_arg(c, "during");
-	else if (part && !strcmp(name, "organizer_kind"))
-		k->organizer_kind = text_arg(c, E_UNIT_KIND, "organizer_kind");
-	else if (part && c->x->pop == POP_UNITS && !strcmp(name, "staff_role"))
-		k->staff_role = text_arg(c, E_ROLE, "staff_role");
-	else if (f->fn == FN_HAS_ROUTE && !strcmp(name, "tutor_kind"))
-		k->tutor_kind = text_arg(c, E_UNIT_KIND, "tutor_kind");
-	else if (f->fn == FN_HAS_ROUTE && !strcmp(name, "developer_kind"))
-		k->developer_kind = text_arg(c, E_UNIT_KIND, "developer_kind");
-	else if (f->fn == FN_ROUTE_COURSE_DONE && !strcmp(name, "federal_register"))
-		k->fr = bool_arg(c, "federal_register");
-	else if (window && !part && !strcmp(name, "years"))
-		k->years = years_arg(c);
-	else if (!part && !(f->fn == FN_MEMBER && !strcmp(name, "role")))
+	const expr_arg *a = mms_vocab_arg(f, c->x->pop, name);
+	if (!a)
 		fail_at(c, at, MMS_ETYPE, "%s() has no argument '%s'", f->name, name);
-	else if (!strcmp(name, "role"))
-		k->role = text_arg(c, part ? E_PART_ROLE : E_STAFF_LINK_KIND, "role");
-	else if (part && !strcmp(name, "result"))
-		k->result = text_arg(c, E_RESULT, "result");
-	else if (part && !strcmp(name, "level"))
-		k->level = text_arg(c, E_LEVEL, "level");
-	else if (part && !strcmp(name, "provider_kind"))
-		k->provider_kind = text_arg(c, E_UNIT_KIND, "provider_kind");
-	else if (part && !strcmp(name, "provider_level"))
-		k->provider_level = text_arg(c, E_LEVEL, "provider_level");
-	else if (part && !strcmp(name, "federal_register"))
-		k->fr = bool_arg(c, "federal_register");
-	else if (part && !strcmp(name, "completed"))
-		k->completed = bool_arg(c, "completed");
-	else if (part && !strcmp(name, "years"))
-		k->years = years_arg(c);
+	else if (a->value == ARG_BOOL)
+		k->arg[a->slot] = bool_arg(c, name);
+	else if (a->value == ARG_YEARS_VALUE)
+		k->arg[a->slot] = (int32_t)years_arg(c);
 	else
-		fail_at(c, at, MMS_ETYPE, "%s() has no argument '%s'", f->name, name);
+		k->arg[a->slot] = text_arg(c, a->enum_id, name);
 }
 
 static typed parse_call(compiler *c, const char *at, size_t len)
 {
 	typed t = {T_BOOL, 0, at};
-	if ((len == 4 && !memcmp(at, "fact", 4)) || (len == 16 && !memcmp(at, "diagnostic_score", 16)))
-		t.type = T_NUM; /* the functions giving a number */
-	const struct fn_def *f = NULL;
-	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
-		if (strlen(fns[i].name) == len && !memcmp(fns[i].name, at, len))
-			f = &fns[i];
+	const expr_fn *f = mms_vocab_fn(at, len);
 	if (!f) {
 		fail_at(c, at, MMS_ETYPE, "unknown function '%.*s'", (int)len, at);
 		return t;
 	}
+	t.type = f->type;
 	if (!(f->pops & (1u << c->x->pop))) {
 		fail_at(c, at, MMS_ETYPE, "%s() does not apply to %s", f->name,
 			mms_population_names[c->x->pop]);
 		return t;
 	}
-	expr_call k = {.fn = f->fn, .role = -1, .result = -1, .level = -1, .fr = -1,
-		       .completed = -1, .provider_kind = -1, .provider_level = -1,
-		       .tutor_kind = -1, .developer_kind = -1, .organizer_kind = -1,
-		       .staff_role = -1};
+	expr_call k = {.fn = f->fn};
+	for (int i = 0; i < ARG_SLOTS; i++)
+		k.arg[i] = -1;
 	next(c); /* ( */
-	int named_only = f->first_enum == -2, first = 1;
+	int named_only = f->first_enum == FIRST_NONE, first = 1;
 	if (named_only) {
 		/* no positional argument: named ones, or none at all */
-	} else if (f->first_enum == -1) {
+	} else if (f->first_enum == FIRST_TEXT) {
 		if (!is(c, K_TEXT, NULL)) {
 			fail_at(c, c->tstart, MMS_ETYPE, "%s() takes a text in quotes", f->name);
 			return t;
@@ -862,14 +327,13 @@ static typed parse_primary(compiler *c)
 		next(c);
 		if (is(c, K_LPAREN, NULL))
 			return parse_call(c, at, len);
-		for (int i = 0; i < NATTRS; i++)
-			if (attrs[i].pop == c->x->pop && strlen(attrs[i].name) == len &&
-			    !memcmp(attrs[i].name, at, len)) {
-				emit(c, OP_ATTR, i, 0, 1);
-				t.type = attrs[i].type;
-				t.enum_id = attrs[i].enum_id;
-				return t;
-			}
+		int attr = mms_vocab_attr(c->x->pop, at, len);
+		if (attr >= 0) {
+			emit(c, OP_ATTR, attr, 0, 1);
+			t.type = mms_expr_attrs[attr].type;
+			t.enum_id = mms_expr_attrs[attr].enum_id;
+			return t;
+		}
 		for (size_t i = 0; i < c->nparams; i++)
 			if (strlen(c->params[i].name) == len && !memcmp(c->params[i].name, at, len)) {
 				emit(c, OP_NUM, 0, c->params[i].value, 1);
@@ -1048,13 +512,7 @@ int mms_expr_name_taken(int pop, const char *name)
 	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
 		if (!strcmp(words[i], name))
 			return 1;
-	for (int i = 0; i < NATTRS; i++)
-		if (attrs[i].pop == pop && !strcmp(attrs[i].name, name))
-			return 1;
-	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
-		if (!strcmp(fns[i].name, name))
-			return 1;
-	return 0;
+	return mms_vocab_name_taken(pop, name);
 }
 
 int mms_expr_compile(expr *x, int pop, const char *text, char *err, size_t errlen)
@@ -1105,8 +563,8 @@ int mms_expr_true(const expr *x, const expr_env *env, int32_t rec)
 		double b = sp > 0 ? st[sp - 1] : 0;
 		switch (in->op) {
 		case OP_NUM: st[sp++] = in->num; break;
-		case OP_ATTR: st[sp++] = attrs[in->arg].get(env, rec); break;
-		case OP_CALL: st[sp++] = call(env, &x->calls[in->arg], x->pop, rec); break;
+		case OP_ATTR: st[sp++] = mms_expr_attrs[in->arg].get(env, rec); break;
+		case OP_CALL: st[sp++] = mms_vocab_call(env, &x->calls[in->arg], x->pop, rec); break;
 		case OP_NEG: st[sp - 1] = -b; break;
 		case OP_NOT: st[sp - 1] = !truthy(b); break;
 		case OP_IN: st[sp - 1] = !isnan(b) && ((in->arg >> (int)b) & 1); break;
