@@ -171,7 +171,12 @@ typedef struct mms_sample_options {
 	 */
 	const char *strata;
 	const char *filter;    /**< staff expression selecting the population; NULL = all */
-	int year;              /**< the year the filter is evaluated for (ages etc.) */
+	/**
+	 * The year the filter is evaluated for (ages etc.); when set, the
+	 * population is that year's staff as indicators count them (not those
+	 * who left before its end or start after it); 0 = the staff now.
+	 */
+	int year;
 } mms_sample_options;
 
 #define MMS_SAMPLE_OPTIONS_VERSION 1

@@ -9,17 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/period.h"
 #include "kpi.h"
 
 void mms_kpi_period(const indicator *d, int year, int32_t *start, int32_t *end)
 {
-	if (d->period == PERIOD_ACADEMIC) { /* 1 September to 31 August */
-		*start = mms_date_from_ymd(year, 9, 1);
-		*end = mms_date_from_ymd(year + 1, 8, 31);
-	} else {
-		*start = mms_date_from_ymd(year, 1, 1);
-		*end = mms_date_from_ymd(year, 12, 31);
-	}
+	mms_period_of_year(d->period == PERIOD_ACADEMIC, year, start, end);
 }
 
 static const struct env_index {
@@ -125,17 +120,6 @@ void mms_kpi_env(const mms_kpi *kpi, const indicator *d, int year, expr_env *v)
 	mms_expr_anniversaries(v);
 }
 
-static int overlaps(int32_t s, int32_t e, const expr_env *v)
-{
-	if (s == MMS_NONE && e == MMS_NONE)
-		return 0; /* undated records belong to no period */
-	if (s == MMS_NONE)
-		s = e;
-	if (e == MMS_NONE)
-		e = s;
-	return s <= v->end && e >= v->start;
-}
-
 /* The unit a record of the population counts at, or -1 if it does not
  * count for this period (out of it, part-time, unattributable). */
 int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec)
@@ -158,14 +142,14 @@ int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec)
 		return rec;
 	case POP_ACTIVITIES: {
 		const int32_t *a = mms_row(m, MMS_ACTIVITY, rec);
-		if (!overlaps(a[A_START], a[A_END], v))
+		if (!mms_period_meets(a[A_START], a[A_END], v->start, v->end))
 			return -1;
 		return mms_record_unit(m, MMS_ACTIVITY, rec); /* src/model/owner.c */
 	}
 	default: {
 		const int32_t *p = mms_row(m, MMS_PARTICIPATION, rec);
 		int32_t s, e;
-		if (!mms_participation_dates(m, rec, &s, &e) || !overlaps(s, e, v))
+		if (!mms_participation_dates(m, rec, &s, &e) || !mms_period_meets(s, e, v->start, v->end))
 			return -1;
 		if (p[P_STAFF] >= 0 && !d->include_part_time &&
 		    mms_row(m, MMS_STAFF, p[P_STAFF])[S_PART_TIME])

@@ -51,11 +51,6 @@ void mms_expr_anniversaries(expr_env *env);
 /* The latest value recorded for a unit, key and the env's year; NaN if none. */
 double mms_fact_value(const expr_env *env, int32_t unit, const char *key);
 
-/* A participation's first and last day: its own dates, else its
- * activity's, one missing standing for the other. 0 when it has none (it
- * belongs to no period), the one home of that rule. */
-int mms_participation_dates(const mms_model *m, int32_t p, int32_t *start, int32_t *end);
-
 typedef struct expr_call expr_call;
 
 typedef struct expr {

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "domain/period.h"
 #include "expr_vocab.h"
 
 const char *const mms_population_names[POP_COUNT] = {"staff", "units", "activities",
@@ -81,8 +82,10 @@ static double p_role(const expr_env *v, int32_t r) { return prow(v, r)[P_ROLE]; 
 static double p_result(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_RESULT], -1); }
 static double p_score(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_SCORE], MMS_NONE); }
 static double p_hours(const expr_env *v, int32_t r) { return opt(prow(v, r)[P_HOURS], MMS_NONE); }
-static int completed_by_end(const expr_env *v, int32_t p);
-static double p_done(const expr_env *v, int32_t r) { return completed_by_end(v, r); }
+static double p_done(const expr_env *v, int32_t r)
+{
+	return mms_participation_completed_by(v->m, r, v->end);
+}
 static double p_akind(const expr_env *v, int32_t r) { return a_kind(v, prow(v, r)[P_ACTIVITY]); }
 static double p_alevel(const expr_env *v, int32_t r) { return a_level(v, prow(v, r)[P_ACTIVITY]); }
 static double p_ahours(const expr_env *v, int32_t r) { return a_hours(v, prow(v, r)[P_ACTIVITY]); }
@@ -244,26 +247,6 @@ int mms_vocab_name_taken(int pop, const char *name)
  * (during = true) rather than at its end. */
 static int during(const expr_call *c) { return c->arg[ARG_DURING] == 1; }
 
-int mms_participation_dates(const mms_model *m, int32_t p, int32_t *start, int32_t *end)
-{
-	const int32_t *r = mms_row(m, MMS_PARTICIPATION, p);
-	const int32_t *a = mms_row(m, MMS_ACTIVITY, r[P_ACTIVITY]);
-	int32_t s = r[P_START] != MMS_NONE ? r[P_START] : a[A_START];
-	int32_t e = r[P_END] != MMS_NONE ? r[P_END] : a[A_END];
-	*start = s != MMS_NONE ? s : e;
-	*end = e != MMS_NONE ? e : s;
-	return *start != MMS_NONE;
-}
-
-/* Whether a participation's dates meet [from, to]. Undated: no period. */
-static int in_window(const expr_env *v, int32_t p, int32_t from, int32_t to)
-{
-	int32_t s, e;
-	if (!mms_participation_dates(v->m, p, &s, &e))
-		return 0;
-	return s <= to && e >= from;
-}
-
 /* Whether unit u is of that kind or one of its structures: a subunit
  * belongs to its parent, and a unit to a parent of its own level (a
  * municipal service's associations and communities are the service's; its
@@ -282,14 +265,11 @@ static int organised_by(const expr_env *v, int32_t u, int32_t kind)
 	return 0;
 }
 
-/* Completed within the period as the documents count it: marked completed
- * and completed (its last day: its own end, else its activity's) by the
- * period's end. A course ending on 1 January completes the next year's
- * plan, not this one's; `completed` alone cannot say when. */
-static int completed_by_end(const expr_env *v, int32_t p)
+/* The window of a call: the period, or `years` whole years to its end. */
+static int32_t window_start(const expr_env *v, const expr_call *c)
 {
-	int32_t s, e;
-	return prow(v, p)[P_COMPLETED] && mms_participation_dates(v->m, p, &s, &e) && e <= v->end;
+	int years = c->arg[ARG_YEARS];
+	return years > 0 ? mms_period_window_start(v->end, years) : v->start;
 }
 
 static int part_matches(const expr_env *v, const expr_call *c, int32_t p)
@@ -299,9 +279,11 @@ static int part_matches(const expr_env *v, const expr_call *c, int32_t p)
 	    (c->arg[ARG_RESULT] >= 0 && (r[P_RESULT] < 0 || r[P_RESULT] < c->arg[ARG_RESULT])) ||
 	    (c->arg[ARG_LEVEL] >= 0 && a[A_LEVEL] != c->arg[ARG_LEVEL]) ||
 	    (c->arg[ARG_FR] >= 0 && a[A_FEDERAL_REGISTER] != c->arg[ARG_FR]) ||
-	    (c->arg[ARG_COMPLETED] >= 0 && completed_by_end(v, p) != c->arg[ARG_COMPLETED]))
+	    (c->arg[ARG_COMPLETED] >= 0 &&
+	     mms_participation_completed_by(v->m, p, v->end) != c->arg[ARG_COMPLETED]))
 		return 0;
-	if (c->arg[ARG_ORGANIZER_KIND] >= 0 && !organised_by(v, a[A_ORGANIZER], c->arg[ARG_ORGANIZER_KIND]))
+	if (c->arg[ARG_ORGANIZER_KIND] >= 0 &&
+	    !organised_by(v, a[A_ORGANIZER], c->arg[ARG_ORGANIZER_KIND]))
 		return 0;
 	if (c->arg[ARG_PROVIDER_KIND] >= 0 || c->arg[ARG_PROVIDER_LEVEL] >= 0) {
 		if (a[A_PROVIDER] < 0)
@@ -311,10 +293,9 @@ static int part_matches(const expr_env *v, const expr_call *c, int32_t p)
 		    (c->arg[ARG_PROVIDER_LEVEL] >= 0 && pu[U_LEVEL] != c->arg[ARG_PROVIDER_LEVEL]))
 			return 0;
 	}
-	int32_t from = v->start;
-	if (c->arg[ARG_YEARS] > 0) /* whole years back from the period's end */
-		from = v->end - (int32_t)(c->arg[ARG_YEARS] * 365.2425) + 1;
-	return in_window(v, p, from, v->end);
+	int32_t s, e;
+	return mms_participation_dates(v->m, p, &s, &e) &&
+	       mms_period_meets(s, e, window_start(v, c), v->end);
 }
 
 static int any_part(const expr_env *v, const expr_call *c, const int32_t *start,
@@ -326,24 +307,12 @@ static int any_part(const expr_env *v, const expr_call *c, const int32_t *start,
 	return 0;
 }
 
-static int valid_at_end(const expr_env *v, int32_t s, int32_t e)
-{
-	return (s == MMS_NONE || s <= v->end) && (e == MMS_NONE || e >= v->end);
-}
-
 /* A link's validity as the call asks: at the period's end, or (during =
  * true) at any time in it. */
 static int link_valid(const expr_env *v, const expr_call *c, int32_t s, int32_t e)
 {
-	if (!during(c))
-		return valid_at_end(v, s, e);
-	return (s == MMS_NONE || s <= v->end) && (e == MMS_NONE || e >= v->start);
-}
-
-/* The window of a call: the period, or `years` whole years to its end. */
-static int32_t window_start(const expr_env *v, const expr_call *c)
-{
-	return c->arg[ARG_YEARS] > 0 ? v->end - (int32_t)(c->arg[ARG_YEARS] * 365.2425) + 1 : v->start;
+	return during(c) ? mms_period_valid_during(s, e, v->start, v->end)
+			 : mms_period_valid_on(s, e, v->end);
 }
 
 /* The status of a route at the end of the period, from its events up to

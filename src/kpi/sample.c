@@ -74,9 +74,13 @@ static int populate(mms_kpi *kpi, mms_sample *s, const mms_sample_options *o, ex
 		return MMS_ENOMEM;
 	for (size_t i = 0; i < s->nstaff; i++) {
 		const int32_t *row = mms_row(m, MMS_STAFF, (int32_t)i);
-		int ok = mms_model_live(m, MMS_STAFF, (int32_t)i) && !row[S_PART_TIME] &&
-			 row[S_EDU_LEVEL] >= 0 &&
-			 (s->within < 0 || mms_index_within(v.ix, s->within, row[S_ORG])) &&
+		/* for a year, the staff the engine counts for it (not those gone
+		 * before its end or hired after it), at the unit it counts them at */
+		int32_t unit = !o->year ? (mms_model_live(m, MMS_STAFF, (int32_t)i) &&
+					   !row[S_PART_TIME] ? row[S_ORG] : -1)
+					: mms_kpi_record_unit(&d, &v, (int32_t)i);
+		int ok = unit >= 0 && row[S_EDU_LEVEL] >= 0 &&
+			 (s->within < 0 || mms_index_within(v.ix, s->within, unit)) &&
 			 mms_expr_true(filter, &v, (int32_t)i);
 		s->stratum_of[i] = (int8_t)(ok ? row[S_EDU_LEVEL] : -1);
 		if (ok)
@@ -255,6 +259,8 @@ int mms_sample_estimate(mms_kpi *kpi, const mms_sample *s, const char *id, int y
 	for (size_t i = 0; i < s->n; i++) {
 		int32_t id_ = s->ids[i];
 		double num, den;
+		if (mms_kpi_record_unit(d, &v, id_) < 0)
+			continue; /* not on the indicator's staff that year, as in the engine */
 		mms_kpi_classify(d, &v, id_, &num, &den);
 		if (den > 0) {
 			n[s->stratum_of[id_]] += 1;
