@@ -14,7 +14,7 @@ src/kpi/expr.c) spelt out once in SQL and once in pandas.
 Rows are indicator,unit,numerator,denominator for every unit where the
 value is defined (a count is defined everywhere), as `bench --values`
 writes them. Definitions this translator cannot express (an aggregation
-other than ratio of sums or sum) are refused, never approximated.
+other than ratio of sums, sum or distinct) are refused, never approximated.
 """
 import datetime
 import json
@@ -35,7 +35,7 @@ def load_definitions(paths):
     for path in paths:
         with open(path, encoding="utf-8") as f:
             for d in json.load(f)["indicators"]:
-                if d.get("aggregation", "ratio_of_sums") not in ("ratio_of_sums", "sum"):
+                if d.get("aggregation", "ratio_of_sums") not in ("ratio_of_sums", "sum", "distinct"):
                     raise SystemExit(f"catalogue.py: {d['id']}: aggregation "
                                      f"{d['aggregation']} is not translated")
                 defs[d["id"]] = with_parameters(d)
@@ -241,6 +241,39 @@ def sql_years(col, p):
             f" > {q(p.e[5:])} THEN 1 ELSE 0 END)")
 
 
+def sql_day(col):
+    """The day number of a 'YYYY-MM-DD' text (the Julian day), in integer
+    arithmetic both sqlite3 and DuckDB do alike: every division is exact."""
+    y, m, d = (f"CAST(substr({col}, {a}, {n}) AS INTEGER)" for a, n in ((1, 4), (6, 2), (9, 2)))
+    a = f"((14 - {m}) - (14 - {m}) % 12) / 12"
+    yy, mm = f"({y} + 4800 - {a})", f"({m} + 12 * {a} - 3)"
+
+    def div(x, k):
+        return f"(({x}) - ({x}) % {k}) / {k}"
+    return (f"({d} + {div(f'153 * {mm} + 2', 5)} + 365 * {yy} + {div(yy, 4)} - {div(yy, 100)}"
+            f" + {div(yy, 400)} - 32045)")
+
+
+def sql_subjects_folded():
+    """Each person's subjects folded as domain/subject.c compares them:
+    Latin and Cyrillic capitals to small letters, «ё» to «е» (runs of
+    spaces are not folded here: the data has none). The replacements are
+    nested eleven at a time, deeper nesting overflowing sqlite3's parser."""
+    pairs = [(c, c.lower()) for c in "АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"] + [("Ё", "е"), ("ё", "е")]
+    body = "SELECT id, lower(subjects) AS v FROM staff"
+    for k in range(0, len(pairs), 11):
+        v = "v"
+        for c, lc in pairs[k:k + 11]:
+            v = f"replace({v}, {q(c)}, {q(lc)})"
+        body = f"SELECT id, {v} AS v FROM ({body}) AS f{k}"
+    return body
+
+
+def fold_subject(text):
+    """domain/subject.c's folding, for the literal of a call."""
+    return " ".join(text.split()).lower().replace("ё", "е")
+
+
 def sql_valid_at_end(t, p):
     return f'({t}.start IS NULL OR {t}.start <= {q(p.e)}) AND ({t}."end" IS NULL OR {t}."end" >= {q(p.e)})'
 
@@ -263,7 +296,7 @@ SQL_ATTRS = {
               "site_level": "u.site_level"},
     "activities": {"kind": "a.kind", "level": "a.level", "hours": "a.hours",
                    "federal_register": "a.federal_register", "format": "a.format",
-                   "organizer_kind": "ou.kind", "organizer_level": "ou.level"},
+                   "organizer_kind": "ou.kind", "organizer_level": "ou.level", "purpose": "a.purpose"},
     "participations": {"role": "p.role", "result": "p.result", "score": "p.score",
                        "hours": "p.hours",
                        "completed": ("completed", 'COALESCE(p."end", pa."end", p.start, pa.start)'),
@@ -274,7 +307,7 @@ SQL_ATTRS = {
                        "staff.edu_level": "ps.edu_level",
                        "staff.age": ("years", "ps.birth_date"),
                        "staff.experience_years": ("years", "ps.work_start"),
-                       "staff.part_time": "ps.part_time"},
+                       "staff.part_time": "ps.part_time", "activity.purpose": "pa.purpose"},
 }
 # The key a population's functions test: the record's id and, for
 # org_has_fact, the person's organisation.
@@ -301,7 +334,7 @@ class Sql:
     # -- shared sets ---------------------------------------------------------
     def pw(self):
         return self.cte("pw", """SELECT p.id, p.staff, p.unit, p.role, p.result, p.completed,
-         a.organizer, a.kind, a.level, a.federal_register, pu.kind AS provider_kind, pu.level AS provider_level,
+         a.organizer, a.kind, a.level, a.federal_register, a.purpose, pu.kind AS provider_kind, pu.level AS provider_level,
          COALESCE(p.start, a.start, p."end", a."end") AS s, COALESCE(p."end", a."end", p.start, a.start) AS e
   FROM participations p JOIN activities a ON a.id = p.activity LEFT JOIN units pu ON pu.id = a.provider""")
 
@@ -336,7 +369,7 @@ class Sql:
         if fn == "participated":
             pw = self.pw()
             cond = [f"x.kind = {q(first)}", f"x.s <= {q(p.e)}", f"x.e >= {q(since)}"]
-            for arg in ("role", "level", "provider_kind", "provider_level"):
+            for arg in ("role", "level", "provider_kind", "provider_level", "purpose"):
                 if arg in named:
                     cond.append(f"x.{arg} = {q(named[arg])}")
             if "result" in named:
@@ -395,6 +428,8 @@ class Sql:
             if "tutor_kind" in named:
                 cond.append(f"""r.tutor IN (SELECT t.id FROM staff t JOIN units tu ON tu.id = t.org
   WHERE tu.kind = {q(named['tutor_kind'])})""")
+            if "approved" in named:  # not a draft by the end (a status event by then)
+                cond.append(f"r.status IS {'NOT ' if named['approved'] else ''}NULL")
             if "developer_kind" in named:  # developed in the period by a unit of that kind
                 cond.append(f"""r.dev_on >= {q(p.s)} AND r.dev_on <= {q(p.e)}
   AND r.dev_unit IN (SELECT id FROM {self.structures(named['developer_kind'])})""")
@@ -411,6 +446,22 @@ class Sql:
   JOIN resources res ON res.id = st.resource
   WHERE ev.status = 'done' AND ev.date >= {q(since)} AND ev.date <= {q(p.e)} AND res.kind = 'course'{fr}""")
         raise SystemExit(f"catalogue.py: function {fn}() is not translated")
+
+    def longest_gap(self, kind, p):
+        """expr_vocab.c's longest_gap(): per unit, the longest run of days
+        between the period's first day, the first days of the activities of
+        the kind the unit or its structures organised after it and by the
+        end, and the period's last day."""
+        tree = self.cte("own_structures", """SELECT id AS root, id, level FROM units
+  UNION SELECT o.root, c.id, c.level FROM {self} o JOIN units c ON c.parent = o.id
+  WHERE c.level = 'subunit' OR c.level = o.level""")
+        day = 'COALESCE(a.start, a."end")'
+        points = (f"SELECT DISTINCT t.root AS id, {day} AS d FROM {tree} t JOIN activities a ON a.organizer = t.id\n"
+                  f"    WHERE a.kind = {q(kind)} AND {day} > {q(p.s)} AND {day} <= {q(p.e)}\n"
+                  f"    UNION SELECT id, {q(p.s)} FROM units UNION SELECT id, {q(p.e)} FROM units")
+        return self.cte("longest_gap", f"""SELECT id, MAX(n - prev) AS v FROM (
+    SELECT id, n, LAG(n) OVER (PARTITION BY id ORDER BY n) AS prev FROM (
+      SELECT id, {sql_day('d')} AS n FROM ({points}) AS pts) AS days) AS gaps GROUP BY id""")
 
     # -- expressions ----------------------------------------------------------
     def expr(self, node, pop, p, joins):
@@ -457,11 +508,17 @@ class Sql:
 
     def call(self, node, pop, p, joins):
         _, fn, first, named = node
-        if fn in ("subject", "has_direction"):  # '|'-separated lists of the row itself
-            col = "s.subjects" if fn == "subject" else "u.directions"
-            return f"(CASE WHEN instr('|' || {col} || '|', {q('|' + first + '|')}) > 0 THEN 1 ELSE 0 END)", True
-        name = self.function_set(pop, fn, first, named, p)
-        if fn in ("fact", "diagnostic_score"):  # numbers: joined by the record's key
+        if fn == "subject":  # a '|'-separated list of the person's, folded
+            name = self.cte("subjects", sql_subjects_folded())
+            alias = f"j_{name}"
+            joins[alias] = f"LEFT JOIN {name} {alias} ON {alias}.id = s.id"
+            return (f"(CASE WHEN instr('|' || {alias}.v || '|', "
+                    f"{q('|' + fold_subject(first) + '|')}) > 0 THEN 1 ELSE 0 END)"), True
+        if fn == "has_direction":
+            return f"(CASE WHEN instr('|' || u.directions || '|', {q('|' + first + '|')}) > 0 THEN 1 ELSE 0 END)", True
+        name = self.longest_gap(first, p) if fn == "longest_gap" else \
+            self.function_set(pop, fn, first, named, p)
+        if fn in ("fact", "diagnostic_score", "longest_gap"):  # numbers: joined by the record's key
             alias = f"j_{name}"
             joins[alias] = f"LEFT JOIN {name} {alias} ON {alias}.id = {SQL_KEY[pop]}"
             return f"{alias}.v", False
@@ -509,8 +566,14 @@ class Sql:
             rows = (f"SELECT org, num, den FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY rs, "
                     f"CASE WHEN rs IS NULL THEN ru END ORDER BY rd DESC, rid DESC) AS latest "
                     f"FROM (\n    {rows}) AS r) AS r WHERE latest = 1")
-        return (f"SELECT {q(d['id'])} AS ind, org, SUM(num) AS num, SUM(den) AS den FROM (\n    {rows}\n"
-                f"    ) AS r GROUP BY org")
+        if d.get("aggregation") == "distinct":
+            # distinct activities per subtree (src/kpi/distinct.c): summed up
+            # the hierarchy here, each activity once per ancestor
+            return (f"SELECT {q(d['id'])} AS ind, a.up AS org, COUNT(DISTINCT CASE WHEN num <> 0 THEN act END)"
+                    f" AS num, SUM(den) AS den, 1 AS rolled FROM (\n    {rows}\n"
+                    f"    ) AS r JOIN anc a ON a.unit = r.org GROUP BY a.up")
+        return (f"SELECT {q(d['id'])} AS ind, org, SUM(num) AS num, SUM(den) AS den, 0 AS rolled FROM (\n"
+                f"    {rows}\n    ) AS r GROUP BY org")
 
     def population(self, d, pop, p, num, den):
         """FROM ... and the WHERE conditions of a population at the end of the
@@ -538,14 +601,14 @@ class Sql:
         if not pt:
             where.append("(p.staff IS NULL OR ps.part_time = 0)")
         return (f"SELECT CASE WHEN p.staff IS NOT NULL THEN ps.org ELSE p.unit END AS org, "
-                f"{num} AS num, {den} AS den, p.staff AS rs, p.unit AS ru, p.id AS rid, "
+                f"{num} AS num, {den} AS den, p.staff AS rs, p.unit AS ru, p.id AS rid, p.activity AS act, "
                 f'COALESCE(p."end", pa."end", p.start, pa.start) AS rd FROM participations p '
                 f"JOIN activities pa ON pa.id = p.activity LEFT JOIN staff ps ON ps.id = p.staff"), where
 
     def query(self, defs):
         parts = [self.indicator(d) for d in defs]
         counts = [d["id"] for d in defs if d["kind"] == "count"]
-        parts += [f"SELECT {q(i)}, id, 0, 0 FROM units" for i in counts]  # defined everywhere
+        parts += [f"SELECT {q(i)}, id, 0, 0, 0 FROM units" for i in counts]  # defined everywhere
         ctes = ["anc(unit, up) AS (\n  SELECT id, id FROM units\n  UNION ALL\n"
                 "  SELECT anc.unit, u.parent FROM anc JOIN units u ON u.id = anc.up "
                 "WHERE u.parent IS NOT NULL)"]
@@ -555,7 +618,8 @@ class Sql:
         keep = f" OR p.ind IN ({', '.join(q(i) for i in counts)})" if counts else ""
         return ("-- generated by bench/peers/catalogue.py from the indicator definitions\n"
                 "WITH RECURSIVE\n" + ",\n".join(ctes) +
-                "\nSELECT p.ind, a.up, SUM(p.num), SUM(p.den)\nFROM per_org p JOIN anc a ON a.unit = p.org\n"
+                "\nSELECT p.ind, a.up, SUM(p.num), SUM(p.den)\nFROM per_org p JOIN anc a ON a.unit = p.org"
+                " AND (p.rolled = 0 OR a.up = a.unit)\n"
                 f"GROUP BY p.ind, a.up HAVING SUM(p.den) > 0{keep}\nORDER BY p.ind, a.up;\n")
 
 

@@ -13,7 +13,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from catalogue import LEVEL_SCORE, Period, load_definitions, parse, results_from, window_years
+from catalogue import (LEVEL_SCORE, Period, fold_subject, load_definitions, parse, results_from,
+                       window_years)
 
 
 def load(folder, schema):
@@ -36,6 +37,18 @@ def years_to(dates, p):
 def listed(column, item):
     """Whether a '|'-separated list holds item."""
     return ("|" + column + "|").str.contains("|" + item + "|", regex=False, na=False).to_numpy()
+
+
+def listed_subject(column, item):
+    """Whether a '|'-separated list of subjects holds item, both folded as
+    domain/subject.c compares them."""
+    folded = column.map(lambda s: "|".join(fold_subject(x) for x in s.split("|")), na_action="ignore")
+    return listed(folded, fold_subject(item))
+
+
+def day_number(dates):
+    """Days of 'YYYY-MM-DD' texts, comparable by difference."""
+    return pd.to_datetime(dates).map(lambda d: d.toordinal()).to_numpy(dtype=np.int64)
 
 
 def truth(x):
@@ -68,7 +81,8 @@ class Catalogue:
         act = act.rename(columns={"id": "activity", "kind": "akind", "level": "alevel",
                                   "start": "astart", "end": "aend"})
         pw = t["participations"].merge(act[["activity", "organizer", "akind", "alevel", "federal_register",
-                                            "provider_kind", "provider_level", "astart", "aend"]],
+                                            "provider_kind", "provider_level", "astart", "aend",
+                                            "purpose"]],
                                        on="activity")
         s0, e0 = pw.start.fillna(pw.astart), pw.end.fillna(pw.aend)
         self.pw = pw.assign(s=s0.fillna(e0), e=e0.fillna(s0))
@@ -121,7 +135,7 @@ class Catalogue:
             pw = self.pw
             m = (pw.akind == first) & within(pw, since, p.e)
             for arg, col in (("role", "role"), ("level", "alevel"), ("provider_kind", "provider_kind"),
-                             ("provider_level", "provider_level")):
+                             ("provider_level", "provider_level"), ("purpose", "purpose")):
                 if arg in named:
                     m &= pw[col] == named[arg]
             if "result" in named:
@@ -184,6 +198,8 @@ class Catalogue:
                 keep &= in_period
             if "tutor_kind" in named:
                 keep &= live.tutor.map(org).map(self.kind_of) == named["tutor_kind"]
+            if "approved" in named:  # not a draft by the end
+                keep &= live.status.notna() == bool(named["approved"])
             if "developer_kind" in named:  # developed in the period by a unit of that kind
                 unit = live.developer_unit.fillna(live.developer.map(org))
                 keep &= in_period & unit.isin(self.structures(named["developer_kind"]))
@@ -201,6 +217,35 @@ class Catalogue:
                 m &= resource.map(res.federal_register) == int(named["federal_register"])
             return live[live.id.isin(ev[m].route)].staff.unique()
         raise SystemExit(f"catalogue.py: function {fn}() is not translated")
+
+    def longest_gap(self, kind, p):
+        """expr_vocab.c's longest_gap(), per unit: the longest run of days
+        between the period's first day, the first days of the activities of
+        the kind the unit or its structures organised after it and by the
+        end, and the period's last day."""
+        def make():
+            u = self.t["units"]
+            parent, level = u.set_index("id").parent, u.set_index("id").level
+            a = self.t["activities"]
+            day = a.start.fillna(a.end)
+            a = a[(a.kind == kind) & (day > p.s) & (day <= p.e) & a.organizer.notna()]
+            days = {}
+            for org, d in zip(a.organizer, day[a.index]):
+                w = org
+                while True:  # the organiser and every unit it is a structure of
+                    days.setdefault(int(w), set()).add(d)
+                    up = parent.get(w)
+                    if up != up or (level[w] != "subunit" and level[up] != level[w]):
+                        break
+                    w = up
+            s, e = day_number(pd.Series([p.s, p.e]))
+            out = {}
+            for unit in u.id:
+                pts = np.concatenate(([s], np.sort(day_number(pd.Series(sorted(days.get(int(unit), ())),
+                                                                       dtype=object))), [e]))
+                out[unit] = float(np.max(np.diff(pts)))
+            return pd.Series(out)
+        return self.once(("longest_gap", kind, p.s, p.e), make)
 
 
 def valid(frame, named, p):
@@ -247,7 +292,8 @@ class Population:
             a = a[(s0 <= p.e) & (e0 >= p.s) & org.notna()]
             self.f = a.assign(org=a.organizer.fillna(a.provider))
             ou = units.set_index("id")
-            self.attrs = {c: a[c] for c in ("kind", "level", "hours", "federal_register", "format")}
+            self.attrs = {c: a[c] for c in ("kind", "level", "hours", "federal_register", "format",
+                                            "purpose")}
             self.attrs["organizer_kind"] = a.organizer.map(ou.kind)
             self.attrs["organizer_level"] = a.organizer.map(ou.level)
         else:
@@ -267,6 +313,7 @@ class Population:
                           "activity.kind": f.akind,
                           "activity.level": f.alevel, "activity.hours": f.activity.map(act.hours),
                           "activity.federal_register": f.federal_register,
+                          "activity.purpose": f.purpose,
                           "staff.role": person["role"], "staff.category": person["category"],
                           "staff.edu_level": person["edu_level"],
                           "staff.part_time": person["part_time"],
@@ -311,11 +358,12 @@ class Population:
     def call(self, node):
         _, fn, first, named = node
         if fn == "subject":
-            return listed(self.f.subjects, first).astype(float)
+            return listed_subject(self.f.subjects, first).astype(float)
         if fn == "has_direction":
             return listed(self.f.directions, first).astype(float)
-        ids = self.cat.ids(self.pop, fn, first, named, self.p) if fn != "fact" \
-            else self.cat.fact(first, self.p)
+        ids = self.cat.fact(first, self.p) if fn == "fact" else \
+            self.cat.longest_gap(first, self.p) if fn == "longest_gap" else \
+            self.cat.ids(self.pop, fn, first, named, self.p)
         if isinstance(ids, pd.Series):  # a number by record
             return ids.reindex(self.key).to_numpy(dtype=float)
         key = self.f.org.to_numpy() if fn == "org_has_fact" else self.key
@@ -375,7 +423,14 @@ def indicator(cat, d, year):
             keep = keep & np.isin(np.arange(pop.n), last)
     frame = pd.DataFrame({"org": org[keep], "num": np.asarray(num, dtype=float)[keep],
                           "den": np.asarray(den, dtype=float)[keep]})
-    return frame.groupby("org")[["num", "den"]].sum().reset_index().assign(ind=d["id"])
+    if d.get("aggregation") == "distinct":
+        # distinct activities per subtree (src/kpi/distinct.c), rolled up here
+        frame = frame.assign(act=pop.f.activity.to_numpy()[keep]).merge(
+            cat.t["anc"], left_on="org", right_on="unit")
+        num = frame[frame.num != 0].groupby("up").act.nunique()
+        out = frame.groupby("up").den.sum().to_frame().assign(num=num).fillna({"num": 0.0})
+        return out.reset_index().rename(columns={"up": "org"}).assign(ind=d["id"], rolled=True)
+    return frame.groupby("org")[["num", "den"]].sum().reset_index().assign(ind=d["id"], rolled=False)
 
 
 def ancestors(units):
@@ -395,9 +450,11 @@ def compute(t, defs, year):
     parts = [indicator(cat, d, year) for d in defs]
     counts = [d["id"] for d in defs if d["kind"] == "count"]
     ids = t["units"].id
-    parts += [pd.DataFrame({"org": ids, "num": 0.0, "den": 0.0, "ind": i}) for i in counts]
+    parts += [pd.DataFrame({"org": ids, "num": 0.0, "den": 0.0, "ind": i, "rolled": False})
+              for i in counts]
     allp = pd.concat(parts, ignore_index=True)
     up = allp.merge(t["anc"], left_on="org", right_on="unit")
+    up = up[~up.rolled.astype(bool) | (up.up == up.unit)]
     out = up.groupby(["ind", "up"])[["num", "den"]].sum().reset_index()
     return out[(out.den > 0) | out.ind.isin(counts)]
 

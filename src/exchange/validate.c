@@ -181,6 +181,9 @@ static void check_activity(checker *c)
 	if ((kind == AK_COMPETITION || kind == AK_INNOVATION_PROJECT) && c->row[A_LEVEL] < 0)
 		FAIL(c, MMS_EMISSING, A_LEVEL, "%s: a %s needs its level", lbl(c),
 		     mms_enum_name(E_ACTIVITY_KIND, kind));
+	if (kind >= 0 && kind != AK_SURVEY && c->row[A_PURPOSE] >= 0)
+		FAIL(c, MMS_ERANGE, A_PURPOSE, "%s: purpose is only for surveys, not a %s", lbl(c),
+		     mms_enum_name(E_ACTIVITY_KIND, kind));
 }
 
 static void check_competency(checker *c)

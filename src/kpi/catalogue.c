@@ -16,7 +16,7 @@
 const char *const mms_kpi_kind_names[KIND_COUNT_OF_KINDS] = {
 	"share", "count", "ratio", "survey_share", "yes_no", "checklist", "fact_value"};
 const char *const mms_kpi_agg_names[AGG_COUNT] = {"ratio_of_sums", "mean", "min", "max",
-						  "sum"};
+						  "sum", "distinct"};
 static const char *const directions[] = {"higher", "lower"};
 static const char *const periods[] = {"calendar", "academic"};
 static const char *const pop_keys[] = {"staff", "units", "activities", "participations"};
@@ -335,6 +335,10 @@ static void read_one(reader *r, indicator *d, json_object *o)
 	if (d->agg == AGG_SUM && d->kind >= 0 && d->kind != KIND_COUNT)
 		problem(r, MMS_ETYPE, "aggregation", "sum applies to counts; a %s aggregates "
 			"as ratio_of_sums, mean, min or max", mms_kpi_kind_names[d->kind]);
+	if (d->agg == AGG_DISTINCT && ((d->kind >= 0 && d->kind != KIND_COUNT) ||
+				       (d->pop >= 0 && d->pop != POP_PARTICIPATIONS)))
+		problem(r, MMS_ETYPE, "aggregation", "distinct counts the different activities "
+			"of a count over participations");
 	read_parameters(r, d, o);
 	/* Expressions are compiled once the rest of the definition is sound. */
 	if (d->pop >= 0 && d->kind >= 0 && mms_report_count(r->report) == before &&

@@ -28,6 +28,7 @@ static const struct env_index {
 	[ENV_ROUTE_STAFF] = {MMS_STAFF, MMS_ROUTE, RT_STAFF, RT_NFIELDS},
 	[ENV_EVENT_ROUTE] = {MMS_ROUTE, MMS_ROUTE_EVENT, EV_ROUTE, EV_NFIELDS},
 	[ENV_LINK_TARGET] = {MMS_STAFF, MMS_STAFF_LINK, SL_TARGET_STAFF, SL_NFIELDS},
+	[ENV_ACT_ORGANIZER] = {MMS_UNIT, MMS_ACTIVITY, A_ORGANIZER, A_NFIELDS},
 };
 
 /* New keys without records: their runs are empty, at the end. The starts
@@ -115,6 +116,8 @@ void mms_kpi_env(const mms_kpi *kpi, const indicator *d, int year, expr_env *v)
 	v->rt = kpi->env_ids[ENV_ROUTE_STAFF];
 	v->re_start = kpi->env_start[ENV_EVENT_ROUTE];
 	v->re = kpi->env_ids[ENV_EVENT_ROUTE];
+	v->ao_start = kpi->env_start[ENV_ACT_ORGANIZER];
+	v->ao = kpi->env_ids[ENV_ACT_ORGANIZER];
 	v->latest = kpi->latest;
 	v->year = year;
 	mms_expr_anniversaries(v);
@@ -411,7 +414,8 @@ static int full(mms_kpi *kpi, indicator *d, int year, computed *c)
 		c->oden[u] += den;
 		remember(c, d, r, num, den);
 	}
-	return aggregate(d, kpi, c, c->onum, c->oden);
+	int rc = aggregate(d, kpi, c, c->onum, c->oden);
+	return rc == MMS_OK && d->agg == AGG_DISTINCT ? mms_kpi_distinct(d, &v, c) : rc;
 }
 
 /* Records to classify again, listed rather than flagged so that the work
@@ -471,6 +475,9 @@ static int touched(const mms_kpi *kpi, const indicator *d, const computed *c, to
 			mark(t, ROW(MMS_LINK)[L_TO]);
 		}
 		NEW(MMS_FACT) mark(t, ROW(MMS_FACT)[FA_UNIT]);
+		/* longest_gap(): the organiser and the units it is a structure of */
+		NEW(MMS_ACTIVITY) for (int32_t u = ROW(MMS_ACTIVITY)[A_ORGANIZER]; u >= 0;
+				       u = mms_row(m, MMS_UNIT, u)[U_PARENT]) mark(t, u);
 	} else if (d->pop == POP_PARTICIPATIONS && d->kind == KIND_SURVEY_SHARE) {
 		/* a new answer may supersede its respondent's earlier ones */
 		const int32_t *ss = kpi->env_start[ENV_PART_STAFF], *si = kpi->env_ids[ENV_PART_STAFF];

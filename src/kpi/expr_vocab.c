@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domain/period.h"
+#include "domain/subject.h"
 #include "expr_vocab.h"
 
 const char *const mms_population_names[POP_COUNT] = {"staff", "units", "activities",
@@ -75,6 +76,7 @@ static double a_level(const expr_env *v, int32_t r) { return opt(arow(v, r)[A_LE
 static double a_hours(const expr_env *v, int32_t r) { return opt(arow(v, r)[A_HOURS], MMS_NONE); }
 static double a_fr(const expr_env *v, int32_t r) { return arow(v, r)[A_FEDERAL_REGISTER]; }
 static double a_format(const expr_env *v, int32_t r) { return opt(arow(v, r)[A_FORMAT], -1); }
+static double a_purpose(const expr_env *v, int32_t r) { return opt(arow(v, r)[A_PURPOSE], -1); }
 static double a_unit_attr(const expr_env *v, int32_t u, int f) { return u < 0 ? NAN : urow(v, u)[f]; }
 static double a_org_kind(const expr_env *v, int32_t r) { return a_unit_attr(v, arow(v, r)[A_ORGANIZER], U_KIND); }
 static double a_org_level(const expr_env *v, int32_t r) { return a_unit_attr(v, arow(v, r)[A_ORGANIZER], U_LEVEL); }
@@ -90,6 +92,7 @@ static double p_akind(const expr_env *v, int32_t r) { return a_kind(v, prow(v, r
 static double p_alevel(const expr_env *v, int32_t r) { return a_level(v, prow(v, r)[P_ACTIVITY]); }
 static double p_ahours(const expr_env *v, int32_t r) { return a_hours(v, prow(v, r)[P_ACTIVITY]); }
 static double p_afr(const expr_env *v, int32_t r) { return a_fr(v, prow(v, r)[P_ACTIVITY]); }
+static double p_apurpose(const expr_env *v, int32_t r) { return a_purpose(v, prow(v, r)[P_ACTIVITY]); }
 /* A participation of a unit has no staff: staff attributes read as NaN. */
 static double p_staff(const expr_env *v, int32_t r, expr_getter g)
 {
@@ -129,6 +132,7 @@ const expr_attr mms_expr_attrs[] = {
 	{"format", A, T_ENUM, E_FORMAT, a_format},
 	{"organizer_kind", A, T_ENUM, E_UNIT_KIND, a_org_kind},
 	{"organizer_level", A, T_ENUM, E_LEVEL, a_org_level},
+	{"purpose", A, T_ENUM, E_PURPOSE, a_purpose},
 	{"role", P, T_ENUM, E_PART_ROLE, p_role},
 	{"result", P, T_ENUM, E_RESULT, p_result},
 	{"score", P, T_NUM, 0, p_score},
@@ -144,6 +148,7 @@ const expr_attr mms_expr_attrs[] = {
 	{"staff.age", P, T_NUM, 0, p_sage},
 	{"staff.experience_years", P, T_NUM, 0, p_sexp},
 	{"staff.part_time", P, T_BOOL, 0, p_spart},
+	{"activity.purpose", P, T_ENUM, E_PURPOSE, p_apurpose},
 };
 #define NATTRS ((int)(sizeof mms_expr_attrs / sizeof mms_expr_attrs[0]))
 
@@ -160,7 +165,7 @@ int mms_vocab_attr(int pop, const char *name, size_t len)
 
 enum fn { FN_PARTICIPATED, FN_MEMBER, FN_SUBJECT, FN_HAS_CHILD, FN_HAS_DIRECTION, FN_LINKED,
 	  FN_FACT, FN_HAS_FACT, FN_ORG_HAS_FACT, FN_DIAGNOSED, FN_DIAGNOSTIC_SCORE, FN_HAS_ROUTE,
-	  FN_ROUTE_COMPLETED, FN_ROUTE_COURSE_DONE, FN_SUPPORTED, FN_COUNT };
+	  FN_ROUTE_COMPLETED, FN_ROUTE_COURSE_DONE, FN_SUPPORTED, FN_LONGEST_GAP, FN_COUNT };
 
 static const expr_fn fns[FN_COUNT] = {
 	{"participated", FN_PARTICIPATED, 1u << S | 1u << U, E_ACTIVITY_KIND, T_BOOL},
@@ -178,15 +183,16 @@ static const expr_fn fns[FN_COUNT] = {
 	{"route_completed", FN_ROUTE_COMPLETED, 1u << S, FIRST_NONE, T_BOOL},
 	{"route_course_done", FN_ROUTE_COURSE_DONE, 1u << S, FIRST_NONE, T_BOOL},
 	{"supported", FN_SUPPORTED, 1u << S, FIRST_NONE, T_BOOL},
+	{"longest_gap", FN_LONGEST_GAP, 1u << U, E_ACTIVITY_KIND, T_NUM},
 };
 
 /* The named arguments each function takes (docs/indicators.md):
  * participated(kind, role=, result=, level=, federal_register=, completed=,
- * years=, provider_kind=, provider_level=, organizer_kind=, staff_role=
- * (units)); member(kind, role=, during=); linked(kind, during=);
+ * years=, provider_kind=, provider_level=, organizer_kind=, purpose=,
+ * staff_role= (units)); member(kind, role=, during=); linked(kind, during=);
  * supported(during=); diagnostic_score(during=); diagnosed(years=);
  * route_completed(years=); route_course_done(federal_register=, years=);
- * has_route(tutor_kind=, developer_kind=, during=). */
+ * has_route(tutor_kind=, developer_kind=, during=, approved=). */
 static const struct fn_arg {
 	int fn;
 	unsigned pops;
@@ -201,6 +207,7 @@ static const struct fn_arg {
 	{FN_PARTICIPATED, 1u << S | 1u << U, {"provider_kind", ARG_PROVIDER_KIND, ARG_ENUM, E_UNIT_KIND}},
 	{FN_PARTICIPATED, 1u << S | 1u << U, {"provider_level", ARG_PROVIDER_LEVEL, ARG_ENUM, E_LEVEL}},
 	{FN_PARTICIPATED, 1u << S | 1u << U, {"organizer_kind", ARG_ORGANIZER_KIND, ARG_ENUM, E_UNIT_KIND}},
+	{FN_PARTICIPATED, 1u << S | 1u << U, {"purpose", ARG_PURPOSE, ARG_ENUM, E_PURPOSE}},
 	{FN_PARTICIPATED, 1u << U, {"staff_role", ARG_STAFF_ROLE, ARG_ENUM, E_ROLE}},
 	{FN_MEMBER, 1u << S, {"role", ARG_ROLE, ARG_ENUM, E_STAFF_LINK_KIND}},
 	{FN_MEMBER, 1u << S, {"during", ARG_DURING, ARG_BOOL, 0}},
@@ -214,6 +221,7 @@ static const struct fn_arg {
 	{FN_HAS_ROUTE, 1u << S, {"during", ARG_DURING, ARG_BOOL, 0}},
 	{FN_HAS_ROUTE, 1u << S, {"tutor_kind", ARG_TUTOR_KIND, ARG_ENUM, E_UNIT_KIND}},
 	{FN_HAS_ROUTE, 1u << S, {"developer_kind", ARG_DEVELOPER_KIND, ARG_ENUM, E_UNIT_KIND}},
+	{FN_HAS_ROUTE, 1u << S, {"approved", ARG_APPROVED, ARG_BOOL, 0}},
 };
 
 const expr_fn *mms_vocab_fn(const char *name, size_t len)
@@ -231,6 +239,11 @@ const expr_arg *mms_vocab_arg(const expr_fn *f, int pop, const char *name)
 		    !strcmp(fn_args[i].arg.name, name))
 			return &fn_args[i].arg;
 	return NULL;
+}
+
+const char *mms_vocab_fact_key(const expr_call *c)
+{
+	return c->fn == FN_FACT || c->fn == FN_HAS_FACT || c->fn == FN_ORG_HAS_FACT ? c->text : NULL;
 }
 
 int mms_vocab_name_taken(int pop, const char *name)
@@ -279,6 +292,7 @@ static int part_matches(const expr_env *v, const expr_call *c, int32_t p)
 	    (c->arg[ARG_RESULT] >= 0 && (r[P_RESULT] < 0 || r[P_RESULT] < c->arg[ARG_RESULT])) ||
 	    (c->arg[ARG_LEVEL] >= 0 && a[A_LEVEL] != c->arg[ARG_LEVEL]) ||
 	    (c->arg[ARG_FR] >= 0 && a[A_FEDERAL_REGISTER] != c->arg[ARG_FR]) ||
+	    (c->arg[ARG_PURPOSE] >= 0 && a[A_PURPOSE] != c->arg[ARG_PURPOSE]) ||
 	    (c->arg[ARG_COMPLETED] >= 0 &&
 	     mms_participation_completed_by(v->m, p, v->end) != c->arg[ARG_COMPLETED]))
 		return 0;
@@ -368,6 +382,9 @@ static double route_call(const expr_env *v, const expr_call *c, int32_t staff)
 		if (status == RS_CANCELLED || (rt[RT_START] != MMS_NONE && rt[RT_START] > v->end))
 			continue;
 		if (c->fn == FN_HAS_ROUTE) {
+			/* approved = true: not a draft by the end (approved, under way or done) */
+			if (c->arg[ARG_APPROVED] >= 0 && (status >= 0) != c->arg[ARG_APPROVED])
+				continue;
 			int32_t on = during(c) ? route_developed_on(v, route) : MMS_NONE;
 			if (during(c) && (on == MMS_NONE || on < v->start || on > v->end))
 				continue; /* "developed in the year", not any route by its end */
@@ -436,6 +453,60 @@ static double diagnostic_call(const expr_env *v, const expr_call *c, int32_t sta
 	return n ? sum / n : NAN;
 }
 
+/* Whether unit w is u or one of u's structures: below it at its level, or
+ * a subunit (as organised_by() climbs). */
+static int structure_of(const expr_env *v, int32_t w, int32_t u)
+{
+	while (w != u) {
+		const int32_t *r = urow(v, w);
+		int32_t up = r[U_PARENT];
+		if (up < 0 || (r[U_LEVEL] != LV_SUBUNIT && urow(v, up)[U_LEVEL] != r[U_LEVEL]))
+			return 0;
+		w = up;
+	}
+	return 1;
+}
+
+/* The first activity day of kind organised by u or its structures after
+ * day `after` and within the period, or MMS_NONE. */
+static int32_t next_activity_day(const expr_env *v, int32_t kind, int32_t u, int32_t after)
+{
+	int32_t best = MMS_NONE;
+	for (int32_t k = v->ix->tin[u]; k < v->ix->tout[u]; k++) {
+		int32_t w = v->ix->pre[k];
+		if (v->ao_start[w] == v->ao_start[w + 1] || !structure_of(v, w, u))
+			continue;
+		for (int32_t j = v->ao_start[w]; j < v->ao_start[w + 1]; j++) {
+			const int32_t *a = arow(v, v->ao[j]);
+			int32_t s, e;
+			if (a[A_KIND] != kind || !mms_period_span(a[A_START], a[A_END], &s, &e))
+				continue;
+			if (s > after && s <= v->end && (best == MMS_NONE || s < best))
+				best = s;
+		}
+	}
+	return best;
+}
+
+/* The longest run of days in the period between activities of a kind the
+ * unit (or one of its structures) organised, by their first days: from the
+ * period's first day to the first, between each and the next, and from the
+ * last to the period's last day (seed 000 П11, «не реже 1 раза в две
+ * недели»: no run over 14). With none, the whole period. */
+static double longest_gap(const expr_env *v, int32_t kind, int32_t u)
+{
+	int32_t at = v->start, longest = 0;
+	for (;;) {
+		int32_t next = next_activity_day(v, kind, u, at);
+		int32_t to = next == MMS_NONE ? v->end : next;
+		if (to - at > longest)
+			longest = to - at;
+		if (next == MMS_NONE)
+			return longest;
+		at = next;
+	}
+}
+
 double mms_fact_value(const expr_env *v, int32_t unit, const char *key)
 {
 	const mms_model *m = v->m;
@@ -462,6 +533,8 @@ double mms_vocab_call(const expr_env *v, const expr_call *c, int pop, int32_t re
 	case FN_ROUTE_COMPLETED:
 	case FN_ROUTE_COURSE_DONE:
 		return route_call(v, c, rec);
+	case FN_LONGEST_GAP:
+		return longest_gap(v, c->kind, rec);
 	case FN_HAS_FACT:
 	case FN_ORG_HAS_FACT: {
 		int32_t unit = c->fn == FN_HAS_FACT ? rec : srow(v, rec)[S_ORG];
@@ -503,7 +576,7 @@ double mms_vocab_call(const expr_env *v, const expr_call *c, int pop, int32_t re
 	case FN_SUBJECT: {
 		int32_t list = srow(v, rec)[S_SUBJECTS];
 		for (int32_t k = 0; list && k < m->lists[list]; k++)
-			if (!strcmp(mms_str(m, m->lists[list + 1 + k]), c->text))
+			if (mms_subject_same(mms_str(m, m->lists[list + 1 + k]), c->text))
 				return 1;
 		return 0;
 	}

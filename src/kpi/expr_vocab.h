@@ -28,7 +28,7 @@ int mms_vocab_attr(int pop, const char *name, size_t len);
 /* The named arguments' slots in a call; -1 in a slot: not given. */
 enum { ARG_ROLE, ARG_RESULT, ARG_LEVEL, ARG_FR, ARG_COMPLETED, ARG_PROVIDER_KIND,
        ARG_PROVIDER_LEVEL, ARG_TUTOR_KIND, ARG_DEVELOPER_KIND, ARG_ORGANIZER_KIND,
-       ARG_STAFF_ROLE, ARG_DURING, ARG_YEARS, ARG_SLOTS };
+       ARG_STAFF_ROLE, ARG_DURING, ARG_YEARS, ARG_PURPOSE, ARG_APPROVED, ARG_SLOTS };
 
 /* How a named argument's value is written. */
 enum { ARG_ENUM, ARG_BOOL, ARG_YEARS_VALUE };
@@ -61,6 +61,8 @@ struct expr_call {
 const expr_fn *mms_vocab_fn(const char *name, size_t len);
 /* The named argument of f for a population, or NULL if it has none. */
 const expr_arg *mms_vocab_arg(const expr_fn *f, int pop, const char *name);
+/* The fact key a call reads (fact(), has_fact(), org_has_fact()), or NULL. */
+const char *mms_vocab_fact_key(const expr_call *c);
 /* Whether a name is an attribute of pop or a function. */
 int mms_vocab_name_taken(int pop, const char *name);
 /* The value of a compiled call for record rec. */

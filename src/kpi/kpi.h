@@ -10,7 +10,7 @@
 
 enum { KIND_SHARE, KIND_COUNT, KIND_RATIO, KIND_SURVEY_SHARE, KIND_YES_NO, KIND_CHECKLIST,
        KIND_FACT_VALUE, KIND_COUNT_OF_KINDS };
-enum { AGG_RATIO_OF_SUMS, AGG_MEAN, AGG_MIN, AGG_MAX, AGG_SUM, AGG_COUNT };
+enum { AGG_RATIO_OF_SUMS, AGG_MEAN, AGG_MIN, AGG_MAX, AGG_SUM, AGG_DISTINCT, AGG_COUNT };
 enum { DIR_HIGHER, DIR_LOWER };
 enum { PERIOD_CALENDAR, PERIOD_ACADEMIC };
 
@@ -62,7 +62,7 @@ typedef struct indicator {
 
 /* The indexes expressions read: records of one table by a reference. */
 enum { ENV_PART_STAFF, ENV_PART_UNIT, ENV_LINK_STAFF, ENV_FACT_UNIT, ENV_DIAG_STAFF,
-       ENV_ROUTE_STAFF, ENV_EVENT_ROUTE, ENV_LINK_TARGET, ENV_COUNT };
+       ENV_ROUTE_STAFF, ENV_EVENT_ROUTE, ENV_LINK_TARGET, ENV_ACT_ORGANIZER, ENV_COUNT };
 
 struct mms_kpi {
 	mms_db *db;
@@ -92,6 +92,8 @@ void mms_kpi_period(const indicator *d, int year, int32_t *start, int32_t *end);
 /* Computes (or finds) every unit's value of d for year. */
 int mms_kpi_compute(mms_kpi *kpi, indicator *d, int year, const computed **out);
 
+/* Recounts c's numerators as distinct activities per subtree (distinct.c). */
+int mms_kpi_distinct(const indicator *d, const expr_env *v, computed *c);
 /* The value of a numerator and a denominator for d's kind; 0 if undefined. */
 int mms_kpi_value_of(const indicator *d, double num, double den, double *out);
 /* Brings the indexes expressions read up to the data: an index whose

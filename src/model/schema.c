@@ -39,6 +39,9 @@ static const char *const activity_kinds[] = {
 	"community", "municipal_project", "mentoring", "event", "publication",
 	"broadcast", "survey"};
 static const char *const formats[] = {"in_person", "distance", "blended"};
+/* What a survey asks (seed 003 tells a satisfaction questionnaire from the
+ * municipal monitoring of needs and deficits). */
+static const char *const purposes[] = {"satisfaction", "needs", "monitoring"};
 static const char *const part_roles[] = {"participant", "organiser", "speaker",
 					 "mentor", "mentee", "author",
 					 "respondent"};
@@ -69,6 +72,7 @@ const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_RESOURCE_KIND] = {"resource kind", resource_kinds, N(resource_kinds)},
 	[E_ROUTE_STATUS] = {"route or step status", route_statuses, N(route_statuses)},
 	[E_POSITION] = {"position", positions, N(positions)},
+	[E_PURPOSE] = {"survey purpose", purposes, N(purposes)},
 };
 
 #define REQ 1
@@ -126,6 +130,7 @@ static const field_def activity_fields[] = {
 	{"format", F_ENUM, OPT, E_FORMAT, 0, 0},
 	{"start", F_DATE, OPT, 0, 0, 0},
 	{"end", F_DATE, OPT, 0, 0, 0},
+	{"purpose", F_ENUM, OPT, E_PURPOSE, 0, 0}, /* 0.2, schema 8: what a survey asks */
 };
 static const field_def participation_fields[] = {
 	{"activity", F_REF, REQ, MMS_ACTIVITY, 0, 0},

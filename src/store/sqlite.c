@@ -209,6 +209,11 @@ static const char schema_v7[] =
 	"ALTER TABLE routes ADD COLUMN approved_on TEXT;"
 	"ALTER TABLE routes ADD COLUMN acknowledged_on TEXT;";
 
+/* Version 8 records what a survey asks (satisfaction, needs, monitoring),
+ * so that indicators tell a questionnaire from a monitoring; older files
+ * read it as absent. */
+static const char schema_purpose[] = "ALTER TABLE activities ADD COLUMN purpose TEXT;";
+
 int mms_store_stamp(sqlite3 *db, uint64_t *out)
 {
 	sqlite3_stmt *st;
@@ -301,6 +306,8 @@ static int migrate(sqlite3 *db, int64_t version, char *err, size_t errlen)
 		mrc = mms_store_exec(db, schema_v6, err, errlen);
 	if (mrc == MMS_OK && version < 7)
 		mrc = mms_store_exec(db, schema_v7, err, errlen);
+	if (mrc == MMS_OK && version < 8)
+		mrc = mms_store_exec(db, schema_purpose, err, errlen);
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d",
 		 MMS_SCHEMA_VERSION, APPLICATION_ID);
 	if (mrc == MMS_OK)

@@ -68,7 +68,7 @@ static const char net[] =
 	"{\"code\": \"COMP23R\", \"name\": \"Конкурс\", \"kind\": \"competition\", \"level\": \"regional\", \"organizer\": \"R\", \"start\": \"2023-04-01\"},"
 	"{\"code\": \"CRS21\", \"name\": \"Курс\", \"kind\": \"course\", \"hours\": 72, \"federal_register\": true, \"start\": \"2021-03-01\", \"end\": \"2021-05-01\"},"
 	"{\"code\": \"CRS23\", \"name\": \"Курс\", \"kind\": \"course\", \"hours\": 36, \"start\": \"2023-02-01\", \"end\": \"2023-04-01\"},"
-	"{\"code\": \"SRV23\", \"name\": \"Анкета\", \"kind\": \"survey\", \"start\": \"2023-12-01\", \"end\": \"2023-12-10\"},"
+	"{\"code\": \"SRV23\", \"name\": \"Анкета\", \"kind\": \"survey\", \"purpose\": \"satisfaction\", \"start\": \"2023-12-01\", \"end\": \"2023-12-10\"},"
 	"{\"code\": \"INT23\", \"name\": \"Стажировка\", \"kind\": \"internship\", \"start\": \"2023-06-01\", \"end\": \"2023-06-10\"},"
 	"{\"code\": \"CRS23C\", \"name\": \"Курс ЦНППМ\", \"kind\": \"course\", \"hours\": 36, \"provider\": \"CN\", \"start\": \"2023-03-01\", \"end\": \"2023-04-01\"},"
 	"{\"code\": \"FED23\", \"name\": \"Курс федерального оператора\", \"kind\": \"course\", \"hours\": 72, \"provider\": \"FED\", \"start\": \"2023-05-01\"},"
@@ -97,8 +97,6 @@ static const char net[] =
 	"{\"unit\": \"M2\", \"key\": \"murom.roadmaps_done\", \"year\": 2023, \"value\": 70},"
 	"{\"unit\": \"M\", \"key\": \"murom.nsur_coverage\", \"year\": 2023, \"value\": 60},"
 	"{\"unit\": \"M\", \"key\": \"murom.pd_plan_done\", \"year\": 2023, \"value\": 100},"
-	"{\"unit\": \"M\", \"key\": \"murom.site_updates_per_month\", \"year\": 2023, \"value\": 1},"
-	"{\"unit\": \"M\", \"key\": \"murom.site_updates_per_month\", \"year\": 2023, \"value\": 3},"
 	"{\"unit\": \"M\", \"key\": \"moscow.measures\", \"year\": 2023, \"value\": 1},"
 	"{\"unit\": \"M2\", \"key\": \"moscow.measures\", \"year\": 2023, \"value\": 1},"
 	"{\"unit\": \"M\", \"key\": \"moscow.monitoring\", \"year\": 2023, \"value\": 0},"
@@ -212,8 +210,9 @@ static void indicators_on_recorded_facts_match_hand_counts(void **state)
 	expect(f, "murom.P1", "R", 160, 2, 80);
 	expect(f, "murom.P2", "M", 60, 1, 60);
 	expect(f, "murom.P3", "M", 100, 1, 100);
-	/* P11: 1 then 3 updates a month recorded for 2023: the later record wins */
-	expect(f, "murom.P11", "M", 3, 1, 3);
+	/* P11: M published no update in 2023, its longest run without one is
+	 * the whole year: not every two weeks, 0/1 */
+	expect(f, "murom.P11", "M", 0, 1, 0);
 	/* moscow.1 at R: M and M2 say yes; R and CN recorded nothing and are
 	 * left out rather than counted as "no": 2/2 */
 	expect(f, "moscow.1", "R", 2, 2, 100);
@@ -247,12 +246,14 @@ static void cnppm_and_salda_indicators_match_hand_counts(void **state)
 	/* Verkhnyaya Salda at M, teachers T1..T4: */
 	/* informed: T4 was at EV23; nobody is in an association: 1/4 */
 	expect(f, "salda.informed", "M", 1, 4, 25);
-	/* monitoring: T1, T2, T4 answered SRV23: 3/4 */
-	expect(f, "salda.monitoring", "M", 3, 4, 75);
-	/* support: T1 and T4 (courses), T2 (mentor), T3 (mentee): 4/4 */
-	expect(f, "salda.support", "M", 4, 4, 100);
+	/* monitoring: T1, T2, T4 answered SRV23, a satisfaction questionnaire,
+	 * which is not the monitoring; nobody was diagnosed: 0/4 */
+	expect(f, "salda.monitoring", "M", 0, 4, 0);
+	/* support: T1 (course, internship), T4 (event, course), T3 (mentee);
+	 * T2 mentors T3 but receives no support herself: 3/4 */
+	expect(f, "salda.support", "M", 3, 4, 75);
 	expect(f, "salda.support.young", "M", 2, 2, 100);         /* T1, T3 */
-	expect(f, "salda.support.mentors", "M", 1, 1, 100);       /* T2 */
+	expect(f, "salda.support.mentors", "M", 0, 1, 0);         /* T2 */
 	expect(f, "salda.support.low_results", "M", 1, 1, 100);   /* T3 at S2 */
 	expect(f, "salda.support.disabilities", "M", 1, 1, 100);  /* T4 */
 	assert_false(value(f, "salda.support.gifted", "M", 2023).defined); /* nobody */
@@ -438,7 +439,7 @@ static void added_records_update_values_incrementally(void **state)
 	fixture *f = *state;
 	static const char *const ids[] = {"murom.P4", "murom.P5", "murom.P6", "murom.P7", "murom.P1",
 					  "moscow.8", "krasnodar.communities", "salda.support.low_results",
-					  "tyva.documents", "cnppm.events", "murom.P8"};
+					  "tyva.documents", "cnppm.events", "krasnodar.satisfaction"};
 	size_t nid = sizeof ids / sizeof *ids, nunits, full0, inc0, full1, inc1;
 	T_OK(f->db, mms_db_count(f->db, MMS_UNIT, &nunits));
 	mms_kpi_result r = MMS_KPI_RESULT_INIT;
@@ -482,7 +483,6 @@ static void added_records_update_values_incrementally(void **state)
 	expect(f, "murom.P6", "M", 2, 2, 100);
 	expect(f, "krasnodar.communities", "M", 3, 5, 60);
 	expect(f, "murom.P1", "M", 95, 1, 95);
-	expect(f, "murom.P8", "M", 2, 2, 2);
 	/* a new unit changes the tree: that needs a full computation */
 	t_import(f->db, "{\"units\": [{\"code\": \"S3\", \"name\": \"Школа 3\", \"level\": \"institutional\","
 			" \"kind\": \"school\", \"parent\": \"M\"}]}");
@@ -490,6 +490,8 @@ static void added_records_update_values_incrementally(void **state)
 	mms_kpi_counters(f->kpi, &full1, NULL);
 	assert_int_equal(full1, full0 + 1);
 	expect(f, "murom.P5", "M", 1, 4, 25); /* S3 joins the denominator */
+	/* distinct competitions are counted afresh: T1 entered COMP23R, S2 COMP23B */
+	expect(f, "murom.P8", "M", 2, 2, 2);
 }
 
 /* A definition that must be refused, with the code and the place it names. */
@@ -612,7 +614,7 @@ static void user_definitions_replace_built_in_ones(void **state)
 {
 	fixture *f = *state;
 	size_t n = mms_kpi_count(f->kpi);
-	assert_int_equal(n, 47); /* the files of data/indicators/ */
+	assert_int_equal(n, 51); /* the files of data/indicators/ */
 	assert_non_null(mms_kpi_attr(f->kpi, "murom.P5", "source"));
 	assert_string_equal(mms_kpi_attr(f->kpi, "murom.P5", "kind"), "share");
 	T_OK(f->db, mms_kpi_load_json(f->kpi,

@@ -414,10 +414,12 @@ static void indicators_count_diagnostics_and_routes(void **state)
 	T_OK(db, mms_route_set_status(db, first, "active", "2024-02-11", NULL));
 	T_OK(db, mms_route_step_set_status(db, 0, "done", "2024-05-20", "certificate.pdf"));
 	T_OK(db, mms_route_set_status(db, first, "completed", "2024-06-01", NULL));
-	/* salda.routes: 3 of the 4 teachers have a route */
-	assert_true(kpi_value(db, kpi, "salda.routes", &num, &den) == 75 && num == 3);
-	/* salda.recommendations: all 3 diagnosed got a route: 3/3 */
-	assert_true(kpi_value(db, kpi, "salda.recommendations", &num, &den) == 100 && den == 3);
+	/* salda.routes («выстроили маршруты»): 3 of the 4 teachers have a route,
+	 * but only T's was approved; the other two are drafts: 1/4 */
+	assert_true(kpi_value(db, kpi, "salda.routes", &num, &den) == 25 && num == 1);
+	/* salda.recommendations: its proxy is a methodist's individual support,
+	 * not a route; none of the 3 diagnosed has one: 0/3 */
+	assert_true(kpi_value(db, kpi, "salda.recommendations", &num, &den) == 0 && den == 3);
 	/* moscow.5: T completed a Federal-register course step: 1/4 */
 	assert_true(kpi_value(db, kpi, "moscow.5", &num, &den) == 25 && num == 1);
 	/* routes.completed: of the 3 with routes, T completed hers: 1/3 */
