@@ -404,7 +404,14 @@ for year in range(2021, 2026):
     fact(CRPK, "murom.roadmaps_done", year, [92, 96, 100, 100, 100][k])
     fact(CRPK, "murom.nsur_coverage", year, [30, 52, 61, 70, 78][k])
     fact(CRPK, "murom.pd_plan_done", year, [95, 100, 100, 98, 100][k])
-    fact(CRPK, "murom.site_updates_per_month", year, [2, 2, 3, 4, 4][k])
+    # П11: each update of the centre's site is a dated publication it
+    # organises, every three weeks at first and every two weeks from 2023
+    day, step = dt.date(year, 1, 5), 21 if year < 2023 else 14
+    for n in range(366 // step + 1):
+        if day.year == year:
+            activity("MUR-SITE-%d-%02d" % (year, n + 1), "Обновление материалов сайта ЦРПК",
+                     "publication", organizer=CRPK, start=day.isoformat())
+        day += dt.timedelta(days=step)
     fact(CRPK, "moscow.measures", year, 1 if year >= 2022 else 0)
     fact(CRPK, "moscow.monitoring", year, 1 if year >= 2023 else 0)
     for n, d in enumerate(DOCS):  # the checklist of seed 004 fills up over the years

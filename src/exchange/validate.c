@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "kpi/fact_keys.h"
 
 typedef struct checker {
 	mms_ingest *in;
@@ -15,6 +16,7 @@ typedef struct checker {
 	int32_t id;
 	int32_t *row;
 	mms_buf label;
+	const mms_fact_keys *keys; /* facts: the keys the built-in indicators declare */
 } checker;
 
 #define FAIL(c, rc, field, ...) \
@@ -303,9 +305,14 @@ static void check_target(checker *c)
 	MMS_UNUSED(c); /* the indicator id is checked when a catalogue reads it */
 }
 
+/* A key in a namespace of the built-in indicators (murom., tyva., ...)
+ * must be one they read: a misspelt key would be a fact nothing counts. */
 static void check_fact(checker *c)
 {
-	MMS_UNUSED(c); /* keys are free: indicators name the ones they read */
+	char why[600];
+	if (mms_fact_keys_check(c->keys, mms_str(c->in->m, c->row[FA_KEY]), why, sizeof why) !=
+	    MMS_OK)
+		FAIL(c, MMS_EREF, FA_KEY, "%s: %s", lbl(c), why);
 }
 
 static void check_participation(checker *c)
@@ -412,15 +419,19 @@ int mms_ingest_check(mms_ingest *in, int e)
 		check_competency, check_diagnostic, check_resource, check_develops,
 		check_route, check_route_step, check_route_event};
 	size_t n = in->doc->count(in->doc, e);
+	mms_fact_keys keys = {0};
+	if (e == MMS_FACT && n && mms_fact_keys_builtin(&keys) != MMS_OK)
+		return MMS_ENOMEM;
 	for (size_t rec = 0; rec < n; rec++) {
 		if (in->bad[e][rec])
 			continue;
-		checker c = {in, e, rec, in->ids[e][rec], NULL, {0}};
+		checker c = {in, e, rec, in->ids[e][rec], NULL, {0}, &keys};
 		c.row = mms_row(in->m, e, c.id);
 		mms_record_label(in->m, e, c.id, &c.label);
 		rules[e](&c);
 		mms_buf_free(&c.label);
 	}
+	mms_fact_keys_free(&keys);
 	switch (e) {
 	case MMS_UNIT: return check_cycles(in, e, U_PARENT, "parents");
 	case MMS_COMPETENCY: return check_cycles(in, e, C_PARENT, "parents");

@@ -72,6 +72,9 @@ void mms_indicator_free(indicator *d)
 		mms_free(d->items[i].group);
 	}
 	mms_free(d->items);
+	for (int i = 0; i < d->nfacts; i++)
+		mms_free(d->facts[i]);
+	mms_free(d->facts);
 	for (int i = 0; i < d->nparams; i++)
 		mms_free(d->params[i].name);
 	mms_free(d->params);
@@ -272,13 +275,40 @@ static void read_items(reader *r, indicator *d, json_object *o)
 	}
 }
 
+/* "facts": keys of facts the definition reads or shows beside its value
+ * beyond those its expressions, "fact" and "items" name (fact_keys.c). */
+static void read_facts(reader *r, indicator *d, json_object *o)
+{
+	json_object *list;
+	if (!json_object_object_get_ex(o, "facts", &list))
+		return;
+	size_t n = json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
+	for (size_t i = 0; i < n; i++)
+		if (!json_object_is_type(json_object_array_get_idx(list, i), json_type_string) ||
+		    !json_object_get_string_len(json_object_array_get_idx(list, i)))
+			n = 0;
+	if (!n) {
+		problem(r, MMS_ETYPE, "facts", "must be a non-empty array of fact keys");
+		return;
+	}
+	if (!(d->facts = mms_calloc(n, sizeof *d->facts))) {
+		r->rc = MMS_ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < n; i++, d->nfacts++)
+		if (!(d->facts[i] = mms_strdup(json_object_get_string(json_object_array_get_idx(list, i))))) {
+			r->rc = MMS_ENOMEM;
+			return;
+		}
+}
+
 static void read_one(reader *r, indicator *d, json_object *o)
 {
 	static const char *const known[] = {
 		"id", "name_ru", "name_en", "source", "kind", "population", "filter",
 		"numerator", "denominator", "unit", "direction", "aggregation", "period",
 		"include_part_time", "include_departed", "targets", "bands", "note", "fact", "items",
-		"parameters"};
+		"parameters", "facts"};
 	if (!json_object_is_type(o, json_type_object)) {
 		problem(r, MMS_ETYPE, NULL, "an indicator must be a JSON object");
 		return;
@@ -323,6 +353,7 @@ static void read_one(reader *r, indicator *d, json_object *o)
 		d->fact = text(r, o, "fact", 1);
 	if (d->kind == KIND_CHECKLIST)
 		read_items(r, d, o);
+	read_facts(r, d, o);
 	d->filter_text = text(r, o, "filter", 0);
 	d->num_text = text(r, o, "numerator", d->kind != KIND_COUNT && !on_facts);
 	if (on_facts && d->num_text)
@@ -529,8 +560,12 @@ int mms_kpi_open(mms_kpi **out, mms_db *db)
 	if (!out)
 		return MMS_EINVAL;
 	*out = NULL;
-	if (!db)
-		return MMS_EINVAL;
+	return db ? mms_kpi_open_builtin(out, db) : MMS_EINVAL;
+}
+
+int mms_kpi_open_builtin(mms_kpi **out, mms_db *db)
+{
+	*out = NULL;
 	mms_kpi *kpi = mms_calloc(1, sizeof *kpi);
 	if (!kpi)
 		return MMS_ENOMEM;

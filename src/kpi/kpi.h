@@ -47,6 +47,8 @@ typedef struct indicator {
 	char *fact;             /* yes_no, fact_value: the fact read */
 	check_item *items;      /* checklist */
 	int nitems;
+	char **facts;           /* "facts": keys it shows beside its value (declared, see fact_keys.c) */
+	int nfacts;
 	int kind, pop, direction, agg, period, include_part_time, include_departed;
 	expr filter, num, den;
 	expr_param *params; /* "parameters": numbers its expressions name */
@@ -109,6 +111,10 @@ int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec);
  * adds one per item; a record outside the population adds nothing). */
 void mms_kpi_classify(const indicator *d, const expr_env *v, int32_t rec, double *num,
 		      double *den);
+
+/* A catalogue of the built-in definitions; db may be NULL for a catalogue
+ * only read (fact_keys.c), never computed. */
+int mms_kpi_open_builtin(mms_kpi **out, mms_db *db);
 
 /* The built-in catalogue, compiled in from data/indicators/. */
 typedef struct builtin_file {

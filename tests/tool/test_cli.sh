@@ -427,5 +427,24 @@ grep_in "strict: /dev/zero, why" err.txt "not a regular file"
 grep_in "strict: refused imports changed nothing" strict-after.json '"T1"'
 if grep -q '"T2"\|"T3"' strict-after.json; then failed=$((failed + 1)); echo "FAIL a refused import left records"
 else passed=$((passed + 1)); fi
+# fact keys of the built-in indicators' namespaces are checked (issue 13): a
+# misspelt key is refused at its place; a namespace of the user's own is free
+printf '{"units": [{"code": "FM", "name": "ММС", "level": "municipal", "kind": "municipal_service"}],
+ "facts": [{"unit": "FM", "key": "murom.roadmaps_done", "year": 2023, "value": 90},
+  {"unit": "FM", "key": "murom.roadmap_done", "year": 2023, "value": 90},
+  {"unit": "FM", "key": "yar.own", "year": 2023, "value": 1}]}' >facts.json
+check "a misspelt fact key is refused" 1 "$mms" import facts.sqlite facts.json
+grep_in "a misspelt fact key, where" err.txt "/facts/1/key"
+grep_in "a misspelt fact key, the declared one" err.txt "murom.roadmaps_done"
+sed 's/murom.roadmap_done/murom.vsoko/' facts.json >facts-ok.json
+check "declared and own fact keys are taken" 0 "$mms" import facts.sqlite facts-ok.json
+# a survey's purpose is read and written
+printf '{"activities": [{"code": "SV", "name": "Анкета", "kind": "survey", "purpose": "needs", "start": "2023-03-01"}]}' >purpose.json
+check "a survey with its purpose" 0 "$mms" import facts.sqlite purpose.json
+"$mms" export facts.sqlite purpose-out.json >/dev/null 2>&1
+grep_in "the purpose is exported" purpose-out.json '"purpose": *"needs"'
+printf '{"activities": [{"code": "EVP", "name": "Семинар", "kind": "event", "purpose": "needs"}]}' >purpose-bad.json
+check "a purpose is only for surveys" 1 "$mms" import facts.sqlite purpose-bad.json
+grep_in "a purpose only for surveys, where" err.txt "/activities/0/purpose"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
