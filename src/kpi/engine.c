@@ -486,12 +486,10 @@ static void mark_row(const mms_kpi *kpi, const indicator *d, touch *t, int e, in
 		case MMS_ROUTE: mark(t, row[RT_STAFF]); break;
 		case MMS_ROUTE_STEP: mark(t, route_staff(m, row[ST_ROUTE])); break;
 		case MMS_ROUTE_EVENT: mark(t, route_staff(m, row[EV_ROUTE])); break;
-		case MMS_FACT: { /* org_has_fact: everyone at the unit */
-			int32_t u = row[FA_UNIT];
-			for (int32_t k = u >= 0 ? ix->staff_start[u] : 0; u >= 0 && k < ix->staff_start[u + 1]; k++)
+		case MMS_FACT: /* org_has_fact: everyone at the unit (a fact names one) */
+			for (int32_t k = ix->staff_start[row[FA_UNIT]]; k < ix->staff_start[row[FA_UNIT] + 1]; k++)
 				mark(t, ix->staff_ids[k]);
 			break;
-		}
 		default: break;
 		}
 	} else if (d->pop == POP_UNITS) {
