@@ -201,9 +201,13 @@ static char *teachers(const char *org, int n, int tag)
 	return s;
 }
 
+/* What a change does: adds n teachers in one import, or updates one
+ * teacher's category (an enum), or moves one to another school. */
+enum { ADD, UPDATE, MOVE };
+
 typedef struct change {
 	const char *name;
-	int n;
+	int kind, n;
 	double change_s, recompute_s;
 	size_t full;
 } change;
@@ -212,9 +216,10 @@ typedef struct change {
  * (copied out of the snapshot's mapping); the others, the median of
  * CHANGE_REPEAT changes of each size, show the steady cost. */
 #define CHANGE_REPEAT 5
-#define CHANGES {{"first_1", 1, 0, 0, 0}, {"1", 1, 0, 0, 0}, {"100", 100, 0, 0, 0}, \
-		 {"10000", 10000, 0, 0, 0}}
-#define NCHANGES 4
+#define CHANGES {{"first_1", ADD, 1, 0, 0, 0}, {"1", ADD, 1, 0, 0, 0}, {"100", ADD, 100, 0, 0, 0}, \
+		 {"10000", ADD, 10000, 0, 0, 0}, {"update_1", UPDATE, 1, 0, 0, 0}, \
+		 {"move_1", MOVE, 1, 0, 0, 0}}
+#define NCHANGES 6
 
 static void print_changes(const change *c)
 {
@@ -223,9 +228,27 @@ static void print_changes(const change *c)
 		       c[k].name, c[k].change_s, c[k].name, c[k].recompute_s, c[k].name, c[k].full);
 }
 
-/* On a copy: the catalogue warm, then for each change n staff added in one
- * import and every indicator brought up to date at every unit (values at
- * the root ask for all; the rest are then lookups). */
+/* One change of its kind; tag makes each repeat's change a new one. */
+static void apply(mms_db *db, const change *c, const char *org, const char *other, int tag)
+{
+	if (c->kind == ADD) {
+		char *doc = teachers(org, c->n, tag);
+		CHECK(db, "change", mms_db_import_json(db, doc, NULL, NULL));
+		free(doc);
+		return;
+	}
+	/* the teacher the first change added: category first/highest, or
+	 * between the two schools, by turns */
+	const char *update[] = {"category", tag % 2 ? "first" : "highest", NULL};
+	const char *move[] = {"org", tag % 2 ? other : org, NULL};
+	CHECK(db, "update", mms_db_update(db, MMS_STAFF, "BENCH-0-0", c->kind == MOVE ? move : update,
+					  NULL, NULL));
+}
+
+/* On a copy: the catalogue warm, then for each change (n staff added in one
+ * import, one staff record updated, one teacher moved to another school)
+ * every indicator brought up to date at every unit (values at the root ask
+ * for all; the rest are then lookups). */
 static void incremental(const char *path, const char *work, int year, change *c, int nc)
 {
 	char copy[4096], from[4200], to[4200];
@@ -246,8 +269,11 @@ static void incremental(const char *path, const char *work, int year, change *c,
 	mms_unit_filter f = MMS_UNIT_FILTER_INIT;
 	f.kind = "school";
 	CHECK(db, "find a school", mms_unit_find(db, &f, &schools));
-	char *org = NULL;
+	char *org = NULL, *other = NULL;
 	CHECK(db, "school", mms_db_get(db, MMS_UNIT, mms_idlist_get(schools, 0), "code", &org));
+	CHECK(db, "school", mms_db_get(db, MMS_UNIT,
+				       mms_idlist_get(schools, mms_idlist_count(schools) > 1), "code",
+				       &other));
 	mms_idlist_free(schools);
 	for (size_t i = 0; i < mms_kpi_count(kpi); i++) {
 		mms_kpi_result r = MMS_KPI_RESULT_INIT;
@@ -258,11 +284,9 @@ static void incremental(const char *path, const char *work, int year, change *c,
 		int reps = k ? CHANGE_REPEAT : 1;
 		c[k].full = 0;
 		for (int rep = 0; rep < reps; rep++) {
-			char *doc = teachers(org, c[k].n, tag++);
 			double t = now();
-			CHECK(db, "change", mms_db_import_json(db, doc, NULL, NULL));
+			apply(db, &c[k], org, other, tag++);
 			change_t[rep] = now() - t;
-			free(doc);
 			size_t full0, full1, inc;
 			mms_kpi_counters(kpi, &full0, &inc);
 			t = now();
@@ -278,6 +302,7 @@ static void incremental(const char *path, const char *work, int year, change *c,
 		c[k].recompute_s = median(recompute_t, reps);
 	}
 	mms_free(org);
+	mms_free(other);
 	mms_kpi_close(kpi);
 	mms_db_close(db);
 	remove(copy);

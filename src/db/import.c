@@ -83,7 +83,7 @@ static int ingest(mms_db *db, mms_doc *doc, const mms_import_options *o, mms_rep
 		rc = mms_db_scope_ready(db);
 	mms_mark mark;
 	mms_model_mark(&db->m, &mark);
-	uint64_t gen = db->m.generation, epoch = db->m.epoch, stamp = db->stamp;
+	uint64_t stamp = db->stamp;
 	mms_upsert up = {0};
 	if (rc == MMS_OK && upsert)
 		rc = mms_upsert_begin(&up, db, doc, report);
@@ -108,10 +108,12 @@ static int ingest(mms_db *db, mms_doc *doc, const mms_import_options *o, mms_rep
 		mms_model_rollback(&db->m, &mark);
 		mms_access_free(&staged);
 		db->stamp = stamp;
-	} else if (up.changed) { /* rows changed in place: indexes, scope, KPI state rebuild */
+	} else if (up.changed) { /* rows changed in place: caches follow them from the log */
 		mms_access_free(&staged);
-		db->m.generation = gen + 1;
-		db->m.epoch = epoch + 1;
+		for (size_t k = 0; k < up.staged; k++)
+			if (up.changes[k].changed)
+				mms_model_log_change(&db->m, up.changes[k].e, up.changes[k].id,
+						     up.changes[k].saved);
 	} else if (staged.valid) { /* computed on the model as committed: not again */
 		mms_access_free(&db->acc);
 		db->acc = staged;

@@ -80,9 +80,10 @@ static int apply(mms_db *db, const char *code, const mms_record *rec, const char
 		mms_change_undo(db, &ch);
 		mms_model_rollback(&db->m, &mark);
 		db->stamp = stamp;
-	} else if (rc == MMS_OK && ch.changed) { /* in place: indexes, scope, KPI state rebuild */
-		db->m.generation = gen + 1;
-		db->m.epoch = epoch + 1;
+	} else if (rc == MMS_OK && ch.changed) { /* in place: caches follow it from the log */
+		db->m.generation = gen;
+		db->m.epoch = epoch;
+		mms_model_log_change(&db->m, ch.e, ch.id, ch.saved);
 	}
 	if (rc == MMS_ENOMEM)
 		mms_db_fail(db, rc, "out of memory during the update; nothing was changed");

@@ -47,6 +47,7 @@ void mms_computed_free(computed *c)
 	mms_free(c->rflags);
 	mms_free(c->rnum);
 	mms_free(c->rden);
+	mms_free(c->runit);
 	memset(c, 0, sizeof *c);
 }
 

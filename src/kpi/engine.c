@@ -67,14 +67,17 @@ int mms_kpi_ensure_env(mms_kpi *kpi)
 	const mms_model *m = &kpi->db->m;
 	if (kpi->env_valid && kpi->env_generation == m->generation)
 		return MMS_OK;
-	/* the model only grew since (same epoch): rows are as they were */
+	/* the model only grew since (same epoch), and the rows changed in place
+	 * or deleted since are of other tables than an index's records */
 	int grown = kpi->env_valid && kpi->env_epoch == m->epoch;
+	unsigned changed = grown ? mms_model_log_entities(m, kpi->env_log_pos) : 0;
 	kpi->env_valid = 0;
 	int rc = MMS_OK;
 	for (int i = 0; i < ENV_COUNT && rc == MMS_OK; i++) {
 		size_t keys = m->t[env_indexes[i].keys].count, recs = m->t[env_indexes[i].recs].count;
-		rc = grown && recs == kpi->env_recs[i] ? env_extend(kpi, i, keys)
-						       : env_rebuild(kpi, i, keys, recs);
+		rc = grown && recs == kpi->env_recs[i] && !(changed & 1u << env_indexes[i].recs)
+			     ? env_extend(kpi, i, keys)
+			     : env_rebuild(kpi, i, keys, recs);
 	}
 	size_t nc = m->t[MMS_COMPETENCY].count + 1;
 	if (rc == MMS_OK && nc > kpi->nlatest) {
@@ -92,6 +95,7 @@ int mms_kpi_ensure_env(mms_kpi *kpi)
 	kpi->env_valid = 1;
 	kpi->env_generation = m->generation;
 	kpi->env_epoch = m->epoch;
+	kpi->env_log_pos = m->log_len;
 	return MMS_OK;
 }
 
@@ -374,10 +378,16 @@ static int grow_records(computed *c, const indicator *d, size_t recs)
 				return MMS_ENOMEM;
 			c->rflags = f;
 		}
+		int32_t *u = mms_realloc(c->runit, cap * sizeof *u);
+		if (!u)
+			return MMS_ENOMEM;
+		c->runit = u;
 		c->recs_cap = cap;
 	}
-	for (size_t r = c->nrecs; r < recs; r++)
+	for (size_t r = c->nrecs; r < recs; r++) {
 		remember(c, d, r, 0, 0);
+		c->runit[r] = -1;
+	}
 	c->nrecs = recs;
 	return MMS_OK;
 }
@@ -394,6 +404,7 @@ static int full(mms_kpi *kpi, indicator *d, int year, computed *c)
 	c->epoch = m->epoch;
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
 		c->marks[e] = m->t[e].count;
+	c->log_pos = m->log_len;
 	c->onum = mms_calloc(n + 1, sizeof *c->onum);
 	c->oden = mms_calloc(n + 1, sizeof *c->oden);
 	c->num = mms_malloc((n + 1) * sizeof *c->num);
@@ -413,6 +424,7 @@ static int full(mms_kpi *kpi, indicator *d, int year, computed *c)
 		c->onum[u] += num;
 		c->oden[u] += den;
 		remember(c, d, r, num, den);
+		c->runit[r] = u;
 	}
 	int rc = aggregate(d, kpi, c, c->onum, c->oden);
 	return rc == MMS_OK && d->agg == AGG_DISTINCT ? mms_kpi_distinct(d, &v, c) : rc;
@@ -436,62 +448,117 @@ static void mark(touch *t, int32_t rec)
 		t->ids[t->n++] = rec;
 }
 
-/* Lists, each once and in id order, the existing records of d's population
- * that rows added since the computation can change, and the new ones
- * (docs/indicators.md). */
-static int touched(const mms_kpi *kpi, const indicator *d, const computed *c, touch *t)
+/* The person a route's step or event is about. */
+static int32_t route_staff(const mms_model *m, int32_t route)
+{
+	return route >= 0 ? mms_row(m, MMS_ROUTE, route)[RT_STAFF] : -1;
+}
+
+/* Lists the records of d's population that a row of entity e can change:
+ * a new row, or a row changed in place or deleted as it is and as it was
+ * (so a participation moved from one person to another marks both). The
+ * population's own records are marked by the caller. */
+static void mark_row(const mms_kpi *kpi, const indicator *d, touch *t, int e, int32_t id,
+		     const int32_t *row)
 {
 	const mms_model *m = &kpi->db->m;
 	const mms_index *ix = &kpi->db->idx;
-	t->recs = m->t[mms_population_entity[d->pop]].count;
-#define NEW(e) for (size_t i = c->marks[e]; i < m->t[e].count; i++)
-#define ROW(e) mms_row(m, e, (int32_t)i)
-	for (size_t r = c->marks[mms_population_entity[d->pop]]; r < t->recs; r++)
-		mark(t, (int32_t)r);
 	if (d->pop == POP_STAFF) {
-		NEW(MMS_PARTICIPATION) mark(t, ROW(MMS_PARTICIPATION)[P_STAFF]);
-		NEW(MMS_STAFF_LINK) {
-			mark(t, ROW(MMS_STAFF_LINK)[SL_STAFF]);
-			mark(t, ROW(MMS_STAFF_LINK)[SL_TARGET_STAFF]); /* supported() */
-		}
-		NEW(MMS_DIAGNOSTIC) mark(t, ROW(MMS_DIAGNOSTIC)[D_STAFF]);
-		NEW(MMS_ROUTE) mark(t, ROW(MMS_ROUTE)[RT_STAFF]);
-		NEW(MMS_ROUTE_STEP) mark(t, mms_row(m, MMS_ROUTE, ROW(MMS_ROUTE_STEP)[ST_ROUTE])[RT_STAFF]);
-		NEW(MMS_ROUTE_EVENT) mark(t, mms_row(m, MMS_ROUTE, ROW(MMS_ROUTE_EVENT)[EV_ROUTE])[RT_STAFF]);
-		NEW(MMS_FACT) { /* org_has_fact: everyone at the unit */
-			int32_t u = ROW(MMS_FACT)[FA_UNIT];
-			for (int32_t k = ix->staff_start[u]; k < ix->staff_start[u + 1]; k++)
+		switch (e) {
+		case MMS_PARTICIPATION: mark(t, row[P_STAFF]); break;
+		case MMS_STAFF_LINK:
+			mark(t, row[SL_STAFF]);
+			mark(t, row[SL_TARGET_STAFF]); /* supported() */
+			break;
+		case MMS_DIAGNOSTIC: mark(t, row[D_STAFF]); break;
+		case MMS_ROUTE: mark(t, row[RT_STAFF]); break;
+		case MMS_ROUTE_STEP: mark(t, route_staff(m, row[ST_ROUTE])); break;
+		case MMS_ROUTE_EVENT: mark(t, route_staff(m, row[EV_ROUTE])); break;
+		case MMS_FACT: /* org_has_fact: everyone at the unit (a fact names one) */
+			for (int32_t k = ix->staff_start[row[FA_UNIT]]; k < ix->staff_start[row[FA_UNIT] + 1]; k++)
 				mark(t, ix->staff_ids[k]);
+			break;
+		default: break;
 		}
 	} else if (d->pop == POP_UNITS) {
-		NEW(MMS_PARTICIPATION) {
-			int32_t s = ROW(MMS_PARTICIPATION)[P_STAFF];
-			mark(t, ROW(MMS_PARTICIPATION)[P_UNIT]);
-			if (s >= 0)
-				mark(t, mms_row(m, MMS_STAFF, s)[S_ORG]);
+		switch (e) {
+		case MMS_PARTICIPATION: /* participated(): the unit's own, or its staff's */
+			mark(t, row[P_UNIT]);
+			if (row[P_STAFF] >= 0)
+				mark(t, mms_row(m, MMS_STAFF, row[P_STAFF])[S_ORG]);
+			break;
+		case MMS_STAFF: mark(t, row[S_ORG]); break; /* its staff's participations */
+		case MMS_LINK:
+			mark(t, row[L_FROM]);
+			mark(t, row[L_TO]);
+			break;
+		case MMS_FACT: mark(t, row[FA_UNIT]); break;
+		case MMS_ACTIVITY: /* longest_gap(): the organiser and the units it is a structure of */
+			for (int32_t u = row[A_ORGANIZER]; u >= 0; u = mms_row(m, MMS_UNIT, u)[U_PARENT])
+				mark(t, u);
+			break;
+		default: break;
 		}
-		NEW(MMS_LINK) {
-			mark(t, ROW(MMS_LINK)[L_FROM]);
-			mark(t, ROW(MMS_LINK)[L_TO]);
+	} else if (d->pop == POP_PARTICIPATIONS) {
+		const int32_t *start = NULL, *ids = NULL;
+		int32_t who = -1;
+		if (e == MMS_STAFF) { /* counted at the person's unit, read through the person */
+			who = id;
+			start = kpi->env_start[ENV_PART_STAFF];
+			ids = kpi->env_ids[ENV_PART_STAFF];
+		} else if (e == MMS_PARTICIPATION && d->kind == KIND_SURVEY_SHARE) {
+			/* an answer may supersede, or stop superseding, its respondent's others */
+			int by_staff = row[P_STAFF] >= 0;
+			who = by_staff ? row[P_STAFF] : row[P_UNIT];
+			start = kpi->env_start[by_staff ? ENV_PART_STAFF : ENV_PART_UNIT];
+			ids = kpi->env_ids[by_staff ? ENV_PART_STAFF : ENV_PART_UNIT];
 		}
-		NEW(MMS_FACT) mark(t, ROW(MMS_FACT)[FA_UNIT]);
-		/* longest_gap(): the organiser and the units it is a structure of */
-		NEW(MMS_ACTIVITY) for (int32_t u = ROW(MMS_ACTIVITY)[A_ORGANIZER]; u >= 0;
-				       u = mms_row(m, MMS_UNIT, u)[U_PARENT]) mark(t, u);
-	} else if (d->pop == POP_PARTICIPATIONS && d->kind == KIND_SURVEY_SHARE) {
-		/* a new answer may supersede its respondent's earlier ones */
-		const int32_t *ss = kpi->env_start[ENV_PART_STAFF], *si = kpi->env_ids[ENV_PART_STAFF];
-		const int32_t *us = kpi->env_start[ENV_PART_UNIT], *ui = kpi->env_ids[ENV_PART_UNIT];
-		NEW(MMS_PARTICIPATION) {
-			int32_t s = ROW(MMS_PARTICIPATION)[P_STAFF], u = ROW(MMS_PARTICIPATION)[P_UNIT];
-			const int32_t *start = s >= 0 ? ss : us, *ids = s >= 0 ? si : ui;
-			int32_t who = s >= 0 ? s : u;
-			for (int32_t k = who >= 0 ? start[who] : 0; who >= 0 && k < start[who + 1]; k++)
-				mark(t, ids[k]);
-		}
+		for (int32_t k = who >= 0 ? start[who] : 0; who >= 0 && k < start[who + 1]; k++)
+			mark(t, ids[k]);
 	}
-#undef NEW
-#undef ROW
+}
+
+/* Whether a change in place (or a delete) of a record of entity e can be
+ * followed record by record for d (docs/indicators.md). Units (a parent, a
+ * kind), activities, competencies and resources are read through many
+ * records' references, with no index from them to those records: their
+ * changes take the full path, as do a unit's deletion. */
+static int followed(const indicator *d, int e)
+{
+	switch (e) {
+	case MMS_UNIT: return 0;
+	case MMS_ACTIVITY:
+	case MMS_COMPETENCY:
+	case MMS_RESOURCE: return e == mms_population_entity[d->pop];
+	default: return 1;
+	}
+}
+
+/* Lists, each once and in id order, the records of d's population that
+ * rows added, changed or deleted since the computation can change
+ * (docs/indicators.md): the new records, those changed themselves, and
+ * those mark_row() names for the other rows. */
+static int touched(const mms_kpi *kpi, const indicator *d, const computed *c, touch *t)
+{
+	const mms_model *m = &kpi->db->m;
+	int pe = mms_population_entity[d->pop];
+	t->recs = m->t[pe].count;
+	for (size_t r = c->marks[pe]; r < t->recs; r++)
+		mark(t, (int32_t)r);
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+		for (size_t i = c->marks[e]; i < m->t[e].count; i++)
+			mark_row(kpi, d, t, e, (int32_t)i, mms_row(m, e, (int32_t)i));
+	size_t pos = c->log_pos;
+	mms_logged l;
+	while (mms_model_logged(m, &pos, &l)) {
+		if ((size_t)l.id >= c->marks[l.e])
+			continue; /* added since: listed above, as it is now */
+		if (l.e == pe)
+			mark(t, l.id);
+		if (l.old)
+			mark_row(kpi, d, t, l.e, l.id, l.old);
+		mark_row(kpi, d, t, l.e, l.id, mms_row(m, l.e, l.id));
+	}
 	if (t->rc != MMS_OK)
 		return t->rc;
 	if (t->n > 1) /* none listed: no array at all */
@@ -504,7 +571,26 @@ static int touched(const mms_kpi *kpi, const indicator *d, const computed *c, to
 	return MMS_OK;
 }
 
-/* Brings c up to the data: each touched record's change walks up its path. */
+/* Adds a record's figures (negative: takes them back) to its unit's own
+ * and to every subtree on the unit's path to the root. */
+static void walk_up(const indicator *d, const mms_model *m, computed *c, int32_t u, double num,
+		    double den)
+{
+	int had = c->oden[u] > 0 || c->onum[u] > 0;
+	c->onum[u] += num;
+	c->oden[u] += den;
+	int has = c->oden[u] > 0 || c->onum[u] > 0;
+	for (int32_t p = u; p >= 0; p = mms_row(m, MMS_UNIT, p)[U_PARENT]) {
+		c->num[p] += num;
+		c->den[p] += den;
+		c->units[p] += has - had;
+		c->defined[p] = (uint8_t)mms_kpi_value_of(d, c->num[p], c->den[p], &c->value[p]);
+	}
+}
+
+/* Brings c up to the data: each touched record takes its old figures back
+ * along the path of the unit it was counted at, and adds its new ones
+ * along its unit's path now (the same path unless it moved). */
 static int incremental(mms_kpi *kpi, indicator *d, computed *c)
 {
 	const mms_model *m = &kpi->db->m;
@@ -518,39 +604,42 @@ static int incremental(mms_kpi *kpi, indicator *d, computed *c)
 	mms_kpi_env(kpi, d, c->year, &v);
 	for (size_t k = 0; k < t.n; k++) {
 		size_t r = (size_t)t.ids[k];
-		int32_t u = mms_kpi_record_unit(d, &v, (int32_t)r);
+		int32_t was_u = c->runit[r], u = mms_kpi_record_unit(d, &v, (int32_t)r);
 		double num = 0, den = 0, was_num, was_den;
 		recalled(c, d, r, &was_num, &was_den);
 		if (u >= 0)
 			mms_kpi_classify(d, &v, (int32_t)r, &num, &den);
 		remember(c, d, r, num, den);
-		if (u < 0 || (num == was_num && den == was_den))
+		c->runit[r] = u;
+		if (u == was_u && num == was_num && den == was_den)
 			continue;
-		int had = c->oden[u] > 0 || c->onum[u] > 0;
-		c->onum[u] += num - was_num;
-		c->oden[u] += den - was_den;
-		int has = c->oden[u] > 0 || c->onum[u] > 0;
-		for (int32_t p = u; p >= 0; p = mms_row(m, MMS_UNIT, p)[U_PARENT]) {
-			c->num[p] += num - was_num;
-			c->den[p] += den - was_den;
-			c->units[p] += has - had;
-			c->defined[p] = (uint8_t)mms_kpi_value_of(d, c->num[p], c->den[p], &c->value[p]);
-		}
+		if (was_u >= 0)
+			walk_up(d, m, c, was_u, -was_num, -was_den);
+		if (u >= 0)
+			walk_up(d, m, c, u, num, den);
 	}
 	mms_free(t.ids);
 	c->generation = m->generation;
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
 		c->marks[e] = m->t[e].count;
+	c->log_pos = m->log_len;
 	return MMS_OK;
 }
 
-/* Whether c can be brought up to the data by touching a few records: the
- * model only grew (same epoch), the units are the same, and the rule sums. */
+/* Whether c can be brought up to the data by touching a few records: no
+ * row went but through a delete (same epoch), the units are the same, the
+ * rows changed in place are of tables followed(), and the rule sums. */
 static int extendable(const mms_kpi *kpi, const indicator *d, const computed *c)
 {
 	const mms_model *m = &kpi->db->m;
-	return c->epoch == m->epoch && c->marks[MMS_UNIT] == m->t[MMS_UNIT].count &&
-	       (d->agg == AGG_RATIO_OF_SUMS || d->agg == AGG_SUM) && c->onum;
+	if (c->epoch != m->epoch || c->marks[MMS_UNIT] != m->t[MMS_UNIT].count ||
+	    (d->agg != AGG_RATIO_OF_SUMS && d->agg != AGG_SUM) || !c->onum)
+		return 0;
+	unsigned changed = mms_model_log_entities(m, c->log_pos);
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+		if (changed & 1u << e && !followed(d, e))
+			return 0;
+	return 1;
 }
 
 int mms_kpi_compute(mms_kpi *kpi, indicator *d, int year, const computed **out)

@@ -27,6 +27,7 @@ typedef struct computed {
 	int year;
 	uint64_t generation, epoch;
 	size_t marks[MMS_ENTITY_COUNT]; /* table sizes it was computed on */
+	size_t log_pos;                 /* the model's change log it has followed */
 	double *num, *den, *value; /* per unit, over its subtree */
 	uint8_t *defined;
 	int32_t *units;            /* units with records of their own, per subtree */
@@ -34,6 +35,7 @@ typedef struct computed {
 	double *onum, *oden;       /* per unit, its own records */
 	uint8_t *rflags;           /* per record of 0/1 kinds: 1 in the denominator, 2 numerator */
 	double *rnum, *rden;       /* per record of weighted kinds (their population is units) */
+	int32_t *runit;            /* per record, the unit it was counted at, or -1 */
 	size_t nrecs, recs_cap;    /* records kept, and room for them (grown geometrically) */
 } computed;
 
@@ -75,6 +77,7 @@ struct mms_kpi {
 	int32_t *env_start[ENV_COUNT], *env_ids[ENV_COUNT]; /* CSR: keys + 2 starts, the ids */
 	size_t env_keys[ENV_COUNT], env_recs[ENV_COUNT];     /* the table sizes they index */
 	size_t env_room[ENV_COUNT];                          /* starts allocated (mms_grow), >= keys + 2 */
+	size_t env_log_pos;                                  /* the model's change log they follow */
 	int32_t *latest; /* scratch of expr_env.latest, one per competency */
 	size_t nlatest;
 	size_t full, incremental; /* computations of each sort, for tests and benchmarks */

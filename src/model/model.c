@@ -61,6 +61,7 @@ void mms_model_free(mms_model *m)
 		mms_skelset_free(&m->t[e].skel);
 	}
 	mms_model_clear_dead(m);
+	mms_free(m->log);
 	if (!in_block(m, m->pool))
 		mms_free(m->pool);
 	if (!in_block(m, m->lists))
@@ -79,10 +80,12 @@ void mms_model_mark(const mms_model *m, mms_mark *mark)
 
 void mms_model_rollback(mms_model *m, const mms_mark *mark)
 {
+	int dropped = 0;
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
 		mms_table *t = &m->t[e];
 		if (t->count == mark->rows[e])
 			continue;
+		dropped = 1;
 		t->count = mark->rows[e];
 		if (t->skel_rows > t->count) { /* rebuilt from the rows when next needed */
 			mms_skelset_clear(&t->skel);
@@ -99,7 +102,9 @@ void mms_model_rollback(mms_model *m, const mms_mark *mark)
 	m->pool_len = mark->pool_len;
 	m->lists_len = mark->lists_len;
 	m->generation++;
-	m->epoch++;
+	/* rows that went take their ids' meaning with them: caches start over;
+	 * when none went (a refused update), the rows are as caches saw them */
+	m->epoch += dropped;
 }
 
 int mms_model_add_row(mms_model *m, int e, int32_t *out_id)
@@ -202,9 +207,40 @@ int mms_model_set_dead(mms_model *m, int e, int32_t id, int on)
 		m->dead_len[e] = n;
 	}
 	m->dead[e][id] = (uint8_t)(on != 0);
-	m->generation++;
-	m->epoch++; /* a record went: nothing computed before extends to this */
+	mms_model_log_change(m, e, id, NULL); /* caches take the record out, or back */
 	return MMS_OK;
+}
+
+/* Past this many int32s the log is dropped for an epoch: caches then start
+ * over once, which costs less than following that many changes. */
+#define LOG_MAX ((size_t)1 << 22)
+
+void mms_model_log_change(mms_model *m, int e, int32_t id, const int32_t *old)
+{
+	size_t n = old ? (size_t)mms_entities[e].nfields : 0;
+	m->generation++;
+	if (m->log_len + 3 + n > LOG_MAX ||
+	    mms_grow((void **)&m->log, &m->log_cap, m->log_len + 3 + n, sizeof *m->log)) {
+		m->log_len = 0; /* no cache reads entries of an earlier epoch */
+		m->epoch++;
+		return;
+	}
+	int32_t *p = m->log + m->log_len;
+	p[0] = e;
+	p[1] = id;
+	p[2] = (int32_t)n;
+	if (n)
+		memcpy(p + 3, old, n * sizeof *old);
+	m->log_len += 3 + n;
+}
+
+unsigned mms_model_log_entities(const mms_model *m, size_t pos)
+{
+	unsigned mask = 0;
+	mms_logged l;
+	while (mms_model_logged(m, &pos, &l))
+		mask |= 1u << l.e;
+	return mask;
 }
 
 size_t mms_model_live_count(const mms_model *m, int e)

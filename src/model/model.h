@@ -156,6 +156,12 @@ typedef struct mms_model {
 	 * are live. Loaded from the file on every load, never from a snapshot. */
 	uint8_t *dead[MMS_ENTITY_COUNT];
 	size_t dead_len[MMS_ENTITY_COUNT];
+	/* Records changed in place or deleted since the model was loaded, so
+	 * that caches follow them record by record instead of starting over
+	 * (mms_model_log_change()): entries [entity, id, n, the n fields of the
+	 * row before], n = 0 when only the record's liveness changed. */
+	int32_t *log;
+	size_t log_len, log_cap;
 	/* A snapshot read into one block (store/snapshot.c): arrays that point
 	 * into it are copied out before they first grow, and never freed alone. */
 	void *block;
@@ -191,6 +197,35 @@ size_t mms_model_live_count(const mms_model *m, int e);
 int mms_model_set_dead(mms_model *m, int e, int32_t id, int on);
 /* Forgets every tombstone (before they are loaded again). */
 void mms_model_clear_dead(mms_model *m);
+
+/* Records that record id of entity e changed in place (old: its row
+ * before) or went or came back (old NULL), and bumps the generation. Never
+ * fails: without memory for the entry, or once the log is long, it bumps
+ * the epoch instead, so every cache starts over as after a reload. */
+void mms_model_log_change(mms_model *m, int e, int32_t id, const int32_t *old);
+
+/* An entry of the change log: the row before is NULL for a delete or undelete. */
+typedef struct mms_logged {
+	int e;
+	int32_t id;
+	const int32_t *old;
+} mms_logged;
+
+/* Reads the entry at *pos and moves *pos past it; 0 at the end of the log. */
+static inline int mms_model_logged(const mms_model *m, size_t *pos, mms_logged *out)
+{
+	if (*pos >= m->log_len)
+		return 0;
+	const int32_t *p = m->log + *pos;
+	out->e = p[0];
+	out->id = p[1];
+	out->old = p[2] ? p + 3 : NULL;
+	*pos += 3 + (size_t)p[2];
+	return 1;
+}
+
+/* The entities with entries in the log from pos on, as a bitmask. */
+unsigned mms_model_log_entities(const mms_model *m, size_t pos);
 
 static inline const char *mms_str(const mms_model *m, int32_t off)
 {

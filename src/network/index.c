@@ -141,6 +141,74 @@ static int staff_append(mms_index *ix, const mms_model *m)
 	return MMS_OK;
 }
 
+/* The first place in ids[lo, hi) (in id order) holding id or a greater one. */
+static int32_t lower_bound(const int32_t *ids, int32_t lo, int32_t hi, int32_t id)
+{
+	while (lo < hi) {
+		int32_t mid = lo + (hi - lo) / 2;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void mms_index_csr_move(int32_t *start, int32_t *ids, int32_t id, int32_t a, int32_t b)
+{
+	int32_t i = lower_bound(ids, start[a], start[a + 1], id);
+	if (a < b) { /* the items after it, up to its place in b, move down */
+		int32_t j = lower_bound(ids, start[b], start[b + 1], id) - 1;
+		memmove(ids + i, ids + i + 1, (size_t)(j - i) * sizeof *ids);
+		ids[j] = id;
+		for (int32_t k = a + 1; k <= b; k++)
+			start[k]--;
+	} else if (b < a) { /* the items from its place in b up to it move up */
+		int32_t j = lower_bound(ids, start[b], start[b + 1], id);
+		memmove(ids + j + 1, ids + j, (size_t)(i - j) * sizeof *ids);
+		ids[j] = id;
+		for (int32_t k = b + 1; k <= a; k++)
+			start[k]++;
+	}
+}
+
+/* Whether the log has an entry of record id of e in [from, to). */
+static int logged_between(const mms_model *m, size_t from, size_t to, int e, int32_t id)
+{
+	mms_logged l;
+	while (from < to && mms_model_logged(m, &from, &l))
+		if (l.e == e && l.id == id)
+			return 1;
+	return 0;
+}
+
+/* Follows staff who changed organisation since the index was built, from
+ * their row as indexed (the one before their first change) to their row
+ * now; 0 when that is not worth it or cannot be done in place (many
+ * changes, someone deleted or restored, an organisation not indexed): the
+ * index is then rebuilt. */
+static int staff_moves(mms_index *ix, const mms_model *m)
+{
+	size_t pos = ix->log_pos, at, n = ix->nunits;
+	int budget = 64; /* entries compared pairwise: past that, a rebuild costs less */
+	mms_logged l;
+	while (at = pos, mms_model_logged(m, &pos, &l)) {
+		if (l.e != MMS_STAFF || (size_t)l.id >= ix->nstaff)
+			continue; /* staff added since are not indexed yet */
+		if (!l.old || --budget < 0)
+			return 0;
+		if (logged_between(m, ix->log_pos, at, MMS_STAFF, l.id))
+			continue; /* moved on its first entry already */
+		int32_t from = l.old[S_ORG], to = mms_row(m, MMS_STAFF, l.id)[S_ORG];
+		if (from == to)
+			continue;
+		if (from < 0 || to < 0 || (size_t)from >= n || (size_t)to >= n)
+			return 0;
+		mms_index_csr_move(ix->staff_start, ix->staff_ids, l.id, from, to);
+	}
+	return 1;
+}
+
 /* Column f of entity e with deleted records in no bucket (-1): the model's
  * own column when nothing of e was deleted, else a copy in *tmp. */
 static const int32_t *live_column(const mms_model *m, int e, int f, int32_t **tmp,
@@ -178,15 +246,19 @@ int mms_index_ensure(mms_index *ix, const mms_model *m)
 {
 	if (ix->valid && ix->generation == m->generation)
 		return MMS_OK;
-	/* rows only added since (same epoch), and none of them units or links */
+	/* rows only added since (same epoch), none of them units or links, and
+	 * of the rows changed in place only staff, who may have moved */
+	unsigned changed = ix->valid ? mms_model_log_entities(m, ix->log_pos) : 0;
 	if (ix->valid && ix->epoch == m->epoch && ix->nunits == m->t[MMS_UNIT].count &&
-	    ix->nlinks == m->t[MMS_LINK].count) {
+	    ix->nlinks == m->t[MMS_LINK].count &&
+	    !(changed & (1u << MMS_UNIT | 1u << MMS_LINK)) && staff_moves(ix, m)) {
 		int rc = staff_append(ix, m);
 		if (rc != MMS_OK) {
 			mms_index_free(ix);
 			return rc;
 		}
 		ix->generation = m->generation;
+		ix->log_pos = m->log_len;
 		return MMS_OK;
 	}
 	mms_index_free(ix);
@@ -215,6 +287,7 @@ int mms_index_ensure(mms_index *ix, const mms_model *m)
 	ix->valid = 1;
 	ix->generation = m->generation;
 	ix->epoch = m->epoch;
+	ix->log_pos = m->log_len;
 	ix->nstaff = m->t[MMS_STAFF].count;
 	ix->staff_room = ix->nstaff + 1; /* what mms_index_csr allocated */
 	ix->nlinks = m->t[MMS_LINK].count;

@@ -11,6 +11,7 @@
 
 typedef struct mms_index {
 	uint64_t generation, epoch;
+	size_t log_pos; /* the model's change log it has followed (mms_model_log_change()) */
 	int valid;
 	size_t nunits, nstaff, nlinks; /* the table sizes it indexes */
 	int32_t *child_start, *children; /* children of u: [child_start[u], child_start[u+1]) */
@@ -34,6 +35,11 @@ int mms_index_csr(size_t nbuckets, size_t nitems, const int32_t *bucket_a,
  * by fields fa and fb (-1: none): how every index leaves deleted records out. */
 int mms_index_csr_live(const mms_model *m, size_t nbuckets, int e, int fa, int fb,
 		       int32_t **start_out, int32_t **ids_out);
+
+/* Moves item id from bucket a to bucket b (both >= 0; id is in a): the
+ * items between shift by one place and stay in id order, so the cost is
+ * the distance between the buckets, not the size of the index. */
+void mms_index_csr_move(int32_t *start, int32_t *ids, int32_t id, int32_t a, int32_t b);
 
 /* The first value of a field's column, or NULL for an empty table. */
 static inline const int32_t *mms_column(const mms_model *m, int e, int f)

@@ -387,9 +387,11 @@ static int op_kpi(mms_db *db)
 	return rc;
 }
 
-/* Indicators computed, a teacher added, the indicators brought up to date
- * incrementally (indexes extended, touched records listed), on a database
- * of its own each time, since a failure after the import leaves it in. */
+/* Indicators computed, a teacher added, moved to another organisation and
+ * deleted, the indicators brought up to date incrementally after each
+ * (indexes extended or moved into, touched records listed, the change log
+ * grown), on a database of its own each time, since a failure after the
+ * import leaves it in. */
 static int op_kpi_incremental(mms_db *db)
 {
 	(void)db;
@@ -402,10 +404,17 @@ static int op_kpi_incremental(mms_db *db)
 		rc = mms_db_import_json(d, base, NULL, NULL);
 	if (rc == MMS_OK)
 		rc = mms_kpi_open(&k, d);
-	for (int pass = 0; pass < 2; pass++) {
-		if (rc == MMS_OK && pass)
+	static const char *const move[] = {"org", "R", NULL};
+	mms_delete_options cascade = MMS_DELETE_OPTIONS_INIT;
+	cascade.cascade = 1;
+	for (int pass = 0; pass < 4; pass++) {
+		if (rc == MMS_OK && pass == 1)
 			rc = mms_db_import_json(d, "{\"staff\": [{\"code\": \"N1\", \"name\": \"Нина\", "
 						   "\"org\": \"M\", \"role\": \"teacher\"}]}", NULL, NULL);
+		if (rc == MMS_OK && pass == 2)
+			rc = mms_db_update(d, MMS_STAFF, "N1", move, NULL, NULL);
+		if (rc == MMS_OK && pass == 3)
+			rc = mms_db_delete(d, MMS_STAFF, "N1", &cascade, NULL);
 		if (rc == MMS_OK)
 			rc = mms_kpi_value(k, "murom.pd_every_3_years", 0, 2023, &r);
 		if (rc == MMS_OK)

@@ -689,6 +689,27 @@ test("an output that is the database is refused", function()
   scoped:close(); db:close()
 end)
 
+test("kpi follows a move and a delete without computing afresh", function()
+  local db = open_demo()
+  local kpi = mms.kpi(db)
+  local s1, s2 = db:find("units", "MUR-SCH-01"), db:find("units", "MUR-SCH-02")
+  local n1 = kpi:value("salda.informed", s1, 2023).denominator
+  local n2 = kpi:value("salda.informed", s2, 2023).denominator
+  local full = kpi:full_computations()
+  mms.update(db, "staff", "MUR-T0001", {org = "MUR-SCH-02"}) -- a teacher moves
+  assert(kpi:value("salda.informed", s1, 2023).denominator == n1 - 1)
+  assert(kpi:value("salda.informed", s2, 2023).denominator == n2 + 1)
+  db:delete("staff", "MUR-T0001", 1, "Иванова")
+  assert(kpi:value("salda.informed", s2, 2023).denominator == n2)
+  assert(kpi:full_computations() == full and kpi:incremental_updates() >= 2)
+  local fresh = mms.kpi(db) -- computes in full: the same values
+  for _, u in ipairs({s1, s2, db:find("units", "MUR-CRPK")}) do
+    local a, b = kpi:value("salda.informed", u, 2023), fresh:value("salda.informed", u, 2023)
+    assert(a.numerator == b.numerator and a.denominator == b.denominator and a.status == b.status)
+  end
+  db:close()
+end)
+
 test("import_file refuses a file past max_bytes", function()
   local db = mms.Db(":memory:")
   local ok, err = pcall(db.import_file, db, demo, "auto", 0, "add", nil, 1000)

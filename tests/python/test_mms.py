@@ -771,6 +771,24 @@ def test_xlsx_cells_cut_long_text_at_a_character_with_a_marker(demo, tmp_path):
         cell = openpyxl.load_workbook(path)["Сводка"]["A1"].value
         assert len(cell) == 32767
         assert cell == ("a" * 32754 + tail)[:32755] + "…[truncated]"
+def test_kpi_follows_a_move_and_a_delete_without_computing_afresh(demo):
+    kpi = demo.kpi()
+    s1, s2 = demo.unit("MUR-SCH-01"), demo.unit("MUR-SCH-02")
+    teachers = [kpi.value("salda.informed", u, 2023).denominator for u in (s1, s2)]
+    full = kpi.full_computations()
+    demo.update("staff", "MUR-T0001", org="MUR-SCH-02")  # a teacher moves
+    moved = [kpi.value("salda.informed", u, 2023) for u in (s1, s2)]
+    assert [v.denominator for v in moved] == [teachers[0] - 1, teachers[1] + 1]
+    demo.delete("staff", "MUR-T0001", cascade=True)
+    gone = kpi.value("salda.informed", s2, 2023)
+    assert gone.denominator == teachers[1]
+    assert kpi.full_computations() == full and kpi.incremental_updates() >= 2
+    fresh = demo.kpi()  # computes in full: the same values
+    for u in (s1, s2, demo.unit("MUR-CRPK")):
+        a, b = kpi.value("salda.informed", u, 2023), fresh.value("salda.informed", u, 2023)
+        assert (a.numerator, a.denominator, a.status) == (b.numerator, b.denominator, b.status)
+
+
 def test_update_changes_named_fields_and_history_records_them():
     with mms.Db(":memory:") as db:
         db.insert("units", code="M", name="M", level="municipal", kind="municipal_service")
