@@ -141,6 +141,15 @@ MMS_EXTERN int mms_db_get(mms_db *db, int entity, int32_t id,
 			  const char *field, char **out);
 
 /**
+ * As mms_db_get(), the value the field held on day (YYYY-MM-DD): for a
+ * dated field of a staff member or unit (org, category..., a unit's name
+ * and parent) the past value in force that day, else the current value
+ * (0.2, docs/format.md "People, posts and past values").
+ */
+MMS_EXTERN int mms_db_get_at(mms_db *db, int entity, int32_t id, const char *field,
+			     const char *day, char **out);
+
+/**
  * A record being built for mms_db_insert(): field values are set as text
  * in the CSV notation and checked only on insert, with the same rules as
  * an import.

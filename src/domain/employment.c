@@ -126,6 +126,25 @@ int32_t mms_value_at(const mms_timeline *t, const mms_model *m, int e, int32_t i
 	return mms_row(m, e, id)[f];
 }
 
+int32_t mms_past_value_find(const mms_model *m, int e, int32_t id, int f, int32_t day)
+{
+	int32_t best = -1, until = 0, record, value;
+	int field;
+	if (e != MMS_STAFF && e != MMS_UNIT)
+		return -1;
+	for (size_t k = 0; k < m->t[MMS_PAST_VALUE].count; k++) {
+		const int32_t *pv = mms_row(m, MMS_PAST_VALUE, (int32_t)k);
+		if (mms_dated_entity(pv[PV_ENTITY]) == e && pv[PV_UNTIL] >= day &&
+		    (best < 0 || pv[PV_UNTIL] < until) && mms_model_live(m, MMS_PAST_VALUE, (int32_t)k) &&
+		    mms_past_value_resolve(m, (int32_t)k, &record, &field, &value) == MMS_OK &&
+		    record == id && field == f) {
+			best = (int32_t)k;
+			until = pv[PV_UNTIL];
+		}
+	}
+	return best;
+}
+
 int mms_employed_at(const mms_model *m, int32_t s, int32_t day)
 {
 	const int32_t *row = mms_row(m, MMS_STAFF, s);

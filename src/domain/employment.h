@@ -48,6 +48,10 @@ void mms_timeline_free(mms_timeline *t);
 int32_t mms_value_at(const mms_timeline *t, const mms_model *m, int e, int32_t id, int f,
 		     int32_t day);
 
+/* The same rule without an index, for one lookup: the past value of
+ * record id's field f in force on day, or -1 (the row's value is). */
+int32_t mms_past_value_find(const mms_model *m, int e, int32_t id, int f, int32_t day);
+
 /* Whether staff row s was employed on day (work_start .. work_end). */
 int mms_employed_at(const mms_model *m, int32_t s, int32_t day);
 /* The person's key of staff row s: its person, else its code. */
