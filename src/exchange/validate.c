@@ -428,9 +428,10 @@ static void check_past_value(checker *c)
 		     mms_str(m, c->row[PV_VALUE]), mms_entities[e].record, name);
 		return;
 	}
-	for (size_t k = 0; k < m->t[MMS_PAST_VALUE].count; k++) {
+	/* each pair once, at the later record: the one a file adds */
+	for (size_t k = 0; k < (size_t)c->id; k++) {
 		const int32_t *o = mms_row(m, MMS_PAST_VALUE, (int32_t)k);
-		if ((int32_t)k != c->id && mms_model_live(m, MMS_PAST_VALUE, (int32_t)k) &&
+		if (mms_model_live(m, MMS_PAST_VALUE, (int32_t)k) &&
 		    o[PV_ENTITY] == c->row[PV_ENTITY] && o[PV_UNTIL] == c->row[PV_UNTIL] &&
 		    !strcmp(mms_str(m, o[PV_RECORD]), code) && !strcmp(mms_str(m, o[PV_FIELD]), name)) {
 			char d[11];
