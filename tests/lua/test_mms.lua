@@ -476,6 +476,7 @@ test("no call reports an earlier failure", function()
     ["Db.find_staff"] = now(function() return db:find_staff(-1, "methodist"):count() == 6 end),
     ["Db.find_units"] = now(function() return db:find_units("school"):count() == 16 end),
     ["Db.get"] = now(function() return db:get("units", crpk, "code") == "MUR-CRPK" end),
+    ["Db.get_at"] = now(function() return db:get_at("units", crpk, "code", "2020-01-01") == "MUR-CRPK" end),
     ["Db.route_fit"] = now(function() return rdb:route_fit(t, fg) >= 0 end),
     ["Db.fit_table"] = now(function() return rdb:fit_table(plan):find("edu_level,subject", 1, true) ~= nil end),
     ["Db.route_authorship"] = now(function() return rdb:route_authorship():find("developer,", 1, true) == 1 end),

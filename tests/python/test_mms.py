@@ -564,6 +564,7 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         "Db.find_staff": now(lambda: len(db.find_staff(role="methodist")) == 6),
         "Db.find_units": now(lambda: len(db.find_units(kind="school")) == 16),
         "Db.get": now(lambda: db.get("units", crpk, "code") == "MUR-CRPK"),
+        "Db.get_at": now(lambda: db.get_at("units", crpk, "code", "2020-01-01") == "MUR-CRPK"),
         "Db.route_fit": now(lambda: rdb.route_fit(t, fg) >= 0),
         "Db.fit_table": now(lambda: "edu_level,subject" in rdb.fit_table(plan)),
         "Db.route_authorship": now(lambda: rdb.route_authorship().startswith("developer,")),
