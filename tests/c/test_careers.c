@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "helpers.h"
+#include "store/store.h"
 
 /* A region R with municipal services M1 (schools S1, S2) and M2 (school
  * S3); teachers A, B at S1, C, D at S2, E at S3; B took a course in March
@@ -306,6 +309,86 @@ static void imported_past_values_are_checked_like_every_record(void **state)
 	assert_true(now25(f, TEACHERS, S1) == 2);
 }
 
+
+/* The values the previous release computed on its file (tests/data/schema2/README.md). */
+static void assert_release_values(mms_db *db)
+{
+	static const struct {
+		const char *id, *unit;
+		int year;
+		double num, den;
+	} want[] = {{"s2.teachers", "R", 2024, 4, 5}, {"s2.highest", "R", 2024, 2, 4},
+		    {"s2.trained", "R", 2024, 1, 1}, {"s2.teachers", "M1", 2024, 3, 4},
+		    {"s2.highest", "M1", 2024, 1, 3}, {"s2.trained", "M1", 2024, 1, 1},
+		    {"s2.teachers", "R", 2023, 4, 5}, {"s2.highest", "R", 2023, 2, 4},
+		    {"s2.trained", "R", 2023, 1, 1}};
+	mms_kpi *kpi = NULL;
+	T_OK(db, mms_kpi_open(&kpi, db));
+	mms_report *r = NULL;
+	if (mms_kpi_load(kpi, MMS_TEST_DATA "/schema2/definitions.json", &r) != MMS_OK)
+		fail_msg("%s", mms_kpi_errmsg(kpi));
+	mms_report_free(r);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		mms_kpi_result v = MMS_KPI_RESULT_INIT;
+		T_OK(db, mms_kpi_value(kpi, want[i].id, t_find(db, MMS_UNIT, want[i].unit), want[i].year, &v));
+		if (v.numerator != want[i].num || v.denominator != want[i].den)
+			fail_msg("%s at %s in %d: %g/%g, the release said %g/%g", want[i].id, want[i].unit,
+				 want[i].year, v.numerator, v.denominator, want[i].num, want[i].den);
+	}
+	mms_kpi_result v = MMS_KPI_RESULT_INIT;
+	T_OK(db, mms_kpi_value(kpi, "s2.highest", t_find(db, MMS_UNIT, "R"), 2024, &v));
+	assert_true(v.has_target && v.target == 40);
+	mms_kpi_close(kpi);
+}
+
+static int user_version(const char *path)
+{
+	sqlite3 *s;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(s, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(s);
+	return v;
+}
+
+/* A file of the previous release (schema 2) is read as it is read-only,
+ * and migrated by a read-write open: each staff row a person with one main
+ * post, the values as the release computed them, careers then tracked. */
+static void a_schema_2_file_of_the_previous_release_opens_and_migrates(void **state)
+{
+	(void)state;
+	char *dir = t_tmpdir(), *path = t_path(dir, "v2.sqlite");
+	t_copy_db(MMS_TEST_DATA "/schema2/network.sqlite", path);
+	assert_int_equal(user_version(path), 2);
+	mms_open_options ro = MMS_OPEN_OPTIONS_INIT;
+	ro.read_only = 1;
+	mms_db *db = NULL;
+	T_OK(db, mms_db_open(&db, path, &ro));
+	size_t n = 0;
+	T_OK(db, mms_db_count(db, MMS_STAFF, &n));
+	assert_int_equal(n, 6);
+	T_OK(db, mms_db_count(db, MMS_PAST_VALUE, &n));
+	assert_int_equal(n, 0);
+	assert_release_values(db);
+	mms_db_close(db);
+	assert_int_equal(user_version(path), 2); /* a read-only open wrote nothing */
+	db = t_open(path);
+	assert_int_equal(user_version(path), MMS_SCHEMA_VERSION);
+	assert_release_values(db);
+	char *person = NULL;
+	T_OK(db, mms_db_get(db, MMS_STAFF, t_find(db, MMS_STAFF, "A"), "person", &person));
+	assert_null(person); /* the code is the person's key: one person, one post */
+	T_OK(db, update_from(db, MMS_STAFF, "A", "org", "S3", "2025-02-01"));
+	assert_release_values(db); /* 2023 and 2024 as they were */
+	mms_db_close(db);
+	t_rmtree(dir);
+	free(dir);
+	free(path);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -318,6 +401,7 @@ int main(void)
 		T(a_resubordinated_school_counts_under_its_new_municipality_from_then),
 		T(an_update_from_a_day_is_refused_for_what_has_no_history),
 		T(imported_past_values_are_checked_like_every_record),
+		cmocka_unit_test(a_schema_2_file_of_the_previous_release_opens_and_migrates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
