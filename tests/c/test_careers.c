@@ -310,6 +310,29 @@ static void imported_past_values_are_checked_like_every_record(void **state)
 }
 
 
+/* A deleted staff member's past values go with it; a school someone's past
+ * org names cannot be deleted while that history refers to it. */
+static void past_values_go_with_their_record_and_keep_what_they_name(void **state)
+{
+	fixture *f = *state;
+	T_OK(f->db, update_from(f->db, MMS_STAFF, "B", "org", "S2", "2025-06-01"));
+	T_OK(f->db, update_from(f->db, MMS_STAFF, "A", "category", "highest", "2025-06-01"));
+	mms_delete_options o = MMS_DELETE_OPTIONS_INIT;
+	assert_int_equal(mms_db_delete(f->db, MMS_UNIT, "S1", &o, NULL), MMS_EREF);
+	T_OK(f->db, mms_db_delete(f->db, MMS_STAFF, "A", &o, NULL));
+	size_t n = 0;
+	T_OK(f->db, mms_db_count(f->db, MMS_PAST_VALUE, &n));
+	assert_int_equal(n, 1);
+	char *text = NULL;
+	T_OK(f->db, mms_db_export_json(f->db, &text));
+	char *path = t_path(f->dir, "again.sqlite");
+	mms_db *again = t_open(path);
+	t_import(again, text); /* the export stays importable */
+	mms_free(text);
+	mms_db_close(again);
+	free(path);
+}
+
 /* The values the previous release computed on its file (tests/data/schema2/README.md). */
 static void assert_release_values(mms_db *db)
 {
@@ -401,6 +424,7 @@ int main(void)
 		T(a_resubordinated_school_counts_under_its_new_municipality_from_then),
 		T(an_update_from_a_day_is_refused_for_what_has_no_history),
 		T(imported_past_values_are_checked_like_every_record),
+		T(past_values_go_with_their_record_and_keep_what_they_name),
 		cmocka_unit_test(a_schema_2_file_of_the_previous_release_opens_and_migrates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
