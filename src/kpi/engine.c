@@ -150,16 +150,17 @@ int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec)
 		return -1;
 	switch (d->pop) {
 	case POP_STAFF: {
-		/* staff as at the end of the period: not part-timers, not those
-		 * gone, and never those who only start work after it; not the
-		 * posts official statistics leave out, nor, counting people, a
-		 * person's other posts; at the organisation of that day */
+		/* staff as at the end of the period: not external part-timers
+		 * and civil-law contracts (official statistics leave them out),
+		 * not those gone, and never those who only start work after it;
+		 * counting people, only their main post; at the organisation of
+		 * that day */
 		const int32_t *s = mms_row(m, MMS_STAFF, rec);
 		if ((!d->include_part_time &&
-		     mms_value_at(v->tl, m, MMS_STAFF, rec, S_PART_TIME, v->end)) ||
+		     (mms_value_at(v->tl, m, MMS_STAFF, rec, S_PART_TIME, v->end) ||
+		      !mms_on_staff_at(v->tl, m, rec, v->end))) ||
 		    (!d->include_departed && s[S_WORK_END] != MMS_NONE && s[S_WORK_END] < v->end) ||
 		    (s[S_WORK_START] != MMS_NONE && s[S_WORK_START] > v->end) ||
-		    !mms_on_staff_at(v->tl, m, rec, v->end) ||
 		    (d->counts == COUNTS_PEOPLE && !mms_main_post_at(v->tl, m, rec, v->end)))
 			return -1;
 		return mms_value_at(v->tl, m, MMS_STAFF, rec, S_ORG, v->end);
