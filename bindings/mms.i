@@ -76,6 +76,7 @@ typedef struct KpiValue {
 	int defined, has_target, status, units;
 	double value, numerator, denominator, target, gap;
 	char status_name[16], aggregation[16], band[32];
+	char as_of[11]; /* the day whose state was read: the period's end */
 } KpiValue;
 
 /* An indicator at every unit (mms_kpi_values): the values of the n units,
@@ -106,6 +107,7 @@ static KpiValue *mms_swig_kpi_value(Kpi *k, int rc, const mms_kpi_result *r)
 		snprintf(v->status_name, sizeof v->status_name, "%s", mms_kpi_status_name(r->status));
 		snprintf(v->aggregation, sizeof v->aggregation, "%s", r->aggregation);
 		snprintf(v->band, sizeof v->band, "%s", r->band ? r->band : "");
+		snprintf(v->as_of, sizeof v->as_of, "%s", r->as_of);
 	}
 	return v;
 }
@@ -240,6 +242,7 @@ typedef struct KpiValue {
 	int defined, has_target, status, units;
 	double value, numerator, denominator, target, gap;
 	char status_name[16], aggregation[16], band[32];
+	char as_of[11]; /* the day whose state was read: the period's end */
 } KpiValue;
 %mutable;
 typedef struct Record {} Record;
@@ -327,6 +330,7 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 };
 
 %newobject Db::get;
+%newobject Db::get_at;
 %newobject Db::export_json;
 %newobject Db::export_json_pseudonymised;
 %newobject Db::stats;
@@ -427,6 +431,15 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 			mms_swig_check($self, mms_db_get(db, e, id, field, &v));
 		return v;
 	}
+	/* A field as it was on day (YYYY-MM-DD): a dated field's past value then. */
+	char *get_at(const char *entity, int id, const char *field, const char *day) {
+		mms_db *db = mms_swig_db($self);
+		int e = db ? mms_swig_entity(entity) : -1;
+		char *v = NULL;
+		if (e >= 0)
+			mms_swig_check($self, mms_db_get_at(db, e, id, field, day, &v));
+		return v;
+	}
 	int insert_record(Record *rec) {
 		mms_db *db = mms_swig_db($self);
 		int32_t id = -1;
@@ -437,10 +450,12 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 	/* Changes the fields set in rec of the record with this code, checked
 	 * as an import; raises with the first problem (the database is then
 	 * unchanged). A field set to "" is cleared. */
-	void update_record(const char *code, Record *rec, const char *actor = NULL) {
+	void update_record(const char *code, Record *rec, const char *actor = NULL,
+			   const char *from_date = NULL) {
 		mms_db *db = mms_swig_db($self);
 		mms_update_options o = MMS_UPDATE_OPTIONS_INIT;
 		o.actor = actor;
+		o.from = from_date;
 		if (db)
 			mms_swig_check($self, mms_db_update_record(db, code, REC(rec), &o, NULL));
 	}

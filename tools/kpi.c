@@ -34,6 +34,7 @@ static int emit_row(const char *fmt, const char *id, const char *name, int year,
 		json_object_object_add(o, "status", json_object_new_string(mms_kpi_status_name(r->status)));
 		json_object_object_add(o, "aggregation", json_object_new_string(r->aggregation));
 		json_object_object_add(o, "band", r->band ? json_object_new_string(r->band) : NULL);
+		json_object_object_add(o, "as_of", json_object_new_string(r->as_of));
 		return json_object_array_add(arr, o) == 0 ? MMS_OK : MMS_ENOMEM;
 	}
 	if (!strcmp(fmt, "csv")) {

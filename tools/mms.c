@@ -504,9 +504,10 @@ static const command commands[] = {
 	 NULL, route_subs},
 	{"framework", "import-case DB FILE.json [--name NAME] | export-case DB NAME",
 	 "competency frameworks in 1EdTech CASE JSON", cmd_framework, 3, NULL, framework_subs},
-	{"update", "DB ENTITY CODE FIELD=VALUE... [--actor NAME]",
-	 "change fields of a record with a code, checked as an import (FIELD= clears one)",
-	 cmd_update, 3, "--actor=", NULL},
+	{"update", "DB ENTITY CODE FIELD=VALUE... [--from DATE] [--actor NAME]",
+	 "change fields of a record with a code, checked as an import (FIELD= clears one); "
+	 "--from: the new values hold from DATE, the old ones are kept until the day before",
+	 cmd_update, 3, "--from= --actor=", NULL},
 	{"delete", "DB ENTITY CODE [--cascade] [--actor NAME]",
 	 "delete a record with a code; refused while records refer to it, unless --cascade",
 	 cmd_delete, 3, "--cascade --actor=", NULL},

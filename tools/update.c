@@ -44,10 +44,10 @@ static int outcome(mms_db *db, int rc, mms_report *rep, const char *const pos[3]
 	return code;
 }
 
-/* mms update DB ENTITY CODE FIELD=VALUE... [--actor NAME] */
+/* mms update DB ENTITY CODE FIELD=VALUE... [--from DATE] [--actor NAME] */
 int cmd_update(int argc, char **argv)
 {
-	const char *actor = NULL, *pos[3] = {NULL};
+	const char *actor = NULL, *from = NULL, *pos[3] = {NULL};
 	int npos = 0, nfields = 0;
 	/* field/value pairs point into argv: "name=value" split at the '=' */
 	const char **pairs = calloc((size_t)argc * 2 + 1, sizeof *pairs);
@@ -58,6 +58,8 @@ int cmd_update(int argc, char **argv)
 		char *eq = strchr(argv[i], '=');
 		if (!strcmp(argv[i], "--actor") && i + 1 < argc) {
 			actor = argv[++i];
+		} else if (!strcmp(argv[i], "--from") && i + 1 < argc) {
+			from = argv[++i];
 		} else if (argv[i][0] == '-') {
 			fprintf(stderr, "mms: update: unknown option \"%s\"\n", argv[i]);
 			code = EXIT_USAGE;
@@ -82,6 +84,7 @@ int cmd_update(int argc, char **argv)
 		mms_update_options o = MMS_UPDATE_OPTIONS_INIT;
 		mms_report *rep = NULL;
 		o.actor = actor;
+		o.from = from;
 		int rc = mms_db_update(db, e, pos[2], pairs, &o, &rep);
 		code = outcome(db, rc, rep, pos, "update", "problem(s); nothing was changed");
 	}

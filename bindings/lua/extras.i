@@ -99,15 +99,18 @@ static int mms_lua_insert(lua_State *L)
 	return 1;
 }
 
-/* mms.update(db, entity, code, {field = value, ...} [, actor]): "" clears a field */
+/* mms.update(db, entity, code, {field = value, ...} [, actor [, from_date]]): "" clears a
+ * field; from_date: the new values hold from that day, the old kept until the day before */
 static int mms_lua_update(lua_State *L)
 {
 	mms_swig_begin(); /* before anything can fail */
 	const char *code = luaL_checkstring(L, 3), *actor = luaL_optstring(L, 5, NULL);
+	const char *from = luaL_optstring(L, 6, NULL);
 	Db *self;
 	mms_record *rec = mms_lua_record(L, &self, 4);
 	mms_update_options o = MMS_UPDATE_OPTIONS_INIT;
 	o.actor = actor;
+	o.from = from;
 	if (rec)
 		mms_swig_check(self, mms_db_update_record(self->db, code, rec, &o, NULL));
 	mms_record_free(rec);

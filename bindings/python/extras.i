@@ -92,13 +92,15 @@ def _insert(self, entity, **fields):
         rec.set(key, _text(key, value))
     return self.insert_record(rec)
 
-def _update(self, entity, code, /, actor=None, **fields):
+def _update(self, entity, code, /, actor=None, from_date=None, **fields):
     """Changes the keyword fields of the record with this code, checked as an
-    import; None (or "") clears a field, fields not named keep their values."""
+    import; None (or "") clears a field, fields not named keep their values.
+    With from_date (YYYY-MM-DD) the new values hold from that day and the old
+    ones are kept as past values until the day before (dated fields only)."""
     rec = Record(entity)
     for key, value in fields.items():
         rec.set(key, "" if value is None else _text(key, value))
-    self.update_record(code, rec, actor)
+    self.update_record(code, rec, actor, from_date)
 
 class Change(tuple):
     """One recorded change: (at, actor, field, old, new); field None = added."""

@@ -35,7 +35,8 @@ typedef enum mms_entity {
 	MMS_ROUTE = 12,        /**< an individual educational route (ИОМ) (0.2) */
 	MMS_ROUTE_STEP = 13,   /**< a step of a route: a resource for some deficits (0.2) */
 	MMS_ROUTE_EVENT = 14,  /**< a status change of a route or step, with evidence (0.2) */
-	MMS_ENTITY_COUNT = 15  /**< grows when entities are added; do not store it */
+	MMS_PAST_VALUE = 15,   /**< a value a staff or unit field held until a date (0.2) */
+	MMS_ENTITY_COUNT = 16  /**< grows when entities are added; do not store it */
 } mms_entity;
 
 /** The plural name of an entity ("units", "staff"...), or NULL. */
@@ -140,6 +141,15 @@ MMS_EXTERN int mms_db_get(mms_db *db, int entity, int32_t id,
 			  const char *field, char **out);
 
 /**
+ * As mms_db_get(), the value the field held on day (YYYY-MM-DD): for a
+ * dated field of a staff member or unit (org, category..., a unit's name
+ * and parent) the past value in force that day, else the current value
+ * (0.2, docs/format.md "People, posts and past values").
+ */
+MMS_EXTERN int mms_db_get_at(mms_db *db, int entity, int32_t id, const char *field,
+			     const char *day, char **out);
+
+/**
  * A record being built for mms_db_insert(): field values are set as text
  * in the CSV notation and checked only on insert, with the same rules as
  * an import.
@@ -169,7 +179,11 @@ MMS_EXTERN int mms_db_insert(mms_db *db, const mms_record *rec,
 typedef struct mms_update_options {
 	unsigned version;  /**< MMS_UPDATE_OPTIONS_VERSION */
 	const char *actor; /**< who makes the change, kept in the history; NULL = "" */
-	const char *from;  /**< reserved for effective dating: must be NULL for now */
+	/** YYYY-MM-DD or NULL: the new values of dated fields hold from this day,
+	 *  the old ones are kept as past values until the day before (0.2,
+	 *  docs/format.md "People, posts and past values"); refused for a field
+	 *  that is not dated or a day not after the field's latest past value */
+	const char *from;
 } mms_update_options;
 
 #define MMS_UPDATE_OPTIONS_VERSION 1

@@ -90,10 +90,14 @@ typedef struct mms_kpi_result {
 	const char *aggregation; /**< how the subtree was aggregated */
 	const char *band;        /**< the colour band of the value, or NULL */
 	int units;               /**< units whose own records were aggregated */
+	/** version 2 (0.2): the day whose state was read, YYYY-MM-DD: the end of
+	 *  the period, at which staff, units and the hierarchy are taken
+	 *  (docs/indicators.md, "As at which day") */
+	char as_of[11];
 } mms_kpi_result;
 
-#define MMS_KPI_RESULT_VERSION 1
-#define MMS_KPI_RESULT_INIT {MMS_KPI_RESULT_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0}
+#define MMS_KPI_RESULT_VERSION 2
+#define MMS_KPI_RESULT_INIT {MMS_KPI_RESULT_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, ""}
 
 /**
  * The value of indicator id at unit for year (a calendar year, or for

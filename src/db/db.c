@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "domain/employment.h"
 #include "store/store.h"
 
 int mms_db_fail(mms_db *db, int rc, const char *fmt, ...)
@@ -305,6 +306,28 @@ int mms_db_find(mms_db *db, int e, const char *code, int32_t *out_id)
 	if ((rc = mms_db_check_read_code(db, e, id, code)) == MMS_OK)
 		*out_id = id;
 	return rc;
+}
+
+int mms_db_get_at(mms_db *db, int e, int32_t id, const char *field, const char *day,
+		  char **out)
+{
+	int32_t d;
+	if (!out || !field || !day)
+		return MMS_EINVAL;
+	*out = NULL;
+	if (mms_date_parse(day, &d) != MMS_OK)
+		return mms_db_fail(db, MMS_EINVAL, "day \"%.40s\" is not a date YYYY-MM-DD", day);
+	int rc = mms_db_ready(db);
+	if (rc != MMS_OK || (rc = mms_db_check_id(db, e, id)) != MMS_OK)
+		return rc;
+	int f = mms_field_find(e, field);
+	int32_t pv = f < 0 ? -1 : mms_past_value_find(&db->m, e, id, f, d);
+	if (pv < 0)
+		return mms_db_get(db, e, id, field, out);
+	const char *text = mms_str(&db->m, mms_row(&db->m, MMS_PAST_VALUE, pv)[PV_VALUE]);
+	if (*text && !(*out = mms_strndup(text, strlen(text))))
+		return mms_db_fail(db, MMS_ENOMEM, "out of memory");
+	return MMS_OK;
 }
 
 int mms_db_get(mms_db *db, int e, int32_t id, const char *field, char **out)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "domain/employment.h"
 #include "store/store.h"
 
 /* What a deleted record must not keep: it names a living person. */
@@ -111,6 +112,22 @@ static int collect(const mms_model *m, plan *p, int e0, int32_t id0, int cascade
 				grew = 1;
 				rc = push(&p->del, &p->ndel, &p->cdel, e, id);
 			}
+	}
+	/* past values are the history of their record and go with it; one
+	 * that was a unit to delete (a past org or parent) mentions it */
+	for (size_t i = 0; i < m->t[MMS_PAST_VALUE].count && rc == MMS_OK; i++) {
+		int32_t rec, value, id = (int32_t)i;
+		int f, e = mms_dated_entity(mms_row(m, MMS_PAST_VALUE, id)[PV_ENTITY]);
+		if (!mms_model_live(m, MMS_PAST_VALUE, id) ||
+		    mms_past_value_resolve(m, id, &rec, &f, &value) != MMS_OK)
+			continue;
+		if (p->doomed[e][rec]) {
+			p->doomed[MMS_PAST_VALUE][id] = 1;
+			rc = push(&p->del, &p->ndel, &p->cdel, MMS_PAST_VALUE, id);
+		} else if (mms_entities[e].fields[f].type == F_REF && value >= 0 &&
+			   p->doomed[MMS_UNIT][value]) {
+			rc = push(&p->deps, &p->ndeps, &p->cdeps, MMS_PAST_VALUE, id);
+		}
 	}
 	/* what still refers to a record to delete, once the cascade is whole */
 	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK; e++)

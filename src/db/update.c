@@ -7,11 +7,14 @@
 #include <string.h>
 
 #include "db.h"
+#include "domain/employment.h"
 #include "exchange/exchange.h"
 #include "store/store.h"
 
-static int check_options(mms_db *db, const mms_update_options *opts, mms_update_options *o)
+static int check_options(mms_db *db, const mms_update_options *opts, mms_update_options *o,
+			 int32_t *from)
 {
+	*from = MMS_NONE;
 	mms_update_options def = MMS_UPDATE_OPTIONS_INIT;
 	*o = def;
 	if (!opts)
@@ -20,10 +23,109 @@ static int check_options(mms_db *db, const mms_update_options *opts, mms_update_
 		return mms_db_fail(db, MMS_EINVAL, "update options version %u is unknown",
 				   opts->version);
 	*o = *opts;
-	if (o->from)
-		return mms_db_fail(db, MMS_EINVAL, "from \"%.40s\": effective-dated updates are not "
-				   "supported yet; leave from NULL", o->from);
+	if (o->from && (mms_date_parse(o->from, from) != MMS_OK ||
+			*from <= mms_date_from_ymd(1900, 1, 1) || *from > mms_date_from_ymd(2100, 12, 31)))
+		return mms_db_fail(db, MMS_EINVAL, "from \"%.40s\" is not a date YYYY-MM-DD in "
+				   "1900..2100", o->from);
 	return MMS_OK;
+}
+
+/* The values of a record's fields before an update from a day: each dated
+ * field that changes keeps its old value as a past value. */
+typedef struct before {
+	mms_buf text[(int)S_NFIELDS > (int)U_NFIELDS ? (int)S_NFIELDS : (int)U_NFIELDS];
+} before;
+
+static void before_free(before *b)
+{
+	for (size_t f = 0; f < sizeof b->text / sizeof b->text[0]; f++)
+		mms_buf_free(&b->text[f]);
+}
+
+static int before_take(const mms_model *m, int e, int32_t id, before *b)
+{
+	for (int f = 0; f < mms_entities[e].nfields; f++) {
+		mms_field_text(m, e, id, f, &b->text[f]);
+		mms_buf_putc(&b->text[f], '\0'); /* "" for absent, never NULL */
+		if (b->text[f].failed)
+			return MMS_ENOMEM;
+	}
+	return MMS_OK;
+}
+
+/* The latest until of the past values of (record, field), or MMS_NONE. */
+static int32_t latest_until(const mms_model *m, int e, const char *code, const char *field)
+{
+	int32_t latest = MMS_NONE;
+	for (size_t k = 0; k < m->t[MMS_PAST_VALUE].count; k++) {
+		const int32_t *pv = mms_row(m, MMS_PAST_VALUE, (int32_t)k);
+		if (mms_model_live(m, MMS_PAST_VALUE, (int32_t)k) &&
+		    mms_dated_entity(pv[PV_ENTITY]) == e && pv[PV_UNTIL] > latest &&
+		    !strcmp(mms_str(m, pv[PV_RECORD]), code) && !strcmp(mms_str(m, pv[PV_FIELD]), field))
+			latest = pv[PV_UNTIL];
+	}
+	return latest;
+}
+
+static int add_text(mms_model *m, int32_t *row, int f, const char *s)
+{
+	return mms_model_add_str(m, s, strlen(s), &row[f]);
+}
+
+/*
+ * After the change is staged: a past value (old value, until from - 1) for
+ * every field that changed, all dated, each after the field's latest past
+ * value. The rows are appended to the model, so the caller's rollback to
+ * its mark takes them back with the rest.
+ */
+static int keep_past(mms_db *db, const mms_change *ch, const char *code, const before *b,
+		     int32_t from)
+{
+	mms_model *m = &db->m;
+	const entity_def *d = &mms_entities[ch->e];
+	mms_buf now = {0};
+	int rc = MMS_OK;
+	char day[11];
+	mms_date_format(from, day);
+	for (int f = 0; f < d->nfields && rc == MMS_OK; f++) {
+		now.len = 0;
+		mms_field_text(m, ch->e, ch->id, f, &now);
+		mms_buf_putc(&now, '\0');
+		if (now.failed) {
+			rc = MMS_ENOMEM;
+			break;
+		}
+		if (!strcmp(now.data, b->text[f].data))
+			continue;
+		if (!mms_dated_field(ch->e, f)) {
+			rc = mms_db_fail(db, MMS_EINVAL, "%s \"%.200s\": %s has no history; update it "
+					 "without from", d->record, code, d->fields[f].name);
+			break;
+		}
+		int32_t latest = latest_until(m, ch->e, code, d->fields[f].name), id;
+		if (latest != MMS_NONE && latest >= from - 1) {
+			char was[11];
+			mms_date_format(latest, was);
+			rc = mms_db_fail(db, MMS_ERANGE, "%s \"%.200s\": %s already has a value until "
+					 "%s; from %s must be after the day following it", d->record,
+					 code, d->fields[f].name, was, day);
+			break;
+		}
+		rc = mms_model_add_row(m, MMS_PAST_VALUE, &id);
+		int32_t *row = rc == MMS_OK ? mms_row(m, MMS_PAST_VALUE, id) : NULL;
+		if (row) {
+			row[PV_ENTITY] = ch->e == MMS_UNIT ? DE_UNIT : DE_STAFF;
+			row[PV_UNTIL] = from - 1;
+		}
+		if (rc == MMS_OK)
+			rc = add_text(m, row, PV_RECORD, code);
+		if (rc == MMS_OK)
+			rc = add_text(m, row, PV_FIELD, d->fields[f].name);
+		if (rc == MMS_OK)
+			rc = add_text(m, row, PV_VALUE, b->text[f].data);
+	}
+	mms_buf_free(&now);
+	return rc;
 }
 
 /* Finds the record and refuses what no update may do. */
@@ -48,15 +150,23 @@ static int target(mms_db *db, int e, const char *code, mms_doc *given, int32_t *
 
 /* The update itself, inside the write transaction. */
 static int apply(mms_db *db, const char *code, const mms_record *rec, const char *actor,
-		 mms_report *rep)
+		 int32_t from, mms_report *rep)
 {
 	mms_change ch = {0};
 	mms_doc *given = mms_record_doc(rec, &ch.e);
 	int rc = mms_db_sync(db);
 	if (rc == MMS_OK)
 		rc = target(db, ch.e, code, given, &ch.id);
-	if (rc != MMS_OK)
+	if (rc == MMS_OK && from != MMS_NONE && ch.e != MMS_STAFF && ch.e != MMS_UNIT)
+		rc = mms_db_fail(db, MMS_EINVAL, "%s have no history: only staff and units are "
+				 "updated from a day", mms_entities[ch.e].name);
+	before old = {0};
+	if (rc == MMS_OK && from != MMS_NONE && before_take(&db->m, ch.e, ch.id, &old) != MMS_OK)
+		rc = mms_db_fail(db, MMS_ENOMEM, "out of memory");
+	if (rc != MMS_OK) {
+		before_free(&old);
 		return rc;
+	}
 	mms_mark mark;
 	mms_model_mark(&db->m, &mark);
 	uint64_t gen = db->m.generation, epoch = db->m.epoch, stamp = db->stamp;
@@ -64,12 +174,20 @@ static int apply(mms_db *db, const char *code, const mms_record *rec, const char
 	rc = mms_change_stage(db, &ch, given, 0, 0, rep);
 	if (rc != MMS_OK && rc != MMS_ENOMEM)
 		mms_db_report_failure(db, rep, rc);
+	if (rc == MMS_OK && ch.changed && from != MMS_NONE)
+		rc = keep_past(db, &ch, code, &old, from);
+	before_free(&old);
 	/* the rules above imply the network's shape; its own check is the last word */
 	if (rc == MMS_OK && ch.changed)
 		rc = mms_model_check(&db->m, db->errmsg, sizeof db->errmsg);
 	if (rc == MMS_OK && ch.changed && (rc = mms_log_open(&log, db, actor)) == MMS_OK)
 		rc = mms_change_write(db, &ch, &log);
 	mms_log_close(&log);
+	/* the past values kept, and their lines in the history */
+	if (rc == MMS_OK && ch.changed && from != MMS_NONE)
+		rc = mms_store_write(db->sql, &db->m, &mark, db->errmsg, sizeof db->errmsg);
+	if (rc == MMS_OK && ch.changed && from != MMS_NONE)
+		rc = mms_log_added(db, &mark, actor);
 	/* the file's count of in-place changes moved with this very row: the
 	 * handle's model is that state, so its next snapshot stays usable */
 	if (rc == MMS_OK && ch.changed)
@@ -100,7 +218,8 @@ int mms_db_update_record(mms_db *db, const char *code, const mms_record *rec,
 		return MMS_EINVAL;
 	mms_db_ok(db);
 	mms_update_options o;
-	int rc = check_options(db, opts, &o);
+	int32_t from;
+	int rc = check_options(db, opts, &o, &from);
 	if (rc != MMS_OK)
 		return rc;
 	if (db->read_only)
@@ -110,7 +229,7 @@ int mms_db_update_record(mms_db *db, const char *code, const mms_record *rec,
 		return mms_db_fail(db, MMS_ENOMEM, "out of memory");
 	rc = mms_store_exec(db->sql, "BEGIN IMMEDIATE", db->errmsg, sizeof db->errmsg);
 	if (rc == MMS_OK) {
-		rc = apply(db, code, rec, o.actor, rep);
+		rc = apply(db, code, rec, o.actor, from, rep);
 		if (!sqlite3_get_autocommit(db->sql)) /* refused, failed, or nothing to do */
 			sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 	}

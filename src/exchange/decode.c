@@ -196,8 +196,10 @@ int mms_ingest_rows(mms_ingest *in, int e)
 {
 	const entity_def *d = &mms_entities[e];
 	size_t n = in->doc->count(in->doc, e);
-	in->ids[e] = mms_calloc(n ? n : 1, sizeof(int32_t));
-	in->bad[e] = mms_calloc(n ? n : 1, 1);
+	if (n == 0) /* no records of e: no arrays (every reader stops at n) */
+		return MMS_OK;
+	in->ids[e] = mms_calloc(n, sizeof(int32_t));
+	in->bad[e] = mms_calloc(n, 1);
 	if (!in->ids[e] || !in->bad[e])
 		return MMS_ENOMEM;
 	if (n && d->code_field >= 0) {

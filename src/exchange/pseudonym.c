@@ -378,9 +378,33 @@ static int dropped(int e, int f)
 	       (e == MMS_STAFF && (f == S_POSITION || f == S_CATEGORY || f == S_EDU_LEVEL));
 }
 
+/* The staff row whose pseudonym stands for a person's key: the row with
+ * that code, else the first row of that person, so that every post of one
+ * person carries the same key (a scan: persons are named only on the rows
+ * of people with several posts). */
+static int32_t person_row(const mms_model *m, const char *key)
+{
+	int32_t s = mms_model_find_code(m, MMS_STAFF, key);
+	for (size_t k = 0; s < 0 && k < m->t[MMS_STAFF].count; k++)
+		if (!strcmp(mms_str(m, mms_row(m, MMS_STAFF, (int32_t)k)[S_PERSON]), key))
+			s = (int32_t)k;
+	return s;
+}
+
+/* A past value of a staff field the export leaves out is written without
+ * its value, as the field itself is. */
+static int past_dropped(const mms_model *m, int32_t id)
+{
+	const int32_t *pv = mms_row(m, MMS_PAST_VALUE, id);
+	int f = mms_field_find(MMS_STAFF, mms_str(m, pv[PV_FIELD]));
+	return pv[PV_ENTITY] == DE_STAFF && (f < 0 || dropped(MMS_STAFF, f));
+}
+
 int mms_out_present(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, int f)
 {
 	if (ps && dropped(e, f))
+		return 0;
+	if (ps && e == MMS_PAST_VALUE && f == PV_VALUE && past_dropped(m, id))
 		return 0;
 	if (ps && e == MMS_STAFF && f == S_BIRTH && !age_read(m, ps, id))
 		return 0;
@@ -427,6 +451,11 @@ void mms_out_text(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, i
 		mms_field_text(m, e, id, f, out);
 	} else if (fd->type == F_CODE || (e == MMS_STAFF && f == S_NAME)) {
 		mms_buf_puts(out, out_code(m, ps, e, id));
+	} else if ((e == MMS_STAFF && f == S_PERSON) ||
+		   (e == MMS_PAST_VALUE && f == PV_RECORD && row[PV_ENTITY] == DE_STAFF)) {
+		int32_t s = e == MMS_STAFF ? person_row(m, mms_str(m, v))
+					   : mms_model_find_code(m, MMS_STAFF, mms_str(m, v));
+		mms_buf_puts(out, s >= 0 ? out_code(m, ps, MMS_STAFF, s) : "");
 	} else if (fd->type == F_REF && mms_entities[fd->aux].code_field >= 0) {
 		mms_buf_puts(out, out_code(m, ps, fd->aux, v));
 	} else if (e == MMS_RESOURCE && f == R_NAME && row[R_MENTOR] >= 0) {

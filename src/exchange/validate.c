@@ -4,10 +4,12 @@
  * hierarchy has no cycle, periods are in order, links and participations
  * join records of the right kinds.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "doc.h"
 #include "kpi/fact_keys.h"
+#include "domain/employment.h"
 
 typedef struct checker {
 	mms_ingest *in;
@@ -411,13 +413,113 @@ static int check_transitions(mms_ingest *in)
 	return MMS_OK;
 }
 
+/* A past value names a dated field of a record that exists, holds a value
+ * that field may hold, and is the only one of its (record, field) ending
+ * on its day. */
+static void check_past_value(checker *c)
+{
+	const mms_model *m = c->in->m;
+	int32_t record, value;
+	int field, e = mms_dated_entity(c->row[PV_ENTITY]);
+	const char *code = mms_str(m, c->row[PV_RECORD]), *name = mms_str(m, c->row[PV_FIELD]);
+	switch (mms_past_value_resolve(m, c->id, &record, &field, &value)) {
+	case MMS_EREF:
+		FAIL(c, MMS_EREF, PV_RECORD, "%s: no %s with code \"%s\"", lbl(c),
+		     mms_entities[e].record, code);
+		return;
+	case MMS_EINVAL:
+		FAIL(c, MMS_ETYPE, PV_FIELD, "%s: %s has no dated field \"%s\" (dated: %s)", lbl(c),
+		     mms_entities[e].name, name, e == MMS_UNIT ? "name, parent" :
+		     "org, role, position, category, edu_level, part_time, employment");
+		return;
+	case MMS_ETYPE:
+	case MMS_EMISSING:
+		FAIL(c, MMS_ETYPE, PV_VALUE, "%s: \"%s\" is not a value %s's %s can hold", lbl(c),
+		     mms_str(m, c->row[PV_VALUE]), mms_entities[e].record, name);
+		return;
+	}
+	/* each pair once, at the later record: the one a file adds */
+	for (size_t k = 0; k < (size_t)c->id; k++) {
+		const int32_t *o = mms_row(m, MMS_PAST_VALUE, (int32_t)k);
+		if (mms_model_live(m, MMS_PAST_VALUE, (int32_t)k) &&
+		    o[PV_ENTITY] == c->row[PV_ENTITY] && o[PV_UNTIL] == c->row[PV_UNTIL] &&
+		    !strcmp(mms_str(m, o[PV_RECORD]), code) && !strcmp(mms_str(m, o[PV_FIELD]), name)) {
+			char d[11];
+			mms_date_format(c->row[PV_UNTIL], d);
+			FAIL(c, MMS_EDUP, PV_UNTIL, "%s: %s \"%s\" already has a past %s until %s",
+			     lbl(c), mms_entities[e].record, code, name, d);
+			return;
+		}
+	}
+}
+
+typedef struct person_row {
+	const char *key;
+	int32_t id;
+} person_row;
+
+static int person_cmp(const void *a, const void *b)
+{
+	return strcmp(((const person_row *)a)->key, ((const person_row *)b)->key);
+}
+
+/* The posts of one person agree on the birth date (an absent one agrees
+ * with any). Only rows that share a key are gathered: those naming a
+ * person, and the rows whose code they name. */
+static int check_persons(mms_ingest *in)
+{
+	const mms_model *m = in->m;
+	size_t n = m->t[MMS_STAFF].count, k = 0, cap = 0;
+	person_row *rows = NULL;
+	for (size_t s = 0; s < n; s++) {
+		const int32_t *row = mms_row(m, MMS_STAFF, (int32_t)s);
+		if (!row[S_PERSON] || !mms_model_live(m, MMS_STAFF, (int32_t)s))
+			continue;
+		int32_t named = mms_model_find_code(m, MMS_STAFF, mms_str(m, row[S_PERSON]));
+		if (mms_grow((void **)&rows, &cap, k + 2, sizeof *rows)) {
+			mms_free(rows);
+			return MMS_ENOMEM;
+		}
+		rows[k++] = (person_row){mms_str(m, row[S_PERSON]), (int32_t)s};
+		if (named >= 0 && named != (int32_t)s && !mms_row(m, MMS_STAFF, named)[S_PERSON])
+			rows[k++] = (person_row){mms_str(m, row[S_PERSON]), named};
+	}
+	if (k > 1)
+		qsort(rows, k, sizeof *rows, person_cmp);
+	size_t recs = in->doc->count(in->doc, MMS_STAFF);
+	for (size_t rec = 0; rec < recs && k; rec++) {
+		int32_t id = in->ids[MMS_STAFF][rec], birth = mms_row(m, MMS_STAFF, id)[S_BIRTH];
+		person_row key = {mms_staff_person(m, id), id}, *hit;
+		if (in->bad[MMS_STAFF][rec] || birth == MMS_NONE ||
+		    !(hit = bsearch(&key, rows, k, sizeof *rows, person_cmp)))
+			continue;
+		while (hit > rows && !strcmp(hit[-1].key, key.key))
+			hit--;
+		for (; hit < rows + k && !strcmp(hit->key, key.key); hit++) {
+			int32_t other = mms_row(m, MMS_STAFF, hit->id)[S_BIRTH];
+			if (other == MMS_NONE || other == birth)
+				continue;
+			char a[11], b[11];
+			mms_date_format(birth, a);
+			mms_date_format(other, b);
+			mms_ingest_fail(in, MMS_ERANGE, MMS_STAFF, rec, S_BIRTH, "staff member \"%s\": "
+					"birth_date %s differs from %s of \"%s\", a post of the same "
+					"person \"%s\"", mms_str(m, mms_row(m, MMS_STAFF, id)[S_CODE]), a,
+					b, mms_str(m, mms_row(m, MMS_STAFF, hit->id)[S_CODE]), key.key);
+			break;
+		}
+	}
+	mms_free(rows);
+	return MMS_OK;
+}
+
 int mms_ingest_check(mms_ingest *in, int e)
 {
 	static void (*const rules[MMS_ENTITY_COUNT])(checker *) = {
 		check_unit, check_link, check_staff, check_staff_link,
 		check_activity, check_participation, check_target, check_fact,
 		check_competency, check_diagnostic, check_resource, check_develops,
-		check_route, check_route_step, check_route_event};
+		check_route, check_route_step, check_route_event, check_past_value};
 	size_t n = in->doc->count(in->doc, e);
 	mms_fact_keys keys = {0};
 	if (e == MMS_FACT && n && mms_fact_keys_builtin(&keys) != MMS_OK)
@@ -437,6 +539,7 @@ int mms_ingest_check(mms_ingest *in, int e)
 	case MMS_COMPETENCY: return check_cycles(in, e, C_PARENT, "parents");
 	case MMS_RESOURCE: return check_cycles(in, e, R_PREREQUISITE, "prerequisites");
 	case MMS_ROUTE_EVENT: return check_transitions(in);
+	case MMS_STAFF: return check_persons(in);
 	default: return MMS_OK;
 	}
 }

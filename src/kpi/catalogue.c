@@ -19,6 +19,7 @@ const char *const mms_kpi_agg_names[AGG_COUNT] = {"ratio_of_sums", "mean", "min"
 						  "sum", "distinct"};
 static const char *const directions[] = {"higher", "lower"};
 static const char *const periods[] = {"calendar", "academic"};
+static const char *const counts_names[] = {"people", "posts"};
 static const char *const pop_keys[] = {"staff", "units", "activities", "participations"};
 
 int mms_kpi_fail(mms_kpi *kpi, int rc, const char *fmt, ...)
@@ -309,7 +310,7 @@ static void read_one(reader *r, indicator *d, json_object *o)
 		"id", "name_ru", "name_en", "source", "kind", "population", "filter",
 		"numerator", "denominator", "unit", "direction", "aggregation", "period",
 		"include_part_time", "include_departed", "targets", "bands", "note", "fact", "items",
-		"parameters", "facts"};
+		"parameters", "facts", "counts"};
 	if (!json_object_is_type(o, json_type_object)) {
 		problem(r, MMS_ETYPE, NULL, "an indicator must be a JSON object");
 		return;
@@ -333,6 +334,7 @@ static void read_one(reader *r, indicator *d, json_object *o)
 	d->direction = choice(r, o, "direction", directions, 2, DIR_HIGHER);
 	d->agg = choice(r, o, "aggregation", mms_kpi_agg_names, AGG_COUNT, AGG_RATIO_OF_SUMS);
 	d->period = choice(r, o, "period", periods, 2, PERIOD_CALENDAR);
+	d->counts = choice(r, o, "counts", counts_names, 2, COUNTS_PEOPLE);
 	json_object *pt;
 	/* survey answers of external part-timers count: they are pedagogical
 	 * workers asked like the others (issue 13, "people, not answers") */
@@ -594,6 +596,7 @@ void mms_kpi_close(mms_kpi *kpi)
 		mms_free(kpi->env_ids[i]);
 	}
 	mms_free(kpi->latest);
+	mms_timeline_free(&kpi->timeline);
 	mms_free(kpi);
 }
 
@@ -622,5 +625,6 @@ const char *mms_kpi_attr(const mms_kpi *kpi, const char *id, const char *attr)
 	if (!strcmp(attr, "aggregation")) return mms_kpi_agg_names[d->agg];
 	if (!strcmp(attr, "period")) return periods[d->period];
 	if (!strcmp(attr, "fact")) return d->fact;
+	if (!strcmp(attr, "counts")) return d->pop == POP_STAFF ? counts_names[d->counts] : NULL;
 	return NULL;
 }

@@ -79,6 +79,10 @@ int mms_kpi_ensure_env(mms_kpi *kpi)
 			     ? env_extend(kpi, i, keys)
 			     : env_rebuild(kpi, i, keys, recs);
 	}
+	/* past values: any change may add, end or correct one */
+	mms_timeline_free(&kpi->timeline);
+	if (rc == MMS_OK)
+		rc = mms_timeline_build(&kpi->timeline, m);
 	size_t nc = m->t[MMS_COMPETENCY].count + 1;
 	if (rc == MMS_OK && nc > kpi->nlatest) {
 		int32_t *l = mms_realloc(kpi->latest, nc * sizeof *l);
@@ -103,6 +107,7 @@ void mms_kpi_env(const mms_kpi *kpi, const indicator *d, int year, expr_env *v)
 {
 	v->m = &kpi->db->m;
 	v->ix = &kpi->db->idx;
+	v->tl = &kpi->timeline;
 	mms_kpi_period(d, year, &v->start, &v->end);
 	v->part_staff_start = kpi->env_start[ENV_PART_STAFF];
 	v->part_staff = kpi->env_ids[ENV_PART_STAFF];
@@ -136,14 +141,20 @@ int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec)
 		return -1;
 	switch (d->pop) {
 	case POP_STAFF: {
-		/* staff as at the end of the period: not part-timers, not those
-		 * gone, and never those who only start work after it */
+		/* staff as at the end of the period: not external part-timers
+		 * and civil-law contracts (official statistics leave them out),
+		 * not those gone, and never those who only start work after it;
+		 * counting people, only their main post; at the organisation of
+		 * that day */
 		const int32_t *s = mms_row(m, MMS_STAFF, rec);
-		if ((!d->include_part_time && s[S_PART_TIME]) ||
+		if ((!d->include_part_time &&
+		     (mms_value_at(v->tl, m, MMS_STAFF, rec, S_PART_TIME, v->end) ||
+		      !mms_on_staff_at(v->tl, m, rec, v->end))) ||
 		    (!d->include_departed && s[S_WORK_END] != MMS_NONE && s[S_WORK_END] < v->end) ||
-		    (s[S_WORK_START] != MMS_NONE && s[S_WORK_START] > v->end))
+		    (s[S_WORK_START] != MMS_NONE && s[S_WORK_START] > v->end) ||
+		    (d->counts == COUNTS_PEOPLE && !mms_main_post_at(v->tl, m, rec, v->end)))
 			return -1;
-		return mms_record_unit(m, MMS_STAFF, rec);
+		return mms_value_at(v->tl, m, MMS_STAFF, rec, S_ORG, v->end);
 	}
 	case POP_UNITS:
 		return rec;
@@ -159,9 +170,11 @@ int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec)
 		if (!mms_participation_dates(m, rec, &s, &e) || !mms_period_meets(s, e, v->start, v->end))
 			return -1;
 		if (p[P_STAFF] >= 0 && !d->include_part_time &&
-		    mms_row(m, MMS_STAFF, p[P_STAFF])[S_PART_TIME])
+		    mms_value_at(v->tl, m, MMS_STAFF, p[P_STAFF], S_PART_TIME, e))
 			return -1;
-		return mms_record_unit(m, MMS_PARTICIPATION, rec);
+		/* a person's participation counts where they worked on its day */
+		return p[P_STAFF] >= 0 ? mms_value_at(v->tl, m, MMS_STAFF, p[P_STAFF], S_ORG, e)
+				       : mms_record_unit(m, MMS_PARTICIPATION, rec);
 	}
 	}
 }
@@ -277,16 +290,71 @@ static double fold(int agg, double a, double b)
  * Ratio of sums (and sum) add numerators and denominators; mean, min and
  * max combine the values of the units that have a value of their own.
  */
-static int aggregate(const indicator *d, const mms_kpi *kpi, computed *c, const double *onum,
-		     const double *oden)
+/*
+ * The hierarchy as at day: each unit's parent, and an order in which every
+ * unit comes after its parent. Without a past parent that is the current
+ * hierarchy's pre-order (*parent NULL); with one, units by depth. A history
+ * that would make a cycle on some day ends the walk at the unit it meets
+ * again, as a root.
+ */
+static int hierarchy_at(const mms_kpi *kpi, int32_t day, int32_t **parent, int32_t **order)
 {
 	const mms_index *ix = &kpi->db->idx;
 	const mms_model *m = &kpi->db->m;
 	size_t n = ix->nunits;
+	*parent = *order = NULL;
+	if (!kpi->timeline.unit_parents) {
+		*order = ix->pre;
+		return MMS_OK;
+	}
+	int32_t *p = mms_malloc((n + 1) * sizeof *p), *depth = mms_calloc(n + 1, sizeof *depth);
+	int32_t *o = mms_malloc((n + 1) * sizeof *o), *count = mms_calloc(n + 2, sizeof *count);
+	if (!p || !depth || !o || !count) {
+		mms_free(p);
+		mms_free(depth);
+		mms_free(o);
+		mms_free(count);
+		return MMS_ENOMEM;
+	}
+	for (size_t u = 0; u < n; u++)
+		p[u] = mms_value_at(&kpi->timeline, m, MMS_UNIT, (int32_t)u, U_PARENT, day);
+	for (size_t u = 0; u < n; u++) {
+		int32_t k = 0;
+		for (int32_t a = p[u]; a >= 0 && (size_t)k < n; a = p[a])
+			k++;
+		if ((size_t)k >= n) /* a cycle on that day */
+			p[u] = -1, k = 0;
+		depth[u] = k;
+		count[k + 1]++;
+	}
+	for (size_t k = 1; k <= n; k++)
+		count[k] += count[k - 1];
+	for (size_t u = 0; u < n; u++)
+		o[count[depth[u]]++] = (int32_t)u;
+	mms_free(depth);
+	mms_free(count);
+	*parent = p;
+	*order = o;
+	return MMS_OK;
+}
+
+static int aggregate(const indicator *d, const mms_kpi *kpi, computed *c, const double *onum,
+		     const double *oden, int32_t day)
+{
+	const mms_index *ix = &kpi->db->idx;
+	const mms_model *m = &kpi->db->m;
+	size_t n = ix->nunits;
+	int32_t *parent, *order;
+	if (hierarchy_at(kpi, day, &parent, &order) != MMS_OK)
+		return MMS_ENOMEM;
 	int by_value = d->agg == AGG_MEAN || d->agg == AGG_MIN || d->agg == AGG_MAX;
 	int32_t *valued = by_value ? mms_calloc(n + 1, sizeof *valued) : NULL;
-	if (by_value && !valued)
+	if (by_value && !valued) {
+		if (parent)
+			mms_free(order);
+		mms_free(parent);
 		return MMS_ENOMEM;
+	}
 	for (size_t u = 0; u < n; u++) {
 		c->num[u] = onum[u];
 		c->den[u] = oden[u];
@@ -299,7 +367,7 @@ static int aggregate(const indicator *d, const mms_kpi *kpi, computed *c, const 
 		}
 	}
 	for (size_t k = n; k-- > 0;) {
-		int32_t u = ix->pre[k], p = mms_row(m, MMS_UNIT, u)[U_PARENT];
+		int32_t u = order[k], p = parent ? parent[u] : mms_row(m, MMS_UNIT, u)[U_PARENT];
 		if (p < 0)
 			continue;
 		c->num[p] += c->num[u];
@@ -322,6 +390,9 @@ static int aggregate(const indicator *d, const mms_kpi *kpi, computed *c, const 
 			c->value[u] /= valued[u];
 	}
 	mms_free(valued);
+	if (parent)
+		mms_free(order);
+	mms_free(parent);
 	return MMS_OK;
 }
 
@@ -426,7 +497,7 @@ static int full(mms_kpi *kpi, indicator *d, int year, computed *c)
 		remember(c, d, r, num, den);
 		c->runit[r] = u;
 	}
-	int rc = aggregate(d, kpi, c, c->onum, c->oden);
+	int rc = aggregate(d, kpi, c, c->onum, c->oden, v.end);
 	return rc == MMS_OK && d->agg == AGG_DISTINCT ? mms_kpi_distinct(d, &v, c) : rc;
 }
 
@@ -526,7 +597,8 @@ static void mark_row(const mms_kpi *kpi, const indicator *d, touch *t, int e, in
 static int followed(const indicator *d, int e)
 {
 	switch (e) {
-	case MMS_UNIT: return 0;
+	case MMS_UNIT:
+	case MMS_PAST_VALUE: return 0; /* moves what records say on past days */
 	case MMS_ACTIVITY:
 	case MMS_COMPETENCY:
 	case MMS_RESOURCE: return e == mms_population_entity[d->pop];
@@ -632,7 +704,11 @@ static int incremental(mms_kpi *kpi, indicator *d, computed *c)
 static int extendable(const mms_kpi *kpi, const indicator *d, const computed *c)
 {
 	const mms_model *m = &kpi->db->m;
+	/* a past value added moves what records say on past days; past orgs and
+	 * parents move records between units, which the walk below cannot */
 	if (c->epoch != m->epoch || c->marks[MMS_UNIT] != m->t[MMS_UNIT].count ||
+	    c->marks[MMS_PAST_VALUE] != m->t[MMS_PAST_VALUE].count ||
+	    kpi->timeline.staff_orgs || kpi->timeline.unit_parents ||
 	    (d->agg != AGG_RATIO_OF_SUMS && d->agg != AGG_SUM) || !c->onum)
 		return 0;
 	unsigned changed = mms_model_log_entities(m, c->log_pos);

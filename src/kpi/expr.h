@@ -6,6 +6,7 @@
 #ifndef MMS_EXPR_H
 #define MMS_EXPR_H
 
+#include "domain/employment.h"
 #include "model/model.h"
 #include "network/index.h"
 
@@ -28,6 +29,7 @@ extern const int mms_population_entity[POP_COUNT];
 typedef struct expr_env {
 	const mms_model *m;
 	const mms_index *ix;
+	const mms_timeline *tl; /* past values: dated fields are read as at end */
 	int32_t start, end;   /* the reporting period, inclusive day numbers */
 	/* participations by staff, by unit; staff links by staff (CSR) */
 	const int32_t *part_staff_start, *part_staff;

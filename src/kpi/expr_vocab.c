@@ -53,15 +53,20 @@ static double years_to_end(const expr_env *v, int32_t day)
 	return k + 1 < MMS_ANNIVERSARIES ? k : mms_years_between(day, v->end);
 }
 
-static double s_role(const expr_env *v, int32_t r) { return srow(v, r)[S_ROLE]; }
-static double s_category(const expr_env *v, int32_t r) { return opt(srow(v, r)[S_CATEGORY], -1); }
-static double s_edu(const expr_env *v, int32_t r) { return opt(srow(v, r)[S_EDU_LEVEL], -1); }
-static double s_part(const expr_env *v, int32_t r) { return srow(v, r)[S_PART_TIME]; }
+/* A dated staff field as at the period's end (domain/employment.h). */
+static int32_t s_at(const expr_env *v, int32_t s, int f)
+{
+	return mms_value_at(v->tl, v->m, MMS_STAFF, s, f, v->end);
+}
+static double s_role(const expr_env *v, int32_t r) { return s_at(v, r, S_ROLE); }
+static double s_category(const expr_env *v, int32_t r) { return opt(s_at(v, r, S_CATEGORY), -1); }
+static double s_edu(const expr_env *v, int32_t r) { return opt(s_at(v, r, S_EDU_LEVEL), -1); }
+static double s_part(const expr_env *v, int32_t r) { return s_at(v, r, S_PART_TIME); }
 static double s_age(const expr_env *v, int32_t r) { return years_to_end(v, srow(v, r)[S_BIRTH]); }
 static double s_exp(const expr_env *v, int32_t r) { return years_to_end(v, srow(v, r)[S_WORK_START]); }
-static double s_org_kind(const expr_env *v, int32_t r) { return urow(v, srow(v, r)[S_ORG])[U_KIND]; }
-static double s_org_level(const expr_env *v, int32_t r) { return urow(v, srow(v, r)[S_ORG])[U_LEVEL]; }
-static double s_rural(const expr_env *v, int32_t r) { return urow(v, srow(v, r)[S_ORG])[U_RURAL]; }
+static double s_org_kind(const expr_env *v, int32_t r) { return urow(v, s_at(v, r, S_ORG))[U_KIND]; }
+static double s_org_level(const expr_env *v, int32_t r) { return urow(v, s_at(v, r, S_ORG))[U_LEVEL]; }
+static double s_rural(const expr_env *v, int32_t r) { return urow(v, s_at(v, r, S_ORG))[U_RURAL]; }
 static double s_departed(const expr_env *v, int32_t r)
 {
 	int32_t end = srow(v, r)[S_WORK_END];
@@ -537,7 +542,7 @@ double mms_vocab_call(const expr_env *v, const expr_call *c, int pop, int32_t re
 		return longest_gap(v, c->kind, rec);
 	case FN_HAS_FACT:
 	case FN_ORG_HAS_FACT: {
-		int32_t unit = c->fn == FN_HAS_FACT ? rec : srow(v, rec)[S_ORG];
+		int32_t unit = c->fn == FN_HAS_FACT ? rec : s_at(v, rec, S_ORG);
 		double f = mms_fact_value(v, unit, c->text);
 		return !isnan(f) && f != 0;
 	}
@@ -550,7 +555,7 @@ double mms_vocab_call(const expr_env *v, const expr_call *c, int pop, int32_t re
 			return 1;
 		for (int32_t k = v->ix->staff_start[rec]; k < v->ix->staff_start[rec + 1]; k++) {
 			int32_t s = v->ix->staff_ids[k];
-			if ((c->arg[ARG_STAFF_ROLE] < 0 || srow(v, s)[S_ROLE] == c->arg[ARG_STAFF_ROLE]) &&
+			if ((c->arg[ARG_STAFF_ROLE] < 0 || s_at(v, s, S_ROLE) == c->arg[ARG_STAFF_ROLE]) &&
 			    any_part(v, c, v->part_staff_start, v->part_staff, s))
 				return 1;
 		}

@@ -13,6 +13,9 @@ enum { KIND_SHARE, KIND_COUNT, KIND_RATIO, KIND_SURVEY_SHARE, KIND_YES_NO, KIND_
 enum { AGG_RATIO_OF_SUMS, AGG_MEAN, AGG_MIN, AGG_MAX, AGG_SUM, AGG_DISTINCT, AGG_COUNT };
 enum { DIR_HIGHER, DIR_LOWER };
 enum { PERIOD_CALENDAR, PERIOD_ACADEMIC };
+/* What a staff indicator counts (docs/indicators.md): people, each once at
+ * the post of their main employment, or posts. */
+enum { COUNTS_PEOPLE, COUNTS_POSTS };
 
 extern const char *const mms_kpi_kind_names[KIND_COUNT_OF_KINDS];
 extern const char *const mms_kpi_agg_names[AGG_COUNT];
@@ -51,7 +54,7 @@ typedef struct indicator {
 	int nitems;
 	char **facts;           /* "facts": keys it shows beside its value (declared, see fact_keys.c) */
 	int nfacts;
-	int kind, pop, direction, agg, period, include_part_time, include_departed;
+	int kind, pop, direction, agg, period, include_part_time, include_departed, counts;
 	expr filter, num, den;
 	expr_param *params; /* "parameters": numbers its expressions name */
 	int nparams;
@@ -78,6 +81,7 @@ struct mms_kpi {
 	size_t env_keys[ENV_COUNT], env_recs[ENV_COUNT];     /* the table sizes they index */
 	size_t env_room[ENV_COUNT];                          /* starts allocated (mms_grow), >= keys + 2 */
 	size_t env_log_pos;                                  /* the model's change log they follow */
+	mms_timeline timeline; /* past values, rebuilt with the indexes */
 	int32_t *latest; /* scratch of expr_env.latest, one per competency */
 	size_t nlatest;
 	size_t full, incremental; /* computations of each sort, for tests and benchmarks */

@@ -196,6 +196,16 @@ int mms_kpi_values(mms_kpi *kpi, const char *id, int year, size_t n, double *val
 	return MMS_OK;
 }
 
+/* Version 2: the day the state was read, the period's end (engine.c). */
+static void as_of(const indicator *d, int year, mms_kpi_result *out)
+{
+	int32_t start, end;
+	if (out->version < 2)
+		return;
+	mms_kpi_period(d, year, &start, &end);
+	mms_date_format(end, out->as_of);
+}
+
 int mms_kpi_value(mms_kpi *kpi, const char *id, int32_t unit, int year, mms_kpi_result *out)
 {
 	indicator *d;
@@ -216,6 +226,7 @@ int mms_kpi_value(mms_kpi *kpi, const char *id, int32_t unit, int year, mms_kpi_
 	out->aggregation = mms_kpi_agg_names[d->agg];
 	out->has_target = target_for(kpi, d, unit, year, &out->target);
 	out->band = out->defined ? band_of(d, out->value) : NULL;
+	as_of(d, year, out);
 	return judge(kpi, d, unit, OVER_SUBTREE, year, out);
 }
 
@@ -337,6 +348,7 @@ int mms_kpi_group_value(mms_kpi *kpi, const char *id, int32_t unit, const char *
 	out->defined = mms_kpi_value_of(d, num, den, &out->value);
 	out->has_target = target_for(kpi, d, unit, year, &out->target);
 	out->band = out->defined ? band_of(d, out->value) : NULL;
+	as_of(d, year, out);
 	return judge(kpi, d, unit, led ? OVER_LED : OVER_MEMBERS, year, out);
 }
 

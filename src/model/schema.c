@@ -33,6 +33,12 @@ static const char *const edu_levels[] = {"school", "preschool", "college",
  * free text. */
 static const char *const positions[] = {"teacher", "preschool_educator",
 					"supplementary_teacher", "manager", "methodist"};
+/* A post's kind of employment; statistics count main and internal
+ * part-time posts on staff (docs/format.md, People and employments). */
+static const char *const employments[] = {"main", "internal_part_time", "external_part_time",
+					  "civil_law"};
+/* The entities whose fields have a valid-time history (past_values). */
+static const char *const dated_entities[] = {"staff", "unit"};
 static const char *const staff_link_kinds[] = {"member", "head", "supports"};
 static const char *const activity_kinds[] = {
 	"course", "internship", "competition", "innovation_project",
@@ -73,6 +79,8 @@ const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_ROUTE_STATUS] = {"route or step status", route_statuses, N(route_statuses)},
 	[E_POSITION] = {"position", positions, N(positions)},
 	[E_PURPOSE] = {"survey purpose", purposes, N(purposes)},
+	[E_EMPLOYMENT] = {"employment", employments, N(employments)},
+	[E_DATED_ENTITY] = {"dated entity", dated_entities, N(dated_entities)},
 };
 
 #define REQ 1
@@ -109,6 +117,10 @@ static const field_def staff_fields[] = {
 	{"subjects", F_LIST, OPT, 0, 0, 0},
 	{"part_time", F_BOOL, OPT, 0, 0, 0},
 	{"work_end", F_DATE, OPT, 0, 0, 0}, /* 0.2: the last day of work, for retention */
+	/* 0.2, schema 8: a row is one post; rows of one person share this key
+	 * (absent = the code is the person's key) */
+	{"person", F_STR, OPT, 0, 0, 0},
+	{"employment", F_ENUM, OPT, E_EMPLOYMENT, 0, 0},
 };
 static const field_def staff_link_fields[] = {
 	{"kind", F_ENUM, REQ, E_STAFF_LINK_KIND, 0, 0},
@@ -246,6 +258,16 @@ static const field_def route_event_fields[] = {
 	{"evidence", F_STR, OPT, 0, 0, 0},
 	{"note", F_STR, OPT, 0, 0, 0},
 };
+/* 0.2, schema 8: the valid-time history of dated fields (domain/employment.h):
+ * the value a field of a staff member or unit held until a day; the row
+ * holds the current value. */
+static const field_def past_value_fields[] = {
+	{"entity", F_ENUM, REQ, E_DATED_ENTITY, 0, 0},
+	{"record", F_STR, REQ, 0, 0, 0},
+	{"field", F_STR, REQ, 0, 0, 0},
+	{"value", F_STR, OPT, 0, 0, 0},
+	{"until", F_DATE, REQ, 0, 0, 0},
+};
 
 const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 	[MMS_UNIT] = {"units", "unit", unit_fields, N(unit_fields), 0},
@@ -270,6 +292,8 @@ const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 			    N(route_step_fields), -1},
 	[MMS_ROUTE_EVENT] = {"route_events", "route event", route_event_fields,
 			     N(route_event_fields), -1},
+	[MMS_PAST_VALUE] = {"past_values", "past value", past_value_fields,
+			    N(past_value_fields), -1},
 };
 
 #define LVL(x) (1u << LV_##x)

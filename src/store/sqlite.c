@@ -151,7 +151,8 @@ static int schema_v3(sqlite3 *db, char *err, size_t errlen)
 	mms_buf b = {0};
 	mms_buf_puts(&b, "CREATE TABLE mms_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
 			 "INSERT INTO mms_meta VALUES('changed', 0);");
-	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+	/* the tables of version 2; a later entity's step makes its own triggers */
+	for (int e = 0; e <= MMS_ROUTE_EVENT; e++)
 		for (int k = 0; k < 2; k++)
 			mms_buf_printf(&b, "CREATE TRIGGER \"mms_changed_%s_%s\" AFTER %s ON \"%s\" "
 				       "BEGIN UPDATE mms_meta SET value = value + 1 "
@@ -213,6 +214,21 @@ static const char schema_v7[] =
  * so that indicators tell a questionnaire from a monitoring; older files
  * read it as absent. */
 static const char schema_purpose[] = "ALTER TABLE activities ADD COLUMN purpose TEXT;";
+
+/* Version 9 (careers, docs/format.md): a staff row is one post of a
+ * person (person, employment; absent = a person with one main post, so
+ * every older row stays what it was), and past_values keeps the values
+ * dated fields held before, counted by triggers like every table. */
+static const char schema_careers[] =
+	"ALTER TABLE staff ADD COLUMN person TEXT;"
+	"ALTER TABLE staff ADD COLUMN employment TEXT;"
+	"CREATE TABLE past_values(id INTEGER PRIMARY KEY, entity TEXT NOT NULL,"
+	" record TEXT NOT NULL, field TEXT NOT NULL, value TEXT, until TEXT NOT NULL);"
+	"CREATE INDEX past_values_record ON past_values(entity, record);"
+	"CREATE TRIGGER mms_changed_past_values_update AFTER UPDATE ON past_values"
+	" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;"
+	"CREATE TRIGGER mms_changed_past_values_delete AFTER DELETE ON past_values"
+	" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;";
 
 int mms_store_stamp(sqlite3 *db, uint64_t *out)
 {
@@ -308,6 +324,8 @@ static int migrate(sqlite3 *db, int64_t version, char *err, size_t errlen)
 		mrc = mms_store_exec(db, schema_v7, err, errlen);
 	if (mrc == MMS_OK && version < 8)
 		mrc = mms_store_exec(db, schema_purpose, err, errlen);
+	if (mrc == MMS_OK && version < 9)
+		mrc = mms_store_exec(db, schema_careers, err, errlen);
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d",
 		 MMS_SCHEMA_VERSION, APPLICATION_ID);
 	if (mrc == MMS_OK)
@@ -549,6 +567,9 @@ int mms_store_load(sqlite3 *db, mms_model *m, char *err, size_t errlen)
 		const entity_def *d = &mms_entities[e];
 		sqlite3_stmt *st;
 		from[e] = m->t[e].count;
+		/* an older file read as it is has no table of a later entity: none */
+		if (probe && !has_column(probe, d->name, "id"))
+			continue;
 		int rc = prepare(db, probe, e, 0, &st, err, errlen), src = SQLITE_DONE;
 		if (rc == MMS_OK)
 			sqlite3_bind_int64(st, 1, (sqlite3_int64)from[e]);

@@ -387,7 +387,10 @@ static void an_older_file_read_as_it_is_has_nothing_deleted(void **state)
 				       "ALTER TABLE routes DROP COLUMN agreed_on; "
 				       "ALTER TABLE routes DROP COLUMN approved_by; "
 				       "ALTER TABLE routes DROP COLUMN approved_on; "
-				       "ALTER TABLE routes DROP COLUMN acknowledged_on; ALTER TABLE activities DROP COLUMN purpose; "
+				       "ALTER TABLE routes DROP COLUMN acknowledged_on; "
+				       "ALTER TABLE staff DROP COLUMN person; "
+				       "ALTER TABLE staff DROP COLUMN employment; "
+				       "DROP TABLE past_values; ALTER TABLE activities DROP COLUMN purpose; "
 				       "PRAGMA user_version=5");
 	assert_int_equal(count(f->db, MMS_STAFF), 3);
 	mms_db_close(f->db);

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "helpers.h"
+#include "store/store.h"
 
 static void raw(const char *path, const char *sql)
 {
@@ -144,7 +145,9 @@ static void an_older_schema_is_read_as_it_is_when_read_only(void **state)
 		  "developer_unit; ALTER TABLE routes DROP COLUMN developed_on; ALTER TABLE routes "
 		  "DROP COLUMN agreed_by; ALTER TABLE routes DROP COLUMN agreed_on; ALTER TABLE "
 		  "routes DROP COLUMN approved_by; ALTER TABLE routes DROP COLUMN approved_on; "
-		  "ALTER TABLE routes DROP COLUMN acknowledged_on; ALTER TABLE activities DROP COLUMN purpose; "
+		  "ALTER TABLE routes DROP COLUMN acknowledged_on; "
+		  "ALTER TABLE staff DROP COLUMN person; ALTER TABLE staff DROP COLUMN employment; "
+		  "DROP TABLE past_values; ALTER TABLE activities DROP COLUMN purpose; "
 		  "DROP TABLE mms_meta; DROP TABLE mms_history; DROP TABLE mms_deleted; PRAGMA user_version=2; PRAGMA journal_mode=DELETE");
 	{
 		sqlite3 *s;

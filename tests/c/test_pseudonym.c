@@ -403,12 +403,50 @@ static void the_export_keeps_what_every_builtin_indicator_reads(void **state)
 	assert_true(definitions > 40 && reading_age >= 2);
 }
 
+
+/* A person's posts keep one key under their pseudonyms, and past values
+ * name the staff member by pseudonym and leave out what the export drops
+ * of the person (a past category), so careers stay countable. */
+static void posts_of_a_person_and_past_values_stay_linked_under_pseudonyms(void **state)
+{
+	(void)state;
+	char *dir = t_tmpdir(), *path = t_path(dir, "p.sqlite");
+	mms_db *db = t_open(path);
+	t_import(db, "{\"units\": [{\"code\": \"M\", \"name\": \"M\", \"level\": \"municipal\", \"kind\": \"municipal_service\"},"
+		     "{\"code\": \"S\", \"name\": \"S\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"}],"
+		     "\"staff\": [{\"code\": \"Иванова-1\", \"name\": \"Иванова Анна\", \"org\": \"S\", \"role\": \"teacher\", \"category\": \"first\"},"
+		     "{\"code\": \"Иванова-2\", \"name\": \"Иванова Анна\", \"person\": \"Иванова-1\", \"org\": \"M\","
+		     " \"role\": \"methodist\", \"employment\": \"internal_part_time\"}]}");
+	mms_update_options o = MMS_UPDATE_OPTIONS_INIT;
+	o.from = "2025-01-01";
+	const char *cat[] = {"category", "highest", NULL};
+	T_OK(db, mms_db_update(db, MMS_STAFF, "Иванова-1", cat, &o, NULL));
+	char *text = NULL;
+	T_OK(db, mms_db_export_json_pseudonymised(db, KEY, &text));
+	assert_null(strstr(text, "Иванова"));
+	json_object *doc = json_tokener_parse(text);
+	json_object *staff = json_object_object_get(doc, "staff");
+	const char *first = field(json_object_array_get_idx(staff, 0), "code");
+	assert_string_equal(field(json_object_array_get_idx(staff, 1), "person"), first);
+	json_object *pv = json_object_array_get_idx(json_object_object_get(doc, "past_values"), 0);
+	assert_string_equal(field(pv, "record"), first);
+	assert_string_equal(field(pv, "field"), "category");
+	assert_null(field(pv, "value"));
+	json_object_put(doc);
+	mms_free(text);
+	mms_db_close(db);
+	t_rmtree(dir);
+	free(dir);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pseudonymised_export_keeps_indicators_and_drops_persons),
 		cmocka_unit_test(weak_keys_are_refused),
 		cmocka_unit_test(the_export_keeps_what_every_builtin_indicator_reads),
+		cmocka_unit_test(posts_of_a_person_and_past_values_stay_linked_under_pseudonyms),
 	};
 	return cmocka_run_group_tests_name("pseudonym", tests, NULL, NULL);
 }

@@ -184,7 +184,7 @@ static void what_no_update_may_do_is_refused_with_its_reason(void **state)
 	assert_int_equal(update(f->db, MMS_STAFF, "NOBODY", ok), MMS_ENOTFOUND);
 	assert_int_equal(update(f->db, MMS_PARTICIPATION, "0", ok), MMS_EINVAL);
 	mms_update_options o = MMS_UPDATE_OPTIONS_INIT;
-	o.from = "2025-09-01";
+	o.from = "2025-09-31";
 	assert_int_equal(mms_db_update(f->db, MMS_STAFF, "T", ok, &o, NULL), MMS_EINVAL);
 	o.from = NULL;
 	o.version = 99;

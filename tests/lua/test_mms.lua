@@ -476,6 +476,7 @@ test("no call reports an earlier failure", function()
     ["Db.find_staff"] = now(function() return db:find_staff(-1, "methodist"):count() == 6 end),
     ["Db.find_units"] = now(function() return db:find_units("school"):count() == 16 end),
     ["Db.get"] = now(function() return db:get("units", crpk, "code") == "MUR-CRPK" end),
+    ["Db.get_at"] = now(function() return db:get_at("units", crpk, "code", "2020-01-01") == "MUR-CRPK" end),
     ["Db.route_fit"] = now(function() return rdb:route_fit(t, fg) >= 0 end),
     ["Db.fit_table"] = now(function() return rdb:fit_table(plan):find("edu_level,subject", 1, true) ~= nil end),
     ["Db.route_authorship"] = now(function() return rdb:route_authorship():find("developer,", 1, true) == 1 end),
@@ -717,6 +718,61 @@ test("import_file refuses a file past max_bytes", function()
   assert(db:count("units") == 0)
   db:import_file(demo, "auto", 0, "add", nil, 100 * 1024 * 1024)
   assert(db:count("units") > 0)
+  db:close()
+end)
+
+
+test("careers and units change, past years stay", function()
+  local db = mms.Db(":memory:")
+  db:import_json([[{"units": [{"code": "R", "name": "R", "level": "regional", "kind": "institute"},
+   {"code": "M1", "name": "M1", "level": "municipal", "kind": "municipal_service", "parent": "R"},
+   {"code": "M2", "name": "M2", "level": "municipal", "kind": "municipal_service", "parent": "R"},
+   {"code": "S1", "name": "Школа 1", "level": "institutional", "kind": "school", "parent": "M1"},
+   {"code": "S2", "name": "Школа 2", "level": "institutional", "kind": "school", "parent": "M1"},
+   {"code": "S3", "name": "Школа 3", "level": "institutional", "kind": "school", "parent": "M2"}],
+   "staff": [{"code": "A", "name": "A", "org": "S1", "role": "teacher", "category": "first"},
+   {"code": "B", "name": "B", "org": "S1", "role": "teacher", "category": "first"},
+   {"code": "C", "name": "C", "org": "S2", "role": "teacher", "category": "highest", "birth_date": "1980-05-05"},
+   {"code": "D", "name": "D", "org": "S2", "role": "teacher", "category": "first"},
+   {"code": "E", "name": "E", "org": "S3", "role": "teacher", "category": "first"}]}]])
+  local kpi = mms.kpi(db)
+  kpi:load_json([[{"indicators": [
+   {"id": "c.teachers", "name_ru": "Педагоги", "kind": "count", "population": "staff",
+    "numerator": "role = \"teacher\""},
+   {"id": "c.highest", "name_ru": "Высшая категория", "kind": "share", "population": "staff",
+    "numerator": "category = \"highest\""}]}]])
+  local codes = {"R", "M1", "M2", "S1", "S2", "S3"}
+  local function tbl(year)
+    local out = {}
+    for _, ind in ipairs({"c.teachers", "c.highest"}) do
+      for _, c in ipairs(codes) do
+        local v = kpi:value(ind, db:find("units", c), year)
+        out[ind .. "@" .. c] = v.numerator .. "/" .. v.denominator
+      end
+    end
+    return out
+  end
+  local before = tbl(2024)
+  mms.update(db, "staff", "A", {category = "highest"}, nil, "2025-04-01")
+  mms.update(db, "staff", "B", {org = "S2"}, "кадры", "2025-06-01")
+  mms.insert(db, "staff", {code = "C-2", name = "C", person = "C", org = "S3", role = "teacher",
+                           employment = "external_part_time", birth_date = "1980-05-05",
+                           work_start = "2025-02-01"})
+  mms.update(db, "staff", "D", {work_end = "2025-05-31"})
+  mms.update(db, "units", "S1", {name = "Лицей 1"}, nil, "2025-09-01")
+  mms.update(db, "units", "S2", {parent = "M2"}, nil, "2025-01-01")
+  for k, v in pairs(tbl(2024)) do assert(before[k] == v, k .. " moved: " .. v .. ", was " .. before[k]) end
+  local now = tbl(2025)
+  assert(now["c.teachers@S1"] == "1.0/1.0" or now["c.teachers@S1"] == "1/1", now["c.teachers@S1"])
+  assert(kpi:value("c.teachers", db:find("units", "M2"), 2025).numerator == 3)
+  assert(kpi:value("c.teachers", db:find("units", "M1"), 2025).numerator == 1)
+  assert(kpi:value("c.teachers", db:find("units", "M2"), 2025).as_of == "2025-12-31")
+  local s1 = db:find("units", "S1")
+  assert(db:get_at("units", s1, "name", "2024-12-31") == "Школа 1")
+  assert(db:get_at("units", s1, "name", "2025-12-31") == "Лицей 1")
+  local ok, err = pcall(mms.update, db, "staff", "B", {org = "S1"}, nil, "2025-05-01")
+  assert(not ok and err:find("until 2025-05-31", 1, true), err)
+  assert(db:count("past_values") == 4)
   db:close()
 end)
 

@@ -564,6 +564,7 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         "Db.find_staff": now(lambda: len(db.find_staff(role="methodist")) == 6),
         "Db.find_units": now(lambda: len(db.find_units(kind="school")) == 16),
         "Db.get": now(lambda: db.get("units", crpk, "code") == "MUR-CRPK"),
+        "Db.get_at": now(lambda: db.get_at("units", crpk, "code", "2020-01-01") == "MUR-CRPK"),
         "Db.route_fit": now(lambda: rdb.route_fit(t, fg) >= 0),
         "Db.fit_table": now(lambda: "edu_level,subject" in rdb.fit_table(plan)),
         "Db.route_authorship": now(lambda: rdb.route_authorship().startswith("developer,")),
@@ -986,3 +987,63 @@ def test_import_file_refuses_a_file_past_max_bytes(tmp_path):
     assert "max_bytes" in str(e.value) and db.count("units") == 0
     db.import_file(DEMO, max_bytes=100 << 20)
     assert db.count("units") > 0
+
+
+CAREERS = """{"units": [{"code": "R", "name": "R", "level": "regional", "kind": "institute"},
+ {"code": "M1", "name": "M1", "level": "municipal", "kind": "municipal_service", "parent": "R"},
+ {"code": "M2", "name": "M2", "level": "municipal", "kind": "municipal_service", "parent": "R"},
+ {"code": "S1", "name": "Школа 1", "level": "institutional", "kind": "school", "parent": "M1"},
+ {"code": "S2", "name": "Школа 2", "level": "institutional", "kind": "school", "parent": "M1"},
+ {"code": "S3", "name": "Школа 3", "level": "institutional", "kind": "school", "parent": "M2"}],
+ "staff": [{"code": "A", "name": "A", "org": "S1", "role": "teacher", "category": "first"},
+ {"code": "B", "name": "B", "org": "S1", "role": "teacher", "category": "first"},
+ {"code": "C", "name": "C", "org": "S2", "role": "teacher", "category": "highest", "birth_date": "1980-05-05"},
+ {"code": "D", "name": "D", "org": "S2", "role": "teacher", "category": "first"},
+ {"code": "E", "name": "E", "org": "S3", "role": "teacher", "category": "first"}]}"""
+CAREERS_DEFS = """{"indicators": [
+ {"id": "c.teachers", "name_ru": "Педагоги", "kind": "count", "population": "staff",
+  "numerator": "role = \\"teacher\\""},
+ {"id": "c.highest", "name_ru": "Высшая категория", "kind": "share", "population": "staff",
+  "numerator": "category = \\"highest\\""}]}"""
+
+
+def test_careers_and_units_change_and_past_years_stay():
+    """The real-life table of issue 12: each change leaves 2024 as it was."""
+    with mms.Db(":memory:") as db:
+        db.import_json(CAREERS)
+        kpi = db.kpi()
+        kpi.load_json(CAREERS_DEFS)
+        units = {c: db.find("units", c) for c in ("R", "M1", "M2", "S1", "S2", "S3")}
+
+        def table(year):
+            out = {}
+            for ind in ("c.teachers", "c.highest"):
+                for code, u in units.items():
+                    v = kpi.value(ind, u, year)
+                    out[ind, code] = (v.numerator, v.denominator)
+            return out
+
+        before = table(2024)
+        db.update("staff", "A", category="highest", from_date="2025-04-01")
+        db.update("staff", "B", org="S2", from_date="2025-06-01")
+        db.insert("staff", code="C-2", name="C", person="C", org="S3", role="teacher",
+                  employment="external_part_time", birth_date="1980-05-05",
+                  work_start="2025-02-01")
+        db.update("staff", "D", work_end="2025-05-31")
+        db.update("units", "S1", name="Лицей 1", from_date="2025-09-01")
+        db.update("units", "S2", parent="M2", from_date="2025-01-01")
+        assert table(2024) == before
+        now = table(2025)
+        assert now["c.teachers", "S1"] == (1, 1) and now["c.highest", "S1"] == (1, 1)
+        assert now["c.teachers", "M1"] == (1, 1) and now["c.teachers", "M2"] == (3, 3)
+        assert kpi.value("c.teachers", units["M2"], 2025).as_of == "2025-12-31"
+        s1 = units["S1"]
+        assert db.get_at("units", s1, "name", "2024-12-31") == "Школа 1"
+        assert db.get_at("units", s1, "name", "2025-12-31") == "Лицей 1"
+        assert db.get_at("staff", db.find("staff", "B"), "org", "2025-05-31") == "S1"
+        with pytest.raises(mms.Error) as e:
+            db.update("staff", "B", org="S1", from_date="2025-05-01")
+        assert "until 2025-05-31" in str(e.value)
+        with pytest.raises(mms.Error):
+            db.update("staff", "A", name="Z", from_date="2025-05-01")
+        assert db.count("past_values") == 4

@@ -446,5 +446,60 @@ grep_in "the purpose is exported" purpose-out.json '"purpose": *"needs"'
 printf '{"activities": [{"code": "EVP", "name": "Семинар", "kind": "event", "purpose": "needs"}]}' >purpose-bad.json
 check "a purpose is only for surveys" 1 "$mms" import facts.sqlite purpose-bad.json
 grep_in "a purpose only for surveys, where" err.txt "/activities/0/purpose"
+
+# Careers and units over time: the real-life table of issue 12. Each change
+# leaves 2024's values exactly as they were and moves 2025's as it says.
+cat >careers.json <<'JSON'
+{"units": [{"code": "R", "name": "R", "level": "regional", "kind": "institute"},
+ {"code": "M1", "name": "M1", "level": "municipal", "kind": "municipal_service", "parent": "R"},
+ {"code": "M2", "name": "M2", "level": "municipal", "kind": "municipal_service", "parent": "R"},
+ {"code": "S1", "name": "Школа 1", "level": "institutional", "kind": "school", "parent": "M1"},
+ {"code": "S2", "name": "Школа 2", "level": "institutional", "kind": "school", "parent": "M1"},
+ {"code": "S3", "name": "Школа 3", "level": "institutional", "kind": "school", "parent": "M2"}],
+ "staff": [{"code": "A", "name": "A", "org": "S1", "role": "teacher", "category": "first", "birth_date": "1985-01-01"},
+ {"code": "B", "name": "B", "org": "S1", "role": "teacher", "category": "first"},
+ {"code": "C", "name": "C", "org": "S2", "role": "teacher", "category": "highest", "birth_date": "1980-05-05"},
+ {"code": "D", "name": "D", "org": "S2", "role": "teacher", "category": "first"},
+ {"code": "E", "name": "E", "org": "S3", "role": "teacher", "category": "first"}]}
+JSON
+cat >careers-defs.json <<'JSON'
+{"indicators": [{"id": "c.teachers", "name_ru": "Педагоги", "kind": "count", "population": "staff",
+  "numerator": "role = \"teacher\""},
+ {"id": "c.highest", "name_ru": "Высшая категория", "kind": "share", "population": "staff",
+  "numerator": "category = \"highest\""}]}
+JSON
+careers_kpi() { # careers_kpi UNIT YEAR: the values as JSON in out.txt
+	"$mms" kpi careers.sqlite "$1" --year "$2" --definitions careers-defs.json \
+		--indicators c.teachers,c.highest --format json >out.txt 2>err.txt
+}
+check "careers: import" 0 "$mms" import careers.sqlite careers.json
+for u in R M1 M2 S1 S2 S3; do careers_kpi $u 2024; cp out.txt "before-$u.json"; done
+check "careers: a category change from a day" 0 "$mms" update careers.sqlite staff A category=highest --from 2025-04-01 --actor кадры
+check "careers: a move mid-year" 0 "$mms" update careers.sqlite staff B org=S2 --from 2025-06-01
+printf '{"staff": [{"code": "C-2", "name": "C", "person": "C", "org": "S3", "role": "teacher", "employment": "external_part_time", "birth_date": "1980-05-05", "work_start": "2025-02-01"}]}' >second.json
+check "careers: a second job" 0 "$mms" import careers.sqlite second.json
+check "careers: a departure" 0 "$mms" update careers.sqlite staff D work_end=2025-05-31
+check "careers: a rename" 0 "$mms" update careers.sqlite units S1 "name=Лицей 1" --from 2025-09-01
+check "careers: a re-subordination" 0 "$mms" update careers.sqlite units S2 parent=M2 --from 2025-01-01
+sum=$(cksum <careers.sqlite)
+check "careers: a day not after the last one is refused" 1 "$mms" update careers.sqlite staff B org=S1 --from 2025-05-01
+grep_in "careers: the refusal says why" err.txt "until 2025-05-31"
+check "careers: a field without history is refused" 2 "$mms" update careers.sqlite staff A name=Z --from 2025-05-01
+same_file "careers: refused updates leave the file as it was" careers.sqlite "$sum"
+for u in R M1 M2 S1 S2 S3; do
+	careers_kpi $u 2024
+	if cmp -s out.txt "before-$u.json"; then passed=$((passed + 1))
+	else failed=$((failed + 1)); echo "FAIL careers: 2024 at $u moved"; diff "before-$u.json" out.txt; fi
+done
+careers_kpi S1 2025
+grep_in "careers: 2025 reads the year's end" out.txt '"as_of":"2025-12-31"'
+check "careers: kpi of S1 in 2025" 0 "$mms" kpi careers.sqlite S1 --year 2025 --definitions careers-defs.json
+grep_in "careers: S1 keeps A only, now of the highest category" out.txt "c.highest  *2025  *100.00  *1/1"
+check "careers: kpi of M2 in 2025" 0 "$mms" kpi careers.sqlite M2 --year 2025 --definitions careers-defs.json
+grep_in "careers: M2 has S2's and S3's teachers, not the part-timer" out.txt "c.teachers  *2025  *3.00  *3/3"
+check "careers: past values are exported" 0 "$mms" export careers.sqlite careers-out.json
+grep_in "careers: the old parent is kept" careers-out.json '"record":"S2","field":"parent","value":"M1","until":"2024-12-31"'
+check "careers: history of a move" 0 "$mms" history careers.sqlite staff B
+grep_in "careers: history names the move" out.txt "org	S1	S2"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

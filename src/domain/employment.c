@@ -1,0 +1,171 @@
+/*
+ * The valid-time history of staff and unit fields, and what a staff row
+ * (a post) says about its person (docs/format.md, "People, posts and past
+ * values"; docs/indicators.md, "As at which day").
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "employment.h"
+
+int mms_dated_field(int e, int f)
+{
+	if (e == MMS_STAFF)
+		return f == S_ORG || f == S_ROLE || f == S_POSITION || f == S_CATEGORY ||
+		       f == S_EDU_LEVEL || f == S_PART_TIME || f == S_EMPLOYMENT;
+	return e == MMS_UNIT && (f == U_NAME || f == U_PARENT);
+}
+
+int mms_dated_entity(int32_t dated)
+{
+	return dated == DE_UNIT ? MMS_UNIT : MMS_STAFF;
+}
+
+/* A value in its import form (the CSV notation) as the row keeps it. */
+static int decode(const mms_model *m, const field_def *fd, int32_t text, int32_t *out)
+{
+	const char *s = mms_str(m, text);
+	if (!*s) {
+		*out = mms_field_absent(fd);
+		return fd->required ? MMS_EMISSING : MMS_OK;
+	}
+	switch (fd->type) {
+	case F_ENUM:
+		*out = mms_enum_find(fd->aux, s);
+		return *out >= 0 ? MMS_OK : MMS_ETYPE;
+	case F_REF:
+		*out = mms_model_find_code(m, fd->aux, s);
+		return *out >= 0 && mms_model_live(m, fd->aux, *out) ? MMS_OK : MMS_ETYPE;
+	case F_BOOL:
+		*out = !strcmp(s, "true") || !strcmp(s, "1");
+		return *out || !strcmp(s, "false") || !strcmp(s, "0") ? MMS_OK : MMS_ETYPE;
+	default: /* text: the past value's own string */
+		*out = text;
+		return MMS_OK;
+	}
+}
+
+int mms_past_value_resolve(const mms_model *m, int32_t pv, int32_t *record, int *field,
+			   int32_t *value)
+{
+	const int32_t *row = mms_row(m, MMS_PAST_VALUE, pv);
+	int e = mms_dated_entity(row[PV_ENTITY]);
+	*record = mms_model_find_code(m, e, mms_str(m, row[PV_RECORD]));
+	if (*record < 0 || !mms_model_live(m, e, *record))
+		return MMS_EREF;
+	*field = mms_field_find(e, mms_str(m, row[PV_FIELD]));
+	if (*field < 0 || !mms_dated_field(e, *field))
+		return MMS_EINVAL;
+	return decode(m, &mms_entities[e].fields[*field], row[PV_VALUE], value);
+}
+
+static int entry_cmp(const mms_timeline_entry *a, const mms_timeline_entry *b)
+{
+	if (a->entity != b->entity)
+		return a->entity < b->entity ? -1 : 1;
+	if (a->record != b->record)
+		return a->record < b->record ? -1 : 1;
+	if (a->field != b->field)
+		return a->field < b->field ? -1 : 1;
+	return a->until < b->until ? -1 : a->until > b->until;
+}
+
+static int entry_qsort(const void *a, const void *b)
+{
+	return entry_cmp(a, b);
+}
+
+int mms_timeline_build(mms_timeline *t, const mms_model *m)
+{
+	size_t n = m->t[MMS_PAST_VALUE].count;
+	memset(t, 0, sizeof *t);
+	if (n == 0)
+		return MMS_OK;
+	t->e = mms_malloc(n * sizeof *t->e);
+	if (!t->e)
+		return MMS_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		mms_timeline_entry x;
+		int f;
+		if (!mms_model_live(m, MMS_PAST_VALUE, (int32_t)i) ||
+		    mms_past_value_resolve(m, (int32_t)i, &x.record, &f, &x.value) != MMS_OK)
+			continue;
+		x.entity = (int8_t)mms_dated_entity(mms_row(m, MMS_PAST_VALUE, (int32_t)i)[PV_ENTITY]);
+		x.field = (int8_t)f;
+		x.until = mms_row(m, MMS_PAST_VALUE, (int32_t)i)[PV_UNTIL];
+		t->staff_orgs += x.entity == MMS_STAFF && f == S_ORG;
+		t->unit_parents += x.entity == MMS_UNIT && f == U_PARENT;
+		t->e[t->n++] = x;
+	}
+	qsort(t->e, t->n, sizeof *t->e, entry_qsort);
+	return MMS_OK;
+}
+
+void mms_timeline_free(mms_timeline *t)
+{
+	mms_free(t->e);
+	memset(t, 0, sizeof *t);
+}
+
+int32_t mms_value_at(const mms_timeline *t, const mms_model *m, int e, int32_t id, int f,
+		     int32_t day)
+{
+	if (t && t->n) { /* the first entry not before (e, id, f, day) */
+		mms_timeline_entry key = {id, day, 0, (int8_t)e, (int8_t)f};
+		size_t lo = 0, hi = t->n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (entry_cmp(&t->e[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < t->n && t->e[lo].entity == e && t->e[lo].record == id && t->e[lo].field == f)
+			return t->e[lo].value;
+	}
+	return mms_row(m, e, id)[f];
+}
+
+int32_t mms_past_value_find(const mms_model *m, int e, int32_t id, int f, int32_t day)
+{
+	int32_t best = -1, until = 0, record, value;
+	int field;
+	if (e != MMS_STAFF && e != MMS_UNIT)
+		return -1;
+	for (size_t k = 0; k < m->t[MMS_PAST_VALUE].count; k++) {
+		const int32_t *pv = mms_row(m, MMS_PAST_VALUE, (int32_t)k);
+		if (mms_dated_entity(pv[PV_ENTITY]) == e && pv[PV_UNTIL] >= day &&
+		    (best < 0 || pv[PV_UNTIL] < until) && mms_model_live(m, MMS_PAST_VALUE, (int32_t)k) &&
+		    mms_past_value_resolve(m, (int32_t)k, &record, &field, &value) == MMS_OK &&
+		    record == id && field == f) {
+			best = (int32_t)k;
+			until = pv[PV_UNTIL];
+		}
+	}
+	return best;
+}
+
+int mms_employed_at(const mms_model *m, int32_t s, int32_t day)
+{
+	const int32_t *row = mms_row(m, MMS_STAFF, s);
+	return (row[S_WORK_START] == MMS_NONE || row[S_WORK_START] <= day) &&
+	       (row[S_WORK_END] == MMS_NONE || row[S_WORK_END] >= day);
+}
+
+const char *mms_staff_person(const mms_model *m, int32_t s)
+{
+	const int32_t *row = mms_row(m, MMS_STAFF, s);
+	return mms_str(m, row[S_PERSON] ? row[S_PERSON] : row[S_CODE]);
+}
+
+int mms_on_staff_at(const mms_timeline *t, const mms_model *m, int32_t s, int32_t day)
+{
+	int32_t k = mms_value_at(t, m, MMS_STAFF, s, S_EMPLOYMENT, day);
+	return k != EM_EXTERNAL_PART_TIME && k != EM_CIVIL_LAW;
+}
+
+int mms_main_post_at(const mms_timeline *t, const mms_model *m, int32_t s, int32_t day)
+{
+	int32_t k = mms_value_at(t, m, MMS_STAFF, s, S_EMPLOYMENT, day);
+	return k < 0 || k == EM_MAIN;
+}
