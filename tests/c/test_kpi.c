@@ -494,6 +494,34 @@ static void added_records_update_values_incrementally(void **state)
 	expect(f, "murom.P8", "M", 2, 2, 2);
 }
 
+static void a_misspelt_fact_key_is_refused_where_it_stands(void **state)
+{
+	fixture *f = *state;
+	mms_report *rep = NULL;
+	/* murom.roadmap_done is no key any indicator reads: a misspelling of
+	 * murom.roadmaps_done that would silently leave P1 without its figure */
+	int rc = mms_db_import_json(f->db, "{\"facts\": [{\"unit\": \"M\", \"key\": \"murom.roadmaps_done\","
+				    " \"year\": 2024, \"value\": 1}, {\"unit\": \"M\", \"key\": \"murom.roadmap_done\","
+				    " \"year\": 2024, \"value\": 1}]}", NULL, &rep);
+	assert_int_equal(rc, MMS_EREF);
+	assert_int_equal(mms_report_count(rep), 1);
+	assert_string_equal(mms_report_location(rep, 0), "/facts/1/key");
+	assert_non_null(strstr(mms_report_message(rep, 0), "murom.roadmaps_done"));
+	mms_report_free(rep);
+	assert_true(isnan(value(f, "murom.P1", "M", 2024).value)); /* nothing was imported */
+	/* keys of a namespace no built-in indicator uses are the user's own, and
+	 * a definition declares the keys it shows beside its value ("facts") */
+	t_import(f->db, "{\"facts\": [{\"unit\": \"M\", \"key\": \"yar.own\", \"year\": 2024, \"value\": 1},"
+			"{\"unit\": \"M\", \"key\": \"murom.vsoko\", \"year\": 2024, \"value\": 1}]}");
+	T_OK(f->db, mms_kpi_load_json(f->kpi, "{\"indicators\": [{\"id\": \"x.f\", \"name_ru\": \"x\","
+				     " \"kind\": \"yes_no\", \"population\": \"units\", \"fact\": \"yar.own\","
+				     " \"facts\": [\"yar.act\", \"yar.curator\"]}]}", "x", NULL));
+	rc = mms_kpi_load_json(f->kpi, "{\"indicators\": [{\"id\": \"x.g\", \"name_ru\": \"x\","
+			       " \"kind\": \"yes_no\", \"population\": \"units\", \"fact\": \"yar.own\","
+			       " \"facts\": []}]}", "x", NULL);
+	assert_int_equal(rc, MMS_ETYPE);
+}
+
 /* A definition that must be refused, with the code and the place it names. */
 static void refused(fixture *f, const char *def, int code, const char *loc, const char *words)
 {
@@ -709,6 +737,7 @@ int main(void)
 		T(malformed_definitions_are_refused_with_their_position),
 		T(years_out_of_range_are_refused_at_their_column),
 		T(user_definitions_replace_built_in_ones),
+		T(a_misspelt_fact_key_is_refused_where_it_stands),
 		T(academic_years_run_from_september),
 		T(a_missing_value_is_false_wherever_a_truth_is_asked),
 		T(values_at_every_unit_equal_the_values_one_by_one),
