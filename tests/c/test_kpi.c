@@ -439,9 +439,17 @@ static void added_records_update_values_incrementally(void **state)
 	fixture *f = *state;
 	static const char *const ids[] = {"murom.P4", "murom.P5", "murom.P6", "murom.P7", "murom.P1",
 					  "moscow.8", "krasnodar.communities", "salda.support.low_results",
-					  "tyva.documents", "cnppm.events", "krasnodar.satisfaction"};
+					  "tyva.documents", "cnppm.events", "krasnodar.satisfaction",
+					  "murom.P11", "t.gap"};
 	size_t nid = sizeof ids / sizeof *ids, nunits, full0, inc0, full1, inc1;
 	T_OK(f->db, mms_db_count(f->db, MMS_UNIT, &nunits));
+	/* a service whose site went less than 200 days without an update: a new
+	 * publication of a service nothing else touches changes it */
+	static const char gap[] = "{\"indicators\": [{\"id\": \"t.gap\", \"name_ru\": \"t\","
+		" \"kind\": \"count\", \"population\": \"units\", \"aggregation\": \"sum\","
+		" \"filter\": \"kind = \\\"municipal_service\\\"\","
+		" \"numerator\": \"longest_gap(\\\"publication\\\") < 200\"}]}";
+	T_OK(f->db, mms_kpi_load_json(f->kpi, gap, "t", NULL));
 	mms_kpi_result r = MMS_KPI_RESULT_INIT;
 	/* statuses look back two years for the trend: have those computed too */
 	for (size_t i = 0; i < nid; i++)
@@ -456,13 +464,16 @@ static void added_records_update_values_incrementally(void **state)
 			"{\"activity\": \"COMP23B\", \"unit\": \"S2\", \"role\": \"author\"}],"
 			"\"staff_links\": [{\"kind\": \"member\", \"staff\": \"T3\", \"unit\": \"C\"}],"
 			"\"activities\": [{\"code\": \"COMP23B\", \"name\": \"Конкурс\", \"kind\": \"competition\","
-			" \"level\": \"municipal\", \"organizer\": \"M\", \"start\": \"2023-09-01\"}],"
+			" \"level\": \"municipal\", \"organizer\": \"M\", \"start\": \"2023-09-01\"},"
+			"{\"code\": \"PUB23\", \"name\": \"Сайт\", \"kind\": \"publication\", \"organizer\": \"M2\","
+			" \"start\": \"2023-07-01\"}],"
 			"\"facts\": [{\"unit\": \"M\", \"key\": \"murom.roadmaps_done\", \"year\": 2023, \"value\": 95},"
 			"{\"unit\": \"M\", \"key\": \"tyva.doc.4.1\", \"year\": 2023, \"value\": 1},"
 			"{\"unit\": \"S1\", \"key\": \"salda.low_results\", \"year\": 2023, \"value\": 1}]}");
 	/* every value now equals what a fresh catalogue computes in full */
 	mms_kpi *fresh;
 	T_OK(f->db, mms_kpi_open(&fresh, f->db));
+	T_OK(f->db, mms_kpi_load_json(fresh, gap, "t", NULL));
 	for (size_t i = 0; i < nid; i++)
 		for (int32_t u = 0; u < (int32_t)nunits; u++) {
 			mms_kpi_result a = MMS_KPI_RESULT_INIT, b = MMS_KPI_RESULT_INIT;
@@ -483,6 +494,7 @@ static void added_records_update_values_incrementally(void **state)
 	expect(f, "murom.P6", "M", 2, 2, 100);
 	expect(f, "krasnodar.communities", "M", 3, 5, 60);
 	expect(f, "murom.P1", "M", 95, 1, 95);
+	expect(f, "t.gap", "M2", 1, 1, 1); /* M2's update on 1 July: runs of 181 and 183 days */
 	/* a new unit changes the tree: that needs a full computation */
 	t_import(f->db, "{\"units\": [{\"code\": \"S3\", \"name\": \"Школа 3\", \"level\": \"institutional\","
 			" \"kind\": \"school\", \"parent\": \"M\"}]}");
