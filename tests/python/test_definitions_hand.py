@@ -7,6 +7,7 @@ import math
 import os
 
 import mms
+import pytest
 
 HERE = os.path.dirname(__file__)
 
@@ -40,3 +41,14 @@ def test_every_built_in_indicator_is_counted_by_hand():
     counted = {e["indicator"] for c in cases() for e in c["expect"] if e.get("quote")}
     kpi = mms.Db(":memory:").kpi()
     assert set(kpi.ids()) <= counted, set(kpi.ids()) - counted
+
+
+def test_a_misspelt_fact_key_is_refused_where_it_stands():
+    db = mms.Db(":memory:")
+    db.import_json('{"units": [{"code": "M", "name": "M", "level": "municipal",'
+                   ' "kind": "municipal_service"}]}')
+    with pytest.raises(mms.UnknownReference) as e:
+        db.import_json('{"facts": [{"unit": "M", "key": "murom.roadmap_done", "year": 2023,'
+                       ' "value": 90}]}')
+    assert "/facts/0/key" in str(e.value) and "murom.roadmaps_done" in str(e.value)
+    db.import_json('{"facts": [{"unit": "M", "key": "yar.own", "year": 2023, "value": 1}]}')
