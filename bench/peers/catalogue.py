@@ -514,6 +514,9 @@ class Sql:
             joins[alias] = f"LEFT JOIN {name} {alias} ON {alias}.id = s.id"
             return (f"(CASE WHEN instr('|' || {alias}.v || '|', "
                     f"{q('|' + fold_subject(first) + '|')}) > 0 THEN 1 ELSE 0 END)"), True
+        if fn == "organised_by":  # an activity's organiser is of the kind or one of its structures
+            return (f"(CASE WHEN a.organizer IN (SELECT id FROM {self.structures(first)}) "
+                    f"THEN 1 ELSE 0 END)"), True
         if fn == "has_direction":
             return f"(CASE WHEN instr('|' || u.directions || '|', {q('|' + first + '|')}) > 0 THEN 1 ELSE 0 END)", True
         name = self.longest_gap(first, p) if fn == "longest_gap" else \

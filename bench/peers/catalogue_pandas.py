@@ -361,6 +361,8 @@ class Population:
             return listed_subject(self.f.subjects, first).astype(float)
         if fn == "has_direction":
             return listed(self.f.directions, first).astype(float)
+        if fn == "organised_by":  # the organiser is of the kind or one of its structures
+            return np.isin(self.f.organizer, self.cat.structures(first)).astype(float)
         ids = self.cat.fact(first, self.p) if fn == "fact" else \
             self.cat.longest_gap(first, self.p) if fn == "longest_gap" else \
             self.cat.ids(self.pop, fn, first, named, self.p)

@@ -285,10 +285,11 @@ static void read_facts(reader *r, indicator *d, json_object *o)
 	if (!json_object_object_get_ex(o, "facts", &list))
 		return;
 	size_t n = json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
-	for (size_t i = 0; i < n; i++)
-		if (!json_object_is_type(json_object_array_get_idx(list, i), json_type_string) ||
-		    !json_object_get_string_len(json_object_array_get_idx(list, i)))
+	for (size_t i = 0; i < n; i++) {
+		json_object *key = json_object_array_get_idx(list, i);
+		if (!json_object_is_type(key, json_type_string) || !json_object_get_string_len(key))
 			n = 0;
+	}
 	if (!n) {
 		problem(r, MMS_ETYPE, "facts", "must be a non-empty array of fact keys");
 		return;
@@ -297,11 +298,13 @@ static void read_facts(reader *r, indicator *d, json_object *o)
 		r->rc = MMS_ENOMEM;
 		return;
 	}
-	for (size_t i = 0; i < n; i++, d->nfacts++)
-		if (!(d->facts[i] = mms_strdup(json_object_get_string(json_object_array_get_idx(list, i))))) {
+	for (size_t i = 0; i < n; i++, d->nfacts++) {
+		d->facts[i] = mms_strdup(json_object_get_string(json_object_array_get_idx(list, i)));
+		if (!d->facts[i]) {
 			r->rc = MMS_ENOMEM;
 			return;
 		}
+	}
 }
 
 static void read_one(reader *r, indicator *d, json_object *o)

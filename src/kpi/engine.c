@@ -167,7 +167,8 @@ int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec)
 	default: {
 		const int32_t *p = mms_row(m, MMS_PARTICIPATION, rec);
 		int32_t s, e;
-		if (!mms_participation_dates(m, rec, &s, &e) || !mms_period_meets(s, e, v->start, v->end))
+		if (!mms_participation_dates(m, rec, &s, &e) ||
+		    !mms_period_meets(s, e, v->start, v->end))
 			return -1;
 		if (p[P_STAFF] >= 0 && !d->include_part_time &&
 		    mms_value_at(v->tl, m, MMS_STAFF, p[P_STAFF], S_PART_TIME, e))

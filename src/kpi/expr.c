@@ -1,9 +1,9 @@
 /*
  * The indicator expression language: lexer, compiler and evaluator. It
  * knows no name of the model: attributes and functions are looked up in
- * the vocabulary (expr_vocab.c). Recursive descent emits
- * postfix code directly; each sub-expression returns its type, so type
- * errors are found at compile time, with the column where they occur.
+ * the vocabulary (expr_vocab.c). Recursive descent emits postfix code
+ * directly; each sub-expression returns its type, so type errors are
+ * found at compile time, with the column where they occur.
  * Text literals only ever meet enum attributes and are resolved to enum
  * indexes while compiling, so evaluation works on numbers alone.
  */
@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "expr_vocab.h"
-
 
 enum op { OP_NUM, OP_ATTR, OP_CALL, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
 	  OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_NEG, OP_AND, OP_OR, OP_NOT, OP_IN, OP_TRUTH };

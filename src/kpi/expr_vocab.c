@@ -170,7 +170,8 @@ int mms_vocab_attr(int pop, const char *name, size_t len)
 
 enum fn { FN_PARTICIPATED, FN_MEMBER, FN_SUBJECT, FN_HAS_CHILD, FN_HAS_DIRECTION, FN_LINKED,
 	  FN_FACT, FN_HAS_FACT, FN_ORG_HAS_FACT, FN_DIAGNOSED, FN_DIAGNOSTIC_SCORE, FN_HAS_ROUTE,
-	  FN_ROUTE_COMPLETED, FN_ROUTE_COURSE_DONE, FN_SUPPORTED, FN_LONGEST_GAP, FN_COUNT };
+	  FN_ROUTE_COMPLETED, FN_ROUTE_COURSE_DONE, FN_SUPPORTED, FN_LONGEST_GAP, FN_ORGANISED_BY,
+	  FN_COUNT };
 
 static const expr_fn fns[FN_COUNT] = {
 	{"participated", FN_PARTICIPATED, 1u << S | 1u << U, E_ACTIVITY_KIND, T_BOOL},
@@ -189,6 +190,7 @@ static const expr_fn fns[FN_COUNT] = {
 	{"route_course_done", FN_ROUTE_COURSE_DONE, 1u << S, FIRST_NONE, T_BOOL},
 	{"supported", FN_SUPPORTED, 1u << S, FIRST_NONE, T_BOOL},
 	{"longest_gap", FN_LONGEST_GAP, 1u << U, E_ACTIVITY_KIND, T_NUM},
+	{"organised_by", FN_ORGANISED_BY, 1u << A, E_UNIT_KIND, T_BOOL},
 };
 
 /* The named arguments each function takes (docs/indicators.md):
@@ -540,6 +542,8 @@ double mms_vocab_call(const expr_env *v, const expr_call *c, int pop, int32_t re
 		return route_call(v, c, rec);
 	case FN_LONGEST_GAP:
 		return longest_gap(v, c->kind, rec);
+	case FN_ORGANISED_BY: /* the centre's events include its departments' */
+		return organised_by(v, arow(v, rec)[A_ORGANIZER], c->kind);
 	case FN_HAS_FACT:
 	case FN_ORG_HAS_FACT: {
 		int32_t unit = c->fn == FN_HAS_FACT ? rec : s_at(v, rec, S_ORG);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/subject.h"
 #include "route.h"
 
 /* The education level of an organisation kind, or -1. */
@@ -70,14 +71,16 @@ void mms_route_profile(const mms_model *m, int32_t staff, int32_t as_of, person_
 	out->subjects = s[S_SUBJECTS];
 }
 
-/* Where subject list `of` names one of the person's subjects: the smallest
- * position in the person's list, or -1 if none. */
+/* Where subject list `of` names one of the person's subjects (as subjects
+ * are compared, domain/subject.c): the smallest position in the person's
+ * list, or -1 if none. */
 static int32_t subject_rank(const mms_model *m, int32_t person, int32_t of)
 {
 	int32_t n = person ? m->lists[person] : 0, k = of ? m->lists[of] : 0;
 	for (int32_t i = 0; i < n; i++)
 		for (int32_t j = 0; j < k; j++)
-			if (!strcmp(mms_str(m, m->lists[person + 1 + i]), mms_str(m, m->lists[of + 1 + j])))
+			if (mms_subject_same(mms_str(m, m->lists[person + 1 + i]),
+					     mms_str(m, m->lists[of + 1 + j])))
 				return i;
 	return -1;
 }

@@ -354,6 +354,10 @@ static int op_kpi(mms_db *db)
 		rc = mms_kpi_value(k, "t", 0, 2023, &r);
 	if (rc == MMS_OK)
 		rc = mms_kpi_value(k, "murom.pd_every_3_years", 0, 2023, &r);
+	if (rc == MMS_OK) /* distinct competitions, gaps between activities */
+		rc = mms_kpi_value(k, "murom.P8", 0, 2023, &r);
+	if (rc == MMS_OK)
+		rc = mms_kpi_value(k, "murom.P11", 0, 2023, &r);
 	if (rc == MMS_OK)
 		rc = mms_kpi_records(k, "t", 0, 2023, 1, &l);
 	if (rc == MMS_OK)
@@ -410,7 +414,9 @@ static int op_kpi_incremental(mms_db *db)
 	for (int pass = 0; pass < 4; pass++) {
 		if (rc == MMS_OK && pass == 1)
 			rc = mms_db_import_json(d, "{\"staff\": [{\"code\": \"N1\", \"name\": \"Нина\", "
-						   "\"org\": \"M\", \"role\": \"teacher\"}]}", NULL, NULL);
+						   "\"org\": \"M\", \"role\": \"teacher\"}], \"facts\": "
+						   "[{\"unit\": \"M\", \"key\": \"murom.vsoko\", \"year\": 2023}]}",
+						NULL, NULL);
 		if (rc == MMS_OK && pass == 2)
 			rc = mms_db_update(d, MMS_STAFF, "N1", move, NULL, NULL);
 		if (rc == MMS_OK && pass == 3)

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "domain/period.h"
+#include "domain/subject.h"
 #include "exchange/doc.h"
 #include "helpers.h"
 #include "kpi/expr.h"
@@ -409,6 +411,48 @@ static void skeleton_sets_keep_every_id_of_a_key(void **state)
 	assert_int_equal(mms_skelset_next(&s, 0, &pos), -1);
 }
 
+static int32_t day(const char *s)
+{
+	int32_t d;
+	assert_int_equal(mms_date_parse(s, &d), MMS_OK);
+	return d;
+}
+
+static void periods_of_a_year_end_on_31_december_or_31_august(void **state)
+{
+	(void)state;
+	int32_t s, e;
+	mms_period_of_year(0, 2023, &s, &e);
+	assert_true(s == day("2023-01-01") && e == day("2023-12-31"));
+	mms_period_of_year(1, 2023, &s, &e); /* the academic year from 1 September */
+	assert_true(s == day("2023-09-01") && e == day("2024-08-31"));
+	/* a record on 31 August belongs to the academic year before */
+	assert_false(mms_period_meets(day("2023-08-31"), MMS_NONE, s, e));
+	assert_true(mms_period_meets(MMS_NONE, day("2023-09-01"), s, e));
+	assert_false(mms_period_meets(MMS_NONE, MMS_NONE, s, e)); /* undated: no period */
+	/* a link ending in June was valid during the year but not at its end */
+	mms_period_of_year(0, 2023, &s, &e);
+	assert_true(mms_period_valid_during(MMS_NONE, day("2023-06-30"), s, e));
+	assert_false(mms_period_valid_on(MMS_NONE, day("2023-06-30"), e));
+	assert_true(mms_period_valid_on(MMS_NONE, MMS_NONE, e));
+	assert_false(mms_period_valid_during(day("2024-01-01"), MMS_NONE, s, e));
+	/* three whole years to 31 December 2023 start on 1 January 2021 */
+	assert_int_equal(mms_period_window_start(e, 3), day("2021-01-01"));
+}
+
+static void subject_names_are_the_same_whatever_case_yo_and_spaces(void **state)
+{
+	(void)state;
+	assert_true(mms_subject_same("одарённые дети", "одаренные дети"));
+	assert_true(mms_subject_same("Одарённые  Дети ", " ОДАРЕННЫЕ дети"));
+	assert_true(mms_subject_same("Дети с ОВЗ", "дети с овз"));
+	assert_true(mms_subject_same("Math", "MATH"));
+	assert_false(mms_subject_same("дети с ОВЗ", "дети с ОВЗ и ТНР"));
+	assert_false(mms_subject_same("одарённые дети", "одарённыедети"));
+	assert_false(mms_subject_same("", "дети"));
+	assert_true(mms_subject_same("", "  "));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +470,8 @@ int main(void)
 		cmocka_unit_test(ages_equal_whole_years_between),
 		cmocka_unit_test(snapshot_values_out_of_bounds_are_refused),
 		cmocka_unit_test(a_model_of_impossible_shape_is_refused_naming_the_record),
+		cmocka_unit_test(periods_of_a_year_end_on_31_december_or_31_august),
+		cmocka_unit_test(subject_names_are_the_same_whatever_case_yo_and_spaces),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

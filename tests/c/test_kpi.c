@@ -439,9 +439,17 @@ static void added_records_update_values_incrementally(void **state)
 	fixture *f = *state;
 	static const char *const ids[] = {"murom.P4", "murom.P5", "murom.P6", "murom.P7", "murom.P1",
 					  "moscow.8", "krasnodar.communities", "salda.support.low_results",
-					  "tyva.documents", "cnppm.events", "krasnodar.satisfaction"};
+					  "tyva.documents", "cnppm.events", "krasnodar.satisfaction",
+					  "murom.P11", "t.gap"};
 	size_t nid = sizeof ids / sizeof *ids, nunits, full0, inc0, full1, inc1;
 	T_OK(f->db, mms_db_count(f->db, MMS_UNIT, &nunits));
+	/* a service whose site went less than 200 days without an update: a new
+	 * publication of a service nothing else touches changes it */
+	static const char gap[] = "{\"indicators\": [{\"id\": \"t.gap\", \"name_ru\": \"t\","
+		" \"kind\": \"count\", \"population\": \"units\", \"aggregation\": \"sum\","
+		" \"filter\": \"kind = \\\"municipal_service\\\"\","
+		" \"numerator\": \"longest_gap(\\\"publication\\\") < 200\"}]}";
+	T_OK(f->db, mms_kpi_load_json(f->kpi, gap, "t", NULL));
 	mms_kpi_result r = MMS_KPI_RESULT_INIT;
 	/* statuses look back two years for the trend: have those computed too */
 	for (size_t i = 0; i < nid; i++)
@@ -456,13 +464,16 @@ static void added_records_update_values_incrementally(void **state)
 			"{\"activity\": \"COMP23B\", \"unit\": \"S2\", \"role\": \"author\"}],"
 			"\"staff_links\": [{\"kind\": \"member\", \"staff\": \"T3\", \"unit\": \"C\"}],"
 			"\"activities\": [{\"code\": \"COMP23B\", \"name\": \"Конкурс\", \"kind\": \"competition\","
-			" \"level\": \"municipal\", \"organizer\": \"M\", \"start\": \"2023-09-01\"}],"
+			" \"level\": \"municipal\", \"organizer\": \"M\", \"start\": \"2023-09-01\"},"
+			"{\"code\": \"PUB23\", \"name\": \"Сайт\", \"kind\": \"publication\", \"organizer\": \"M2\","
+			" \"start\": \"2023-07-01\"}],"
 			"\"facts\": [{\"unit\": \"M\", \"key\": \"murom.roadmaps_done\", \"year\": 2023, \"value\": 95},"
 			"{\"unit\": \"M\", \"key\": \"tyva.doc.4.1\", \"year\": 2023, \"value\": 1},"
 			"{\"unit\": \"S1\", \"key\": \"salda.low_results\", \"year\": 2023, \"value\": 1}]}");
 	/* every value now equals what a fresh catalogue computes in full */
 	mms_kpi *fresh;
 	T_OK(f->db, mms_kpi_open(&fresh, f->db));
+	T_OK(f->db, mms_kpi_load_json(fresh, gap, "t", NULL));
 	for (size_t i = 0; i < nid; i++)
 		for (int32_t u = 0; u < (int32_t)nunits; u++) {
 			mms_kpi_result a = MMS_KPI_RESULT_INIT, b = MMS_KPI_RESULT_INIT;
@@ -483,6 +494,7 @@ static void added_records_update_values_incrementally(void **state)
 	expect(f, "murom.P6", "M", 2, 2, 100);
 	expect(f, "krasnodar.communities", "M", 3, 5, 60);
 	expect(f, "murom.P1", "M", 95, 1, 95);
+	expect(f, "t.gap", "M2", 1, 1, 1); /* M2's update on 1 July: runs of 181 and 183 days */
 	/* a new unit changes the tree: that needs a full computation */
 	t_import(f->db, "{\"units\": [{\"code\": \"S3\", \"name\": \"Школа 3\", \"level\": \"institutional\","
 			" \"kind\": \"school\", \"parent\": \"M\"}]}");
@@ -492,6 +504,34 @@ static void added_records_update_values_incrementally(void **state)
 	expect(f, "murom.P5", "M", 1, 4, 25); /* S3 joins the denominator */
 	/* distinct competitions are counted afresh: T1 entered COMP23R, S2 COMP23B */
 	expect(f, "murom.P8", "M", 2, 2, 2);
+}
+
+static void a_misspelt_fact_key_is_refused_where_it_stands(void **state)
+{
+	fixture *f = *state;
+	mms_report *rep = NULL;
+	/* murom.roadmap_done is no key any indicator reads: a misspelling of
+	 * murom.roadmaps_done that would silently leave P1 without its figure */
+	int rc = mms_db_import_json(f->db, "{\"facts\": [{\"unit\": \"M\", \"key\": \"murom.roadmaps_done\","
+				    " \"year\": 2024, \"value\": 1}, {\"unit\": \"M\", \"key\": \"murom.roadmap_done\","
+				    " \"year\": 2024, \"value\": 1}]}", NULL, &rep);
+	assert_int_equal(rc, MMS_EREF);
+	assert_int_equal(mms_report_count(rep), 1);
+	assert_string_equal(mms_report_location(rep, 0), "/facts/1/key");
+	assert_non_null(strstr(mms_report_message(rep, 0), "murom.roadmaps_done"));
+	mms_report_free(rep);
+	assert_true(isnan(value(f, "murom.P1", "M", 2024).value)); /* nothing was imported */
+	/* keys of a namespace no built-in indicator uses are the user's own, and
+	 * a definition declares the keys it shows beside its value ("facts") */
+	t_import(f->db, "{\"facts\": [{\"unit\": \"M\", \"key\": \"yar.own\", \"year\": 2024, \"value\": 1},"
+			"{\"unit\": \"M\", \"key\": \"murom.vsoko\", \"year\": 2024, \"value\": 1}]}");
+	T_OK(f->db, mms_kpi_load_json(f->kpi, "{\"indicators\": [{\"id\": \"x.f\", \"name_ru\": \"x\","
+				     " \"kind\": \"yes_no\", \"population\": \"units\", \"fact\": \"yar.own\","
+				     " \"facts\": [\"yar.act\", \"yar.curator\"]}]}", "x", NULL));
+	rc = mms_kpi_load_json(f->kpi, "{\"indicators\": [{\"id\": \"x.g\", \"name_ru\": \"x\","
+			       " \"kind\": \"yes_no\", \"population\": \"units\", \"fact\": \"yar.own\","
+			       " \"facts\": []}]}", "x", NULL);
+	assert_int_equal(rc, MMS_ETYPE);
 }
 
 /* A definition that must be refused, with the code and the place it names. */
@@ -709,6 +749,7 @@ int main(void)
 		T(malformed_definitions_are_refused_with_their_position),
 		T(years_out_of_range_are_refused_at_their_column),
 		T(user_definitions_replace_built_in_ones),
+		T(a_misspelt_fact_key_is_refused_where_it_stands),
 		T(academic_years_run_from_september),
 		T(a_missing_value_is_false_wherever_a_truth_is_asked),
 		T(values_at_every_unit_equal_the_values_one_by_one),

@@ -210,6 +210,47 @@ static void a_census_estimate_equals_the_indicator(void **state)
 	mms_db_close(db);
 }
 
+static void a_year_is_sampled_from_that_years_staff_as_indicators_count_it(void **state)
+{
+	(void)state;
+	/* S: four teachers; D left in 2023, H starts in 2025: a census of 2024
+	 * draws the two others and A's highest category gives 1/2, as the
+	 * indicator computes it; a sample drawn for 2025 has H, not D */
+	mms_db *db = t_open(":memory:");
+	t_import(db, "{\"units\": [{\"code\": \"S\", \"name\": \"S\", \"level\": \"institutional\", \"kind\": \"school\"}],"
+		     "\"staff\": [{\"code\": \"A\", \"name\": \"A\", \"org\": \"S\", \"role\": \"teacher\", \"edu_level\": \"school\", \"category\": \"highest\"},"
+		     "{\"code\": \"B\", \"name\": \"B\", \"org\": \"S\", \"role\": \"teacher\", \"edu_level\": \"school\", \"category\": \"first\"},"
+		     "{\"code\": \"D\", \"name\": \"D\", \"org\": \"S\", \"role\": \"teacher\", \"edu_level\": \"school\", \"category\": \"highest\", \"work_end\": \"2023-06-30\"},"
+		     "{\"code\": \"H\", \"name\": \"H\", \"org\": \"S\", \"role\": \"teacher\", \"edu_level\": \"school\", \"category\": \"highest\", \"work_start\": \"2025-09-01\"}]}");
+	mms_kpi *kpi;
+	T_OK(db, mms_kpi_open(&kpi, db));
+	T_OK(db, mms_kpi_load_json(kpi, highest, "t", NULL));
+	mms_sample *s = draw(db, kpi, 1.0, 1, NULL);
+	assert_string_equal(ids_text(s), "0 1 ");
+	mms_estimate e = MMS_ESTIMATE_INIT;
+	T_OK(db, mms_sample_estimate(kpi, s, "t.highest", 2024, &e));
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	T_OK(db, mms_kpi_value(kpi, "t.highest", t_find(db, MMS_UNIT, "S"), 2024, &r));
+	assert_true(e.value == 50 && r.value == 50);
+	mms_sample_free(s);
+	mms_sample_options o = MMS_SAMPLE_OPTIONS_INIT;
+	o.share = 1.0;
+	o.year = 2025;
+	T_OK(db, mms_sample_draw(kpi, &o, &s));
+	assert_string_equal(ids_text(s), "0 1 3 ");
+	mms_sample_free(s);
+	/* drawn from the staff now (no year), estimated for 2024: D and H are
+	 * not on 2024's staff and are left out, as the indicator leaves them */
+	o.year = 0;
+	T_OK(db, mms_sample_draw(kpi, &o, &s));
+	assert_string_equal(ids_text(s), "0 1 2 3 ");
+	T_OK(db, mms_sample_estimate(kpi, s, "t.highest", 2024, &e));
+	assert_true(e.value == 50 && e.sampled == 2);
+	mms_sample_free(s);
+	mms_kpi_close(kpi);
+	mms_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +259,7 @@ int main(void)
 		cmocka_unit_test(a_stratum_that_cannot_be_filled_is_refused),
 		cmocka_unit_test(estimates_weight_strata_by_their_population),
 		cmocka_unit_test(a_census_estimate_equals_the_indicator),
+		cmocka_unit_test(a_year_is_sampled_from_that_years_staff_as_indicators_count_it),
 	};
 	return cmocka_run_group_tests_name("sample", tests, NULL, NULL);
 }
