@@ -234,6 +234,8 @@ void mms_model_log_change(mms_model *m, int e, int32_t id, const int32_t *old)
 	m->log_len += 3 + n;
 }
 
+_Static_assert(MMS_ENTITY_COUNT <= 32, "the log's entities are a 32-bit mask");
+
 unsigned mms_model_log_entities(const mms_model *m, size_t pos)
 {
 	unsigned mask = 0;
