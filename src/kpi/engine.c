@@ -29,6 +29,8 @@ static const struct env_index {
 	[ENV_EVENT_ROUTE] = {MMS_ROUTE, MMS_ROUTE_EVENT, EV_ROUTE, EV_NFIELDS},
 	[ENV_LINK_TARGET] = {MMS_STAFF, MMS_STAFF_LINK, SL_TARGET_STAFF, SL_NFIELDS},
 	[ENV_ACT_ORGANIZER] = {MMS_UNIT, MMS_ACTIVITY, A_ORGANIZER, A_NFIELDS},
+	[ENV_ROUTE_TUTOR] = {MMS_STAFF, MMS_ROUTE, RT_TUTOR, RT_NFIELDS},
+	[ENV_ROUTE_DEVELOPER] = {MMS_STAFF, MMS_ROUTE, RT_DEVELOPER, RT_NFIELDS},
 };
 
 /* New keys without records: their runs are empty, at the end. The starts
@@ -537,6 +539,11 @@ static void mark_row(const mms_kpi *kpi, const indicator *d, touch *t, int e, in
 	const mms_index *ix = &kpi->db->idx;
 	if (d->pop == POP_STAFF) {
 		switch (e) {
+		case MMS_STAFF: /* has_route() reads a tutor's and a developer's organisation */
+			for (int i = ENV_ROUTE_TUTOR; i <= ENV_ROUTE_DEVELOPER; i++)
+				for (int32_t k = kpi->env_start[i][id]; k < kpi->env_start[i][id + 1]; k++)
+					mark(t, mms_row(m, MMS_ROUTE, kpi->env_ids[i][k])[RT_STAFF]);
+			break;
 		case MMS_PARTICIPATION: mark(t, row[P_STAFF]); break;
 		case MMS_STAFF_LINK:
 			mark(t, row[SL_STAFF]);

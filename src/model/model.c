@@ -80,12 +80,10 @@ void mms_model_mark(const mms_model *m, mms_mark *mark)
 
 void mms_model_rollback(mms_model *m, const mms_mark *mark)
 {
-	int dropped = 0;
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
 		mms_table *t = &m->t[e];
 		if (t->count == mark->rows[e])
 			continue;
-		dropped = 1;
 		t->count = mark->rows[e];
 		if (t->skel_rows > t->count) { /* rebuilt from the rows when next needed */
 			mms_skelset_clear(&t->skel);
@@ -102,9 +100,7 @@ void mms_model_rollback(mms_model *m, const mms_mark *mark)
 	m->pool_len = mark->pool_len;
 	m->lists_len = mark->lists_len;
 	m->generation++;
-	/* rows that went take their ids' meaning with them: caches start over;
-	 * when none went (a refused update), the rows are as caches saw them */
-	m->epoch += dropped;
+	m->epoch++;
 }
 
 int mms_model_add_row(mms_model *m, int e, int32_t *out_id)
@@ -233,6 +229,8 @@ void mms_model_log_change(mms_model *m, int e, int32_t id, const int32_t *old)
 		memcpy(p + 3, old, n * sizeof *old);
 	m->log_len += 3 + n;
 }
+
+_Static_assert(MMS_ENTITY_COUNT <= 32, "the log's entities are a 32-bit mask");
 
 unsigned mms_model_log_entities(const mms_model *m, size_t pos)
 {

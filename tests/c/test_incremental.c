@@ -276,7 +276,8 @@ static void op_update_other(world *w)
 	}
 }
 
-/* A route handed to another person, or its dates changed. */
+/* A route handed to another person, tutor or developer (whose
+ * organisation's kind has_route() reads), or its dates changed. */
 static void op_update_route(world *w)
 {
 	size_t n;
@@ -287,8 +288,9 @@ static void op_update_route(world *w)
 	if (!code)
 		return;
 	date(w, FIRST_YEAR, NYEARS, d, sizeof d);
-	const char *pairs[] = {pick(w, 2) ? "staff" : "end", NULL, NULL};
-	pairs[1] = !strcmp(pairs[0], "staff") ? staff_code(w) : d;
+	static const char *const fields[] = {"staff", "tutor", "developer", "end"};
+	const char *pairs[] = {fields[pick(w, 4)], NULL, NULL};
+	pairs[1] = strcmp(pairs[0], "end") ? staff_code(w) : d;
 	int rc = mms_db_update(w->db, MMS_ROUTE, code, pairs, NULL, NULL);
 	if (rc == MMS_OK)
 		w->done[5]++;
@@ -485,10 +487,56 @@ static void incremental_values_equal_full_recomputation_after_random_changes(voi
 	free(w.path);
 }
 
+/* has_route() reads the organisation of a route's tutor and developer,
+ * who are not the route's person: when they move, the person's value
+ * changes, and the incremental update must find the person through them. */
+static void a_tutors_move_changes_the_values_of_their_routes_people(void **state)
+{
+	(void)state;
+	char *dir = t_tmpdir(), *path = t_path(dir, "tutor.db");
+	int32_t route;
+	mms_db *db = t_demo_with_routes(path, &route);
+	char *code = t_get(db, MMS_ROUTE, route, "code");
+	t_import(db, "{\"staff\": [{\"code\": \"CN1\", \"name\": \"Н\", \"org\": \"VLA-CNPPM\","
+		     " \"role\": \"methodist\"}]}");
+	const char *by_cn1[] = {"tutor", "CN1", "developer", "CN1", "developed_on", "2024-01-10", NULL};
+	T_OK(db, mms_db_update(db, MMS_ROUTE, code, by_cn1, NULL, NULL));
+	mms_kpi *kpi, *fresh;
+	T_OK(db, mms_kpi_open(&kpi, db));
+	static const char *const ids[] = {"cnppm.routes", "cnppm.routes_developed"};
+	mms_kpi_result before[2], after = MMS_KPI_RESULT_INIT, full = MMS_KPI_RESULT_INIT;
+	for (int i = 0; i < 2; i++) {
+		before[i] = (mms_kpi_result)MMS_KPI_RESULT_INIT;
+		T_OK(db, mms_kpi_value(kpi, ids[i], 0, 2024, &before[i]));
+		assert_true(before[i].numerator >= 1);
+	}
+	size_t full0, full1, inc;
+	mms_kpi_counters(kpi, &full0, &inc);
+	const char *move[] = {"org", "MUR-SCH-01", NULL}; /* the tutor leaves the centre */
+	T_OK(db, mms_db_update(db, MMS_STAFF, "CN1", move, NULL, NULL));
+	T_OK(db, mms_kpi_open(&fresh, db));
+	for (int i = 0; i < 2; i++) {
+		T_OK(db, mms_kpi_value(kpi, ids[i], 0, 2024, &after));
+		T_OK(db, mms_kpi_value(fresh, ids[i], 0, 2024, &full));
+		assert_true(after.numerator == before[i].numerator - 1);
+		assert_true(after.numerator == full.numerator && after.denominator == full.denominator);
+	}
+	mms_kpi_counters(kpi, &full1, &inc);
+	assert_int_equal(full1, full0); /* followed, not computed afresh */
+	mms_kpi_close(fresh);
+	mms_kpi_close(kpi);
+	mms_free(code);
+	mms_db_close(db);
+	t_rmtree(dir);
+	free(dir);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(incremental_values_equal_full_recomputation_after_random_changes),
+		cmocka_unit_test(a_tutors_move_changes_the_values_of_their_routes_people),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
