@@ -169,3 +169,27 @@ int mms_main_post_at(const mms_timeline *t, const mms_model *m, int32_t s, int32
 	int32_t k = mms_value_at(t, m, MMS_STAFF, s, S_EMPLOYMENT, day);
 	return k < 0 || k == EM_MAIN;
 }
+
+int32_t mms_cohort_entry(const mms_model *m, int32_t s, int32_t start, int32_t end)
+{
+	const int32_t *row = mms_row(m, MMS_STAFF, s);
+	if ((row[S_WORK_START] != MMS_NONE && row[S_WORK_START] > end) ||
+	    (row[S_WORK_END] != MMS_NONE && row[S_WORK_END] < start))
+		return MMS_NONE;
+	return row[S_WORK_START] != MMS_NONE && row[S_WORK_START] > start ? row[S_WORK_START] : start;
+}
+
+int32_t mms_retained_at(const mms_timeline *t, const mms_model *m, int32_t from, int32_t to,
+			int32_t day)
+{
+	size_t n = m->t[MMS_UNIT].count; /* bounds each walk: a history may hold a cycle */
+	for (int32_t a = from, i = 0; a >= 0 && (size_t)i <= n; i++) {
+		for (int32_t b = to, j = 0; b >= 0 && (size_t)j <= n; j++) {
+			if (a == b)
+				return a;
+			b = mms_value_at(t, m, MMS_UNIT, b, U_PARENT, day);
+		}
+		a = mms_value_at(t, m, MMS_UNIT, a, U_PARENT, day);
+	}
+	return -1;
+}

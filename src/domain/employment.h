@@ -63,4 +63,17 @@ int mms_on_staff_at(const mms_timeline *t, const mms_model *m, int32_t s, int32_
  * posts, are counted: the main employment (absent = main). */
 int mms_main_post_at(const mms_timeline *t, const mms_model *m, int32_t s, int32_t day);
 
+/*
+ * Cohorts of a period (docs/indicators.md, "Cohorts"): the day staff row s
+ * entered the cohort of the period start..end — start if employed then,
+ * its work_start if hired during the period — or MMS_NONE.
+ */
+int32_t mms_cohort_entry(const mms_model *m, int32_t s, int32_t start, int32_t end);
+/* Where a member of a cohort who was at unit from and is at unit to on day
+ * counts as retained: from itself if it stayed, else the lowest unit above
+ * both in the hierarchy of that day (a move within a municipality is kept
+ * by the municipality and lost by the school left), or -1 (none). */
+int32_t mms_retained_at(const mms_timeline *t, const mms_model *m, int32_t from, int32_t to,
+			int32_t day);
+
 #endif
