@@ -35,6 +35,7 @@ typedef struct mms_timeline {
 	mms_timeline_entry *e;
 	size_t n;
 	size_t staff_orgs, unit_parents; /* entries of the two fields that move records */
+	size_t rows; /* the past values of the model it was built from */
 } mms_timeline;
 
 /* Builds t from the live past values of m that resolve (the others were

@@ -80,10 +80,12 @@ int mms_kpi_ensure_env(mms_kpi *kpi)
 		rc = grown && recs == kpi->env_recs[i] ? env_extend(kpi, i, keys)
 						       : env_rebuild(kpi, i, keys, recs);
 	}
-	/* past values: any change may add, end or correct one */
-	mms_timeline_free(&kpi->timeline);
-	if (rc == MMS_OK)
+	/* past values: rebuilt unless the model only grew by other rows (an
+	 * appended staff member or unit changes no past value's meaning) */
+	if (rc == MMS_OK && (!grown || kpi->timeline.rows != m->t[MMS_PAST_VALUE].count)) {
+		mms_timeline_free(&kpi->timeline);
 		rc = mms_timeline_build(&kpi->timeline, m);
+	}
 	size_t nc = m->t[MMS_COMPETENCY].count + 1;
 	if (rc == MMS_OK && nc > kpi->nlatest) {
 		int32_t *l = mms_realloc(kpi->latest, nc * sizeof *l);
