@@ -14,36 +14,8 @@
 #include "helpers.h"
 #include "store/store.h"
 
-/* A region R with municipal services M1 (schools S1, S2) and M2 (school
- * S3); teachers A, B at S1, C, D at S2, E at S3; B took a course in March
- * 2025. */
-static const char network[] =
-	"{\"units\": [{\"code\": \"R\", \"name\": \"R\", \"level\": \"regional\", \"kind\": \"institute\"},"
-	"{\"code\": \"M1\", \"name\": \"M1\", \"level\": \"municipal\", \"kind\": \"municipal_service\", \"parent\": \"R\"},"
-	"{\"code\": \"M2\", \"name\": \"M2\", \"level\": \"municipal\", \"kind\": \"municipal_service\", \"parent\": \"R\"},"
-	"{\"code\": \"S1\", \"name\": \"Школа 1\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M1\"},"
-	"{\"code\": \"S2\", \"name\": \"Школа 2\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M1\"},"
-	"{\"code\": \"S3\", \"name\": \"Школа 3\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M2\"}],"
-	"\"staff\": ["
-	"{\"code\": \"A\", \"name\": \"A\", \"org\": \"S1\", \"role\": \"teacher\", \"category\": \"first\", \"birth_date\": \"1985-01-01\", \"work_start\": \"2010-09-01\"},"
-	"{\"code\": \"B\", \"name\": \"B\", \"org\": \"S1\", \"role\": \"teacher\", \"category\": \"first\", \"birth_date\": \"1985-01-01\", \"work_start\": \"2010-09-01\"},"
-	"{\"code\": \"C\", \"name\": \"C\", \"org\": \"S2\", \"role\": \"teacher\", \"category\": \"highest\", \"birth_date\": \"1980-05-05\", \"work_start\": \"2010-09-01\"},"
-	"{\"code\": \"D\", \"name\": \"D\", \"org\": \"S2\", \"role\": \"teacher\", \"category\": \"first\", \"birth_date\": \"1985-01-01\", \"work_start\": \"2010-09-01\"},"
-	"{\"code\": \"E\", \"name\": \"E\", \"org\": \"S3\", \"role\": \"teacher\", \"category\": \"first\", \"birth_date\": \"1985-01-01\", \"work_start\": \"2010-09-01\"}],"
-	"\"activities\": [{\"code\": \"K\", \"name\": \"Курс\", \"kind\": \"course\", \"hours\": 36}],"
-	"\"participations\": [{\"activity\": \"K\", \"staff\": \"B\", \"role\": \"participant\","
-	" \"start\": \"2025-03-01\", \"end\": \"2025-03-20\"}]}";
-
-static const char definitions[] =
-	"{\"indicators\": ["
-	"{\"id\": \"c.teachers\", \"name_ru\": \"Педагоги\", \"kind\": \"count\", \"population\": \"staff\","
-	" \"numerator\": \"role = \\\"teacher\\\"\"},"
-	"{\"id\": \"c.posts\", \"name_ru\": \"Ставки\", \"kind\": \"count\", \"population\": \"staff\","
-	" \"counts\": \"posts\", \"numerator\": \"role = \\\"teacher\\\"\"},"
-	"{\"id\": \"c.highest\", \"name_ru\": \"Высшая категория\", \"kind\": \"share\", \"population\": \"staff\","
-	" \"numerator\": \"category = \\\"highest\\\"\"},"
-	"{\"id\": \"c.trained\", \"name_ru\": \"Обучение\", \"kind\": \"count\", \"population\": \"participations\","
-	" \"numerator\": \"activity.kind = \\\"course\\\"\"}]}";
+/* tests/data/careers/README.md: the network and the indicators. */
+#define CAREERS MMS_TEST_DATA "/careers/"
 
 enum { NIDS = 4, NUNITS = 6 };
 static const char *const ids[NIDS] = {"c.teachers", "c.posts", "c.highest", "c.trained"};
@@ -74,10 +46,10 @@ static int setup(void **state)
 	f->dir = t_tmpdir();
 	f->path = t_path(f->dir, "c.sqlite");
 	f->db = t_open(f->path);
-	t_import(f->db, network);
+	T_OK(f->db, mms_db_import(f->db, CAREERS "network.json", NULL, NULL));
 	T_OK(f->db, mms_kpi_open(&f->kpi, f->db));
 	mms_report *r = NULL;
-	if (mms_kpi_load_json(f->kpi, definitions, "careers", &r) != MMS_OK)
+	if (mms_kpi_load(f->kpi, CAREERS "definitions.json", &r) != MMS_OK)
 		fail_msg("%s", mms_kpi_errmsg(f->kpi));
 	mms_report_free(r);
 	values(f, 2024, f->was[0]);
