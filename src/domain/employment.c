@@ -127,23 +127,37 @@ int32_t mms_value_at(const mms_timeline *t, const mms_model *m, int e, int32_t i
 	return mms_row(m, e, id)[f];
 }
 
-int32_t mms_past_value_find(const mms_model *m, int e, int32_t id, int f, int32_t day)
+/* The past value of (record, field) with the earliest until on or after
+ * day, or (last) with the latest until; -1 if none. */
+static int32_t scan(const mms_model *m, int e, int32_t id, int f, int32_t day, int last)
 {
-	int32_t best = -1, until = 0, record, value;
-	int field;
-	if (e != MMS_STAFF && e != MMS_UNIT)
+	if ((e != MMS_STAFF && e != MMS_UNIT) || !mms_dated_field(e, f))
 		return -1;
+	const char *code = mms_str(m, mms_row(m, e, id)[mms_entities[e].code_field]);
+	const char *name = mms_entities[e].fields[f].name;
+	int32_t best = -1, until = 0;
 	for (size_t k = 0; k < m->t[MMS_PAST_VALUE].count; k++) {
 		const int32_t *pv = mms_row(m, MMS_PAST_VALUE, (int32_t)k);
-		if (mms_dated_entity(pv[PV_ENTITY]) == e && pv[PV_UNTIL] >= day &&
-		    (best < 0 || pv[PV_UNTIL] < until) && mms_model_live(m, MMS_PAST_VALUE, (int32_t)k) &&
-		    mms_past_value_resolve(m, (int32_t)k, &record, &field, &value) == MMS_OK &&
-		    record == id && field == f) {
+		int32_t u = pv[PV_UNTIL];
+		if (mms_dated_entity(pv[PV_ENTITY]) == e && (last || u >= day) &&
+		    (best < 0 || (last ? u > until : u < until)) &&
+		    mms_model_live(m, MMS_PAST_VALUE, (int32_t)k) &&
+		    !strcmp(mms_str(m, pv[PV_RECORD]), code) && !strcmp(mms_str(m, pv[PV_FIELD]), name)) {
 			best = (int32_t)k;
-			until = pv[PV_UNTIL];
+			until = u;
 		}
 	}
 	return best;
+}
+
+int32_t mms_past_value_find(const mms_model *m, int e, int32_t id, int f, int32_t day)
+{
+	return scan(m, e, id, f, day, 0);
+}
+
+int32_t mms_past_value_last(const mms_model *m, int e, int32_t id, int f)
+{
+	return scan(m, e, id, f, 0, 1);
 }
 
 int mms_employed_at(const mms_model *m, int32_t s, int32_t day)

@@ -52,6 +52,9 @@ int32_t mms_value_at(const mms_timeline *t, const mms_model *m, int e, int32_t i
 /* The same rule without an index, for one lookup: the past value of
  * record id's field f in force on day, or -1 (the row's value is). */
 int32_t mms_past_value_find(const mms_model *m, int e, int32_t id, int f, int32_t day);
+/* The past value of record id's field f with the latest until, or -1: a
+ * new one must end after it. */
+int32_t mms_past_value_last(const mms_model *m, int e, int32_t id, int f);
 
 /* Whether staff row s was employed on day (work_start .. work_end). */
 int mms_employed_at(const mms_model *m, int32_t s, int32_t day);
