@@ -16,6 +16,7 @@ value is defined (a count is defined everywhere), as `bench --values`
 writes them. Definitions this translator cannot express (an aggregation
 other than ratio of sums, sum or distinct) are refused, never approximated.
 """
+import copy
 import datetime
 import json
 import re
@@ -75,6 +76,12 @@ class Period:
         if not years:
             return self.start.isoformat()
         return (self.end - datetime.timedelta(days=int(years * 365.2425) - 1)).isoformat()
+
+    def at_start(self):
+        """The same period read as at its first day (a cohort's filter)."""
+        p = copy.copy(self)
+        p.end = self.start
+        return p
 
     @property
     def s(self):
@@ -538,7 +545,9 @@ class Sql:
         unit they count at."""
         p, pop, kind = Period(d, self.year), d["population"], d["kind"]
         joins = {}
-        filt = self.truth(parse(d.get("filter")), pop, p, joins) if parse(d.get("filter")) else "1"
+        # a cohort's members are chosen as at the period's first day
+        at = p.at_start() if d.get("cohort") else p
+        filt = self.truth(parse(d.get("filter")), pop, at, joins) if parse(d.get("filter")) else "1"
         if kind in ("yes_no", "fact_value", "checklist"):
             if kind == "checklist":
                 keys = ", ".join(q(i["key"]) for i in d["items"])
@@ -587,7 +596,10 @@ class Sql:
         if pop == "staff":
             where = [] if pt else ["s.part_time = 0"]
             where.append(f"(s.work_start IS NULL OR s.work_start <= {q(p.e)})")  # hired by the end
-            if not dep:
+            if d.get("cohort"):  # on staff at the start or hired in the period; retained if at its end
+                where.append(f"(s.work_end IS NULL OR s.work_end >= {q(p.s)})")
+                num = f"(CASE WHEN s.work_end IS NULL OR s.work_end >= {q(p.e)} THEN {num} ELSE 0 END)"
+            elif not dep:
                 where.append(f"(s.work_end IS NULL OR s.work_end >= {q(p.e)})")
             return (f"SELECT s.org AS org, {num} AS num, {den} AS den FROM staff s "
                     f"JOIN units o ON o.id = s.org"), where

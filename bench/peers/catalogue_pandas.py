@@ -258,8 +258,10 @@ class Population:
     """A definition's records at the end of its period: the frame, the unit
     each counts at (org), and its attributes by expression name."""
 
-    def __init__(self, cat, d, p):
+    def __init__(self, cat, d, p, at=None):
+        """at: the day attributes are read as at (a cohort's filter: the period's start)."""
         t, pop = cat.t, d["population"]
+        at = at or p
         # survey answers of part-timers count unless the definition says otherwise
         pt = d.get("include_part_time", d["kind"] == "survey_share")
         dep = d.get("include_departed")
@@ -270,16 +272,18 @@ class Population:
             keep = s.work_start.isna() | (s.work_start <= p.e)  # hired by the end
             if not pt:
                 keep &= s.part_time == 0
-            if not dep:
+            if d.get("cohort"):  # on staff at the start or hired in the period
+                keep &= s.work_end.isna() | (s.work_end >= p.s)
+            elif not dep:
                 keep &= s.work_end.isna() | (s.work_end >= p.e)
             s = s[keep].merge(units[["id", "kind", "level", "rural"]].rename(
                 columns={"id": "org", "kind": "org_kind", "level": "org_level"}), on="org")
             self.f, self.key = s, s.id.to_numpy()
             self.attrs = {"role": s.role, "category": s.category, "edu_level": s.edu_level,
                           "part_time": s.part_time, "org_kind": s.org_kind, "org_level": s.org_level,
-                          "rural": s.rural, "age": lambda: years_to(s.birth_date, p),
-                          "experience_years": lambda: years_to(s.work_start, p),
-                          "departed": lambda: (s.work_end < p.e).fillna(False).to_numpy(dtype=float)}
+                          "rural": s.rural, "age": lambda: years_to(s.birth_date, at),
+                          "experience_years": lambda: years_to(s.work_start, at),
+                          "departed": lambda: (s.work_end < at.e).fillna(False).to_numpy(dtype=float)}
         elif pop == "units":
             self.f = units
             self.key = units.id.to_numpy()
@@ -392,7 +396,9 @@ def indicator(cat, d, year):
     """(org, num, den) summed by the unit each record counts at."""
     p, kind = Period(d, year), d["kind"]
     pop = Population(cat, d, p)
-    keep = pop.select(d.get("filter"))
+    cohort = d.get("cohort")
+    # a cohort's members are chosen as at the period's first day
+    keep = (Population(cat, d, p, p.at_start()) if cohort else pop).select(d.get("filter"))
     if kind in ("yes_no", "fact_value", "checklist"):
         unit = pop.key
         if kind == "checklist":
@@ -415,6 +421,8 @@ def indicator(cat, d, year):
             num, den = pop.select(d["numerator"]), pop.select(d["denominator"])
         else:
             num, den = pop.select(d.get("numerator")), np.ones(pop.n, dtype=bool)
+        if cohort:  # retained: still working at the period's end
+            num = num & (pop.f.work_end.isna() | (pop.f.work_end >= p.e)).to_numpy()
         org = pop.key if d["population"] == "units" else pop.f.org.to_numpy()
         if kind == "survey_share" and d["population"] == "participations":
             # people, not answers: each respondent's latest answer (by date, then id)

@@ -53,20 +53,6 @@ static int before_take(const mms_model *m, int e, int32_t id, before *b)
 	return MMS_OK;
 }
 
-/* The latest until of the past values of (record, field), or MMS_NONE. */
-static int32_t latest_until(const mms_model *m, int e, const char *code, const char *field)
-{
-	int32_t latest = MMS_NONE;
-	for (size_t k = 0; k < m->t[MMS_PAST_VALUE].count; k++) {
-		const int32_t *pv = mms_row(m, MMS_PAST_VALUE, (int32_t)k);
-		if (mms_model_live(m, MMS_PAST_VALUE, (int32_t)k) &&
-		    mms_dated_entity(pv[PV_ENTITY]) == e && pv[PV_UNTIL] > latest &&
-		    !strcmp(mms_str(m, pv[PV_RECORD]), code) && !strcmp(mms_str(m, pv[PV_FIELD]), field))
-			latest = pv[PV_UNTIL];
-	}
-	return latest;
-}
-
 static int add_text(mms_model *m, int32_t *row, int f, const char *s)
 {
 	return mms_model_add_str(m, s, strlen(s), &row[f]);
@@ -102,10 +88,10 @@ static int keep_past(mms_db *db, const mms_change *ch, const char *code, const b
 					 "without from", d->record, code, d->fields[f].name);
 			break;
 		}
-		int32_t latest = latest_until(m, ch->e, code, d->fields[f].name), id;
-		if (latest != MMS_NONE && latest >= from - 1) {
+		int32_t last = mms_past_value_last(m, ch->e, ch->id, f), id;
+		if (last >= 0 && mms_row(m, MMS_PAST_VALUE, last)[PV_UNTIL] >= from - 1) {
 			char was[11];
-			mms_date_format(latest, was);
+			mms_date_format(mms_row(m, MMS_PAST_VALUE, last)[PV_UNTIL], was);
 			rc = mms_db_fail(db, MMS_ERANGE, "%s \"%.200s\": %s already has a value until "
 					 "%s; from %s must be after the day following it", d->record,
 					 code, d->fields[f].name, was, day);

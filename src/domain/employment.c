@@ -79,6 +79,7 @@ int mms_timeline_build(mms_timeline *t, const mms_model *m)
 {
 	size_t n = m->t[MMS_PAST_VALUE].count;
 	memset(t, 0, sizeof *t);
+	t->rows = n;
 	if (n == 0)
 		return MMS_OK;
 	t->e = mms_malloc(n * sizeof *t->e);
@@ -126,23 +127,37 @@ int32_t mms_value_at(const mms_timeline *t, const mms_model *m, int e, int32_t i
 	return mms_row(m, e, id)[f];
 }
 
-int32_t mms_past_value_find(const mms_model *m, int e, int32_t id, int f, int32_t day)
+/* The past value of (record, field) with the earliest until on or after
+ * day, or (last) with the latest until; -1 if none. */
+static int32_t scan(const mms_model *m, int e, int32_t id, int f, int32_t day, int last)
 {
-	int32_t best = -1, until = 0, record, value;
-	int field;
-	if (e != MMS_STAFF && e != MMS_UNIT)
+	if ((e != MMS_STAFF && e != MMS_UNIT) || !mms_dated_field(e, f))
 		return -1;
+	const char *code = mms_str(m, mms_row(m, e, id)[mms_entities[e].code_field]);
+	const char *name = mms_entities[e].fields[f].name;
+	int32_t best = -1, until = 0;
 	for (size_t k = 0; k < m->t[MMS_PAST_VALUE].count; k++) {
 		const int32_t *pv = mms_row(m, MMS_PAST_VALUE, (int32_t)k);
-		if (mms_dated_entity(pv[PV_ENTITY]) == e && pv[PV_UNTIL] >= day &&
-		    (best < 0 || pv[PV_UNTIL] < until) && mms_model_live(m, MMS_PAST_VALUE, (int32_t)k) &&
-		    mms_past_value_resolve(m, (int32_t)k, &record, &field, &value) == MMS_OK &&
-		    record == id && field == f) {
+		int32_t u = pv[PV_UNTIL];
+		if (mms_dated_entity(pv[PV_ENTITY]) == e && (last || u >= day) &&
+		    (best < 0 || (last ? u > until : u < until)) &&
+		    mms_model_live(m, MMS_PAST_VALUE, (int32_t)k) &&
+		    !strcmp(mms_str(m, pv[PV_RECORD]), code) && !strcmp(mms_str(m, pv[PV_FIELD]), name)) {
 			best = (int32_t)k;
-			until = pv[PV_UNTIL];
+			until = u;
 		}
 	}
 	return best;
+}
+
+int32_t mms_past_value_find(const mms_model *m, int e, int32_t id, int f, int32_t day)
+{
+	return scan(m, e, id, f, day, 0);
+}
+
+int32_t mms_past_value_last(const mms_model *m, int e, int32_t id, int f)
+{
+	return scan(m, e, id, f, 0, 1);
 }
 
 int mms_employed_at(const mms_model *m, int32_t s, int32_t day)
@@ -168,4 +183,28 @@ int mms_main_post_at(const mms_timeline *t, const mms_model *m, int32_t s, int32
 {
 	int32_t k = mms_value_at(t, m, MMS_STAFF, s, S_EMPLOYMENT, day);
 	return k < 0 || k == EM_MAIN;
+}
+
+int32_t mms_cohort_entry(const mms_model *m, int32_t s, int32_t start, int32_t end)
+{
+	const int32_t *row = mms_row(m, MMS_STAFF, s);
+	if ((row[S_WORK_START] != MMS_NONE && row[S_WORK_START] > end) ||
+	    (row[S_WORK_END] != MMS_NONE && row[S_WORK_END] < start))
+		return MMS_NONE;
+	return row[S_WORK_START] != MMS_NONE && row[S_WORK_START] > start ? row[S_WORK_START] : start;
+}
+
+int32_t mms_retained_at(const mms_timeline *t, const mms_model *m, int32_t from, int32_t to,
+			int32_t day)
+{
+	size_t n = m->t[MMS_UNIT].count; /* bounds each walk: a history may hold a cycle */
+	for (int32_t a = from, i = 0; a >= 0 && (size_t)i <= n; i++) {
+		for (int32_t b = to, j = 0; b >= 0 && (size_t)j <= n; j++) {
+			if (a == b)
+				return a;
+			b = mms_value_at(t, m, MMS_UNIT, b, U_PARENT, day);
+		}
+		a = mms_value_at(t, m, MMS_UNIT, a, U_PARENT, day);
+	}
+	return -1;
 }

@@ -35,6 +35,7 @@ typedef struct mms_timeline {
 	mms_timeline_entry *e;
 	size_t n;
 	size_t staff_orgs, unit_parents; /* entries of the two fields that move records */
+	size_t rows; /* the past values of the model it was built from */
 } mms_timeline;
 
 /* Builds t from the live past values of m that resolve (the others were
@@ -51,6 +52,9 @@ int32_t mms_value_at(const mms_timeline *t, const mms_model *m, int e, int32_t i
 /* The same rule without an index, for one lookup: the past value of
  * record id's field f in force on day, or -1 (the row's value is). */
 int32_t mms_past_value_find(const mms_model *m, int e, int32_t id, int f, int32_t day);
+/* The past value of record id's field f with the latest until, or -1: a
+ * new one must end after it. */
+int32_t mms_past_value_last(const mms_model *m, int e, int32_t id, int f);
 
 /* Whether staff row s was employed on day (work_start .. work_end). */
 int mms_employed_at(const mms_model *m, int32_t s, int32_t day);
@@ -62,5 +66,18 @@ int mms_on_staff_at(const mms_timeline *t, const mms_model *m, int32_t s, int32_
 /* Whether staff row s is a post its person is counted at when people, not
  * posts, are counted: the main employment (absent = main). */
 int mms_main_post_at(const mms_timeline *t, const mms_model *m, int32_t s, int32_t day);
+
+/*
+ * Cohorts of a period (docs/indicators.md, "Cohorts"): the day staff row s
+ * entered the cohort of the period start..end — start if employed then,
+ * its work_start if hired during the period — or MMS_NONE.
+ */
+int32_t mms_cohort_entry(const mms_model *m, int32_t s, int32_t start, int32_t end);
+/* Where a member of a cohort who was at unit from and is at unit to on day
+ * counts as retained: from itself if it stayed, else the lowest unit above
+ * both in the hierarchy of that day (a move within a municipality is kept
+ * by the municipality and lost by the school left), or -1 (none). */
+int32_t mms_retained_at(const mms_timeline *t, const mms_model *m, int32_t from, int32_t to,
+			int32_t day);
 
 #endif

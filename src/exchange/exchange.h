@@ -50,6 +50,8 @@ typedef struct mms_pseudo_needs {
 	int services[4], nservices;
 	const char *subjects[8];
 	int nsubjects;
+	/* the years of service read at a period's first day (a cohort's) */
+	int start_services[4], nstart_services;
 } mms_pseudo_needs;
 extern const mms_pseudo_needs mms_pseudo_needed;
 

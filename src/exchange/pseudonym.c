@@ -91,6 +91,7 @@ const mms_pseudo_needs mms_pseudo_needed = {
 	{35}, 1, 1u << ROLE_TEACHER, 3,
 	{0, 3}, 2, /* 0: hired by the end of the period */
 	{"дети с ОВЗ", "одарённые дети"}, 2,
+	{0, 5}, 2, /* murom.P10's cohort: on staff at the start, under 5 years then */
 };
 
 /* The years any record other than a person is dated in (the periods the
@@ -132,8 +133,10 @@ static int make_cuts(mms_pseudo *ps, const mms_model *m)
 {
 	const mms_pseudo_needs *n = &mms_pseudo_needed;
 	data_years(m, &ps->first_year, &ps->last_year);
+	/* ends and starts: a cohort (murom.P10) reads service and departures
+	 * at the period's first day too */
 	size_t ends = 2 * (size_t)(ps->last_year - ps->first_year + 2);
-	const int per[CUT_COUNT] = {n->nages, n->nservices, 1};
+	const int per[CUT_COUNT] = {n->nages, n->nservices + n->nstart_services, 2};
 	for (int c = 0; c < CUT_COUNT; c++)
 		if (!(ps->cuts[c] = mms_malloc(ends * (size_t)per[c] * sizeof(int32_t))))
 			return MMS_ENOMEM;
@@ -147,6 +150,11 @@ static int make_cuts(mms_pseudo *ps, const mms_model *m)
 				ps->cuts[CUT_START][ps->ncuts[CUT_START]++] =
 					mms_date_from_ymd(ey - n->services[k], em, 31);
 			ps->cuts[CUT_END][ps->ncuts[CUT_END]++] = mms_date_from_ymd(ey, em, 31) - 1;
+			int sm = half ? 9 : 1; /* the period's first day, in year y */
+			for (int k = 0; k < n->nstart_services; k++)
+				ps->cuts[CUT_START][ps->ncuts[CUT_START]++] =
+					mms_date_from_ymd(y - n->start_services[k], sm, 1);
+			ps->cuts[CUT_END][ps->ncuts[CUT_END]++] = mms_date_from_ymd(y, sm, 1) - 1;
 		}
 	for (int c = 0; c < CUT_COUNT; c++)
 		ps->ncuts[c] = sort_unique(ps->cuts[c], ps->ncuts[c], sizeof(int32_t), mms_id_cmp);

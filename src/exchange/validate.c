@@ -413,9 +413,8 @@ static int check_transitions(mms_ingest *in)
 	return MMS_OK;
 }
 
-/* A past value names a dated field of a record that exists, holds a value
- * that field may hold, and is the only one of its (record, field) ending
- * on its day. */
+/* A past value names a dated field of a record that exists and holds a
+ * value that field may hold (its until: check_past_untils()). */
 static void check_past_value(checker *c)
 {
 	const mms_model *m = c->in->m;
@@ -438,19 +437,65 @@ static void check_past_value(checker *c)
 		     mms_str(m, c->row[PV_VALUE]), mms_entities[e].record, name);
 		return;
 	}
-	/* each pair once, at the later record: the one a file adds */
-	for (size_t k = 0; k < (size_t)c->id; k++) {
-		const int32_t *o = mms_row(m, MMS_PAST_VALUE, (int32_t)k);
-		if (mms_model_live(m, MMS_PAST_VALUE, (int32_t)k) &&
-		    o[PV_ENTITY] == c->row[PV_ENTITY] && o[PV_UNTIL] == c->row[PV_UNTIL] &&
-		    !strcmp(mms_str(m, o[PV_RECORD]), code) && !strcmp(mms_str(m, o[PV_FIELD]), name)) {
-			char d[11];
-			mms_date_format(c->row[PV_UNTIL], d);
-			FAIL(c, MMS_EDUP, PV_UNTIL, "%s: %s \"%s\" already has a past %s until %s",
-			     lbl(c), mms_entities[e].record, code, name, d);
-			return;
-		}
+}
+
+/* A past value's key (docs/format.md: entity, record, field, until). */
+typedef struct past_key {
+	int32_t entity, until, id;
+	const char *record, *field;
+} past_key;
+
+static int past_cmp(const void *a, const void *b)
+{
+	const past_key *x = a, *y = b;
+	int c = x->entity != y->entity ? (x->entity < y->entity ? -1 : 1) : strcmp(x->record, y->record);
+	if (!c)
+		c = strcmp(x->field, y->field);
+	if (!c && x->until != y->until)
+		c = x->until < y->until ? -1 : 1;
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+/* The untils of one record's field are distinct: each pair is reported
+ * once, at the later record (the one a file adds). Sorted, not compared
+ * pairwise, so a whole history imports in n log n. */
+static int check_past_untils(mms_ingest *in)
+{
+	const mms_model *m = in->m;
+	size_t n = m->t[MMS_PAST_VALUE].count, k = 0, recs = in->doc->count(in->doc, MMS_PAST_VALUE);
+	if (!recs)
+		return MMS_OK;
+	past_key *keys = mms_malloc(n * sizeof *keys);
+	if (!keys)
+		return MMS_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const int32_t *pv = mms_row(m, MMS_PAST_VALUE, (int32_t)i);
+		if (mms_model_live(m, MMS_PAST_VALUE, (int32_t)i))
+			keys[k++] = (past_key){pv[PV_ENTITY], pv[PV_UNTIL], (int32_t)i,
+					       mms_str(m, pv[PV_RECORD]), mms_str(m, pv[PV_FIELD])};
 	}
+	qsort(keys, k, sizeof *keys, past_cmp);
+	for (size_t rec = 0; rec < recs; rec++) {
+		int32_t id = in->ids[MMS_PAST_VALUE][rec];
+		const int32_t *pv = mms_row(m, MMS_PAST_VALUE, id);
+		past_key key = {pv[PV_ENTITY], pv[PV_UNTIL], id, mms_str(m, pv[PV_RECORD]),
+				mms_str(m, pv[PV_FIELD])};
+		past_key *hit = in->bad[MMS_PAST_VALUE][rec] ? NULL
+				: bsearch(&key, keys, k, sizeof *keys, past_cmp);
+		if (!hit || hit == keys || hit[-1].entity != key.entity || hit[-1].until != key.until ||
+		    strcmp(hit[-1].record, key.record) || strcmp(hit[-1].field, key.field))
+			continue;
+		char d[11];
+		mms_buf label = {0};
+		mms_date_format(key.until, d);
+		mms_record_label(m, MMS_PAST_VALUE, id, &label);
+		mms_ingest_fail(in, MMS_EDUP, MMS_PAST_VALUE, rec, PV_UNTIL, "%s: %s \"%s\" already has "
+				"a past %s until %s", label.data ? label.data : "",
+				mms_entities[mms_dated_entity(key.entity)].record, key.record, key.field, d);
+		mms_buf_free(&label);
+	}
+	mms_free(keys);
+	return MMS_OK;
 }
 
 typedef struct person_row {
@@ -540,6 +585,7 @@ int mms_ingest_check(mms_ingest *in, int e)
 	case MMS_RESOURCE: return check_cycles(in, e, R_PREREQUISITE, "prerequisites");
 	case MMS_ROUTE_EVENT: return check_transitions(in);
 	case MMS_STAFF: return check_persons(in);
+	case MMS_PAST_VALUE: return check_past_untils(in);
 	default: return MMS_OK;
 	}
 }

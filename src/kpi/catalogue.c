@@ -313,7 +313,7 @@ static void read_one(reader *r, indicator *d, json_object *o)
 		"id", "name_ru", "name_en", "source", "kind", "population", "filter",
 		"numerator", "denominator", "unit", "direction", "aggregation", "period",
 		"include_part_time", "include_departed", "targets", "bands", "note", "fact", "items",
-		"parameters", "facts", "counts"};
+		"parameters", "facts", "counts", "cohort"};
 	if (!json_object_is_type(o, json_type_object)) {
 		problem(r, MMS_ETYPE, NULL, "an indicator must be a JSON object");
 		return;
@@ -346,6 +346,9 @@ static void read_one(reader *r, indicator *d, json_object *o)
 				       : d->kind == KIND_SURVEY_SHARE;
 	d->include_departed = json_object_object_get_ex(o, "include_departed", &pt) &&
 			      json_object_get_boolean(pt);
+	d->cohort = json_object_object_get_ex(o, "cohort", &pt) && json_object_get_boolean(pt);
+	if (d->cohort && (d->pop != POP_STAFF || d->kind != KIND_SHARE))
+		problem(r, MMS_ETYPE, "cohort", "a cohort is a share of the staff population");
 	if (d->kind < 0 && !json_object_object_get_ex(o, "kind", &pt))
 		problem(r, MMS_EMISSING, "kind", "is required");
 	if (d->pop < 0 && !json_object_object_get_ex(o, "population", &pt))

@@ -81,10 +81,12 @@ int mms_kpi_ensure_env(mms_kpi *kpi)
 			     ? env_extend(kpi, i, keys)
 			     : env_rebuild(kpi, i, keys, recs);
 	}
-	/* past values: any change may add, end or correct one */
-	mms_timeline_free(&kpi->timeline);
-	if (rc == MMS_OK)
+	/* past values: rebuilt unless the model only grew by other rows (an
+	 * appended staff member or unit changes no past value's meaning) */
+	if (rc == MMS_OK && (!grown || kpi->timeline.rows != m->t[MMS_PAST_VALUE].count)) {
+		mms_timeline_free(&kpi->timeline);
 		rc = mms_timeline_build(&kpi->timeline, m);
+	}
 	size_t nc = m->t[MMS_COMPETENCY].count + 1;
 	if (rc == MMS_OK && nc > kpi->nlatest) {
 		int32_t *l = mms_realloc(kpi->latest, nc * sizeof *l);
@@ -466,6 +468,57 @@ static int grow_records(computed *c, const indicator *d, size_t recs)
 	return MMS_OK;
 }
 
+/*
+ * A member of a cohort (docs/indicators.md, "Cohorts") adds its
+ * denominator where it entered the cohort (its organisation at the
+ * period's start, or on the day it was hired) and its numerator where it
+ * is retained (mms_retained_at()), so that ratio of sums reads a move as a
+ * loss for the school left and as retention for the territory. Who is in
+ * the cohort is read on the entry day (v0: the period's start), whether
+ * retained at the period's end (v). -1: not counted there.
+ */
+static void cohort_units(const indicator *d, const expr_env *v, const expr_env *v0, int32_t rec,
+			 int32_t *den_unit, int32_t *num_unit)
+{
+	const mms_model *m = v->m;
+	*den_unit = *num_unit = -1;
+	int32_t entry = mms_model_live(m, MMS_STAFF, rec) ? mms_cohort_entry(m, rec, v->start, v->end)
+							   : MMS_NONE;
+	if (entry == MMS_NONE ||
+	    (!d->include_part_time && (mms_value_at(v->tl, m, MMS_STAFF, rec, S_PART_TIME, entry) ||
+				       !mms_on_staff_at(v->tl, m, rec, entry))) ||
+	    (d->counts == COUNTS_PEOPLE && !mms_main_post_at(v->tl, m, rec, entry)) ||
+	    !mms_expr_true(&d->filter, v0, rec))
+		return;
+	int32_t from = mms_value_at(v->tl, m, MMS_STAFF, rec, S_ORG, entry);
+	*den_unit = from;
+	if (mms_employed_at(m, rec, v->end) && mms_expr_true(&d->num, v, rec))
+		*num_unit = mms_retained_at(v->tl, m, from,
+					    mms_value_at(v->tl, m, MMS_STAFF, rec, S_ORG, v->end), v->end);
+}
+
+void mms_kpi_entry_env(const expr_env *v, expr_env *v0)
+{
+	*v0 = *v;
+	v0->end = v->start;
+	mms_expr_anniversaries(v0);
+}
+
+void mms_kpi_attribute(const indicator *d, const expr_env *v, const expr_env *v0, int32_t rec,
+		       mms_kpi_part *p)
+{
+	p->num = p->den = 0;
+	if (d->cohort) {
+		cohort_units(d, v, v0, rec, &p->den_unit, &p->num_unit);
+		p->den = p->den_unit >= 0;
+		p->num = p->num_unit >= 0;
+		return;
+	}
+	p->den_unit = p->num_unit = mms_kpi_record_unit(d, v, rec);
+	if (p->den_unit >= 0)
+		mms_kpi_classify(d, v, rec, &p->num, &p->den);
+}
+
 static int full(mms_kpi *kpi, indicator *d, int year, computed *c)
 {
 	const mms_model *m = &kpi->db->m;
@@ -489,16 +542,17 @@ static int full(mms_kpi *kpi, indicator *d, int year, computed *c)
 	if (!c->onum || !c->oden || !c->num || !c->den || !c->value || !c->defined || !c->units ||
 	    grow_records(c, d, recs) != MMS_OK)
 		return MMS_ENOMEM;
+	expr_env v0;
+	mms_kpi_entry_env(&v, &v0);
 	for (size_t r = 0; r < recs; r++) {
-		int32_t u = mms_kpi_record_unit(d, &v, (int32_t)r);
-		double num, den;
-		if (u < 0)
-			continue;
-		mms_kpi_classify(d, &v, (int32_t)r, &num, &den);
-		c->onum[u] += num;
-		c->oden[u] += den;
-		remember(c, d, r, num, den);
-		c->runit[r] = u;
+		mms_kpi_part p;
+		mms_kpi_attribute(d, &v, &v0, (int32_t)r, &p);
+		if (p.num_unit >= 0)
+			c->onum[p.num_unit] += p.num;
+		if (p.den_unit >= 0)
+			c->oden[p.den_unit] += p.den;
+		remember(c, d, r, p.num, p.den);
+		c->runit[r] = p.den_unit; /* one unit: a cohort is never followed */
 	}
 	int rc = aggregate(d, kpi, c, c->onum, c->oden, v.end);
 	return rc == MMS_OK && d->agg == AGG_DISTINCT ? mms_kpi_distinct(d, &v, c) : rc;
@@ -716,7 +770,7 @@ static int extendable(const mms_kpi *kpi, const indicator *d, const computed *c)
 	 * parents move records between units, which the walk below cannot */
 	if (c->epoch != m->epoch || c->marks[MMS_UNIT] != m->t[MMS_UNIT].count ||
 	    c->marks[MMS_PAST_VALUE] != m->t[MMS_PAST_VALUE].count ||
-	    kpi->timeline.staff_orgs || kpi->timeline.unit_parents ||
+	    kpi->timeline.staff_orgs || kpi->timeline.unit_parents || d->cohort ||
 	    (d->agg != AGG_RATIO_OF_SUMS && d->agg != AGG_SUM) || !c->onum)
 		return 0;
 	unsigned changed = mms_model_log_entities(m, c->log_pos);

@@ -55,6 +55,7 @@ typedef struct indicator {
 	char **facts;           /* "facts": keys it shows beside its value (declared, see fact_keys.c) */
 	int nfacts;
 	int kind, pop, direction, agg, period, include_part_time, include_departed, counts;
+	int cohort; /* staff shares: the period's cohort (docs/indicators.md, "Cohorts") */
 	expr filter, num, den;
 	expr_param *params; /* "parameters": numbers its expressions name */
 	int nparams;
@@ -117,6 +118,18 @@ void mms_kpi_env(const mms_kpi *kpi, const indicator *d, int year, expr_env *v);
 size_t mms_kpi_population_size(const indicator *d, const mms_model *m);
 /* The unit a record counts at for the period of v, or -1. */
 int32_t mms_kpi_record_unit(const indicator *d, const expr_env *v, int32_t rec);
+/* What a record adds, and where: its numerator and denominator count at
+ * one unit, except in a cohort (docs/indicators.md, "Cohorts"); -1 where
+ * it does not count. The one attribution of full computation, drill-down
+ * and groups. */
+typedef struct mms_kpi_part {
+	int32_t num_unit, den_unit;
+	double num, den;
+} mms_kpi_part;
+/* v0: the environment of the period's start (mms_kpi_entry_env()). */
+void mms_kpi_entry_env(const expr_env *v, expr_env *v0);
+void mms_kpi_attribute(const indicator *d, const expr_env *v, const expr_env *v0, int32_t rec,
+		       mms_kpi_part *p);
 /* What a record adds to the numerator and the denominator (a checklist
  * adds one per item; a record outside the population adds nothing). */
 void mms_kpi_classify(const indicator *d, const expr_env *v, int32_t rec, double *num,

@@ -289,14 +289,17 @@ static int group_sums(mms_kpi *kpi, indicator *d, int32_t unit, int led, int yea
 	*num = *den = 0;
 	*units = 0;
 	size_t recs = mms_kpi_population_size(d, v.m);
+	expr_env v0;
+	mms_kpi_entry_env(&v, &v0);
 	for (size_t r = 0; r < recs; r++) {
-		int32_t u = mms_kpi_record_unit(d, &v, (int32_t)r), s;
-		if (u < 0 || !(in_unit[u] || ((s = record_staff(d, v.m, (int32_t)r)) >= 0 && in_staff[s])))
-			continue;
-		double n1, d1;
-		mms_kpi_classify(d, &v, (int32_t)r, &n1, &d1);
-		*num += n1;
-		*den += d1;
+		mms_kpi_part p;
+		mms_kpi_attribute(d, &v, &v0, (int32_t)r, &p);
+		int32_t s = record_staff(d, v.m, (int32_t)r);
+		int by_staff = s >= 0 && in_staff[s];
+		if (p.num_unit >= 0 && (by_staff || in_unit[p.num_unit]))
+			*num += p.num;
+		if (p.den_unit >= 0 && (by_staff || in_unit[p.den_unit]))
+			*den += p.den;
 	}
 	for (size_t u = 0; u < v.ix->nunits; u++)
 		*units += in_unit[u];
@@ -371,13 +374,15 @@ int mms_kpi_records(mms_kpi *kpi, const char *id, int32_t unit, int year, int nu
 	expr_env v;
 	mms_kpi_env(kpi, d, year, &v);
 	size_t recs = mms_kpi_population_size(d, v.m);
+	expr_env v0;
+	mms_kpi_entry_env(&v, &v0);
 	for (size_t r = 0; r < recs && rc == MMS_OK; r++) {
-		int32_t u = mms_kpi_record_unit(d, &v, (int32_t)r);
-		double num, den;
+		mms_kpi_part p;
+		mms_kpi_attribute(d, &v, &v0, (int32_t)r, &p);
+		int32_t u = numerator ? p.num_unit : p.den_unit;
 		if (u < 0 || !mms_index_within(v.ix, unit, u))
 			continue;
-		mms_kpi_classify(d, &v, (int32_t)r, &num, &den);
-		if ((numerator ? num != 0 : den > 0) && mms_idlist_push(l, (int32_t)r) != MMS_OK)
+		if ((numerator ? p.num != 0 : p.den > 0) && mms_idlist_push(l, (int32_t)r) != MMS_OK)
 			rc = mms_kpi_fail(kpi, MMS_ENOMEM, "out of memory");
 	}
 	if (rc != MMS_OK)

@@ -14,36 +14,8 @@
 #include "helpers.h"
 #include "store/store.h"
 
-/* A region R with municipal services M1 (schools S1, S2) and M2 (school
- * S3); teachers A, B at S1, C, D at S2, E at S3; B took a course in March
- * 2025. */
-static const char network[] =
-	"{\"units\": [{\"code\": \"R\", \"name\": \"R\", \"level\": \"regional\", \"kind\": \"institute\"},"
-	"{\"code\": \"M1\", \"name\": \"M1\", \"level\": \"municipal\", \"kind\": \"municipal_service\", \"parent\": \"R\"},"
-	"{\"code\": \"M2\", \"name\": \"M2\", \"level\": \"municipal\", \"kind\": \"municipal_service\", \"parent\": \"R\"},"
-	"{\"code\": \"S1\", \"name\": \"Школа 1\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M1\"},"
-	"{\"code\": \"S2\", \"name\": \"Школа 2\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M1\"},"
-	"{\"code\": \"S3\", \"name\": \"Школа 3\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M2\"}],"
-	"\"staff\": ["
-	"{\"code\": \"A\", \"name\": \"A\", \"org\": \"S1\", \"role\": \"teacher\", \"category\": \"first\", \"birth_date\": \"1985-01-01\", \"work_start\": \"2010-09-01\"},"
-	"{\"code\": \"B\", \"name\": \"B\", \"org\": \"S1\", \"role\": \"teacher\", \"category\": \"first\", \"birth_date\": \"1985-01-01\", \"work_start\": \"2010-09-01\"},"
-	"{\"code\": \"C\", \"name\": \"C\", \"org\": \"S2\", \"role\": \"teacher\", \"category\": \"highest\", \"birth_date\": \"1980-05-05\", \"work_start\": \"2010-09-01\"},"
-	"{\"code\": \"D\", \"name\": \"D\", \"org\": \"S2\", \"role\": \"teacher\", \"category\": \"first\", \"birth_date\": \"1985-01-01\", \"work_start\": \"2010-09-01\"},"
-	"{\"code\": \"E\", \"name\": \"E\", \"org\": \"S3\", \"role\": \"teacher\", \"category\": \"first\", \"birth_date\": \"1985-01-01\", \"work_start\": \"2010-09-01\"}],"
-	"\"activities\": [{\"code\": \"K\", \"name\": \"Курс\", \"kind\": \"course\", \"hours\": 36}],"
-	"\"participations\": [{\"activity\": \"K\", \"staff\": \"B\", \"role\": \"participant\","
-	" \"start\": \"2025-03-01\", \"end\": \"2025-03-20\"}]}";
-
-static const char definitions[] =
-	"{\"indicators\": ["
-	"{\"id\": \"c.teachers\", \"name_ru\": \"Педагоги\", \"kind\": \"count\", \"population\": \"staff\","
-	" \"numerator\": \"role = \\\"teacher\\\"\"},"
-	"{\"id\": \"c.posts\", \"name_ru\": \"Ставки\", \"kind\": \"count\", \"population\": \"staff\","
-	" \"counts\": \"posts\", \"numerator\": \"role = \\\"teacher\\\"\"},"
-	"{\"id\": \"c.highest\", \"name_ru\": \"Высшая категория\", \"kind\": \"share\", \"population\": \"staff\","
-	" \"numerator\": \"category = \\\"highest\\\"\"},"
-	"{\"id\": \"c.trained\", \"name_ru\": \"Обучение\", \"kind\": \"count\", \"population\": \"participations\","
-	" \"numerator\": \"activity.kind = \\\"course\\\"\"}]}";
+/* tests/data/careers/README.md: the network and the indicators. */
+#define CAREERS MMS_TEST_DATA "/careers/"
 
 enum { NIDS = 4, NUNITS = 6 };
 static const char *const ids[NIDS] = {"c.teachers", "c.posts", "c.highest", "c.trained"};
@@ -74,10 +46,10 @@ static int setup(void **state)
 	f->dir = t_tmpdir();
 	f->path = t_path(f->dir, "c.sqlite");
 	f->db = t_open(f->path);
-	t_import(f->db, network);
+	T_OK(f->db, mms_db_import(f->db, CAREERS "network.json", NULL, NULL));
 	T_OK(f->db, mms_kpi_open(&f->kpi, f->db));
 	mms_report *r = NULL;
-	if (mms_kpi_load_json(f->kpi, definitions, "careers", &r) != MMS_OK)
+	if (mms_kpi_load(f->kpi, CAREERS "definitions.json", &r) != MMS_OK)
 		fail_msg("%s", mms_kpi_errmsg(f->kpi));
 	mms_report_free(r);
 	values(f, 2024, f->was[0]);
@@ -333,6 +305,47 @@ static void past_values_go_with_their_record_and_keep_what_they_name(void **stat
 	free(path);
 }
 
+/* Murom П10 as a cohort: young teachers on staff at the year's start or
+ * hired in it, retained if still working at its end; a move from S1 to S2
+ * is retained by M1 and lost by S1, a departure lost by both. */
+static void young_specialists_are_a_cohort_and_a_move_is_retained_by_the_territory(void **state)
+{
+	fixture *f = *state;
+	t_import(f->db, "{\"staff\": ["
+		     "{\"code\": \"Y1\", \"name\": \"Y1\", \"org\": \"S1\", \"role\": \"teacher\", \"work_start\": \"2023-09-01\"},"
+		     "{\"code\": \"Y2\", \"name\": \"Y2\", \"org\": \"S1\", \"role\": \"teacher\", \"work_start\": \"2023-09-01\"},"
+		     "{\"code\": \"Y3\", \"name\": \"Y3\", \"org\": \"S3\", \"role\": \"teacher\", \"work_start\": \"2025-03-01\"}]}");
+	mms_kpi_result r24 = MMS_KPI_RESULT_INIT;
+	T_OK(f->db, mms_kpi_value(f->kpi, "murom.P10", t_find(f->db, MMS_UNIT, "S1"), 2024, &r24));
+	assert_true(r24.numerator == 2 && r24.denominator == 2);
+	T_OK(f->db, update_from(f->db, MMS_STAFF, "Y1", "org", "S2", "2025-06-01"));
+	const char *end[] = {"work_end", "2025-10-31", NULL};
+	T_OK(f->db, mms_db_update(f->db, MMS_STAFF, "Y2", end, NULL, NULL));
+	static const struct {
+		const char *unit;
+		double num, den;
+	} want[] = {{"S1", 0, 2}, {"S2", 0, 0}, {"M1", 1, 2}, {"S3", 1, 1}, {"M2", 1, 1}, {"R", 2, 3}};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		mms_kpi_result v = MMS_KPI_RESULT_INIT;
+		T_OK(f->db, mms_kpi_value(f->kpi, "murom.P10", t_find(f->db, MMS_UNIT, want[i].unit), 2025, &v));
+		if (v.numerator != want[i].num || v.denominator != want[i].den)
+			fail_msg("murom.P10 at %s in 2025: %g/%g, want %g/%g", want[i].unit, v.numerator,
+				 v.denominator, want[i].num, want[i].den);
+	}
+	mms_kpi_result now24 = MMS_KPI_RESULT_INIT;
+	T_OK(f->db, mms_kpi_value(f->kpi, "murom.P10", t_find(f->db, MMS_UNIT, "S1"), 2024, &now24));
+	assert_true(now24.numerator == 2 && now24.denominator == 2);
+	/* drill-down lists the records where they count */
+	mms_idlist *num = NULL, *den = NULL;
+	T_OK(f->db, mms_kpi_records(f->kpi, "murom.P10", t_find(f->db, MMS_UNIT, "M1"), 2025, 1, &num));
+	T_OK(f->db, mms_kpi_records(f->kpi, "murom.P10", t_find(f->db, MMS_UNIT, "S1"), 2025, 0, &den));
+	assert_int_equal(mms_idlist_count(num), 1);
+	assert_int_equal(mms_idlist_get(num, 0), t_find(f->db, MMS_STAFF, "Y1"));
+	assert_int_equal(mms_idlist_count(den), 2);
+	mms_idlist_free(num);
+	mms_idlist_free(den);
+}
+
 /* The values the previous release computed on its file (tests/data/schema2/README.md). */
 static void assert_release_values(mms_db *db)
 {
@@ -425,6 +438,7 @@ int main(void)
 		T(an_update_from_a_day_is_refused_for_what_has_no_history),
 		T(imported_past_values_are_checked_like_every_record),
 		T(past_values_go_with_their_record_and_keep_what_they_name),
+		T(young_specialists_are_a_cohort_and_a_move_is_retained_by_the_territory),
 		cmocka_unit_test(a_schema_2_file_of_the_previous_release_opens_and_migrates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -724,23 +724,10 @@ end)
 
 test("careers and units change, past years stay", function()
   local db = mms.Db(":memory:")
-  db:import_json([[{"units": [{"code": "R", "name": "R", "level": "regional", "kind": "institute"},
-   {"code": "M1", "name": "M1", "level": "municipal", "kind": "municipal_service", "parent": "R"},
-   {"code": "M2", "name": "M2", "level": "municipal", "kind": "municipal_service", "parent": "R"},
-   {"code": "S1", "name": "Школа 1", "level": "institutional", "kind": "school", "parent": "M1"},
-   {"code": "S2", "name": "Школа 2", "level": "institutional", "kind": "school", "parent": "M1"},
-   {"code": "S3", "name": "Школа 3", "level": "institutional", "kind": "school", "parent": "M2"}],
-   "staff": [{"code": "A", "name": "A", "org": "S1", "role": "teacher", "category": "first"},
-   {"code": "B", "name": "B", "org": "S1", "role": "teacher", "category": "first"},
-   {"code": "C", "name": "C", "org": "S2", "role": "teacher", "category": "highest", "birth_date": "1980-05-05"},
-   {"code": "D", "name": "D", "org": "S2", "role": "teacher", "category": "first"},
-   {"code": "E", "name": "E", "org": "S3", "role": "teacher", "category": "first"}]}]])
+  local careers = data .. "/../tests/data/careers/" -- README.md there
+  db:import_file(careers .. "network.json")
   local kpi = mms.kpi(db)
-  kpi:load_json([[{"indicators": [
-   {"id": "c.teachers", "name_ru": "Педагоги", "kind": "count", "population": "staff",
-    "numerator": "role = \"teacher\""},
-   {"id": "c.highest", "name_ru": "Высшая категория", "kind": "share", "population": "staff",
-    "numerator": "category = \"highest\""}]}]])
+  kpi:load(careers .. "definitions.json")
   local codes = {"R", "M1", "M2", "S1", "S2", "S3"}
   local function tbl(year)
     local out = {}

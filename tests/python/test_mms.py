@@ -989,30 +989,15 @@ def test_import_file_refuses_a_file_past_max_bytes(tmp_path):
     assert db.count("units") > 0
 
 
-CAREERS = """{"units": [{"code": "R", "name": "R", "level": "regional", "kind": "institute"},
- {"code": "M1", "name": "M1", "level": "municipal", "kind": "municipal_service", "parent": "R"},
- {"code": "M2", "name": "M2", "level": "municipal", "kind": "municipal_service", "parent": "R"},
- {"code": "S1", "name": "Школа 1", "level": "institutional", "kind": "school", "parent": "M1"},
- {"code": "S2", "name": "Школа 2", "level": "institutional", "kind": "school", "parent": "M1"},
- {"code": "S3", "name": "Школа 3", "level": "institutional", "kind": "school", "parent": "M2"}],
- "staff": [{"code": "A", "name": "A", "org": "S1", "role": "teacher", "category": "first"},
- {"code": "B", "name": "B", "org": "S1", "role": "teacher", "category": "first"},
- {"code": "C", "name": "C", "org": "S2", "role": "teacher", "category": "highest", "birth_date": "1980-05-05"},
- {"code": "D", "name": "D", "org": "S2", "role": "teacher", "category": "first"},
- {"code": "E", "name": "E", "org": "S3", "role": "teacher", "category": "first"}]}"""
-CAREERS_DEFS = """{"indicators": [
- {"id": "c.teachers", "name_ru": "Педагоги", "kind": "count", "population": "staff",
-  "numerator": "role = \\"teacher\\""},
- {"id": "c.highest", "name_ru": "Высшая категория", "kind": "share", "population": "staff",
-  "numerator": "category = \\"highest\\""}]}"""
+CAREERS = os.path.join(ROOT, "tests", "data", "careers")  # README.md there
 
 
 def test_careers_and_units_change_and_past_years_stay():
     """The real-life table of issue 12: each change leaves 2024 as it was."""
     with mms.Db(":memory:") as db:
-        db.import_json(CAREERS)
+        db.import_file(os.path.join(CAREERS, "network.json"))
         kpi = db.kpi()
-        kpi.load_json(CAREERS_DEFS)
+        kpi.load(os.path.join(CAREERS, "definitions.json"))
         units = {c: db.find("units", c) for c in ("R", "M1", "M2", "S1", "S2", "S3")}
 
         def table(year):

@@ -449,28 +449,10 @@ grep_in "a purpose only for surveys, where" err.txt "/activities/0/purpose"
 
 # Careers and units over time: the real-life table of issue 12. Each change
 # leaves 2024's values exactly as they were and moves 2025's as it says.
-cat >careers.json <<'JSON'
-{"units": [{"code": "R", "name": "R", "level": "regional", "kind": "institute"},
- {"code": "M1", "name": "M1", "level": "municipal", "kind": "municipal_service", "parent": "R"},
- {"code": "M2", "name": "M2", "level": "municipal", "kind": "municipal_service", "parent": "R"},
- {"code": "S1", "name": "Школа 1", "level": "institutional", "kind": "school", "parent": "M1"},
- {"code": "S2", "name": "Школа 2", "level": "institutional", "kind": "school", "parent": "M1"},
- {"code": "S3", "name": "Школа 3", "level": "institutional", "kind": "school", "parent": "M2"}],
- "staff": [{"code": "A", "name": "A", "org": "S1", "role": "teacher", "category": "first", "birth_date": "1985-01-01"},
- {"code": "B", "name": "B", "org": "S1", "role": "teacher", "category": "first"},
- {"code": "C", "name": "C", "org": "S2", "role": "teacher", "category": "highest", "birth_date": "1980-05-05"},
- {"code": "D", "name": "D", "org": "S2", "role": "teacher", "category": "first"},
- {"code": "E", "name": "E", "org": "S3", "role": "teacher", "category": "first"}]}
-JSON
-cat >careers-defs.json <<'JSON'
-{"indicators": [{"id": "c.teachers", "name_ru": "Педагоги", "kind": "count", "population": "staff",
-  "numerator": "role = \"teacher\""},
- {"id": "c.highest", "name_ru": "Высшая категория", "kind": "share", "population": "staff",
-  "numerator": "category = \"highest\""}]}
-JSON
+cp "$tdata/careers/network.json" careers.json && cp "$tdata/careers/definitions.json" careers-defs.json
 careers_kpi() { # careers_kpi UNIT YEAR: the values as JSON in out.txt
 	"$mms" kpi careers.sqlite "$1" --year "$2" --definitions careers-defs.json \
-		--indicators c.teachers,c.highest --format json >out.txt 2>err.txt
+		--format json >out.txt 2>err.txt
 }
 check "careers: import" 0 "$mms" import careers.sqlite careers.json
 for u in R M1 M2 S1 S2 S3; do careers_kpi $u 2024; cp out.txt "before-$u.json"; done
