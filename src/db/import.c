@@ -52,23 +52,26 @@ static int stage_changes(mms_db *db, mms_upsert *up, mms_ingest *in)
 		       ? mms_model_check(&db->m, db->errmsg, sizeof db->errmsg) : MMS_OK;
 }
 
-/* Writes what is staged: the rows added, the rows changed, their history. */
-static int write_staged(mms_db *db, const mms_mark *mark, mms_upsert *up, const char *actor)
+/* Writes what is staged: the rows added, changed and deleted, their history. */
+static int write_staged(mms_db *db, const mms_mark *mark, mms_upsert *up,
+			const mms_tombs *tombs, const char *actor)
 {
 	int rc = mms_store_write(db->sql, &db->m, mark, db->errmsg, sizeof db->errmsg);
 	if (rc == MMS_OK)
 		rc = mms_log_added(db, mark, actor);
 	if (rc == MMS_OK && up->changed)
 		rc = mms_upsert_write(up, db, actor);
+	if (rc == MMS_OK && tombs->ndel)
+		rc = mms_tombs_write(db, tombs, actor);
 	/* rows changed in place moved the file's count: the model is that state */
-	if (rc == MMS_OK && up->changed)
+	if (rc == MMS_OK && (up->changed || tombs->ndel))
 		rc = mms_store_stamp(db->sql, &db->stamp);
 	return rc == MMS_OK ? mms_store_exec(db->sql, "COMMIT", db->errmsg, sizeof db->errmsg) : rc;
 }
 
 static int ingest(mms_db *db, mms_doc *doc, const mms_import_options *o, mms_report *report)
 {
-	int dry_run = o->dry_run, upsert = o->mode == MMS_IMPORT_UPSERT;
+	int dry_run = o->dry_run, upsert = o->mode != MMS_IMPORT_ADD, sync = o->mode == MMS_IMPORT_SYNC;
 	if (db->read_only && !dry_run)
 		return mms_db_read_only(db);
 	/* a dry run takes no write lock: it must work on a read-only file */
@@ -85,8 +88,11 @@ static int ingest(mms_db *db, mms_doc *doc, const mms_import_options *o, mms_rep
 	mms_model_mark(&db->m, &mark);
 	uint64_t gen = db->m.generation, epoch = db->m.epoch, stamp = db->stamp;
 	mms_upsert up = {0};
+	mms_sync sy = {0};
 	if (rc == MMS_OK && upsert)
 		rc = mms_upsert_begin(&up, db, doc, report);
+	if (rc == MMS_OK && sync) /* the scope is judged on the database before */
+		rc = mms_sync_begin(&sy, db, o->scope, o->year);
 	mms_ingest in = {&db->m, upsert ? &up.base : doc, report, up.first_rc, {0}, {0}, NULL, {0}};
 	if (db->scope >= 0) /* what the import's messages may name */
 		mms_access_visible(&db->acc, &mark, &in);
@@ -97,27 +103,38 @@ static int ingest(mms_db *db, mms_doc *doc, const mms_import_options *o, mms_rep
 		mms_access_check_import(&in, db->scope, &staged);
 	if (rc == MMS_OK && upsert)
 		rc = stage_changes(db, &up, &in);
+	if (rc == MMS_OK && sync && in.first_rc == MMS_OK) {
+		int first = mms_sync_stage(&sy, db, &up, &mark, report);
+		if (first == MMS_ENOMEM)
+			rc = first;
+		else
+			in.first_rc = first;
+	}
 	if (rc == MMS_OK && in.first_rc != MMS_OK)
 		rc = mms_db_report_failure(db, report, in.first_rc);
+	if (rc == MMS_OK && sync)
+		rc = mms_sync_list(&sy, db, &up, &mark, report);
 	if (rc == MMS_OK && !dry_run)
-		rc = write_staged(db, &mark, &up, o->actor);
+		rc = write_staged(db, &mark, &up, &sy.tombs, o->actor);
 	if (rc != MMS_OK || dry_run) {
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		mms_tombs_revive(db, &sy.tombs);
 		if (up.changes)
 			mms_upsert_undo(&up, db);
 		mms_model_rollback(&db->m, &mark);
 		mms_access_free(&staged);
 		db->stamp = stamp;
-	} else if (up.changed) { /* rows changed in place: indexes, scope, KPI state rebuild */
+	} else if (up.changed || sy.tombs.ndel) { /* rows changed or gone: indexes, scope, KPI state rebuild */
 		mms_access_free(&staged);
-		db->m.generation = gen + 1;
-		db->m.epoch = epoch + 1;
+		db->m.generation = (db->m.generation > gen ? db->m.generation : gen) + 1;
+		db->m.epoch = (db->m.epoch > epoch ? db->m.epoch : epoch) + 1;
 	} else if (staged.valid) { /* computed on the model as committed: not again */
 		mms_access_free(&db->acc);
 		db->acc = staged;
 	}
 	mms_ingest_free(&in);
 	mms_upsert_free(&up);
+	mms_sync_free(&sy);
 	if (rc == MMS_ENOMEM)
 		mms_db_fail(db, rc, "out of memory during the import; nothing was changed");
 	return rc;
@@ -144,7 +161,12 @@ static int check_options(mms_db *db, const mms_import_options *opts,
 		if (opts->max_bytes)
 			o->max_bytes = opts->max_bytes;
 	}
-	if (o->mode != MMS_IMPORT_ADD && o->mode != MMS_IMPORT_UPSERT)
+	if (opts->version >= 3) {
+		o->scope = opts->scope;
+		o->year = opts->year;
+	}
+	if (o->mode != MMS_IMPORT_ADD && o->mode != MMS_IMPORT_UPSERT &&
+	    (o->mode != MMS_IMPORT_SYNC || opts->version < 3))
 		return mms_db_fail(db, MMS_EINVAL, "import mode %d is unknown", o->mode);
 	return MMS_OK;
 }
