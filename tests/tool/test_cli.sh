@@ -427,5 +427,35 @@ grep_in "strict: /dev/zero, why" err.txt "not a regular file"
 grep_in "strict: refused imports changed nothing" strict-after.json '"T1"'
 if grep -q '"T2"\|"T3"' strict-after.json; then failed=$((failed + 1)); echo "FAIL a refused import left records"
 else passed=$((passed + 1)); fi
+# sync: within M's subtree and 2024 the database becomes the file
+cat >sync-base.json <<'EOF2'
+{"units": [{"code": "M", "name": "M", "level": "municipal", "kind": "municipal_service"},
+ {"code": "S1", "name": "S1", "level": "institutional", "kind": "school", "parent": "M"},
+ {"code": "N", "name": "N", "level": "municipal", "kind": "municipal_service"}],
+ "staff": [{"code": "A", "name": "A", "org": "S1", "role": "teacher"},
+ {"code": "B", "name": "B", "org": "S1", "role": "teacher"},
+ {"code": "D", "name": "D", "org": "N", "role": "teacher"}]}
+EOF2
+printf '{"staff": [{"code": "A", "name": "A", "org": "S1", "role": "teacher", "category": "first"}, {"code": "E", "name": "E", "org": "S1", "role": "teacher"}]}' >sync-2024.json
+check "sync: base" 0 "$mms" import sync.sqlite sync-base.json
+check "sync needs --scope" 2 "$mms" import sync.sqlite sync-2024.json --mode sync --year 2024
+check "--scope after import is only for a sync" 2 "$mms" import sync.sqlite sync-2024.json --scope M
+check "sync: dry run" 0 "$mms" import sync.sqlite sync-2024.json --mode sync --scope M --year 2024 --dry-run
+grep_in "sync: dry run counts" out.txt "a sync would change, within M in 2024: staff 1 added 1 updated 1 deleted"
+grep_in "sync: dry run keys" out.txt "deleted staff/B"
+"$mms" export sync.sqlite sync-before.json >/dev/null 2>&1
+grep_in "sync: a dry run deletes nothing" sync-before.json '"code":"B"'
+check "sync" 0 "$mms" import sync.sqlite sync-2024.json --mode sync --scope M --year 2024 --actor hr
+grep_in "sync: what it did" out.txt "synced M in 2024: staff 1 added 1 updated 1 deleted"
+check "sync: the deleted record's history" 0 "$mms" history sync.sqlite staff B
+grep_in "sync: history names the actor" out.txt "hr"
+"$mms" export sync.sqlite sync-once.json >/dev/null 2>&1
+check "sync again" 0 "$mms" import sync.sqlite sync-2024.json --mode sync --scope M --year 2024
+grep_in "sync again changes nothing" out.txt "synced M in 2024: nothing"
+"$mms" export sync.sqlite sync-twice.json >/dev/null 2>&1
+if cmp -s sync-once.json sync-twice.json && grep -q '"code":"D"' sync-twice.json && ! grep -q '"code":"B"' sync-twice.json
+then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL sync twice: exports differ"; fi
+check "validate in sync mode" 0 "$mms" validate sync.sqlite sync-2024.json --mode sync --scope N
+grep_in "validate in sync mode lists" out.txt "a sync would change, within N: staff 1 deleted"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
