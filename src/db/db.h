@@ -109,6 +109,16 @@ int mms_log_add(mms_log *log, int e, const char *key, const char *field, const c
 void mms_log_close(mms_log *log);
 /* Records the addition of every row added since mark. */
 int mms_log_added(mms_db *db, const mms_mark *mark, const char *actor);
+/* The history rows an export of view v writes (docs/format.md, "History in
+ * exchange"; coarsened when v is pseudonymised). */
+struct mms_view;
+struct mms_hist;
+int mms_history_export(mms_db *db, const struct mms_view *v, struct mms_hist *out);
+/* Checks the history rows an input carries; problems, located in the
+ * input, go to rep; the code of the first. */
+int mms_history_check(mms_db *db, mms_doc *doc, mms_report *rep);
+/* Adds the input's history rows the history does not hold yet. */
+int mms_history_import(mms_db *db, mms_doc *doc);
 /* A change of one record in place (change.c), staged in the model before
  * anything is written: by mms_db_update() and by an import in upsert mode. */
 typedef struct mms_change {

@@ -52,13 +52,15 @@ static int stage_changes(mms_db *db, mms_upsert *up, mms_ingest *in)
 		       ? mms_model_check(&db->m, db->errmsg, sizeof db->errmsg) : MMS_OK;
 }
 
-/* Writes what is staged: the rows added, changed and deleted, their history. */
+/* Writes what is staged: the rows added, changed and deleted, their
+ * history. An input that carries history (hist) brings the rows of its
+ * records' additions itself. */
 static int write_staged(mms_db *db, const mms_mark *mark, mms_upsert *up,
-			const mms_tombs *tombs, const char *actor)
+			const mms_tombs *tombs, mms_doc *hist, const char *actor)
 {
 	int rc = mms_store_write(db->sql, &db->m, mark, db->errmsg, sizeof db->errmsg);
 	if (rc == MMS_OK)
-		rc = mms_log_added(db, mark, actor);
+		rc = hist ? mms_history_import(db, hist) : mms_log_added(db, mark, actor);
 	if (rc == MMS_OK && up->changed)
 		rc = mms_upsert_write(up, db, actor);
 	if (rc == MMS_OK && tombs->ndel)
@@ -110,12 +112,20 @@ static int ingest(mms_db *db, mms_doc *doc, const mms_import_options *o, mms_rep
 		else
 			in.first_rc = first;
 	}
+	mms_doc *hist = doc->has_history && doc->count(doc, MMS_HISTORY_TABLE) ? doc : NULL;
+	if (rc == MMS_OK && hist) { /* checked against the model with the input in it */
+		int first = mms_history_check(db, hist, report);
+		if (first == MMS_ENOMEM)
+			rc = first;
+		else if (in.first_rc == MMS_OK)
+			in.first_rc = first;
+	}
 	if (rc == MMS_OK && in.first_rc != MMS_OK)
 		rc = mms_db_report_failure(db, report, in.first_rc);
 	if (rc == MMS_OK && sync)
 		rc = mms_sync_list(&sy, db, &up, &mark, report);
 	if (rc == MMS_OK && !dry_run)
-		rc = write_staged(db, &mark, &up, &sy.tombs, o->actor);
+		rc = write_staged(db, &mark, &up, &sy.tombs, hist, o->actor);
 	if (rc != MMS_OK || dry_run) {
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 		mms_tombs_revive(db, &sy.tombs);
@@ -289,8 +299,8 @@ int mms_db_insert(mms_db *db, const mms_record *rec, int32_t *out_id)
 }
 
 /* Readies db for an export: with a key, its pseudonyms; with a scope, only
- * what the handle may read. */
-static int export_begin(mms_db *db, const char *key, mms_pseudo *ps, mms_view *v)
+ * what the handle may read; the history rows the view shows. */
+static int export_begin(mms_db *db, const char *key, mms_pseudo *ps, mms_view *v, mms_hist *h)
 {
 	int rc = mms_db_ready(db);
 	char why[120] = "";
@@ -304,11 +314,19 @@ static int export_begin(mms_db *db, const char *key, mms_pseudo *ps, mms_view *v
 		mms_pseudo_free(ps);
 		return mms_db_fail(db, rc, "out of memory exporting");
 	}
+	if (rc == MMS_OK && (rc = mms_history_export(db, v, h)) != MMS_OK) {
+		mms_hist_free(h);
+		mms_view_free(v);
+		mms_pseudo_free(ps);
+		return rc;
+	}
+	v->hist = h;
 	return rc;
 }
 
-static void export_end(mms_pseudo *ps, mms_view *v)
+static void export_end(mms_pseudo *ps, mms_view *v, mms_hist *h)
 {
+	mms_hist_free(h);
 	mms_view_free(v);
 	mms_pseudo_free(ps);
 }
@@ -332,14 +350,15 @@ static int export_file(mms_db *db, const char *path, const char *key, const mms_
 		return rc;
 	mms_pseudo ps = {0};
 	mms_view v;
-	if ((rc = export_begin(db, key, &ps, &v)) != MMS_OK)
+	mms_hist h = {0};
+	if ((rc = export_begin(db, key, &ps, &v, &h)) != MMS_OK)
 		return rc;
 	char msg[MMS_ATOMIC_MSG];
 	if (o.format == MMS_FORMAT_CSV)
 		rc = mms_export_csv_dir(&v, path, o.delimiter ? o.delimiter : ',', msg);
 	else
 		rc = mms_export_json_file(&v, path, msg);
-	export_end(&ps, &v);
+	export_end(&ps, &v, &h);
 	if (rc == MMS_ENOMEM)
 		return mms_db_fail(db, rc, "out of memory exporting");
 	return rc == MMS_OK ? rc : mms_db_fail(db, rc, "%s: %s", path, *msg ? msg : mms_errstr(rc));
@@ -352,12 +371,13 @@ static int export_text(mms_db *db, const char *key, char **out)
 	*out = NULL;
 	mms_pseudo ps = {0};
 	mms_view v;
-	int rc = export_begin(db, key, &ps, &v);
+	mms_hist h = {0};
+	int rc = export_begin(db, key, &ps, &v, &h);
 	if (rc != MMS_OK)
 		return rc;
 	if ((rc = mms_export_json_text(&v, out)) != MMS_OK)
 		mms_db_fail(db, rc, "out of memory exporting");
-	export_end(&ps, &v);
+	export_end(&ps, &v, &h);
 	return rc;
 }
 
