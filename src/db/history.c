@@ -269,7 +269,7 @@ static int export_row(const mms_db *db, const mms_view *v, const char *const col
 			vals[HC_KEY] = bufs[0].data;
 		coarse_at(cols[HC_AT], at);
 		vals[HC_AT] = at;
-		vals[HC_ACTOR] = NULL;
+		vals[HC_ACTOR] = "";
 		vals[HC_OLD] = mms_pseudo_history_value(&db->m, v->ps, e, f, cols[HC_OLD], &bufs[1])
 				       ? bufs[1].data ? bufs[1].data : "" : NULL;
 		vals[HC_NEW] = mms_pseudo_history_value(&db->m, v->ps, e, f, cols[HC_NEW], &bufs[2])
