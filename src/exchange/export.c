@@ -111,6 +111,17 @@ static json_object *field_json(const mms_view *vw, int e, int32_t id, int f)
 	return s;
 }
 
+/* Appends o on one line and releases it. */
+static int put_json(json_object *o, mms_buf *out)
+{
+	const char *s = json_object_to_json_string_ext(
+		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (s)
+		mms_buf_puts(out, s);
+	json_object_put(o);
+	return s ? MMS_OK : MMS_ENOMEM;
+}
+
 static int record_json(const mms_view *vw, int e, int32_t id, mms_buf *out)
 {
 	const mms_model *m = vw->m;
@@ -129,12 +140,7 @@ static int record_json(const mms_view *vw, int e, int32_t id, mms_buf *out)
 			return MMS_ENOMEM;
 		}
 	}
-	const char *s = json_object_to_json_string_ext(
-		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (s)
-		mms_buf_puts(out, s);
-	json_object_put(o);
-	return s ? MMS_OK : MMS_ENOMEM;
+	return put_json(o, out);
 }
 
 /* One history row as a JSON object on one line; absent values left out. */
@@ -152,12 +158,7 @@ static int history_json(const mms_hist *h, size_t i, mms_buf *out)
 			return MMS_ENOMEM;
 		}
 	}
-	const char *s = json_object_to_json_string_ext(
-		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (s)
-		mms_buf_puts(out, s);
-	json_object_put(o);
-	return s ? MMS_OK : MMS_ENOMEM;
+	return put_json(o, out);
 }
 
 /* The JSON export into b. */

@@ -72,20 +72,16 @@ static int reader(const char *path, int id)
 	return reads > 0 ? status : 1;
 }
 
-static void readers_see_only_whole_imports_of_a_writer(void **state)
+/* Forks the writer (process 0) and READERS readers (1..READERS) on path;
+   the number of them that failed. */
+static int run_processes(const char *path, int (*write)(const char *), int (*read)(const char *, int))
 {
-	(void)state;
-	char *dir = t_tmpdir(), *path = t_path(dir, "db.sqlite");
-	mms_db *db = t_open(path);
-	t_import(db, T_SMALL_NETWORK);
-	mms_db_close(db); /* no handle may be open across fork() */
-
 	pid_t pids[1 + READERS];
 	for (int i = 0; i <= READERS; i++) {
 		pids[i] = fork();
 		assert_true(pids[i] >= 0);
 		if (pids[i] == 0)
-			_exit(i == 0 ? writer(path) : reader(path, i));
+			_exit(i == 0 ? write(path) : read(path, i));
 	}
 	int failed = 0;
 	for (int i = 0; i <= READERS; i++) {
@@ -94,7 +90,17 @@ static void readers_see_only_whole_imports_of_a_writer(void **state)
 		assert_true(WIFEXITED(status));
 		failed += WEXITSTATUS(status);
 	}
-	assert_int_equal(failed, 0);
+	return failed;
+}
+
+static void readers_see_only_whole_imports_of_a_writer(void **state)
+{
+	(void)state;
+	char *dir = t_tmpdir(), *path = t_path(dir, "db.sqlite");
+	mms_db *db = t_open(path);
+	t_import(db, T_SMALL_NETWORK);
+	mms_db_close(db); /* no handle may be open across fork() */
+	assert_int_equal(run_processes(path, writer, reader), 0);
 	size_t n = t_count(path, MMS_STAFF);
 	assert_true(n > 1 && (n - 1) % BATCH == 0);
 	print_message("processes: %zu batches of %d written while %d readers read\n", (n - 1) / BATCH, BATCH,
@@ -189,25 +195,6 @@ static int changes_reader(const char *path, int id)
 	}
 	mms_db_close(db);
 	return reads > 0 ? status : 1;
-}
-
-static int run_processes(const char *path, int (*write)(const char *), int (*read)(const char *, int))
-{
-	pid_t pids[1 + READERS];
-	for (int i = 0; i <= READERS; i++) {
-		pids[i] = fork();
-		assert_true(pids[i] >= 0);
-		if (pids[i] == 0)
-			_exit(i == 0 ? write(path) : read(path, i));
-	}
-	int failed = 0;
-	for (int i = 0; i <= READERS; i++) {
-		int status;
-		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
-		assert_true(WIFEXITED(status));
-		failed += WEXITSTATUS(status);
-	}
-	return failed;
 }
 
 static void readers_see_only_whole_updates_and_deletes_of_a_writer(void **state)
