@@ -149,7 +149,9 @@ static char *export_of(mms_db *db)
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	char path[64];
-	snprintf(path, sizeof path, "/tmp/mms-fuzz-ops-%d.sqlite", (int)getpid());
+	/* in memory where there is a tmpfs: every write of a step is synced */
+	snprintf(path, sizeof path, "%s/mms-fuzz-ops-%d.sqlite", access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm",
+		 (int)getpid());
 	static const char *const sides[] = {"", "-wal", "-shm", "-journal", "-snapshot"};
 	char side[96];
 	for (size_t i = 0; i < sizeof sides / sizeof *sides; i++) {
