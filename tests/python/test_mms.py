@@ -868,6 +868,24 @@ def test_a_sync_makes_a_subtree_and_year_equal_to_the_file():
             db.import_json(feed, mode="sync")
 
 
+def test_the_history_travels_with_an_export():
+    with mms.Db(":memory:") as db, mms.Db(":memory:") as copy:
+        db.insert("units", code="M", name="M", level="municipal", kind="municipal_service")
+        db.insert("staff", code="A", name="Анна", org="M", role="teacher")
+        db.update("staff", "A", category="first", actor="Иванова")
+        text = db.export_json()
+        rows = json.loads(text)["history"]
+        assert [(r["entity"], r["key"], r.get("field")) for r in rows] == [
+            ("units", "M", None), ("staff", "A", None), ("staff", "A", "category")]
+        copy.import_json(text)
+        assert copy.export_json() == text
+        assert [c.actor for c in copy.history("staff", "A")][-1] == "Иванова"
+        key = "region-33 secret for the 2024 report: Tq8vXz0Lm"
+        coarse = json.loads(db.export_json_pseudonymised(key))["history"]
+        assert all(r["actor"] == "" and len(r["at"]) == 10 for r in coarse)
+        assert "Иванова" not in db.export_json_pseudonymised(key)
+
+
 def test_a_corrected_survey_file_corrects_answers_instead_of_doubling_them():
     with mms.Db(":memory:") as db:
         db.insert("units", code="M", name="M", level="municipal", kind="municipal_service")
