@@ -114,9 +114,10 @@ int mms_log_added(mms_db *db, const mms_mark *mark, const char *actor);
 struct mms_view;
 struct mms_hist;
 int mms_history_export(mms_db *db, const struct mms_view *v, struct mms_hist *out);
-/* Checks the history rows an input carries; problems, located in the
- * input, go to rep; the code of the first. */
-int mms_history_check(mms_db *db, mms_doc *doc, mms_report *rep);
+/* Checks the history rows an input carries (mark: the model before the
+ * input's records); problems, located in the input, go to rep; the code
+ * of the first. */
+int mms_history_check(mms_db *db, mms_doc *doc, const mms_mark *mark, mms_report *rep);
 /* Adds the input's history rows the history does not hold yet. */
 int mms_history_import(mms_db *db, mms_doc *doc);
 /* A change of one record in place (change.c), staged in the model before

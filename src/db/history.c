@@ -347,7 +347,15 @@ static void hist_fail(mms_doc *doc, mms_report *rep, int rc, size_t rec, int c, 
 	mms_buf_free(&loc);
 }
 
-int mms_history_check(mms_db *db, mms_doc *doc, mms_report *rep)
+/* Whether a scoped handle may import the history of the record key names:
+ * one it owns, or one the import adds (the import checks those itself). */
+static int may_log(const mms_db *db, const mms_mark *mark, int e, const char *key)
+{
+	int32_t id = key_record(&db->m, e, key);
+	return db->scope < 0 || (id >= 0 && ((size_t)id >= mark->rows[e] || mms_db_owns(db, e, id)));
+}
+
+int mms_history_check(mms_db *db, mms_doc *doc, const mms_mark *mark, mms_report *rep)
 {
 	int first = MMS_OK;
 #define BAD(code, c, why, value)                                   \
@@ -381,7 +389,7 @@ int mms_history_check(mms_db *db, mms_doc *doc, mms_report *rep)
 			BAD(MMS_ETYPE, HC_ENTITY, "unknown entity", cols[HC_ENTITY]);
 		else if (cols[HC_FIELD] && (f = mms_field_find(e, cols[HC_FIELD])) < 0)
 			BAD(MMS_ETYPE, HC_FIELD, "unknown field", cols[HC_FIELD]);
-		else if (db->scope >= 0 && !mms_db_owns(db, e, key_record(&db->m, e, cols[HC_KEY])))
+		else if (!may_log(db, mark, e, cols[HC_KEY]))
 			BAD(MMS_EACCES, HC_KEY, "the history of a record outside the handle's scope:",
 			    cols[HC_KEY]);
 	}

@@ -114,7 +114,7 @@ static int ingest(mms_db *db, mms_doc *doc, const mms_import_options *o, mms_rep
 	}
 	mms_doc *hist = doc->has_history && doc->count(doc, MMS_HISTORY_TABLE) ? doc : NULL;
 	if (rc == MMS_OK && hist) { /* checked against the model with the input in it */
-		int first = mms_history_check(db, hist, report);
+		int first = mms_history_check(db, hist, &mark, report);
 		if (first == MMS_ENOMEM)
 			rc = first;
 		else if (in.first_rc == MMS_OK)

@@ -167,6 +167,32 @@ static void bad_history_rows_are_refused_at_their_place(void **state)
 	mms_free(after);
 }
 
+static void a_scoped_handle_imports_only_the_history_of_its_own_records(void **state)
+{
+	fixture *f = *state;
+	char *path = t_path(f->dir, "h.sqlite");
+	mms_db *s2 = NULL;
+	T_OK(s2, mms_db_open_scoped(&s2, path, NULL, "S2"));
+	mms_report *r = NULL;
+	assert_int_equal(mms_db_import_json(s2, "{\"history\": [{\"at\": \"2024-01-01\", \"entity\": \"units\","
+					       " \"key\": \"M\", \"field\": \"name\", \"new\": \"M\"}]}", NULL, &r),
+			 MMS_EACCES);
+	assert_string_equal(mms_report_location(r, 0), "/history/0/key");
+	mms_report_free(r);
+	/* its own teacher, and one the same input adds */
+	T_OK(s2, mms_db_import_json(s2, "{\"staff\": [{\"code\": \"N\", \"name\": \"N\", \"org\": \"S2\","
+				       " \"role\": \"teacher\"}], \"history\": [{\"at\": \"2024-01-01\","
+				       " \"entity\": \"staff\", \"key\": \"A\", \"field\": \"category\", \"new\": \"first\"},"
+				       " {\"at\": \"2024-01-02\", \"entity\": \"staff\", \"key\": \"N\"}]}", NULL, NULL));
+	mms_history *h = NULL;
+	T_OK(s2, mms_db_history(s2, MMS_STAFF, "N", &h));
+	assert_int_equal(mms_history_count(h), 1);
+	assert_string_equal(mms_history_at(h, 0), "2024-01-02");
+	mms_history_free(h);
+	mms_db_close(s2);
+	free(path);
+}
+
 static void the_pseudonymised_export_keeps_the_history_only_coarsened(void **state)
 {
 	fixture *f = *state;
@@ -208,6 +234,7 @@ int main(void)
 		T(the_history_round_trips_through_csv),
 		T(an_export_imported_again_adds_no_history),
 		T(bad_history_rows_are_refused_at_their_place),
+		T(a_scoped_handle_imports_only_the_history_of_its_own_records),
 		T(the_pseudonymised_export_keeps_the_history_only_coarsened),
 	};
 	return cmocka_run_group_tests_name("history", tests, NULL, NULL);
