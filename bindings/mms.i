@@ -176,12 +176,13 @@ static int mms_swig_entity(const char *name)
 	return e;
 }
 
-/* An import mode by name: "add" or "upsert" (anything else: -1, which the
- * import refuses with MMS_EINVAL and a message). */
+/* An import mode by name: "add", "upsert" or "sync" (anything else: -1,
+ * which the import refuses with MMS_EINVAL and a message). */
 static int mms_swig_import_mode(const char *mode)
 {
 	return !mode || !strcmp(mode, "add") ? MMS_IMPORT_ADD
-	       : !strcmp(mode, "upsert") ? MMS_IMPORT_UPSERT : -1;
+	       : !strcmp(mode, "upsert") ? MMS_IMPORT_UPSERT
+	       : !strcmp(mode, "sync") ? MMS_IMPORT_SYNC : -1;
 }
 
 /* Checks a call on a Db: records its failure with the handle's message. */
@@ -480,13 +481,16 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 			mms_swig_check($self, mms_db_history(db, e, key, &h));
 		return (History *)h;
 	}
-	/* Imports a JSON file or a CSV directory; returns the (empty) report on
-	 * success and raises with the first problem on failure. format is
-	 * "auto", "json" or "csv". With dry_run nothing is written. A file
-	 * larger than max_bytes (0: the library's default, 1 GiB) is refused. */
+	/* Imports a JSON file or a CSV directory; returns the report on
+	 * success (empty, or in mode "sync" each record added, updated or
+	 * deleted as location "entity/key" and message) and raises with the
+	 * first problem on failure. format is "auto", "json" or "csv". With
+	 * dry_run nothing is written. A file larger than max_bytes (0: the
+	 * library's default, 1 GiB) is refused. A sync makes the subtree of
+	 * unit `scope` in `year` (0: every year) equal to the file. */
 	Report *import_file(const char *path, const char *format = "auto", int dry_run = 0,
 			    const char *mode = "add", const char *actor = NULL,
-			    size_t max_bytes = 0) {
+			    size_t max_bytes = 0, const char *scope = NULL, int year = 0) {
 		mms_db *db = mms_swig_db($self);
 		mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
 		mms_report *r = NULL;
@@ -494,6 +498,8 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		o.mode = mms_swig_import_mode(mode);
 		o.actor = actor;
 		o.max_bytes = max_bytes;
+		o.scope = scope;
+		o.year = year;
 		o.format = !strcmp(format, "json") ? MMS_FORMAT_JSON
 			   : !strcmp(format, "csv") ? MMS_FORMAT_CSV : MMS_FORMAT_AUTO;
 		if (db && mms_swig_check($self, mms_db_import(db, path, &o, &r)) != MMS_OK) {
@@ -503,13 +509,15 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		return (Report *)r;
 	}
 	Report *import_json(const char *json, int dry_run = 0, const char *mode = "add",
-			    const char *actor = NULL) {
+			    const char *actor = NULL, const char *scope = NULL, int year = 0) {
 		mms_db *db = mms_swig_db($self);
 		mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
 		mms_report *r = NULL;
 		o.dry_run = dry_run;
 		o.mode = mms_swig_import_mode(mode);
 		o.actor = actor;
+		o.scope = scope;
+		o.year = year;
 		if (db && mms_swig_check($self, mms_db_import_json(db, json, &o, &r)) != MMS_OK) {
 			mms_report_free(r);
 			r = NULL;

@@ -210,6 +210,14 @@ static const char *arg_after(int argc, char **argv, const char *name)
 	return NULL;
 }
 
+/* The length of an export's records: the history after them (the last key,
+ * docs/format.md) says when they were made, which differs from run to run. */
+static size_t records_length(const char *json)
+{
+	const char *h = strstr(json, ",\n\"history\": [");
+	return h ? (size_t)(h - json) : strlen(json);
+}
+
 /* Whether path holds exactly what the demo made in db: only such a file is
  * replaced, so a rerun starts afresh and nothing else is ever deleted. */
 static int made_by_demo(const char *path, mms_db *db)
@@ -220,7 +228,8 @@ static int made_by_demo(const char *path, mms_db *db)
 	o.no_create = 1;
 	char *a = NULL, *b = NULL;
 	int same = mms_db_open(&old, path, &o) == MMS_OK && mms_db_export_json(old, &a) == MMS_OK &&
-		   mms_db_export_json(db, &b) == MMS_OK && !strcmp(a, b);
+		   mms_db_export_json(db, &b) == MMS_OK && records_length(a) == records_length(b) &&
+		   !strncmp(a, b, records_length(a));
 	mms_free(a);
 	mms_free(b);
 	mms_db_close(old);

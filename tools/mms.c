@@ -246,9 +246,39 @@ static int cmd_snapshot(int argc, char **argv)
 	return code;
 }
 
+/* What a sync did, or on a dry run would do: counts per entity, then each
+ * record (the report's items of code MMS_OK, in entity order). */
+static void print_sync(const mms_report *rep, const char *input, const mms_import_options *o)
+{
+	static const char *const what[] = {"added", "updated", "deleted"};
+	printf("%s: %s %s", input, o->dry_run ? "a sync would change, within" : "synced", o->scope);
+	if (o->year)
+		printf(" in %d", o->year);
+	printf(":");
+	size_t n = mms_report_count(rep), total = 0;
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
+		size_t count[3] = {0}, len = strlen(mms_entity_name(e));
+		for (size_t i = 0; i < n; i++)
+			for (int k = 0; k < 3; k++)
+				count[k] += !strncmp(mms_report_location(rep, i), mms_entity_name(e), len) &&
+					    mms_report_location(rep, i)[len] == '/' &&
+					    !strcmp(mms_report_message(rep, i), what[k]);
+		if (!count[0] && !count[1] && !count[2])
+			continue;
+		printf("%s %s", total++ ? ";" : "", mms_entity_name(e));
+		for (int k = 0; k < 3; k++)
+			if (count[k])
+				printf(" %zu %s", count[k], what[k]);
+	}
+	printf(total ? "\n" : " nothing\n");
+	for (size_t i = 0; i < n; i++)
+		printf("  %s %s\n", mms_report_message(rep, i), mms_report_location(rep, i));
+}
+
 static int import_common(int argc, char **argv, int dry_run)
 {
-	static const char *const valued[] = {"--format", "--mode", "--actor", NULL};
+	static const char *const valued[] = {"--format", "--mode", "--actor", "--scope", "--year",
+					     NULL};
 	const char *dbpath = positional(argc, argv, 0, valued);
 	const char *input = positional(argc, argv, 1, valued);
 	const char *fmt = opt_value(argc, argv, "--format");
@@ -267,9 +297,17 @@ static int import_common(int argc, char **argv, int dry_run)
 	o.actor = opt_value(argc, argv, "--actor");
 	if (mode)
 		o.mode = !strcmp(mode, "add") ? MMS_IMPORT_ADD : !strcmp(mode, "upsert")
-			 ? MMS_IMPORT_UPSERT : -1;
+			 ? MMS_IMPORT_UPSERT : !strcmp(mode, "sync") ? MMS_IMPORT_SYNC : -1;
 	if (o.mode < 0) {
-		fprintf(stderr, "mms: --mode takes add or upsert\n");
+		fprintf(stderr, "mms: --mode takes add, upsert or sync\n");
+		return EXIT_USAGE;
+	}
+	o.scope = opt_value(argc, argv, "--scope");
+	const char *year = opt_value(argc, argv, "--year");
+	o.year = year ? atoi(year) : 0;
+	if ((o.mode == MMS_IMPORT_SYNC) != (o.scope != NULL) || (year && !o.scope)) {
+		fprintf(stderr, "mms: --mode sync needs --scope UNIT (and --year Y), which only a sync "
+			"takes (to limit the handle, put --scope before the command)\n");
 		return EXIT_USAGE;
 	}
 	mms_db *db;
@@ -287,6 +325,8 @@ static int import_common(int argc, char **argv, int dry_run)
 			mms_report_count(rep));
 	} else if (rc != MMS_OK) {
 		tool_fail(db, rc, input);
+	} else if (o.mode == MMS_IMPORT_SYNC) {
+		print_sync(rep, input, &o);
 	} else if (o.dry_run) {
 		printf("%s: valid\n", input);
 	} else { /* what was imported, so a file read as empty cannot pass for one imported */
@@ -458,13 +498,17 @@ static int cmd_network(int argc, char **argv)
 
 static const command commands[] = {
 	{"init", "DB", "create an empty database (or check an existing one)", cmd_init, 1, "", NULL},
-	{"import", "DB FILE.json|CSV-DIR [--format json|csv] [--mode add|upsert] [--actor NAME] "
-		   "[--dry-run]",
+	{"import", "DB FILE.json|CSV-DIR [--format json|csv] [--mode add|upsert|sync] [--scope UNIT] "
+		   "[--year Y] [--actor NAME] [--dry-run]",
 	 "import all or nothing; every problem is listed with its location; --mode upsert\n"
-	 "            updates the records whose key is in DB with the fields given", cmd_import, 2,
-	 "--format= --dry-run --mode= --actor=", NULL},
-	{"validate", "DB FILE.json|CSV-DIR [--format json|csv] [--mode add|upsert]",
-	 "check an import against DB without writing anything", cmd_validate, 2, "--format= --mode=",
+	 "            updates the records whose key is in DB with the fields given; --mode sync\n"
+	 "            also deletes what UNIT's subtree holds in year Y and the file does not\n"
+	 "            (--dry-run lists each change)", cmd_import, 2,
+	 "--format= --dry-run --mode= --actor= --scope= --year=int", NULL},
+	{"validate", "DB FILE.json|CSV-DIR [--format json|csv] [--mode add|upsert|sync] [--scope UNIT] "
+		     "[--year Y]",
+	 "check an import against DB without writing anything", cmd_validate, 2,
+	 "--format= --mode= --scope= --year=int",
 	 NULL},
 	{"export", "DB OUT.json|OUT-DIR|- [--csv [--delimiter ;]] [--pseudonymise]",
 	 "export the whole database as JSON (- for stdout) or CSV files; --pseudonymise replaces\n"

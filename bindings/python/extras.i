@@ -153,10 +153,10 @@ KpiValue.__repr__ = lambda self: "<KpiValue %s %r (%g/%g) target %s %s>" % (
 Db.kpi = lambda self: Kpi(self)
 Db.insert = _insert
 _import_file, _import_json = Db.import_file, Db.import_json
-Db.import_file = lambda self, path, format="auto", dry_run=0, mode="add", actor=None, max_bytes=0: \
-    _import_file(self, path, format, dry_run, mode, actor, max_bytes)
-Db.import_json = lambda self, json, dry_run=0, mode="add", actor=None: \
-    _import_json(self, json, dry_run, mode, actor)
+Db.import_file = lambda self, path, format="auto", dry_run=0, mode="add", actor=None, max_bytes=0, \
+    scope=None, year=0: _import_file(self, path, format, dry_run, mode, actor, max_bytes, scope, year)
+Db.import_json = lambda self, json, dry_run=0, mode="add", actor=None, scope=None, year=0: \
+    _import_json(self, json, dry_run, mode, actor, scope, year)
 Db.update = _update
 _delete = Db.delete
 Db.delete = lambda self, entity, code, cascade=False, actor=None: \

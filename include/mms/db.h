@@ -276,7 +276,10 @@ typedef enum mms_format {
 /** What an import does with a record whose key is in the database (0.2). */
 typedef enum mms_import_mode {
 	MMS_IMPORT_ADD = 0,   /**< refuse it (a code used twice) or add it again */
-	MMS_IMPORT_UPSERT = 1 /**< update that record with the fields given */
+	MMS_IMPORT_UPSERT = 1, /**< update that record with the fields given */
+	/** Upsert, and delete the records of a unit's subtree and a year that
+	 * the input does not hold (options version 3; docs/format.md, "Sync") */
+	MMS_IMPORT_SYNC = 2
 } mms_import_mode;
 
 typedef struct mms_import_options {
@@ -288,12 +291,18 @@ typedef struct mms_import_options {
 	/** Version 2 (0.2): the largest file read, in bytes (a JSON document,
 	 * or each CSV file of a folder); 0 means MMS_IMPORT_MAX_BYTES. */
 	size_t max_bytes;
+	/** Version 3 (0.2), MMS_IMPORT_SYNC only: the code of the unit whose
+	 * subtree the input makes equal to itself (required), and the calendar
+	 * year (0 = every year). */
+	const char *scope;
+	int year;
 } mms_import_options;
 
 /** The default limit on the size of an imported file: 1 GiB. */
 #define MMS_IMPORT_MAX_BYTES ((size_t)1 << 30)
-#define MMS_IMPORT_OPTIONS_VERSION 2
-#define MMS_IMPORT_OPTIONS_INIT {MMS_IMPORT_OPTIONS_VERSION, MMS_FORMAT_AUTO, 0, MMS_IMPORT_ADD, NULL, 0}
+#define MMS_IMPORT_OPTIONS_VERSION 3
+#define MMS_IMPORT_OPTIONS_INIT {MMS_IMPORT_OPTIONS_VERSION, MMS_FORMAT_AUTO, 0, MMS_IMPORT_ADD, NULL, 0, \
+				 NULL, 0}
 
 /**
  * Imports a JSON file or a directory of CSV files, all or nothing: every
@@ -307,7 +316,16 @@ typedef struct mms_import_options {
  * the fields it gives are checked and changed as mms_db_update() changes
  * them, the fields it leaves out keep their values; the other records are
  * added. Importing the same input twice changes nothing. Additions and
- * changes are recorded in the history.
+ * changes are recorded in the history. In MMS_IMPORT_SYNC mode the import
+ * is an upsert that then deletes, as mms_db_delete() does, every record of
+ * the scope (opts->scope's subtree and opts->year) of an entity the input
+ * holds records of that the input does not hold, and with it the records
+ * of the scope that are part of it; it is refused whole (MMS_EREF, each
+ * pair named in *report) while a record outside the scope, or one the
+ * input holds, refers to a record it would delete. On success (and on a
+ * dry run) *report lists every record added, updated and deleted as an
+ * item of code MMS_OK, location "entity/key" and message "added",
+ * "updated" or "deleted".
  * Only regular files
  * are read (MMS_EIO for a FIFO, a device or a link to one), up to
  * max_bytes (MMS_ERANGE past it); a folder must hold at least one file

@@ -109,6 +109,17 @@ int mms_log_add(mms_log *log, int e, const char *key, const char *field, const c
 void mms_log_close(mms_log *log);
 /* Records the addition of every row added since mark. */
 int mms_log_added(mms_db *db, const mms_mark *mark, const char *actor);
+/* The history rows an export of view v writes (docs/format.md, "History in
+ * exchange"; coarsened when v is pseudonymised). */
+struct mms_view;
+struct mms_hist;
+int mms_history_export(mms_db *db, const struct mms_view *v, struct mms_hist *out);
+/* Checks the history rows an input carries (mark: the model before the
+ * input's records); problems, located in the input, go to rep; the code
+ * of the first. */
+int mms_history_check(mms_db *db, mms_doc *doc, const mms_mark *mark, mms_report *rep);
+/* Adds the input's history rows the history does not hold yet. */
+int mms_history_import(mms_db *db, mms_doc *doc);
 /* A change of one record in place (change.c), staged in the model before
  * anything is written: by mms_db_update() and by an import in upsert mode. */
 typedef struct mms_change {
@@ -158,6 +169,55 @@ int mms_upsert_write(mms_upsert *u, mms_db *db, const char *actor);
 /* Puts the changed rows back (the pools are the caller's to roll back). */
 void mms_upsert_undo(mms_upsert *u, mms_db *db);
 void mms_upsert_free(mms_upsert *u);
+
+/* Records turned into tombstones in one write (delete.c): by mms_db_delete()
+ * and by an import in sync mode (sync.c). */
+typedef struct mms_victim {
+	int e;
+	int32_t id;
+} mms_victim;
+typedef struct mms_tombs {
+	uint8_t *doomed[MMS_ENTITY_COUNT]; /* by id, sized to the model at begin: 1 = to delete */
+	mms_victim *del;                   /* in the order added */
+	size_t ndel, cdel, killed;
+	int32_t *saved;                    /* the rows of del before, one after another */
+} mms_tombs;
+int mms_tombs_begin(mms_tombs *t, const mms_model *m);
+int mms_tombs_add(mms_tombs *t, int e, int32_t id);
+/* How live record id of e refers to the records to delete: 0 not at all,
+ * 1 as a part of one (so a cascade deletes it), 2 only by mentioning one;
+ * *field (may be NULL) is the referring field. */
+int mms_tombs_refers(const mms_model *m, const mms_tombs *t, int e, int32_t id, int *field);
+/* Erases the personal values of the records and marks them dead in the
+ * model (strings go to the pool: the caller rolls it back on failure). */
+int mms_tombs_kill(mms_db *db, mms_tombs *t);
+/* Undoes mms_tombs_kill() in the model. */
+void mms_tombs_revive(mms_db *db, mms_tombs *t);
+/* Writes the tombstones and one history row per record. */
+int mms_tombs_write(mms_db *db, const mms_tombs *t, const char *actor);
+void mms_tombs_free(mms_tombs *t);
+
+/* An import in sync mode (sync.c): the records of a unit's subtree and a
+ * year that the input does not hold are deleted. */
+typedef struct mms_sync {
+	int32_t unit;           /* the subtree */
+	int year;               /* 0 = every year */
+	mms_access in_scope;    /* the model before staging: ACC_OWN of the subtree */
+	uint8_t *held[MMS_ENTITY_COUNT]; /* by id before the import: the input holds it */
+	mms_tombs tombs;
+} mms_sync;
+/* Resolves the scope (unit code, year) before anything is staged. */
+int mms_sync_begin(mms_sync *s, mms_db *db, const char *unit, int year);
+/* After the import is staged (mark: the model before): picks the records
+ * in scope that no input record matched, checks that nothing left refers to
+ * them (problems to rep) and marks them dead in the model. */
+int mms_sync_stage(mms_sync *s, mms_db *db, const mms_upsert *up, const mms_mark *mark,
+		   mms_report *rep);
+/* Lists every record added, updated or deleted in rep with code MMS_OK. */
+int mms_sync_list(const mms_sync *s, mms_db *db, const mms_upsert *up, const mms_mark *mark,
+		  mms_report *rep);
+/* Frees s; on failure the caller first revives its tombs (mms_tombs_revive()). */
+void mms_sync_free(mms_sync *s);
 
 /* The key of a record in the history: its code, or its id as text. */
 void mms_record_key(const mms_model *m, int e, int32_t id, mms_buf *out);

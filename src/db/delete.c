@@ -19,35 +19,50 @@ static const struct {
 /* Stands for an erased required text (the file's column is NOT NULL). */
 static const char erased[] = "(deleted)";
 
-typedef struct victim {
-	int e;
-	int32_t id;
-} victim;
-
 typedef struct plan {
-	uint8_t *doomed[MMS_ENTITY_COUNT]; /* by id: 1 = to delete */
-	victim *del, *deps;                /* to delete; refusing: live records referring */
-	size_t ndel, cdel, ndeps, cdeps;
-	int32_t *saved;                    /* the rows of del before, one after another */
+	mms_tombs t;        /* to delete */
+	mms_victim *deps;   /* refusing: live records referring */
+	size_t ndeps, cdeps;
 } plan;
 
 static void plan_free(plan *p)
 {
-	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
-		mms_free(p->doomed[e]);
-	mms_free(p->del);
+	mms_tombs_free(&p->t);
 	mms_free(p->deps);
-	mms_free(p->saved);
 }
 
-static int push(victim **v, size_t *n, size_t *cap, int e, int32_t id)
+static int push(mms_victim **v, size_t *n, size_t *cap, int e, int32_t id)
 {
 	void *a = *v;
 	if (mms_grow(&a, cap, *n + 1, sizeof **v))
 		return MMS_ENOMEM;
 	*v = a;
-	(*v)[(*n)++] = (victim){e, id};
+	(*v)[(*n)++] = (mms_victim){e, id};
 	return MMS_OK;
+}
+
+int mms_tombs_begin(mms_tombs *t, const mms_model *m)
+{
+	memset(t, 0, sizeof *t);
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+		if (!(t->doomed[e] = mms_calloc(m->t[e].count + 1, 1)))
+			return MMS_ENOMEM;
+	return MMS_OK;
+}
+
+int mms_tombs_add(mms_tombs *t, int e, int32_t id)
+{
+	t->doomed[e][id] = 1;
+	return push(&t->del, &t->ndel, &t->cdel, e, id);
+}
+
+void mms_tombs_free(mms_tombs *t)
+{
+	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+		mms_free(t->doomed[e]);
+	mms_free(t->del);
+	mms_free(t->saved);
+	memset(t, 0, sizeof *t);
 }
 
 /* Whether field f of record id makes the record part of what it names, so
@@ -76,14 +91,17 @@ static int binds(const mms_model *m, int e, int32_t id, int f)
 
 /* How live record id of e refers to the records to delete: 0 not at all,
  * 1 as a part of one (binds()), 2 only by mentioning one. */
-static int refers(const mms_model *m, const plan *p, int e, int32_t id)
+int mms_tombs_refers(const mms_model *m, const mms_tombs *t, int e, int32_t id, int *field)
 {
 	const entity_def *d = &mms_entities[e];
 	const int32_t *row = mms_row(m, e, id);
 	int how = 0;
 	for (int f = 0; f < d->nfields && how != 1; f++)
-		if (d->fields[f].type == F_REF && row[f] >= 0 && p->doomed[d->fields[f].aux][row[f]])
+		if (d->fields[f].type == F_REF && row[f] >= 0 && t->doomed[d->fields[f].aux][row[f]]) {
 			how = binds(m, e, id, f) ? 1 : 2;
+			if (field)
+				*field = f;
+		}
 	return how;
 }
 
@@ -95,22 +113,19 @@ static int refers(const mms_model *m, const plan *p, int e, int32_t id)
  * from the other end: every F_REF field of every entity. */
 static int collect(const mms_model *m, plan *p, int e0, int32_t id0, int cascade)
 {
-	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
-		if (!(p->doomed[e] = mms_calloc(m->t[e].count + 1, 1)))
-			return MMS_ENOMEM;
-	p->doomed[e0][id0] = 1;
-	int rc = push(&p->del, &p->ndel, &p->cdel, e0, id0);
+	int rc = mms_tombs_begin(&p->t, m);
+	if (rc == MMS_OK)
+		rc = mms_tombs_add(&p->t, e0, id0);
 	for (int grew = 1; grew && rc == MMS_OK;) {
 		grew = 0;
 		for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK; e++)
 			for (size_t i = 0; i < m->t[e].count && rc == MMS_OK; i++) {
 				int32_t id = (int32_t)i;
-				if (p->doomed[e][id] || !mms_model_live(m, e, id) ||
-				    refers(m, p, e, id) != 1 || !cascade)
+				if (p->t.doomed[e][id] || !mms_model_live(m, e, id) ||
+				    mms_tombs_refers(m, &p->t, e, id, NULL) != 1 || !cascade)
 					continue;
-				p->doomed[e][id] = 1;
 				grew = 1;
-				rc = push(&p->del, &p->ndel, &p->cdel, e, id);
+				rc = mms_tombs_add(&p->t, e, id);
 			}
 	}
 	/* past values are the history of their record and go with it; one
@@ -132,8 +147,8 @@ static int collect(const mms_model *m, plan *p, int e0, int32_t id0, int cascade
 	/* what still refers to a record to delete, once the cascade is whole */
 	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK; e++)
 		for (size_t i = 0; i < m->t[e].count && rc == MMS_OK; i++)
-			if (!p->doomed[e][i] && mms_model_live(m, e, (int32_t)i) &&
-			    refers(m, p, e, (int32_t)i))
+			if (!p->t.doomed[e][i] && mms_model_live(m, e, (int32_t)i) &&
+			    mms_tombs_refers(m, &p->t, e, (int32_t)i, NULL))
 				rc = push(&p->deps, &p->ndeps, &p->cdeps, e, (int32_t)i);
 	return rc;
 }
@@ -145,7 +160,7 @@ static int refuse(mms_db *db, const plan *p, int e0, const char *code, mms_repor
 	mms_buf key = {0}, list = {0};
 	size_t hidden = 0;
 	for (size_t k = 0; k < p->ndeps; k++) {
-		const victim *v = &p->deps[k];
+		const mms_victim *v = &p->deps[k];
 		if (!mms_db_readable(db, v->e, v->id)) {
 			hidden++;
 			continue;
@@ -179,7 +194,7 @@ static int refuse(mms_db *db, const plan *p, int e0, const char *code, mms_repor
 
 /* Erases the personal values of the records to delete in the model,
  * keeping every row as it was in p->saved for an undo. */
-static int erase(mms_model *m, plan *p, int32_t erased_off)
+static int erase(mms_model *m, mms_tombs *p, int32_t erased_off)
 {
 	size_t need = 0;
 	for (size_t k = 0; k < p->ndel; k++)
@@ -188,7 +203,7 @@ static int erase(mms_model *m, plan *p, int32_t erased_off)
 		return MMS_ENOMEM;
 	int32_t *s = p->saved;
 	for (size_t k = 0; k < p->ndel; k++) {
-		const victim *v = &p->del[k];
+		const mms_victim *v = &p->del[k];
 		size_t nf = (size_t)mms_entities[v->e].nfields;
 		int32_t *row = mms_row(m, v->e, v->id);
 		memcpy(s, row, nf * sizeof *row);
@@ -202,11 +217,11 @@ static int erase(mms_model *m, plan *p, int32_t erased_off)
 	return MMS_OK;
 }
 
-static void unerase(mms_model *m, const plan *p)
+static void unerase(mms_model *m, const mms_tombs *p)
 {
 	const int32_t *s = p->saved;
 	for (size_t k = 0; s && k < p->ndel; k++) {
-		const victim *v = &p->del[k];
+		const mms_victim *v = &p->del[k];
 		size_t nf = (size_t)mms_entities[v->e].nfields;
 		memcpy(mms_row(m, v->e, v->id), s, nf * sizeof *s);
 		s += nf;
@@ -240,14 +255,34 @@ static int scrub_history(mms_db *db, int e, const char *key)
 	return MMS_OK;
 }
 
+int mms_tombs_kill(mms_db *db, mms_tombs *t)
+{
+	int32_t erased_off = 0;
+	int rc = mms_model_add_str(&db->m, erased, sizeof erased - 1, &erased_off);
+	if (rc == MMS_OK)
+		rc = erase(&db->m, t, erased_off);
+	for (; t->killed < t->ndel && rc == MMS_OK; t->killed++)
+		rc = mms_model_set_dead(&db->m, t->del[t->killed].e, t->del[t->killed].id, 1);
+	return rc;
+}
+
+void mms_tombs_revive(mms_db *db, mms_tombs *t)
+{
+	while (t->killed > 0) {
+		t->killed--;
+		mms_model_set_dead(&db->m, t->del[t->killed].e, t->del[t->killed].id, 0);
+	}
+	unerase(&db->m, t);
+}
+
 /* Writes the erased rows, the tombstones and the history of the deletion. */
-static int write(mms_db *db, const plan *p, const char *actor)
+int mms_tombs_write(mms_db *db, const mms_tombs *p, const char *actor)
 {
 	mms_log log = {0};
 	mms_buf key = {0};
 	int rc = mms_log_open(&log, db, actor);
 	for (size_t k = 0; k < p->ndel && rc == MMS_OK; k++) {
-		const victim *v = &p->del[k];
+		const mms_victim *v = &p->del[k];
 		key.len = 0;
 		mms_record_key(&db->m, v->e, v->id, &key);
 		if (key.failed) {
@@ -290,8 +325,8 @@ static int plan_delete(mms_db *db, int e, const char *code, int cascade, plan *p
 	if (rc == MMS_ENOMEM)
 		return mms_db_fail(db, rc, "out of memory");
 	/* a cascade may not reach past the scope */
-	for (size_t k = 1; k < p->ndel && rc == MMS_OK; k++)
-		rc = mms_db_check_own(db, p->del[k].e, p->del[k].id);
+	for (size_t k = 1; k < p->t.ndel && rc == MMS_OK; k++)
+		rc = mms_db_check_own(db, p->t.del[k].e, p->t.del[k].id);
 	return rc;
 }
 
@@ -312,17 +347,11 @@ static int apply(mms_db *db, int e, const char *code, const mms_delete_options *
 	mms_mark mark;
 	mms_model_mark(&db->m, &mark);
 	uint64_t stamp = db->stamp;
-	int32_t erased_off = 0;
-	rc = mms_model_add_str(&db->m, erased, sizeof erased - 1, &erased_off);
-	if (rc == MMS_OK)
-		rc = erase(&db->m, &p, erased_off);
-	size_t killed = 0;
-	for (; killed < p.ndel && rc == MMS_OK; killed++)
-		rc = mms_model_set_dead(&db->m, p.del[killed].e, p.del[killed].id, 1);
+	rc = mms_tombs_kill(db, &p.t);
 	if (rc == MMS_ENOMEM)
 		mms_db_fail(db, rc, "out of memory during the delete; nothing was changed");
 	if (rc == MMS_OK)
-		rc = write(db, &p, o->actor);
+		rc = mms_tombs_write(db, &p.t, o->actor);
 	/* the erased rows moved the file's count of in-place changes: the
 	 * handle's model is that state, so its next snapshot stays usable */
 	if (rc == MMS_OK)
@@ -330,9 +359,7 @@ static int apply(mms_db *db, int e, const char *code, const mms_delete_options *
 	if (rc == MMS_OK)
 		rc = mms_store_exec(db->sql, "COMMIT", db->errmsg, sizeof db->errmsg);
 	if (rc != MMS_OK) {
-		while (killed-- > 0)
-			mms_model_set_dead(&db->m, p.del[killed].e, p.del[killed].id, 0);
-		unerase(&db->m, &p);
+		mms_tombs_revive(db, &p.t);
 		mms_model_rollback(&db->m, &mark);
 		db->stamp = stamp;
 	}

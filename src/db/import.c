@@ -52,23 +52,28 @@ static int stage_changes(mms_db *db, mms_upsert *up, mms_ingest *in)
 		       ? mms_model_check(&db->m, db->errmsg, sizeof db->errmsg) : MMS_OK;
 }
 
-/* Writes what is staged: the rows added, the rows changed, their history. */
-static int write_staged(mms_db *db, const mms_mark *mark, mms_upsert *up, const char *actor)
+/* Writes what is staged: the rows added, changed and deleted, their
+ * history. An input that carries history (hist) brings the rows of its
+ * records' additions itself. */
+static int write_staged(mms_db *db, const mms_mark *mark, mms_upsert *up,
+			const mms_tombs *tombs, mms_doc *hist, const char *actor)
 {
 	int rc = mms_store_write(db->sql, &db->m, mark, db->errmsg, sizeof db->errmsg);
 	if (rc == MMS_OK)
-		rc = mms_log_added(db, mark, actor);
+		rc = hist ? mms_history_import(db, hist) : mms_log_added(db, mark, actor);
 	if (rc == MMS_OK && up->changed)
 		rc = mms_upsert_write(up, db, actor);
+	if (rc == MMS_OK && tombs->ndel)
+		rc = mms_tombs_write(db, tombs, actor);
 	/* rows changed in place moved the file's count: the model is that state */
-	if (rc == MMS_OK && up->changed)
+	if (rc == MMS_OK && (up->changed || tombs->ndel))
 		rc = mms_store_stamp(db->sql, &db->stamp);
 	return rc == MMS_OK ? mms_store_exec(db->sql, "COMMIT", db->errmsg, sizeof db->errmsg) : rc;
 }
 
 static int ingest(mms_db *db, mms_doc *doc, const mms_import_options *o, mms_report *report)
 {
-	int dry_run = o->dry_run, upsert = o->mode == MMS_IMPORT_UPSERT;
+	int dry_run = o->dry_run, upsert = o->mode != MMS_IMPORT_ADD, sync = o->mode == MMS_IMPORT_SYNC;
 	if (db->read_only && !dry_run)
 		return mms_db_read_only(db);
 	/* a dry run takes no write lock: it must work on a read-only file */
@@ -85,8 +90,11 @@ static int ingest(mms_db *db, mms_doc *doc, const mms_import_options *o, mms_rep
 	mms_model_mark(&db->m, &mark);
 	uint64_t stamp = db->stamp;
 	mms_upsert up = {0};
+	mms_sync sy = {0};
 	if (rc == MMS_OK && upsert)
 		rc = mms_upsert_begin(&up, db, doc, report);
+	if (rc == MMS_OK && sync) /* the scope is judged on the database before */
+		rc = mms_sync_begin(&sy, db, o->scope, o->year);
 	mms_ingest in = {&db->m, upsert ? &up.base : doc, report, up.first_rc, {0}, {0}, NULL, {0}};
 	if (db->scope >= 0) /* what the import's messages may name */
 		mms_access_visible(&db->acc, &mark, &in);
@@ -97,18 +105,37 @@ static int ingest(mms_db *db, mms_doc *doc, const mms_import_options *o, mms_rep
 		mms_access_check_import(&in, db->scope, &staged);
 	if (rc == MMS_OK && upsert)
 		rc = stage_changes(db, &up, &in);
+	if (rc == MMS_OK && sync && in.first_rc == MMS_OK) {
+		int first = mms_sync_stage(&sy, db, &up, &mark, report);
+		if (first == MMS_ENOMEM)
+			rc = first;
+		else
+			in.first_rc = first;
+	}
+	mms_doc *hist = doc->has_history && doc->count(doc, MMS_HISTORY_TABLE) ? doc : NULL;
+	if (rc == MMS_OK && hist) { /* checked against the model with the input in it */
+		int first = mms_history_check(db, hist, &mark, report);
+		if (first == MMS_ENOMEM)
+			rc = first;
+		else if (in.first_rc == MMS_OK)
+			in.first_rc = first;
+	}
 	if (rc == MMS_OK && in.first_rc != MMS_OK)
 		rc = mms_db_report_failure(db, report, in.first_rc);
+	if (rc == MMS_OK && sync)
+		rc = mms_sync_list(&sy, db, &up, &mark, report);
 	if (rc == MMS_OK && !dry_run)
-		rc = write_staged(db, &mark, &up, o->actor);
+		rc = write_staged(db, &mark, &up, &sy.tombs, hist, o->actor);
 	if (rc != MMS_OK || dry_run) {
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		mms_tombs_revive(db, &sy.tombs);
 		if (up.changes)
 			mms_upsert_undo(&up, db);
 		mms_model_rollback(&db->m, &mark);
 		mms_access_free(&staged);
 		db->stamp = stamp;
-	} else if (up.changed) { /* rows changed in place: caches follow them from the log */
+	} else if (up.changed || sy.tombs.ndel) { /* rows changed in place or gone: caches follow them
+						     * from the log (tombstones log themselves) */
 		mms_access_free(&staged);
 		for (size_t k = 0; k < up.staged; k++)
 			if (up.changes[k].changed)
@@ -120,6 +147,7 @@ static int ingest(mms_db *db, mms_doc *doc, const mms_import_options *o, mms_rep
 	}
 	mms_ingest_free(&in);
 	mms_upsert_free(&up);
+	mms_sync_free(&sy);
 	if (rc == MMS_ENOMEM)
 		mms_db_fail(db, rc, "out of memory during the import; nothing was changed");
 	return rc;
@@ -146,7 +174,12 @@ static int check_options(mms_db *db, const mms_import_options *opts,
 		if (opts->max_bytes)
 			o->max_bytes = opts->max_bytes;
 	}
-	if (o->mode != MMS_IMPORT_ADD && o->mode != MMS_IMPORT_UPSERT)
+	if (opts->version >= 3) {
+		o->scope = opts->scope;
+		o->year = opts->year;
+	}
+	if (o->mode != MMS_IMPORT_ADD && o->mode != MMS_IMPORT_UPSERT &&
+	    (o->mode != MMS_IMPORT_SYNC || opts->version < 3))
 		return mms_db_fail(db, MMS_EINVAL, "import mode %d is unknown", o->mode);
 	return MMS_OK;
 }
@@ -269,8 +302,8 @@ int mms_db_insert(mms_db *db, const mms_record *rec, int32_t *out_id)
 }
 
 /* Readies db for an export: with a key, its pseudonyms; with a scope, only
- * what the handle may read. */
-static int export_begin(mms_db *db, const char *key, mms_pseudo *ps, mms_view *v)
+ * what the handle may read; the history rows the view shows. */
+static int export_begin(mms_db *db, const char *key, mms_pseudo *ps, mms_view *v, mms_hist *h)
 {
 	int rc = mms_db_ready(db);
 	char why[120] = "";
@@ -284,11 +317,19 @@ static int export_begin(mms_db *db, const char *key, mms_pseudo *ps, mms_view *v
 		mms_pseudo_free(ps);
 		return mms_db_fail(db, rc, "out of memory exporting");
 	}
+	if (rc == MMS_OK && (rc = mms_history_export(db, v, h)) != MMS_OK) {
+		mms_hist_free(h);
+		mms_view_free(v);
+		mms_pseudo_free(ps);
+		return rc;
+	}
+	v->hist = h;
 	return rc;
 }
 
-static void export_end(mms_pseudo *ps, mms_view *v)
+static void export_end(mms_pseudo *ps, mms_view *v, mms_hist *h)
 {
+	mms_hist_free(h);
 	mms_view_free(v);
 	mms_pseudo_free(ps);
 }
@@ -312,14 +353,15 @@ static int export_file(mms_db *db, const char *path, const char *key, const mms_
 		return rc;
 	mms_pseudo ps = {0};
 	mms_view v;
-	if ((rc = export_begin(db, key, &ps, &v)) != MMS_OK)
+	mms_hist h = {0};
+	if ((rc = export_begin(db, key, &ps, &v, &h)) != MMS_OK)
 		return rc;
 	char msg[MMS_ATOMIC_MSG];
 	if (o.format == MMS_FORMAT_CSV)
 		rc = mms_export_csv_dir(&v, path, o.delimiter ? o.delimiter : ',', msg);
 	else
 		rc = mms_export_json_file(&v, path, msg);
-	export_end(&ps, &v);
+	export_end(&ps, &v, &h);
 	if (rc == MMS_ENOMEM)
 		return mms_db_fail(db, rc, "out of memory exporting");
 	return rc == MMS_OK ? rc : mms_db_fail(db, rc, "%s: %s", path, *msg ? msg : mms_errstr(rc));
@@ -332,12 +374,13 @@ static int export_text(mms_db *db, const char *key, char **out)
 	*out = NULL;
 	mms_pseudo ps = {0};
 	mms_view v;
-	int rc = export_begin(db, key, &ps, &v);
+	mms_hist h = {0};
+	int rc = export_begin(db, key, &ps, &v, &h);
 	if (rc != MMS_OK)
 		return rc;
 	if ((rc = mms_export_json_text(&v, out)) != MMS_OK)
 		mms_db_fail(db, rc, "out of memory exporting");
-	export_end(&ps, &v);
+	export_end(&ps, &v, &h);
 	return rc;
 }
 

@@ -26,7 +26,7 @@ typedef struct csv_table {
 
 typedef struct csv_doc {
 	mms_doc base;
-	csv_table t[MMS_ENTITY_COUNT];
+	csv_table t[MMS_HISTORY_TABLE + 1]; /* the entities, then history.csv */
 } csv_doc;
 
 static size_t cd_count(mms_doc *d, int e)
@@ -130,10 +130,10 @@ static void take_header(parse_state *ps)
 	t->ncols = (int)ps->nrow;
 	for (int c = 0; c < t->ncols; c++) {
 		const char *name = ps->row[c];
-		int f = mms_field_find(ps->e, name);
+		int f = mms_table_column(ps->e, name);
 		if (f < 0)
 			fail(ps, MMS_ETYPE, ps->row_lines[c], c + 1,
-			     "unknown column \"%.80s\" for %s", name, mms_entities[ps->e].name);
+			     "unknown column \"%.80s\" for %s", name, mms_table_def(ps->e)->name);
 		else if (t->col_of[f] >= 0)
 			fail(ps, MMS_EDUP, ps->row_lines[c], c + 1, "column \"%s\" appears twice",
 			     name);
@@ -270,7 +270,7 @@ static int parse_table(csv_doc *cd, int e, const char *dir, size_t max, mms_repo
 	for (int f = 0; f < 32; f++)
 		t->col_of[f] = -1;
 	mms_buf path = {0};
-	mms_buf_printf(&path, "%s/%s.csv", dir, mms_entities[e].name);
+	mms_buf_printf(&path, "%s/%s.csv", dir, mms_table_def(e)->name);
 	if (path.failed)
 		return MMS_ENOMEM;
 	char *text = NULL;
@@ -279,7 +279,7 @@ static int parse_table(csv_doc *cd, int e, const char *dir, size_t max, mms_repo
 	mms_buf_free(&path);
 	if (rc == MMS_ENOTFOUND)
 		return MMS_OK; /* an entity without a file has no records */
-	mms_buf_printf(&path, "%s.csv", mms_entities[e].name);
+	mms_buf_printf(&path, "%s.csv", mms_table_def(e)->name);
 	if (mms_buf_detach(&path, &t->file) != MMS_OK) {
 		mms_free(text);
 		return MMS_ENOMEM;
@@ -354,8 +354,8 @@ static int check_names(const char *dir, mms_report *report)
 	if (rc != MMS_OK)
 		return rc;
 	mms_buf expected = {0}, found = {0};
-	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
-		mms_buf_printf(&expected, "%s%s.csv", e ? ", " : "", mms_entities[e].name);
+	for (int e = 0; e <= MMS_HISTORY_TABLE; e++)
+		mms_buf_printf(&expected, "%s%s.csv", e ? ", " : "", mms_table_def(e)->name);
 	for (size_t i = 0; i < n; i++)
 		mms_buf_printf(&found, "%s%s", i ? ", " : "", names[i]);
 	int known = 0, first = MMS_OK;
@@ -368,7 +368,8 @@ static int check_names(const char *dir, mms_report *report)
 			memcpy(stem, names[i], len - 4);
 			stem[len - 4] = '\0';
 			ours = !strcmp(names[i] + len - 4, ".csv") &&
-			       mms_entity_from_name(&e, stem) == MMS_OK;
+			       (mms_entity_from_name(&e, stem) == MMS_OK ||
+				!strcmp(stem, mms_history_def.name));
 		}
 		known += ours;
 		if (ours || !looks_csv(names[i]))
@@ -403,9 +404,9 @@ int mms_csv_doc_open(mms_doc **out, const char *dir, size_t max, mms_report *rep
 	csv_doc *cd = mms_calloc(1, sizeof *cd);
 	if (!cd)
 		return MMS_ENOMEM;
-	cd->base = (mms_doc){cd_count, cd_get, cd_where, 1, 0};
+	cd->base = (mms_doc){cd_count, cd_get, cd_where, 1, 0, 1};
 	int first = check_names(dir, report);
-	for (int e = 0; e < MMS_ENTITY_COUNT && first != MMS_ENOMEM; e++) {
+	for (int e = 0; e <= MMS_HISTORY_TABLE && first != MMS_ENOMEM; e++) {
 		int rc = parse_table(cd, e, dir, max, report, &first);
 		if (rc != MMS_OK) {
 			mms_csv_doc_free(&cd->base);
@@ -425,7 +426,7 @@ void mms_csv_doc_free(mms_doc *d)
 	csv_doc *cd = (csv_doc *)d;
 	if (!cd)
 		return;
-	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
+	for (int e = 0; e <= MMS_HISTORY_TABLE; e++) {
 		csv_table *t = &cd->t[e];
 		for (size_t i = 0; i < t->rows * (size_t)t->ncols; i++)
 			mms_free(t->cells[i]);

@@ -39,6 +39,7 @@ struct mms_doc {
 	void (*where)(mms_doc *d, int e, size_t rec, int field, mms_buf *out);
 	int lenient;     /* text may stand for numbers, booleans and lists */
 	int refs_are_ids; /* references are ids (the store), not codes */
+	int has_history; /* table MMS_HISTORY_TABLE can be asked for (exchange.h) */
 };
 
 /* The state of one import: the model being added to and what went wrong. */

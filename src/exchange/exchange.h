@@ -76,6 +76,14 @@ void mms_pseudo_free(mms_pseudo *ps);
 int mms_out_present(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, int f);
 void mms_out_text(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, int f, mms_buf *out);
 
+/* A history row in the pseudonymised export (docs/security.md): the key
+ * of record id of e as written (0 for a record without a code, which the
+ * caller numbers), and a value before or after a change of field f (-1:
+ * the row of an addition or deletion); 0 when the value is left out. */
+int mms_pseudo_history_key(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, mms_buf *out);
+int mms_pseudo_history_value(const mms_model *m, const mms_pseudo *ps, int e, int f,
+			     const char *text, mms_buf *out);
+
 /* What an export writes: the model, pseudonymised with ps (may be NULL),
  * and with acc (NULL = everything) only the records whose access bits
  * have bit 0 (readable) set; records without a code, named by id, are
@@ -85,9 +93,39 @@ typedef struct mms_view {
 	const mms_pseudo *ps;
 	uint8_t *const *acc;
 	int32_t *rank[MMS_ENTITY_COUNT];
+	const struct mms_hist *hist; /* the history rows to write, NULL = none */
 } mms_view;
 
+/* The history as the exchange formats carry it (docs/format.md, "History
+ * in exchange"): the key "history" of a JSON document and the file
+ * history.csv of a folder, seven text columns. A document that can hold it
+ * (JSON, CSV) sets has_history and answers count/get/where for the table
+ * index MMS_HISTORY_TABLE with the columns below. */
+enum { HC_AT, HC_ACTOR, HC_ENTITY, HC_KEY, HC_FIELD, HC_OLD, HC_NEW, HC_COUNT };
+#define MMS_HISTORY_TABLE MMS_ENTITY_COUNT
+extern const entity_def mms_history_def;
+/* The definition of table e of a document: an entity's, or the history's. */
+const entity_def *mms_table_def(int e);
+/* Index of column name of table e, or -1. */
+int mms_table_column(int e, const char *name);
+
+/* History rows to export, as text (offsets into text, -1 = NULL). */
+typedef struct mms_hist {
+	size_t count, cap;
+	int64_t (*rows)[HC_COUNT];
+	mms_buf text;
+} mms_hist;
+/* Appends a row; vals[c] NULL = absent. MMS_ENOMEM on failure. */
+int mms_hist_add(mms_hist *h, const char *const vals[HC_COUNT]);
+static inline const char *mms_hist_cell(const mms_hist *h, size_t i, int c)
+{
+	return h->rows[i][c] < 0 ? NULL : h->text.data + h->rows[i][c];
+}
+void mms_hist_free(mms_hist *h);
+
 int mms_view_init(mms_view *v, const mms_model *m, const mms_pseudo *ps, uint8_t *const *acc);
+/* Whether the view shows a record: live, and readable through a scope. */
+int mms_view_shows(const mms_view *v, int e, int32_t id);
 void mms_view_free(mms_view *v);
 
 /* The exporters. */

@@ -9,10 +9,14 @@
 
 #include "exchange.h"
 
-/* Whether the view shows a record: live, and readable through a scope. */
+int mms_view_shows(const mms_view *v, int e, int32_t id)
+{
+	return mms_model_live(v->m, e, id) && (!v->acc || (v->acc[e][id] & 1));
+}
+
 static int shown(const mms_view *v, int e, size_t id)
 {
-	return mms_model_live(v->m, e, (int32_t)id) && (!v->acc || (v->acc[e][id] & 1));
+	return mms_view_shows(v, e, (int32_t)id);
 }
 
 int mms_view_init(mms_view *v, const mms_model *m, const mms_pseudo *ps, uint8_t *const *acc)
@@ -107,6 +111,17 @@ static json_object *field_json(const mms_view *vw, int e, int32_t id, int f)
 	return s;
 }
 
+/* Appends o on one line and releases it. */
+static int put_json(json_object *o, mms_buf *out)
+{
+	const char *s = json_object_to_json_string_ext(
+		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (s)
+		mms_buf_puts(out, s);
+	json_object_put(o);
+	return s ? MMS_OK : MMS_ENOMEM;
+}
+
 static int record_json(const mms_view *vw, int e, int32_t id, mms_buf *out)
 {
 	const mms_model *m = vw->m;
@@ -125,12 +140,25 @@ static int record_json(const mms_view *vw, int e, int32_t id, mms_buf *out)
 			return MMS_ENOMEM;
 		}
 	}
-	const char *s = json_object_to_json_string_ext(
-		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (s)
-		mms_buf_puts(out, s);
-	json_object_put(o);
-	return s ? MMS_OK : MMS_ENOMEM;
+	return put_json(o, out);
+}
+
+/* One history row as a JSON object on one line; absent values left out. */
+static int history_json(const mms_hist *h, size_t i, mms_buf *out)
+{
+	json_object *o = json_object_new_object();
+	if (!o)
+		return MMS_ENOMEM;
+	for (int c = 0; c < HC_COUNT; c++) {
+		const char *t = mms_hist_cell(h, i, c);
+		json_object *s = t ? json_object_new_string(t) : NULL;
+		if (t && (!s || json_object_object_add(o, mms_history_def.fields[c].name, s))) {
+			json_object_put(s);
+			json_object_put(o);
+			return MMS_ENOMEM;
+		}
+	}
+	return put_json(o, out);
 }
 
 /* The JSON export into b. */
@@ -148,6 +176,16 @@ static int json_into(const mms_view *v, mms_buf *b)
 				return MMS_ENOMEM;
 		}
 		mms_buf_puts(b, written ? "\n]" : "]");
+	}
+	/* a database without history exports as before it had any */
+	if (v->hist && v->hist->count) {
+		mms_buf_puts(b, ",\n\"history\": [");
+		for (size_t i = 0; i < v->hist->count; i++) {
+			mms_buf_puts(b, i ? ",\n  " : "\n  ");
+			if (history_json(v->hist, i, b) != MMS_OK)
+				return MMS_ENOMEM;
+		}
+		mms_buf_puts(b, "\n]");
 	}
 	mms_buf_puts(b, "\n}\n");
 	return b->failed ? MMS_ENOMEM : MMS_OK;
@@ -205,13 +243,14 @@ int mms_export_json_file(const mms_view *v, const char *path, char *msg)
 	return rc;
 }
 
-/* The files of a CSV export: "<entity>.csv" of every entity. */
+/* The files of a CSV export: "<entity>.csv" of every entity, history.csv. */
 static int csv_name(const char *name)
 {
 	size_t n = strlen(name);
-	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
-		size_t k = strlen(mms_entities[e].name);
-		if (n == k + 4 && !strncmp(name, mms_entities[e].name, k) && !strcmp(name + k, ".csv"))
+	for (int e = 0; e <= MMS_HISTORY_TABLE; e++) {
+		const char *t = mms_table_def(e)->name;
+		size_t k = strlen(t);
+		if (n == k + 4 && !strncmp(name, t, k) && !strcmp(name + k, ".csv"))
 			return 1;
 	}
 	return 0;
@@ -253,6 +292,33 @@ static int csv_file(const mms_view *v, int e, const char *dir, char delim, char 
 	return rc;
 }
 
+/* history.csv, when there are rows: an empty cell is an absent value. */
+static int csv_history(const mms_hist *h, const char *dir, char delim, char *msg)
+{
+	mms_buf b = {0}, path = {0};
+	for (int c = 0; c < HC_COUNT; c++) {
+		if (c)
+			mms_buf_putc(&b, delim);
+		mms_buf_puts(&b, mms_history_def.fields[c].name);
+	}
+	mms_buf_putc(&b, '\n');
+	for (size_t i = 0; i < h->count && !b.failed; i++) {
+		for (int c = 0; c < HC_COUNT; c++) {
+			const char *t = mms_hist_cell(h, i, c);
+			if (c)
+				mms_buf_putc(&b, delim);
+			if (t)
+				csv_cell(&b, t, strlen(t), delim);
+		}
+		mms_buf_putc(&b, '\n');
+	}
+	mms_buf_printf(&path, "%s/%s.csv", dir, mms_history_def.name);
+	int rc = b.failed || path.failed ? MMS_ENOMEM : write_file(path.data, &b, msg);
+	mms_buf_free(&b);
+	mms_buf_free(&path);
+	return rc;
+}
+
 /* The folder is written beside dir and swapped in whole (atomic.c). */
 int mms_export_csv_dir(const mms_view *v, const char *dir, char delim, char *msg)
 {
@@ -265,6 +331,8 @@ int mms_export_csv_dir(const mms_view *v, const char *dir, char delim, char *msg
 	}
 	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK; e++)
 		rc = csv_file(v, e, a.tmp, delim, msg);
+	if (rc == MMS_OK && v->hist && v->hist->count)
+		rc = csv_history(v->hist, a.tmp, delim, msg);
 	if (rc != MMS_OK) {
 		mms_atomic_dir_abort(&a);
 		return rc;

@@ -8,7 +8,7 @@
 typedef struct json_doc {
 	mms_doc base;
 	json_object *root;
-	json_object *arrays[MMS_ENTITY_COUNT];
+	json_object *arrays[MMS_HISTORY_TABLE + 1]; /* the entities, then "history" */
 	const char **scratch; /* items of the list being read */
 	size_t scratch_cap;
 } json_doc;
@@ -30,7 +30,7 @@ static int jd_get(mms_doc *d, int e, size_t rec, int f, mms_value *v)
 	json_object *val;
 	memset(v, 0, sizeof *v);
 	if (!json_object_object_get_ex(record(jd, e, rec),
-				       mms_entities[e].fields[f].name, &val)) {
+				       mms_table_def(e)->fields[f].name, &val)) {
 		v->kind = V_ABSENT;
 		return MMS_OK;
 	}
@@ -85,9 +85,9 @@ static int jd_get(mms_doc *d, int e, size_t rec, int f, mms_value *v)
 static void jd_where(mms_doc *d, int e, size_t rec, int f, mms_buf *out)
 {
 	MMS_UNUSED(d);
-	mms_buf_printf(out, "/%s/%zu", mms_entities[e].name, rec);
+	mms_buf_printf(out, "/%s/%zu", mms_table_def(e)->name, rec);
 	if (f >= 0)
-		mms_buf_printf(out, "/%s", mms_entities[e].fields[f].name);
+		mms_buf_printf(out, "/%s", mms_table_def(e)->fields[f].name);
 }
 
 static void syntax_error(mms_report *r, const char *name, const char *text,
@@ -139,15 +139,16 @@ static int check_shape(json_doc *jd, mms_report *r)
 				SHAPE(MMS_EVERSION, loc, "%s: format version %lld is newer "
 				      "than this libmms reads (1)", loc,
 				      (long long)json_object_get_int64(val));
-		} else if (mms_entity_from_name(&e, key) != MMS_OK) {
+		} else if (mms_entity_from_name(&e, key) != MMS_OK &&
+			   strcmp(key, mms_history_def.name)) {
 			SHAPE(MMS_ETYPE, loc, "%s: unknown key \"%s\"", loc, key);
 		} else if (!json_object_is_type(val, json_type_array)) {
 			SHAPE(MMS_ETYPE, loc, "%s: %s must be an array", loc, key);
 		} else {
-			jd->arrays[e] = val;
+			jd->arrays[strcmp(key, mms_history_def.name) ? e : MMS_HISTORY_TABLE] = val;
 		}
 	}
-	for (int e = 0; e < MMS_ENTITY_COUNT; e++) {
+	for (int e = 0; e <= MMS_HISTORY_TABLE; e++) {
 		size_t n = jd_count(&jd->base, e);
 		for (size_t i = 0; i < n; i++) {
 			json_object *o = record(jd, e, i);
@@ -156,16 +157,16 @@ static int check_shape(json_doc *jd, mms_report *r)
 			const char *l = loc.data ? loc.data : "";
 			if (!json_object_is_type(o, json_type_object)) {
 				SHAPE(MMS_ETYPE, l, "%s: a %s must be a JSON object", l,
-				      mms_entities[e].record);
+				      mms_table_def(e)->record);
 			} else {
 				json_object_object_foreach(o, field, fval) {
 					MMS_UNUSED(fval);
-					if (mms_field_find(e, field) >= 0)
+					if (mms_table_column(e, field) >= 0)
 						continue;
 					char fl[160];
 					snprintf(fl, sizeof fl, "%s/%.100s", l, field);
 					SHAPE(MMS_ETYPE, fl, "%s: unknown field of a %s", fl,
-					      mms_entities[e].record);
+					      mms_table_def(e)->record);
 				}
 			}
 			mms_buf_free(&loc);
@@ -226,7 +227,7 @@ int mms_json_doc_open(mms_doc **out, const char *text, size_t len,
 	json_doc *jd = mms_calloc(1, sizeof *jd);
 	if (!jd)
 		return MMS_ENOMEM;
-	jd->base = (mms_doc){jd_count, jd_get, jd_where, 0, 0};
+	jd->base = (mms_doc){jd_count, jd_get, jd_where, 0, 0, 1};
 	int rc = mms_json_parse(&jd->root, text, len, name, report), shape = MMS_OK;
 	if (jd->root)
 		shape = check_shape(jd, report);

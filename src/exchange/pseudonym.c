@@ -481,3 +481,41 @@ void mms_out_text(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, i
 		mms_field_text(m, e, id, f, out);
 	}
 }
+
+/* ---- the history, coarsened (docs/security.md) --------------------------- */
+
+int mms_pseudo_history_key(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, mms_buf *out)
+{
+	if (mms_entities[e].code_field < 0)
+		return 0; /* numbered by the caller, as the export numbers them */
+	mms_buf_puts(out, out_code(m, ps, e, id));
+	return 1;
+}
+
+int mms_pseudo_history_value(const mms_model *m, const mms_pseudo *ps, int e, int f,
+			     const char *text, mms_buf *out)
+{
+	if (!text)
+		return 0;
+	if (f < 0) { /* the addition or deletion of the record: a marker, not a value */
+		mms_buf_puts(out, text);
+		return 1;
+	}
+	const field_def *fd = &mms_entities[e].fields[f];
+	/* what the export leaves out or generalises is never shown as it was */
+	if (dropped(e, f) || (e == MMS_STAFF && (f == S_NAME || f == S_BIRTH || f == S_WORK_START ||
+						 f == S_WORK_END || f == S_SUBJECTS)))
+		return 0;
+	if (fd->type == F_REF) {
+		int32_t id = mms_entities[fd->aux].code_field >= 0 ? mms_model_find_code(m, fd->aux, text)
+								   : -1;
+		if (id < 0)
+			return 0;
+		mms_buf_puts(out, out_code(m, ps, fd->aux, id));
+		return 1;
+	}
+	if ((fd->type == F_STR || fd->type == F_LIST) && identifies(ps, text))
+		return 0;
+	mms_buf_puts(out, text);
+	return 1;
+}

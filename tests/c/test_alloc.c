@@ -316,6 +316,77 @@ static int op_upsert(mms_db *unused)
 	return fresh_end(d, before, rc);
 }
 
+/* A sync of M's subtree refused (the file keeps T1's participation and
+   drops T1), a dry run listing the changes, then the sync: T0 changed, T1
+   deleted with the participation that is part of her. */
+static int op_sync(mms_db *unused)
+{
+	(void)unused;
+	static const char keep_t0[] =
+		"{\"staff\": [{\"code\": \"T0\", \"name\": \"Анна\", \"org\": \"M\", \"role\": \"methodist\","
+		" \"category\": \"first\"}]}";
+	static const char contradicts[] =
+		"{\"staff\": [{\"code\": \"T0\", \"name\": \"Анна\", \"org\": \"M\", \"role\": \"methodist\"}],"
+		"\"participations\": [{\"activity\": \"C\", \"staff\": \"T1\", \"role\": \"participant\"}]}";
+	mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
+	o.mode = MMS_IMPORT_SYNC;
+	o.scope = "M";
+	o.actor = "feed";
+	mms_db *d = NULL;
+	char *before;
+	mms_report *r = NULL;
+	size_t n = 0;
+	int rc = fresh(&d, &before);
+	if (rc == MMS_OK && (rc = mms_db_import_json(d, contradicts, &o, &r)) == MMS_EREF)
+		rc = mms_report_count(r) == 1 ? MMS_OK : MMS_ERROR;
+	mms_report_free(r);
+	r = NULL;
+	o.dry_run = 1;
+	if (rc == MMS_OK && (rc = mms_db_import_json(d, keep_t0, &o, &r)) == MMS_OK)
+		rc = mms_report_count(r) == 3 ? MMS_OK : MMS_ERROR; /* T0, T1, her participation */
+	mms_report_free(r);
+	o.dry_run = 0;
+	if (rc == MMS_OK && (rc = mms_db_import_json(d, keep_t0, &o, NULL)) == MMS_OK) {
+		free(before);
+		before = export_aside(d);
+	}
+	if (rc == MMS_OK && (rc = mms_db_count(d, MMS_STAFF, &n)) == MMS_OK && n != 1)
+		rc = MMS_ERROR;
+	return fresh_end(d, before, rc);
+}
+
+/* The history exported with the records, imported into a database of its
+   own, exported again the same; and the pseudonymised export of it. */
+static int op_history_exchange(mms_db *unused)
+{
+	(void)unused;
+	const char *pairs[] = {"name", "Центр", NULL};
+	mms_db *d = NULL, *other = NULL;
+	char *before, *a = NULL, *b = NULL, *p = NULL;
+	int rc = fresh(&d, &before);
+	if (rc == MMS_OK)
+		rc = mms_db_update(d, MMS_UNIT, "M", pairs, NULL, NULL);
+	if (rc == MMS_OK)
+		rc = mms_db_export_json(d, &a);
+	if (rc == MMS_OK)
+		rc = mms_db_open(&other, ":memory:", NULL);
+	if (rc == MMS_OK)
+		rc = mms_db_import_json(other, a, NULL, NULL);
+	if (rc == MMS_OK)
+		rc = mms_db_export_json(other, &b);
+	if (rc == MMS_OK && (strcmp(a, b) || !strstr(a, "\"history\"")))
+		rc = MMS_ERROR;
+	if (rc == MMS_OK)
+		rc = mms_db_export_json_pseudonymised(d, "region-33 secret for the 2024 report: Tq8vXz", &p);
+	mms_free(a);
+	mms_free(b);
+	mms_free(p);
+	mms_db_close(other);
+	free(before);
+	mms_db_close(d);
+	return rc;
+}
+
 /* The history of a unit changed twice. */
 static int op_history(mms_db *unused)
 {
@@ -645,6 +716,11 @@ static void every_operation_survives_every_allocation_failure(void **state)
 	points += exhaust_fresh(op_history, "history");
 	points += exhaust_fresh(op_delete, "delete");
 	points += exhaust_fresh(op_upsert, "upsert");
+	long sync_points = exhaust_fresh(op_sync, "sync");
+	long exchange_points = exhaust_fresh(op_history_exchange, "history in exchange");
+	printf("allocation failure points of sync: %ld, of the history in exchange: %ld\n", sync_points,
+	       exchange_points);
+	points += sync_points + exchange_points;
 	points += exhaust(db, op_kpi, "kpi");
 	points += exhaust(NULL, op_kpi_incremental, "kpi incremental");
 	fail_at = 0;

@@ -11,8 +11,9 @@
  * integrity_check and hold either the whole import or none of it, and none
  * if it failed; the same for the stored routes, for an update with its
  * history, for the import again in upsert mode (which must add nothing:
- * the count of staff says so) and for a delete (its tombstone and its
- * erased name together, or neither).
+ * the count of staff says so), for a delete (its tombstone and its
+ * erased name together, or neither) and for a sync of the school that
+ * keeps only N0 (all its deletions, or none).
  */
 #define _GNU_SOURCE /* RTLD_NEXT, renameat2 */
 #include <dirent.h>
@@ -156,16 +157,16 @@ static void position_of_x(const char *db, char *out, size_t n, int *logged, char
 	sqlite3_close(s);
 }
 
-/* Whether N1 is deleted: its tombstone, and whether its name is erased
-   (the two go together or not at all). */
-static int n1_deleted(const char *path)
+/* How many staff are deleted: their tombstones, and whether their names
+   are erased (the two go together or not at all). */
+static int staff_deleted(const char *path)
 {
 	sqlite3 *s;
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_open_v2(path, &s, SQLITE_OPEN_READONLY, "unix"), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(s, "SELECT (SELECT count(*) FROM mms_deleted),"
-					    " (SELECT count(*) FROM staff WHERE code = 'N1'"
-					    " AND name = '(deleted)')", -1, &st, NULL), SQLITE_OK);
+					    " (SELECT count(*) FROM staff WHERE"
+					    " name = '(deleted)')", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	int dead = sqlite3_column_int(st, 0), erased = sqlite3_column_int(st, 1);
 	sqlite3_finalize(st);
@@ -180,15 +181,17 @@ static int n1_deleted(const char *path)
    *routes_rc, *update_rc and *upsert_rc are those steps' codes (MMS_ERROR:
    not reached). */
 static int run(const char *db, const char *out, const char *doc, int *import_rc, int *routes_rc,
-	       int *update_rc, int *upsert_rc, int *delete_rc)
+	       int *update_rc, int *upsert_rc, int *delete_rc, int *sync_rc)
 {
 	const char *pairs[] = {"position", "методист", NULL};
-	mms_import_options up = MMS_IMPORT_OPTIONS_INIT;
+	mms_import_options up = MMS_IMPORT_OPTIONS_INIT, sync = MMS_IMPORT_OPTIONS_INIT;
 	up.mode = MMS_IMPORT_UPSERT;
+	sync.mode = MMS_IMPORT_SYNC;
+	sync.scope = "S";
 	mms_db *h = NULL;
 	mms_kpi *kpi = NULL;
 	mms_kpi_result r = MMS_KPI_RESULT_INIT;
-	*import_rc = *routes_rc = *update_rc = *upsert_rc = *delete_rc = MMS_ERROR;
+	*import_rc = *routes_rc = *update_rc = *upsert_rc = *delete_rc = *sync_rc = MMS_ERROR;
 	int rc = mms_db_open(&h, db, NULL);
 	if (rc == MMS_OK)
 		rc = *import_rc = mms_db_import_json(h, doc, NULL, NULL);
@@ -209,6 +212,9 @@ static int run(const char *db, const char *out, const char *doc, int *import_rc,
 						     "\"highest\"}]}", &up, NULL);
 	if (rc == MMS_OK)
 		rc = *delete_rc = mms_db_delete(h, MMS_STAFF, "N1", NULL, NULL);
+	if (rc == MMS_OK)
+		rc = *sync_rc = mms_db_import_json(h, "{\"staff\": [{\"code\": \"N0\", \"name\": \"Учитель 0\","
+						   " \"org\": \"S\", \"role\": \"teacher\"}]}", &sync, NULL);
 	mms_kpi_close(kpi);
 	mms_db_close(h);
 	return rc;
@@ -235,19 +241,23 @@ static void every_io_fault_is_reported_and_leaves_the_file_whole(void **state)
 		for (n = 1;; n++) {
 			t_copy_db(base, db);
 			shim.op = op, shim.fail_at = n, shim.calls = 0;
-			int import_rc, routes_rc, update_rc, upsert_rc, delete_rc;
+			int import_rc, routes_rc, update_rc, upsert_rc, delete_rc, sync_rc;
 			int rc = run(db, out, doc, &import_rc, &routes_rc, &update_rc, &upsert_rc,
-				     &delete_rc);
+				     &delete_rc, &sync_rc);
 			if (rc != MMS_OK && rc != MMS_EIO)
 				fail_msg("%s fault %ld: code %d (%s), not MMS_EIO", op_names[op], n, rc, mms_errstr(rc));
 			int hit = shim.calls >= n;
 			shim.fail_at = 0;
 			t_assert_integrity(db);
-			int deleted = n1_deleted(db);
+			int deleted = staff_deleted(db);
 			size_t staff = t_count(db, MMS_STAFF) + (size_t)deleted,
 			       routes = t_count(db, MMS_ROUTE);
 			if (delete_rc == MMS_OK && !deleted)
 				fail_msg("%s fault %ld: the delete succeeded but is not there", op_names[op], n);
+			if (deleted > 1 && deleted != STAFF - 1)
+				fail_msg("%s fault %ld: %d staff deleted: half a sync", op_names[op], n, deleted);
+			if (sync_rc == MMS_OK && deleted != STAFF - 1)
+				fail_msg("%s fault %ld: the sync succeeded but is not there", op_names[op], n);
 			if (staff != 1 && staff != 1 + STAFF)
 				fail_msg("%s fault %ld left %zu staff: half an import", op_names[op], n, staff);
 			if (import_rc == MMS_OK && staff != 1 + STAFF)
@@ -267,7 +277,7 @@ static void every_io_fault_is_reported_and_leaves_the_file_whole(void **state)
 			kept_on_error += (import_rc != MMS_OK && staff != 1) + (routes_rc != MMS_OK && routes != 0) +
 					 (update_rc != MMS_OK && position[0] != '\0') +
 					 (upsert_rc != MMS_OK && category[0] != '\0') +
-					 (delete_rc != MMS_OK && deleted);
+					 (delete_rc != MMS_OK && deleted) + (sync_rc != MMS_OK && deleted > 1);
 			if (!hit)
 				break; /* the whole operation ran without reaching the Nth call */
 		}

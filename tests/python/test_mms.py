@@ -864,6 +864,47 @@ def test_upsert_import_twice_changes_nothing_and_corrects_records(demo):
         demo.import_json("{}", mode="sideways")
 
 
+def test_a_sync_makes_a_subtree_and_year_equal_to_the_file():
+    with mms.Db(":memory:") as db:
+        db.insert("units", code="M", name="M", level="municipal", kind="municipal_service")
+        db.insert("units", code="N", name="N", level="municipal", kind="municipal_service")
+        for code, org in (("A", "M"), ("B", "M"), ("D", "N")):
+            db.insert("staff", code=code, name=code, org=org, role="teacher")
+        feed = '{"staff": [{"code": "A", "name": "A", "org": "M", "role": "teacher", "category": "first"}]}'
+        before = db.export_json()
+        dry = db.import_json(feed, mode="sync", scope="M", year=2024, dry_run=1)
+        assert [(p.code, p.location, p.message) for p in dry] == [
+            (0, "staff/A", "updated"), (0, "staff/B", "deleted")]
+        assert db.export_json() == before
+        done = db.import_json(feed, mode="sync", scope="M", year=2024, actor="hr")
+        assert len(done) == 2
+        assert db.count("staff") == 2
+        with pytest.raises(mms.NotFound):
+            db.find("staff", "B")
+        db.find("staff", "D")  # outside the subtree
+        assert len(db.import_json(feed, mode="sync", scope="M", year=2024)) == 0
+        with pytest.raises(mms.InvalidArgument):
+            db.import_json(feed, mode="sync")
+
+
+def test_the_history_travels_with_an_export():
+    with mms.Db(":memory:") as db, mms.Db(":memory:") as copy:
+        db.insert("units", code="M", name="M", level="municipal", kind="municipal_service")
+        db.insert("staff", code="A", name="Анна", org="M", role="teacher")
+        db.update("staff", "A", category="first", actor="Иванова")
+        text = db.export_json()
+        rows = json.loads(text)["history"]
+        assert [(r["entity"], r["key"], r.get("field")) for r in rows] == [
+            ("units", "M", None), ("staff", "A", None), ("staff", "A", "category")]
+        copy.import_json(text)
+        assert copy.export_json() == text
+        assert [c.actor for c in copy.history("staff", "A")][-1] == "Иванова"
+        key = "region-33 secret for the 2024 report: Tq8vXz0Lm"
+        coarse = json.loads(db.export_json_pseudonymised(key))["history"]
+        assert all(r["actor"] == "" and len(r["at"]) == 10 for r in coarse)
+        assert "Иванова" not in db.export_json_pseudonymised(key)
+
+
 def test_a_corrected_survey_file_corrects_answers_instead_of_doubling_them():
     with mms.Db(":memory:") as db:
         db.insert("units", code="M", name="M", level="municipal", kind="municipal_service")
