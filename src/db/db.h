@@ -188,6 +188,10 @@ int mms_tombs_add(mms_tombs *t, int e, int32_t id);
  * 1 as a part of one (so a cascade deletes it), 2 only by mentioning one;
  * *field (may be NULL) is the referring field. */
 int mms_tombs_refers(const mms_model *m, const mms_tombs *t, int e, int32_t id, int *field);
+/* Adds the past values of the records to delete; those whose value is a
+ * unit to delete are listed in deps (they mention it). */
+int mms_tombs_past_values(const mms_model *m, mms_tombs *t, mms_victim **deps, size_t *ndeps,
+			  size_t *cdeps);
 /* Erases the personal values of the records and marks them dead in the
  * model (strings go to the pool: the caller rolls it back on failure). */
 int mms_tombs_kill(mms_db *db, mms_tombs *t);

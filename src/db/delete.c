@@ -56,6 +56,28 @@ int mms_tombs_add(mms_tombs *t, int e, int32_t id)
 	return push(&t->del, &t->ndel, &t->cdel, e, id);
 }
 
+/* Past values are the history of their record and go with it; one whose
+ * value is a unit to delete (a past org or parent) mentions it, and is
+ * listed in deps. */
+int mms_tombs_past_values(const mms_model *m, mms_tombs *t, mms_victim **deps, size_t *ndeps,
+			  size_t *cdeps)
+{
+	int rc = MMS_OK;
+	for (size_t i = 0; i < m->t[MMS_PAST_VALUE].count && rc == MMS_OK; i++) {
+		int32_t rec, value, id = (int32_t)i;
+		int f, e = mms_dated_entity(mms_row(m, MMS_PAST_VALUE, id)[PV_ENTITY]);
+		if (t->doomed[MMS_PAST_VALUE][id] || !mms_model_live(m, MMS_PAST_VALUE, id) ||
+		    mms_past_value_resolve(m, id, &rec, &f, &value) != MMS_OK)
+			continue;
+		if (t->doomed[e][rec])
+			rc = mms_tombs_add(t, MMS_PAST_VALUE, id);
+		else if (mms_entities[e].fields[f].type == F_REF && value >= 0 &&
+			 t->doomed[MMS_UNIT][value])
+			rc = push(deps, ndeps, cdeps, MMS_PAST_VALUE, id);
+	}
+	return rc;
+}
+
 void mms_tombs_free(mms_tombs *t)
 {
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
@@ -128,22 +150,8 @@ static int collect(const mms_model *m, plan *p, int e0, int32_t id0, int cascade
 				rc = mms_tombs_add(&p->t, e, id);
 			}
 	}
-	/* past values are the history of their record and go with it; one
-	 * that was a unit to delete (a past org or parent) mentions it */
-	for (size_t i = 0; i < m->t[MMS_PAST_VALUE].count && rc == MMS_OK; i++) {
-		int32_t rec, value, id = (int32_t)i;
-		int f, e = mms_dated_entity(mms_row(m, MMS_PAST_VALUE, id)[PV_ENTITY]);
-		if (!mms_model_live(m, MMS_PAST_VALUE, id) ||
-		    mms_past_value_resolve(m, id, &rec, &f, &value) != MMS_OK)
-			continue;
-		if (p->doomed[e][rec]) {
-			p->doomed[MMS_PAST_VALUE][id] = 1;
-			rc = push(&p->del, &p->ndel, &p->cdel, MMS_PAST_VALUE, id);
-		} else if (mms_entities[e].fields[f].type == F_REF && value >= 0 &&
-			   p->doomed[MMS_UNIT][value]) {
-			rc = push(&p->deps, &p->ndeps, &p->cdeps, MMS_PAST_VALUE, id);
-		}
-	}
+	if (rc == MMS_OK)
+		rc = mms_tombs_past_values(m, &p->t, &p->deps, &p->ndeps, &p->cdeps);
 	/* what still refers to a record to delete, once the cascade is whole */
 	for (int e = 0; e < MMS_ENTITY_COUNT && rc == MMS_OK; e++)
 		for (size_t i = 0; i < m->t[e].count && rc == MMS_OK; i++)

@@ -169,6 +169,30 @@ static int refuse(mms_sync *s, mms_db *db, const mms_mark *mark, mms_report *rep
 	return rc;
 }
 
+/* The past values of the records to delete go with them; one that names a
+ * unit to delete as a past org or parent refuses the sync. */
+static int past_values(mms_sync *s, mms_db *db, mms_report *rep)
+{
+	mms_victim *deps = NULL;
+	size_t n = 0, cap = 0;
+	mms_buf who = {0};
+	int rc = mms_tombs_past_values(&db->m, &s->tombs, &deps, &n, &cap);
+	for (size_t k = 0; k < n && rc == MMS_OK; k++) {
+		who.len = 0;
+		mms_buf_printf(&who, "%s/", mms_entities[MMS_PAST_VALUE].name);
+		mms_record_key(&db->m, MMS_PAST_VALUE, deps[k].id, &who);
+		if (who.failed)
+			break;
+		mms_report_add(rep, MMS_EREF, who.data,
+			       "the sync would delete the unit that %s names as a past value", who.data);
+	}
+	if (rc == MMS_OK)
+		rc = who.failed || rep->failed ? MMS_ENOMEM : n ? MMS_EREF : MMS_OK;
+	mms_buf_free(&who);
+	mms_free(deps);
+	return rc;
+}
+
 int mms_sync_stage(mms_sync *s, mms_db *db, const mms_upsert *up, const mms_mark *mark,
 		   mms_report *rep)
 {
@@ -177,6 +201,8 @@ int mms_sync_stage(mms_sync *s, mms_db *db, const mms_upsert *up, const mms_mark
 		rc = pick(s, db, up, mark);
 	if (rc == MMS_OK && s->tombs.ndel)
 		rc = cascade(s, db, mark);
+	if (rc == MMS_OK && s->tombs.ndel)
+		rc = past_values(s, db, rep);
 	if (rc == MMS_OK && s->tombs.ndel)
 		rc = refuse(s, db, mark, rep);
 	if (rc == MMS_OK && s->tombs.ndel)
