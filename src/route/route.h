@@ -1,6 +1,6 @@
 /*
  * Route layer: deficits from diagnostics (deficits.c), building routes
- * (build.c) and their lifecycle (lifecycle.c). A context holds what they
+ * (build*.c, build.h) and their lifecycle (lifecycle.c). A context holds what they
  * need, indexed once per call, so a batch over a region stays linear.
  */
 #ifndef MMS_ROUTE_INTERNAL_H
