@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "doc.h"
+#include "domain/bands.h"
+#include "domain/route_status.h"
 
 typedef struct checker {
 	mms_ingest *in;
@@ -266,6 +268,11 @@ static void check_route(checker *c)
 	check_period(c, RT_AGREED_ON, RT_APPROVED_ON);
 	check_period(c, RT_DEVELOPED_ON, RT_ACKNOWLEDGED_ON);
 	check_period(c, RT_APPROVED_ON, RT_ACKNOWLEDGED_ON);
+	mms_bands b = mms_bands_of_route(m, c->id);
+	if (!mms_bands_valid(b))
+		FAIL(c, MMS_ERANGE, c->row[RT_HIGH_BELOW] != MMS_NONE ? RT_HIGH_BELOW : RT_MEDIUM_UP_TO,
+		     "%s: deficit bands high_below %g and medium_up_to %g are not 0 < high <= "
+		     "medium <= 100", lbl(c), b.high_below, b.medium_up_to);
 }
 
 static void check_route_step(checker *c)
@@ -401,6 +408,56 @@ static int check_transitions(mms_ingest *in)
 	return MMS_OK;
 }
 
+/*
+ * A resource's places (a course's seats, a mentor's mentees) are never
+ * held by more steps of live routes than its capacity, whichever write
+ * adds them: an import, an insert, an update, a saved plan. So two plans
+ * saved separately cannot overfill a course or a mentor. Checked for the
+ * resources the written steps name, once per resource.
+ */
+static int check_capacities(mms_ingest *in)
+{
+	mms_model *m = in->m;
+	size_t recs = in->doc->count(in->doc, MMS_ROUTE_STEP);
+	int any = 0;
+	for (size_t rec = 0; rec < recs && !any; rec++) {
+		int32_t res = mms_row(m, MMS_ROUTE_STEP, in->ids[MMS_ROUTE_STEP][rec])[ST_RESOURCE];
+		any = !in->bad[MMS_ROUTE_STEP][rec] && res >= 0 &&
+		      mms_row(m, MMS_RESOURCE, res)[R_CAPACITY] != MMS_NONE;
+	}
+	if (!any)
+		return MMS_OK;
+	int32_t *rs, *ss, *taken = mms_malloc((m->t[MMS_RESOURCE].count + 1) * sizeof *taken);
+	int rc = mms_route_statuses_at(m, MMS_NONE, &rs, &ss);
+	if (rc == MMS_OK && !taken)
+		rc = MMS_ENOMEM;
+	if (rc == MMS_OK)
+		mms_route_places_taken(m, rs, ss, taken);
+	for (size_t rec = 0; rc == MMS_OK && rec < recs; rec++) {
+		int32_t id = in->ids[MMS_ROUTE_STEP][rec];
+		const int32_t *st = mms_row(m, MMS_ROUTE_STEP, id);
+		int32_t res = st[ST_RESOURCE];
+		if (in->bad[MMS_ROUTE_STEP][rec] || res < 0 || st[ST_ROUTE] < 0 ||
+		    !mms_route_step_holds_place(rs[st[ST_ROUTE]], ss[id]))
+			continue;
+		int32_t cap = mms_row(m, MMS_RESOURCE, res)[R_CAPACITY];
+		if (cap == MMS_NONE || taken[res] <= cap)
+			continue;
+		mms_buf b = {0};
+		mms_record_label(m, MMS_ROUTE, st[ST_ROUTE], &b);
+		mms_ingest_fail(in, MMS_ERANGE, MMS_ROUTE_STEP, rec, ST_RESOURCE,
+				"%s: resource \"%s\" has %d places (capacity) and %d steps of routes "
+				"neither cancelled nor failed would hold them", b.data ? b.data : "",
+				mms_str(m, mms_row(m, MMS_RESOURCE, res)[R_CODE]), cap, taken[res]);
+		mms_buf_free(&b);
+		taken[res] = INT32_MIN; /* said once */
+	}
+	mms_free(rs);
+	mms_free(ss);
+	mms_free(taken);
+	return rc;
+}
+
 int mms_ingest_check(mms_ingest *in, int e)
 {
 	static void (*const rules[MMS_ENTITY_COUNT])(checker *) = {
@@ -422,6 +479,7 @@ int mms_ingest_check(mms_ingest *in, int e)
 	case MMS_UNIT: return check_cycles(in, e, U_PARENT, "parents");
 	case MMS_COMPETENCY: return check_cycles(in, e, C_PARENT, "parents");
 	case MMS_RESOURCE: return check_cycles(in, e, R_PREREQUISITE, "prerequisites");
+	case MMS_ROUTE_STEP: return check_capacities(in);
 	case MMS_ROUTE_EVENT: return check_transitions(in);
 	default: return MMS_OK;
 	}

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "build.h"
+#include "domain/bands.h"
+#include "domain/route_status.h"
 
 /* ---- the shared state of a batch -------------------------------------- */
 /* The region of a resource: of its provider, else site, else mentor's organisation. */
@@ -145,11 +147,11 @@ static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 	if (o.format && b->format_id < 0)
 		return mms_db_fail(db, MMS_EINVAL, "format \"%.40s\" is not in_person, distance or "
 				   "blended", o.format);
-	double high = o.high_below > 0 ? o.high_below : 60, medium = o.medium_up_to > 0 ? o.medium_up_to : 80;
-	if (high > medium || medium > 100) /* stored with each route: they must make sense */
+	mms_bands bands = mms_bands_or_r201(o.high_below, o.medium_up_to);
+	if (!mms_bands_valid(bands)) /* stored with each route: they must make sense */
 		return mms_db_fail(db, MMS_EINVAL, "deficit bands: high below %g and medium up to %g are "
-				   "not 0 < high <= medium <= 100", high, medium);
-	int rc = mms_route_ctx_init(&b->c, db, o.as_of, high, medium);
+				   "not 0 < high <= medium <= 100", bands.high_below, bands.medium_up_to);
+	int rc = mms_route_ctx_init(&b->c, db, o.as_of, bands.high_below, bands.medium_up_to);
 	if (rc != MMS_OK)
 		return rc;
 	const mms_model *m = &db->m;
@@ -158,23 +160,16 @@ static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 	b->load = mms_calloc(nst + 1, sizeof *b->load);
 	if (!b->left || !b->load)
 		return MMS_ENOMEM;
+	/* places already taken by stored routes, as every write counts them */
+	mms_route_places_taken(m, b->c.route_status, b->c.step_status, b->left);
 	for (size_t r = 0; r < nres; r++) {
 		int32_t cap = mms_row(m, MMS_RESOURCE, (int32_t)r)[R_CAPACITY];
-		b->left[r] = cap == MMS_NONE ? INT32_MAX : cap;
+		b->left[r] = cap == MMS_NONE ? INT32_MAX : cap > b->left[r] ? cap - b->left[r] : 0;
 	}
-	/* places and tutors already taken by routes that are not over */
-	for (size_t s = 0; s < m->t[MMS_ROUTE_STEP].count; s++) {
-		const int32_t *st = mms_row(m, MMS_ROUTE_STEP, (int32_t)s);
-		int32_t rs = b->c.route_status[st[ST_ROUTE]];
-		if (mms_model_live(m, MMS_ROUTE_STEP, (int32_t)s) && rs != RS_CANCELLED &&
-		    b->c.step_status[s] != RS_FAILED &&
-		    b->left[st[ST_RESOURCE]] != INT32_MAX && b->left[st[ST_RESOURCE]] > 0)
-			b->left[st[ST_RESOURCE]]--;
-	}
+	/* tutors taken by routes that are not over */
 	for (size_t r = 0; r < m->t[MMS_ROUTE].count; r++) {
 		const int32_t *rt = mms_row(m, MMS_ROUTE, (int32_t)r);
-		int32_t rs = b->c.route_status[r];
-		if (rt[RT_TUTOR] >= 0 && rs != RS_CANCELLED && rs != RS_COMPLETED &&
+		if (rt[RT_TUTOR] >= 0 && mms_route_is_open(b->c.route_status[r]) &&
 		    mms_model_live(m, MMS_ROUTE, (int32_t)r))
 			b->load[rt[RT_TUTOR]]++;
 	}

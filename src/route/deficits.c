@@ -1,12 +1,14 @@
 /*
  * Deficits: a person's latest results by competency as of a date, rolled
  * up from indicators to competencies (mean), with severities after the
- * bands of Р-201 (below 60 high, up to 80 medium, above minimal).
+ * deficit bands (domain/bands.h).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/bands.h"
+#include "domain/route_status.h"
 #include "route.h"
 
 const char *mms_severity_name(int s)
@@ -17,47 +19,14 @@ const char *mms_severity_name(int s)
 
 int mms_severity_of(const route_ctx *c, double score)
 {
-	return score < c->high_below ? MMS_SEVERITY_HIGH
-	       : score <= c->medium_up_to ? MMS_SEVERITY_MEDIUM : MMS_SEVERITY_MINIMAL;
+	return mms_bands_severity((mms_bands){c->high_below, c->medium_up_to}, score);
 }
 
 void mms_route_ctx_bands(route_ctx *c, int32_t route)
 {
-	const int32_t *rt = mms_row(c->m, MMS_ROUTE, route);
-	c->high_below = rt[RT_HIGH_BELOW] != MMS_NONE ? (double)rt[RT_HIGH_BELOW] / MMS_DEC_SCALE : 60;
-	c->medium_up_to = rt[RT_MEDIUM_UP_TO] != MMS_NONE ? (double)rt[RT_MEDIUM_UP_TO] / MMS_DEC_SCALE
-							   : 80;
-}
-
-/* A level stands for a score inside its band (docs/routes.md). */
-static double score_of(const route_ctx *c, const int32_t *d)
-{
-	static const double levels[] = {40, 70, 85, 95};
-	if (d[D_SCORE] != MMS_NONE)
-		return (double)d[D_SCORE] / MMS_DEC_SCALE;
-	(void)c;
-	return levels[d[D_LEVEL]];
-}
-
-/* The latest status of every route and step, replayed from the events. */
-static int statuses(route_ctx *c)
-{
-	const mms_model *m = c->m;
-	size_t nr = m->t[MMS_ROUTE].count, ns = m->t[MMS_ROUTE_STEP].count;
-	c->route_status = mms_malloc((nr + 1) * sizeof *c->route_status);
-	c->step_status = mms_malloc((ns + 1) * sizeof *c->step_status);
-	if (!c->route_status || !c->step_status)
-		return MMS_ENOMEM;
-	memset(c->route_status, 0xff, (nr + 1) * sizeof *c->route_status);
-	memset(c->step_status, 0xff, (ns + 1) * sizeof *c->step_status);
-	for (size_t i = 0; i < m->t[MMS_ROUTE_EVENT].count; i++) {
-		const int32_t *ev = mms_row(m, MMS_ROUTE_EVENT, (int32_t)i);
-		if (ev[EV_STEP] >= 0)
-			c->step_status[ev[EV_STEP]] = ev[EV_STATUS];
-		else
-			c->route_status[ev[EV_ROUTE]] = ev[EV_STATUS];
-	}
-	return MMS_OK;
+	mms_bands b = mms_bands_of_route(c->m, route);
+	c->high_below = b.high_below;
+	c->medium_up_to = b.medium_up_to;
 }
 
 int mms_route_ctx_init(route_ctx *c, mms_db *db, const char *as_of, double high_below,
@@ -81,7 +50,7 @@ int mms_route_ctx_init(route_ctx *c, mms_db *db, const char *as_of, double high_
 		rc = mms_index_csr_live(m, nc, MMS_COMPETENCY, C_PARENT, -1, &c->child_start,
 					&c->child);
 	if (rc == MMS_OK)
-		rc = statuses(c);
+		rc = mms_route_statuses_at(m, MMS_NONE, &c->route_status, &c->step_status);
 	if (rc == MMS_OK) {
 		c->latest = mms_malloc((nc + 1) * sizeof *c->latest);
 		c->before = mms_malloc((nc + 1) * sizeof *c->before);
@@ -142,14 +111,14 @@ static void collect(route_ctx *c, int32_t staff)
 static int rolled(const route_ctx *c, int32_t comp, const int32_t *which, double *out)
 {
 	if (which[comp] >= 0) {
-		*out = score_of(c, mms_row(c->m, MMS_DIAGNOSTIC, which[comp]));
+		*out = mms_diagnostic_score(mms_row(c->m, MMS_DIAGNOSTIC, which[comp]));
 		return 1;
 	}
 	double sum = 0;
 	int n = 0;
 	for (int32_t k = c->child_start[comp]; k < c->child_start[comp + 1]; k++)
 		if (which[c->child[k]] >= 0) {
-			sum += score_of(c, mms_row(c->m, MMS_DIAGNOSTIC, which[c->child[k]]));
+			sum += mms_diagnostic_score(mms_row(c->m, MMS_DIAGNOSTIC, which[c->child[k]]));
 			n++;
 		}
 	if (n)

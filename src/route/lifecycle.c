@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/route_status.h"
 #include "route.h"
 
 int mms_route_insert(mms_db *db, int entity, int32_t *id, ...)
@@ -73,12 +74,8 @@ static int current(mms_db *db, int32_t route, int32_t step, const char **out, co
 	int rc = ready_for(db, route, step);
 	if (rc != MMS_OK)
 		return rc;
-	int32_t status = -1;
-	for (size_t i = 0; i < db->m.t[MMS_ROUTE_EVENT].count; i++) {
-		const int32_t *ev = mms_row(&db->m, MMS_ROUTE_EVENT, (int32_t)i);
-		if (step >= 0 ? ev[EV_STEP] == step : ev[EV_ROUTE] == route && ev[EV_STEP] < 0)
-			status = ev[EV_STATUS];
-	}
+	int32_t status = mms_route_status_replay(&db->m, NULL, db->m.t[MMS_ROUTE_EVENT].count, route,
+						 step, MMS_NONE, NULL);
 	*out = status < 0 ? none : mms_enum_name(E_ROUTE_STATUS, status);
 	return MMS_OK;
 }
@@ -101,8 +98,8 @@ int mms_route_effectiveness(mms_db *db, int32_t resource, const char *as_of, dou
 	int rc = mms_db_ready(db);
 	if (rc == MMS_OK && resource != -1)
 		rc = mms_db_check_id(db, MMS_RESOURCE, resource);
-	route_ctx c;
-	if (rc != MMS_OK || (rc = mms_route_ctx_init(&c, db, as_of, 60, 80)) != MMS_OK)
+	route_ctx c; /* bands set per route below */
+	if (rc != MMS_OK || (rc = mms_route_ctx_init(&c, db, as_of, 0, 0)) != MMS_OK)
 		return rc;
 	const mms_model *m = &db->m;
 	size_t closed = 0;

@@ -1033,6 +1033,62 @@ static void step_done(mms_db *db, const char *prefix, const char *res)
 /* Bands other than Р-201's 60/80 are stored with the route, and its effect
  * is judged by them: C1 re-diagnosed at 75 is closed under 50/70 (a minimal
  * deficit) though it would still be a medium one under 60/80. */
+/* Issue 12: capacities of resources and mentors' loads are checked on every
+ * write, so two plans saved separately never overfill a course or a mentor. */
+static void two_plans_saved_separately_never_overfill_a_course_or_a_mentor(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	mms_route_options o = options(144);
+	mms_route_plan *p2, *p3;
+	/* planned apart, T2 and T3 are each offered the one mentee place of H (R4) */
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T2"), &o, &p2));
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T3"), &o, &p3));
+	assert_string_equal(code_of(db, MMS_RESOURCE, mms_route_plan_step_resource(p2, 0, 0)), "R4");
+	assert_string_equal(code_of(db, MMS_RESOURCE, mms_route_plan_step_resource(p3, 0, 0)), "R4");
+	T_OK(db, mms_route_plan_save(db, p2, "A-", NULL));
+	size_t routes, steps, n;
+	T_OK(db, mms_db_count(db, MMS_ROUTE, &routes));
+	T_OK(db, mms_db_count(db, MMS_ROUTE_STEP, &steps));
+	assert_int_equal(mms_route_plan_save(db, p3, "B-", NULL), MMS_ERANGE);
+	assert_non_null(strstr(mms_db_errmsg(db), "resource \"R4\" has 1 places (capacity) and 2 steps"));
+	assert_non_null(strstr(mms_db_errmsg(db), "B-T3"));
+	T_OK(db, mms_db_count(db, MMS_ROUTE, &n));
+	assert_int_equal(n, routes); /* nothing of the plan stored */
+	T_OK(db, mms_db_count(db, MMS_ROUTE_STEP, &n));
+	assert_int_equal(n, steps);
+	/* a cancelled route gives its place back */
+	T_OK(db, mms_route_set_status(db, t_find(db, MMS_ROUTE, "A-T2"), "cancelled", "2024-02-02", NULL));
+	T_OK(db, mms_route_plan_save(db, p3, "B-", NULL));
+	mms_route_plan_free(p2);
+	mms_route_plan_free(p3);
+	/* an import is checked the same way: the internship R3 has one place */
+	t_import(db, "{\"routes\": [{\"code\": \"X1\", \"staff\": \"T\"}], \"route_steps\": "
+		     "[{\"route\": \"X1\", \"resource\": \"R3\"}]}");
+	T_OK(db, mms_db_count(db, MMS_ROUTE_STEP, &n));
+	int32_t x1_step = (int32_t)n - 1; /* nothing was deleted: ids are dense */
+	assert_int_equal(mms_db_import_json(db, "{\"routes\": [{\"code\": \"X2\", \"staff\": \"T2\"}], "
+					    "\"route_steps\": [{\"route\": \"X2\", \"resource\": \"R3\"}]}",
+					    NULL, NULL), MMS_ERANGE);
+	assert_non_null(strstr(mms_db_errmsg(db), "route_steps/0/resource"));
+	int32_t none;
+	assert_int_equal(mms_db_find(db, MMS_ROUTE, "X2", &none), MMS_ENOTFOUND);
+	/* so is an insert */
+	t_import(db, "{\"routes\": [{\"code\": \"X3\", \"staff\": \"T2\"}]}");
+	assert_int_equal(t_insert(db, MMS_ROUTE_STEP, NULL, "route", "X3", "resource", "R4", NULL),
+			 MMS_ERANGE);
+	/* and an update lowering a capacity below the places taken */
+	const char *const shrink[] = {"capacity", "0", NULL};
+	assert_int_equal(mms_db_update(db, MMS_RESOURCE, "R3", shrink, NULL, NULL), MMS_ERANGE);
+	assert_non_null(strstr(mms_db_errmsg(db), "resource \"R3\" has 0 places"));
+	/* a failed step frees its place for the next write */
+	T_OK(db, mms_route_step_set_status(db, x1_step, "in_progress", "2024-03-01", NULL));
+	T_OK(db, mms_route_step_set_status(db, x1_step, "failed", "2024-03-02", NULL));
+	assert_int_equal(t_insert(db, MMS_ROUTE_STEP, NULL, "route", "X3", "resource", "R3", NULL),
+			 MMS_OK);
+	mms_db_close(db);
+}
+
 static void a_route_keeps_the_bands_it_was_built_with(void **state)
 {
 	(void)state;
@@ -1280,6 +1336,7 @@ int main(void)
 		cmocka_unit_test(a_saved_plan_records_its_developer_unit_and_date),
 		cmocka_unit_test(signatures_out_of_order_are_refused_at_their_field),
 		cmocka_unit_test(a_route_developed_by_the_centre_counts_in_its_year),
+		cmocka_unit_test(two_plans_saved_separately_never_overfill_a_course_or_a_mentor),
 	};
 	return cmocka_run_group_tests_name("route", tests, NULL, NULL);
 }
