@@ -1,9 +1,9 @@
 /* A plan of routes: its accessors, and saving it as draft routes. */
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "build.h"
+#include "exchange/exchange.h"
 
 void mms_route_plan_free(mms_route_plan *p)
 {
@@ -99,12 +99,88 @@ const char *mms_route_plan_uncovered_reason(const mms_route_plan *p, size_t r, s
 
 /* ---- storing a plan ---------------------------------------------------- */
 
-static int add_text(json_object *o, const char *key, const char *value)
+/* A field of a record in the notation of the CSV files. */
+static int set_int(mms_record *rec, const char *field, long v)
 {
-	json_object *v = json_object_new_string(value);
-	return v && !json_object_object_add(o, key, v) ? MMS_OK : MMS_ENOMEM;
+	char text[24];
+	snprintf(text, sizeof text, "%ld", v);
+	return mms_record_set(rec, field, text);
 }
 
+static int set_date(mms_record *rec, const char *field, int32_t d)
+{
+	char text[11];
+	if (d == MMS_NONE)
+		return MMS_OK;
+	mms_date_format(d, text);
+	return mms_record_set(rec, field, text);
+}
+
+static int set_num(mms_record *rec, const char *field, double v)
+{
+	char text[32];
+	snprintf(text, sizeof text, "%.17g", v);
+	return mms_record_set(rec, field, text);
+}
+
+/* The records of one planned route: the route, then its steps. */
+static int route_records(const mms_model *m, const mms_route_plan *p, const plan_route *pr,
+			 const char *prefix, mms_records *out)
+{
+	char rcode[300];
+	snprintf(rcode, sizeof rcode, "%s%s", prefix ? prefix : "ИОМ-", mms_build_code(m, MMS_STAFF, pr->staff));
+	mms_record *rt;
+	int rc = mms_record_new(&rt, MMS_ROUTE);
+	if (rc != MMS_OK)
+		return rc;
+	rc = mms_record_set(rt, "code", rcode);
+	if (rc == MMS_OK)
+		rc = mms_record_set(rt, "staff", mms_build_code(m, MMS_STAFF, pr->staff));
+	if (rc == MMS_OK && pr->tutor >= 0)
+		rc = mms_record_set(rt, "tutor", mms_build_code(m, MMS_STAFF, pr->tutor));
+	if (rc == MMS_OK)
+		rc = set_date(rt, "start", p->start);
+	if (rc == MMS_OK)
+		rc = set_date(rt, "end", p->end);
+	if (rc == MMS_OK)
+		rc = set_int(rt, "budget_hours", p->budget);
+	if (rc == MMS_OK)
+		rc = set_num(rt, "high_below", p->high_below);
+	if (rc == MMS_OK)
+		rc = set_num(rt, "medium_up_to", p->medium_up_to);
+	if (rc == MMS_OK)
+		rc = mms_route_author_record(m, &p->author, rt);
+	if (rc != MMS_OK) {
+		mms_record_free(rt);
+		return rc;
+	}
+	rc = mms_records_add(out, rt);
+	for (size_t s = 0; rc == MMS_OK && s < pr->nsteps; s++) {
+		const plan_step *st = &pr->steps[s];
+		mms_record *sr;
+		if ((rc = mms_record_new(&sr, MMS_ROUTE_STEP)) != MMS_OK)
+			break;
+		rc = mms_record_set(sr, "route", rcode);
+		if (rc == MMS_OK)
+			rc = mms_record_set(sr, "resource", mms_build_code(m, MMS_RESOURCE, st->resource));
+		if (rc == MMS_OK && st->covers && *st->covers) /* the list notation: a|b */
+			rc = mms_record_set(sr, "covers", st->covers);
+		if (rc == MMS_OK)
+			rc = set_int(sr, "order", (long)s + 1);
+		if (rc == MMS_OK)
+			rc = set_int(sr, "hours", st->hours);
+		if (rc == MMS_OK)
+			rc = mms_record_set(sr, "reason", st->reason);
+		if (rc == MMS_OK)
+			rc = mms_records_add(out, sr); /* takes sr */
+		else
+			mms_record_free(sr);
+	}
+	return rc;
+}
+
+/* Typed records through the write path every writer takes (the rules of
+ * an import, capacities included), not JSON text printed and parsed. */
 int mms_route_plan_save(mms_db *db, const mms_route_plan *p, const char *prefix, int32_t *first_id)
 {
 	if (!db || !p)
@@ -114,78 +190,16 @@ int mms_route_plan_save(mms_db *db, const mms_route_plan *p, const char *prefix,
 		return rc;
 	const mms_model *m = &db->m;
 	int32_t first = (int32_t)m->t[MMS_ROUTE].count;
-	json_object *doc = json_object_new_object(), *routes = json_object_new_array(),
-		    *steps = json_object_new_array();
-	rc = doc && routes && steps ? MMS_OK : MMS_ENOMEM;
-	for (size_t r = 0; rc == MMS_OK && r < p->n; r++) {
-		const plan_route *pr = &p->r[r];
-		char rcode[300], date[11];
-		snprintf(rcode, sizeof rcode, "%s%s", prefix ? prefix : "ИОМ-",
-			 mms_build_code(m, MMS_STAFF, pr->staff));
-		json_object *o = json_object_new_object();
-		rc = o && !json_object_array_add(routes, o) ? MMS_OK : MMS_ENOMEM;
-		if (rc == MMS_OK)
-			rc = add_text(o, "code", rcode);
-		if (rc == MMS_OK)
-			rc = add_text(o, "staff", mms_build_code(m, MMS_STAFF, pr->staff));
-		if (rc == MMS_OK && pr->tutor >= 0)
-			rc = add_text(o, "tutor", mms_build_code(m, MMS_STAFF, pr->tutor));
-		if (rc == MMS_OK && p->start != MMS_NONE) {
-			mms_date_format(p->start, date);
-			rc = add_text(o, "start", date);
-		}
-		if (rc == MMS_OK && p->end != MMS_NONE) {
-			mms_date_format(p->end, date);
-			rc = add_text(o, "end", date);
-		}
-		if (rc == MMS_OK)
-			json_object_object_add(o, "budget_hours", json_object_new_int(p->budget));
-		if (rc == MMS_OK)
-			json_object_object_add(o, "high_below", json_object_new_double(p->high_below));
-		if (rc == MMS_OK)
-			json_object_object_add(o, "medium_up_to",
-					       json_object_new_double(p->medium_up_to));
-		if (rc == MMS_OK)
-			rc = mms_route_author_json(m, &p->author, o);
-		for (size_t s = 0; rc == MMS_OK && s < pr->nsteps; s++) {
-			const plan_step *st = &pr->steps[s];
-			json_object *so = json_object_new_object(), *cov = json_object_new_array();
-			rc = so && cov && !json_object_array_add(steps, so) ? MMS_OK : MMS_ENOMEM;
-			if (rc == MMS_OK)
-				rc = add_text(so, "route", rcode);
-			if (rc == MMS_OK)
-				rc = add_text(so, "resource", mms_build_code(m, MMS_RESOURCE, st->resource));
-			for (char *c = st->covers; rc == MMS_OK && c && *c;) {
-				size_t len = strcspn(c, "|");
-				json_object_array_add(cov, json_object_new_string_len(c, (int)len));
-				c += len + (c[len] == '|');
-			}
-			if (rc == MMS_OK && !json_object_object_add(so, "covers", cov))
-				cov = NULL;
-			json_object_put(cov);
-			if (rc == MMS_OK)
-				json_object_object_add(so, "order", json_object_new_int((int)s + 1));
-			if (rc == MMS_OK)
-				json_object_object_add(so, "hours", json_object_new_int(st->hours));
-			if (rc == MMS_OK)
-				rc = add_text(so, "reason", st->reason);
-		}
-	}
-	if (rc == MMS_OK && (json_object_object_add(doc, "routes", routes) ||
-			     json_object_object_add(doc, "route_steps", steps)))
-		rc = MMS_ENOMEM;
-	else if (rc == MMS_OK)
-		routes = steps = NULL;
-	const char *text = rc == MMS_OK ? json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN)
-				       : NULL;
+	mms_records *recs;
+	rc = mms_records_new(&recs);
+	for (size_t r = 0; rc == MMS_OK && r < p->n; r++)
+		rc = route_records(m, p, &p->r[r], prefix, recs);
 	if (rc == MMS_OK)
-		rc = text ? mms_db_import_json(db, text, NULL, NULL) : MMS_ENOMEM;
-	json_object_put(doc);
-	json_object_put(routes);
-	json_object_put(steps);
+		rc = mms_db_write_doc(db, mms_records_doc(recs));
+	else
+		mms_db_fail(db, rc, "out of memory storing routes");
+	mms_records_free(recs);
 	if (rc == MMS_OK && first_id)
 		*first_id = first;
-	else if (rc == MMS_ENOMEM)
-		mms_db_fail(db, rc, "out of memory storing routes");
 	return rc;
 }

@@ -77,8 +77,6 @@ int32_t mms_route_plan_as_of(const mms_route_plan *p);
 /* Appends s as a quoted CSV field. */
 void mms_route_csv_text(mms_buf *b, const char *s);
 
-struct json_object;
-
 /* Who develops the routes of a plan (authorship.c): checked when the plan
  * is built, written with each route when it is saved. */
 typedef struct route_author {
@@ -87,8 +85,8 @@ typedef struct route_author {
 } route_author;
 int mms_route_author_init(mms_db *db, const mms_route_options *o, int32_t as_of,
 			  route_author *out);
-/* Adds the authorship fields to a route's JSON record. */
-int mms_route_author_json(const mms_model *m, const route_author *a, struct json_object *route);
+/* Sets the authorship fields of a route's record. */
+int mms_route_author_record(const mms_model *m, const route_author *a, mms_record *route);
 
 /* Appends one record, given as field/value text pairs, through the import
  * path (so every rule applies); NULL ends the pairs. */
