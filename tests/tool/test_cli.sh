@@ -427,5 +427,25 @@ grep_in "strict: /dev/zero, why" err.txt "not a regular file"
 grep_in "strict: refused imports changed nothing" strict-after.json '"T1"'
 if grep -q '"T2"\|"T3"' strict-after.json; then failed=$((failed + 1)); echo "FAIL a refused import left records"
 else passed=$((passed + 1)); fi
+# Capacities on every write (docs/routes.md): a route saved by the planner
+# takes the course's one place; a second plan written by an import is refused.
+check "capacity: init" 0 "$mms" init cap.sqlite
+printf '{"units": [{"code": "M", "name": "ММС", "level": "municipal", "kind": "municipal_service"},
+{"code": "S", "name": "Школа", "level": "institutional", "kind": "school", "parent": "M"}],
+"staff": [{"code": "T1", "name": "a", "org": "S", "role": "teacher"}, {"code": "T2", "name": "b", "org": "S", "role": "teacher"}],
+"competencies": [{"code": "K", "name": "K", "framework": "t", "kind": "competency"}],
+"diagnostics": [{"staff": "T1", "competency": "K", "date": "2024-01-10", "score": 40},
+{"staff": "T2", "competency": "K", "date": "2024-01-10", "score": 45}],
+"resources": [{"code": "KURS", "name": "Курс", "kind": "course", "hours": 36, "capacity": 1}],
+"develops": [{"resource": "KURS", "competency": "K", "strength": 3}]}' >cap.json
+check "capacity: import" 0 "$mms" import cap.sqlite cap.json
+check "capacity: the first plan saved" 0 "$mms" route build cap.sqlite T1 --as-of 2024-02-01 --save --prefix A-
+printf '{"routes": [{"code": "B-T2", "staff": "T2"}], "route_steps": [{"route": "B-T2", "resource": "KURS"}]}' >second.json
+check "capacity: a second plan overfilling the course is refused" 1 "$mms" import cap.sqlite second.json
+grep_in "capacity: refusal located and explained" err.txt 'route_steps/0/resource: route "B-T2": resource "KURS" has 1 places (capacity) and 2 steps'
+check "capacity: the second person's plan finds the course full" 0 "$mms" route build cap.sqlite T2 --as-of 2024-02-01 --save --prefix C-
+grep_in "capacity: the planner says why" out.txt "no place left"
+if [ "$(sqlite3 cap.sqlite "SELECT count(*) FROM route_steps WHERE resource = (SELECT id FROM resources WHERE code = 'KURS')" 2>/dev/null || echo 1)" = 1 ]; then passed=$((passed + 1))
+else failed=$((failed + 1)); echo "FAIL capacity: the course holds more steps than places"; fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
