@@ -238,8 +238,14 @@ static int plan_one(builder *b, mms_route_plan *p, int32_t staff)
 	b->person_region = b->region_of[mms_row(b->c.m, MMS_STAFF, staff)[S_ORG]];
 	mms_route_profile(b->c.m, staff, b->c.as_of, &b->person);
 	b->person_no++; /* the fits worked out for the one before do not hold */
-	for (size_t i = 0; i < n; i++)
+	b->ind_first = b->ind_end = 0;
+	for (size_t i = 0; i < n; i++) {
 		b->def_of[def[i].comp] = (int32_t)i;
+		if (def[i].parent >= 0 && b->ind_end == 0)
+			b->ind_first = i;
+		if (def[i].parent >= 0)
+			b->ind_end = i + 1;
+	}
 	rc = mms_build_cover(b, pr, def, n);
 	if (rc == MMS_OK)
 		rc = mms_build_accumulate(b, pr, def, n);

@@ -50,6 +50,7 @@ typedef struct builder {
 	int32_t *sup_start, *sup; /* supports links by target unit */
 	int32_t *rdev_start, *rdev; /* develops records by resource */
 	int32_t *def_of;      /* competency → index in the person's results, or -1 */
+	size_t ind_first, ind_end; /* the person's results of indicators (parent >= 0) */
 	/* Regions: the topmost regional-level units. A resource belongs to the
 	 * region of its provider (else site, else mentor), or to none (federal);
 	 * a person is offered those of no region and of their own. */

@@ -125,6 +125,19 @@ static int strength(const builder *b, int32_t res, int32_t comp)
 	return 0;
 }
 
+/* The strength with which a resource develops what result d is of: an
+ * indicator's deficit is developed by what develops the indicator or its
+ * competency. */
+static int strength_for(const builder *b, int32_t res, const result *d)
+{
+	int s = strength(b, res, d->comp);
+	if (d->parent >= 0) {
+		int p = strength(b, res, d->parent);
+		s = p > s ? p : s;
+	}
+	return s;
+}
+
 typedef struct choice {
 	int32_t res;
 	double value;
@@ -156,6 +169,13 @@ static double value_of(const builder *b, int32_t res, const result *def, const u
 			first = mms_row(b->c.m, MMS_DEVELOPS, b->rdev[j])[DV_COMPETENCY] != comp;
 		if (first && i >= 0 && !covered[i] && def[i].severity > 0 &&
 		    strength(b, res, comp) >= required_strength(def[i].severity))
+			w += weight(def[i].severity);
+	}
+	/* indicators' own deficits the resource reaches through their competency */
+	for (size_t i = b->ind_first; i < b->ind_end; i++) {
+		int need = required_strength(def[i].severity);
+		if (!covered[i] && def[i].severity > 0 && strength(b, res, def[i].comp) < need &&
+		    strength(b, res, def[i].parent) >= need)
 			w += weight(def[i].severity);
 	}
 	double v = w / (1.0 + hours / 36.0);
@@ -208,7 +228,7 @@ static int take(builder *b, plan_route *pr, int32_t res, const result *def, size
 	int hours = r[R_HOURS] == MMS_NONE ? 0 : r[R_HOURS];
 	mms_buf covers = {0}, why = {0};
 	for (size_t i = 0; i < n; i++) {
-		int st = strength(b, res, def[i].comp);
+		int st = strength_for(b, res, &def[i]);
 		if (covered[i] || def[i].severity == 0 || st < required_strength(def[i].severity))
 			continue;
 		covered[i] = 1;
@@ -244,8 +264,11 @@ static int record_gap(const builder *b, plan_route *pr, const result *d, int bud
 {
 	const mms_model *m = b->c.m;
 	int any = 0, strong = 0, misfit = 0, cap = 0, period = 0, budget = 0, prereq = 0;
+	for (int of = 0; of < 2; of++) { /* an indicator's, then its competency's */
 	int32_t r[4], key[2];
-	mms_build_offered(b, d->comp, r, key);
+	if (of && d->parent < 0)
+		break;
+	mms_build_offered(b, of ? d->parent : d->comp, r, key);
 	for (int i = 0; i < 2; i++) /* those taken out of the runs had no place left */
 		for (int s = 1; key[i] >= 0 && s <= 3; s++) {
 			int n = b->gone[key[i]][s];
@@ -273,6 +296,7 @@ static int record_gap(const builder *b, plan_route *pr, const result *d, int bud
 			period++;
 		else if (why == over_budget)
 			budget++;
+	}
 	}
 	mms_buf why = {0};
 	if (!any)
@@ -309,7 +333,8 @@ int mms_build_cover(builder *b, plan_route *pr, const result *def, size_t n)
 		choice best = {-1, 0, 0, 0, INT32_MAX};
 		int need = required_strength(def[i].severity);
 		int32_t r[4];
-		mms_build_offered(b, def[i].comp, r, NULL);
+		for (int of = 0; of < 2 && (!of || def[i].parent >= 0); of++) {
+		mms_build_offered(b, of ? def[i].parent : def[i].comp, r, NULL);
 		for (int run = 0; run < 4; run += 2)
 		for (int32_t k = r[run]; k < r[run + 1]; k++) {
 			const int32_t *dv = mms_row(b->c.m, MMS_DEVELOPS, b->cdev[k]);
@@ -322,6 +347,7 @@ int mms_build_cover(builder *b, plan_route *pr, const result *def, size_t n)
 			choice c = candidate(b, res, value_of(b, res, def, covered, hours), hours);
 			if (best.res < 0 || better(b, &c, &best))
 				best = c;
+		}
 		}
 		if (best.res >= 0)
 			rc = take(b, pr, best.res, def, n, covered, NULL);

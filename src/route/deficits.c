@@ -126,6 +126,30 @@ static int rolled(const route_ctx *c, int32_t comp, const int32_t *which, double
 	return n > 0;
 }
 
+/* An indicator assessed on its own whose result is a worse deficit than
+ * its competency's (rolled up, r[0..ncomp)) is a deficit of its own: a
+ * 66 % indicator inside an 81.7 % competency is medium (Р-201 judges the
+ * share of tasks solved, and the tasks of one indicator are solved or not
+ * whatever the others). */
+static void indicator_result(const route_ctx *c, int32_t ind, result *r, size_t ncomp, size_t *n)
+{
+	const int32_t *row = mms_row(c->m, MMS_COMPETENCY, ind);
+	if (row[C_KIND] != CK_INDICATOR || row[C_PARENT] < 0 || c->latest[ind] < 0)
+		return;
+	double score = mms_diagnostic_score(mms_row(c->m, MMS_DIAGNOSTIC, c->latest[ind]));
+	int severity = mms_severity_of(c, score);
+	for (size_t j = 0; j < ncomp; j++)
+		if (r[j].comp == row[C_PARENT] && severity > r[j].severity) {
+			int32_t before = c->before[ind];
+			r[(*n)++] = (result){ind, score, severity,
+					     before >= 0 ? mms_severity_of(c, mms_diagnostic_score(mms_row(
+								   c->m, MMS_DIAGNOSTIC, before)))
+							 : -1,
+					     row[C_PARENT]};
+			return;
+		}
+}
+
 static int by_severity(const void *a, const void *b)
 {
 	const result *x = a, *y = b;
@@ -143,7 +167,8 @@ int mms_route_results(route_ctx *c, int32_t staff, result **out, size_t *n)
 	*n = 0;
 	collect(c, staff);
 	/* competencies assessed directly, or through one of their indicators */
-	result *r = mms_malloc((c->ntouched + 1) * sizeof *r);
+	/* each touched record gives at most its competency's result and its own */
+	result *r = mms_malloc((2 * c->ntouched + 1) * sizeof *r);
 	if (!r)
 		return MMS_ENOMEM;
 	for (size_t i = 0; i < c->ntouched; i++) {
@@ -162,9 +187,12 @@ int mms_route_results(route_ctx *c, int32_t staff, result **out, size_t *n)
 		if (!rolled(c, comp, c->latest, &score))
 			continue;
 		r[*n] = (result){comp, score, mms_severity_of(c, score),
-				 rolled(c, comp, c->before, &prev) ? mms_severity_of(c, prev) : -1};
+				 rolled(c, comp, c->before, &prev) ? mms_severity_of(c, prev) : -1, -1};
 		(*n)++;
 	}
+	size_t ncomp = *n;
+	for (size_t i = 0; i < c->ntouched; i++)
+		indicator_result(c, c->touched[i], r, ncomp, n);
 	for (size_t i = 0; i < c->ntouched; i++) {
 		c->latest[c->touched[i]] = -1;
 		c->before[c->touched[i]] = -1;

@@ -90,6 +90,22 @@ int mms_route_step_status(mms_db *db, int32_t step, const char **out)
 	return current(db, -1, step, out, "planned");
 }
 
+/* Whether the deficit of comp is closed in the results r: minimal there;
+ * for an indicator no longer apart from its competency, as its competency. */
+static int closed_in(const mms_model *m, const result *r, size_t n, int32_t comp)
+{
+	int32_t parent = comp >= 0 && mms_row(m, MMS_COMPETENCY, comp)[C_KIND] == CK_INDICATOR
+				 ? mms_row(m, MMS_COMPETENCY, comp)[C_PARENT]
+				 : -1;
+	for (size_t i = 0; i < n; i++)
+		if (r[i].comp == comp)
+			return r[i].severity == MMS_SEVERITY_MINIMAL;
+	for (size_t i = 0; parent >= 0 && i < n; i++)
+		if (r[i].comp == parent)
+			return r[i].severity == MMS_SEVERITY_MINIMAL;
+	return 0;
+}
+
 int mms_route_effectiveness(mms_db *db, int32_t resource, const char *as_of, double *share,
 			    size_t *covered)
 {
@@ -119,8 +135,7 @@ int mms_route_effectiveness(mms_db *db, int32_t resource, const char *as_of, dou
 			int32_t comp = mms_model_find_code(m, MMS_COMPETENCY,
 							   mms_str(m, m->lists[st[ST_COVERS] + 1 + k]));
 			(*covered)++;
-			for (size_t i = 0; i < n; i++)
-				closed += r[i].comp == comp && r[i].severity == MMS_SEVERITY_MINIMAL;
+			closed += closed_in(m, r, n, comp);
 		}
 		mms_free(r);
 	}

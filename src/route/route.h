@@ -8,12 +8,15 @@
 
 #include "db/db.h"
 
-/* A result of a person in a competency. */
+/* A result of a person in a competency, or in one of its indicators when
+ * that indicator is a worse deficit than its competency's mean: kept as
+ * such, not averaged away (comp the indicator, parent its competency). */
 typedef struct result {
 	int32_t comp;
 	double score;
 	int severity;
-	int previous; /* severity at the diagnostics before, or -1 */
+	int previous;   /* severity at the diagnostics before, or -1 */
+	int32_t parent; /* of an indicator's own result, its competency; else -1 */
 } result;
 
 typedef struct route_ctx {

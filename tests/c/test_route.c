@@ -1,7 +1,8 @@
 /*
  * Individual routes on a hand-made case. Teacher T was diagnosed on
- * 2024-01-15: C1 40% (high deficit), C2 through its indicators 50% and 80%
- * = 65% (medium), C3 90% (minimal), C4 "below_basic" (high).
+ * 2024-01-15: C1 40% (high deficit), C2 through its indicators 60% and 70%
+ * = 65% (medium, and so is each indicator), C3 90% (minimal), C4
+ * "below_basic" (high).
  *
  *   R1 course 72 h, Federal register: C1 strength 3, C2 strength 2
  *   R2 course 36 h: C1 strength 3
@@ -46,8 +47,8 @@ static const char base[] =
 	"{\"code\": \"C5\", \"name\": \"C5\", \"framework\": \"t\", \"parent\": \"AR\", \"kind\": \"competency\"}],"
 	"\"diagnostics\": ["
 	"{\"staff\": \"T\", \"competency\": \"C1\", \"date\": \"2024-01-15\", \"score\": 40},"
-	"{\"staff\": \"T\", \"competency\": \"C2.1\", \"date\": \"2024-01-15\", \"score\": 50},"
-	"{\"staff\": \"T\", \"competency\": \"C2.2\", \"date\": \"2024-01-15\", \"score\": 80},"
+	"{\"staff\": \"T\", \"competency\": \"C2.1\", \"date\": \"2024-01-15\", \"score\": 60},"
+	"{\"staff\": \"T\", \"competency\": \"C2.2\", \"date\": \"2024-01-15\", \"score\": 70},"
 	"{\"staff\": \"T\", \"competency\": \"C3\", \"date\": \"2024-01-15\", \"score\": 90},"
 	"{\"staff\": \"T\", \"competency\": \"C4\", \"date\": \"2024-01-15\", \"level\": \"below_basic\"},"
 	"{\"staff\": \"T2\", \"competency\": \"C4\", \"date\": \"2024-01-15\", \"level\": \"below_basic\"},"
@@ -123,7 +124,7 @@ static void deficits_roll_up_and_follow_the_bands(void **state)
 	o.as_of = "2024-02-01";
 	mms_deficits *d;
 	T_OK(db, mms_deficits_compute(db, t_find(db, MMS_STAFF, "T"), &o, &d));
-	/* C1 40 high, C4 below_basic (40) high, C2 (50 + 80) / 2 = 65 medium, C3 90 minimal */
+	/* C1 40 high, C4 below_basic (40) high, C2 (60 + 70) / 2 = 65 medium, C3 90 minimal */
 	assert_int_equal(mms_deficits_count(d), 4);
 	static const char *const order[] = {"C1", "C4", "C2", "C3"};
 	static const int severity[] = {2, 2, 1, 0};
@@ -1005,14 +1006,20 @@ static void on_the_demo_every_step_fits_its_person(void **state)
 }
 
 /* T's route planned with o and stored with the prefix; its id. */
-static int32_t saved_route(mms_db *db, const mms_route_options *o, const char *prefix)
+static int32_t saved_route_of(mms_db *db, const mms_route_options *o, const char *staff,
+			      const char *prefix)
 {
 	mms_route_plan *p = NULL;
 	int32_t id = -1;
-	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T"), o, &p));
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, staff), o, &p));
 	T_OK(db, mms_route_plan_save(db, p, prefix, &id));
 	mms_route_plan_free(p);
 	return id;
+}
+
+static int32_t saved_route(mms_db *db, const mms_route_options *o, const char *prefix)
+{
+	return saved_route_of(db, o, "T", prefix);
 }
 
 /* Marks done the step of resource res on the route whose code starts with prefix. */
@@ -1086,6 +1093,68 @@ static void two_plans_saved_separately_never_overfill_a_course_or_a_mentor(void 
 	T_OK(db, mms_route_step_set_status(db, x1_step, "failed", "2024-03-02", NULL));
 	assert_int_equal(t_insert(db, MMS_ROUTE_STEP, NULL, "route", "X3", "resource", "R3", NULL),
 			 MMS_OK);
+	mms_db_close(db);
+}
+
+/* Issue 14: a deficit at the level of an indicator is kept as such, not
+ * averaged away into its competency (Р-201 judges the share of tasks
+ * solved): 66 % inside a competency of (66 + 90 + 89) / 3 = 81.7 %. */
+static void an_indicator_deficit_is_not_averaged_away_into_its_competency(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	t_import(db, "{\"competencies\": ["
+		     "{\"code\": \"C6\", \"name\": \"C6\", \"framework\": \"t\", \"parent\": \"AR\", \"kind\": \"competency\"},"
+		     "{\"code\": \"C6.1\", \"name\": \"C6.1\", \"framework\": \"t\", \"parent\": \"C6\", \"kind\": \"indicator\"},"
+		     "{\"code\": \"C6.2\", \"name\": \"C6.2\", \"framework\": \"t\", \"parent\": \"C6\", \"kind\": \"indicator\"},"
+		     "{\"code\": \"C6.3\", \"name\": \"C6.3\", \"framework\": \"t\", \"parent\": \"C6\", \"kind\": \"indicator\"}],"
+		     "\"diagnostics\": ["
+		     "{\"staff\": \"T3\", \"competency\": \"C6.1\", \"date\": \"2024-01-20\", \"score\": 66},"
+		     "{\"staff\": \"T3\", \"competency\": \"C6.2\", \"date\": \"2024-01-20\", \"score\": 90},"
+		     "{\"staff\": \"T3\", \"competency\": \"C6.3\", \"date\": \"2024-01-20\", \"score\": 89}],"
+		     "\"resources\": [{\"code\": \"R6\", \"name\": \"Семинар\", \"kind\": \"seminar\", \"hours\": 6}],"
+		     "\"develops\": [{\"resource\": \"R6\", \"competency\": \"C6\", \"strength\": 1}]}");
+	mms_deficit_options o = MMS_DEFICIT_OPTIONS_INIT;
+	o.as_of = "2024-02-01";
+	mms_deficits *d;
+	T_OK(db, mms_deficits_compute(db, t_find(db, MMS_STAFF, "T3"), &o, &d));
+	/* C4 55 high, C6.1 66 medium, C6 81.7 minimal */
+	assert_int_equal(mms_deficits_count(d), 3);
+	assert_string_equal(code_of(db, MMS_COMPETENCY, mms_deficits_competency(d, 1)), "C6.1");
+	assert_string_equal(mms_severity_name(mms_deficits_severity(d, 1)), "medium");
+	assert_true(mms_deficits_score(d, 1) == 66);
+	assert_string_equal(code_of(db, MMS_COMPETENCY, mms_deficits_competency(d, 2)), "C6");
+	assert_string_equal(mms_severity_name(mms_deficits_severity(d, 2)), "minimal");
+	assert_true(fabs(mms_deficits_score(d, 2) - 245.0 / 3) < 1e-9);
+	mms_deficits_free(d);
+	/* the route covers the indicator through what develops its competency */
+	mms_route_options ro = options(144);
+	int32_t route = saved_route_of(db, &ro, "T3", "I-");
+	int32_t r6 = t_find(db, MMS_RESOURCE, "R6");
+	T_OK(db, mms_route_set_status(db, route, "approved", "2024-02-10", NULL));
+	T_OK(db, mms_route_set_status(db, route, "active", "2024-02-15", NULL));
+	step_done(db, "I-", "R6");
+	char *covers = NULL;
+	size_t steps;
+	T_OK(db, mms_db_count(db, MMS_ROUTE_STEP, &steps));
+	for (int32_t s = 0; s < (int32_t)steps && !covers; s++) {
+		char *res = t_get(db, MMS_ROUTE_STEP, s, "resource");
+		if (!strcmp(res, "R6"))
+			covers = t_get(db, MMS_ROUTE_STEP, s, "covers");
+		mms_free(res);
+	}
+	assert_non_null(covers);
+	assert_string_equal(covers, "C6.1");
+	mms_free(covers);
+	/* a repeat diagnostic closes it: 85 % on the indicator */
+	double share;
+	size_t covered;
+	T_OK(db, mms_route_effectiveness(db, r6, "2024-06-30", &share, &covered));
+	assert_int_equal(covered, 1);
+	assert_true(share == 0);
+	t_import(db, "{\"diagnostics\": [{\"staff\": \"T3\", \"competency\": \"C6.1\", \"date\": \"2024-06-10\", \"score\": 85}]}");
+	T_OK(db, mms_route_effectiveness(db, r6, "2024-06-30", &share, &covered));
+	assert_true(share == 100);
 	mms_db_close(db);
 }
 
@@ -1337,6 +1406,7 @@ int main(void)
 		cmocka_unit_test(signatures_out_of_order_are_refused_at_their_field),
 		cmocka_unit_test(a_route_developed_by_the_centre_counts_in_its_year),
 		cmocka_unit_test(two_plans_saved_separately_never_overfill_a_course_or_a_mentor),
+		cmocka_unit_test(an_indicator_deficit_is_not_averaged_away_into_its_competency),
 	};
 	return cmocka_run_group_tests_name("route", tests, NULL, NULL);
 }

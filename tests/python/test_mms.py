@@ -344,8 +344,8 @@ def routes_case():
     db.insert("staff", code="T", name="Учитель", org="S", role="teacher")
     db.insert("staff", code="MET", name="Методист", org="S", role="methodist")
     db.insert("staff_links", kind="supports", staff="MET", unit="S")
-    db.insert("diagnostics", staff="T", competency="T.MET.2.1", date="2024-01-10", score=45)
-    db.insert("diagnostics", staff="T", competency="T.MET.2.2", date="2024-01-10", score=55)
+    db.insert("diagnostics", staff="T", competency="T.MET.2.1", date="2024-01-10", score=50)
+    db.insert("diagnostics", staff="T", competency="T.MET.2.2", date="2024-01-10", score=50)
     db.insert("diagnostics", staff="T", competency="T.DIG.1", date="2024-01-10", score=75)
     db.insert("resources", code="FG", name="Функциональная грамотность", kind="course", hours=72,
               federal_register=True, capacity=30)
