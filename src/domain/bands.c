@@ -24,6 +24,13 @@ int mms_bands_severity(mms_bands b, double score)
 	       : score <= b.medium_up_to ? MMS_SEVERITY_MEDIUM : MMS_SEVERITY_MINIMAL;
 }
 
+int mms_deficit_consequence(int severity, int medium_to_course)
+{
+	return severity == MMS_SEVERITY_HIGH     ? CQ_ROUTE
+	       : severity == MMS_SEVERITY_MEDIUM ? (medium_to_course ? CQ_COURSE : CQ_ROUTE)
+						 : CQ_INFORMAL;
+}
+
 mms_bands mms_bands_of_route(const mms_model *m, int32_t route)
 {
 	const int32_t *rt = mms_row(m, MMS_ROUTE, route);

@@ -23,6 +23,11 @@ mms_bands mms_bands_or_r201(double high_below, double medium_up_to);
 int mms_bands_valid(mms_bands b);
 /* MMS_SEVERITY_* of a share of tasks solved. */
 int mms_bands_severity(mms_bands b, double score);
+/* What a deficit of this MMS_SEVERITY_* leads to (Р-201), CQ_*: a high
+ * one the individual route; a medium one the route, or a subject PD course
+ * where the region chooses courses; a minimal one informal and non-formal
+ * learning. */
+int mms_deficit_consequence(int severity, int medium_to_course);
 /* The bands a stored route was built with; Р-201's for one without. */
 mms_bands mms_bands_of_route(const mms_model *m, int32_t route);
 /* The score a diagnostic stands for: its own, else the middle of its

@@ -302,6 +302,39 @@ static void check_route_event(checker *c)
 		     mms_enum_name(E_ROUTE_STATUS, status), of_step ? "a step" : "a whole route");
 }
 
+/* What a route was built on stays true to its rules: a severity as the
+ * route's bands judge the score, a consequence Р-201 gives that severity,
+ * a diagnostic of the route's person, suggestions that name resources. */
+static void check_route_deficit(checker *c)
+{
+	static const char *const leads[] = {"informal", "route or course", "route"};
+	mms_model *m = c->in->m;
+	int32_t route = c->row[RD_ROUTE], sev = c->row[RD_SEVERITY], cq = c->row[RD_CONSEQUENCE];
+	if (route < 0 || sev < 0 || cq < 0)
+		return;
+	mms_bands b = mms_bands_of_route(m, route);
+	if (c->row[RD_SCORE] != MMS_NONE &&
+	    mms_bands_severity(b, (double)c->row[RD_SCORE] / MMS_DEC_SCALE) != sev)
+		FAIL(c, MMS_ERANGE, RD_SEVERITY, "%s: a score of %g is not a %s deficit under the "
+		     "route's bands (high below %g, medium up to %g)", lbl(c),
+		     (double)c->row[RD_SCORE] / MMS_DEC_SCALE, mms_enum_name(E_SEVERITY, sev),
+		     b.high_below, b.medium_up_to);
+	if (cq != mms_deficit_consequence(sev, cq == CQ_COURSE))
+		FAIL(c, MMS_ERANGE, RD_CONSEQUENCE, "%s: a %s deficit leads to %s (Р-201), not %s",
+		     lbl(c), mms_enum_name(E_SEVERITY, sev), leads[sev], mms_enum_name(E_CONSEQUENCE, cq));
+	int32_t d = c->row[RD_DIAGNOSTIC];
+	if (d >= 0 && mms_row(m, MMS_DIAGNOSTIC, d)[D_STAFF] != mms_row(m, MMS_ROUTE, route)[RT_STAFF])
+		FAIL(c, MMS_ETYPE, RD_DIAGNOSTIC, "%s: diagnostic #%ld is another person's", lbl(c),
+		     (long)d);
+	int32_t list = c->row[RD_SUGGESTIONS];
+	for (int32_t k = 0; list && k < m->lists[list]; k++) {
+		const char *code = mms_str(m, m->lists[list + 1 + k]);
+		if (mms_model_find_code(m, MMS_RESOURCE, code) < 0)
+			FAIL(c, MMS_EREF, RD_SUGGESTIONS, "%s: suggestion \"%s\" names no known "
+			     "resource", lbl(c), code);
+	}
+}
+
 static void check_target(checker *c)
 {
 	MMS_UNUSED(c); /* the indicator id is checked when a catalogue reads it */
@@ -464,7 +497,7 @@ int mms_ingest_check(mms_ingest *in, int e)
 		check_unit, check_link, check_staff, check_staff_link,
 		check_activity, check_participation, check_target, check_fact,
 		check_competency, check_diagnostic, check_resource, check_develops,
-		check_route, check_route_step, check_route_event};
+		check_route, check_route_step, check_route_event, check_route_deficit};
 	size_t n = in->doc->count(in->doc, e);
 	for (size_t rec = 0; rec < n; rec++) {
 		if (in->bad[e][rec])

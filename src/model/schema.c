@@ -50,6 +50,8 @@ static const char *const resource_kinds[] = {"course", "internship", "mentoring"
 /* Route statuses come first, then step statuses; events name one of them. */
 static const char *const route_statuses[] = {"approved", "active", "completed", "cancelled",
 					     "in_progress", "done", "failed"};
+static const char *const severities[] = {"minimal", "medium", "high"};
+static const char *const consequences[] = {"route", "course", "informal"};
 
 const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_LEVEL] = {"level", levels, N(levels)},
@@ -69,6 +71,8 @@ const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_RESOURCE_KIND] = {"resource kind", resource_kinds, N(resource_kinds)},
 	[E_ROUTE_STATUS] = {"route or step status", route_statuses, N(route_statuses)},
 	[E_POSITION] = {"position", positions, N(positions)},
+	[E_SEVERITY] = {"deficit severity", severities, N(severities)},
+	[E_CONSEQUENCE] = {"deficit consequence", consequences, N(consequences)},
 };
 
 #define REQ 1
@@ -241,6 +245,18 @@ static const field_def route_event_fields[] = {
 	{"evidence", F_STR, OPT, 0, 0, 0},
 	{"note", F_STR, OPT, 0, 0, 0},
 };
+/* 0.2, schema 8: what a route was built on, frozen with it (docs/routes.md,
+ * "What a route was built on"): each result, its severity under the
+ * route's bands, what it leads to (Р-201) and the diagnostic it came from. */
+static const field_def route_deficit_fields[] = {
+	{"route", F_REF, REQ, MMS_ROUTE, 0, 0},
+	{"competency", F_REF, REQ, MMS_COMPETENCY, 0, 0},
+	{"score", F_DEC, OPT, 0, 0, 100 * MMS_DEC_SCALE},
+	{"severity", F_ENUM, REQ, E_SEVERITY, 0, 0},
+	{"consequence", F_ENUM, REQ, E_CONSEQUENCE, 0, 0},
+	{"diagnostic", F_REF, OPT, MMS_DIAGNOSTIC, 0, 0},
+	{"suggestions", F_LIST, OPT, 0, 0, 0},
+};
 
 const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 	[MMS_UNIT] = {"units", "unit", unit_fields, N(unit_fields), 0},
@@ -265,6 +281,8 @@ const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 			    N(route_step_fields), -1},
 	[MMS_ROUTE_EVENT] = {"route_events", "route event", route_event_fields,
 			     N(route_event_fields), -1},
+	[MMS_ROUTE_DEFICIT] = {"route_deficits", "route deficit", route_deficit_fields,
+			       N(route_deficit_fields), -1},
 };
 
 #define LVL(x) (1u << LV_##x)

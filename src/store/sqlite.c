@@ -151,7 +151,8 @@ static int schema_v3(sqlite3 *db, char *err, size_t errlen)
 	mms_buf b = {0};
 	mms_buf_puts(&b, "CREATE TABLE mms_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
 			 "INSERT INTO mms_meta VALUES('changed', 0);");
-	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
+	/* the tables of versions 1 and 2; a later table brings its own triggers */
+	for (int e = 0; e <= MMS_ROUTE_EVENT; e++)
 		for (int k = 0; k < 2; k++)
 			mms_buf_printf(&b, "CREATE TRIGGER \"mms_changed_%s_%s\" AFTER %s ON \"%s\" "
 				       "BEGIN UPDATE mms_meta SET value = value + 1 "
@@ -208,6 +209,21 @@ static const char schema_v7[] =
 	" REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED;"
 	"ALTER TABLE routes ADD COLUMN approved_on TEXT;"
 	"ALTER TABLE routes ADD COLUMN acknowledged_on TEXT;";
+
+/* Version 8 freezes with each route what it was built on: its deficits
+ * with score, severity, consequence (Р-201) and the diagnostic they came
+ * from (docs/routes.md); with the triggers of version 3 for the new table. */
+static const char schema_v8[] =
+	"CREATE TABLE IF NOT EXISTS route_deficits(id INTEGER PRIMARY KEY,"
+	" route INTEGER NOT NULL REFERENCES routes(id) DEFERRABLE INITIALLY DEFERRED,"
+	" competency INTEGER NOT NULL REFERENCES competencies(id) DEFERRABLE INITIALLY DEFERRED,"
+	" score REAL, severity TEXT NOT NULL, consequence TEXT NOT NULL,"
+	" diagnostic INTEGER REFERENCES diagnostics(id) DEFERRABLE INITIALLY DEFERRED,"
+	" suggestions TEXT);"
+	"CREATE TRIGGER IF NOT EXISTS \"mms_changed_route_deficits_update\" AFTER UPDATE ON \"route_deficits\""
+	" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;"
+	"CREATE TRIGGER IF NOT EXISTS \"mms_changed_route_deficits_delete\" AFTER DELETE ON \"route_deficits\""
+	" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;";
 
 int mms_store_stamp(sqlite3 *db, uint64_t *out)
 {
@@ -301,6 +317,8 @@ static int migrate(sqlite3 *db, int64_t version, char *err, size_t errlen)
 		mrc = mms_store_exec(db, schema_v6, err, errlen);
 	if (mrc == MMS_OK && version < 7)
 		mrc = mms_store_exec(db, schema_v7, err, errlen);
+	if (mrc == MMS_OK && version < 8)
+		mrc = mms_store_exec(db, schema_v8, err, errlen);
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d",
 		 MMS_SCHEMA_VERSION, APPLICATION_ID);
 	if (mrc == MMS_OK)
@@ -392,6 +410,20 @@ static int has_column(sqlite3 *db, const char *table, const char *column)
 		return 1; /* let the statement itself say what is wrong */
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc != SQLITE_DONE;
+}
+
+/* Whether the file has the table: an older schema read as it is lacks the
+ * tables of later versions, read as empty. */
+static int has_table(sqlite3 *db, const char *table)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 1; /* let the statement itself say what is wrong */
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc != SQLITE_DONE;
@@ -542,6 +574,8 @@ int mms_store_load(sqlite3 *db, mms_model *m, char *err, size_t errlen)
 		const entity_def *d = &mms_entities[e];
 		sqlite3_stmt *st;
 		from[e] = m->t[e].count;
+		if (probe && !has_table(probe, d->name))
+			continue;
 		int rc = prepare(db, probe, e, 0, &st, err, errlen), src = SQLITE_DONE;
 		if (rc == MMS_OK)
 			sqlite3_bind_int64(st, 1, (sqlite3_int64)from[e]);

@@ -26,7 +26,9 @@ static const char hostile[] =
 	"\"routes\": [{\"code\": \"ИОМ-1\", \"staff\": \"T,1\", \"budget_hours\": 72}],"
 	"\"route_steps\": [{\"route\": \"ИОМ-1\", \"resource\": \"R1\", \"covers\": [\"A.1\"], \"reason\": \"дефицит A.1\"}],"
 	"\"route_events\": [{\"route\": \"ИОМ-1\", \"status\": \"approved\", \"date\": \"2024-03-01\"},"
-	"{\"route\": \"ИОМ-1\", \"step\": 0, \"status\": \"done\", \"date\": \"2024-04-01\", \"evidence\": \"https://example.org/портфолио/1\"}]}";
+	"{\"route\": \"ИОМ-1\", \"step\": 0, \"status\": \"done\", \"date\": \"2024-04-01\", \"evidence\": \"https://example.org/портфолио/1\"}],"
+	"\"route_deficits\": [{\"route\": \"ИОМ-1\", \"competency\": \"A.1\", \"score\": 55.5, \"severity\": \"high\","
+	" \"consequence\": \"route\", \"suggestions\": [\"R1\"]}]}";
 
 static char *export_of(mms_db *db)
 {
