@@ -304,7 +304,9 @@ static void check_route_event(checker *c)
 
 /* What a route was built on stays true to its rules: a severity as the
  * route's bands judge the score, a consequence Р-201 gives that severity,
- * a diagnostic of the route's person, suggestions that name resources. */
+ * a diagnostic of the route's person. Suggestions are codes as they were
+ * when the route was built, not references: a scoped export keeps them
+ * while the resources they name may lie outside its scope. */
 static void check_route_deficit(checker *c)
 {
 	static const char *const leads[] = {"informal", "route or course", "route"};
@@ -326,13 +328,6 @@ static void check_route_deficit(checker *c)
 	if (d >= 0 && mms_row(m, MMS_DIAGNOSTIC, d)[D_STAFF] != mms_row(m, MMS_ROUTE, route)[RT_STAFF])
 		FAIL(c, MMS_ETYPE, RD_DIAGNOSTIC, "%s: diagnostic #%ld is another person's", lbl(c),
 		     (long)d);
-	int32_t list = c->row[RD_SUGGESTIONS];
-	for (int32_t k = 0; list && k < m->lists[list]; k++) {
-		const char *code = mms_str(m, m->lists[list + 1 + k]);
-		if (mms_model_find_code(m, MMS_RESOURCE, code) < 0)
-			FAIL(c, MMS_EREF, RD_SUGGESTIONS, "%s: suggestion \"%s\" names no known "
-			     "resource", lbl(c), code);
-	}
 }
 
 static void check_target(checker *c)

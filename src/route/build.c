@@ -129,9 +129,11 @@ static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 	mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
 	if (opts && (opts->version < 1 || opts->version > MMS_ROUTE_OPTIONS_VERSION))
 		return MMS_EINVAL;
-	/* a caller of version 1 has no authorship fields: read only its own */
+	/* a caller of an older version lacks the later fields: read only its own */
 	if (opts)
-		memcpy(&o, opts, opts->version >= 2 ? sizeof o : offsetof(mms_route_options, developer));
+		memcpy(&o, opts, opts->version >= 3   ? sizeof o
+				 : opts->version == 2 ? offsetof(mms_route_options, medium_to_course)
+						      : offsetof(mms_route_options, developer));
 	if (o.budget_hours <= 0)
 		o.budget_hours = 144;
 	if (o.max_tutor_load <= 0)
@@ -221,6 +223,29 @@ static void free_builder(builder *b)
 
 /* ---- plans ------------------------------------------------------------ */
 
+/* Keeps with the route what it is built on: every result, what it leads
+ * to (Р-201) and, for a minimal one, the informal suggestions. */
+static int record_deficits(const builder *b, plan_route *pr, const result *def, size_t n)
+{
+	const mms_model *m = b->c.m;
+	if (!(pr->defs = mms_calloc(n + 1, sizeof *pr->defs)))
+		return MMS_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		plan_deficit *d = &pr->defs[pr->ndefs++];
+		d->r = def[i];
+		d->consequence = mms_deficit_consequence(def[i].severity, b->o.medium_to_course);
+		int32_t res[3];
+		size_t k = def[i].severity == MMS_SEVERITY_MINIMAL
+				   ? mms_route_informal(&b->c, &b->person, def[i].comp, res) : 0;
+		mms_buf codes = {0};
+		for (size_t j = 0; j < k; j++)
+			mms_buf_printf(&codes, "%s%s", j ? "|" : "", mms_build_code(m, MMS_RESOURCE, res[j]));
+		if (k && mms_buf_detach(&codes, &d->suggestions) != MMS_OK)
+			return MMS_ENOMEM;
+	}
+	return MMS_OK;
+}
+
 static int plan_one(builder *b, mms_route_plan *p, int32_t staff)
 {
 	result *def = NULL;
@@ -249,6 +274,8 @@ static int plan_one(builder *b, mms_route_plan *p, int32_t staff)
 	rc = mms_build_cover(b, pr, def, n);
 	if (rc == MMS_OK)
 		rc = mms_build_accumulate(b, pr, def, n);
+	if (rc == MMS_OK)
+		rc = record_deficits(b, pr, def, n);
 	for (size_t i = 0; i < n; i++)
 		b->def_of[def[i].comp] = -1;
 	pr->tutor = mms_build_tutor(b, staff);

@@ -21,8 +21,17 @@ typedef struct plan_gap {
 	char *reason;
 } plan_gap;
 
+/* A result the route was built on, with what it leads to (Р-201). */
+typedef struct plan_deficit {
+	result r;
+	int consequence;   /* CQ_* */
+	char *suggestions; /* informal resources of a minimal one, '|'-joined, or NULL */
+} plan_deficit;
+
 typedef struct plan_route {
 	int32_t staff, tutor;
+	plan_deficit *defs;
+	size_t ndefs;
 	int hours, course_hours;
 	plan_step *steps;
 	size_t nsteps, steps_cap;

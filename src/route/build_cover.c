@@ -138,6 +138,16 @@ static int strength_for(const builder *b, int32_t res, const result *d)
 	return s;
 }
 
+/* Whether the resource may cover deficit d: strongly enough, and, where the
+ * region sends medium deficits to subject courses (Р-201), a course. */
+static int may_cover(const builder *b, int32_t res, const result *d)
+{
+	if (b->o.medium_to_course && d->severity == MMS_SEVERITY_MEDIUM &&
+	    mms_row(b->c.m, MMS_RESOURCE, res)[R_KIND] != RK_COURSE)
+		return 0;
+	return strength_for(b, res, d) >= required_strength(d->severity);
+}
+
 typedef struct choice {
 	int32_t res;
 	double value;
@@ -167,15 +177,14 @@ static double value_of(const builder *b, int32_t res, const result *def, const u
 		int first = 1;
 		for (int32_t j = b->rdev_start[res]; j < k && first; j++)
 			first = mms_row(b->c.m, MMS_DEVELOPS, b->rdev[j])[DV_COMPETENCY] != comp;
-		if (first && i >= 0 && !covered[i] && def[i].severity > 0 &&
-		    strength(b, res, comp) >= required_strength(def[i].severity))
+		if (first && i >= 0 && !covered[i] && def[i].severity > 0 && def[i].parent < 0 &&
+		    may_cover(b, res, &def[i]))
 			w += weight(def[i].severity);
 	}
 	/* indicators' own deficits the resource reaches through their competency */
 	for (size_t i = b->ind_first; i < b->ind_end; i++) {
-		int need = required_strength(def[i].severity);
-		if (!covered[i] && def[i].severity > 0 && strength(b, res, def[i].comp) < need &&
-		    strength(b, res, def[i].parent) >= need)
+		if (!covered[i] && def[i].severity > 0 && def[i].parent >= 0 &&
+		    may_cover(b, res, &def[i]))
 			w += weight(def[i].severity);
 	}
 	double v = w / (1.0 + hours / 36.0);
@@ -229,7 +238,7 @@ static int take(builder *b, plan_route *pr, int32_t res, const result *def, size
 	mms_buf covers = {0}, why = {0};
 	for (size_t i = 0; i < n; i++) {
 		int st = strength_for(b, res, &def[i]);
-		if (covered[i] || def[i].severity == 0 || st < required_strength(def[i].severity))
+		if (covered[i] || def[i].severity == 0 || !may_cover(b, res, &def[i]))
 			continue;
 		covered[i] = 1;
 		mms_buf_printf(&covers, "%s%s", covers.len ? "|" : "", mms_build_code(m, MMS_COMPETENCY, def[i].comp));
@@ -263,7 +272,8 @@ static int take(builder *b, plan_route *pr, int32_t res, const result *def, size
 static int record_gap(const builder *b, plan_route *pr, const result *d, int budget_left)
 {
 	const mms_model *m = b->c.m;
-	int any = 0, strong = 0, misfit = 0, cap = 0, period = 0, budget = 0, prereq = 0;
+	int any = 0, strong = 0, misfit = 0, cap = 0, period = 0, budget = 0, prereq = 0,
+	    not_course = 0;
 	for (int of = 0; of < 2; of++) { /* an indicator's, then its competency's */
 	int32_t r[4], key[2];
 	if (of && d->parent < 0)
@@ -286,7 +296,9 @@ static int record_gap(const builder *b, plan_route *pr, const result *d, int bud
 			continue;
 		strong++;
 		const char *why = blocked(b, pr, dv[DV_RESOURCE], budget_left);
-		if (!why)
+		if (!may_cover(b, dv[DV_RESOURCE], d))
+			not_course++; /* the region sends medium deficits to subject courses */
+		else if (!why)
 			prereq++; /* takeable itself: its prerequisites were not */
 		else if (why == not_for)
 			misfit++;
@@ -311,6 +323,9 @@ static int record_gap(const builder *b, plan_route *pr, const result *d, int bud
 			       "outside the period, %d over the budget (%d h left), %d with "
 			       "prerequisites that cannot be met", strong, misfit, cap, period, budget,
 			       budget_left, prereq);
+	if (strong && not_course)
+		mms_buf_printf(&why, "; %d not a course (medium deficits go to subject courses)",
+			       not_course);
 	char *text = NULL;
 	if (mms_buf_detach(&why, &text) != MMS_OK ||
 	    mms_grow((void **)&pr->gaps, &pr->gaps_cap, pr->ngaps + 1, sizeof *pr->gaps)) {
@@ -339,7 +354,7 @@ int mms_build_cover(builder *b, plan_route *pr, const result *def, size_t n)
 		for (int32_t k = r[run]; k < r[run + 1]; k++) {
 			const int32_t *dv = mms_row(b->c.m, MMS_DEVELOPS, b->cdev[k]);
 			int32_t res = dv[DV_RESOURCE];
-			if (dv[DV_STRENGTH] < need)
+			if (dv[DV_STRENGTH] < need || !may_cover(b, res, &def[i]))
 				continue;
 			int hours = chain_hours(b, pr, res, b->o.budget_hours - pr->hours);
 			if (hours < 0)

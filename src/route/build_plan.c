@@ -1,4 +1,5 @@
 /* A plan of routes: its accessors, and saving it as draft routes. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +17,9 @@ void mms_route_plan_free(mms_route_plan *p)
 		}
 		for (size_t g = 0; g < p->r[r].ngaps; g++)
 			mms_free(p->r[r].gaps[g].reason);
+		for (size_t d = 0; d < p->r[r].ndefs; d++)
+			mms_free(p->r[r].defs[d].suggestions);
+		mms_free(p->r[r].defs);
 		mms_free(p->r[r].steps);
 		mms_free(p->r[r].gaps);
 	}
@@ -97,6 +101,44 @@ const char *mms_route_plan_uncovered_reason(const mms_route_plan *p, size_t r, s
 	return gap_at(p, r, u) ? gap_at(p, r, u)->reason : NULL;
 }
 
+static const plan_deficit *deficit_at(const mms_route_plan *p, size_t r, size_t i)
+{
+	const plan_route *pr = route_at(p, r);
+	return pr && i < pr->ndefs ? &pr->defs[i] : NULL;
+}
+
+size_t mms_route_plan_deficits(const mms_route_plan *p, size_t r)
+{
+	return route_at(p, r) ? route_at(p, r)->ndefs : 0;
+}
+
+int32_t mms_route_plan_deficit_competency(const mms_route_plan *p, size_t r, size_t i)
+{
+	return deficit_at(p, r, i) ? deficit_at(p, r, i)->r.comp : -1;
+}
+
+double mms_route_plan_deficit_score(const mms_route_plan *p, size_t r, size_t i)
+{
+	return deficit_at(p, r, i) ? deficit_at(p, r, i)->r.score : NAN;
+}
+
+int mms_route_plan_deficit_severity(const mms_route_plan *p, size_t r, size_t i)
+{
+	return deficit_at(p, r, i) ? deficit_at(p, r, i)->r.severity : -1;
+}
+
+const char *mms_route_plan_deficit_consequence(const mms_route_plan *p, size_t r, size_t i)
+{
+	return deficit_at(p, r, i) ? mms_enum_name(E_CONSEQUENCE, deficit_at(p, r, i)->consequence)
+				   : NULL;
+}
+
+const char *mms_route_plan_deficit_suggestions(const mms_route_plan *p, size_t r, size_t i)
+{
+	const plan_deficit *d = deficit_at(p, r, i);
+	return d ? (d->suggestions ? d->suggestions : "") : NULL;
+}
+
 /* ---- storing a plan ---------------------------------------------------- */
 
 /* A field of a record in the notation of the CSV files. */
@@ -121,6 +163,33 @@ static int set_num(mms_record *rec, const char *field, double v)
 	char text[32];
 	snprintf(text, sizeof text, "%.17g", v);
 	return mms_record_set(rec, field, text);
+}
+
+/* What the route is built on, frozen with it (a route_deficits record). */
+static int deficit_record(const mms_model *m, const char *rcode, const plan_deficit *d,
+			  mms_records *out)
+{
+	mms_record *rec;
+	int rc = mms_record_new(&rec, MMS_ROUTE_DEFICIT);
+	if (rc != MMS_OK)
+		return rc;
+	rc = mms_record_set(rec, "route", rcode);
+	if (rc == MMS_OK)
+		rc = mms_record_set(rec, "competency", mms_build_code(m, MMS_COMPETENCY, d->r.comp));
+	if (rc == MMS_OK) /* in thousandths already (deficits.c) */
+		rc = set_num(rec, "score", d->r.score);
+	if (rc == MMS_OK)
+		rc = mms_record_set(rec, "severity", mms_severity_name(d->r.severity));
+	if (rc == MMS_OK)
+		rc = mms_record_set(rec, "consequence", mms_enum_name(E_CONSEQUENCE, d->consequence));
+	if (rc == MMS_OK && d->r.diag >= 0)
+		rc = set_int(rec, "diagnostic", d->r.diag);
+	if (rc == MMS_OK && d->suggestions)
+		rc = mms_record_set(rec, "suggestions", d->suggestions);
+	if (rc == MMS_OK)
+		return mms_records_add(out, rec); /* takes rec */
+	mms_record_free(rec);
+	return rc;
 }
 
 /* The records of one planned route: the route, then its steps. */
@@ -176,6 +245,8 @@ static int route_records(const mms_model *m, const mms_route_plan *p, const plan
 		else
 			mms_record_free(sr);
 	}
+	for (size_t i = 0; rc == MMS_OK && i < pr->ndefs; i++)
+		rc = deficit_record(m, rcode, &pr->defs[i], out);
 	return rc;
 }
 

@@ -107,22 +107,35 @@ static void collect(route_ctx *c, int32_t staff)
 	}
 }
 
-/* A competency's score from its own result, else the mean of its indicators'. */
-static int rolled(const route_ctx *c, int32_t comp, const int32_t *which, double *out)
+/* A competency's score from its own result, else the mean of its
+ * indicators'; *diag (may be NULL) the diagnostic it came from: its own, or
+ * the latest of its indicators'. */
+static int rolled(const route_ctx *c, int32_t comp, const int32_t *which, double *out,
+		  int32_t *diag)
 {
 	if (which[comp] >= 0) {
 		*out = mms_diagnostic_score(mms_row(c->m, MMS_DIAGNOSTIC, which[comp]));
+		if (diag)
+			*diag = which[comp];
 		return 1;
 	}
 	double sum = 0;
 	int n = 0;
-	for (int32_t k = c->child_start[comp]; k < c->child_start[comp + 1]; k++)
-		if (which[c->child[k]] >= 0) {
-			sum += mms_diagnostic_score(mms_row(c->m, MMS_DIAGNOSTIC, which[c->child[k]]));
-			n++;
-		}
-	if (n)
-		*out = sum / n;
+	int32_t latest = -1;
+	for (int32_t k = c->child_start[comp]; k < c->child_start[comp + 1]; k++) {
+		int32_t id = which[c->child[k]];
+		if (id < 0)
+			continue;
+		sum += mms_diagnostic_score(mms_row(c->m, MMS_DIAGNOSTIC, id));
+		n++;
+		if (latest < 0 || mms_row(c->m, MMS_DIAGNOSTIC, id)[D_DATE] >
+				       mms_row(c->m, MMS_DIAGNOSTIC, latest)[D_DATE])
+			latest = id;
+	}
+	if (n) /* in thousandths, as stored: the severity frozen with a route is the one judged */
+		*out = round(sum / n * MMS_DEC_SCALE) / MMS_DEC_SCALE;
+	if (diag)
+		*diag = latest;
 	return n > 0;
 }
 
@@ -145,7 +158,7 @@ static void indicator_result(const route_ctx *c, int32_t ind, result *r, size_t 
 					     before >= 0 ? mms_severity_of(c, mms_diagnostic_score(mms_row(
 								   c->m, MMS_DIAGNOSTIC, before)))
 							 : -1,
-					     row[C_PARENT]};
+					     row[C_PARENT], c->latest[ind]};
 			return;
 		}
 }
@@ -184,10 +197,12 @@ int mms_route_results(route_ctx *c, int32_t staff, result **out, size_t *n)
 		if (j < *n)
 			continue;
 		double score, prev;
-		if (!rolled(c, comp, c->latest, &score))
+		int32_t diag;
+		if (!rolled(c, comp, c->latest, &score, &diag))
 			continue;
 		r[*n] = (result){comp, score, mms_severity_of(c, score),
-				 rolled(c, comp, c->before, &prev) ? mms_severity_of(c, prev) : -1, -1};
+				 rolled(c, comp, c->before, &prev, NULL) ? mms_severity_of(c, prev) : -1,
+				 -1, diag};
 		(*n)++;
 	}
 	size_t ncomp = *n;
@@ -201,6 +216,21 @@ int mms_route_results(route_ctx *c, int32_t staff, result **out, size_t *n)
 	qsort(r, *n ? *n : 1, sizeof *r, by_severity);
 	*out = r;
 	return MMS_OK;
+}
+
+size_t mms_route_informal(const route_ctx *c, const person_profile *who, int32_t comp,
+			  int32_t out[3])
+{
+	const mms_model *m = c->m;
+	size_t n = 0;
+	for (int32_t k = c->dev_start[comp]; k < c->dev_start[comp + 1] && n < 3; k++) {
+		int32_t res = mms_row(m, MMS_DEVELOPS, c->dev[k])[DV_RESOURCE];
+		int32_t kind = mms_row(m, MMS_RESOURCE, res)[R_KIND];
+		if ((kind == RK_ASSOCIATION || kind == RK_SEMINAR || kind == RK_SELF_EDUCATION) &&
+		    mms_route_fit_of(m, who, res, NULL) >= 0)
+			out[n++] = res;
+	}
+	return n;
 }
 
 struct mms_deficits {

@@ -17,6 +17,7 @@ typedef struct result {
 	int severity;
 	int previous;   /* severity at the diagnostics before, or -1 */
 	int32_t parent; /* of an indicator's own result, its competency; else -1 */
+	int32_t diag;   /* the diagnostic it came from: its own, or its latest indicator's */
 } result;
 
 typedef struct route_ctx {
@@ -46,14 +47,22 @@ int mms_severity_of(const route_ctx *c, double score);
  * it as it was built. */
 void mms_route_ctx_bands(route_ctx *c, int32_t route);
 
+typedef struct person_profile person_profile;
+/* Informal and non-formal learning for a minimal deficit of comp (Р-201):
+ * up to three associations, seminars or self-education resources that
+ * develop it and fit the person, in the order of their develops records;
+ * their ids in out, their number returned. */
+size_t mms_route_informal(const route_ctx *c, const person_profile *who, int32_t comp,
+			  int32_t out[3]);
+
 /* Who a person is, for the fit of resources (fit.c). */
-typedef struct person_profile {
+struct person_profile {
 	int32_t level;    /* education level, -1 unknown */
 	int32_t position; /* PO_*, from role and level */
 	int32_t category; /* CAT_*; none when not recorded */
 	int32_t years;    /* of pedagogical work at the date, -1 unknown */
 	int32_t subjects; /* list of the person's subjects, the main one first */
-} person_profile;
+};
 
 void mms_route_profile(const mms_model *m, int32_t staff, int32_t as_of, person_profile *out);
 /* The subjects and levels a resource asks for: its own, else its mentor's
