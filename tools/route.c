@@ -285,6 +285,18 @@ int cmd_framework(int argc, char **argv)
 	return code;
 }
 
+/* Prints a table the library made (or says why it could not), frees it
+ * and closes db: the end of every command that lists a table. */
+static int print_table(mms_db *db, int rc, char *table, const char *what)
+{
+	if (rc == MMS_OK)
+		fputs(table, stdout);
+	mms_free(table);
+	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, what);
+	mms_db_close(db);
+	return code;
+}
+
 /* `route list DB [--year YYYY]`: the routes per developer (a methodist of
  * the ЦНППМ or a municipal service, a school's deputy head), as CSV. */
 static int list(int argc, char **argv)
@@ -303,12 +315,7 @@ static int list(int argc, char **argv)
 	}
 	char *table = NULL;
 	int rc = mms_route_authorship_table(db, y, &table);
-	if (rc == MMS_OK)
-		fputs(table, stdout);
-	mms_free(table);
-	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, "route list");
-	mms_db_close(db);
-	return code;
+	return print_table(db, rc, table, "route list");
 }
 
 /* `route effect DB ROUTE | --by-resource [--as-of D]`: the change since a
@@ -329,12 +336,7 @@ static int effect(int argc, char **argv)
 			     : mms_db_find(db, MMS_ROUTE, argv[1], &route);
 	if (rc == MMS_OK && !by_resource)
 		rc = mms_route_change(db, route, as_of, &table);
-	if (rc == MMS_OK)
-		fputs(table, stdout);
-	mms_free(table);
-	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, "route effect");
-	mms_db_close(db);
-	return code;
+	return print_table(db, rc, table, "route effect");
 }
 
 int cmd_route(int argc, char **argv)

@@ -201,6 +201,17 @@ static int basis_init(basis *b, mms_db *db, const char *as_of)
 }
 
 
+/* Hands a table over to the caller, or frees it after a failure. */
+static int finish_table(mms_db *db, basis *b, mms_buf *csv, int rc, char **out)
+{
+	basis_free(b);
+	if (rc == MMS_OK)
+		rc = mms_buf_detach(csv, out);
+	else
+		mms_buf_free(csv);
+	return rc == MMS_OK ? rc : mms_db_fail(db, rc, "out of memory");
+}
+
 static double frozen_score(const int32_t *rd)
 {
 	return rd[RD_SCORE] != MMS_NONE ? (double)rd[RD_SCORE] / MMS_DEC_SCALE : NAN;
@@ -247,12 +258,7 @@ int mms_route_change(mms_db *db, int32_t route, const char *as_of, char **out)
 		mms_buf_printf(&csv, ",%d\n", known && sev == MMS_SEVERITY_MINIMAL);
 	}
 	mms_free(r);
-	basis_free(&b);
-	if (rc == MMS_OK)
-		rc = mms_buf_detach(&csv, out);
-	else
-		mms_buf_free(&csv);
-	return rc == MMS_OK ? rc : mms_db_fail(db, rc, "out of memory");
+	return finish_table(db, &b, &csv, rc, out);
 }
 
 typedef struct effect {
@@ -333,10 +339,5 @@ int mms_route_change_by_resource(mms_db *db, const char *as_of, char **out)
 		mms_buf_puts(&csv, "\n");
 	}
 	mms_free(e);
-	basis_free(&b);
-	if (rc == MMS_OK)
-		rc = mms_buf_detach(&csv, out);
-	else
-		mms_buf_free(&csv);
-	return rc == MMS_OK ? rc : mms_db_fail(db, rc, "out of memory");
+	return finish_table(db, &b, &csv, rc, out);
 }
