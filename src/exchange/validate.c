@@ -206,6 +206,9 @@ static void check_diagnostic(checker *c)
 	if (c->row[D_SCORE] == MMS_NONE && c->row[D_LEVEL] < 0)
 		FAIL(c, MMS_EMISSING, D_SCORE, "%s: needs a score (share of tasks solved) or a level",
 		     lbl(c));
+	/* a task's result counts towards its session's share of tasks solved */
+	if (mms_field_present(c->in->m, MMS_DIAGNOSTIC, c->id, D_TASK) && c->row[D_SESSION] < 0)
+		FAIL(c, MMS_EMISSING, D_SESSION, "%s: a task's result needs its session", lbl(c));
 }
 
 static void check_resource(checker *c)
@@ -328,6 +331,20 @@ static void check_route_deficit(checker *c)
 	if (d >= 0 && mms_row(m, MMS_DIAGNOSTIC, d)[D_STAFF] != mms_row(m, MMS_ROUTE, route)[RT_STAFF])
 		FAIL(c, MMS_ETYPE, RD_DIAGNOSTIC, "%s: diagnostic #%ld is another person's", lbl(c),
 		     (long)d);
+	else if (d >= 0 && c->row[RD_SESSION] >= 0 &&
+		 mms_row(m, MMS_DIAGNOSTIC, d)[D_SESSION] != c->row[RD_SESSION])
+		FAIL(c, MMS_ETYPE, RD_SESSION, "%s: diagnostic #%ld is not of this session", lbl(c),
+		     (long)d);
+}
+
+/* Who ran a session works at the unit that ran it, or under it. */
+static void check_diagnostic_session(checker *c)
+{
+	const mms_model *m = c->in->m;
+	int32_t staff = c->row[DS_STAFF], unit = c->row[DS_UNIT];
+	if (staff >= 0 && unit >= 0 && !within_unit(c, mms_row(m, MMS_STAFF, staff)[S_ORG], unit))
+		FAIL(c, MMS_ETYPE, DS_UNIT, "%s: staff \"%s\" does not work at unit \"%s\"", lbl(c),
+		     mms_str(m, mms_row(m, MMS_STAFF, staff)[S_CODE]), unit_code(c, unit));
 }
 
 static void check_target(checker *c)
@@ -492,7 +509,8 @@ int mms_ingest_check(mms_ingest *in, int e)
 		check_unit, check_link, check_staff, check_staff_link,
 		check_activity, check_participation, check_target, check_fact,
 		check_competency, check_diagnostic, check_resource, check_develops,
-		check_route, check_route_step, check_route_event, check_route_deficit};
+		check_route, check_route_step, check_route_event, check_route_deficit,
+		check_diagnostic_session};
 	size_t n = in->doc->count(in->doc, e);
 	for (size_t rec = 0; rec < n; rec++) {
 		if (in->bad[e][rec])

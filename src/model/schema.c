@@ -52,6 +52,8 @@ static const char *const route_statuses[] = {"approved", "active", "completed", 
 					     "in_progress", "done", "failed"};
 static const char *const severities[] = {"minimal", "medium", "high"};
 static const char *const consequences[] = {"route", "course", "informal"};
+static const char *const session_kinds[] = {"entry", "repeat"};
+static const char *const session_forms[] = {"test", "case", "self_assessment", "observation"};
 
 const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_LEVEL] = {"level", levels, N(levels)},
@@ -73,6 +75,8 @@ const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_POSITION] = {"position", positions, N(positions)},
 	[E_SEVERITY] = {"deficit severity", severities, N(severities)},
 	[E_CONSEQUENCE] = {"deficit consequence", consequences, N(consequences)},
+	[E_SESSION_KIND] = {"diagnostic session kind", session_kinds, N(session_kinds)},
+	[E_SESSION_FORM] = {"diagnostic form", session_forms, N(session_forms)},
 };
 
 #define REQ 1
@@ -175,6 +179,10 @@ static const field_def diagnostic_fields[] = {
 	{"score", F_DEC, OPT, 0, 0, 100 * MMS_DEC_SCALE},
 	{"level", F_ENUM, OPT, E_DIAG_LEVEL, 0, 0},
 	{"note", F_STR, OPT, 0, 0, 0},
+	/* 0.2, schema 8: the session the result belongs to, and its task (a
+	 * result per task: the competency's share is the mean of its tasks') */
+	{"session", F_REF, OPT, MMS_DIAGNOSTIC_SESSION, 0, 0},
+	{"task", F_STR, OPT, 0, 0, 0},
 };
 static const field_def resource_fields[] = {
 	{"code", F_CODE, REQ, 0, 0, 0},
@@ -256,6 +264,19 @@ static const field_def route_deficit_fields[] = {
 	{"consequence", F_ENUM, REQ, E_CONSEQUENCE, 0, 0},
 	{"diagnostic", F_REF, OPT, MMS_DIAGNOSTIC, 0, 0},
 	{"suggestions", F_LIST, OPT, 0, 0, 0},
+	{"session", F_REF, OPT, MMS_DIAGNOSTIC_SESSION, 0, 0},
+};
+/* 0.2, schema 8: a diagnostic session (Р-201): entry or repeat, its form,
+ * the instrument and its version, who ran it and when. */
+static const field_def diagnostic_session_fields[] = {
+	{"code", F_CODE, REQ, 0, 0, 0},
+	{"kind", F_ENUM, REQ, E_SESSION_KIND, 0, 0},
+	{"form", F_ENUM, REQ, E_SESSION_FORM, 0, 0},
+	{"instrument", F_STR, REQ, 0, 0, 0},
+	{"instrument_version", F_STR, OPT, 0, 0, 0},
+	{"staff", F_REF, OPT, MMS_STAFF, 0, 0},
+	{"unit", F_REF, OPT, MMS_UNIT, 0, 0},
+	{"date", F_DATE, REQ, 0, 0, 0},
 };
 
 const entity_def mms_entities[MMS_ENTITY_COUNT] = {
@@ -283,6 +304,8 @@ const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 			     N(route_event_fields), -1},
 	[MMS_ROUTE_DEFICIT] = {"route_deficits", "route deficit", route_deficit_fields,
 			       N(route_deficit_fields), -1},
+	[MMS_DIAGNOSTIC_SESSION] = {"diagnostic_sessions", "diagnostic session",
+				    diagnostic_session_fields, N(diagnostic_session_fields), 0},
 };
 
 #define LVL(x) (1u << LV_##x)

@@ -184,6 +184,9 @@ static int deficit_record(const mms_model *m, const char *rcode, const plan_defi
 		rc = mms_record_set(rec, "consequence", mms_enum_name(E_CONSEQUENCE, d->consequence));
 	if (rc == MMS_OK && d->r.diag >= 0)
 		rc = set_int(rec, "diagnostic", d->r.diag);
+	int32_t session = d->r.diag >= 0 ? mms_row(m, MMS_DIAGNOSTIC, d->r.diag)[D_SESSION] : -1;
+	if (rc == MMS_OK && session >= 0)
+		rc = mms_record_set(rec, "session", mms_build_code(m, MMS_DIAGNOSTIC_SESSION, session));
 	if (rc == MMS_OK && d->suggestions)
 		rc = mms_record_set(rec, "suggestions", d->suggestions);
 	if (rc == MMS_OK)

@@ -80,6 +80,24 @@ void mms_route_ctx_free(route_ctx *c)
 	}
 }
 
+double mms_route_result_score(const route_ctx *c, int32_t diag)
+{
+	const int32_t *d = mms_row(c->m, MMS_DIAGNOSTIC, diag);
+	if (d[D_SESSION] < 0 || !mms_field_present(c->m, MMS_DIAGNOSTIC, diag, D_TASK))
+		return mms_diagnostic_score(d);
+	double sum = 0;
+	int n = 0;
+	int32_t staff = d[D_STAFF];
+	for (int32_t k = c->diag_start[staff]; k < c->diag_start[staff + 1]; k++) {
+		const int32_t *t = mms_row(c->m, MMS_DIAGNOSTIC, c->diag[k]);
+		if (t[D_SESSION] == d[D_SESSION] && t[D_COMPETENCY] == d[D_COMPETENCY]) {
+			sum += mms_diagnostic_score(t);
+			n++;
+		}
+	}
+	return round(sum / n * MMS_DEC_SCALE) / MMS_DEC_SCALE; /* n >= 1: diag itself */
+}
+
 /* Keeps, per competency, the latest diagnostic to the date and the one before. */
 static void collect(route_ctx *c, int32_t staff)
 {
@@ -114,7 +132,7 @@ static int rolled(const route_ctx *c, int32_t comp, const int32_t *which, double
 		  int32_t *diag)
 {
 	if (which[comp] >= 0) {
-		*out = mms_diagnostic_score(mms_row(c->m, MMS_DIAGNOSTIC, which[comp]));
+		*out = mms_route_result_score(c, which[comp]);
 		if (diag)
 			*diag = which[comp];
 		return 1;
@@ -126,7 +144,7 @@ static int rolled(const route_ctx *c, int32_t comp, const int32_t *which, double
 		int32_t id = which[c->child[k]];
 		if (id < 0)
 			continue;
-		sum += mms_diagnostic_score(mms_row(c->m, MMS_DIAGNOSTIC, id));
+		sum += mms_route_result_score(c, id);
 		n++;
 		if (latest < 0 || mms_row(c->m, MMS_DIAGNOSTIC, id)[D_DATE] >
 				       mms_row(c->m, MMS_DIAGNOSTIC, latest)[D_DATE])
@@ -149,14 +167,13 @@ static void indicator_result(const route_ctx *c, int32_t ind, result *r, size_t 
 	const int32_t *row = mms_row(c->m, MMS_COMPETENCY, ind);
 	if (row[C_KIND] != CK_INDICATOR || row[C_PARENT] < 0 || c->latest[ind] < 0)
 		return;
-	double score = mms_diagnostic_score(mms_row(c->m, MMS_DIAGNOSTIC, c->latest[ind]));
+	double score = mms_route_result_score(c, c->latest[ind]);
 	int severity = mms_severity_of(c, score);
 	for (size_t j = 0; j < ncomp; j++)
 		if (r[j].comp == row[C_PARENT] && severity > r[j].severity) {
 			int32_t before = c->before[ind];
 			r[(*n)++] = (result){ind, score, severity,
-					     before >= 0 ? mms_severity_of(c, mms_diagnostic_score(mms_row(
-								   c->m, MMS_DIAGNOSTIC, before)))
+					     before >= 0 ? mms_severity_of(c, mms_route_result_score(c, before))
 							 : -1,
 					     row[C_PARENT], c->latest[ind]};
 			return;

@@ -113,7 +113,7 @@ static int now_of(const route_ctx *c, int32_t staff, const result *r, size_t n, 
 			latest = c->diag[k];
 	}
 	if (latest >= 0) {
-		*score = mms_diagnostic_score(mms_row(m, MMS_DIAGNOSTIC, latest));
+		*score = mms_route_result_score(c, latest);
 		*severity = mms_severity_of(c, *score);
 		return 1;
 	}

@@ -42,6 +42,9 @@ void mms_route_ctx_free(route_ctx *c);
 /* A person's results, most severe first; *out is the caller's (mms_free). */
 int mms_route_results(route_ctx *c, int32_t staff, result **out, size_t *n);
 int mms_severity_of(const route_ctx *c, double score);
+/* The score of a result: a task's is the share of tasks solved, the mean
+ * of its session's results for that competency or indicator (Р-201). */
+double mms_route_result_score(const route_ctx *c, int32_t diag);
 /* Sets the context's bands to those a stored route was built with (Р-201's
  * 60 and 80 for a route that has none), so its document and effect judge
  * it as it was built. */

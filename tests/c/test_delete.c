@@ -388,6 +388,9 @@ static void an_older_file_read_as_it_is_has_nothing_deleted(void **state)
 				       "ALTER TABLE routes DROP COLUMN approved_by; "
 				       "ALTER TABLE routes DROP COLUMN approved_on; "
 				       "ALTER TABLE routes DROP COLUMN acknowledged_on; "
+				       "DROP TABLE route_deficits; DROP TABLE diagnostic_sessions; "
+				       "ALTER TABLE diagnostics DROP COLUMN session; "
+				       "ALTER TABLE diagnostics DROP COLUMN task; "
 				       "PRAGMA user_version=5");
 	assert_int_equal(count(f->db, MMS_STAFF), 3);
 	mms_db_close(f->db);

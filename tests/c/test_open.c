@@ -133,7 +133,7 @@ static void an_older_schema_is_read_as_it_is_when_read_only(void **state)
 	mms_db *db = t_open(path);
 	t_import(db, T_SMALL_NETWORK);
 	mms_db_close(db);
-	/* as schema 2 had it: no change counter, no history, no columns of schemas 5 and 7, no tombstones, no route deficits (8) */
+	/* as schema 2 had it: no change counter, no history, no columns of schemas 5 and 7, no tombstones, no route deficits, sessions nor their columns (8) */
 	raw(path, "ALTER TABLE resources DROP COLUMN subjects; "
 		  "ALTER TABLE resources DROP COLUMN edu_levels; ALTER TABLE resources DROP COLUMN "
 		  "positions; ALTER TABLE resources DROP COLUMN categories; ALTER TABLE resources "
@@ -145,7 +145,9 @@ static void an_older_schema_is_read_as_it_is_when_read_only(void **state)
 		  "DROP COLUMN agreed_by; ALTER TABLE routes DROP COLUMN agreed_on; ALTER TABLE "
 		  "routes DROP COLUMN approved_by; ALTER TABLE routes DROP COLUMN approved_on; "
 		  "ALTER TABLE routes DROP COLUMN acknowledged_on; "
-		  "DROP TABLE route_deficits; DROP TABLE mms_meta; DROP TABLE mms_history; DROP TABLE mms_deleted; PRAGMA user_version=2; PRAGMA journal_mode=DELETE");
+		  "DROP TABLE route_deficits; DROP TABLE diagnostic_sessions; "
+		  "ALTER TABLE diagnostics DROP COLUMN session; ALTER TABLE diagnostics DROP COLUMN task; "
+		  "DROP TABLE mms_meta; DROP TABLE mms_history; DROP TABLE mms_deleted; PRAGMA user_version=2; PRAGMA journal_mode=DELETE");
 	{
 		sqlite3 *s;
 		assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);

@@ -1264,6 +1264,74 @@ static void medium_deficits_go_to_subject_courses_when_the_region_chooses(void *
 	mms_db_close(db);
 }
 
+/* Issue 14: diagnostics are sessions (Р-201): a result per task, the
+ * competency's share of tasks solved computed from them, a repeat session
+ * giving the change, and the session frozen with the route. */
+static void diagnostic_sessions_give_the_share_of_tasks_solved(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	t_import(db, "{\"diagnostic_sessions\": ["
+		     "{\"code\": \"DS1\", \"kind\": \"entry\", \"form\": \"test\", \"instrument\": \"КИМ предметный\","
+		     " \"instrument_version\": \"2024.1\", \"staff\": \"MET\", \"unit\": \"M\", \"date\": \"2024-01-15\"},"
+		     "{\"code\": \"DS2\", \"kind\": \"repeat\", \"form\": \"test\", \"instrument\": \"КИМ предметный\","
+		     " \"instrument_version\": \"2024.1\", \"date\": \"2024-06-01\"}],"
+		     "\"diagnostics\": ["
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-01-15\", \"session\": \"DS1\", \"task\": \"1\", \"score\": 100},"
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-01-15\", \"session\": \"DS1\", \"task\": \"2\", \"score\": 100},"
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-01-15\", \"session\": \"DS1\", \"task\": \"3\", \"score\": 0},"
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-01-15\", \"session\": \"DS1\", \"task\": \"4\", \"score\": 100},"
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-01-15\", \"session\": \"DS1\", \"task\": \"5\", \"score\": 0}]}");
+	mms_deficit_options o = MMS_DEFICIT_OPTIONS_INIT;
+	o.as_of = "2024-02-01";
+	mms_deficits *d;
+	T_OK(db, mms_deficits_compute(db, t_find(db, MMS_STAFF, "T2"), &o, &d));
+	/* C4 below_basic high; C5: 3 of 5 tasks solved = 60 %, medium */
+	assert_int_equal(mms_deficits_count(d), 2);
+	assert_string_equal(code_of(db, MMS_COMPETENCY, mms_deficits_competency(d, 1)), "C5");
+	assert_true(mms_deficits_score(d, 1) == 60);
+	assert_string_equal(mms_severity_name(mms_deficits_severity(d, 1)), "medium");
+	mms_deficits_free(d);
+	/* a task's result without its session cannot be counted */
+	assert_int_equal(mms_db_import_json(db, "{\"diagnostics\": [{\"staff\": \"T2\", \"competency\": \"C5\","
+					    " \"date\": \"2024-01-16\", \"task\": \"6\", \"score\": 100}]}", NULL, NULL),
+			 MMS_EMISSING);
+	assert_non_null(strstr(mms_db_errmsg(db), "diagnostics/0/session"));
+	/* the route freezes the session its results came from */
+	mms_route_options ro = options(144);
+	saved_route_of(db, &ro, "T2", "S-");
+	size_t n;
+	T_OK(db, mms_db_count(db, MMS_ROUTE_DEFICIT, &n));
+	int found = 0;
+	for (int32_t i = 0; i < (int32_t)n; i++) {
+		char *comp = t_get(db, MMS_ROUTE_DEFICIT, i, "competency");
+		if (!strcmp(comp, "C5")) {
+			char *session = t_get(db, MMS_ROUTE_DEFICIT, i, "session");
+			assert_string_equal(session, "DS1");
+			mms_free(session);
+			found++;
+		}
+		mms_free(comp);
+	}
+	assert_int_equal(found, 1);
+	/* the repeat session on the same instrument: all five solved, 100 %: closed */
+	t_import(db, "{\"diagnostics\": ["
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-06-01\", \"session\": \"DS2\", \"task\": \"1\", \"score\": 100},"
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-06-01\", \"session\": \"DS2\", \"task\": \"2\", \"score\": 100},"
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-06-01\", \"session\": \"DS2\", \"task\": \"3\", \"score\": 100},"
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-06-01\", \"session\": \"DS2\", \"task\": \"4\", \"score\": 100},"
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-06-01\", \"session\": \"DS2\", \"task\": \"5\", \"score\": 100}]}");
+	char *csv;
+	T_OK(db, mms_route_change(db, t_find(db, MMS_ROUTE, "S-T2"), "2024-06-30", &csv));
+	assert_non_null(strstr(csv, "\"C5\",medium,60,100,minimal,40,1\n"));
+	mms_free(csv);
+	/* who ran a session works at the unit that ran it */
+	assert_int_equal(mms_db_import_json(db, "{\"diagnostic_sessions\": [{\"code\": \"DS3\", \"kind\": \"entry\","
+					    " \"form\": \"observation\", \"instrument\": \"Карта наблюдения\", \"staff\": \"T\","
+					    " \"unit\": \"A\", \"date\": \"2024-03-01\"}]}", NULL, NULL), MMS_ETYPE);
+	mms_db_close(db);
+}
+
 static void a_route_keeps_the_bands_it_was_built_with(void **state)
 {
 	(void)state;
@@ -1515,6 +1583,7 @@ int main(void)
 		cmocka_unit_test(an_indicator_deficit_is_not_averaged_away_into_its_competency),
 		cmocka_unit_test(a_saved_route_freezes_its_deficits_and_a_repeat_diagnostic_shows_the_change),
 		cmocka_unit_test(medium_deficits_go_to_subject_courses_when_the_region_chooses),
+		cmocka_unit_test(diagnostic_sessions_give_the_share_of_tasks_solved),
 	};
 	return cmocka_run_group_tests_name("route", tests, NULL, NULL);
 }
