@@ -389,6 +389,22 @@ test("a saved route freezes its deficits; a repeat diagnostic closes one", funct
   assert(p:deficit_consequence(0, 0) == "course")
 end)
 
+test("a diagnostic session gives the share of tasks solved", function()
+  local db = one_teacher_case(90)
+  mms.insert(db, "diagnostic_sessions", {code = "DS1", kind = "repeat", form = "test",
+    instrument = "КИМ", instrument_version = "1", date = "2024-03-01"})
+  for task, score in ipairs({100, 100, 0, 0}) do
+    mms.insert(db, "diagnostics", {staff = "T", competency = "T.DIG.2", date = "2024-03-01",
+      session = "DS1", task = tostring(task), score = score})
+  end
+  local d = db:deficits(db:find("staff", "T"), "2024-04-01")
+  assert(d:count() == 1 and d:score(0) == 50 and mms.mms_severity_name(d:severity(0)) == "high")
+  assert(mms.mms_severity_name(d:previous(0)) == "minimal") -- 90 in January
+  local ok, err = pcall(mms.insert, db, "diagnostics", {staff = "T", competency = "T.DIG.2",
+    date = "2024-03-02", task = "5", score = 100})
+  assert(not ok and err:find("needs its session", 1, true), err)
+end)
+
 test("a closed database closes its catalogues", function()
   local db = mms.Db(":memory:")
   local kpi = mms.kpi(db)

@@ -1032,3 +1032,18 @@ def test_a_saved_route_freezes_its_deficits_and_a_repeat_diagnostic_closes_one()
     assert change[0] == "competency,severity_then,score_then,score_now,severity_now,change,closed"
     assert '"T.MET.2",high,50,90,minimal,40,1' in change
     assert db.route_change_by_resource("2024-06-30").splitlines()[1] == '"FG",1,1,40.0'
+
+
+def test_a_diagnostic_session_gives_the_share_of_tasks_solved():
+    db = routes_case()
+    db.insert("diagnostic_sessions", code="DS1", kind="entry", form="self_assessment",
+              instrument="Анкета самооценки", instrument_version="2", staff="MET", unit="S",
+              date="2024-03-01")
+    for task, score in enumerate([100, 0, 0, 100, 0]):
+        db.insert("diagnostics", staff="T", competency="T.DIG.1", date="2024-03-01", session="DS1",
+                  task=str(task + 1), score=score)
+    d = db.deficits(db.find("staff", "T"), "2024-04-01")
+    found = {db.get("competencies", d.competency(i), "code"): d.score(i) for i in range(d.count())}
+    assert found["T.DIG.1"] == 40  # 2 of 5 tasks: a high deficit now
+    with pytest.raises(mms.Error, match="needs its session"):
+        db.insert("diagnostics", staff="T", competency="T.DIG.1", date="2024-03-02", task="6", score=100)

@@ -452,6 +452,16 @@ check "capacity: the second person's plan finds the course full" 0 "$mms" route 
 grep_in "capacity: the planner says why" out.txt "no place left"
 if [ "$(sqlite3 cap.sqlite "SELECT count(*) FROM route_steps WHERE resource = (SELECT id FROM resources WHERE code = 'KURS')" 2>/dev/null || echo 1)" = 1 ]; then passed=$((passed + 1))
 else failed=$((failed + 1)); echo "FAIL capacity: the course holds more steps than places"; fi
+# Diagnostic sessions: a result per task, the competency's share computed from them.
+printf '{"diagnostic_sessions": [{"code": "DS1", "kind": "entry", "form": "case", "instrument": "Кейс", "date": "2024-01-20"}],
+"diagnostics": [{"staff": "T2", "competency": "K", "date": "2024-01-20", "session": "DS1", "task": "1", "score": 100},
+{"staff": "T2", "competency": "K", "date": "2024-01-20", "session": "DS1", "task": "2", "score": 0}]}' >session.json
+check "sessions: import" 0 "$mms" import cap.sqlite session.json
+check "sessions: the share of tasks solved" 0 "$mms" route build cap.sqlite T2 --as-of 2024-02-01
+grep_in "sessions: 1 of 2 tasks" out.txt "deficit K: 50%, high -> route"
+printf '{"diagnostics": [{"staff": "T2", "competency": "K", "date": "2024-01-21", "task": "3", "score": 0}]}' >task.json
+check "sessions: a task without its session" 1 "$mms" import cap.sqlite task.json
+grep_in "sessions: a task without its session, located" err.txt "diagnostics/0/session"
 # A repeat diagnostic on the same instrument closes the deficit (docs/routes.md, Re-diagnostics).
 check "effect: approve" 0 "$mms" route approve cap.sqlite A-T1 --date 2024-02-02
 check "effect: active" 0 "$mms" route progress cap.sqlite A-T1 --status active --date 2024-02-03
