@@ -338,6 +338,8 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Db::dot;
 %newobject Db::fit_table;
 %newobject Db::route_authorship;
+%newobject Db::route_change;
+%newobject Db::route_change_by_resource;
 %newobject Db::children;
 %newobject Db::subtree;
 %newobject Db::path;
@@ -692,13 +694,15 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 			       const char *end = NULL, int budget_hours = 0, const char *format = NULL,
 			       int prefer_in_region = 0, int max_tutor_load = 0,
 			       double high_below = 0, double medium_up_to = 0, int developer = -1,
-			       int developer_unit = -1, const char *developed_on = NULL) {
+			       int developer_unit = -1, const char *developed_on = NULL,
+			       int medium_to_course = 0) {
 		mms_db *db = mms_swig_db($self);
 		mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
 		mms_route_plan *p = NULL;
 		o.developer = developer; /* -1: not recorded */
 		o.developer_unit = developer_unit;
 		o.developed_on = developed_on;
+		o.medium_to_course = medium_to_course; /* the region's choice (Р-201) */
 		o.high_below = high_below; /* 0: Р-201's 60 and 80 */
 		o.medium_up_to = medium_up_to;
 		o.as_of = as_of;
@@ -715,13 +719,15 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 	RoutePlan *plan_route(int staff, const char *as_of = NULL, const char *start = NULL,
 			      const char *end = NULL, int budget_hours = 0, const char *format = NULL,
 			      double high_below = 0, double medium_up_to = 0, int developer = -1,
-			      int developer_unit = -1, const char *developed_on = NULL) {
+			      int developer_unit = -1, const char *developed_on = NULL,
+			      int medium_to_course = 0) {
 		mms_db *db = mms_swig_db($self);
 		mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
 		mms_route_plan *p = NULL;
 		o.developer = developer; /* -1: not recorded */
 		o.developer_unit = developer_unit;
 		o.developed_on = developed_on;
+		o.medium_to_course = medium_to_course; /* the region's choice (Р-201) */
 		o.high_below = high_below; /* 0: Р-201's 60 and 80 */
 		o.medium_up_to = medium_up_to;
 		o.as_of = as_of;
@@ -756,6 +762,22 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		char *s = NULL;
 		if (db)
 			mms_swig_check($self, mms_route_authorship_table(db, year, &s));
+		return s;
+	}
+	/* The change since a route was built, per competency, as CSV (mms_route_change). */
+	char *route_change(int route, const char *as_of = NULL) {
+		mms_db *db = mms_swig_db($self);
+		char *s = NULL;
+		if (db)
+			mms_swig_check($self, mms_route_change(db, route, as_of, &s));
+		return s;
+	}
+	/* The same per resource, over every route (mms_route_change_by_resource). */
+	char *route_change_by_resource(const char *as_of = NULL) {
+		mms_db *db = mms_swig_db($self);
+		char *s = NULL;
+		if (db)
+			mms_swig_check($self, mms_route_change_by_resource(db, as_of, &s));
 		return s;
 	}
 	/* Stores a plan as draft routes; returns the id of the first. */
@@ -903,6 +925,21 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 	}
 	const char *uncovered_reason(size_t r, size_t u) {
 		return mms_route_plan_uncovered_reason(PLAN($self), r, u);
+	}
+	/* What route r is built on: every result, with what it leads to (Р-201). */
+	size_t deficits(size_t r) { return mms_route_plan_deficits(PLAN($self), r); }
+	int deficit_competency(size_t r, size_t i) {
+		return mms_route_plan_deficit_competency(PLAN($self), r, i);
+	}
+	double deficit_score(size_t r, size_t i) { return mms_route_plan_deficit_score(PLAN($self), r, i); }
+	int deficit_severity(size_t r, size_t i) {
+		return mms_route_plan_deficit_severity(PLAN($self), r, i);
+	}
+	const char *deficit_consequence(size_t r, size_t i) {
+		return mms_route_plan_deficit_consequence(PLAN($self), r, i);
+	}
+	const char *deficit_suggestions(size_t r, size_t i) {
+		return mms_route_plan_deficit_suggestions(PLAN($self), r, i);
 	}
 };
 

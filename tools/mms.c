@@ -212,11 +212,11 @@ typedef struct command {
 } command;
 
 #define PLAN_OPTIONS "--as-of= --start= --end= --budget=int --format= --prefix= --save --verbose --fit-table " \
-	"--developer= --developer-unit= --developed-on="
+	"--developer= --developer-unit= --developed-on= --high-below=num --medium-up-to=num --medium-to-course"
 static const syntax route_subs[] = {
 	{"build", PLAN_OPTIONS}, {"batch", PLAN_OPTIONS}, {"show", "--xlsx="}, {"list", "--year=int"},
 	{"approve", "--date= --evidence="}, {"progress", "--step=int --status= --date= --evidence="},
-	{NULL, NULL}};
+	{"effect", "--as-of= --by-resource"}, {NULL, NULL}};
 static const syntax framework_subs[] = {{"import-case", "--name="}, {"export-case", ""}, {NULL, NULL}};
 
 static int cmd_init(int argc, char **argv)
@@ -540,8 +540,10 @@ static const command commands[] = {
 	 "--year=int --indicators= --levels=int --per-leader=int --per-curator=int", NULL},
 	{"route", "build DB STAFF-CODE | batch DB [UNIT-CODE] [--as-of D] [--start D --end D] "
 		"[--budget H] [--format F] [--save] [--verbose] [--fit-table] "
-		"[--developer STAFF [--developer-unit UNIT] [--developed-on D]] | "
+		"[--developer STAFF [--developer-unit UNIT] [--developed-on D]] "
+		"[--high-below N --medium-up-to N] [--medium-to-course] | "
 		"show DB ROUTE [--xlsx FILE] | list DB [--year Y] | "
+		"effect DB (ROUTE | --by-resource) [--as-of D] | "
 		"approve DB ROUTE --date D [--evidence E] | "
 		"progress DB ROUTE [--step ID] --status S --date D [--evidence E]",
 	 "individual routes: plan from deficits, store, approve and track them", cmd_route, 2,

@@ -47,6 +47,15 @@ static void print_plan(mms_db *db, const mms_route_plan *p, int verbose)
 			printf("  %zu. %s: %s\n", s + 1, res ? res : "?", mms_route_plan_step_reason(p, r, s));
 			mms_free(res);
 		}
+		for (size_t i = 0; verbose && i < mms_route_plan_deficits(p, r); i++) {
+			char *c = text(db, MMS_COMPETENCY, mms_route_plan_deficit_competency(p, r, i), "code");
+			const char *sug = mms_route_plan_deficit_suggestions(p, r, i);
+			printf("  deficit %s: %g%%, %s -> %s%s%s\n", c ? c : "?",
+			       mms_route_plan_deficit_score(p, r, i),
+			       mms_severity_name(mms_route_plan_deficit_severity(p, r, i)),
+			       mms_route_plan_deficit_consequence(p, r, i), *sug ? " " : "", sug);
+			mms_free(c);
+		}
 		for (size_t u = 0; verbose && u < mms_route_plan_uncovered(p, r); u++) {
 			char *c = text(db, MMS_COMPETENCY, mms_route_plan_uncovered_competency(p, r, u), "code");
 			printf("  not covered %s: %s\n", c ? c : "?", mms_route_plan_uncovered_reason(p, r, u));
@@ -98,6 +107,10 @@ static int plan(int argc, char **argv, int batch)
 	o.budget_hours = opt(argc, argv, "--budget") ? atoi(opt(argc, argv, "--budget")) : 0;
 	o.format = opt(argc, argv, "--format");
 	o.progress = progress;
+	/* the region's bands and its choice for medium deficits (Р-201) */
+	o.high_below = opt(argc, argv, "--high-below") ? atof(opt(argc, argv, "--high-below")) : 60;
+	o.medium_up_to = opt(argc, argv, "--medium-up-to") ? atof(opt(argc, argv, "--medium-up-to")) : 80;
+	o.medium_to_course = flag(argc, argv, "--medium-to-course");
 	const char *developer = opt(argc, argv, "--developer"), *dunit = opt(argc, argv, "--developer-unit");
 	o.developed_on = opt(argc, argv, "--developed-on");
 	const char *who = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
@@ -159,6 +172,13 @@ static int show(int argc, char **argv)
 		       tutor ? tutor : "none");
 		mms_free(staff);
 		mms_free(tutor);
+		/* the bands it was built with: its deficits are judged by them */
+		char *high = text(db, MMS_ROUTE, route, "high_below"),
+		     *medium = text(db, MMS_ROUTE, route, "medium_up_to");
+		printf("  deficit bands (Р-201): high below %s %%, medium up to %s %%\n",
+		       high ? high : "60", medium ? medium : "80");
+		mms_free(high);
+		mms_free(medium);
 		size_t n = 0;
 		mms_db_count(db, MMS_ROUTE_STEP, &n);
 		/* ids are not dense in what a handle reads: deleted steps keep
@@ -265,6 +285,18 @@ int cmd_framework(int argc, char **argv)
 	return code;
 }
 
+/* Prints a table the library made (or says why it could not), frees it
+ * and closes db: the end of every command that lists a table. */
+static int print_table(mms_db *db, int rc, char *table, const char *what)
+{
+	if (rc == MMS_OK)
+		fputs(table, stdout);
+	mms_free(table);
+	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, what);
+	mms_db_close(db);
+	return code;
+}
+
 /* `route list DB [--year YYYY]`: the routes per developer (a methodist of
  * the ЦНППМ or a municipal service, a school's deputy head), as CSV. */
 static int list(int argc, char **argv)
@@ -283,12 +315,28 @@ static int list(int argc, char **argv)
 	}
 	char *table = NULL;
 	int rc = mms_route_authorship_table(db, y, &table);
-	if (rc == MMS_OK)
-		fputs(table, stdout);
-	mms_free(table);
-	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, "route list");
-	mms_db_close(db);
-	return code;
+	return print_table(db, rc, table, "route list");
+}
+
+/* `route effect DB ROUTE | --by-resource [--as-of D]`: the change since a
+ * route was built, per competency, or per resource over every route. */
+static int effect(int argc, char **argv)
+{
+	mms_db *db;
+	int by_resource = flag(argc, argv, "--by-resource");
+	if (argc < 1 || (!by_resource && (argc < 2 || argv[1][0] == '-')))
+		return EXIT_USAGE;
+	int open_code = tool_open(&db, argv[0], TOOL_READ);
+	if (open_code != EXIT_OK)
+		return open_code;
+	const char *as_of = opt(argc, argv, "--as-of");
+	char *table = NULL;
+	int32_t route;
+	int rc = by_resource ? mms_route_change_by_resource(db, as_of, &table)
+			     : mms_db_find(db, MMS_ROUTE, argv[1], &route);
+	if (rc == MMS_OK && !by_resource)
+		rc = mms_route_change(db, route, as_of, &table);
+	return print_table(db, rc, table, "route effect");
 }
 
 int cmd_route(int argc, char **argv)
@@ -310,6 +358,8 @@ int cmd_route(int argc, char **argv)
 		return change(argc, argv, "approved");
 	if (!strcmp(sub, "progress"))
 		return change(argc, argv, NULL);
+	if (!strcmp(sub, "effect"))
+		return effect(argc, argv);
 	fprintf(stderr, "mms: route: unknown subcommand \"%s\"\n", sub);
 	return EXIT_USAGE;
 }

@@ -36,7 +36,9 @@ typedef enum mms_entity {
 	MMS_ROUTE_STEP = 13,   /**< a step of a route: a resource for some deficits (0.2) */
 	MMS_ROUTE_EVENT = 14,  /**< a status change of a route or step, with evidence (0.2) */
 	MMS_PAST_VALUE = 15,   /**< a value a staff or unit field held until a date (0.2) */
-	MMS_ENTITY_COUNT = 16  /**< grows when entities are added; do not store it */
+	MMS_ROUTE_DEFICIT = 16, /**< a deficit a route was built on, frozen with it (0.2) */
+	MMS_DIAGNOSTIC_SESSION = 17, /**< a diagnostic session: kind, form, instrument, who, when (0.2) */
+	MMS_ENTITY_COUNT = 18  /**< grows when entities are added; do not store it */
 } mms_entity;
 
 /** The plural name of an entity ("units", "staff"...), or NULL. */

@@ -97,12 +97,15 @@ typedef struct mms_route_options {
 	int32_t developer;      /**< staff id, -1 = not recorded */
 	int32_t developer_unit; /**< unit id, -1 = the developer's organisation */
 	const char *developed_on; /**< NULL = the date the plan is built as of */
+	/* version 3 (0.2): the region's choice for medium deficits (Р-201:
+	 * "a route or a subject PD course") */
+	int medium_to_course;   /**< nonzero: a medium deficit is covered by a course only */
 } mms_route_options;
 
-#define MMS_ROUTE_OPTIONS_VERSION 2
+#define MMS_ROUTE_OPTIONS_VERSION 3
 #define MMS_ROUTE_OPTIONS_INIT \
 	{MMS_ROUTE_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, NULL, 0, 1, 0, 60, 80, NULL, NULL, \
-	 -1, -1, NULL}
+	 -1, -1, NULL, 0}
 
 /** Planned routes: built, not yet stored. */
 typedef struct mms_route_plan mms_route_plan;
@@ -141,6 +144,49 @@ MMS_EXTERN int32_t mms_route_plan_uncovered_competency(const mms_route_plan *p, 
 /** Why: no resource, capacity exhausted, over the budget, outside the period. */
 MMS_EXTERN const char *mms_route_plan_uncovered_reason(const mms_route_plan *p, size_t r,
 						       size_t u);
+
+/**
+ * What route r of the plan was built on (docs/routes.md, "What a route was
+ * built on"), saved with it as route_deficits: every result of the person,
+ * high, medium and minimal, most severe first; an indicator kept apart from
+ * its competency is a result of its own. (0.2)
+ */
+MMS_EXTERN size_t mms_route_plan_deficits(const mms_route_plan *p, size_t r);
+/** The competency (or indicator) id of deficit i, or -1. */
+MMS_EXTERN int32_t mms_route_plan_deficit_competency(const mms_route_plan *p, size_t r, size_t i);
+/** Its score (share of tasks solved, %), NAN if none. */
+MMS_EXTERN double mms_route_plan_deficit_score(const mms_route_plan *p, size_t r, size_t i);
+/** Its severity (mms_severity) under the plan's bands, or -1. */
+MMS_EXTERN int mms_route_plan_deficit_severity(const mms_route_plan *p, size_t r, size_t i);
+/**
+ * What it leads to, as Р-201 says (borrowed): "route" for a high deficit
+ * and for a medium one, "course" for a medium one where the options chose
+ * courses (medium_to_course), "informal" for a minimal one; NULL if none.
+ */
+MMS_EXTERN const char *mms_route_plan_deficit_consequence(const mms_route_plan *p, size_t r,
+							  size_t i);
+/** For a minimal deficit, the codes of up to three informal resources, '|'-joined (borrowed). */
+MMS_EXTERN const char *mms_route_plan_deficit_suggestions(const mms_route_plan *p, size_t r,
+							  size_t i);
+
+/**
+ * The change since a route was built (docs/routes.md, "Re-diagnostics"),
+ * as CSV with a header: competency, severity_then, score_then, score_now,
+ * severity_now, change (points), closed (1 when the deficit is minimal now
+ * under the route's bands); one row per deficit the route was built on,
+ * judged by the latest diagnostics up to as_of (NULL = today). *out is the
+ * caller's (mms_free). MMS_ENOTFOUND for a route saved without its
+ * deficits (before schema 8). (0.2)
+ */
+MMS_EXTERN int mms_route_change(mms_db *db, int32_t route, const char *as_of, char **out);
+
+/**
+ * The change by resource: for every resource with steps done, the
+ * deficits those steps covered (as their routes froze them), how many are
+ * closed now, and the mean change of their scores in points, as CSV:
+ * resource, covered, closed, mean_change. *out is the caller's (mms_free). (0.2)
+ */
+MMS_EXTERN int mms_route_change_by_resource(mms_db *db, const char *as_of, char **out);
 
 /**
  * How closely a resource fits a person (docs/routes.md, "Fit to the

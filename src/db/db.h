@@ -90,6 +90,10 @@ void mms_access_visible(const mms_access *a, const mms_mark *mark, mms_ingest *i
  * handle to keep if the import commits. */
 void mms_access_check_import(mms_ingest *in, int32_t scope, mms_access *out);
 
+/* Writes the records of doc as one import in add mode (mms_db_insert(), a
+ * saved route plan): every rule of an import, all or nothing. */
+int mms_db_write_doc(mms_db *db, mms_doc *doc);
+
 /* Puts the first problem of a refused write (and how many more there
  * are) in the handle's message; returns rc. */
 int mms_db_report_failure(mms_db *db, const mms_report *r, int rc);

@@ -283,21 +283,26 @@ int mms_db_import(mms_db *db, const char *path, const mms_import_options *opts,
 	return finish(rep, report, rc);
 }
 
+int mms_db_write_doc(mms_db *db, mms_doc *doc)
+{
+	mms_report *rep = mms_report_new();
+	if (!rep)
+		return mms_db_fail(db, MMS_ENOMEM, "out of memory");
+	mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
+	int rc = ingest(db, doc, &o, rep);
+	mms_report_free(rep);
+	return rc;
+}
+
 int mms_db_insert(mms_db *db, const mms_record *rec, int32_t *out_id)
 {
 	if (!db || !db->sql || !rec)
 		return MMS_EINVAL;
 	mms_db_ok(db);
 	int e;
-	mms_doc *doc = mms_record_doc(rec, &e);
-	mms_report *rep = mms_report_new();
-	if (!rep)
-		return mms_db_fail(db, MMS_ENOMEM, "out of memory");
-	mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
-	int rc = ingest(db, doc, &o, rep);
+	int rc = mms_db_write_doc(db, mms_record_doc(rec, &e));
 	if (rc == MMS_OK && out_id)
 		*out_id = (int32_t)db->m.t[e].count - 1;
-	mms_report_free(rep);
 	return rc;
 }
 

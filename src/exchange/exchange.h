@@ -36,6 +36,13 @@ void mms_csv_doc_free(mms_doc *d);
 
 /* The document of a single record built through the API. */
 mms_doc *mms_record_doc(const mms_record *rec, int *entity);
+/* Several records as one document, each located as entity/index/field. */
+typedef struct mms_records mms_records;
+int mms_records_new(mms_records **out);
+/* Takes rec, freed here even when it fails. */
+int mms_records_add(mms_records *rs, mms_record *rec);
+mms_doc *mms_records_doc(mms_records *rs);
+void mms_records_free(mms_records *rs);
 
 /* The pseudonyms of one export (pseudonym.c); see mms_db_export_pseudonymised(). */
 #define MMS_PSEUDO_MIN_KEY 32  /* bytes */

@@ -10,6 +10,8 @@
 #include "doc.h"
 #include "kpi/fact_keys.h"
 #include "domain/employment.h"
+#include "domain/bands.h"
+#include "domain/route_status.h"
 
 typedef struct checker {
 	mms_ingest *in;
@@ -211,6 +213,9 @@ static void check_diagnostic(checker *c)
 	if (c->row[D_SCORE] == MMS_NONE && c->row[D_LEVEL] < 0)
 		FAIL(c, MMS_EMISSING, D_SCORE, "%s: needs a score (share of tasks solved) or a level",
 		     lbl(c));
+	/* a task's result counts towards its session's share of tasks solved */
+	if (mms_field_present(c->in->m, MMS_DIAGNOSTIC, c->id, D_TASK) && c->row[D_SESSION] < 0)
+		FAIL(c, MMS_EMISSING, D_SESSION, "%s: a task's result needs its session", lbl(c));
 }
 
 static void check_resource(checker *c)
@@ -273,6 +278,11 @@ static void check_route(checker *c)
 	check_period(c, RT_AGREED_ON, RT_APPROVED_ON);
 	check_period(c, RT_DEVELOPED_ON, RT_ACKNOWLEDGED_ON);
 	check_period(c, RT_APPROVED_ON, RT_ACKNOWLEDGED_ON);
+	mms_bands b = mms_bands_of_route(m, c->id);
+	if (!mms_bands_valid(b))
+		FAIL(c, MMS_ERANGE, c->row[RT_HIGH_BELOW] != MMS_NONE ? RT_HIGH_BELOW : RT_MEDIUM_UP_TO,
+		     "%s: deficit bands high_below %g and medium_up_to %g are not 0 < high <= "
+		     "medium <= 100", lbl(c), b.high_below, b.medium_up_to);
 }
 
 static void check_route_step(checker *c)
@@ -300,6 +310,48 @@ static void check_route_event(checker *c)
 	else if (of_step != (step >= 0))
 		FAIL(c, MMS_ETYPE, EV_STATUS, "%s: %s is a status of %s", lbl(c),
 		     mms_enum_name(E_ROUTE_STATUS, status), of_step ? "a step" : "a whole route");
+}
+
+/* What a route was built on stays true to its rules: a severity as the
+ * route's bands judge the score, a consequence Р-201 gives that severity,
+ * a diagnostic of the route's person. Suggestions are codes as they were
+ * when the route was built, not references: a scoped export keeps them
+ * while the resources they name may lie outside its scope. */
+static void check_route_deficit(checker *c)
+{
+	static const char *const leads[] = {"informal", "route or course", "route"};
+	mms_model *m = c->in->m;
+	int32_t route = c->row[RD_ROUTE], sev = c->row[RD_SEVERITY], cq = c->row[RD_CONSEQUENCE];
+	if (route < 0 || sev < 0 || cq < 0)
+		return;
+	mms_bands b = mms_bands_of_route(m, route);
+	if (c->row[RD_SCORE] != MMS_NONE &&
+	    mms_bands_severity(b, (double)c->row[RD_SCORE] / MMS_DEC_SCALE) != sev)
+		FAIL(c, MMS_ERANGE, RD_SEVERITY, "%s: a score of %g is not a %s deficit under the "
+		     "route's bands (high below %g, medium up to %g)", lbl(c),
+		     (double)c->row[RD_SCORE] / MMS_DEC_SCALE, mms_enum_name(E_SEVERITY, sev),
+		     b.high_below, b.medium_up_to);
+	if (cq != mms_deficit_consequence(sev, cq == CQ_COURSE))
+		FAIL(c, MMS_ERANGE, RD_CONSEQUENCE, "%s: a %s deficit leads to %s (Р-201), not %s",
+		     lbl(c), mms_enum_name(E_SEVERITY, sev), leads[sev], mms_enum_name(E_CONSEQUENCE, cq));
+	int32_t d = c->row[RD_DIAGNOSTIC];
+	if (d >= 0 && mms_row(m, MMS_DIAGNOSTIC, d)[D_STAFF] != mms_row(m, MMS_ROUTE, route)[RT_STAFF])
+		FAIL(c, MMS_ETYPE, RD_DIAGNOSTIC, "%s: diagnostic #%ld is another person's", lbl(c),
+		     (long)d);
+	else if (d >= 0 && c->row[RD_SESSION] >= 0 &&
+		 mms_row(m, MMS_DIAGNOSTIC, d)[D_SESSION] != c->row[RD_SESSION])
+		FAIL(c, MMS_ETYPE, RD_SESSION, "%s: diagnostic #%ld is not of this session", lbl(c),
+		     (long)d);
+}
+
+/* Who ran a session works at the unit that ran it, or under it. */
+static void check_diagnostic_session(checker *c)
+{
+	const mms_model *m = c->in->m;
+	int32_t staff = c->row[DS_STAFF], unit = c->row[DS_UNIT];
+	if (staff >= 0 && unit >= 0 && !within_unit(c, mms_row(m, MMS_STAFF, staff)[S_ORG], unit))
+		FAIL(c, MMS_ETYPE, DS_UNIT, "%s: staff \"%s\" does not work at unit \"%s\"", lbl(c),
+		     mms_str(m, mms_row(m, MMS_STAFF, staff)[S_CODE]), unit_code(c, unit));
 }
 
 static void check_target(checker *c)
@@ -558,13 +610,64 @@ static int check_persons(mms_ingest *in)
 	return MMS_OK;
 }
 
+/*
+ * A resource's places (a course's seats, a mentor's mentees) are never
+ * held by more steps of live routes than its capacity, whichever write
+ * adds them: an import, an insert, an update, a saved plan. So two plans
+ * saved separately cannot overfill a course or a mentor. Checked for the
+ * resources the written steps name, once per resource.
+ */
+static int check_capacities(mms_ingest *in)
+{
+	mms_model *m = in->m;
+	size_t recs = in->doc->count(in->doc, MMS_ROUTE_STEP);
+	int any = 0;
+	for (size_t rec = 0; rec < recs && !any; rec++) {
+		int32_t res = mms_row(m, MMS_ROUTE_STEP, in->ids[MMS_ROUTE_STEP][rec])[ST_RESOURCE];
+		any = !in->bad[MMS_ROUTE_STEP][rec] && res >= 0 &&
+		      mms_row(m, MMS_RESOURCE, res)[R_CAPACITY] != MMS_NONE;
+	}
+	if (!any)
+		return MMS_OK;
+	int32_t *rs, *ss, *taken = mms_malloc((m->t[MMS_RESOURCE].count + 1) * sizeof *taken);
+	int rc = mms_route_statuses_at(m, MMS_NONE, &rs, &ss);
+	if (rc == MMS_OK && !taken)
+		rc = MMS_ENOMEM;
+	if (rc == MMS_OK)
+		mms_route_places_taken(m, rs, ss, taken);
+	for (size_t rec = 0; rc == MMS_OK && rec < recs; rec++) {
+		int32_t id = in->ids[MMS_ROUTE_STEP][rec];
+		const int32_t *st = mms_row(m, MMS_ROUTE_STEP, id);
+		int32_t res = st[ST_RESOURCE];
+		if (in->bad[MMS_ROUTE_STEP][rec] || res < 0 || st[ST_ROUTE] < 0 ||
+		    !mms_route_step_holds_place(rs[st[ST_ROUTE]], ss[id]))
+			continue;
+		int32_t cap = mms_row(m, MMS_RESOURCE, res)[R_CAPACITY];
+		if (cap == MMS_NONE || taken[res] <= cap)
+			continue;
+		mms_buf b = {0};
+		mms_record_label(m, MMS_ROUTE, st[ST_ROUTE], &b);
+		mms_ingest_fail(in, MMS_ERANGE, MMS_ROUTE_STEP, rec, ST_RESOURCE,
+				"%s: resource \"%s\" has %d places (capacity) and %d steps of routes "
+				"neither cancelled nor failed would hold them", b.data ? b.data : "",
+				mms_str(m, mms_row(m, MMS_RESOURCE, res)[R_CODE]), cap, taken[res]);
+		mms_buf_free(&b);
+		taken[res] = INT32_MIN; /* said once */
+	}
+	mms_free(rs);
+	mms_free(ss);
+	mms_free(taken);
+	return rc;
+}
+
 int mms_ingest_check(mms_ingest *in, int e)
 {
 	static void (*const rules[MMS_ENTITY_COUNT])(checker *) = {
 		check_unit, check_link, check_staff, check_staff_link,
 		check_activity, check_participation, check_target, check_fact,
 		check_competency, check_diagnostic, check_resource, check_develops,
-		check_route, check_route_step, check_route_event, check_past_value};
+		check_route, check_route_step, check_route_event, check_past_value, check_route_deficit,
+		check_diagnostic_session};
 	size_t n = in->doc->count(in->doc, e);
 	mms_fact_keys keys = {0};
 	if (e == MMS_FACT && n && mms_fact_keys_builtin(&keys) != MMS_OK)
@@ -583,6 +686,7 @@ int mms_ingest_check(mms_ingest *in, int e)
 	case MMS_UNIT: return check_cycles(in, e, U_PARENT, "parents");
 	case MMS_COMPETENCY: return check_cycles(in, e, C_PARENT, "parents");
 	case MMS_RESOURCE: return check_cycles(in, e, R_PREREQUISITE, "prerequisites");
+	case MMS_ROUTE_STEP: return check_capacities(in);
 	case MMS_ROUTE_EVENT: return check_transitions(in);
 	case MMS_STAFF: return check_persons(in);
 	case MMS_PAST_VALUE: return check_past_untils(in);

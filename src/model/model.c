@@ -85,6 +85,14 @@ void mms_model_rollback(mms_model *m, const mms_mark *mark)
 		if (t->count == mark->rows[e])
 			continue;
 		t->count = mark->rows[e];
+		if (!t->count && !in_block(m, t->rows)) {
+			/* a table the write began: as it was before, without rows, so a
+			 * refused write leaves no memory behind */
+			mms_free(t->rows);
+			t->rows = NULL;
+			t->cap = 0;
+			mms_hash_free(&t->codes);
+		}
 		if (t->skel_rows > t->count) { /* rebuilt from the rows when next needed */
 			mms_skelset_clear(&t->skel);
 			t->skel_rows = 0;

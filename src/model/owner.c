@@ -29,4 +29,6 @@ const mms_owner_def mms_owners[MMS_ENTITY_COUNT] = {
 	[MMS_ROUTE_STEP] = {1, {ST_ROUTE}},
 	[MMS_ROUTE_EVENT] = {1, {EV_ROUTE}},
 	[MMS_PAST_VALUE] = {0, {0}},             /* names its record by code: nobody's */
+	[MMS_ROUTE_DEFICIT] = {1, {RD_ROUTE}},
+	[MMS_DIAGNOSTIC_SESSION] = {2, {DS_UNIT, DS_STAFF}}, /* the unit that ran it, else its methodist */
 };

@@ -59,6 +59,10 @@ static const char *const resource_kinds[] = {"course", "internship", "mentoring"
 /* Route statuses come first, then step statuses; events name one of them. */
 static const char *const route_statuses[] = {"approved", "active", "completed", "cancelled",
 					     "in_progress", "done", "failed"};
+static const char *const severities[] = {"minimal", "medium", "high"};
+static const char *const consequences[] = {"route", "course", "informal"};
+static const char *const session_kinds[] = {"entry", "repeat"};
+static const char *const session_forms[] = {"test", "case", "self_assessment", "observation"};
 
 const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_LEVEL] = {"level", levels, N(levels)},
@@ -81,6 +85,10 @@ const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_PURPOSE] = {"survey purpose", purposes, N(purposes)},
 	[E_EMPLOYMENT] = {"employment", employments, N(employments)},
 	[E_DATED_ENTITY] = {"dated entity", dated_entities, N(dated_entities)},
+	[E_SEVERITY] = {"deficit severity", severities, N(severities)},
+	[E_CONSEQUENCE] = {"deficit consequence", consequences, N(consequences)},
+	[E_SESSION_KIND] = {"diagnostic session kind", session_kinds, N(session_kinds)},
+	[E_SESSION_FORM] = {"diagnostic form", session_forms, N(session_forms)},
 };
 
 #define REQ 1
@@ -117,7 +125,7 @@ static const field_def staff_fields[] = {
 	{"subjects", F_LIST, OPT, 0, 0, 0},
 	{"part_time", F_BOOL, OPT, 0, 0, 0},
 	{"work_end", F_DATE, OPT, 0, 0, 0}, /* 0.2: the last day of work, for retention */
-	/* 0.2, schema 8: a row is one post; rows of one person share this key
+	/* 0.2, schema 9: a row is one post; rows of one person share this key
 	 * (absent = the code is the person's key) */
 	{"person", F_STR, OPT, 0, 0, 0},
 	{"employment", F_ENUM, OPT, E_EMPLOYMENT, 0, 0},
@@ -188,6 +196,10 @@ static const field_def diagnostic_fields[] = {
 	{"score", F_DEC, OPT, 0, 0, 100 * MMS_DEC_SCALE},
 	{"level", F_ENUM, OPT, E_DIAG_LEVEL, 0, 0},
 	{"note", F_STR, OPT, 0, 0, 0},
+	/* 0.2, schema 10: the session the result belongs to, and its task (a
+	 * result per task: the competency's share is the mean of its tasks') */
+	{"session", F_REF, OPT, MMS_DIAGNOSTIC_SESSION, 0, 0},
+	{"task", F_STR, OPT, 0, 0, 0},
 };
 static const field_def resource_fields[] = {
 	{"code", F_CODE, REQ, 0, 0, 0},
@@ -258,7 +270,7 @@ static const field_def route_event_fields[] = {
 	{"evidence", F_STR, OPT, 0, 0, 0},
 	{"note", F_STR, OPT, 0, 0, 0},
 };
-/* 0.2, schema 8: the valid-time history of dated fields (domain/employment.h):
+/* 0.2, schema 9: the valid-time history of dated fields (domain/employment.h):
  * the value a field of a staff member or unit held until a day; the row
  * holds the current value. */
 static const field_def past_value_fields[] = {
@@ -267,6 +279,31 @@ static const field_def past_value_fields[] = {
 	{"field", F_STR, REQ, 0, 0, 0},
 	{"value", F_STR, OPT, 0, 0, 0},
 	{"until", F_DATE, REQ, 0, 0, 0},
+};
+/* 0.2, schema 10: what a route was built on, frozen with it (docs/routes.md,
+ * "What a route was built on"): each result, its severity under the
+ * route's bands, what it leads to (Р-201) and the diagnostic it came from. */
+static const field_def route_deficit_fields[] = {
+	{"route", F_REF, REQ, MMS_ROUTE, 0, 0},
+	{"competency", F_REF, REQ, MMS_COMPETENCY, 0, 0},
+	{"score", F_DEC, OPT, 0, 0, 100 * MMS_DEC_SCALE},
+	{"severity", F_ENUM, REQ, E_SEVERITY, 0, 0},
+	{"consequence", F_ENUM, REQ, E_CONSEQUENCE, 0, 0},
+	{"diagnostic", F_REF, OPT, MMS_DIAGNOSTIC, 0, 0},
+	{"suggestions", F_LIST, OPT, 0, 0, 0},
+	{"session", F_REF, OPT, MMS_DIAGNOSTIC_SESSION, 0, 0},
+};
+/* 0.2, schema 10: a diagnostic session (Р-201): entry or repeat, its form,
+ * the instrument and its version, who ran it and when. */
+static const field_def diagnostic_session_fields[] = {
+	{"code", F_CODE, REQ, 0, 0, 0},
+	{"kind", F_ENUM, REQ, E_SESSION_KIND, 0, 0},
+	{"form", F_ENUM, REQ, E_SESSION_FORM, 0, 0},
+	{"instrument", F_STR, REQ, 0, 0, 0},
+	{"instrument_version", F_STR, OPT, 0, 0, 0},
+	{"staff", F_REF, OPT, MMS_STAFF, 0, 0},
+	{"unit", F_REF, OPT, MMS_UNIT, 0, 0},
+	{"date", F_DATE, REQ, 0, 0, 0},
 };
 
 const entity_def mms_entities[MMS_ENTITY_COUNT] = {
@@ -294,6 +331,10 @@ const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 			     N(route_event_fields), -1},
 	[MMS_PAST_VALUE] = {"past_values", "past value", past_value_fields,
 			    N(past_value_fields), -1},
+	[MMS_ROUTE_DEFICIT] = {"route_deficits", "route deficit", route_deficit_fields,
+			       N(route_deficit_fields), -1},
+	[MMS_DIAGNOSTIC_SESSION] = {"diagnostic_sessions", "diagnostic session",
+				    diagnostic_session_fields, N(diagnostic_session_fields), 0},
 };
 
 #define LVL(x) (1u << LV_##x)

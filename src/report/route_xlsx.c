@@ -85,23 +85,16 @@ static void signed_line(doc *d, mms_buf *b, const char *label, int32_t staff, in
 	line(d, label, b->len ? b->data : "—");
 }
 
-/* Informal and non-formal learning for a minimal deficit (Р-201): up to
- * three resources of those kinds that develop the competency and fit the
- * person, by code; ": " before the first. */
+/* The informal suggestions of a minimal deficit (deficits.c), by name;
+ * ": " before the first. */
 static void informal_suggestions(const route_ctx *c, const person_profile *who, int32_t comp,
 				 mms_buf *b)
 {
-	const mms_model *m = c->m;
-	int named = 0;
-	for (int32_t k = c->dev_start[comp]; k < c->dev_start[comp + 1] && named < 3; k++) {
-		int32_t res = mms_row(m, MMS_DEVELOPS, c->dev[k])[DV_RESOURCE];
-		int32_t kind = mms_row(m, MMS_RESOURCE, res)[R_KIND];
-		if ((kind != RK_ASSOCIATION && kind != RK_SEMINAR && kind != RK_SELF_EDUCATION) ||
-		    mms_route_fit_of(m, who, res, NULL) < 0)
-			continue;
-		mms_buf_printf(b, "%s«%s»", named++ ? ", " : ": ",
-			       mms_str(m, mms_row(m, MMS_RESOURCE, res)[R_NAME]));
-	}
+	int32_t res[3];
+	size_t n = mms_route_informal(c, who, comp, res);
+	for (size_t i = 0; i < n; i++)
+		mms_buf_printf(b, "%s«%s»", i ? ", " : ": ",
+			       mms_str(c->m, mms_row(c->m, MMS_RESOURCE, res[i])[R_NAME]));
 }
 
 static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c)

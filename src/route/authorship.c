@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "route.h"
 
 int mms_route_author_init(mms_db *db, const mms_route_options *o, int32_t as_of,
@@ -39,24 +37,17 @@ int mms_route_author_init(mms_db *db, const mms_route_options *o, int32_t as_of,
 	return MMS_OK;
 }
 
-static int add_code(json_object *o, const char *key, const mms_model *m, int e, int32_t id)
-{
-	json_object *v = json_object_new_string(mms_str(m, mms_row(m, e, id)[0]));
-	return v && !json_object_object_add(o, key, v) ? MMS_OK : MMS_ENOMEM;
-}
-
-int mms_route_author_json(const mms_model *m, const route_author *a, json_object *route)
+int mms_route_author_record(const mms_model *m, const route_author *a, mms_record *route)
 {
 	int rc = MMS_OK;
 	char date[11];
 	if (a->developer >= 0)
-		rc = add_code(route, "developer", m, MMS_STAFF, a->developer);
+		rc = mms_record_set(route, "developer", mms_str(m, mms_row(m, MMS_STAFF, a->developer)[S_CODE]));
 	if (rc == MMS_OK && a->unit >= 0)
-		rc = add_code(route, "developer_unit", m, MMS_UNIT, a->unit);
+		rc = mms_record_set(route, "developer_unit", mms_str(m, mms_row(m, MMS_UNIT, a->unit)[U_CODE]));
 	if (rc == MMS_OK && a->on != MMS_NONE) {
 		mms_date_format(a->on, date);
-		json_object *v = json_object_new_string(date);
-		rc = v && !json_object_object_add(route, "developed_on", v) ? MMS_OK : MMS_ENOMEM;
+		rc = mms_record_set(route, "developed_on", date);
 	}
 	return rc;
 }

@@ -1,12 +1,14 @@
 /*
  * Deficits: a person's latest results by competency as of a date, rolled
  * up from indicators to competencies (mean), with severities after the
- * bands of Р-201 (below 60 high, up to 80 medium, above minimal).
+ * deficit bands (domain/bands.h).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/bands.h"
+#include "domain/route_status.h"
 #include "route.h"
 
 const char *mms_severity_name(int s)
@@ -17,47 +19,14 @@ const char *mms_severity_name(int s)
 
 int mms_severity_of(const route_ctx *c, double score)
 {
-	return score < c->high_below ? MMS_SEVERITY_HIGH
-	       : score <= c->medium_up_to ? MMS_SEVERITY_MEDIUM : MMS_SEVERITY_MINIMAL;
+	return mms_bands_severity((mms_bands){c->high_below, c->medium_up_to}, score);
 }
 
 void mms_route_ctx_bands(route_ctx *c, int32_t route)
 {
-	const int32_t *rt = mms_row(c->m, MMS_ROUTE, route);
-	c->high_below = rt[RT_HIGH_BELOW] != MMS_NONE ? (double)rt[RT_HIGH_BELOW] / MMS_DEC_SCALE : 60;
-	c->medium_up_to = rt[RT_MEDIUM_UP_TO] != MMS_NONE ? (double)rt[RT_MEDIUM_UP_TO] / MMS_DEC_SCALE
-							   : 80;
-}
-
-/* A level stands for a score inside its band (docs/routes.md). */
-static double score_of(const route_ctx *c, const int32_t *d)
-{
-	static const double levels[] = {40, 70, 85, 95};
-	if (d[D_SCORE] != MMS_NONE)
-		return (double)d[D_SCORE] / MMS_DEC_SCALE;
-	(void)c;
-	return levels[d[D_LEVEL]];
-}
-
-/* The latest status of every route and step, replayed from the events. */
-static int statuses(route_ctx *c)
-{
-	const mms_model *m = c->m;
-	size_t nr = m->t[MMS_ROUTE].count, ns = m->t[MMS_ROUTE_STEP].count;
-	c->route_status = mms_malloc((nr + 1) * sizeof *c->route_status);
-	c->step_status = mms_malloc((ns + 1) * sizeof *c->step_status);
-	if (!c->route_status || !c->step_status)
-		return MMS_ENOMEM;
-	memset(c->route_status, 0xff, (nr + 1) * sizeof *c->route_status);
-	memset(c->step_status, 0xff, (ns + 1) * sizeof *c->step_status);
-	for (size_t i = 0; i < m->t[MMS_ROUTE_EVENT].count; i++) {
-		const int32_t *ev = mms_row(m, MMS_ROUTE_EVENT, (int32_t)i);
-		if (ev[EV_STEP] >= 0)
-			c->step_status[ev[EV_STEP]] = ev[EV_STATUS];
-		else
-			c->route_status[ev[EV_ROUTE]] = ev[EV_STATUS];
-	}
-	return MMS_OK;
+	mms_bands b = mms_bands_of_route(c->m, route);
+	c->high_below = b.high_below;
+	c->medium_up_to = b.medium_up_to;
 }
 
 int mms_route_ctx_init(route_ctx *c, mms_db *db, const char *as_of, double high_below,
@@ -81,7 +50,7 @@ int mms_route_ctx_init(route_ctx *c, mms_db *db, const char *as_of, double high_
 		rc = mms_index_csr_live(m, nc, MMS_COMPETENCY, C_PARENT, -1, &c->child_start,
 					&c->child);
 	if (rc == MMS_OK)
-		rc = statuses(c);
+		rc = mms_route_statuses_at(m, MMS_NONE, &c->route_status, &c->step_status);
 	if (rc == MMS_OK) {
 		c->latest = mms_malloc((nc + 1) * sizeof *c->latest);
 		c->before = mms_malloc((nc + 1) * sizeof *c->before);
@@ -111,6 +80,24 @@ void mms_route_ctx_free(route_ctx *c)
 	}
 }
 
+double mms_route_result_score(const route_ctx *c, int32_t diag)
+{
+	const int32_t *d = mms_row(c->m, MMS_DIAGNOSTIC, diag);
+	if (d[D_SESSION] < 0 || !mms_field_present(c->m, MMS_DIAGNOSTIC, diag, D_TASK))
+		return mms_diagnostic_score(d);
+	double sum = 0;
+	int n = 0;
+	int32_t staff = d[D_STAFF];
+	for (int32_t k = c->diag_start[staff]; k < c->diag_start[staff + 1]; k++) {
+		const int32_t *t = mms_row(c->m, MMS_DIAGNOSTIC, c->diag[k]);
+		if (t[D_SESSION] == d[D_SESSION] && t[D_COMPETENCY] == d[D_COMPETENCY]) {
+			sum += mms_diagnostic_score(t);
+			n++;
+		}
+	}
+	return round(sum / n * MMS_DEC_SCALE) / MMS_DEC_SCALE; /* n >= 1: diag itself */
+}
+
 /* Keeps, per competency, the latest diagnostic to the date and the one before. */
 static void collect(route_ctx *c, int32_t staff)
 {
@@ -138,23 +125,59 @@ static void collect(route_ctx *c, int32_t staff)
 	}
 }
 
-/* A competency's score from its own result, else the mean of its indicators'. */
-static int rolled(const route_ctx *c, int32_t comp, const int32_t *which, double *out)
+/* A competency's score from its own result, else the mean of its
+ * indicators'; *diag (may be NULL) the diagnostic it came from: its own, or
+ * the latest of its indicators'. */
+static int rolled(const route_ctx *c, int32_t comp, const int32_t *which, double *out,
+		  int32_t *diag)
 {
 	if (which[comp] >= 0) {
-		*out = score_of(c, mms_row(c->m, MMS_DIAGNOSTIC, which[comp]));
+		*out = mms_route_result_score(c, which[comp]);
+		if (diag)
+			*diag = which[comp];
 		return 1;
 	}
 	double sum = 0;
 	int n = 0;
-	for (int32_t k = c->child_start[comp]; k < c->child_start[comp + 1]; k++)
-		if (which[c->child[k]] >= 0) {
-			sum += score_of(c, mms_row(c->m, MMS_DIAGNOSTIC, which[c->child[k]]));
-			n++;
-		}
-	if (n)
-		*out = sum / n;
+	int32_t latest = -1;
+	for (int32_t k = c->child_start[comp]; k < c->child_start[comp + 1]; k++) {
+		int32_t id = which[c->child[k]];
+		if (id < 0)
+			continue;
+		sum += mms_route_result_score(c, id);
+		n++;
+		if (latest < 0 || mms_row(c->m, MMS_DIAGNOSTIC, id)[D_DATE] >
+				       mms_row(c->m, MMS_DIAGNOSTIC, latest)[D_DATE])
+			latest = id;
+	}
+	if (n) /* in thousandths, as stored: the severity frozen with a route is the one judged */
+		*out = round(sum / n * MMS_DEC_SCALE) / MMS_DEC_SCALE;
+	if (diag)
+		*diag = latest;
 	return n > 0;
+}
+
+/* An indicator assessed on its own whose result is a worse deficit than
+ * its competency's (rolled up, r[0..ncomp)) is a deficit of its own: a
+ * 66 % indicator inside an 81.7 % competency is medium (Р-201 judges the
+ * share of tasks solved, and the tasks of one indicator are solved or not
+ * whatever the others). */
+static void indicator_result(const route_ctx *c, int32_t ind, result *r, size_t ncomp, size_t *n)
+{
+	const int32_t *row = mms_row(c->m, MMS_COMPETENCY, ind);
+	if (row[C_KIND] != CK_INDICATOR || row[C_PARENT] < 0 || c->latest[ind] < 0)
+		return;
+	double score = mms_route_result_score(c, c->latest[ind]);
+	int severity = mms_severity_of(c, score);
+	for (size_t j = 0; j < ncomp; j++)
+		if (r[j].comp == row[C_PARENT] && severity > r[j].severity) {
+			int32_t before = c->before[ind];
+			r[(*n)++] = (result){ind, score, severity,
+					     before >= 0 ? mms_severity_of(c, mms_route_result_score(c, before))
+							 : -1,
+					     row[C_PARENT], c->latest[ind]};
+			return;
+		}
 }
 
 static int by_severity(const void *a, const void *b)
@@ -174,7 +197,8 @@ int mms_route_results(route_ctx *c, int32_t staff, result **out, size_t *n)
 	*n = 0;
 	collect(c, staff);
 	/* competencies assessed directly, or through one of their indicators */
-	result *r = mms_malloc((c->ntouched + 1) * sizeof *r);
+	/* each touched record gives at most its competency's result and its own */
+	result *r = mms_malloc((2 * c->ntouched + 1) * sizeof *r);
 	if (!r)
 		return MMS_ENOMEM;
 	for (size_t i = 0; i < c->ntouched; i++) {
@@ -190,12 +214,17 @@ int mms_route_results(route_ctx *c, int32_t staff, result **out, size_t *n)
 		if (j < *n)
 			continue;
 		double score, prev;
-		if (!rolled(c, comp, c->latest, &score))
+		int32_t diag;
+		if (!rolled(c, comp, c->latest, &score, &diag))
 			continue;
 		r[*n] = (result){comp, score, mms_severity_of(c, score),
-				 rolled(c, comp, c->before, &prev) ? mms_severity_of(c, prev) : -1};
+				 rolled(c, comp, c->before, &prev, NULL) ? mms_severity_of(c, prev) : -1,
+				 -1, diag};
 		(*n)++;
 	}
+	size_t ncomp = *n;
+	for (size_t i = 0; i < c->ntouched; i++)
+		indicator_result(c, c->touched[i], r, ncomp, n);
 	for (size_t i = 0; i < c->ntouched; i++) {
 		c->latest[c->touched[i]] = -1;
 		c->before[c->touched[i]] = -1;
@@ -204,6 +233,21 @@ int mms_route_results(route_ctx *c, int32_t staff, result **out, size_t *n)
 	qsort(r, *n ? *n : 1, sizeof *r, by_severity);
 	*out = r;
 	return MMS_OK;
+}
+
+size_t mms_route_informal(const route_ctx *c, const person_profile *who, int32_t comp,
+			  int32_t out[3])
+{
+	const mms_model *m = c->m;
+	size_t n = 0;
+	for (int32_t k = c->dev_start[comp]; k < c->dev_start[comp + 1] && n < 3; k++) {
+		int32_t res = mms_row(m, MMS_DEVELOPS, c->dev[k])[DV_RESOURCE];
+		int32_t kind = mms_row(m, MMS_RESOURCE, res)[R_KIND];
+		if ((kind == RK_ASSOCIATION || kind == RK_SEMINAR || kind == RK_SELF_EDUCATION) &&
+		    mms_route_fit_of(m, who, res, NULL) >= 0)
+			out[n++] = res;
+	}
+	return n;
 }
 
 struct mms_deficits {

@@ -1,6 +1,6 @@
 /*
  * Route layer: deficits from diagnostics (deficits.c), building routes
- * (build.c) and their lifecycle (lifecycle.c). A context holds what they
+ * (build*.c, build.h) and their lifecycle (lifecycle.c). A context holds what they
  * need, indexed once per call, so a batch over a region stays linear.
  */
 #ifndef MMS_ROUTE_INTERNAL_H
@@ -8,12 +8,16 @@
 
 #include "db/db.h"
 
-/* A result of a person in a competency. */
+/* A result of a person in a competency, or in one of its indicators when
+ * that indicator is a worse deficit than its competency's mean: kept as
+ * such, not averaged away (comp the indicator, parent its competency). */
 typedef struct result {
 	int32_t comp;
 	double score;
 	int severity;
-	int previous; /* severity at the diagnostics before, or -1 */
+	int previous;   /* severity at the diagnostics before, or -1 */
+	int32_t parent; /* of an indicator's own result, its competency; else -1 */
+	int32_t diag;   /* the diagnostic it came from: its own, or its latest indicator's */
 } result;
 
 typedef struct route_ctx {
@@ -38,19 +42,30 @@ void mms_route_ctx_free(route_ctx *c);
 /* A person's results, most severe first; *out is the caller's (mms_free). */
 int mms_route_results(route_ctx *c, int32_t staff, result **out, size_t *n);
 int mms_severity_of(const route_ctx *c, double score);
+/* The score of a result: a task's is the share of tasks solved, the mean
+ * of its session's results for that competency or indicator (Р-201). */
+double mms_route_result_score(const route_ctx *c, int32_t diag);
 /* Sets the context's bands to those a stored route was built with (Р-201's
  * 60 and 80 for a route that has none), so its document and effect judge
  * it as it was built. */
 void mms_route_ctx_bands(route_ctx *c, int32_t route);
 
+typedef struct person_profile person_profile;
+/* Informal and non-formal learning for a minimal deficit of comp (Р-201):
+ * up to three associations, seminars or self-education resources that
+ * develop it and fit the person, in the order of their develops records;
+ * their ids in out, their number returned. */
+size_t mms_route_informal(const route_ctx *c, const person_profile *who, int32_t comp,
+			  int32_t out[3]);
+
 /* Who a person is, for the fit of resources (fit.c). */
-typedef struct person_profile {
+struct person_profile {
 	int32_t level;    /* education level, -1 unknown */
 	int32_t position; /* PO_*, from role and level */
 	int32_t category; /* CAT_*; none when not recorded */
 	int32_t years;    /* of pedagogical work at the date, -1 unknown */
 	int32_t subjects; /* list of the person's subjects, the main one first */
-} person_profile;
+};
 
 void mms_route_profile(const mms_model *m, int32_t staff, int32_t as_of, person_profile *out);
 /* The subjects and levels a resource asks for: its own, else its mentor's
@@ -77,8 +92,6 @@ int32_t mms_route_plan_as_of(const mms_route_plan *p);
 /* Appends s as a quoted CSV field. */
 void mms_route_csv_text(mms_buf *b, const char *s);
 
-struct json_object;
-
 /* Who develops the routes of a plan (authorship.c): checked when the plan
  * is built, written with each route when it is saved. */
 typedef struct route_author {
@@ -87,8 +100,8 @@ typedef struct route_author {
 } route_author;
 int mms_route_author_init(mms_db *db, const mms_route_options *o, int32_t as_of,
 			  route_author *out);
-/* Adds the authorship fields to a route's JSON record. */
-int mms_route_author_json(const mms_model *m, const route_author *a, struct json_object *route);
+/* Sets the authorship fields of a route's record. */
+int mms_route_author_record(const mms_model *m, const route_author *a, mms_record *route);
 
 /* Appends one record, given as field/value text pairs, through the import
  * path (so every rule applies); NULL ends the pairs. */

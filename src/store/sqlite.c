@@ -230,6 +230,34 @@ static const char schema_careers[] =
 	"CREATE TRIGGER mms_changed_past_values_delete AFTER DELETE ON past_values"
 	" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;";
 
+/* Version 10 freezes with each route what it was built on: its deficits
+ * with score, severity, consequence (Р-201) and the diagnostic they came
+ * from (docs/routes.md); with the triggers of version 3 for the new table. */
+static const char schema_diagnostics[] =
+	"CREATE TABLE IF NOT EXISTS route_deficits(id INTEGER PRIMARY KEY,"
+	" route INTEGER NOT NULL REFERENCES routes(id) DEFERRABLE INITIALLY DEFERRED,"
+	" competency INTEGER NOT NULL REFERENCES competencies(id) DEFERRABLE INITIALLY DEFERRED,"
+	" score REAL, severity TEXT NOT NULL, consequence TEXT NOT NULL,"
+	" diagnostic INTEGER REFERENCES diagnostics(id) DEFERRABLE INITIALLY DEFERRED,"
+	" suggestions TEXT,"
+	" session INTEGER REFERENCES diagnostic_sessions(id) DEFERRABLE INITIALLY DEFERRED);"
+	"CREATE TABLE IF NOT EXISTS diagnostic_sessions(id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, form TEXT NOT NULL, instrument TEXT NOT NULL,"
+	" instrument_version TEXT,"
+	" staff INTEGER REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED,"
+	" unit INTEGER REFERENCES units(id) DEFERRABLE INITIALLY DEFERRED, date TEXT NOT NULL);"
+	"ALTER TABLE diagnostics ADD COLUMN session INTEGER"
+	" REFERENCES diagnostic_sessions(id) DEFERRABLE INITIALLY DEFERRED;"
+	"ALTER TABLE diagnostics ADD COLUMN task TEXT;"
+	"CREATE TRIGGER IF NOT EXISTS \"mms_changed_diagnostic_sessions_update\" AFTER UPDATE ON"
+	" \"diagnostic_sessions\" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;"
+	"CREATE TRIGGER IF NOT EXISTS \"mms_changed_diagnostic_sessions_delete\" AFTER DELETE ON"
+	" \"diagnostic_sessions\" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;"
+	"CREATE TRIGGER IF NOT EXISTS \"mms_changed_route_deficits_update\" AFTER UPDATE ON \"route_deficits\""
+	" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;"
+	"CREATE TRIGGER IF NOT EXISTS \"mms_changed_route_deficits_delete\" AFTER DELETE ON \"route_deficits\""
+	" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;";
+
 int mms_store_stamp(sqlite3 *db, uint64_t *out)
 {
 	sqlite3_stmt *st;
@@ -326,6 +354,8 @@ static int migrate(sqlite3 *db, int64_t version, char *err, size_t errlen)
 		mrc = mms_store_exec(db, schema_purpose, err, errlen);
 	if (mrc == MMS_OK && version < 9)
 		mrc = mms_store_exec(db, schema_careers, err, errlen);
+	if (mrc == MMS_OK && version < 10)
+		mrc = mms_store_exec(db, schema_diagnostics, err, errlen);
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d",
 		 MMS_SCHEMA_VERSION, APPLICATION_ID);
 	if (mrc == MMS_OK)
@@ -417,6 +447,20 @@ static int has_column(sqlite3 *db, const char *table, const char *column)
 		return 1; /* let the statement itself say what is wrong */
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc != SQLITE_DONE;
+}
+
+/* Whether the file has the table: an older schema read as it is lacks the
+ * tables of later versions, read as empty. */
+static int has_table(sqlite3 *db, const char *table)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 1; /* let the statement itself say what is wrong */
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc != SQLITE_DONE;
@@ -567,8 +611,7 @@ int mms_store_load(sqlite3 *db, mms_model *m, char *err, size_t errlen)
 		const entity_def *d = &mms_entities[e];
 		sqlite3_stmt *st;
 		from[e] = m->t[e].count;
-		/* an older file read as it is has no table of a later entity: none */
-		if (probe && !has_column(probe, d->name, "id"))
+		if (probe && !has_table(probe, d->name))
 			continue;
 		int rc = prepare(db, probe, e, 0, &st, err, errlen), src = SQLITE_DONE;
 		if (rc == MMS_OK)

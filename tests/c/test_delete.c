@@ -393,6 +393,9 @@ static void an_older_file_read_as_it_is_has_nothing_deleted(void **state)
 				       "ALTER TABLE staff DROP COLUMN person; "
 				       "ALTER TABLE staff DROP COLUMN employment; "
 				       "DROP TABLE past_values; ALTER TABLE activities DROP COLUMN purpose; "
+				       "DROP TABLE route_deficits; DROP TABLE diagnostic_sessions; "
+				       "ALTER TABLE diagnostics DROP COLUMN session; "
+				       "ALTER TABLE diagnostics DROP COLUMN task; "
 				       "PRAGMA user_version=5");
 	assert_int_equal(count(f->db, MMS_STAFF), 3);
 	mms_db_close(f->db);

@@ -20,7 +20,10 @@ static const char hostile[] =
 	" \"note\": \"приказ № 12; \\\"дорожная карта\\\"\"}, {\"unit\": \"Q'1\", \"key\": \"x\", \"year\": 2024}],"
 	"\"competencies\": [{\"code\": \"A\", \"name\": \"Методическая\", \"framework\": \"t\", \"kind\": \"area\"},"
 	"{\"code\": \"A.1\", \"name\": \"Проектирование урока\", \"framework\": \"t\", \"parent\": \"A\", \"kind\": \"competency\", \"labour_function\": \"A/01.6\"}],"
-	"\"diagnostics\": [{\"staff\": \"T,1\", \"competency\": \"A.1\", \"date\": \"2024-02-01\", \"score\": 55.5}],"
+	"\"diagnostics\": [{\"staff\": \"T,1\", \"competency\": \"A.1\", \"date\": \"2024-02-01\", \"score\": 55.5,"
+	" \"session\": \"ДС-2024;1\", \"task\": \"задание 3, \\\"кейс\\\"\"}],"
+	"\"diagnostic_sessions\": [{\"code\": \"ДС-2024;1\", \"kind\": \"entry\", \"form\": \"case\","
+	" \"instrument\": \"КИМ ЦНППМ\", \"instrument_version\": \"2024.1\", \"staff\": \"T,1\", \"date\": \"2024-02-01\"}],"
 	"\"resources\": [{\"code\": \"R1\", \"name\": \"Курс\", \"kind\": \"course\", \"hours\": 36, \"federal_register\": true, \"capacity\": 20}],"
 	"\"develops\": [{\"resource\": \"R1\", \"competency\": \"A.1\", \"strength\": 3}],"
 	"\"routes\": [{\"code\": \"ИОМ-1\", \"staff\": \"T,1\", \"budget_hours\": 72}],"
@@ -28,7 +31,9 @@ static const char hostile[] =
 	"\"route_events\": [{\"route\": \"ИОМ-1\", \"status\": \"approved\", \"date\": \"2024-03-01\"},"
 	"{\"route\": \"ИОМ-1\", \"step\": 0, \"status\": \"done\", \"date\": \"2024-04-01\", \"evidence\": \"https://example.org/портфолио/1\"}],"
 	"\"past_values\": [{\"entity\": \"staff\", \"record\": \"T,1\", \"field\": \"position\","
-	" \"value\": \"учитель; \\\"старший\\\"\", \"until\": \"2023-08-31\"}]}";
+	" \"value\": \"учитель; \\\"старший\\\"\", \"until\": \"2023-08-31\"}],"
+	"\"route_deficits\": [{\"route\": \"ИОМ-1\", \"competency\": \"A.1\", \"score\": 55.5, \"severity\": \"high\","
+	" \"consequence\": \"route\", \"suggestions\": [\"R1\"], \"session\": \"ДС-2024;1\"}]}";
 
 static char *export_of(mms_db *db)
 {

@@ -1,7 +1,8 @@
 /*
  * Individual routes on a hand-made case. Teacher T was diagnosed on
- * 2024-01-15: C1 40% (high deficit), C2 through its indicators 50% and 80%
- * = 65% (medium), C3 90% (minimal), C4 "below_basic" (high).
+ * 2024-01-15: C1 40% (high deficit), C2 through its indicators 60% and 70%
+ * = 65% (medium, and so is each indicator), C3 90% (minimal), C4
+ * "below_basic" (high).
  *
  *   R1 course 72 h, Federal register: C1 strength 3, C2 strength 2
  *   R2 course 36 h: C1 strength 3
@@ -46,8 +47,8 @@ static const char base[] =
 	"{\"code\": \"C5\", \"name\": \"C5\", \"framework\": \"t\", \"parent\": \"AR\", \"kind\": \"competency\"}],"
 	"\"diagnostics\": ["
 	"{\"staff\": \"T\", \"competency\": \"C1\", \"date\": \"2024-01-15\", \"score\": 40},"
-	"{\"staff\": \"T\", \"competency\": \"C2.1\", \"date\": \"2024-01-15\", \"score\": 50},"
-	"{\"staff\": \"T\", \"competency\": \"C2.2\", \"date\": \"2024-01-15\", \"score\": 80},"
+	"{\"staff\": \"T\", \"competency\": \"C2.1\", \"date\": \"2024-01-15\", \"score\": 60},"
+	"{\"staff\": \"T\", \"competency\": \"C2.2\", \"date\": \"2024-01-15\", \"score\": 70},"
 	"{\"staff\": \"T\", \"competency\": \"C3\", \"date\": \"2024-01-15\", \"score\": 90},"
 	"{\"staff\": \"T\", \"competency\": \"C4\", \"date\": \"2024-01-15\", \"level\": \"below_basic\"},"
 	"{\"staff\": \"T2\", \"competency\": \"C4\", \"date\": \"2024-01-15\", \"level\": \"below_basic\"},"
@@ -123,7 +124,7 @@ static void deficits_roll_up_and_follow_the_bands(void **state)
 	o.as_of = "2024-02-01";
 	mms_deficits *d;
 	T_OK(db, mms_deficits_compute(db, t_find(db, MMS_STAFF, "T"), &o, &d));
-	/* C1 40 high, C4 below_basic (40) high, C2 (50 + 80) / 2 = 65 medium, C3 90 minimal */
+	/* C1 40 high, C4 below_basic (40) high, C2 (60 + 70) / 2 = 65 medium, C3 90 minimal */
 	assert_int_equal(mms_deficits_count(d), 4);
 	static const char *const order[] = {"C1", "C4", "C2", "C3"};
 	static const int severity[] = {2, 2, 1, 0};
@@ -1007,14 +1008,20 @@ static void on_the_demo_every_step_fits_its_person(void **state)
 }
 
 /* T's route planned with o and stored with the prefix; its id. */
-static int32_t saved_route(mms_db *db, const mms_route_options *o, const char *prefix)
+static int32_t saved_route_of(mms_db *db, const mms_route_options *o, const char *staff,
+			      const char *prefix)
 {
 	mms_route_plan *p = NULL;
 	int32_t id = -1;
-	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T"), o, &p));
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, staff), o, &p));
 	T_OK(db, mms_route_plan_save(db, p, prefix, &id));
 	mms_route_plan_free(p);
 	return id;
+}
+
+static int32_t saved_route(mms_db *db, const mms_route_options *o, const char *prefix)
+{
+	return saved_route_of(db, o, "T", prefix);
 }
 
 /* Marks done the step of resource res on the route whose code starts with prefix. */
@@ -1035,6 +1042,298 @@ static void step_done(mms_db *db, const char *prefix, const char *res)
 /* Bands other than Р-201's 60/80 are stored with the route, and its effect
  * is judged by them: C1 re-diagnosed at 75 is closed under 50/70 (a minimal
  * deficit) though it would still be a medium one under 60/80. */
+/* Issue 12: capacities of resources and mentors' loads are checked on every
+ * write, so two plans saved separately never overfill a course or a mentor. */
+static void two_plans_saved_separately_never_overfill_a_course_or_a_mentor(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	mms_route_options o = options(144);
+	mms_route_plan *p2, *p3;
+	/* planned apart, T2 and T3 are each offered the one mentee place of H (R4) */
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T2"), &o, &p2));
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T3"), &o, &p3));
+	assert_string_equal(code_of(db, MMS_RESOURCE, mms_route_plan_step_resource(p2, 0, 0)), "R4");
+	assert_string_equal(code_of(db, MMS_RESOURCE, mms_route_plan_step_resource(p3, 0, 0)), "R4");
+	T_OK(db, mms_route_plan_save(db, p2, "A-", NULL));
+	size_t routes, steps, n;
+	T_OK(db, mms_db_count(db, MMS_ROUTE, &routes));
+	T_OK(db, mms_db_count(db, MMS_ROUTE_STEP, &steps));
+	assert_int_equal(mms_route_plan_save(db, p3, "B-", NULL), MMS_ERANGE);
+	assert_non_null(strstr(mms_db_errmsg(db), "resource \"R4\" has 1 places (capacity) and 2 steps"));
+	assert_non_null(strstr(mms_db_errmsg(db), "B-T3"));
+	T_OK(db, mms_db_count(db, MMS_ROUTE, &n));
+	assert_int_equal(n, routes); /* nothing of the plan stored */
+	T_OK(db, mms_db_count(db, MMS_ROUTE_STEP, &n));
+	assert_int_equal(n, steps);
+	/* a cancelled route gives its place back */
+	T_OK(db, mms_route_set_status(db, t_find(db, MMS_ROUTE, "A-T2"), "cancelled", "2024-02-02", NULL));
+	T_OK(db, mms_route_plan_save(db, p3, "B-", NULL));
+	mms_route_plan_free(p2);
+	mms_route_plan_free(p3);
+	/* an import is checked the same way: the internship R3 has one place */
+	t_import(db, "{\"routes\": [{\"code\": \"X1\", \"staff\": \"T\"}], \"route_steps\": "
+		     "[{\"route\": \"X1\", \"resource\": \"R3\"}]}");
+	T_OK(db, mms_db_count(db, MMS_ROUTE_STEP, &n));
+	int32_t x1_step = (int32_t)n - 1; /* nothing was deleted: ids are dense */
+	assert_int_equal(mms_db_import_json(db, "{\"routes\": [{\"code\": \"X2\", \"staff\": \"T2\"}], "
+					    "\"route_steps\": [{\"route\": \"X2\", \"resource\": \"R3\"}]}",
+					    NULL, NULL), MMS_ERANGE);
+	assert_non_null(strstr(mms_db_errmsg(db), "route_steps/0/resource"));
+	int32_t none;
+	assert_int_equal(mms_db_find(db, MMS_ROUTE, "X2", &none), MMS_ENOTFOUND);
+	/* so is an insert */
+	t_import(db, "{\"routes\": [{\"code\": \"X3\", \"staff\": \"T2\"}]}");
+	assert_int_equal(t_insert(db, MMS_ROUTE_STEP, NULL, "route", "X3", "resource", "R4", NULL),
+			 MMS_ERANGE);
+	/* and an update lowering a capacity below the places taken */
+	const char *const shrink[] = {"capacity", "0", NULL};
+	assert_int_equal(mms_db_update(db, MMS_RESOURCE, "R3", shrink, NULL, NULL), MMS_ERANGE);
+	assert_non_null(strstr(mms_db_errmsg(db), "resource \"R3\" has 0 places"));
+	/* a failed step frees its place for the next write */
+	T_OK(db, mms_route_step_set_status(db, x1_step, "in_progress", "2024-03-01", NULL));
+	T_OK(db, mms_route_step_set_status(db, x1_step, "failed", "2024-03-02", NULL));
+	assert_int_equal(t_insert(db, MMS_ROUTE_STEP, NULL, "route", "X3", "resource", "R3", NULL),
+			 MMS_OK);
+	mms_db_close(db);
+}
+
+/* Issue 14: a deficit at the level of an indicator is kept as such, not
+ * averaged away into its competency (Р-201 judges the share of tasks
+ * solved): 66 % inside a competency of (66 + 90 + 89) / 3 = 81.7 %. */
+static void an_indicator_deficit_is_not_averaged_away_into_its_competency(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	t_import(db, "{\"competencies\": ["
+		     "{\"code\": \"C6\", \"name\": \"C6\", \"framework\": \"t\", \"parent\": \"AR\", \"kind\": \"competency\"},"
+		     "{\"code\": \"C6.1\", \"name\": \"C6.1\", \"framework\": \"t\", \"parent\": \"C6\", \"kind\": \"indicator\"},"
+		     "{\"code\": \"C6.2\", \"name\": \"C6.2\", \"framework\": \"t\", \"parent\": \"C6\", \"kind\": \"indicator\"},"
+		     "{\"code\": \"C6.3\", \"name\": \"C6.3\", \"framework\": \"t\", \"parent\": \"C6\", \"kind\": \"indicator\"}],"
+		     "\"diagnostics\": ["
+		     "{\"staff\": \"T3\", \"competency\": \"C6.1\", \"date\": \"2024-01-20\", \"score\": 66},"
+		     "{\"staff\": \"T3\", \"competency\": \"C6.2\", \"date\": \"2024-01-20\", \"score\": 90},"
+		     "{\"staff\": \"T3\", \"competency\": \"C6.3\", \"date\": \"2024-01-20\", \"score\": 89}],"
+		     "\"resources\": [{\"code\": \"R6\", \"name\": \"Семинар\", \"kind\": \"seminar\", \"hours\": 6}],"
+		     "\"develops\": [{\"resource\": \"R6\", \"competency\": \"C6\", \"strength\": 1}]}");
+	mms_deficit_options o = MMS_DEFICIT_OPTIONS_INIT;
+	o.as_of = "2024-02-01";
+	mms_deficits *d;
+	T_OK(db, mms_deficits_compute(db, t_find(db, MMS_STAFF, "T3"), &o, &d));
+	/* C4 55 high, C6.1 66 medium, C6 81.7 minimal */
+	assert_int_equal(mms_deficits_count(d), 3);
+	assert_string_equal(code_of(db, MMS_COMPETENCY, mms_deficits_competency(d, 1)), "C6.1");
+	assert_string_equal(mms_severity_name(mms_deficits_severity(d, 1)), "medium");
+	assert_true(mms_deficits_score(d, 1) == 66);
+	assert_string_equal(code_of(db, MMS_COMPETENCY, mms_deficits_competency(d, 2)), "C6");
+	assert_string_equal(mms_severity_name(mms_deficits_severity(d, 2)), "minimal");
+	assert_true(mms_deficits_score(d, 2) == 81.667); /* in thousandths, as stored */
+	mms_deficits_free(d);
+	/* the route covers the indicator through what develops its competency */
+	mms_route_options ro = options(144);
+	int32_t route = saved_route_of(db, &ro, "T3", "I-");
+	int32_t r6 = t_find(db, MMS_RESOURCE, "R6");
+	T_OK(db, mms_route_set_status(db, route, "approved", "2024-02-10", NULL));
+	T_OK(db, mms_route_set_status(db, route, "active", "2024-02-15", NULL));
+	step_done(db, "I-", "R6");
+	char *covers = NULL;
+	size_t steps;
+	T_OK(db, mms_db_count(db, MMS_ROUTE_STEP, &steps));
+	for (int32_t s = 0; s < (int32_t)steps && !covers; s++) {
+		char *res = t_get(db, MMS_ROUTE_STEP, s, "resource");
+		if (!strcmp(res, "R6"))
+			covers = t_get(db, MMS_ROUTE_STEP, s, "covers");
+		mms_free(res);
+	}
+	assert_non_null(covers);
+	assert_string_equal(covers, "C6.1");
+	mms_free(covers);
+	/* a repeat diagnostic closes it: 85 % on the indicator */
+	double share;
+	size_t covered;
+	T_OK(db, mms_route_effectiveness(db, r6, "2024-06-30", &share, &covered));
+	assert_int_equal(covered, 1);
+	assert_true(share == 0);
+	t_import(db, "{\"diagnostics\": [{\"staff\": \"T3\", \"competency\": \"C6.1\", \"date\": \"2024-06-10\", \"score\": 85}]}");
+	T_OK(db, mms_route_effectiveness(db, r6, "2024-06-30", &share, &covered));
+	assert_true(share == 100);
+	mms_db_close(db);
+}
+
+/* Issue 14: each deficit's consequence is recorded in the plan and the saved
+ * route (Р-201), what the route was built on is frozen with it, and a repeat
+ * diagnostic gives the change per competency and per resource. */
+static void a_saved_route_freezes_its_deficits_and_a_repeat_diagnostic_shows_the_change(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	t_import(db, "{\"resources\": [{\"code\": \"R7\", \"name\": \"Семинар\", \"kind\": \"seminar\", \"hours\": 4}],"
+		     "\"develops\": [{\"resource\": \"R7\", \"competency\": \"C3\", \"strength\": 1}]}");
+	mms_route_options o = options(144);
+	mms_route_plan *p;
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T"), &o, &p));
+	/* C1 and C4 high, C2 medium, C3 minimal: every one recorded */
+	assert_int_equal(mms_route_plan_deficits(p, 0), 4);
+	static const char *const comp[] = {"C1", "C4", "C2", "C3"};
+	static const char *const leads[] = {"route", "route", "route", "informal"};
+	for (size_t i = 0; i < 4; i++) {
+		assert_string_equal(code_of(db, MMS_COMPETENCY, mms_route_plan_deficit_competency(p, 0, i)), comp[i]);
+		assert_string_equal(mms_route_plan_deficit_consequence(p, 0, i), leads[i]);
+	}
+	assert_string_equal(mms_route_plan_deficit_suggestions(p, 0, 3), "R7");
+	assert_string_equal(mms_route_plan_deficit_suggestions(p, 0, 0), "");
+	assert_true(mms_route_plan_deficit_score(p, 0, 2) == 65);
+	assert_null(mms_route_plan_deficit_consequence(p, 0, 4));
+	int32_t route;
+	T_OK(db, mms_route_plan_save(db, p, "F-", &route));
+	mms_route_plan_free(p);
+	size_t n;
+	T_OK(db, mms_db_count(db, MMS_ROUTE_DEFICIT, &n));
+	assert_int_equal(n, 4);
+	char *v = t_get(db, MMS_ROUTE_DEFICIT, 3, "suggestions");
+	assert_string_equal(v, "R7");
+	mms_free(v);
+	v = t_get(db, MMS_ROUTE_DEFICIT, 3, "consequence");
+	assert_string_equal(v, "informal");
+	mms_free(v);
+	/* a frozen result must say what its rules say */
+	assert_int_equal(mms_db_import_json(db, "{\"route_deficits\": [{\"route\": \"F-T\", \"competency\": \"C5\","
+					    " \"score\": 50, \"severity\": \"medium\", \"consequence\": \"route\"}]}",
+					    NULL, NULL), MMS_ERANGE);
+	assert_non_null(strstr(mms_db_errmsg(db), "route_deficits/0/severity"));
+	assert_int_equal(mms_db_import_json(db, "{\"route_deficits\": [{\"route\": \"F-T\", \"competency\": \"C5\","
+					    " \"score\": 90, \"severity\": \"minimal\", \"consequence\": \"route\"}]}",
+					    NULL, NULL), MMS_ERANGE);
+	assert_non_null(strstr(mms_db_errmsg(db), "a minimal deficit leads to informal"));
+	/* R1 done, then the repeat diagnostic: C1 85 closed, C2 still 65 */
+	T_OK(db, mms_route_set_status(db, route, "approved", "2024-02-10", NULL));
+	T_OK(db, mms_route_set_status(db, route, "active", "2024-02-15", NULL));
+	step_done(db, "F-", "R1");
+	t_import(db, "{\"diagnostics\": [{\"staff\": \"T\", \"competency\": \"C1\", \"date\": \"2024-06-10\", \"score\": 85}]}");
+	char *csv;
+	T_OK(db, mms_route_change(db, route, "2024-06-30", &csv));
+	assert_non_null(strstr(csv, "competency,severity_then,score_then,score_now,severity_now,change,closed\n"));
+	assert_non_null(strstr(csv, "\"C1\",high,40,85,minimal,45,1\n"));
+	assert_non_null(strstr(csv, "\"C2\",medium,65,65,medium,0,0\n"));
+	mms_free(csv);
+	T_OK(db, mms_route_change_by_resource(db, "2024-06-30", &csv));
+	assert_non_null(strstr(csv, "resource,covered,closed,mean_change\n\"R1\",2,1,22.5\n"));
+	mms_free(csv);
+	/* before the repeat diagnostic nothing is closed */
+	T_OK(db, mms_route_change(db, route, "2024-06-01", &csv));
+	assert_non_null(strstr(csv, "\"C1\",high,40,40,high,0,0\n"));
+	mms_free(csv);
+	mms_db_close(db);
+}
+
+/* With medium deficits sent to subject courses (Р-201, the region's
+ * choice), a seminar that develops one is no longer a step for it. */
+static void medium_deficits_go_to_subject_courses_when_the_region_chooses(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	/* T3: C2 medium (65) through its indicators; R5 (a seminar, 8 h) would
+	 * take it by value (without the register's bonus), R1 (a course) when
+	 * only courses may */
+	t_import(db, "{\"diagnostics\": [{\"staff\": \"T3\", \"competency\": \"C2.1\", \"date\": \"2024-01-20\", \"score\": 65}]}");
+	mms_route_options o = options(144);
+	o.prefer_federal = 0;
+	mms_route_plan *p;
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T3"), &o, &p));
+	int seminar = 0;
+	for (size_t s = 0; s < mms_route_plan_steps(p, 0); s++)
+		seminar += !strcmp(code_of(db, MMS_RESOURCE, mms_route_plan_step_resource(p, 0, s)), "R5");
+	assert_int_equal(seminar, 1);
+	mms_route_plan_free(p);
+	o.medium_to_course = 1;
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T3"), &o, &p));
+	size_t i = 0;
+	while (strcmp(code_of(db, MMS_COMPETENCY, mms_route_plan_deficit_competency(p, 0, i)), "C2"))
+		i++;
+	assert_string_equal(mms_route_plan_deficit_consequence(p, 0, i), "course");
+	for (size_t s = 0; s < mms_route_plan_steps(p, 0); s++) {
+		const char *res = code_of(db, MMS_RESOURCE, mms_route_plan_step_resource(p, 0, s));
+		assert_string_not_equal(res, "R5");
+		if (strstr(mms_route_plan_step_covers(p, 0, s), "C2"))
+			assert_string_equal(res, "R1");
+	}
+	mms_route_plan_free(p);
+	/* a caller of version 2 has no such field: its routes are as before */
+	o.version = 2;
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T3"), &o, &p));
+	assert_string_equal(mms_route_plan_deficit_consequence(p, 0, i), "route");
+	mms_route_plan_free(p);
+	mms_db_close(db);
+}
+
+/* Issue 14: diagnostics are sessions (Р-201): a result per task, the
+ * competency's share of tasks solved computed from them, a repeat session
+ * giving the change, and the session frozen with the route. */
+static void diagnostic_sessions_give_the_share_of_tasks_solved(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	t_import(db, "{\"diagnostic_sessions\": ["
+		     "{\"code\": \"DS1\", \"kind\": \"entry\", \"form\": \"test\", \"instrument\": \"КИМ предметный\","
+		     " \"instrument_version\": \"2024.1\", \"staff\": \"MET\", \"unit\": \"M\", \"date\": \"2024-01-15\"},"
+		     "{\"code\": \"DS2\", \"kind\": \"repeat\", \"form\": \"test\", \"instrument\": \"КИМ предметный\","
+		     " \"instrument_version\": \"2024.1\", \"date\": \"2024-06-01\"}],"
+		     "\"diagnostics\": ["
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-01-15\", \"session\": \"DS1\", \"task\": \"1\", \"score\": 100},"
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-01-15\", \"session\": \"DS1\", \"task\": \"2\", \"score\": 100},"
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-01-15\", \"session\": \"DS1\", \"task\": \"3\", \"score\": 0},"
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-01-15\", \"session\": \"DS1\", \"task\": \"4\", \"score\": 100},"
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-01-15\", \"session\": \"DS1\", \"task\": \"5\", \"score\": 0}]}");
+	mms_deficit_options o = MMS_DEFICIT_OPTIONS_INIT;
+	o.as_of = "2024-02-01";
+	mms_deficits *d;
+	T_OK(db, mms_deficits_compute(db, t_find(db, MMS_STAFF, "T2"), &o, &d));
+	/* C4 below_basic high; C5: 3 of 5 tasks solved = 60 %, medium */
+	assert_int_equal(mms_deficits_count(d), 2);
+	assert_string_equal(code_of(db, MMS_COMPETENCY, mms_deficits_competency(d, 1)), "C5");
+	assert_true(mms_deficits_score(d, 1) == 60);
+	assert_string_equal(mms_severity_name(mms_deficits_severity(d, 1)), "medium");
+	mms_deficits_free(d);
+	/* a task's result without its session cannot be counted */
+	assert_int_equal(mms_db_import_json(db, "{\"diagnostics\": [{\"staff\": \"T2\", \"competency\": \"C5\","
+					    " \"date\": \"2024-01-16\", \"task\": \"6\", \"score\": 100}]}", NULL, NULL),
+			 MMS_EMISSING);
+	assert_non_null(strstr(mms_db_errmsg(db), "diagnostics/0/session"));
+	/* the route freezes the session its results came from */
+	mms_route_options ro = options(144);
+	saved_route_of(db, &ro, "T2", "S-");
+	size_t n;
+	T_OK(db, mms_db_count(db, MMS_ROUTE_DEFICIT, &n));
+	int found = 0;
+	for (int32_t i = 0; i < (int32_t)n; i++) {
+		char *comp = t_get(db, MMS_ROUTE_DEFICIT, i, "competency");
+		if (!strcmp(comp, "C5")) {
+			char *session = t_get(db, MMS_ROUTE_DEFICIT, i, "session");
+			assert_string_equal(session, "DS1");
+			mms_free(session);
+			found++;
+		}
+		mms_free(comp);
+	}
+	assert_int_equal(found, 1);
+	/* the repeat session on the same instrument: all five solved, 100 %: closed */
+	t_import(db, "{\"diagnostics\": ["
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-06-01\", \"session\": \"DS2\", \"task\": \"1\", \"score\": 100},"
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-06-01\", \"session\": \"DS2\", \"task\": \"2\", \"score\": 100},"
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-06-01\", \"session\": \"DS2\", \"task\": \"3\", \"score\": 100},"
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-06-01\", \"session\": \"DS2\", \"task\": \"4\", \"score\": 100},"
+		     "{\"staff\": \"T2\", \"competency\": \"C5\", \"date\": \"2024-06-01\", \"session\": \"DS2\", \"task\": \"5\", \"score\": 100}]}");
+	char *csv;
+	T_OK(db, mms_route_change(db, t_find(db, MMS_ROUTE, "S-T2"), "2024-06-30", &csv));
+	assert_non_null(strstr(csv, "\"C5\",medium,60,100,minimal,40,1\n"));
+	mms_free(csv);
+	/* who ran a session works at the unit that ran it */
+	assert_int_equal(mms_db_import_json(db, "{\"diagnostic_sessions\": [{\"code\": \"DS3\", \"kind\": \"entry\","
+					    " \"form\": \"observation\", \"instrument\": \"Карта наблюдения\", \"staff\": \"T\","
+					    " \"unit\": \"A\", \"date\": \"2024-03-01\"}]}", NULL, NULL), MMS_ETYPE);
+	mms_db_close(db);
+}
+
 static void a_route_keeps_the_bands_it_was_built_with(void **state)
 {
 	(void)state;
@@ -1282,6 +1581,11 @@ int main(void)
 		cmocka_unit_test(a_saved_plan_records_its_developer_unit_and_date),
 		cmocka_unit_test(signatures_out_of_order_are_refused_at_their_field),
 		cmocka_unit_test(a_route_developed_by_the_centre_counts_in_its_year),
+		cmocka_unit_test(two_plans_saved_separately_never_overfill_a_course_or_a_mentor),
+		cmocka_unit_test(an_indicator_deficit_is_not_averaged_away_into_its_competency),
+		cmocka_unit_test(a_saved_route_freezes_its_deficits_and_a_repeat_diagnostic_shows_the_change),
+		cmocka_unit_test(medium_deficits_go_to_subject_courses_when_the_region_chooses),
+		cmocka_unit_test(diagnostic_sessions_give_the_share_of_tasks_solved),
 	};
 	return cmocka_run_group_tests_name("route", tests, NULL, NULL);
 }

@@ -378,6 +378,70 @@ test("a route keeps the deficit bands it was built with", function()
   assert(not pcall(db.plan_route, db, db:find("staff", "T"), "2024-02-01", nil, nil, 0, nil, 90, 80))
 end)
 
+test("two plans saved separately never overfill a course", function()
+  local db = one_teacher_case(35)
+  mms.insert(db, "staff", {code = "T2", name = "Учитель 2", org = "S", role = "teacher"})
+  mms.insert(db, "diagnostics", {staff = "T2", competency = "T.DIG.2", date = "2024-01-10", score = 40})
+  mms.update(db, "resources", "DL", {capacity = 1})
+  local first = db:plan_route(db:find("staff", "T"), "2024-02-01")
+  local second = db:plan_route(db:find("staff", "T2"), "2024-02-01")
+  db:save_plan(first, "A-")
+  local ok, err = pcall(db.save_plan, db, second, "B-")
+  assert(not ok and err:find("MMS_ERANGE", 1, true) and err:find('resource "DL" has 1 places', 1, true), err)
+  assert(not pcall(db.find, db, "routes", "B-T2"))
+end)
+
+test("an indicator's deficit is not averaged away into its competency", function()
+  local db = one_teacher_case(90)
+  for code, score in pairs({["T.MET.2.1"] = 66, ["T.MET.2.2"] = 90, ["T.MET.2.3"] = 89}) do
+    mms.insert(db, "diagnostics", {staff = "T", competency = code, date = "2024-01-10", score = score})
+  end
+  local d = db:deficits(db:find("staff", "T"), "2024-02-01")
+  local found = {}
+  for i = 0, d:count() - 1 do
+    found[db:get("competencies", d:competency(i), "code")] = {d:score(i), mms.mms_severity_name(d:severity(i))}
+  end
+  assert(found["T.MET.2"][1] == 81.667 and found["T.MET.2"][2] == "minimal")
+  assert(found["T.MET.2.1"][1] == 66 and found["T.MET.2.1"][2] == "medium")
+end)
+
+test("a saved route freezes its deficits; a repeat diagnostic closes one", function()
+  local db = one_teacher_case(35)
+  local t = db:find("staff", "T")
+  local plan = db:plan_route(t, "2024-02-01")
+  assert(plan:deficits(0) == 1 and plan:deficit_consequence(0, 0) == "route")
+  local route = db:save_plan(plan)
+  assert(db:count("route_deficits") == 1)
+  assert(db:get("route_deficits", 0, "severity") == "high")
+  db:route_set_status(route, "approved", "2024-02-02")
+  db:route_set_status(route, "active", "2024-02-03")
+  db:step_set_status(0, "done", "2024-05-01")
+  mms.insert(db, "diagnostics", {staff = "T", competency = "T.DIG.2", date = "2024-06-01", score = 88})
+  local change = db:route_change(route, "2024-06-30")
+  assert(change:find('"T.DIG.2",high,35,88,minimal,53,1', 1, true), change)
+  assert(db:route_change_by_resource("2024-06-30"):find('"DL",1,1,53.0', 1, true))
+  -- medium deficits sent to subject courses, as a region may choose (Р-201)
+  local medium = one_teacher_case(70)
+  local p = medium:plan_route(medium:find("staff", "T"), "2024-02-01", nil, nil, 0, nil, 0, 0, -1, -1, nil, 1)
+  assert(p:deficit_consequence(0, 0) == "course")
+end)
+
+test("a diagnostic session gives the share of tasks solved", function()
+  local db = one_teacher_case(90)
+  mms.insert(db, "diagnostic_sessions", {code = "DS1", kind = "repeat", form = "test",
+    instrument = "КИМ", instrument_version = "1", date = "2024-03-01"})
+  for task, score in ipairs({100, 100, 0, 0}) do
+    mms.insert(db, "diagnostics", {staff = "T", competency = "T.DIG.2", date = "2024-03-01",
+      session = "DS1", task = tostring(task), score = score})
+  end
+  local d = db:deficits(db:find("staff", "T"), "2024-04-01")
+  assert(d:count() == 1 and d:score(0) == 50 and mms.mms_severity_name(d:severity(0)) == "high")
+  assert(mms.mms_severity_name(d:previous(0)) == "minimal") -- 90 in January
+  local ok, err = pcall(mms.insert, db, "diagnostics", {staff = "T", competency = "T.DIG.2",
+    date = "2024-03-02", task = "5", score = 100})
+  assert(not ok and err:find("needs its session", 1, true), err)
+end)
+
 test("a closed database closes its catalogues", function()
   local db = mms.Db(":memory:")
   local kpi = mms.kpi(db)
@@ -517,6 +581,9 @@ test("no call reports an earlier failure", function()
     ["Db.route_fit"] = now(function() return rdb:route_fit(t, fg) >= 0 end),
     ["Db.fit_table"] = now(function() return rdb:fit_table(plan):find("edu_level,subject", 1, true) ~= nil end),
     ["Db.route_authorship"] = now(function() return rdb:route_authorship():find("developer,", 1, true) == 1 end),
+    ["Db.route_change"] = now(function() return rdb:route_change(route):find("competency,", 1, true) == 1 end),
+    ["Db.route_change_by_resource"] = now(function()
+      return rdb:route_change_by_resource():find("resource,", 1, true) == 1 end),
     ["mms.update"] = updated(function(d) mms.update(d, "units", "M", {name = "ММС 2"}) end),
     ["Db.update_record"] = updated(function(d)
       local r = mms.Record("units"); r:set("name", "ММС 2"); d:update_record("M", r, "Иванова") end),
@@ -632,6 +699,12 @@ test("no call reports an earlier failure", function()
     ["Deficits.score"] = now(function() return deficits:score(0) == 45 end),
     ["Deficits.severity"] = now(function() return mms.mms_severity_name(deficits:severity(0)) == "high" end),
     ["RoutePlan.count"] = now(function() return plan:count() == 1 end),
+    ["RoutePlan.deficits"] = now(function() return plan:deficits(0) == 2 end),
+    ["RoutePlan.deficit_competency"] = now(function() return plan:deficit_competency(0, 0) >= 0 end),
+    ["RoutePlan.deficit_score"] = now(function() return plan:deficit_score(0, 0) == 45 end),
+    ["RoutePlan.deficit_severity"] = now(function() return plan:deficit_severity(0, 0) == 2 end),
+    ["RoutePlan.deficit_consequence"] = now(function() return plan:deficit_consequence(0, 0) == "route" end),
+    ["RoutePlan.deficit_suggestions"] = now(function() return plan:deficit_suggestions(0, 0) == "" end),
     ["RoutePlan.course_hours"] = now(function() return plan:course_hours(0) >= 0 end),
     ["RoutePlan.hours"] = now(function() return plan:hours(0) > 0 end),
     ["RoutePlan.staff"] = now(function() return plan:staff(0) == t end),

@@ -344,8 +344,8 @@ def routes_case():
     db.insert("staff", code="T", name="Учитель", org="S", role="teacher")
     db.insert("staff", code="MET", name="Методист", org="S", role="methodist")
     db.insert("staff_links", kind="supports", staff="MET", unit="S")
-    db.insert("diagnostics", staff="T", competency="T.MET.2.1", date="2024-01-10", score=45)
-    db.insert("diagnostics", staff="T", competency="T.MET.2.2", date="2024-01-10", score=55)
+    db.insert("diagnostics", staff="T", competency="T.MET.2.1", date="2024-01-10", score=50)
+    db.insert("diagnostics", staff="T", competency="T.MET.2.2", date="2024-01-10", score=50)
     db.insert("diagnostics", staff="T", competency="T.DIG.1", date="2024-01-10", score=75)
     db.insert("resources", code="FG", name="Функциональная грамотность", kind="course", hours=72,
               federal_register=True, capacity=30)
@@ -568,6 +568,8 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         "Db.route_fit": now(lambda: rdb.route_fit(t, fg) >= 0),
         "Db.fit_table": now(lambda: "edu_level,subject" in rdb.fit_table(plan)),
         "Db.route_authorship": now(lambda: rdb.route_authorship().startswith("developer,")),
+        "Db.route_change": now(lambda: rdb.route_change(route).startswith("competency,")),
+        "Db.route_change_by_resource": now(lambda: rdb.route_change_by_resource().startswith("resource,")),
         "Db.update": updated(lambda d: d.update("units", "M", name="ММС 2")),
         "Db.update_record": updated(update_record),
         "Db.delete": deleted,
@@ -662,6 +664,12 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         "Deficits.score": now(lambda: deficits.score(0) == 50),
         "Deficits.severity": now(lambda: mms.mms_severity_name(deficits.severity(0)) == "high"),
         "RoutePlan.count": now(lambda: plan.count() == 1),
+        "RoutePlan.deficits": now(lambda: plan.deficits(0) == 2),
+        "RoutePlan.deficit_competency": now(lambda: plan.deficit_competency(0, 0) >= 0),
+        "RoutePlan.deficit_score": now(lambda: plan.deficit_score(0, 0) == 50),
+        "RoutePlan.deficit_severity": now(lambda: plan.deficit_severity(0, 0) == 2),
+        "RoutePlan.deficit_consequence": now(lambda: plan.deficit_consequence(0, 0) == "route"),
+        "RoutePlan.deficit_suggestions": now(lambda: plan.deficit_suggestions(0, 0) == ""),
         "RoutePlan.course_hours": now(lambda: plan.course_hours(0) >= 0),
         "RoutePlan.hours": now(lambda: plan.hours(0) > 0),
         "RoutePlan.staff": now(lambda: plan.staff(0) == t),
@@ -1073,3 +1081,72 @@ def test_careers_and_units_change_and_past_years_stay():
         with pytest.raises(mms.Error):
             db.update("staff", "A", name="Z", from_date="2025-05-01")
         assert db.count("past_values") == 4
+def test_two_plans_saved_separately_never_overfill_a_course():
+    db = routes_case()
+    db.insert("staff", code="T2", name="Учитель 2", org="S", role="teacher")
+    db.insert("diagnostics", staff="T2", competency="T.MET.2.1", date="2024-01-10", score=40)
+    db.insert("resources", code="ONE", name="Курс на одно место", kind="course", hours=36,
+              federal_register=True, capacity=1)
+    db.insert("develops", resource="ONE", competency="T.MET.2", strength=3)
+    first = db.plan_route(db.find("staff", "T"), "2024-02-01")
+    second = db.plan_route(db.find("staff", "T2"), "2024-02-01")
+    one = db.find("resources", "ONE")
+    assert one in [first.step_resource(0, s) for s in range(first.steps(0))]
+    assert one in [second.step_resource(0, s) for s in range(second.steps(0))]
+    db.save_plan(first, "A-")
+    with pytest.raises(mms.RangeError, match='resource "ONE" has 1 places'):
+        db.save_plan(second, "B-")
+    with pytest.raises(mms.NotFound):
+        db.find("routes", "B-T2")
+
+
+def test_an_indicator_deficit_is_not_averaged_away_into_its_competency():
+    db = routes_case()
+    # T.MET.2's indicators 66, 90 and 89 make 81.7, minimal; the 66 stays a medium deficit
+    for code, score in (("T.MET.2.1", 66), ("T.MET.2.2", 90), ("T.MET.2.3", 89)):
+        db.insert("diagnostics", staff="T", competency=code, date="2024-03-10", score=score)
+    d = db.deficits(db.find("staff", "T"), "2024-04-01")
+    found = {db.get("competencies", d.competency(i), "code"):
+             (d.score(i), mms.mms_severity_name(d.severity(i))) for i in range(d.count())}
+    assert found["T.MET.2"] == (81.667, "minimal")
+    assert found["T.MET.2.1"] == (66, "medium")
+
+
+def test_a_saved_route_freezes_its_deficits_and_a_repeat_diagnostic_closes_one():
+    db = routes_case()
+    t = db.find("staff", "T")
+    plan = db.plan_route(t, "2024-02-01")
+    leads = {db.get("competencies", plan.deficit_competency(0, i), "code"):
+             plan.deficit_consequence(0, i) for i in range(plan.deficits(0))}
+    assert leads == {"T.MET.2": "route", "T.DIG.1": "route"}
+    course = db.plan_route(t, "2024-02-01", medium_to_course=1)
+    i = [db.get("competencies", course.deficit_competency(0, k), "code")
+         for k in range(course.deficits(0))].index("T.DIG.1")
+    assert course.deficit_consequence(0, i) == "course"  # the seminar is no step for it now
+    assert "CDS" not in [db.get("resources", course.step_resource(0, s), "code")
+                         for s in range(course.steps(0))]
+    route = db.save_plan(plan)
+    assert db.count("route_deficits") == 2
+    db.route_set_status(route, "approved", "2024-02-02")
+    db.route_set_status(route, "active", "2024-02-03")
+    db.step_set_status(0, "done", "2024-05-01")
+    db.insert("diagnostics", staff="T", competency="T.MET.2", date="2024-06-01", score=90)
+    change = db.route_change(route, "2024-06-30").splitlines()
+    assert change[0] == "competency,severity_then,score_then,score_now,severity_now,change,closed"
+    assert '"T.MET.2",high,50,90,minimal,40,1' in change
+    assert db.route_change_by_resource("2024-06-30").splitlines()[1] == '"FG",1,1,40.0'
+
+
+def test_a_diagnostic_session_gives_the_share_of_tasks_solved():
+    db = routes_case()
+    db.insert("diagnostic_sessions", code="DS1", kind="entry", form="self_assessment",
+              instrument="Анкета самооценки", instrument_version="2", staff="MET", unit="S",
+              date="2024-03-01")
+    for task, score in enumerate([100, 0, 0, 100, 0]):
+        db.insert("diagnostics", staff="T", competency="T.DIG.1", date="2024-03-01", session="DS1",
+                  task=str(task + 1), score=score)
+    d = db.deficits(db.find("staff", "T"), "2024-04-01")
+    found = {db.get("competencies", d.competency(i), "code"): d.score(i) for i in range(d.count())}
+    assert found["T.DIG.1"] == 40  # 2 of 5 tasks: a high deficit now
+    with pytest.raises(mms.Error, match="needs its session"):
+        db.insert("diagnostics", staff="T", competency="T.DIG.1", date="2024-03-02", task="6", score=100)

@@ -513,5 +513,52 @@ if cmp -s sync-once.json sync-twice.json && grep -q '"code":"D"' sync-twice.json
 then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL sync twice: exports differ"; fi
 check "validate in sync mode" 0 "$mms" validate sync.sqlite sync-2024.json --mode sync --scope N
 grep_in "validate in sync mode lists" out.txt "a sync would change, within N: staff 1 deleted"
+# Capacities on every write (docs/routes.md): a route saved by the planner
+# takes the course's one place; a second plan written by an import is refused.
+check "capacity: init" 0 "$mms" init cap.sqlite
+printf '{"units": [{"code": "M", "name": "ММС", "level": "municipal", "kind": "municipal_service"},
+{"code": "S", "name": "Школа", "level": "institutional", "kind": "school", "parent": "M"}],
+"staff": [{"code": "T1", "name": "a", "org": "S", "role": "teacher"}, {"code": "T2", "name": "b", "org": "S", "role": "teacher"}],
+"competencies": [{"code": "K", "name": "K", "framework": "t", "kind": "competency"}],
+"diagnostics": [{"staff": "T1", "competency": "K", "date": "2024-01-10", "score": 40},
+{"staff": "T2", "competency": "K", "date": "2024-01-10", "score": 45}],
+"resources": [{"code": "KURS", "name": "Курс", "kind": "course", "hours": 36, "capacity": 1}],
+"develops": [{"resource": "KURS", "competency": "K", "strength": 3}]}' >cap.json
+check "capacity: import" 0 "$mms" import cap.sqlite cap.json
+check "capacity: the first plan saved, with the region's bands" 0 "$mms" route build cap.sqlite T1 --as-of 2024-02-01 --high-below 50 --medium-up-to 70 --save --prefix A-
+grep_in "route build prints each deficit and what it leads to" out.txt "deficit K: 40%, high -> route"
+check "route show" 0 "$mms" route show cap.sqlite A-T1
+grep_in "route show prints the bands the route was built with" out.txt "deficit bands (Р-201): high below 50 %, medium up to 70 %"
+check "route build: bands out of order" 2 "$mms" route build cap.sqlite T2 --as-of 2024-02-01 --high-below 90
+grep_in "route build: bands out of order, why" err.txt "not 0 < high <= medium <= 100"
+printf '{"routes": [{"code": "B-T2", "staff": "T2"}], "route_steps": [{"route": "B-T2", "resource": "KURS"}]}' >second.json
+check "capacity: a second plan overfilling the course is refused" 1 "$mms" import cap.sqlite second.json
+grep_in "capacity: refusal located and explained" err.txt 'route_steps/0/resource: route "B-T2": resource "KURS" has 1 places (capacity) and 2 steps'
+check "capacity: the second person's plan finds the course full" 0 "$mms" route build cap.sqlite T2 --as-of 2024-02-01 --save --prefix C-
+grep_in "capacity: the planner says why" out.txt "no place left"
+if [ "$(sqlite3 cap.sqlite "SELECT count(*) FROM route_steps WHERE resource = (SELECT id FROM resources WHERE code = 'KURS')" 2>/dev/null || echo 1)" = 1 ]; then passed=$((passed + 1))
+else failed=$((failed + 1)); echo "FAIL capacity: the course holds more steps than places"; fi
+# Diagnostic sessions: a result per task, the competency's share computed from them.
+printf '{"diagnostic_sessions": [{"code": "DS1", "kind": "entry", "form": "case", "instrument": "Кейс", "date": "2024-01-20"}],
+"diagnostics": [{"staff": "T2", "competency": "K", "date": "2024-01-20", "session": "DS1", "task": "1", "score": 100},
+{"staff": "T2", "competency": "K", "date": "2024-01-20", "session": "DS1", "task": "2", "score": 0}]}' >session.json
+check "sessions: import" 0 "$mms" import cap.sqlite session.json
+check "sessions: the share of tasks solved" 0 "$mms" route build cap.sqlite T2 --as-of 2024-02-01
+grep_in "sessions: 1 of 2 tasks" out.txt "deficit K: 50%, high -> route"
+printf '{"diagnostics": [{"staff": "T2", "competency": "K", "date": "2024-01-21", "task": "3", "score": 0}]}' >task.json
+check "sessions: a task without its session" 1 "$mms" import cap.sqlite task.json
+grep_in "sessions: a task without its session, located" err.txt "diagnostics/0/session"
+# A repeat diagnostic on the same instrument closes the deficit (docs/routes.md, Re-diagnostics).
+check "effect: approve" 0 "$mms" route approve cap.sqlite A-T1 --date 2024-02-02
+check "effect: active" 0 "$mms" route progress cap.sqlite A-T1 --status active --date 2024-02-03
+check "effect: step done" 0 "$mms" route progress cap.sqlite A-T1 --step 0 --status done --date 2024-05-01
+printf '{"diagnostics": [{"staff": "T1", "competency": "K", "date": "2024-06-10", "score": 90}]}' >repeat.json
+check "effect: the repeat diagnostic" 0 "$mms" import cap.sqlite repeat.json
+check "route effect of a route" 0 "$mms" route effect cap.sqlite A-T1 --as-of 2024-06-30
+grep_in "route effect: the deficit closed" out.txt '^"K",high,40,90,minimal,50,1$'
+check "route effect by resource" 0 "$mms" route effect cap.sqlite --by-resource --as-of 2024-06-30
+grep_in "route effect by resource: the course" out.txt '^"KURS",1,1,50.0$'
+check "route effect needs a route or --by-resource" 2 "$mms" route effect cap.sqlite
+refused "route effect: unknown option" "unknown option --by-resorce" route effect cap.sqlite --by-resorce
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
