@@ -208,9 +208,8 @@ void mms_tombs_free(mms_tombs *t);
 /* An import in sync mode (sync.c): the records of a unit's subtree and a
  * year that the input does not hold are deleted. */
 typedef struct mms_sync {
-	int32_t unit;           /* the subtree */
 	int year;               /* 0 = every year */
-	mms_access in_scope;    /* the model before staging: ACC_OWN of the subtree */
+	mms_access in_scope;    /* the model before staging: ACC_OWN of the unit's subtree */
 	uint8_t *held[MMS_ENTITY_COUNT]; /* by id before the import: the input holds it */
 	mms_tombs tombs;
 } mms_sync;

@@ -62,7 +62,6 @@ static int in_scope(const mms_sync *s, const mms_db *db, int e, int32_t id)
 int mms_sync_begin(mms_sync *s, mms_db *db, const char *unit, int year)
 {
 	memset(s, 0, sizeof *s);
-	s->unit = -1;
 	if (!unit || !*unit)
 		return mms_db_fail(db, MMS_EINVAL, "a sync needs the unit whose subtree it makes "
 				   "equal to the input (mms_import_options.scope)");
@@ -70,13 +69,13 @@ int mms_sync_begin(mms_sync *s, mms_db *db, const char *unit, int year)
 		return mms_db_fail(db, MMS_ERANGE, "sync year %d is out of range (1900-2100, or 0 "
 				   "for every year)", year);
 	s->year = year;
-	s->unit = mms_model_find_code(&db->m, MMS_UNIT, unit);
-	if (s->unit < 0 || !mms_model_live(&db->m, MMS_UNIT, s->unit))
+	int32_t root = mms_model_find_code(&db->m, MMS_UNIT, unit);
+	if (root < 0 || !mms_model_live(&db->m, MMS_UNIT, root))
 		return mms_db_fail(db, MMS_ENOTFOUND, "no unit with code \"%.200s\" to sync", unit);
-	int rc = mms_db_check_read_code(db, MMS_UNIT, s->unit, unit);
+	int rc = mms_db_check_read_code(db, MMS_UNIT, root, unit);
 	if (rc == MMS_OK)
-		rc = mms_db_check_own(db, MMS_UNIT, s->unit);
-	if (rc == MMS_OK && (rc = mms_access_compute(&s->in_scope, &db->m, s->unit)) != MMS_OK)
+		rc = mms_db_check_own(db, MMS_UNIT, root);
+	if (rc == MMS_OK && (rc = mms_access_compute(&s->in_scope, &db->m, root)) != MMS_OK)
 		rc = mms_db_fail(db, rc, "out of memory");
 	return rc;
 }
