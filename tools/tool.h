@@ -32,6 +32,7 @@ int tool_print_summary(mms_db *db, int32_t root);
 int tool_print_fit_table(mms_db *db, const mms_route_plan *p);
 int cmd_demo(int argc, char **argv);
 int cmd_kpi(int argc, char **argv);
+int cmd_programme(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_clusters(int argc, char **argv);
 int cmd_route(int argc, char **argv);

@@ -506,11 +506,21 @@ resource("SELF-NL", "Самообразование: нормативные до
          [("T.NL.1", 1), ("T.NL.2", 1), ("T.NL.3", 1)], hours=10)
 resource("SELF-COM", "Самообразование: работа с родителями", "self_education", [("T.COM.1", 1)], hours=10)
 
+# Programmes adopted (docs/indicators.md, "Programmes"): Murom's development
+# programme by its centre for the municipality, the ЦНППМ's recommendations
+# by the centre for the region; each unit is judged by the ones over it.
+programmes = [
+    {"code": "MUR-PR-2021", "definition": "murom.2021", "owner": "MUR-CRPK",
+     "territory": "MUR-CRPK", "note": "приказ управления образования от 26.01.2021 № 100"},
+    {"code": "VLA-CNPPM-MR", "definition": "cnppm.2020", "owner": "VLA-CNPPM",
+     "territory": "VLA-VIRO"},
+]
+
 # Two files: the network stands alone; the routes part names the competencies
 # of data/frameworks/teachers.json, so it is imported after that framework.
 network = {"format": "libmms", "version": 1, "units": units, "links": links, "staff": staff,
            "staff_links": staff_links, "activities": activities, "participations": participations,
-           "targets": [], "facts": facts}
+           "targets": [], "facts": facts, "programmes": programmes}
 routes_part = {"format": "libmms", "version": 1, "diagnostics": diagnostics, "resources": resources,
                "develops": develops}
 out = sys.argv[1] if len(sys.argv) > 1 else "murom.json"

@@ -41,5 +41,6 @@
 #include "network.h"
 #include "kpi.h"
 #include "route.h"
+#include "programme.h"
 
 #endif

@@ -196,11 +196,13 @@ int mms_ingest_rows(mms_ingest *in, int e)
 {
 	const entity_def *d = &mms_entities[e];
 	size_t n = in->doc->count(in->doc, e);
-	in->ids[e] = mms_calloc(n ? n : 1, sizeof(int32_t));
-	in->bad[e] = mms_calloc(n ? n : 1, 1);
+	if (!n) /* ids and bad stay NULL: an insert of one record allocates for one entity */
+		return MMS_OK;
+	in->ids[e] = mms_calloc(n, sizeof(int32_t));
+	in->bad[e] = mms_calloc(n, 1);
 	if (!in->ids[e] || !in->bad[e])
 		return MMS_ENOMEM;
-	if (n && d->code_field >= 0) {
+	if (d->code_field >= 0) {
 		int rc = skeletons_catch_up(in->m, e);
 		if (rc != MMS_OK)
 			return rc;

@@ -305,6 +305,16 @@ static void check_fact(checker *c)
 	MMS_UNUSED(c); /* keys are free: indicators name the ones they read */
 }
 
+/* The definition id is checked when a catalogue reads the adoption
+ * (mms_programme_applying), as an indicator id of a target is. */
+static void check_programme(checker *c)
+{
+	int32_t first = c->row[PG_FIRST_YEAR], last = c->row[PG_LAST_YEAR];
+	if (first != MMS_NONE && last != MMS_NONE && first > last)
+		FAIL(c, MMS_ERANGE, PG_LAST_YEAR, "%s: last_year %d is before first_year %d", lbl(c),
+		     last, first);
+}
+
 static void check_participation(checker *c)
 {
 	mms_model *m = c->in->m;
@@ -407,7 +417,7 @@ int mms_ingest_check(mms_ingest *in, int e)
 		check_unit, check_link, check_staff, check_staff_link,
 		check_activity, check_participation, check_target, check_fact,
 		check_competency, check_diagnostic, check_resource, check_develops,
-		check_route, check_route_step, check_route_event};
+		check_route, check_route_step, check_route_event, check_programme};
 	size_t n = in->doc->count(in->doc, e);
 	for (size_t rec = 0; rec < n; rec++) {
 		if (in->bad[e][rec])

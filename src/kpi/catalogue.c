@@ -81,6 +81,9 @@ void mms_indicator_free(indicator *d)
 	for (int i = 0; i < d->nbands; i++)
 		mms_free(d->bands[i].name);
 	mms_free(d->bands);
+	for (int i = 0; i < d->naliases; i++)
+		mms_free(d->aliases[i]);
+	mms_free(d->aliases);
 	memset(d, 0, sizeof *d);
 }
 
@@ -272,13 +275,77 @@ static void read_items(reader *r, indicator *d, json_object *o)
 	}
 }
 
+/* "aliases": the ids documents gave an indicator whose own id is neutral
+ * (murom.pd_every_3_years for pd.every_3_years): accepted wherever an id is. */
+static void read_aliases(reader *r, indicator *d, json_object *o)
+{
+	json_object *list;
+	if (!json_object_object_get_ex(o, "aliases", &list))
+		return;
+	size_t n = json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
+	if (!json_object_is_type(list, json_type_array) || !n) {
+		problem(r, MMS_ETYPE, "aliases", "must be a non-empty array of ids");
+		return;
+	}
+	if (!(d->aliases = mms_calloc(n, sizeof *d->aliases))) {
+		r->rc = MMS_ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_object *a = json_object_array_get_idx(list, i);
+		if (!json_object_is_type(a, json_type_string) || !json_object_get_string_len(a))
+			problem(r, MMS_ETYPE, "aliases", "alias %zu must be a non-empty string", i);
+		else if (!(d->aliases[d->naliases++] = mms_strdup(json_object_get_string(a))))
+			r->rc = MMS_ENOMEM;
+	}
+}
+
+int mms_indicator_named(const indicator *d, const char *name)
+{
+	if (!strcmp(d->id, name))
+		return 1;
+	for (int i = 0; i < d->naliases; i++)
+		if (!strcmp(d->aliases[i], name))
+			return 1;
+	return 0;
+}
+
+int mms_indicator_reparam(indicator *d, const expr_param *p, int n, char *err, size_t errlen)
+{
+	double was[64];
+	if (d->nparams > 64)
+		return MMS_ERANGE;
+	for (int k = 0; k < d->nparams; k++) {
+		was[k] = d->params[k].value;
+		for (int i = 0; i < n; i++)
+			if (!strcmp(d->params[k].name, p[i].name))
+				d->params[k].value = p[i].value;
+	}
+	expr *xs[] = {&d->filter, &d->num, &d->den}, fresh[3] = {{0}};
+	const char *texts[] = {d->filter_text, d->num_text, d->den_text};
+	int rc = MMS_OK;
+	for (int i = 0; i < 3 && rc == MMS_OK; i++)
+		rc = mms_expr_compile_params(&fresh[i], d->pop, texts[i], d->params,
+					     (size_t)d->nparams, err, errlen);
+	for (int i = 0; i < 3; i++) { /* all three or none */
+		mms_expr_free(rc == MMS_OK ? xs[i] : &fresh[i]);
+		if (rc == MMS_OK)
+			*xs[i] = fresh[i];
+	}
+	for (int k = 0; rc != MMS_OK && k < d->nparams; k++)
+		d->params[k].value = was[k];
+	if (rc == MMS_OK)
+		mms_indicator_forget(d);
+	return rc;
+}
+
 static void read_one(reader *r, indicator *d, json_object *o)
 {
 	static const char *const known[] = {
 		"id", "name_ru", "name_en", "source", "kind", "population", "filter",
 		"numerator", "denominator", "unit", "direction", "aggregation", "period",
 		"include_part_time", "include_departed", "targets", "bands", "note", "fact", "items",
-		"parameters"};
+		"parameters", "aliases"};
 	if (!json_object_is_type(o, json_type_object)) {
 		problem(r, MMS_ETYPE, NULL, "an indicator must be a JSON object");
 		return;
@@ -345,6 +412,7 @@ static void read_one(reader *r, indicator *d, json_object *o)
 	}
 	read_targets(r, d, o);
 	read_bands(r, d, o);
+	read_aliases(r, d, o);
 }
 
 static int by_id(const void *a, const void *b)
@@ -356,7 +424,11 @@ indicator *mms_kpi_find(const mms_kpi *kpi, const char *id)
 {
 	indicator key = {0};
 	key.id = (char *)id;
-	return id && kpi->n ? bsearch(&key, kpi->ind, kpi->n, sizeof key, by_id) : NULL;
+	indicator *d = id && kpi->n ? bsearch(&key, kpi->ind, kpi->n, sizeof key, by_id) : NULL;
+	for (size_t i = 0; id && !d && i < kpi->n; i++)
+		if (mms_indicator_named(&kpi->ind[i], id))
+			d = &kpi->ind[i];
+	return d;
 }
 
 /* Adds the read definitions, replacing same ids; cannot fail after the grow. */
@@ -539,7 +611,7 @@ int mms_kpi_open(mms_kpi **out, mms_db *db)
 		if (rc != MMS_OK)
 			return rc; /* a built-in file only fails for lack of memory */
 	}
-	return MMS_OK;
+	return mms_programmes_load_builtin(kpi);
 }
 
 void mms_kpi_close(mms_kpi *kpi)
@@ -554,6 +626,7 @@ void mms_kpi_close(mms_kpi *kpi)
 		mms_free(kpi->env_ids[i]);
 	}
 	mms_free(kpi->latest);
+	mms_programmes_free(kpi);
 	mms_free(kpi);
 }
 

@@ -28,4 +28,5 @@ const mms_owner_def mms_owners[MMS_ENTITY_COUNT] = {
 	[MMS_ROUTE] = {1, {RT_STAFF}},           /* not the tutor's */
 	[MMS_ROUTE_STEP] = {1, {ST_ROUTE}},
 	[MMS_ROUTE_EVENT] = {1, {EV_ROUTE}},
+	[MMS_PROGRAMME] = {1, {PG_OWNER}},       /* the adopting unit's, not the territory's */
 };

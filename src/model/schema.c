@@ -242,6 +242,19 @@ static const field_def route_event_fields[] = {
 	{"note", F_STR, OPT, 0, 0, 0},
 };
 
+/* 0.2: a programme (its definition is data, src/kpi/programme.c) adopted
+ * by a unit for the subtree of a territory unit (docs/indicators.md,
+ * "Programmes"). */
+static const field_def programme_fields[] = {
+	{"code", F_CODE, REQ, 0, 0, 0},
+	{"definition", F_STR, REQ, 0, 0, 0},
+	{"owner", F_REF, REQ, MMS_UNIT, 0, 0},
+	{"territory", F_REF, REQ, MMS_UNIT, 0, 0},
+	{"first_year", F_INT, OPT, 0, 1900, 2100},
+	{"last_year", F_INT, OPT, 0, 1900, 2100},
+	{"note", F_STR, OPT, 0, 0, 0},
+};
+
 const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 	[MMS_UNIT] = {"units", "unit", unit_fields, N(unit_fields), 0},
 	[MMS_LINK] = {"links", "link", link_fields, N(link_fields), -1},
@@ -265,6 +278,7 @@ const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 			    N(route_step_fields), -1},
 	[MMS_ROUTE_EVENT] = {"route_events", "route event", route_event_fields,
 			     N(route_event_fields), -1},
+	[MMS_PROGRAMME] = {"programmes", "programme", programme_fields, N(programme_fields), 0},
 };
 
 #define LVL(x) (1u << LV_##x)
