@@ -1011,15 +1011,18 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
 		return (IdList *)l;
 	}
-	/* The XLSX report of a unit for years from..to (indicators: ids, comma-separated). */
+	/* The XLSX report of a unit for years from..to (indicators: ids, comma-separated;
+	 * or a programme's, criterion by criterion). */
 	void report_xlsx(const char *path, int unit, int from, int to,
-			 const char *indicators = NULL, const char *title = NULL) {
+			 const char *indicators = NULL, const char *title = NULL,
+			 const char *programme = NULL) {
 		mms_kpi_report_options o = MMS_KPI_REPORT_OPTIONS_INIT;
 		o.unit = unit;
 		o.from = from;
 		o.to = to;
 		o.indicators = indicators;
 		o.title = title;
+		o.programme = programme;
 		int rc = $self->kpi ? mms_kpi_report_xlsx($self->kpi, path, &o) : MMS_EINVAL;
 		if (rc != MMS_OK)
 			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");

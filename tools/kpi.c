@@ -261,6 +261,7 @@ int cmd_kpi(int argc, char **argv)
 		o.from = a.from;
 		o.to = a.to;
 		o.indicators = a.ids;
+		o.programme = a.programme;
 		if ((rc = mms_kpi_report_xlsx(kpi, a.output, &o)) != MMS_OK)
 			fprintf(stderr, "mms: kpi: %s\n", mms_kpi_errmsg(kpi));
 		else

@@ -156,6 +156,8 @@ int mms_indicator_reparam(indicator *d, const expr_param *p, int n, char *err, s
  * (database records) over unit for year that lists d; with no adoption in
  * the database, the first loaded that lists d; else NULL. */
 const programme *mms_programme_for(mms_kpi *kpi, const indicator *d, int32_t unit, int year);
+/* The programme definition with that id, or NULL. */
+const programme *mms_programme_find(const mms_kpi *kpi, const char *id);
 /* The trajectory p sets for d, or NULL. */
 const trajectory *mms_programme_trajectory(const programme *p, const indicator *d);
 void mms_programmes_free(mms_kpi *kpi);

@@ -359,6 +359,11 @@ static programme *find(const mms_kpi *kpi, const char *id)
 	return NULL;
 }
 
+const programme *mms_programme_find(const mms_kpi *kpi, const char *id)
+{
+	return find(kpi, id);
+}
+
 /* The value a programme gives parameter name of d, if it lists d and sets it. */
 static int param_of(const mms_kpi *kpi, const programme *p, const indicator *d,
 		    const char *name, double *out)

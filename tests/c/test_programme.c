@@ -351,6 +351,39 @@ static void an_older_file_read_as_it_is_has_no_adoptions(void **state)
 	assert_int_equal(mms_kpi_open(&f->kpi, f->db), MMS_OK);
 }
 
+/* Report options of version 1 (0.1 callers) end before the programme. */
+typedef struct report_options_v1 {
+	unsigned version;
+	int32_t unit;
+	int from, to;
+	const char *indicators, *title;
+} report_options_v1;
+
+static void the_xlsx_report_takes_a_programme_and_old_options(void **state)
+{
+	fixture *f = *state;
+	load_prog(f, prog);
+	char *out = t_path(f->dir, "r.xlsx");
+	mms_kpi_report_options o = MMS_KPI_REPORT_OPTIONS_INIT;
+	o.unit = t_find(f->db, MMS_UNIT, "M");
+	o.from = 2022;
+	o.to = 2024;
+	o.programme = "x.plan";
+	T_OK(f->db, mms_kpi_report_xlsx(f->kpi, out, &o));
+	size_t len = 0;
+	char *book = t_read(out, &len);
+	assert_true(len > 1000 && !memcmp(book, "PK", 2));
+	free(book);
+	o.indicators = "x.teachers"; /* a programme or indicators */
+	assert_int_equal(mms_kpi_report_xlsx(f->kpi, out, &o), MMS_EINVAL);
+	o.indicators = NULL;
+	o.programme = "x.none";
+	assert_int_equal(mms_kpi_report_xlsx(f->kpi, out, &o), MMS_ENOTFOUND);
+	report_options_v1 old = {1, o.unit, 2023, 2023, "x.teachers", NULL};
+	T_OK(f->db, mms_kpi_report_xlsx(f->kpi, out, (const mms_kpi_report_options *)&old));
+	free(out);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -365,6 +398,7 @@ int main(void)
 		T(programme_parameters_reach_its_indicators),
 		T(bad_programmes_are_refused_at_their_pointer),
 		T(an_older_file_read_as_it_is_has_no_adoptions),
+		T(the_xlsx_report_takes_a_programme_and_old_options),
 	};
 	return cmocka_run_group_tests_name("programme", tests, NULL, NULL);
 }

@@ -258,6 +258,22 @@ def test_programmes_group_indicators_by_criterion_and_judge_adopted_units(demo):
     assert "mine.json:/programmes/0/criteria/0/indicators/0" in str(e.value)
 
 
+def test_the_xlsx_report_follows_the_programmes_criteria(demo, tmp_path):
+    import openpyxl
+    kpi = demo.kpi()
+    path = str(tmp_path / "murom.xlsx")
+    kpi.report_xlsx(path, demo.unit("MUR-CRPK"), 2021, 2025, programme="murom.2021")
+    ws = openpyxl.load_workbook(path)["Сводка"]
+    labels = [row[0] for row in ws.iter_rows(min_row=4, values_only=True) if row[0] and "(" in row[0]]
+    assert [label.split(".")[0] for label in labels[:12]] == \
+        ["К1"] * 4 + ["К2"] * 2 + ["К3"] + ["К4"] * 2 + ["К5", "К6", "law"]
+    assert labels[9].endswith("(murom.P10)")
+    targets = [row for row in ws.iter_rows(min_row=4, values_only=True) if row[2] == "цель"]
+    assert list(targets[4][3:8]) == [50, 60, 65, 75, 80]  # П5
+    with pytest.raises(mms.NotFound):
+        kpi.report_xlsx(path, 0, 2021, 2025, programme="murom.2012")
+
+
 def test_kpi_rejects_bad_definitions_with_the_column():
     kpi = mms.Db(":memory:").kpi()
     with pytest.raises(mms.TypeMismatch) as e:
