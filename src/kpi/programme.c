@@ -622,11 +622,13 @@ static int holds(const mms_model *m, int32_t territory, int32_t unit)
 	return 0;
 }
 
-/* Adoption k's programme if it applies at unit in year, else NULL: the
- * unit is in the territory's subtree, on the level of the programme's
- * owner or above it (the ЦНППМ's regional programme judges the region, not
- * its municipal services; Murom's, the municipality, not each school). */
-static const programme *adopted(const mms_kpi *kpi, int32_t k, int32_t unit, int year)
+/* Adoption k's programme if it covers unit in year, else NULL: the unit
+ * is in the territory's subtree and, when judged, on the level of the
+ * programme's owner or above it (the ЦНППМ's regional programme judges the
+ * region, not its municipal services; Murom's, the municipality, not each
+ * school — though a school's value still meets Murom's target). */
+static const programme *adopted(const mms_kpi *kpi, int32_t k, int32_t unit, int year,
+				int judged)
 {
 	const mms_model *m = &kpi->db->m;
 	const int32_t *a = mms_row(m, MMS_PROGRAMME, k);
@@ -635,8 +637,9 @@ static const programme *adopted(const mms_kpi *kpi, int32_t k, int32_t unit, int
 		return NULL;
 	int first = a[PG_FIRST_YEAR] != MMS_NONE ? a[PG_FIRST_YEAR] : p->first;
 	int last = a[PG_LAST_YEAR] != MMS_NONE ? a[PG_LAST_YEAR] : p->last;
-	return year >= first && year <= last && mms_row(m, MMS_UNIT, unit)[U_LEVEL] <= p->level &&
-		       holds(m, a[PG_TERRITORY], unit) ? p : NULL;
+	int level_ok = !judged || mms_row(m, MMS_UNIT, unit)[U_LEVEL] <= p->level;
+	return year >= first && year <= last && level_ok && holds(m, a[PG_TERRITORY], unit) ? p
+											 : NULL;
 }
 
 const programme *mms_programme_for(mms_kpi *kpi, const indicator *d, int32_t unit, int year)
@@ -644,7 +647,7 @@ const programme *mms_programme_for(mms_kpi *kpi, const indicator *d, int32_t uni
 	const mms_model *m = &kpi->db->m;
 	size_t any = 0;
 	for (size_t k = 0; k < m->t[MMS_PROGRAMME].count; k++) {
-		const programme *p = adopted(kpi, (int32_t)k, unit, year);
+		const programme *p = adopted(kpi, (int32_t)k, unit, year, 0);
 		any += mms_db_readable(kpi->db, MMS_PROGRAMME, (int32_t)k);
 		if (p && lists(kpi, p, d->id))
 			return p;
@@ -674,7 +677,7 @@ int mms_programme_applying(mms_kpi *kpi, int32_t unit, int year, size_t i, const
 			return mms_kpi_fail(kpi, MMS_EREF, "programme %s: definition \"%.200s\" is "
 					    "not loaded", mms_str(m, a[PG_CODE]),
 					    mms_str(m, a[PG_DEFINITION]));
-		const programme *p = adopted(kpi, (int32_t)k, unit, year);
+		const programme *p = adopted(kpi, (int32_t)k, unit, year, 1);
 		if (p && i-- == 0) {
 			*out = p->id;
 			break;
