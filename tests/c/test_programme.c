@@ -201,6 +201,14 @@ static void adoptions_decide_who_is_judged(void **state)
 	assert_string_equal(applying(f, "M", 2022, 0), "x.plan");
 	assert_string_equal(applying(f, "M", 2024, 0), "");
 	assert_string_equal(applying(f, "R", 2025, 0), ""); /* cnppm.2020 ends in 2024 */
+	/* a school is not judged by the programme, but its value meets the
+	 * territory's target; outside every territory there is none */
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	T_OK(f->db, mms_kpi_value(f->kpi, "x.teachers", t_find(f->db, MMS_UNIT, "S1"), 2023, &r));
+	assert_true(r.has_target && r.target == 2);
+	T_OK(f->db, mms_kpi_value(f->kpi, "x.teachers", t_find(f->db, MMS_UNIT, "S2"), 2023, &r));
+	assert_false(r.has_target);
+	assert_int_equal(r.status, MMS_KPI_NO_TARGET);
 }
 
 static void an_adoption_of_an_unknown_definition_is_named(void **state)
