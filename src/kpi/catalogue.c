@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "defs.h"
 #include "kpi.h"
 
 const char *const mms_kpi_kind_names[KIND_COUNT_OF_KINDS] = {
@@ -87,47 +88,23 @@ void mms_indicator_free(indicator *d)
 	memset(d, 0, sizeof *d);
 }
 
-/* Reading one definition; problems go to the report at their pointer. */
-typedef struct reader {
-	mms_report *report;
-	const char *name;
-	size_t index;
-	int rc;
-} reader;
+/* Reading one definition; problems go to the report at their pointer (defs.c). */
+typedef defs_reader reader;
 
 static void problem(reader *r, int rc, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 static void problem(reader *r, int rc, const char *key, const char *fmt, ...)
 {
-	char loc[200], msg[900];
-	snprintf(loc, sizeof loc, "%s:/indicators/%zu%s%s", r->name, r->index, key ? "/" : "",
-		 key ? key : "");
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	mms_defs_vproblem(r, rc, key, fmt, ap);
 	va_end(ap);
-	mms_report_add(r->report, rc, loc, "%s: %s", loc, msg);
-	if (r->rc == MMS_OK)
-		r->rc = rc;
 }
 
 static char *text(reader *r, json_object *o, const char *key, int required)
 {
-	json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null)) {
-		if (required)
-			problem(r, MMS_EMISSING, key, "is required");
-		return NULL;
-	}
-	if (!json_object_is_type(v, json_type_string)) {
-		problem(r, MMS_ETYPE, key, "must be a string");
-		return NULL;
-	}
-	char *s = mms_strdup(json_object_get_string(v));
-	if (!s)
-		r->rc = MMS_ENOMEM;
-	return s;
+	return mms_defs_text(r, o, key, NULL, required);
 }
 
 static int choice(reader *r, json_object *o, const char *key, const char *const *names,
@@ -160,36 +137,21 @@ static void compile(reader *r, indicator *d, expr *x, const char *key, const cha
 
 /* "parameters": {"name": number}: the numbers a document fixes (the score
  * from which an answer is satisfied), named in the expressions. */
+static int parameter_name(const void *ctx, const char *key, char *why, size_t len)
+{
+	const indicator *d = ctx;
+	size_t n = strspn(key, "abcdefghijklmnopqrstuvwxyz_0123456789");
+	if (n && n == strlen(key) && n <= 40 && !(key[0] >= '0' && key[0] <= '9') &&
+	    !(d->pop >= 0 && mms_expr_name_taken(d->pop, key)))
+		return MMS_OK;
+	snprintf(why, len, "\"%.60s\" cannot name a parameter: a name of small Latin letters, "
+		 "digits and _ the language does not use", key);
+	return MMS_ETYPE;
+}
+
 static void read_parameters(reader *r, indicator *d, json_object *o)
 {
-	json_object *ps;
-	if (!json_object_object_get_ex(o, "parameters", &ps))
-		return;
-	if (!json_object_is_type(ps, json_type_object)) {
-		problem(r, MMS_ETYPE, "parameters", "must be an object of name: number");
-		return;
-	}
-	size_t n = (size_t)json_object_object_length(ps);
-	if (n && !(d->params = mms_calloc(n, sizeof *d->params))) {
-		r->rc = MMS_ENOMEM;
-		return;
-	}
-	json_object_object_foreach(ps, key, val) {
-		size_t len = strspn(key, "abcdefghijklmnopqrstuvwxyz_0123456789");
-		double v = json_object_get_double(val);
-		if (!len || len != strlen(key) || len > 40 || (key[0] >= '0' && key[0] <= '9') ||
-		    (d->pop >= 0 && mms_expr_name_taken(d->pop, key)))
-			problem(r, MMS_ETYPE, "parameters", "\"%.60s\" cannot name a parameter: a "
-				"name of small Latin letters, digits and _ the language does not use", key);
-		else if (!(json_object_is_type(val, json_type_int) ||
-			   json_object_is_type(val, json_type_double)) || !isfinite(v))
-			problem(r, MMS_ETYPE, "parameters", "%.60s must be a number, not %.60s", key,
-				json_object_to_json_string(val));
-		else if (!(d->params[d->nparams].name = mms_strdup(key)))
-			r->rc = MMS_ENOMEM;
-		else
-			d->params[d->nparams++].value = v;
-	}
+	mms_defs_parameters(r, o, parameter_name, d, &d->params, &d->nparams);
 }
 
 static void read_targets(reader *r, indicator *d, json_object *o)
@@ -346,18 +308,8 @@ static void read_one(reader *r, indicator *d, json_object *o)
 		"numerator", "denominator", "unit", "direction", "aggregation", "period",
 		"include_part_time", "include_departed", "targets", "bands", "note", "fact", "items",
 		"parameters", "aliases"};
-	if (!json_object_is_type(o, json_type_object)) {
-		problem(r, MMS_ETYPE, NULL, "an indicator must be a JSON object");
+	if (!mms_defs_object(r, o, "an indicator", known, sizeof known / sizeof *known))
 		return;
-	}
-	json_object_object_foreach(o, key, val) {
-		size_t i = 0;
-		MMS_UNUSED(val);
-		while (i < sizeof known / sizeof *known && strcmp(known[i], key))
-			i++;
-		if (i == sizeof known / sizeof *known)
-			problem(r, MMS_ETYPE, key, "unknown key");
-	}
 	size_t before = mms_report_count(r->report);
 	d->id = text(r, o, "id", 1);
 	d->name_ru = text(r, o, "name_ru", 1);
@@ -451,25 +403,10 @@ static int merge(mms_kpi *kpi, indicator *defs, size_t n)
 
 static int load_text(mms_kpi *kpi, const char *json, const char *name, mms_report *rep)
 {
-	json_tokener *tok = json_tokener_new();
-	if (!tok)
-		return mms_kpi_fail(kpi, MMS_ENOMEM, "out of memory");
-	json_object *root = json_tokener_parse_ex(tok, json, (int)strlen(json)), *list;
-	int jerr = json_tokener_get_error(tok);
-	json_tokener_free(tok);
-	if (jerr != json_tokener_success) {
-		mms_report_add(rep, MMS_EPARSE, name, "%s: JSON syntax error: %s", name,
-			       json_tokener_error_desc(jerr));
-		json_object_put(root);
-		return mms_kpi_fail(kpi, MMS_EPARSE, "%s: JSON syntax error: %s", name,
-				    json_tokener_error_desc(jerr));
-	}
-	if (!json_object_object_get_ex(root, "indicators", &list) ||
-	    !json_object_is_type(list, json_type_array)) {
-		json_object_put(root);
-		mms_report_add(rep, MMS_ETYPE, name, "%s: needs an \"indicators\" array", name);
-		return mms_kpi_fail(kpi, MMS_ETYPE, "%s: needs an \"indicators\" array", name);
-	}
+	json_object *root, *list;
+	int rc = mms_defs_root(kpi, rep, json, name, "indicators", &root, &list);
+	if (rc != MMS_OK)
+		return rc;
 	size_t n = json_object_array_length(list);
 	indicator *defs = mms_calloc(n ? n : 1, sizeof *defs);
 	reader r = {rep, name, 0, defs ? MMS_OK : MMS_ENOMEM};
@@ -481,7 +418,7 @@ static int load_text(mms_kpi *kpi, const char *json, const char *name, mms_repor
 				problem(&r, MMS_EDUP, "id", "\"%s\" is defined twice", defs[i].id);
 	}
 	json_object_put(root);
-	int rc = r.rc != MMS_OK ? r.rc : rep->failed ? MMS_ENOMEM : merge(kpi, defs, n);
+	rc = r.rc != MMS_OK ? r.rc : rep->failed ? MMS_ENOMEM : merge(kpi, defs, n);
 	if (rc != MMS_OK) {
 		for (size_t i = 0; defs && i < n; i++)
 			mms_indicator_free(&defs[i]);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "defs.h"
 #include "kpi.h"
 #include "mms/programme.h"
 
@@ -55,13 +56,11 @@ void mms_programmes_free(mms_kpi *kpi)
 	kpi->nprog = kpi->prog_cap = 0;
 }
 
-/* Reading one definition; problems go to the report at their JSON pointer. */
+/* Reading one definition; problems go to the report at their JSON pointer
+ * (defs.c); kpi, to find the indicators named. */
 typedef struct preader {
+	defs_reader d; /* first: a preader is read as a defs_reader */
 	mms_kpi *kpi;
-	mms_report *report;
-	const char *name;
-	size_t index;
-	int rc;
 } preader;
 
 static void problem(preader *r, int rc, const char *at, const char *fmt, ...)
@@ -69,36 +68,15 @@ static void problem(preader *r, int rc, const char *at, const char *fmt, ...)
 
 static void problem(preader *r, int rc, const char *at, const char *fmt, ...)
 {
-	char loc[300], msg[900];
-	snprintf(loc, sizeof loc, "%s:/programmes/%zu%s%s", r->name, r->index, at ? "/" : "",
-		 at ? at : "");
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	mms_defs_vproblem(&r->d, rc, at, fmt, ap);
 	va_end(ap);
-	mms_report_add(r->report, rc, loc, "%s: %s", loc, msg);
-	if (r->rc == MMS_OK)
-		r->rc = rc;
 }
 
 static char *text(preader *r, json_object *o, const char *key, const char *at, int required)
 {
-	json_object *v;
-	char where[200];
-	snprintf(where, sizeof where, "%s%s%s", at ? at : "", at ? "/" : "", key);
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null)) {
-		if (required)
-			problem(r, MMS_EMISSING, where, "is required");
-		return NULL;
-	}
-	if (!json_object_is_type(v, json_type_string) || !json_object_get_string_len(v)) {
-		problem(r, MMS_ETYPE, where, "must be a non-empty string");
-		return NULL;
-	}
-	char *s = mms_strdup(json_object_get_string(v));
-	if (!s)
-		r->rc = MMS_ENOMEM;
-	return s;
+	return mms_defs_text(&r->d, o, key, at, required);
 }
 
 static int year_of(preader *r, json_object *o, const char *key)
@@ -138,7 +116,7 @@ static void read_stages(preader *r, programme *p, json_object *o)
 	json_object *list = array(r, o, "stages", 0);
 	size_t n = list ? json_object_array_length(list) : 0;
 	if (n && !(p->stages = mms_calloc(n, sizeof *p->stages))) {
-		r->rc = MMS_ENOMEM;
+		r->d.rc = MMS_ENOMEM;
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -174,10 +152,10 @@ static void read_criteria(preader *r, programme *p, json_object *o)
 	json_object *list = array(r, o, "criteria", 1);
 	size_t n = list ? json_object_array_length(list) : 0;
 	if (n && !(p->crit = mms_calloc(n, sizeof *p->crit))) {
-		r->rc = MMS_ENOMEM;
+		r->d.rc = MMS_ENOMEM;
 		return;
 	}
-	for (size_t i = 0; i < n && r->rc != MMS_ENOMEM; i++) {
+	for (size_t i = 0; i < n && r->d.rc != MMS_ENOMEM; i++) {
 		json_object *c = json_object_array_get_idx(list, i), *ids;
 		char at[80];
 		snprintf(at, sizeof at, "criteria/%zu", i);
@@ -192,7 +170,7 @@ static void read_criteria(preader *r, programme *p, json_object *o)
 			continue;
 		}
 		if (!(cr->ind = mms_calloc(m, sizeof *cr->ind))) {
-			r->rc = MMS_ENOMEM;
+			r->d.rc = MMS_ENOMEM;
 			return;
 		}
 		for (size_t j = 0; j < m; j++) {
@@ -204,7 +182,7 @@ static void read_criteria(preader *r, programme *p, json_object *o)
 			} else if (lists(r->kpi, p, id)) {
 				problem(r, MMS_EDUP, at, "\"%.200s\" is listed twice", id);
 			} else if (!(cr->ind[cr->nind++] = mms_strdup(id))) {
-				r->rc = MMS_ENOMEM;
+				r->d.rc = MMS_ENOMEM;
 				return;
 			}
 		}
@@ -224,7 +202,7 @@ static void read_targets(preader *r, programme *p, json_object *o)
 		return;
 	}
 	if (n && !(p->targets = mms_calloc(n, sizeof *p->targets))) {
-		r->rc = MMS_ENOMEM;
+		r->d.rc = MMS_ENOMEM;
 		return;
 	}
 	json_object_object_foreach(t, id, years) {
@@ -240,7 +218,7 @@ static void read_targets(preader *r, programme *p, json_object *o)
 		}
 		trajectory *tr = &p->targets[p->ntargets++];
 		if (!(tr->indicator = mms_strdup(id))) {
-			r->rc = MMS_ENOMEM;
+			r->d.rc = MMS_ENOMEM;
 			return;
 		}
 		json_object_object_foreach(years, year, val) {
@@ -276,37 +254,28 @@ static int declared(const mms_kpi *kpi, const programme *p, const char *name)
 
 /* "parameters": {"name": number}: values of parameters its indicators
  * declare (the score from which an answer is "satisfied"). */
+typedef struct param_ctx {
+	const mms_kpi *kpi;
+	const programme *p;
+} param_ctx;
+
+static int declared_name(const void *ctx, const char *key, char *why, size_t len)
+{
+	const param_ctx *c = ctx;
+	if (declared(c->kpi, c->p, key))
+		return MMS_OK;
+	snprintf(why, len, "no indicator of the programme declares the parameter \"%.100s\"", key);
+	return MMS_EREF;
+}
+
 static void read_parameters(preader *r, programme *p, json_object *o)
 {
-	json_object *ps;
-	if (!json_object_object_get_ex(o, "parameters", &ps))
-		return;
-	if (!json_object_is_type(ps, json_type_object)) {
-		problem(r, MMS_ETYPE, "parameters", "must be an object of name: number");
-		return;
-	}
-	size_t n = (size_t)json_object_object_length(ps);
-	if (n && !(p->params = mms_calloc(n, sizeof *p->params))) {
-		r->rc = MMS_ENOMEM;
-		return;
-	}
-	json_object_object_foreach(ps, key, val) {
-		double v = json_object_get_double(val);
-		if (!declared(r->kpi, p, key))
-			problem(r, MMS_EREF, "parameters", "no indicator of the programme declares "
-				"the parameter \"%.100s\"", key);
-		else if (!(json_object_is_type(val, json_type_int) ||
-			   json_object_is_type(val, json_type_double)) || !isfinite(v))
-			problem(r, MMS_ETYPE, "parameters", "%.60s must be a number, not %.60s", key,
-				json_object_to_json_string(val));
-		else if (!(p->params[p->nparams].name = mms_strdup(key)))
-			r->rc = MMS_ENOMEM;
-		else
-			p->params[p->nparams++].value = v;
-	}
-	if (!(p->params_text = mms_strdup(json_object_to_json_string_ext(ps,
+	param_ctx ctx = {r->kpi, p};
+	json_object *ps = mms_defs_parameters(&r->d, o, declared_name, &ctx, &p->params,
+					      &p->nparams);
+	if (ps && !(p->params_text = mms_strdup(json_object_to_json_string_ext(ps,
 			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE))))
-		r->rc = MMS_ENOMEM;
+		r->d.rc = MMS_ENOMEM;
 }
 
 static void read_one(preader *r, programme *p, json_object *o)
@@ -314,18 +283,8 @@ static void read_one(preader *r, programme *p, json_object *o)
 	static const char *const known[] = {"id", "name_ru", "name_en", "source", "owner_level",
 					    "owner_kind", "first_year", "last_year", "stages",
 					    "parameters", "criteria", "targets", "note"};
-	if (!json_object_is_type(o, json_type_object)) {
-		problem(r, MMS_ETYPE, NULL, "a programme must be a JSON object");
+	if (!mms_defs_object(&r->d, o, "a programme", known, sizeof known / sizeof *known))
 		return;
-	}
-	json_object_object_foreach(o, key, val) {
-		size_t i = 0;
-		MMS_UNUSED(val);
-		while (i < sizeof known / sizeof *known && strcmp(known[i], key))
-			i++;
-		if (i == sizeof known / sizeof *known)
-			problem(r, MMS_ETYPE, key, "unknown key");
-	}
 	p->id = text(r, o, "id", NULL, 1);
 	p->name_ru = text(r, o, "name_ru", NULL, 1);
 	p->name_en = text(r, o, "name_en", NULL, 0);
@@ -392,7 +351,7 @@ static void check_parameters(preader *r, const programme *p, size_t i)
 					if (strcmp(o->id, p->id) &&
 					    param_of(r->kpi, o, d, p->params[k].name, &v) &&
 					    v != p->params[k].value) {
-						r->index = i;
+						r->d.index = i;
 						problem(r, MMS_ERANGE, "parameters", "%s = %g for %s, but "
 							"programme %s sets %g for it", p->params[k].name,
 							p->params[k].value, d->id, o->id, v);
@@ -428,44 +387,31 @@ static int merge(mms_kpi *kpi, programme *defs, size_t n, char *err, size_t errl
 
 static int load_text(mms_kpi *kpi, const char *json, const char *name, mms_report *rep)
 {
-	json_tokener *tok = json_tokener_new();
-	if (!tok)
-		return mms_kpi_fail(kpi, MMS_ENOMEM, "out of memory");
-	json_object *root = json_tokener_parse_ex(tok, json, (int)strlen(json)), *list;
-	int jerr = json_tokener_get_error(tok);
-	json_tokener_free(tok);
-	if (jerr != json_tokener_success || !json_object_object_get_ex(root, "programmes", &list) ||
-	    !json_object_is_type(list, json_type_array)) {
-		json_object_put(root);
-		char msg[300];
-		snprintf(msg, sizeof msg, "%s: %s%s", name, jerr != json_tokener_success
-				 ? "JSON syntax error: " : "needs a \"programmes\" array",
-			 jerr != json_tokener_success ? json_tokener_error_desc(jerr) : "");
-		mms_report_add(rep, jerr ? MMS_EPARSE : MMS_ETYPE, name, "%s", msg);
-		return mms_kpi_fail(kpi, jerr ? MMS_EPARSE : MMS_ETYPE, "%s", msg);
-	}
+	json_object *root, *list;
+	int rc = mms_defs_root(kpi, rep, json, name, "programmes", &root, &list);
+	if (rc != MMS_OK)
+		return rc;
 	size_t n = json_object_array_length(list);
 	programme *defs = mms_calloc(n ? n : 1, sizeof *defs);
-	preader r = {kpi, rep, name, 0, defs ? MMS_OK : MMS_ENOMEM};
-	for (size_t i = 0; i < n && r.rc != MMS_ENOMEM; i++) {
-		r.index = i;
+	preader r = {{rep, name, 0, defs ? MMS_OK : MMS_ENOMEM, "programmes"}, kpi};
+	for (size_t i = 0; i < n && r.d.rc != MMS_ENOMEM; i++) {
+		r.d.index = i;
 		read_one(&r, &defs[i], json_object_array_get_idx(list, i));
 		for (size_t j = 0; j < i && defs[i].id; j++)
 			if (defs[j].id && !strcmp(defs[j].id, defs[i].id))
 				problem(&r, MMS_EDUP, "id", "\"%s\" is defined twice", defs[i].id);
-		if (r.rc == MMS_OK)
+		if (r.d.rc == MMS_OK)
 			check_parameters(&r, &defs[i], i);
 	}
 	json_object_put(root);
 	char err[300] = "";
-	int rc = r.rc != MMS_OK ? r.rc : rep->failed ? MMS_ENOMEM
-						     : merge(kpi, defs, n, err, sizeof err);
+	rc = r.d.rc != MMS_OK ? r.d.rc : rep->failed ? MMS_ENOMEM : merge(kpi, defs, n, err, sizeof err);
 	for (size_t i = 0; defs && i < n; i++)
 		prog_free(&defs[i]);
 	mms_free(defs);
 	if (rc == MMS_ENOMEM)
 		return mms_kpi_fail(kpi, rc, "out of memory");
-	if (rc != MMS_OK && r.rc == MMS_OK)
+	if (rc != MMS_OK && r.d.rc == MMS_OK)
 		return mms_kpi_fail(kpi, rc, "%s: %s", name, err);
 	if (rc != MMS_OK)
 		mms_kpi_fail(kpi, rc, "%s%s", mms_report_message(rep, 0),
