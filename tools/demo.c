@@ -104,11 +104,9 @@ static int print_kpis(mms_db *db, int32_t unit)
 	for (size_t c = 0; rc == MMS_OK && c < mms_programme_criterion_count(kpi, prog); c++)
 		for (size_t j = 0; rc == MMS_OK && j < mms_programme_criterion_size(kpi, prog, c); j++) {
 			const char *id = mms_programme_criterion_indicator(kpi, prog, c, j);
-			const char *crit = j ? "" : mms_programme_criterion_attr(kpi, prog, c, "id");
-			int chars = 0; /* printf pads by bytes; К1 is two letters in four bytes */
-			for (const char *p = crit; *p; p++)
-				chars += (*p & 0xC0) != 0x80;
-			printf("  %s%*s %-23s", crit, 4 - chars, "", id);
+			printf("  ");
+			tool_print_padded(j ? "" : mms_programme_criterion_attr(kpi, prog, c, "id"), 5);
+			printf("%-23s", id);
 			for (int y = 2021; rc == MMS_OK && y <= 2025; y++) {
 				mms_kpi_result r = MMS_KPI_RESULT_INIT;
 				char cell[64];

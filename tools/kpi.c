@@ -65,7 +65,7 @@ static int emit_row(const char *fmt, const char *id, const char *name, int year,
 		return MMS_OK;
 	}
 	if (at->criterion)
-		printf("%-10.10s ", at->criterion);
+		tool_print_padded(at->criterion, 11);
 	printf("%-28s %4d ", id, year);
 	if (r->defined)
 		printf("%9.2f ", r->value);

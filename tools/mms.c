@@ -71,6 +71,14 @@ int tool_open(mms_db **db, const char *path, int mode)
 	return rc == MMS_ENOTFOUND ? EXIT_INVALID : EXIT_FAILURE_IO;
 }
 
+void tool_print_padded(const char *s, int width)
+{
+	int chars = 0;
+	for (const char *p = s; *p; p++)
+		chars += (*p & 0xC0) != 0x80;
+	printf("%s%*s", s, width > chars ? width - chars : 0, "");
+}
+
 int tool_unit(mms_db *db, const char *code, int32_t *out)
 {
 	*out = -1;

@@ -36,7 +36,9 @@ typedef enum mms_entity {
 	MMS_ROUTE_STEP = 13,   /**< a step of a route: a resource for some deficits (0.2) */
 	MMS_ROUTE_EVENT = 14,  /**< a status change of a route or step, with evidence (0.2) */
 	MMS_PROGRAMME = 15,    /**< a programme adopted by a unit for a territory (0.2) */
-	MMS_ENTITY_COUNT = 16  /**< grows when entities are added; do not store it */
+	MMS_TASK = 16,         /**< a task of an adopted programme's roadmap or plan (0.2) */
+	MMS_TASK_EVENT = 17,   /**< a status change of a task, with evidence (0.2) */
+	MMS_ENTITY_COUNT = 18  /**< grows when entities are added; do not store it */
 } mms_entity;
 
 /** The plural name of an entity ("units", "staff"...), or NULL. */

@@ -30,6 +30,8 @@ static const int8_t natural_key[MMS_ENTITY_COUNT][6] = {
 	[MMS_ROUTE_STEP] = {ST_ROUTE, ST_RESOURCE, ST_ORDER, -1},
 	[MMS_ROUTE_EVENT] = {EV_ROUTE, EV_STEP, EV_STATUS, EV_DATE, -1},
 	[MMS_PROGRAMME] = {-1},
+	[MMS_TASK] = {-1},
+	[MMS_TASK_EVENT] = {TE_TASK, TE_DATE, TE_STATUS, -1},
 };
 
 static uint64_t key_hash(const mms_model *m, int e, int32_t id)

@@ -315,6 +315,30 @@ static void check_programme(checker *c)
 		     last, first);
 }
 
+/* A task's responsible unit is in its programme's territory; its events'
+ * dates are read against its deadlines when indicators count them. */
+static void check_task(checker *c)
+{
+	mms_model *m = c->in->m;
+	int32_t a = c->row[TK_PROGRAMME], u = c->row[TK_UNIT];
+	if (a < 0 || u < 0)
+		return;
+	int32_t territory = mms_row(m, MMS_PROGRAMME, a)[PG_TERRITORY];
+	size_t steps = m->t[MMS_UNIT].count; /* a staged parent cycle is reported elsewhere */
+	for (int32_t x = u; x >= 0 && steps--; x = mms_row(m, MMS_UNIT, x)[U_PARENT])
+		if (x == territory)
+			return;
+	FAIL(c, MMS_ERANGE, TK_UNIT, "%s: unit %s is outside the territory %s of programme %s",
+	     lbl(c), mms_str(m, mms_row(m, MMS_UNIT, u)[U_CODE]),
+	     territory >= 0 ? mms_str(m, mms_row(m, MMS_UNIT, territory)[U_CODE]) : "?",
+	     mms_str(m, mms_row(m, MMS_PROGRAMME, a)[PG_CODE]));
+}
+
+static void check_task_event(checker *c)
+{
+	MMS_UNUSED(c); /* a status is any of the three at any date: plans change */
+}
+
 static void check_participation(checker *c)
 {
 	mms_model *m = c->in->m;
@@ -417,7 +441,8 @@ int mms_ingest_check(mms_ingest *in, int e)
 		check_unit, check_link, check_staff, check_staff_link,
 		check_activity, check_participation, check_target, check_fact,
 		check_competency, check_diagnostic, check_resource, check_develops,
-		check_route, check_route_step, check_route_event, check_programme};
+		check_route, check_route_step, check_route_event, check_programme, check_task,
+		check_task_event};
 	size_t n = in->doc->count(in->doc, e);
 	for (size_t rec = 0; rec < n; rec++) {
 		if (in->bad[e][rec])

@@ -94,6 +94,8 @@ typedef struct programme {
 	int nparams;
 	trajectory *targets;
 	int ntargets;
+	char **task_ind, **task_plan; /* "from_tasks": indicator -> plan of tasks */
+	int ntasks;
 } programme;
 
 /* The indexes expressions read: records of one table by a reference. */
@@ -158,6 +160,14 @@ int mms_indicator_reparam(indicator *d, const expr_param *p, int n, char *err, s
 const programme *mms_programme_for(mms_kpi *kpi, const indicator *d, int32_t unit, int year);
 /* The programme definition with that id, or NULL. */
 const programme *mms_programme_find(const mms_kpi *kpi, const char *id);
+/* The plan of tasks p computes d from ("from_tasks"), or NULL: d's formula. */
+const char *mms_programme_task_plan(const programme *p, const indicator *d);
+/* Occurrences of the tasks of plan of p's adoptions due in year at unit's
+ * subtree (*den), and those done on time (*num) (tasks.c). Returns whether
+ * the database holds any task of that plan under p: with none, the
+ * indicator's own formula stands (the completion figure recorded). */
+int mms_tasks_count(mms_kpi *kpi, const programme *p, const char *plan, int32_t unit, int year,
+		    double *num, double *den);
 /* The trajectory p sets for d, or NULL. */
 const trajectory *mms_programme_trajectory(const programme *p, const indicator *d);
 void mms_programmes_free(mms_kpi *kpi);

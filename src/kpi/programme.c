@@ -44,6 +44,12 @@ static void prog_free(programme *p)
 	for (int i = 0; i < p->ntargets; i++)
 		mms_free(p->targets[i].indicator);
 	mms_free(p->targets);
+	for (int i = 0; i < p->ntasks; i++) {
+		mms_free(p->task_ind[i]);
+		mms_free(p->task_plan[i]);
+	}
+	mms_free(p->task_ind);
+	mms_free(p->task_plan);
 	memset(p, 0, sizeof *p);
 }
 
@@ -212,6 +218,10 @@ static void read_targets(preader *r, programme *p, json_object *o)
 			problem(r, MMS_EREF, at, "the programme's criteria do not list \"%.200s\"", id);
 			continue;
 		}
+		if (mms_programme_trajectory(p, mms_kpi_find(r->kpi, id))) {
+			problem(r, MMS_EDUP, at, "a second trajectory of \"%.200s\" (an alias?)", id);
+			continue;
+		}
 		if (!json_object_is_type(years, json_type_object)) {
 			problem(r, MMS_ETYPE, at, "must be an object of year: value");
 			continue;
@@ -278,11 +288,50 @@ static void read_parameters(preader *r, programme *p, json_object *o)
 		r->d.rc = MMS_ENOMEM;
 }
 
+/* "from_tasks": {"indicator": "plan"}: indicators it computes as the share
+ * of the plan's tasks done on time (tasks.c), not by their formulas. */
+static void read_from_tasks(preader *r, programme *p, json_object *o)
+{
+	json_object *t;
+	if (!json_object_object_get_ex(o, "from_tasks", &t))
+		return;
+	size_t n = json_object_is_type(t, json_type_object) ? (size_t)json_object_object_length(t)
+							     : 0;
+	if (!json_object_is_type(t, json_type_object)) {
+		problem(r, MMS_ETYPE, "from_tasks", "must be an object of indicator: plan");
+		return;
+	}
+	if (n && (!(p->task_ind = mms_calloc(n, sizeof *p->task_ind)) ||
+		  !(p->task_plan = mms_calloc(n, sizeof *p->task_plan)))) {
+		r->d.rc = MMS_ENOMEM;
+		return;
+	}
+	json_object_object_foreach(t, id, plan) {
+		char at[260];
+		snprintf(at, sizeof at, "from_tasks/%.200s", id);
+		if (!lists(r->kpi, p, id))
+			problem(r, MMS_EREF, at, "the programme's criteria do not list \"%.200s\"", id);
+		else if (!json_object_is_type(plan, json_type_string) || !json_object_get_string_len(plan))
+			problem(r, MMS_ETYPE, at, "must name a plan of tasks (a non-empty string)");
+		else if (!(p->task_ind[p->ntasks] = mms_strdup(id)) ||
+			 !(p->task_plan[p->ntasks++] = mms_strdup(json_object_get_string(plan))))
+			r->d.rc = MMS_ENOMEM;
+	}
+}
+
+const char *mms_programme_task_plan(const programme *p, const indicator *d)
+{
+	for (int i = 0; p && i < p->ntasks; i++)
+		if (mms_indicator_named(d, p->task_ind[i]))
+			return p->task_plan[i];
+	return NULL;
+}
+
 static void read_one(preader *r, programme *p, json_object *o)
 {
 	static const char *const known[] = {"id", "name_ru", "name_en", "source", "owner_level",
 					    "owner_kind", "first_year", "last_year", "stages",
-					    "parameters", "criteria", "targets", "note"};
+					    "parameters", "criteria", "targets", "note", "from_tasks"};
 	if (!mms_defs_object(&r->d, o, "a programme", known, sizeof known / sizeof *known))
 		return;
 	p->id = text(r, o, "id", NULL, 1);
@@ -308,6 +357,7 @@ static void read_one(preader *r, programme *p, json_object *o)
 	read_criteria(r, p, o);
 	read_targets(r, p, o);
 	read_parameters(r, p, o);
+	read_from_tasks(r, p, o);
 }
 
 static programme *find(const mms_kpi *kpi, const char *id)

@@ -99,8 +99,8 @@ static int final_year(const indicator *d, const programme *p)
  * group of the unit (mms_kpi_group_value). */
 enum { OVER_SUBTREE, OVER_MEMBERS, OVER_LED };
 
-static int value_over(mms_kpi *kpi, indicator *d, int32_t unit, int over, int year,
-		      double *value, int *defined);
+static int value_over(mms_kpi *kpi, indicator *d, const programme *p, int32_t unit, int over,
+		      int year, double *value, int *defined);
 
 /*
  * Achieved now, but does the trend reach the final target? A least-squares
@@ -125,7 +125,7 @@ static int at_risk(mms_kpi *kpi, indicator *d, const programme *p, int32_t unit,
 		int defined, rc;
 		if (!target_for(kpi, d, p, unit, y, &target))
 			continue;
-		if ((rc = value_over(kpi, d, unit, over, y, &value, &defined)) != MMS_OK)
+		if ((rc = value_over(kpi, d, p, unit, over, y, &value, &defined)) != MMS_OK)
 			return rc;
 		if (!defined)
 			continue;
@@ -212,12 +212,32 @@ int mms_kpi_value(mms_kpi *kpi, const char *id, int32_t unit, int year, mms_kpi_
 					       year, out);
 }
 
+/* A share of tasks done on time, judged as every value is; 0 when the
+ * database has no tasks of the plan (the definition's formula then). */
+static int tasks_value(mms_kpi *kpi, const programme *p, indicator *d, const char *plan,
+		       int32_t unit, int year, mms_kpi_result *out, int *rc)
+{
+	if (!mms_tasks_count(kpi, p, plan, unit, year, &out->numerator, &out->denominator))
+		return 0;
+	out->defined = out->denominator > 0;
+	out->value = out->defined ? 100.0 * out->numerator / out->denominator : NAN;
+	out->units = 0;
+	out->aggregation = mms_kpi_agg_names[AGG_RATIO_OF_SUMS];
+	out->has_target = target_for(kpi, d, p, unit, year, &out->target);
+	out->band = out->defined ? band_of(d, out->value) : NULL;
+	*rc = judge(kpi, d, p, unit, OVER_SUBTREE, year, out);
+	return 1;
+}
+
 int mms_kpi_value_in(mms_kpi *kpi, const programme *p, indicator *d, int32_t unit, int year,
 		     mms_kpi_result *out)
 {
 	if (!out || out->version < 1 || out->version > MMS_KPI_RESULT_VERSION || unit < 0)
 		return MMS_EINVAL;
 	int rc = begin(kpi, d->id, unit, &d);
+	const char *plan = mms_programme_task_plan(p, d);
+	if (rc == MMS_OK && plan && tasks_value(kpi, p, d, plan, unit, year, out, &rc))
+		return rc; /* the programme counted its tasks (tasks.c) */
 	const computed *c;
 	if (rc == MMS_OK)
 		rc = mms_kpi_compute(kpi, d, year, &c);
@@ -310,9 +330,16 @@ static int group_sums(mms_kpi *kpi, indicator *d, int32_t unit, int led, int yea
 	return MMS_OK;
 }
 
-static int value_over(mms_kpi *kpi, indicator *d, int32_t unit, int over, int year,
-		      double *value, int *defined)
+static int value_over(mms_kpi *kpi, indicator *d, const programme *p, int32_t unit, int over,
+		      int year, double *value, int *defined)
 {
+	const char *plan = mms_programme_task_plan(p, d);
+	double num, den;
+	if (plan && over == OVER_SUBTREE && mms_tasks_count(kpi, p, plan, unit, year, &num, &den)) {
+		*defined = den > 0;
+		*value = den > 0 ? 100.0 * num / den : NAN;
+		return MMS_OK;
+	}
 	if (over == OVER_SUBTREE) {
 		const computed *c;
 		int rc = mms_kpi_compute(kpi, d, year, &c);
@@ -322,7 +349,6 @@ static int value_over(mms_kpi *kpi, indicator *d, int32_t unit, int over, int ye
 		}
 		return rc;
 	}
-	double num, den;
 	int units;
 	int rc = group_sums(kpi, d, unit, over == OVER_LED, year, &num, &den, &units);
 	if (rc == MMS_OK)

@@ -29,4 +29,6 @@ const mms_owner_def mms_owners[MMS_ENTITY_COUNT] = {
 	[MMS_ROUTE_STEP] = {1, {ST_ROUTE}},
 	[MMS_ROUTE_EVENT] = {1, {EV_ROUTE}},
 	[MMS_PROGRAMME] = {1, {PG_OWNER}},       /* the adopting unit's, not the territory's */
+	[MMS_TASK] = {2, {TK_UNIT, TK_PROGRAMME}}, /* the responsible unit's, else the adopter's */
+	[MMS_TASK_EVENT] = {1, {TE_TASK}},
 };

@@ -51,6 +51,9 @@ static const char *const resource_kinds[] = {"course", "internship", "mentoring"
 static const char *const route_statuses[] = {"approved", "active", "completed", "cancelled",
 					     "in_progress", "done", "failed"};
 
+static const char *const recurrences[] = {"once", "monthly", "quarterly", "yearly"};
+static const char *const task_statuses[] = {"in_progress", "done", "cancelled"};
+
 const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_LEVEL] = {"level", levels, N(levels)},
 	[E_UNIT_KIND] = {"unit kind", unit_kinds, N(unit_kinds)},
@@ -69,6 +72,8 @@ const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_RESOURCE_KIND] = {"resource kind", resource_kinds, N(resource_kinds)},
 	[E_ROUTE_STATUS] = {"route or step status", route_statuses, N(route_statuses)},
 	[E_POSITION] = {"position", positions, N(positions)},
+	[E_RECURRENCE] = {"recurrence", recurrences, N(recurrences)},
+	[E_TASK_STATUS] = {"task status", task_statuses, N(task_statuses)},
 };
 
 #define REQ 1
@@ -255,6 +260,28 @@ static const field_def programme_fields[] = {
 	{"note", F_STR, OPT, 0, 0, 0},
 };
 
+/* 0.2: a task of an adopted programme's roadmap or yearly plan, and its
+ * status changes; "done on time" shares are computed from them
+ * (src/kpi/tasks.c). */
+static const field_def task_fields[] = {
+	{"code", F_CODE, REQ, 0, 0, 0},
+	{"programme", F_REF, REQ, MMS_PROGRAMME, 0, 0},
+	{"plan", F_STR, REQ, 0, 0, 0},
+	{"name", F_STR, REQ, 0, 0, 0},
+	{"deadline", F_DATE, REQ, 0, 0, 0},
+	{"recurrence", F_ENUM, OPT, E_RECURRENCE, 0, 0},
+	{"unit", F_REF, OPT, MMS_UNIT, 0, 0},
+	{"responsible", F_REF, OPT, MMS_STAFF, 0, 0},
+	{"expected_result", F_STR, OPT, 0, 0, 0},
+};
+static const field_def task_event_fields[] = {
+	{"task", F_REF, REQ, MMS_TASK, 0, 0},
+	{"date", F_DATE, REQ, 0, 0, 0},
+	{"status", F_ENUM, REQ, E_TASK_STATUS, 0, 0},
+	{"evidence", F_STR, OPT, 0, 0, 0},
+	{"note", F_STR, OPT, 0, 0, 0},
+};
+
 const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 	[MMS_UNIT] = {"units", "unit", unit_fields, N(unit_fields), 0},
 	[MMS_LINK] = {"links", "link", link_fields, N(link_fields), -1},
@@ -279,6 +306,8 @@ const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 	[MMS_ROUTE_EVENT] = {"route_events", "route event", route_event_fields,
 			     N(route_event_fields), -1},
 	[MMS_PROGRAMME] = {"programmes", "programme", programme_fields, N(programme_fields), 0},
+	[MMS_TASK] = {"tasks", "task", task_fields, N(task_fields), 0},
+	[MMS_TASK_EVENT] = {"task_events", "task event", task_event_fields, N(task_event_fields), -1},
 };
 
 #define LVL(x) (1u << LV_##x)

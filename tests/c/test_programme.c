@@ -42,7 +42,9 @@ static const char defs[] =
 	"{\"id\": \"x.satisfied\", \"name_ru\": \"Удовлетворённые\", \"kind\": \"survey_share\","
 	" \"population\": \"participations\", \"filter\": \"activity.kind = \\\"survey\\\" and score >= 0\","
 	" \"parameters\": {\"satisfied\": 70}, \"numerator\": \"score >= satisfied\","
-	" \"aliases\": [\"doc.satisfaction\"]}]}";
+	" \"aliases\": [\"doc.satisfaction\"]},"
+	"{\"id\": \"x.roadmap\", \"name_ru\": \"Дорожная карта\", \"kind\": \"fact_value\","
+	" \"population\": \"units\", \"fact\": \"x.roadmap\"}]}";
 
 static const char prog[] =
 	"{\"programmes\": [{\"id\": \"x.plan\", \"name_ru\": \"Программа\", \"owner_level\": \"municipal\","
@@ -331,6 +333,13 @@ static void bad_programmes_are_refused_at_their_pointer(void **state)
 		 "b.json:/programmes/0/colour", MMS_ETYPE},
 		{"{\"programmes\": [{\"id\": \"b\", \"name_ru\": \"Б\", \"first_year\": 2023, \"last_year\": 2023}]}",
 		 "b.json:/programmes/0/criteria", MMS_EMISSING},
+		{"{\"programmes\": [{\"id\": \"b\", \"name_ru\": \"Б\", \"first_year\": 2023, \"last_year\": 2023,"
+		 " \"criteria\": [{\"id\": \"К\", \"name_ru\": \"К\", \"indicators\": [\"x.satisfied\"]}],"
+		 " \"targets\": {\"x.satisfied\": {\"2023\": 1}, \"doc.satisfaction\": {\"2023\": 2}}}]}",
+		 "b.json:/programmes/0/targets/doc.satisfaction", MMS_EDUP},
+		{"{\"programmes\": [{\"id\": \"b\", \"name_ru\": \"Б\", \"first_year\": 2023, \"last_year\": 2023,"
+		 " \"criteria\": [{\"id\": \"К\", \"name_ru\": \"К\", \"indicators\": [\"x.satisfied\", \"doc.satisfaction\"]}]}]}",
+		 "b.json:/programmes/0/criteria/0/indicators/1", MMS_EDUP},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		mms_report *r = NULL;
@@ -357,6 +366,79 @@ static void an_older_file_read_as_it_is_has_no_adoptions(void **state)
 	T_OK(f->db, mms_db_count(f->db, MMS_STAFF, &n));
 	assert_int_equal(n, 3);
 	assert_int_equal(mms_kpi_open(&f->kpi, f->db), MMS_OK);
+}
+
+/* A roadmap counted by hand, for 2023 at M (the territory) unless said:
+ *  K1 once, due 31 March, done 30 March        on time
+ *  K2 once, due 30 June, done 2 July           late: due, not done on time
+ *  K3 once, due 30 September, cancelled 1 Sep  not due
+ *  K4 quarterly from 31 March, at S1; done 15 March, 10 May, 31 December:
+ *     Q1 (.., 31.03] yes, Q2 (31.03, 30.06] yes, Q3 (30.06, 30.09] no, Q4 yes
+ *  K5 once, due 1 February 2024                not in 2023
+ *  K6 once, due 31 December, never done        due, not done
+ * M: 1 + 0 + 3 + 0 = 4 of 1 + 1 + 4 + 1 = 7; S1: K4 alone, 3 of 4;
+ * 2024: K4's four quarters and K5, none done: 0 of 5. */
+static const char roadmap[] =
+	"{\"programmes\": [{\"code\": \"AR\", \"definition\": \"x.road\", \"owner\": \"M\", \"territory\": \"M\"}],"
+	"\"tasks\": ["
+	"{\"code\": \"K1\", \"programme\": \"AR\", \"plan\": \"roadmap\", \"name\": \"Положение\", \"deadline\": \"2023-03-31\"},"
+	"{\"code\": \"K2\", \"programme\": \"AR\", \"plan\": \"roadmap\", \"name\": \"Семинар\", \"deadline\": \"2023-06-30\"},"
+	"{\"code\": \"K3\", \"programme\": \"AR\", \"plan\": \"roadmap\", \"name\": \"Конкурс\", \"deadline\": \"2023-09-30\"},"
+	"{\"code\": \"K4\", \"programme\": \"AR\", \"plan\": \"roadmap\", \"name\": \"Отчёт\", \"deadline\": \"2023-03-31\","
+	" \"recurrence\": \"quarterly\", \"unit\": \"S1\", \"expected_result\": \"отчёт на сайте\"},"
+	"{\"code\": \"K5\", \"programme\": \"AR\", \"plan\": \"roadmap\", \"name\": \"Анализ\", \"deadline\": \"2024-02-01\"},"
+	"{\"code\": \"K6\", \"programme\": \"AR\", \"plan\": \"roadmap\", \"name\": \"Итоги\", \"deadline\": \"2023-12-31\"},"
+	"{\"code\": \"PD1\", \"programme\": \"AR\", \"plan\": \"pd_plan\", \"name\": \"Курсы\", \"deadline\": \"2023-05-01\"}],"
+	"\"task_events\": ["
+	"{\"task\": \"K1\", \"date\": \"2023-03-30\", \"status\": \"done\", \"evidence\": \"приказ № 5\"},"
+	"{\"task\": \"K2\", \"date\": \"2023-05-01\", \"status\": \"in_progress\"},"
+	"{\"task\": \"K2\", \"date\": \"2023-07-02\", \"status\": \"done\"},"
+	"{\"task\": \"K3\", \"date\": \"2023-09-01\", \"status\": \"cancelled\"},"
+	"{\"task\": \"K4\", \"date\": \"2023-03-15\", \"status\": \"done\"},"
+	"{\"task\": \"K4\", \"date\": \"2023-05-10\", \"status\": \"done\"},"
+	"{\"task\": \"K4\", \"date\": \"2023-12-31\", \"status\": \"done\"},"
+	"{\"task\": \"PD1\", \"date\": \"2023-04-20\", \"status\": \"done\"}]}";
+
+static void roadmap_indicators_count_tasks_done_on_time(void **state)
+{
+	fixture *f = *state;
+	load_prog(f, "{\"programmes\": [{\"id\": \"x.road\", \"name_ru\": \"Дорожная карта\","
+		  " \"owner_level\": \"municipal\", \"first_year\": 2022, \"last_year\": 2024,"
+		  " \"from_tasks\": {\"x.roadmap\": \"roadmap\"},"
+		  " \"criteria\": [{\"id\": \"К1\", \"name_ru\": \"Полнота\", \"indicators\": [\"x.roadmap\"]}],"
+		  " \"targets\": {\"x.roadmap\": {\"2023\": 100, \"2024\": 100}}}]}");
+	/* no task recorded yet: the definition's own formula (no facts: undefined) */
+	mms_kpi_result r = value_in(f, "x.road", "x.roadmap", "M", 2023);
+	assert_false(r.defined);
+	t_import(f->db, roadmap);
+	r = value_in(f, "x.road", "x.roadmap", "M", 2023);
+	assert_true(r.defined && r.numerator == 4 && r.denominator == 7);
+	assert_true(fabs(r.value - 100.0 * 4 / 7) < 1e-9);
+	assert_int_equal(r.status, MMS_KPI_NOT_ACHIEVED);
+	r = value_in(f, "x.road", "x.roadmap", "S1", 2023);
+	assert_true(r.numerator == 3 && r.denominator == 4);
+	r = value_in(f, "x.road", "x.roadmap", "M", 2024);
+	assert_true(r.defined && r.numerator == 0 && r.denominator == 5);
+	r = value_in(f, "x.road", "x.roadmap", "M", 2022); /* nothing due yet */
+	assert_false(r.defined);
+	r = value_in(f, "x.road", "x.roadmap", "M2", 2023); /* outside the territory */
+	assert_false(r.defined);
+	/* the plain value at M takes the adopted programme's way of counting */
+	mms_kpi_result plain = MMS_KPI_RESULT_INIT;
+	T_OK(f->db, mms_kpi_value(f->kpi, "x.roadmap", t_find(f->db, MMS_UNIT, "M"), 2023, &plain));
+	assert_true(plain.numerator == 4 && plain.denominator == 7 && plain.target == 100);
+	/* a task's unit must be in its programme's territory */
+	mms_report *rep = NULL;
+	assert_int_equal(mms_db_import_json(f->db, "{\"tasks\": [{\"code\": \"K9\", \"programme\": \"AR\","
+					    " \"plan\": \"roadmap\", \"name\": \"Чужая\", \"deadline\": \"2023-01-01\","
+					    " \"unit\": \"S2\"}]}", NULL, &rep), MMS_ERANGE);
+	assert_non_null(strstr(mms_report_message(rep, 0), "outside the territory M of programme AR"));
+	mms_report_free(rep);
+	/* "from_tasks" must name a listed indicator */
+	assert_int_equal(mms_programme_load_json(f->kpi, "{\"programmes\": [{\"id\": \"b\", \"name_ru\": \"Б\","
+			 " \"first_year\": 2023, \"last_year\": 2023, \"from_tasks\": {\"x.teachers\": \"roadmap\"},"
+			 " \"criteria\": [{\"id\": \"К\", \"name_ru\": \"К\", \"indicators\": [\"x.roadmap\"]}]}]}",
+			 "b.json", NULL), MMS_EREF);
 }
 
 /* Report options of version 1 (0.1 callers) end before the programme. */
@@ -407,6 +489,7 @@ int main(void)
 		T(bad_programmes_are_refused_at_their_pointer),
 		T(an_older_file_read_as_it_is_has_no_adoptions),
 		T(the_xlsx_report_takes_a_programme_and_old_options),
+		T(roadmap_indicators_count_tasks_done_on_time),
 	};
 	return cmocka_run_group_tests_name("programme", tests, NULL, NULL);
 }

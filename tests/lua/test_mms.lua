@@ -177,6 +177,8 @@ test("programmes group indicators by criterion and judge adopted units", functio
   assert(kpi:programme_applying(crpk, 2023, 1) == nil)
   assert(kpi:programme_applying(region, 2023, 0) == "cnppm.2020")
   assert(kpi:programme_value("cnppm.2020", "cnppm.events", region, 2021).target == 4)
+  local p3 = kpi:programme_value("murom.2021", "murom.P3", crpk, 2024) -- one PD-plan task of 20 late
+  assert(p3.numerator == 19 and p3.denominator == 20)
   local ok, err = pcall(function() return kpi:programme_value("murom.2021", "cnppm.events", crpk, 2023) end)
   assert(not ok and tostring(err):find("lists no indicator", 1, true))
   assert(kpi:value("murom.pd_every_3_years", crpk, 2023).numerator == kpi:value("pd.every_3_years", crpk, 2023).numerator)

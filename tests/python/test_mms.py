@@ -244,6 +244,10 @@ def test_programmes_group_indicators_by_criterion_and_judge_adopted_units(demo):
     assert kpi.programme_applying(crpk, 2023, 0) == "murom.2021"
     assert kpi.programme_applying(crpk, 2023, 1) is None
     assert kpi.programme_applying(region, 2023, 0) == "cnppm.2020"
+    # П1 counted from the roadmap: 25 tasks due in 2021, 2 of them done late
+    p1 = kpi.programme_value("murom.2021", "murom.P1", crpk, 2021)
+    assert (p1.numerator, p1.denominator, p1.value) == (23, 25, 92)
+    assert demo.count("tasks") > 0 and demo.count("task_events") > 0
     v = kpi.programme_value("murom.2021", "murom.P5", crpk, 2023)
     assert v.target == 65 and v.numerator == kpi.value("murom.P5", crpk, 2023).numerator
     with pytest.raises(mms.NotFound):

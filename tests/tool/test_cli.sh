@@ -76,6 +76,9 @@ check "kpi csv of a programme" 0 "$mms" kpi empty.sqlite MUR-CRPK --year 2023 --
 grep_in "kpi csv criterion" out.txt "^murom.P7,2023,.*,MUR-CRPK,murom.2021,К3$"
 check "kpi unknown programme" 1 "$mms" kpi empty.sqlite MUR-CRPK --year 2023 --programme murom.2012
 grep_in "kpi unknown programme named" err.txt 'no programme "murom.2012"'
+check "kpi from the roadmap's tasks" 0 "$mms" kpi empty.sqlite MUR-CRPK --year 2021 --indicators murom.P1,murom.P3
+grep_in "П1: 23 of 25 roadmap tasks on time" out.txt "murom.P1 *2021 *92.00 *23/25"
+grep_in "П3: 19 of 20 PD plan tasks on time" out.txt "murom.P3 *2021 *95.00 *19/20"
 check "kpi by a document's id" 0 "$mms" kpi empty.sqlite MUR-CRPK --year 2023 --indicators murom.pd_every_3_years
 check "programme list" 0 "$mms" programme list
 grep_in "programme list murom" out.txt "^murom.2021 *2021-2025"
