@@ -801,6 +801,9 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Kpi::values;
 %newobject Kpi::group_value;
 %newobject Kpi::records;
+%newobject Kpi::load_programmes;
+%newobject Kpi::load_programmes_json;
+%newobject Kpi::programme_value;
 
 %extend Sample {
 	~Sample() { mms_sample_free(SMP($self)); }
