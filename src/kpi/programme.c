@@ -313,9 +313,13 @@ static void read_from_tasks(preader *r, programme *p, json_object *o)
 			problem(r, MMS_EREF, at, "the programme's criteria do not list \"%.200s\"", id);
 		else if (!json_object_is_type(plan, json_type_string) || !json_object_get_string_len(plan))
 			problem(r, MMS_ETYPE, at, "must name a plan of tasks (a non-empty string)");
-		else if (!(p->task_ind[p->ntasks] = mms_strdup(id)) ||
-			 !(p->task_plan[p->ntasks++] = mms_strdup(json_object_get_string(plan))))
-			r->d.rc = MMS_ENOMEM;
+		else {
+			int k = p->ntasks++; /* freed whole or in part by prog_free() */
+			p->task_ind[k] = mms_strdup(id);
+			p->task_plan[k] = mms_strdup(json_object_get_string(plan));
+			if (!p->task_ind[k] || !p->task_plan[k])
+				r->d.rc = MMS_ENOMEM;
+		}
 	}
 }
 
