@@ -427,6 +427,21 @@ static void roadmap_indicators_count_tasks_done_on_time(void **state)
 	mms_kpi_result plain = MMS_KPI_RESULT_INIT;
 	T_OK(f->db, mms_kpi_value(f->kpi, "x.roadmap", t_find(f->db, MMS_UNIT, "M"), 2023, &plain));
 	assert_true(plain.numerator == 4 && plain.denominator == 7 && plain.target == 100);
+	/* recurring tasks at M2: monthly from 31 January (then 28 February, 31 March, ...),
+	 * done 27 February and 1 March: the February and March occurrences; yearly from
+	 * 31 December 2022, done 1 June 2023: its 2023 occurrence. 2 of 12 and 1 of 1 */
+	t_import(f->db, "{\"programmes\": [{\"code\": \"AR2\", \"definition\": \"x.road\", \"owner\": \"M2\","
+		 " \"territory\": \"M2\"}], \"tasks\": [{\"code\": \"KM\", \"programme\": \"AR2\", \"plan\": \"roadmap\","
+		 " \"name\": \"Месячный отчёт\", \"deadline\": \"2023-01-31\", \"recurrence\": \"monthly\"},"
+		 " {\"code\": \"KY\", \"programme\": \"AR2\", \"plan\": \"roadmap\", \"name\": \"Годовой отчёт\","
+		 " \"deadline\": \"2022-12-31\", \"recurrence\": \"yearly\"}], \"task_events\": ["
+		 " {\"task\": \"KM\", \"date\": \"2023-02-27\", \"status\": \"done\"},"
+		 " {\"task\": \"KM\", \"date\": \"2023-03-01\", \"status\": \"done\"},"
+		 " {\"task\": \"KY\", \"date\": \"2023-06-01\", \"status\": \"done\"}]}");
+	r = value_in(f, "x.road", "x.roadmap", "M2", 2023);
+	assert_true(r.numerator == 3 && r.denominator == 13);
+	r = value_in(f, "x.road", "x.roadmap", "M2", 2022); /* KY's first deadline, not done by it */
+	assert_true(r.numerator == 0 && r.denominator == 1);
 	/* a task's unit must be in its programme's territory */
 	mms_report *rep = NULL;
 	assert_int_equal(mms_db_import_json(f->db, "{\"tasks\": [{\"code\": \"K9\", \"programme\": \"AR\","
