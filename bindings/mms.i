@@ -846,6 +846,9 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Kpi::values;
 %newobject Kpi::group_value;
 %newobject Kpi::records;
+%newobject Kpi::load_programmes;
+%newobject Kpi::load_programmes_json;
+%newobject Kpi::programme_value;
 
 %extend Sample {
 	~Sample() { mms_sample_free(SMP($self)); }
@@ -1071,15 +1074,18 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
 		return (IdList *)l;
 	}
-	/* The XLSX report of a unit for years from..to (indicators: ids, comma-separated). */
+	/* The XLSX report of a unit for years from..to (indicators: ids, comma-separated;
+	 * or a programme's, criterion by criterion). */
 	void report_xlsx(const char *path, int unit, int from, int to,
-			 const char *indicators = NULL, const char *title = NULL) {
+			 const char *indicators = NULL, const char *title = NULL,
+			 const char *programme = NULL) {
 		mms_kpi_report_options o = MMS_KPI_REPORT_OPTIONS_INIT;
 		o.unit = unit;
 		o.from = from;
 		o.to = to;
 		o.indicators = indicators;
 		o.title = title;
+		o.programme = programme;
 		int rc = $self->kpi ? mms_kpi_report_xlsx($self->kpi, path, &o) : MMS_EINVAL;
 		if (rc != MMS_OK)
 			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
@@ -1129,6 +1135,66 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 			e = NULL;
 		}
 		return (Estimate *)e;
+	}
+	/* Programmes (mms/programme.h): definitions, criteria, targets, adoptions. */
+	Report *load_programmes(const char *path) {
+		mms_report *r = NULL;
+		int rc = $self->kpi ? mms_programme_load($self->kpi, path, &r) : MMS_EINVAL;
+		if (rc != MMS_OK) {
+			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
+			mms_report_free(r);
+			r = NULL;
+		}
+		return (Report *)r;
+	}
+	Report *load_programmes_json(const char *json, const char *name = "json") {
+		mms_report *r = NULL;
+		int rc = $self->kpi ? mms_programme_load_json($self->kpi, json, name, &r) : MMS_EINVAL;
+		if (rc != MMS_OK) {
+			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
+			mms_report_free(r);
+			r = NULL;
+		}
+		return (Report *)r;
+	}
+	size_t programme_count() { return mms_programme_count($self->kpi); }
+	const char *programme_id(size_t i) { return mms_programme_id($self->kpi, i); }
+	const char *programme_attr(const char *id, const char *name) {
+		return mms_programme_attr($self->kpi, id, name);
+	}
+	size_t programme_stage_count(const char *id) { return mms_programme_stage_count($self->kpi, id); }
+	const char *programme_stage_attr(const char *id, size_t i, const char *name) {
+		return mms_programme_stage_attr($self->kpi, id, i, name);
+	}
+	size_t programme_criterion_count(const char *id) {
+		return mms_programme_criterion_count($self->kpi, id);
+	}
+	const char *programme_criterion_attr(const char *id, size_t i, const char *name) {
+		return mms_programme_criterion_attr($self->kpi, id, i, name);
+	}
+	size_t programme_criterion_size(const char *id, size_t i) {
+		return mms_programme_criterion_size($self->kpi, id, i);
+	}
+	const char *programme_criterion_indicator(const char *id, size_t i, size_t j) {
+		return mms_programme_criterion_indicator($self->kpi, id, i, j);
+	}
+	/* NaN when the programme sets no target for that year */
+	double programme_target(const char *programme, const char *id, int year) {
+		return mms_programme_target($self->kpi, programme, id, year);
+	}
+	/* The i-th programme adopted over unit for year, or None/nil past the last. */
+	const char *programme_applying(int unit, int year, size_t i) {
+		const char *p = NULL;
+		int rc = $self->kpi ? mms_programme_applying($self->kpi, unit, year, i, &p) : MMS_EINVAL;
+		if (rc != MMS_OK)
+			mms_swig_fail(rc, $self->kpi ? mms_kpi_errmsg($self->kpi) : "the database is closed");
+		return p;
+	}
+	KpiValue *programme_value(const char *programme, const char *id, int unit, int year) {
+		mms_kpi_result r = MMS_KPI_RESULT_INIT;
+		int rc = $self->kpi ? mms_programme_value($self->kpi, programme, id, unit, year, &r)
+				    : MMS_EINVAL;
+		return mms_swig_kpi_value($self, rc, &r);
 	}
 	/* A unit's own target for a year; None/nil withdraws it. */
 	void target_set(const char *id, int unit, int year, double value) {

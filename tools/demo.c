@@ -85,9 +85,11 @@ static int print_coverage(mms_db *db, int32_t root)
 	return MMS_OK;
 }
 
-/* The Murom programme's indicators against its yearly targets (seed 000). */
+/* The Murom programme's indicators against its yearly targets, criterion
+ * by criterion (seed 000: К1–К6 group П1–П11). */
 static int print_kpis(mms_db *db, int32_t unit)
 {
+	static const char prog[] = "murom.2021";
 	mms_kpi *kpi;
 	int rc = mms_kpi_open(&kpi, db);
 	if (rc != MMS_OK) {
@@ -95,39 +97,39 @@ static int print_kpis(mms_db *db, int32_t unit)
 		return rc;
 	}
 	printf("\nIndicators of the Murom programme at MUR-CRPK (value / target, status):\n");
-	printf("  %-24s", "");
+	printf("  %-28s", "");
 	for (int y = 2021; y <= 2025; y++)
 		printf(" %21d", y);
 	printf("\n");
-	for (size_t i = 0; rc == MMS_OK && i < mms_kpi_count(kpi); i++) {
-		const char *id = mms_kpi_id(kpi, i);
-		if (strncmp(id, "murom.", 6))
-			continue;
-		printf("  %-24s", id);
-		for (int y = 2021; rc == MMS_OK && y <= 2025; y++) {
-			mms_kpi_result r = MMS_KPI_RESULT_INIT;
-			char cell[64];
-			rc = mms_kpi_value(kpi, id, unit, y, &r);
-			if (!r.defined)
-				snprintf(cell, sizeof cell, "-");
-			else if (!r.has_target)
-				snprintf(cell, sizeof cell, "%.1f/-", r.value);
-			else
-				snprintf(cell, sizeof cell, "%.1f/%.0f %s", r.value, r.target,
-					 r.status == MMS_KPI_ACHIEVED ? "ok"
-					 : r.status == MMS_KPI_AT_RISK ? "risk"
-					 : r.status == MMS_KPI_NOT_ACHIEVED ? "miss" : "");
-			printf(" %21s", cell);
+	for (size_t c = 0; rc == MMS_OK && c < mms_programme_criterion_count(kpi, prog); c++)
+		for (size_t j = 0; rc == MMS_OK && j < mms_programme_criterion_size(kpi, prog, c); j++) {
+			const char *id = mms_programme_criterion_indicator(kpi, prog, c, j);
+			printf("  ");
+			tool_print_padded(j ? "" : mms_programme_criterion_attr(kpi, prog, c, "id"), 5);
+			printf("%-23s", id);
+			for (int y = 2021; rc == MMS_OK && y <= 2025; y++) {
+				mms_kpi_result r = MMS_KPI_RESULT_INIT;
+				char cell[64];
+				rc = mms_programme_value(kpi, prog, id, unit, y, &r);
+				if (!r.defined)
+					snprintf(cell, sizeof cell, "-");
+				else if (!r.has_target)
+					snprintf(cell, sizeof cell, "%.1f/-", r.value);
+				else
+					snprintf(cell, sizeof cell, "%.1f/%.0f %s", r.value, r.target,
+						 r.status == MMS_KPI_ACHIEVED ? "ok"
+						 : r.status == MMS_KPI_AT_RISK ? "risk"
+						 : r.status == MMS_KPI_NOT_ACHIEVED ? "miss" : "");
+				printf(" %21s", cell);
+			}
+			printf("\n");
 		}
-		printf("\n");
-	}
 	if (rc == MMS_OK) {
 		mms_kpi_report_options o = MMS_KPI_REPORT_OPTIONS_INIT;
 		o.unit = unit;
 		o.from = 2021;
 		o.to = 2025;
-		o.indicators = "murom.P4,murom.P5,murom.P6,murom.P7,murom.P8,murom.P9,"
-			       "murom.pd_every_3_years";
+		o.programme = "murom.2021";
 		if ((rc = mms_kpi_report_xlsx(kpi, "demo-report.xlsx", &o)) == MMS_OK)
 			printf("\nwrote demo-report.xlsx (summary, charts, a sheet per level)\n");
 		else

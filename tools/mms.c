@@ -71,6 +71,14 @@ int tool_open(mms_db **db, const char *path, int mode)
 	return rc == MMS_ENOTFOUND ? EXIT_INVALID : EXIT_FAILURE_IO;
 }
 
+void tool_print_padded(const char *s, int width)
+{
+	int chars = 0;
+	for (const char *p = s; *p; p++)
+		chars += (*p & 0xC0) != 0x80;
+	printf("%s%*s", s, width > chars ? width - chars : 0, "");
+}
+
 int tool_unit(mms_db *db, const char *code, int32_t *out)
 {
 	*out = -1;
@@ -217,6 +225,8 @@ static const syntax route_subs[] = {
 	{"build", PLAN_OPTIONS}, {"batch", PLAN_OPTIONS}, {"show", "--xlsx="}, {"list", "--year=int"},
 	{"approve", "--date= --evidence="}, {"progress", "--step=int --status= --date= --evidence="},
 	{"effect", "--as-of= --by-resource"}, {NULL, NULL}};
+static const syntax programme_subs[] = {{"list", "--programmes="}, {"show", "--programmes="},
+					 {NULL, NULL}};
 static const syntax framework_subs[] = {{"import-case", "--name="}, {"export-case", ""}, {NULL, NULL}};
 
 static int cmd_init(int argc, char **argv)
@@ -525,11 +535,17 @@ static const command commands[] = {
 	{"network", "DB [UNIT-CODE] --dot [--as-of YYYY-MM-DD]",
 	 "the subtree and its network links as a Graphviz digraph", cmd_network, 1,
 	 "--dot --as-of=", NULL},
-	{"kpi", "DB UNIT-CODE --year Y | --from Y1 --to Y2 [--indicators ID,ID] "
-		"[--definitions FILE|DIR] [--format table|json|csv | --format xlsx --output FILE]",
-	 "indicator values, targets and statuses of a unit (built-in catalogue plus yours)",
+	{"kpi", "DB UNIT-CODE --year Y | --from Y1 --to Y2 [--indicators ID,ID | --programme ID] "
+		"[--definitions FILE|DIR] [--programmes FILE] "
+		"[--format table|json|csv | --format xlsx --output FILE]",
+	 "indicator values, targets and statuses of a unit: of the programmes adopted over it\n"
+	 "            (or of --programme ID, by criterion); with no adoption, the whole catalogue",
 	 cmd_kpi, 2,
-	 "--year=int --from=int --to=int --indicators= --definitions= --format= --output=", NULL},
+	 "--year=int --from=int --to=int --indicators= --definitions= --format= --output= "
+	 "--programme= --programmes=", NULL},
+	{"programme", "list [--programmes FILE] | show ID [--programmes FILE]",
+	 "programme definitions: criteria, indicators, target trajectories, stages", cmd_programme,
+	 1, NULL, programme_subs},
 	{"sample", "DB [UNIT-CODE] --year Y [--share 0.3] [--seed N] [--strata level=%,...] "
 		"[--filter EXPR] [--estimate INDICATOR]",
 	 "draw a stratified representative sample of staff and estimate a share on it",

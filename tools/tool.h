@@ -31,7 +31,11 @@ int tool_unit(mms_db *db, const char *code, int32_t *out);
 int tool_print_summary(mms_db *db, int32_t root);
 int tool_print_fit_table(mms_db *db, const mms_route_plan *p);
 int cmd_demo(int argc, char **argv);
+/* Prints s padded with spaces to width characters (printf pads by bytes:
+ * К1 is two letters in four). */
+void tool_print_padded(const char *s, int width);
 int cmd_kpi(int argc, char **argv);
+int cmd_programme(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_clusters(int argc, char **argv);
 int cmd_route(int argc, char **argv);

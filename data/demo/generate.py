@@ -513,11 +513,67 @@ resource("SELF-NL", "Самообразование: нормативные до
          [("T.NL.1", 1), ("T.NL.2", 1), ("T.NL.3", 1)], hours=10)
 resource("SELF-COM", "Самообразование: работа с родителями", "self_education", [("T.COM.1", 1)], hours=10)
 
+# Programmes adopted (docs/indicators.md, "Programmes"): Murom's development
+# programme by its centre for the municipality, the ЦНППМ's recommendations
+# by the centre for the region; each unit is judged by the ones over it.
+programmes = [
+    {"code": "MUR-PR-2021", "definition": "murom.2021", "owner": "MUR-CRPK",
+     "territory": "MUR-CRPK", "note": "приказ управления образования от 26.01.2021 № 100"},
+    {"code": "VLA-CNPPM-MR", "definition": "cnppm.2020", "owner": "VLA-CNPPM",
+     "territory": "VLA-VIRO"},
+]
+
+# The programme's roadmap of project tasks and its yearly PD plan (seed 000, П1 and П3 are
+# counted from them): 25 roadmap tasks a year, a few done late (92% on time in 2021, 96% in
+# 2022), one cancelled in 2023; the PD plan's quarterly report and 16 courses a year.
+RT = random.Random(SEED + 15)
+tasks, task_events = [], []
+
+
+def task(code, plan, name, deadline, done=None, late=False, **extra):
+    tasks.append(dict({"code": code, "programme": "MUR-PR-2021", "plan": plan, "name": name,
+                       "deadline": deadline}, **extra))
+    if done == "cancelled":
+        task_events.append({"task": code, "date": deadline[:5] + "01-15", "status": "cancelled"})
+    elif done:
+        task_events.append({"task": code, "date": done, "status": "done",
+                            "evidence": "https://crpk.murom.example/roadmap/" + code})
+
+
+for year in range(2021, 2026):
+    k = year - 2021
+    late = RT.sample(range(25), [2, 1, 0, 0, 0][k])
+    for n in range(25):
+        month = 1 + n % 12
+        deadline = "%d-%02d-%02d" % (year, month, 28)
+        done = "%d-%02d-%02d" % (year + (month == 12 and n in late), (month % 12) + 1 if n in late else month,
+                                 3 if n in late else 1 + RT.randrange(27))
+        task("MUR-RM-%d-%02d" % (year, n + 1), "roadmap", "Мероприятие дорожной карты проекта № %d" % (n + 1),
+             deadline, done, unit=RT.choice(schools) if n % 5 == 0 else None,
+             responsible=methodists[n % 6], expected_result="отчёт на сайте ЦРПК")
+    if year == 2023:
+        task("MUR-RM-2023-X", "roadmap", "Фестиваль (отменён)", "2023-06-30", "cancelled")
+    late_pd = RT.sample(range(16), [1, 0, 0, 1, 0][k])
+    for n in range(16):
+        deadline = "%d-%02d-25" % (year, 2 + n % 10)
+        done = "%d-%02d-%02d" % (year, 2 + n % 10 + (n in late_pd), 10 if n in late_pd else 20)
+        task("MUR-PD-%d-%02d" % (year, n + 1), "pd_plan", "Курсы повышения квалификации, группа %d" % (n + 1),
+             deadline, done, responsible=methodists[n % 6])
+task("MUR-PD-REPORT", "pd_plan", "Отчёт о выполнении плана ПК за квартал", "2021-03-31", None,
+     recurrence="quarterly", responsible=methodists[0])
+for year in range(2021, 2026):
+    for q, day in enumerate(["03-30", "06-29", "09-29", "12-28"]):
+        task_events.append({"task": "MUR-PD-REPORT", "date": "%d-%s" % (year, day), "status": "done"})
+for t in tasks:  # absent fields are left out, as everywhere in the file
+    for key in [key for key, value in t.items() if value is None]:
+        del t[key]
+
 # Two files: the network stands alone; the routes part names the competencies
 # of data/frameworks/teachers.json, so it is imported after that framework.
 network = {"format": "libmms", "version": 1, "units": units, "links": links, "staff": staff,
            "staff_links": staff_links, "activities": activities, "participations": participations,
-           "targets": [], "facts": facts}
+           "targets": [], "facts": facts, "programmes": programmes, "tasks": tasks,
+           "task_events": task_events}
 routes_part = {"format": "libmms", "version": 1, "diagnostics": diagnostics, "resources": resources,
                "develops": develops}
 out = sys.argv[1] if len(sys.argv) > 1 else "murom.json"

@@ -38,7 +38,10 @@ typedef enum mms_entity {
 	MMS_PAST_VALUE = 15,   /**< a value a staff or unit field held until a date (0.2) */
 	MMS_ROUTE_DEFICIT = 16, /**< a deficit a route was built on, frozen with it (0.2) */
 	MMS_DIAGNOSTIC_SESSION = 17, /**< a diagnostic session: kind, form, instrument, who, when (0.2) */
-	MMS_ENTITY_COUNT = 18  /**< grows when entities are added; do not store it */
+	MMS_PROGRAMME = 18,    /**< a programme adopted by a unit for a territory (0.2) */
+	MMS_TASK = 19,         /**< a task of an adopted programme's roadmap or plan (0.2) */
+	MMS_TASK_EVENT = 20,   /**< a status change of a task, with evidence (0.2) */
+	MMS_ENTITY_COUNT = 21  /**< grows when entities are added; do not store it */
 } mms_entity;
 
 /** The plural name of an entity ("units", "staff"...), or NULL. */

@@ -279,10 +279,16 @@ typedef struct mms_kpi_report_options {
 	int from, to;           /**< years, inclusive */
 	const char *indicators; /**< comma-separated ids; NULL = the whole catalogue */
 	const char *title;      /**< heading of the summary sheet; NULL = the unit's name */
+	/**
+	 * Since version 2: a programme id (mms/programme.h); the report then
+	 * holds its indicators criterion by criterion, judged against its
+	 * targets (indicators must be NULL). NULL = none.
+	 */
+	const char *programme;
 } mms_kpi_report_options;
 
-#define MMS_KPI_REPORT_OPTIONS_VERSION 1
-#define MMS_KPI_REPORT_OPTIONS_INIT {MMS_KPI_REPORT_OPTIONS_VERSION, -1, 0, 0, NULL, NULL}
+#define MMS_KPI_REPORT_OPTIONS_VERSION 2
+#define MMS_KPI_REPORT_OPTIONS_INIT {MMS_KPI_REPORT_OPTIONS_VERSION, -1, 0, 0, NULL, NULL, NULL}
 
 /**
  * Writes an XLSX workbook for people (libxlsxwriter): a summary sheet with

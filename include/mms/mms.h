@@ -7,6 +7,7 @@
  *   mms/network.h  hierarchy and network queries, typology, coverage, DOT
  *   mms/kpi.h      indicators: the catalogue, values, targets, drill-down
  *   mms/route.h    individual educational routes: deficits, building, lifecycle
+ *   mms/programme.h programmes that own indicators: criteria, targets, adoptions
  *
  * Conventions, followed by every function:
  *
@@ -41,5 +42,6 @@
 #include "network.h"
 #include "kpi.h"
 #include "route.h"
+#include "programme.h"
 
 #endif

@@ -32,6 +32,9 @@ static const int8_t natural_key[MMS_ENTITY_COUNT][6] = {
 	[MMS_PAST_VALUE] = {PV_ENTITY, PV_RECORD, PV_FIELD, PV_UNTIL, -1},
 	[MMS_ROUTE_DEFICIT] = {RD_ROUTE, RD_COMPETENCY, -1},
 	[MMS_DIAGNOSTIC_SESSION] = {-1},
+	[MMS_PROGRAMME] = {-1},
+	[MMS_TASK] = {-1},
+	[MMS_TASK_EVENT] = {TE_TASK, TE_DATE, TE_STATUS, -1},
 };
 
 static uint64_t key_hash(const mms_model *m, int e, int32_t id)

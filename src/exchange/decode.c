@@ -202,7 +202,7 @@ int mms_ingest_rows(mms_ingest *in, int e)
 	in->bad[e] = mms_calloc(n, 1);
 	if (!in->ids[e] || !in->bad[e])
 		return MMS_ENOMEM;
-	if (n && d->code_field >= 0) {
+	if (d->code_field >= 0) {
 		int rc = skeletons_catch_up(in->m, e);
 		if (rc != MMS_OK)
 			return rc;

@@ -369,6 +369,40 @@ static void check_fact(checker *c)
 		FAIL(c, MMS_EREF, FA_KEY, "%s: %s", lbl(c), why);
 }
 
+/* The definition id is checked when a catalogue reads the adoption
+ * (mms_programme_applying), as an indicator id of a target is. */
+static void check_programme(checker *c)
+{
+	int32_t first = c->row[PG_FIRST_YEAR], last = c->row[PG_LAST_YEAR];
+	if (first != MMS_NONE && last != MMS_NONE && first > last)
+		FAIL(c, MMS_ERANGE, PG_LAST_YEAR, "%s: last_year %d is before first_year %d", lbl(c),
+		     last, first);
+}
+
+/* A task's responsible unit is in its programme's territory; its events'
+ * dates are read against its deadlines when indicators count them. */
+static void check_task(checker *c)
+{
+	mms_model *m = c->in->m;
+	int32_t a = c->row[TK_PROGRAMME], u = c->row[TK_UNIT];
+	if (a < 0 || u < 0)
+		return;
+	int32_t territory = mms_row(m, MMS_PROGRAMME, a)[PG_TERRITORY];
+	size_t steps = m->t[MMS_UNIT].count; /* a staged parent cycle is reported elsewhere */
+	for (int32_t x = u; x >= 0 && steps--; x = mms_row(m, MMS_UNIT, x)[U_PARENT])
+		if (x == territory)
+			return;
+	FAIL(c, MMS_ERANGE, TK_UNIT, "%s: unit %s is outside the territory %s of programme %s",
+	     lbl(c), mms_str(m, mms_row(m, MMS_UNIT, u)[U_CODE]),
+	     territory >= 0 ? mms_str(m, mms_row(m, MMS_UNIT, territory)[U_CODE]) : "?",
+	     mms_str(m, mms_row(m, MMS_PROGRAMME, a)[PG_CODE]));
+}
+
+static void check_task_event(checker *c)
+{
+	MMS_UNUSED(c); /* a status is any of the three at any date: plans change */
+}
+
 static void check_participation(checker *c)
 {
 	mms_model *m = c->in->m;
@@ -667,7 +701,7 @@ int mms_ingest_check(mms_ingest *in, int e)
 		check_activity, check_participation, check_target, check_fact,
 		check_competency, check_diagnostic, check_resource, check_develops,
 		check_route, check_route_step, check_route_event, check_past_value, check_route_deficit,
-		check_diagnostic_session};
+		check_diagnostic_session, check_programme, check_task, check_task_event};
 	size_t n = in->doc->count(in->doc, e);
 	mms_fact_keys keys = {0};
 	if (e == MMS_FACT && n && mms_fact_keys_builtin(&keys) != MMS_OK)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "defs.h"
 #include "kpi.h"
 
 const char *const mms_kpi_kind_names[KIND_COUNT_OF_KINDS] = {
@@ -86,50 +87,29 @@ void mms_indicator_free(indicator *d)
 	for (int i = 0; i < d->nbands; i++)
 		mms_free(d->bands[i].name);
 	mms_free(d->bands);
+	for (int i = 0; i < d->naliases; i++)
+		mms_free(d->aliases[i]);
+	mms_free(d->aliases);
 	memset(d, 0, sizeof *d);
 }
 
-/* Reading one definition; problems go to the report at their pointer. */
-typedef struct reader {
-	mms_report *report;
-	const char *name;
-	size_t index;
-	int rc;
-} reader;
+/* Reading one definition; problems go to the report at their pointer (defs.c). */
+typedef defs_reader reader;
 
 static void problem(reader *r, int rc, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 static void problem(reader *r, int rc, const char *key, const char *fmt, ...)
 {
-	char loc[200], msg[900];
-	snprintf(loc, sizeof loc, "%s:/indicators/%zu%s%s", r->name, r->index, key ? "/" : "",
-		 key ? key : "");
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	mms_defs_vproblem(r, rc, key, fmt, ap);
 	va_end(ap);
-	mms_report_add(r->report, rc, loc, "%s: %s", loc, msg);
-	if (r->rc == MMS_OK)
-		r->rc = rc;
 }
 
 static char *text(reader *r, json_object *o, const char *key, int required)
 {
-	json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null)) {
-		if (required)
-			problem(r, MMS_EMISSING, key, "is required");
-		return NULL;
-	}
-	if (!json_object_is_type(v, json_type_string)) {
-		problem(r, MMS_ETYPE, key, "must be a string");
-		return NULL;
-	}
-	char *s = mms_strdup(json_object_get_string(v));
-	if (!s)
-		r->rc = MMS_ENOMEM;
-	return s;
+	return mms_defs_text(r, o, key, NULL, required);
 }
 
 static int choice(reader *r, json_object *o, const char *key, const char *const *names,
@@ -162,36 +142,21 @@ static void compile(reader *r, indicator *d, expr *x, const char *key, const cha
 
 /* "parameters": {"name": number}: the numbers a document fixes (the score
  * from which an answer is satisfied), named in the expressions. */
+static int parameter_name(const void *ctx, const char *key, char *why, size_t len)
+{
+	const indicator *d = ctx;
+	size_t n = strspn(key, "abcdefghijklmnopqrstuvwxyz_0123456789");
+	if (n && n == strlen(key) && n <= 40 && !(key[0] >= '0' && key[0] <= '9') &&
+	    !(d->pop >= 0 && mms_expr_name_taken(d->pop, key)))
+		return MMS_OK;
+	snprintf(why, len, "\"%.60s\" cannot name a parameter: a name of small Latin letters, "
+		 "digits and _ the language does not use", key);
+	return MMS_ETYPE;
+}
+
 static void read_parameters(reader *r, indicator *d, json_object *o)
 {
-	json_object *ps;
-	if (!json_object_object_get_ex(o, "parameters", &ps))
-		return;
-	if (!json_object_is_type(ps, json_type_object)) {
-		problem(r, MMS_ETYPE, "parameters", "must be an object of name: number");
-		return;
-	}
-	size_t n = (size_t)json_object_object_length(ps);
-	if (n && !(d->params = mms_calloc(n, sizeof *d->params))) {
-		r->rc = MMS_ENOMEM;
-		return;
-	}
-	json_object_object_foreach(ps, key, val) {
-		size_t len = strspn(key, "abcdefghijklmnopqrstuvwxyz_0123456789");
-		double v = json_object_get_double(val);
-		if (!len || len != strlen(key) || len > 40 || (key[0] >= '0' && key[0] <= '9') ||
-		    (d->pop >= 0 && mms_expr_name_taken(d->pop, key)))
-			problem(r, MMS_ETYPE, "parameters", "\"%.60s\" cannot name a parameter: a "
-				"name of small Latin letters, digits and _ the language does not use", key);
-		else if (!(json_object_is_type(val, json_type_int) ||
-			   json_object_is_type(val, json_type_double)) || !isfinite(v))
-			problem(r, MMS_ETYPE, "parameters", "%.60s must be a number, not %.60s", key,
-				json_object_to_json_string(val));
-		else if (!(d->params[d->nparams].name = mms_strdup(key)))
-			r->rc = MMS_ENOMEM;
-		else
-			d->params[d->nparams++].value = v;
-	}
+	mms_defs_parameters(r, o, parameter_name, d, &d->params, &d->nparams);
 }
 
 static void read_targets(reader *r, indicator *d, json_object *o)
@@ -307,25 +272,79 @@ static void read_facts(reader *r, indicator *d, json_object *o)
 	}
 }
 
+/* "aliases": the ids documents gave an indicator whose own id is neutral
+ * (murom.pd_every_3_years for pd.every_3_years): accepted wherever an id is. */
+static void read_aliases(reader *r, indicator *d, json_object *o)
+{
+	json_object *list;
+	if (!json_object_object_get_ex(o, "aliases", &list))
+		return;
+	size_t n = json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
+	if (!json_object_is_type(list, json_type_array) || !n) {
+		problem(r, MMS_ETYPE, "aliases", "must be a non-empty array of ids");
+		return;
+	}
+	if (!(d->aliases = mms_calloc(n, sizeof *d->aliases))) {
+		r->rc = MMS_ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_object *a = json_object_array_get_idx(list, i);
+		if (!json_object_is_type(a, json_type_string) || !json_object_get_string_len(a))
+			problem(r, MMS_ETYPE, "aliases", "alias %zu must be a non-empty string", i);
+		else if (!(d->aliases[d->naliases++] = mms_strdup(json_object_get_string(a))))
+			r->rc = MMS_ENOMEM;
+	}
+}
+
+int mms_indicator_named(const indicator *d, const char *name)
+{
+	if (!strcmp(d->id, name))
+		return 1;
+	for (int i = 0; i < d->naliases; i++)
+		if (!strcmp(d->aliases[i], name))
+			return 1;
+	return 0;
+}
+
+int mms_indicator_reparam(indicator *d, const expr_param *p, int n, char *err, size_t errlen)
+{
+	double was[64];
+	if (d->nparams > 64)
+		return MMS_ERANGE;
+	for (int k = 0; k < d->nparams; k++) {
+		was[k] = d->params[k].value;
+		for (int i = 0; i < n; i++)
+			if (!strcmp(d->params[k].name, p[i].name))
+				d->params[k].value = p[i].value;
+	}
+	expr *xs[] = {&d->filter, &d->num, &d->den}, fresh[3] = {{0}};
+	const char *texts[] = {d->filter_text, d->num_text, d->den_text};
+	int rc = MMS_OK;
+	for (int i = 0; i < 3 && rc == MMS_OK; i++)
+		rc = mms_expr_compile_params(&fresh[i], d->pop, texts[i], d->params,
+					     (size_t)d->nparams, err, errlen);
+	for (int i = 0; i < 3; i++) { /* all three or none */
+		mms_expr_free(rc == MMS_OK ? xs[i] : &fresh[i]);
+		if (rc == MMS_OK)
+			*xs[i] = fresh[i];
+	}
+	for (int k = 0; rc != MMS_OK && k < d->nparams; k++)
+		d->params[k].value = was[k];
+	if (rc == MMS_OK)
+		mms_indicator_forget(d);
+	return rc;
+}
+
 static void read_one(reader *r, indicator *d, json_object *o)
 {
 	static const char *const known[] = {
 		"id", "name_ru", "name_en", "source", "kind", "population", "filter",
 		"numerator", "denominator", "unit", "direction", "aggregation", "period",
 		"include_part_time", "include_departed", "targets", "bands", "note", "fact", "items",
-		"parameters", "facts", "counts", "cohort"};
-	if (!json_object_is_type(o, json_type_object)) {
-		problem(r, MMS_ETYPE, NULL, "an indicator must be a JSON object");
+		"parameters", "facts", "counts", "cohort", "aliases"};
+	if (!mms_defs_object(r, o, "an indicator", known, sizeof known / sizeof *known))
 		return;
-	}
-	json_object_object_foreach(o, key, val) {
-		size_t i = 0;
-		MMS_UNUSED(val);
-		while (i < sizeof known / sizeof *known && strcmp(known[i], key))
-			i++;
-		if (i == sizeof known / sizeof *known)
-			problem(r, MMS_ETYPE, key, "unknown key");
-	}
 	size_t before = mms_report_count(r->report);
 	d->id = text(r, o, "id", 1);
 	d->name_ru = text(r, o, "name_ru", 1);
@@ -389,6 +408,7 @@ static void read_one(reader *r, indicator *d, json_object *o)
 	}
 	read_targets(r, d, o);
 	read_bands(r, d, o);
+	read_aliases(r, d, o);
 }
 
 static int by_id(const void *a, const void *b)
@@ -400,7 +420,11 @@ indicator *mms_kpi_find(const mms_kpi *kpi, const char *id)
 {
 	indicator key = {0};
 	key.id = (char *)id;
-	return id && kpi->n ? bsearch(&key, kpi->ind, kpi->n, sizeof key, by_id) : NULL;
+	indicator *d = id && kpi->n ? bsearch(&key, kpi->ind, kpi->n, sizeof key, by_id) : NULL;
+	for (size_t i = 0; id && !d && i < kpi->n; i++)
+		if (mms_indicator_named(&kpi->ind[i], id))
+			d = &kpi->ind[i];
+	return d;
 }
 
 /* Adds the read definitions, replacing same ids; cannot fail after the grow. */
@@ -423,25 +447,10 @@ static int merge(mms_kpi *kpi, indicator *defs, size_t n)
 
 static int load_text(mms_kpi *kpi, const char *json, const char *name, mms_report *rep)
 {
-	json_tokener *tok = json_tokener_new();
-	if (!tok)
-		return mms_kpi_fail(kpi, MMS_ENOMEM, "out of memory");
-	json_object *root = json_tokener_parse_ex(tok, json, (int)strlen(json)), *list;
-	int jerr = json_tokener_get_error(tok);
-	json_tokener_free(tok);
-	if (jerr != json_tokener_success) {
-		mms_report_add(rep, MMS_EPARSE, name, "%s: JSON syntax error: %s", name,
-			       json_tokener_error_desc(jerr));
-		json_object_put(root);
-		return mms_kpi_fail(kpi, MMS_EPARSE, "%s: JSON syntax error: %s", name,
-				    json_tokener_error_desc(jerr));
-	}
-	if (!json_object_object_get_ex(root, "indicators", &list) ||
-	    !json_object_is_type(list, json_type_array)) {
-		json_object_put(root);
-		mms_report_add(rep, MMS_ETYPE, name, "%s: needs an \"indicators\" array", name);
-		return mms_kpi_fail(kpi, MMS_ETYPE, "%s: needs an \"indicators\" array", name);
-	}
+	json_object *root, *list;
+	int rc = mms_defs_root(kpi, rep, json, name, "indicators", &root, &list);
+	if (rc != MMS_OK)
+		return rc;
 	size_t n = json_object_array_length(list);
 	indicator *defs = mms_calloc(n ? n : 1, sizeof *defs);
 	reader r = {rep, name, 0, defs ? MMS_OK : MMS_ENOMEM};
@@ -453,7 +462,7 @@ static int load_text(mms_kpi *kpi, const char *json, const char *name, mms_repor
 				problem(&r, MMS_EDUP, "id", "\"%s\" is defined twice", defs[i].id);
 	}
 	json_object_put(root);
-	int rc = r.rc != MMS_OK ? r.rc : rep->failed ? MMS_ENOMEM : merge(kpi, defs, n);
+	rc = r.rc != MMS_OK ? r.rc : rep->failed ? MMS_ENOMEM : merge(kpi, defs, n);
 	if (rc != MMS_OK) {
 		for (size_t i = 0; defs && i < n; i++)
 			mms_indicator_free(&defs[i]);
@@ -587,7 +596,7 @@ int mms_kpi_open_builtin(mms_kpi **out, mms_db *db)
 		if (rc != MMS_OK)
 			return rc; /* a built-in file only fails for lack of memory */
 	}
-	return MMS_OK;
+	return mms_programmes_load_builtin(kpi);
 }
 
 void mms_kpi_close(mms_kpi *kpi)
@@ -603,6 +612,7 @@ void mms_kpi_close(mms_kpi *kpi)
 	}
 	mms_free(kpi->latest);
 	mms_timeline_free(&kpi->timeline);
+	mms_programmes_free(kpi);
 	mms_free(kpi);
 }
 

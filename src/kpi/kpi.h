@@ -66,7 +66,45 @@ typedef struct indicator {
 	int nbands;
 	computed *done;  /* computed years, most recent first */
 	size_t ndone, done_cap;
+	char **aliases;  /* ids of documents that name it too (catalogue.c) */
+	int naliases;
 } indicator;
+
+/* A programme definition (programme.c): criteria grouping its indicators,
+ * the trajectories it sets for them, its stages and its parameters. */
+typedef struct prog_criterion {
+	char *id, *name_ru;
+	char **ind; /* indicator ids as the programme names them */
+	int nind;
+} prog_criterion;
+
+typedef struct prog_stage {
+	char *name_ru, *from, *to; /* dates, checked */
+} prog_stage;
+
+typedef struct trajectory {
+	char *indicator;
+	int n;
+	int years[32];
+	double values[32];
+} trajectory;
+
+typedef struct programme {
+	char *id, *name_ru, *name_en, *source, *owner_level, *owner_kind, *params_text;
+	char first_text[8], last_text[8];
+	int first, last;
+	int level; /* of owner_level: the deepest level it judges (LV_SUBUNIT if absent) */
+	prog_stage *stages;
+	int nstages;
+	prog_criterion *crit;
+	int ncrit;
+	expr_param *params;
+	int nparams;
+	trajectory *targets;
+	int ntargets;
+	char **task_ind, **task_plan; /* "from_tasks": indicator -> plan of tasks */
+	int ntasks;
+} programme;
 
 /* The indexes expressions read: records of one table by a reference. */
 enum { ENV_PART_STAFF, ENV_PART_UNIT, ENV_LINK_STAFF, ENV_FACT_UNIT, ENV_DIAG_STAFF,
@@ -90,6 +128,8 @@ struct mms_kpi {
 	size_t nlatest;
 	size_t full, incremental; /* computations of each sort, for tests and benchmarks */
 	char errmsg[1024];
+	programme *prog; /* programme definitions, in load order (programme.c) */
+	size_t nprog, prog_cap;
 };
 
 int mms_kpi_fail(mms_kpi *kpi, int rc, const char *fmt, ...)
@@ -138,6 +178,32 @@ void mms_kpi_classify(const indicator *d, const expr_env *v, int32_t rec, double
 /* A catalogue of the built-in definitions; db may be NULL for a catalogue
  * only read (fact_keys.c), never computed. */
 int mms_kpi_open_builtin(mms_kpi **out, mms_db *db);
+/* Whether name is d's id or one of its aliases. */
+int mms_indicator_named(const indicator *d, const char *name);
+/* Recompiles d's expressions with parameters set to the values of p
+ * (names d does not declare are left alone); err says why it failed. */
+int mms_indicator_reparam(indicator *d, const expr_param *p, int n, char *err, size_t errlen);
+
+/* The programme that sets d's target at unit for year: the first adopted
+ * (database records) over unit for year that lists d; with no adoption in
+ * the database, the first loaded that lists d; else NULL. */
+const programme *mms_programme_for(mms_kpi *kpi, const indicator *d, int32_t unit, int year);
+/* The programme definition with that id, or NULL. */
+const programme *mms_programme_find(const mms_kpi *kpi, const char *id);
+/* The plan of tasks p computes d from ("from_tasks"), or NULL: d's formula. */
+const char *mms_programme_task_plan(const programme *p, const indicator *d);
+/* Occurrences of the tasks of plan of p's adoptions due in year at unit's
+ * subtree (*den), and those done on time (*num) (tasks.c). Returns whether
+ * the database holds any task of that plan under p: with none, the
+ * indicator's own formula stands (the completion figure recorded). */
+int mms_tasks_count(mms_kpi *kpi, const programme *p, const char *plan, int32_t unit, int year,
+		    double *num, double *den);
+/* The trajectory p sets for d, or NULL. */
+const trajectory *mms_programme_trajectory(const programme *p, const indicator *d);
+void mms_programmes_free(mms_kpi *kpi);
+/* The value of d at unit for year, its target from p (NULL: d's own). */
+int mms_kpi_value_in(mms_kpi *kpi, const programme *p, indicator *d, int32_t unit, int year,
+		     mms_kpi_result *out);
 
 /* The built-in catalogue, compiled in from data/indicators/. */
 typedef struct builtin_file {
@@ -145,5 +211,8 @@ typedef struct builtin_file {
 	const char *json;
 } builtin_file;
 extern const builtin_file mms_builtin_indicators[];
+/* The built-in programmes, compiled in from data/programmes/. */
+extern const builtin_file mms_builtin_programmes[];
+int mms_programmes_load_builtin(mms_kpi *kpi);
 
 #endif

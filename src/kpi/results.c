@@ -37,12 +37,15 @@ static int begin(mms_kpi *kpi, const char *id, int32_t unit, indicator **out)
 	return MMS_OK;
 }
 
-/* The definition's target for a year, if it has one. */
-static int trajectory(const indicator *d, int year, double *out)
+/* The target of a year on the trajectory a unit is judged on: its
+ * programme's, else the definition's own (a definition a user loaded). */
+static int planned(const indicator *d, const programme *p, int year, double *out)
 {
-	for (int i = 0; i < d->ntargets; i++)
-		if (d->years[i] == year) {
-			*out = d->targets[i];
+	const trajectory *t = mms_programme_trajectory(p, d);
+	int n = t ? t->n : d->ntargets;
+	for (int i = 0; i < n; i++)
+		if ((t ? t->years[i] : d->years[i]) == year) {
+			*out = t ? t->values[i] : d->targets[i];
 			return 1;
 		}
 	return 0;
@@ -50,11 +53,11 @@ static int trajectory(const indicator *d, int year, double *out)
 
 /*
  * A unit's target: its own (the latest targets record for the indicator,
- * unit and year; one without a value withdraws it), else its nearest
- * ancestor's, else the definition's trajectory.
+ * named by its id or an alias, unit and year; one without a value
+ * withdraws it), else its nearest ancestor's, else the trajectory.
  */
-static int target_for(const mms_kpi *kpi, const indicator *d, int32_t unit, int year,
-		      double *out)
+static int target_for(const mms_kpi *kpi, const indicator *d, const programme *p, int32_t unit,
+		      int year, double *out)
 {
 	const mms_model *m = &kpi->db->m;
 	size_t nt = m->t[MMS_TARGET].count;
@@ -64,7 +67,7 @@ static int target_for(const mms_kpi *kpi, const indicator *d, int32_t unit, int 
 		for (size_t i = 0; i < nt; i++) {
 			const int32_t *t = mms_row(m, MMS_TARGET, (int32_t)i);
 			if (t[T_UNIT] == u && t[T_YEAR] == year &&
-			    !strcmp(mms_str(m, t[T_INDICATOR]), d->id)) {
+			    mms_indicator_named(d, mms_str(m, t[T_INDICATOR]))) {
 				found = 1; /* later records win */
 				value = t[T_VALUE];
 			}
@@ -74,7 +77,7 @@ static int target_for(const mms_kpi *kpi, const indicator *d, int32_t unit, int 
 			return 1;
 		}
 	}
-	return trajectory(d, year, out);
+	return planned(d, p, year, out);
 }
 
 static int meets(const indicator *d, double value, double target)
@@ -82,12 +85,13 @@ static int meets(const indicator *d, double value, double target)
 	return d->direction == DIR_HIGHER ? value >= target : value <= target;
 }
 
-static int final_year(const indicator *d)
+static int final_year(const indicator *d, const programme *p)
 {
+	const trajectory *t = mms_programme_trajectory(p, d);
 	int last = 0;
-	for (int i = 0; i < d->ntargets; i++)
-		if (d->years[i] > last)
-			last = d->years[i];
+	for (int i = 0; i < (t ? t->n : d->ntargets); i++)
+		if ((t ? t->years[i] : d->years[i]) > last)
+			last = t ? t->years[i] : d->years[i];
 	return last;
 }
 
@@ -95,8 +99,8 @@ static int final_year(const indicator *d)
  * group of the unit (mms_kpi_group_value). */
 enum { OVER_SUBTREE, OVER_MEMBERS, OVER_LED };
 
-static int value_over(mms_kpi *kpi, indicator *d, int32_t unit, int over, int year,
-		      double *value, int *defined);
+static int value_over(mms_kpi *kpi, indicator *d, const programme *p, int32_t unit, int over,
+		      int year, double *value, int *defined);
 
 /*
  * Achieved now, but does the trend reach the final target? A least-squares
@@ -106,21 +110,22 @@ static int value_over(mms_kpi *kpi, indicator *d, int32_t unit, int over, int ye
  * last value plus the slope, so that one good year does not hide a falling
  * trend and one bad year does not condemn a rising one.
  */
-static int at_risk(mms_kpi *kpi, indicator *d, int32_t unit, int over, int year, int *risk)
+static int at_risk(mms_kpi *kpi, indicator *d, const programme *p, int32_t unit, int over,
+		   int year, int *risk)
 {
-	int last = final_year(d);
+	int last = final_year(d, p);
 	double goal;
 	*risk = 0;
-	if (last <= year || !target_for(kpi, d, unit, last, &goal))
+	if (last <= year || !target_for(kpi, d, p, unit, last, &goal))
 		return MMS_OK;
 	double sx = 0, sy = 0, sxx = 0, sxy = 0;
 	int n = 0;
 	for (int y = year - 2; y <= year; y++) {
 		double target, value;
 		int defined, rc;
-		if (!target_for(kpi, d, unit, y, &target))
+		if (!target_for(kpi, d, p, unit, y, &target))
 			continue;
-		if ((rc = value_over(kpi, d, unit, over, y, &value, &defined)) != MMS_OK)
+		if ((rc = value_over(kpi, d, p, unit, over, y, &value, &defined)) != MMS_OK)
 			return rc;
 		if (!defined)
 			continue;
@@ -140,8 +145,8 @@ static int at_risk(mms_kpi *kpi, indicator *d, int32_t unit, int over, int year,
 
 /* The one home of the status rule (docs/indicators.md, "Targets and
  * status"): fills gap and status from out's value and target. */
-static int judge(mms_kpi *kpi, indicator *d, int32_t unit, int over, int year,
-		 mms_kpi_result *out)
+static int judge(mms_kpi *kpi, indicator *d, const programme *p, int32_t unit, int over,
+		 int year, mms_kpi_result *out)
 {
 	out->gap = NAN;
 	if (!out->defined) {
@@ -157,7 +162,7 @@ static int judge(mms_kpi *kpi, indicator *d, int32_t unit, int over, int year,
 	out->status = meets(d, out->value, out->target) ? MMS_KPI_ACHIEVED : MMS_KPI_NOT_ACHIEVED;
 	int risk = 0, rc;
 	if (out->status == MMS_KPI_ACHIEVED &&
-	    (rc = at_risk(kpi, d, unit, over, year, &risk)) != MMS_OK)
+	    (rc = at_risk(kpi, d, p, unit, over, year, &risk)) != MMS_OK)
 		return rc;
 	if (risk)
 		out->status = MMS_KPI_AT_RISK;
@@ -212,6 +217,37 @@ int mms_kpi_value(mms_kpi *kpi, const char *id, int32_t unit, int year, mms_kpi_
 	if (!out || out->version < 1 || out->version > MMS_KPI_RESULT_VERSION || unit < 0)
 		return MMS_EINVAL;
 	int rc = begin(kpi, id, unit, &d);
+	return rc != MMS_OK ? rc
+			    : mms_kpi_value_in(kpi, mms_programme_for(kpi, d, unit, year), d, unit,
+					       year, out);
+}
+
+/* A share of tasks done on time, judged as every value is; 0 when the
+ * database has no tasks of the plan (the definition's formula then). */
+static int tasks_value(mms_kpi *kpi, const programme *p, indicator *d, const char *plan,
+		       int32_t unit, int year, mms_kpi_result *out, int *rc)
+{
+	if (!mms_tasks_count(kpi, p, plan, unit, year, &out->numerator, &out->denominator))
+		return 0;
+	out->defined = out->denominator > 0;
+	out->value = out->defined ? 100.0 * out->numerator / out->denominator : NAN;
+	out->units = 0;
+	out->aggregation = mms_kpi_agg_names[AGG_RATIO_OF_SUMS];
+	out->has_target = target_for(kpi, d, p, unit, year, &out->target);
+	out->band = out->defined ? band_of(d, out->value) : NULL;
+	*rc = judge(kpi, d, p, unit, OVER_SUBTREE, year, out);
+	return 1;
+}
+
+int mms_kpi_value_in(mms_kpi *kpi, const programme *p, indicator *d, int32_t unit, int year,
+		     mms_kpi_result *out)
+{
+	if (!out || out->version < 1 || out->version > MMS_KPI_RESULT_VERSION || unit < 0)
+		return MMS_EINVAL;
+	int rc = begin(kpi, d->id, unit, &d);
+	const char *plan = mms_programme_task_plan(p, d);
+	if (rc == MMS_OK && plan && tasks_value(kpi, p, d, plan, unit, year, out, &rc))
+		return rc; /* the programme counted its tasks (tasks.c) */
 	const computed *c;
 	if (rc == MMS_OK)
 		rc = mms_kpi_compute(kpi, d, year, &c);
@@ -224,10 +260,10 @@ int mms_kpi_value(mms_kpi *kpi, const char *id, int32_t unit, int year, mms_kpi_
 	out->denominator = c->den[unit];
 	out->units = c->units[unit];
 	out->aggregation = mms_kpi_agg_names[d->agg];
-	out->has_target = target_for(kpi, d, unit, year, &out->target);
+	out->has_target = target_for(kpi, d, p, unit, year, &out->target);
 	out->band = out->defined ? band_of(d, out->value) : NULL;
 	as_of(d, year, out);
-	return judge(kpi, d, unit, OVER_SUBTREE, year, out);
+	return judge(kpi, d, p, unit, OVER_SUBTREE, year, out);
 }
 
 /* Marks the group: member or led units (with their subtrees, as pre-order
@@ -308,9 +344,16 @@ static int group_sums(mms_kpi *kpi, indicator *d, int32_t unit, int led, int yea
 	return MMS_OK;
 }
 
-static int value_over(mms_kpi *kpi, indicator *d, int32_t unit, int over, int year,
-		      double *value, int *defined)
+static int value_over(mms_kpi *kpi, indicator *d, const programme *p, int32_t unit, int over,
+		      int year, double *value, int *defined)
 {
+	const char *plan = mms_programme_task_plan(p, d);
+	double num, den;
+	if (plan && over == OVER_SUBTREE && mms_tasks_count(kpi, p, plan, unit, year, &num, &den)) {
+		*defined = den > 0;
+		*value = den > 0 ? 100.0 * num / den : NAN;
+		return MMS_OK;
+	}
 	if (over == OVER_SUBTREE) {
 		const computed *c;
 		int rc = mms_kpi_compute(kpi, d, year, &c);
@@ -320,7 +363,6 @@ static int value_over(mms_kpi *kpi, indicator *d, int32_t unit, int over, int ye
 		}
 		return rc;
 	}
-	double num, den;
 	int units;
 	int rc = group_sums(kpi, d, unit, over == OVER_LED, year, &num, &den, &units);
 	if (rc == MMS_OK)
@@ -349,10 +391,11 @@ int mms_kpi_group_value(mms_kpi *kpi, const char *id, int32_t unit, const char *
 	out->units = units;
 	out->aggregation = "ratio_of_sums";
 	out->defined = mms_kpi_value_of(d, num, den, &out->value);
-	out->has_target = target_for(kpi, d, unit, year, &out->target);
+	const programme *p = mms_programme_for(kpi, d, unit, year);
+	out->has_target = target_for(kpi, d, p, unit, year, &out->target);
 	out->band = out->defined ? band_of(d, out->value) : NULL;
 	as_of(d, year, out);
-	return judge(kpi, d, unit, led ? OVER_LED : OVER_MEMBERS, year, out);
+	return judge(kpi, d, p, unit, led ? OVER_LED : OVER_MEMBERS, year, out);
 }
 
 int mms_kpi_records(mms_kpi *kpi, const char *id, int32_t unit, int year, int numerator,

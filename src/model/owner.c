@@ -31,4 +31,7 @@ const mms_owner_def mms_owners[MMS_ENTITY_COUNT] = {
 	[MMS_PAST_VALUE] = {0, {0}},             /* names its record by code: nobody's */
 	[MMS_ROUTE_DEFICIT] = {1, {RD_ROUTE}},
 	[MMS_DIAGNOSTIC_SESSION] = {2, {DS_UNIT, DS_STAFF}}, /* the unit that ran it, else its methodist */
+	[MMS_PROGRAMME] = {1, {PG_OWNER}},       /* the adopting unit's, not the territory's */
+	[MMS_TASK] = {2, {TK_UNIT, TK_PROGRAMME}}, /* the responsible unit's, else the adopter's */
+	[MMS_TASK_EVENT] = {1, {TE_TASK}},
 };

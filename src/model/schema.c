@@ -64,6 +64,9 @@ static const char *const consequences[] = {"route", "course", "informal"};
 static const char *const session_kinds[] = {"entry", "repeat"};
 static const char *const session_forms[] = {"test", "case", "self_assessment", "observation"};
 
+static const char *const recurrences[] = {"once", "monthly", "quarterly", "yearly"};
+static const char *const task_statuses[] = {"in_progress", "done", "cancelled"};
+
 const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_LEVEL] = {"level", levels, N(levels)},
 	[E_UNIT_KIND] = {"unit kind", unit_kinds, N(unit_kinds)},
@@ -89,6 +92,8 @@ const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_CONSEQUENCE] = {"deficit consequence", consequences, N(consequences)},
 	[E_SESSION_KIND] = {"diagnostic session kind", session_kinds, N(session_kinds)},
 	[E_SESSION_FORM] = {"diagnostic form", session_forms, N(session_forms)},
+	[E_RECURRENCE] = {"recurrence", recurrences, N(recurrences)},
+	[E_TASK_STATUS] = {"task status", task_statuses, N(task_statuses)},
 };
 
 #define REQ 1
@@ -306,6 +311,41 @@ static const field_def diagnostic_session_fields[] = {
 	{"date", F_DATE, REQ, 0, 0, 0},
 };
 
+/* 0.2: a programme (its definition is data, src/kpi/programme.c) adopted
+ * by a unit for the subtree of a territory unit (docs/indicators.md,
+ * "Programmes"). */
+static const field_def programme_fields[] = {
+	{"code", F_CODE, REQ, 0, 0, 0},
+	{"definition", F_STR, REQ, 0, 0, 0},
+	{"owner", F_REF, REQ, MMS_UNIT, 0, 0},
+	{"territory", F_REF, REQ, MMS_UNIT, 0, 0},
+	{"first_year", F_INT, OPT, 0, 1900, 2100},
+	{"last_year", F_INT, OPT, 0, 1900, 2100},
+	{"note", F_STR, OPT, 0, 0, 0},
+};
+
+/* 0.2: a task of an adopted programme's roadmap or yearly plan, and its
+ * status changes; "done on time" shares are computed from them
+ * (src/kpi/tasks.c). */
+static const field_def task_fields[] = {
+	{"code", F_CODE, REQ, 0, 0, 0},
+	{"programme", F_REF, REQ, MMS_PROGRAMME, 0, 0},
+	{"plan", F_STR, REQ, 0, 0, 0},
+	{"name", F_STR, REQ, 0, 0, 0},
+	{"deadline", F_DATE, REQ, 0, 0, 0},
+	{"recurrence", F_ENUM, OPT, E_RECURRENCE, 0, 0},
+	{"unit", F_REF, OPT, MMS_UNIT, 0, 0},
+	{"responsible", F_REF, OPT, MMS_STAFF, 0, 0},
+	{"expected_result", F_STR, OPT, 0, 0, 0},
+};
+static const field_def task_event_fields[] = {
+	{"task", F_REF, REQ, MMS_TASK, 0, 0},
+	{"date", F_DATE, REQ, 0, 0, 0},
+	{"status", F_ENUM, REQ, E_TASK_STATUS, 0, 0},
+	{"evidence", F_STR, OPT, 0, 0, 0},
+	{"note", F_STR, OPT, 0, 0, 0},
+};
+
 const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 	[MMS_UNIT] = {"units", "unit", unit_fields, N(unit_fields), 0},
 	[MMS_LINK] = {"links", "link", link_fields, N(link_fields), -1},
@@ -335,6 +375,9 @@ const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 			       N(route_deficit_fields), -1},
 	[MMS_DIAGNOSTIC_SESSION] = {"diagnostic_sessions", "diagnostic session",
 				    diagnostic_session_fields, N(diagnostic_session_fields), 0},
+	[MMS_PROGRAMME] = {"programmes", "programme", programme_fields, N(programme_fields), 0},
+	[MMS_TASK] = {"tasks", "task", task_fields, N(task_fields), 0},
+	[MMS_TASK_EVENT] = {"task_events", "task event", task_event_fields, N(task_event_fields), -1},
 };
 
 #define LVL(x) (1u << LV_##x)

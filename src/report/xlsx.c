@@ -4,6 +4,7 @@
  * against targets, and a sheet per level of the subtree.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <xlsxwriter.h>
@@ -20,6 +21,8 @@ typedef struct report {
 	mms_kpi_report_options o;
 	indicator **ind; /* the indicators reported, in catalogue order */
 	size_t n;
+	const programme *prog;  /* with a programme: its order and targets */
+	const prog_criterion **crit; /* by indicator: its criterion */
 	int32_t unit;
 	int failed; /* a cell's text could not be made for lack of memory */
 } report;
@@ -65,6 +68,13 @@ static lxw_format *status_format(const report *r, const mms_kpi_result *v)
 	}
 }
 
+/* A value as the report judges it: by the programme's targets, if it has one. */
+static int value_of(report *r, indicator *d, int32_t u, int year, mms_kpi_result *v)
+{
+	return r->prog ? mms_kpi_value_in(r->kpi, r->prog, d, u, year, v)
+		       : mms_kpi_value(r->kpi, d->id, u, year, v);
+}
+
 /* A value cell: the number, or "н/д" (no data) when it is undefined. */
 static void value_cell(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
 		       const mms_kpi_result *v)
@@ -87,8 +97,9 @@ static int summary(report *r, lxw_worksheet *ws, const char *sheet, lxw_workshee
 	int years = r->o.to - r->o.from + 1;
 	/* texts of any length (names are up to 65,535 bytes): never cut by bytes */
 	mms_buf text = {0};
-	mms_buf_printf(&text, "%s — показатели %d–%d",
-		       r->o.title ? r->o.title : unit_text(r, r->unit, U_NAME), r->o.from, r->o.to);
+	mms_buf_printf(&text, "%s — показатели %d–%d%s%s",
+		       r->o.title ? r->o.title : unit_text(r, r->unit, U_NAME), r->o.from, r->o.to,
+		       r->prog ? ": " : "", r->prog ? r->prog->name_ru : "");
 	mms_xlsx_string(ws, 0, 0, text.data, NULL, &r->failed);
 	mms_xlsx_string(ws, 2, 0, "Показатель", r->fmt[F_HEAD], &r->failed);
 	mms_xlsx_string(ws, 2, 1, "Ед.", r->fmt[F_HEAD], &r->failed);
@@ -102,6 +113,8 @@ static int summary(report *r, lxw_worksheet *ws, const char *sheet, lxw_workshee
 		indicator *d = r->ind[i];
 		lxw_row_t row = (lxw_row_t)(3 + 2 * i);
 		text.len = 0;
+		if (r->prog) /* the criterion first: the sheet reads as the programme's table */
+			mms_buf_printf(&text, "%s. %s\n", r->crit[i]->id, r->crit[i]->name_ru);
 		mms_buf_printf(&text, "%s (%s)", d->name_ru, d->id);
 		mms_xlsx_merge(ws, row, 0, row + 1, 0, text.data, r->fmt[F_TEXT], &r->failed);
 		mms_xlsx_merge(ws, row, 1, row + 1, 1, d->unit ? d->unit : "", r->fmt[F_TEXT], &r->failed);
@@ -109,7 +122,7 @@ static int summary(report *r, lxw_worksheet *ws, const char *sheet, lxw_workshee
 		mms_xlsx_string(ws, row + 1, 2, "цель", r->fmt[F_TEXT], &r->failed);
 		for (int y = 0; y < years; y++) {
 			mms_kpi_result v = MMS_KPI_RESULT_INIT;
-			int rc = mms_kpi_value(r->kpi, d->id, r->unit, r->o.from + y, &v);
+			int rc = value_of(r, d, r->unit, r->o.from + y, &v);
 			if (rc != MMS_OK) {
 				mms_buf_free(&text);
 				return rc;
@@ -161,7 +174,7 @@ static int has_values(report *r, int32_t u, int *any)
 	for (size_t i = 0; i < r->n && !*any; i++)
 		for (int y = r->o.from; y <= r->o.to && !*any; y++) {
 			mms_kpi_result v = MMS_KPI_RESULT_INIT;
-			int rc = mms_kpi_value(r->kpi, r->ind[i]->id, u, y, &v);
+			int rc = value_of(r, r->ind[i], u, y, &v);
 			if (rc != MMS_OK)
 				return rc;
 			*any = v.defined && (v.denominator > 0 || v.numerator > 0);
@@ -218,7 +231,7 @@ static int level_sheet(report *r, int level, const char *name)
 		for (size_t i = 0; i < r->n; i++)
 			for (int y = 0; y < years; y++) {
 				mms_kpi_result v = MMS_KPI_RESULT_INIT;
-				if ((rc = mms_kpi_value(r->kpi, r->ind[i]->id, u, r->o.from + y, &v)))
+				if ((rc = value_of(r, r->ind[i], u, r->o.from + y, &v)))
 					return rc;
 				value_cell(r, ws, row, (lxw_col_t)(2 + i * (size_t)years + (size_t)y), &v);
 			}
@@ -266,10 +279,17 @@ int mms_kpi_report_xlsx(mms_kpi *kpi, const char *path, const mms_kpi_report_opt
 	if (!kpi || !path || !opts || opts->version < 1 ||
 	    opts->version > MMS_KPI_REPORT_OPTIONS_VERSION)
 		return MMS_EINVAL;
-	report r = {kpi, NULL, {0}, *opts, NULL, 0, opts->unit, 0};
+	report r = {kpi, NULL, {0}, MMS_KPI_REPORT_OPTIONS_INIT, NULL, 0, NULL, NULL, opts->unit, 0};
+	/* only the fields the caller's version has */
+	memcpy(&r.o, opts, opts->version >= 2 ? sizeof r.o
+					       : offsetof(mms_kpi_report_options, programme));
 	if (r.o.from < 1900 || r.o.to < r.o.from || r.o.to - r.o.from > 50)
 		return mms_kpi_fail(kpi, MMS_EINVAL, "years %d..%d: give 1900 <= from <= to, "
 				    "at most 50 years", r.o.from, r.o.to);
+	if (r.o.programme && r.o.indicators)
+		return mms_kpi_fail(kpi, MMS_EINVAL, "give a programme or indicators, not both");
+	if (r.o.programme && !(r.prog = mms_programme_find(kpi, r.o.programme)))
+		return mms_kpi_fail(kpi, MMS_ENOTFOUND, "no programme \"%.200s\"", r.o.programme);
 	int rc = mms_db_check_output(kpi->db, path);
 	if (rc != MMS_OK)
 		return mms_kpi_fail(kpi, rc, "%s", mms_db_errmsg(kpi->db));
@@ -280,14 +300,24 @@ int mms_kpi_report_xlsx(mms_kpi *kpi, const char *path, const mms_kpi_report_opt
 		return mms_kpi_fail(kpi, rc, "%s", r.unit < 0 ? "no unit given"
 							   : mms_db_errmsg(kpi->db));
 	r.ind = mms_calloc(kpi->n ? kpi->n : 1, sizeof *r.ind);
-	if (!r.ind)
+	r.crit = mms_calloc(kpi->n ? kpi->n : 1, sizeof *r.crit);
+	if (!r.ind || !r.crit) {
+		mms_free(r.ind);
+		mms_free(r.crit);
 		return mms_kpi_fail(kpi, MMS_ENOMEM, "out of memory");
-	for (size_t i = 0; i < kpi->n; i++)
+	}
+	for (int c = 0; r.prog && c < r.prog->ncrit; c++)
+		for (int j = 0; j < r.prog->crit[c].nind && r.n < kpi->n; j++) {
+			r.crit[r.n] = &r.prog->crit[c];
+			r.ind[r.n++] = mms_kpi_find(kpi, r.prog->crit[c].ind[j]);
+		}
+	for (size_t i = 0; !r.prog && i < kpi->n; i++)
 		if (included(r.o.indicators, kpi->ind[i].id))
 			r.ind[r.n++] = &kpi->ind[i];
 	rc = r.n ? write_book(&r, path)
 		 : mms_kpi_fail(kpi, MMS_ENOTFOUND, "no indicator matches \"%.200s\"",
 				r.o.indicators);
 	mms_free(r.ind);
+	mms_free(r.crit);
 	return rc;
 }

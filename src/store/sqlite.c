@@ -258,6 +258,37 @@ static const char schema_diagnostics[] =
 	"CREATE TRIGGER IF NOT EXISTS \"mms_changed_route_deficits_delete\" AFTER DELETE ON \"route_deficits\""
 	" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;";
 
+/* Version 11: programmes adopted by units for a territory's subtree, the tasks of
+ * their roadmaps and the tasks' status changes (docs/format.md), counted
+ * in the "changed" stamp as every table is. */
+static const char schema_programmes[] =
+	"CREATE TABLE IF NOT EXISTS programmes(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+	" definition TEXT NOT NULL,"
+	" owner INTEGER NOT NULL REFERENCES units(id) DEFERRABLE INITIALLY DEFERRED,"
+	" territory INTEGER NOT NULL REFERENCES units(id) DEFERRABLE INITIALLY DEFERRED,"
+	" first_year INTEGER, last_year INTEGER, note TEXT);"
+	"CREATE TRIGGER IF NOT EXISTS \"mms_changed_programmes_update\" AFTER UPDATE ON \"programmes\" "
+	"BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;"
+	"CREATE TRIGGER IF NOT EXISTS \"mms_changed_programmes_delete\" AFTER DELETE ON \"programmes\" "
+	"BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;"
+	"CREATE TABLE IF NOT EXISTS tasks(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+	" programme INTEGER NOT NULL REFERENCES programmes(id) DEFERRABLE INITIALLY DEFERRED,"
+	" plan TEXT NOT NULL, name TEXT NOT NULL, deadline TEXT NOT NULL, recurrence TEXT,"
+	" unit INTEGER REFERENCES units(id) DEFERRABLE INITIALLY DEFERRED,"
+	" responsible INTEGER REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED,"
+	" expected_result TEXT);"
+	"CREATE TABLE IF NOT EXISTS task_events(id INTEGER PRIMARY KEY,"
+	" task INTEGER NOT NULL REFERENCES tasks(id) DEFERRABLE INITIALLY DEFERRED,"
+	" date TEXT NOT NULL, status TEXT NOT NULL, evidence TEXT, note TEXT);"
+	"CREATE TRIGGER IF NOT EXISTS \"mms_changed_tasks_update\" AFTER UPDATE ON \"tasks\" "
+	"BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;"
+	"CREATE TRIGGER IF NOT EXISTS \"mms_changed_tasks_delete\" AFTER DELETE ON \"tasks\" "
+	"BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;"
+	"CREATE TRIGGER IF NOT EXISTS \"mms_changed_task_events_update\" AFTER UPDATE ON \"task_events\" "
+	"BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;"
+	"CREATE TRIGGER IF NOT EXISTS \"mms_changed_task_events_delete\" AFTER DELETE ON \"task_events\" "
+	"BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;";
+
 int mms_store_stamp(sqlite3 *db, uint64_t *out)
 {
 	sqlite3_stmt *st;
@@ -356,6 +387,8 @@ static int migrate(sqlite3 *db, int64_t version, char *err, size_t errlen)
 		mrc = mms_store_exec(db, schema_careers, err, errlen);
 	if (mrc == MMS_OK && version < 10)
 		mrc = mms_store_exec(db, schema_diagnostics, err, errlen);
+	if (mrc == MMS_OK && version < 11)
+		mrc = mms_store_exec(db, schema_programmes, err, errlen);
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d",
 		 MMS_SCHEMA_VERSION, APPLICATION_ID);
 	if (mrc == MMS_OK)

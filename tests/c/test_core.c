@@ -130,7 +130,14 @@ static void schema_indexes_match_field_names(void **state)
 		{MMS_ROUTE, RT_NOTE, RT_NFIELDS, "note"},
 		{MMS_ROUTE, RT_MEDIUM_UP_TO, RT_NFIELDS, "medium_up_to"},
 		{MMS_ROUTE_STEP, ST_REASON, ST_NFIELDS, "reason"},
-		{MMS_ROUTE_EVENT, EV_NOTE, EV_NFIELDS, "note"}};
+		{MMS_ROUTE_EVENT, EV_NOTE, EV_NFIELDS, "note"},
+		{MMS_PROGRAMME, PG_TERRITORY, PG_NFIELDS, "territory"},
+		{MMS_PROGRAMME, PG_NOTE, PG_NFIELDS, "note"},
+		{MMS_TASK, TK_EXPECTED, TK_NFIELDS, "expected_result"},
+		{MMS_TASK, TK_RECURRENCE, TK_NFIELDS, "recurrence"},
+		{MMS_TASK_EVENT, TE_NOTE, TE_NFIELDS, "note"}};
+	assert_int_equal(mms_enum_find(E_RECURRENCE, "yearly"), RC_YEARLY);
+	assert_int_equal(mms_enum_find(E_TASK_STATUS, "cancelled"), TS_CANCELLED);
 	for (size_t i = 0; i < sizeof pins / sizeof pins[0]; i++) {
 		assert_int_equal(mms_field_find(pins[i].e, pins[i].name), pins[i].f);
 		assert_int_equal(mms_entities[pins[i].e].nfields, pins[i].n);

@@ -159,7 +159,7 @@ static void lookups_fail_with_specific_codes(void **state)
 	assert_int_equal(mms_db_find(f->db, MMS_LINK, "X", &id), MMS_EINVAL);
 	assert_int_equal(mms_db_get(f->db, MMS_UNIT, 42, "name", &v), MMS_ENOTFOUND);
 	assert_int_equal(mms_db_get(f->db, MMS_UNIT, 0, "colour", &v), MMS_EINVAL);
-	assert_int_equal(mms_db_get(f->db, 17, 0, "name", &v), MMS_EINVAL);
+	assert_int_equal(mms_db_get(f->db, MMS_ENTITY_COUNT, 0, "name", &v), MMS_EINVAL);
 	assert_null(v);
 	mms_record *r;
 	assert_int_equal(mms_record_new(&r, MMS_UNIT), MMS_OK);

@@ -15,7 +15,7 @@
 #include <sqlite3.h>
 
 #include "helpers.h"
-#include "store/store.h"
+#include "store/store.h" /* MMS_SCHEMA_VERSION: the version a writable open upgrades to */
 
 static void raw(const char *path, const char *sql)
 {

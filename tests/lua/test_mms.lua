@@ -161,6 +161,29 @@ test("close is idempotent and results outlive it", function()
   assert(db:closed() == 1)
 end)
 
+test("programmes group indicators by criterion and judge adopted units", function()
+  local db = open_demo()
+  local kpi = mms.kpi(db)
+  assert(kpi:programme_count() == 6)
+  -- seed 000: К5 is П10 alone, with the trajectory 65/70/75/80/85
+  assert(kpi:programme_criterion_attr("murom.2021", 4, "id") == "К5")
+  assert(kpi:programme_criterion_size("murom.2021", 4) == 1)
+  assert(kpi:programme_criterion_indicator("murom.2021", 4, 0) == "murom.P10")
+  assert(kpi:programme_target("murom.2021", "murom.P10", 2025) == 85)
+  local t = kpi:programme_target("murom.2021", "murom.P10", 2030)
+  assert(t ~= t) -- NaN: no target that year
+  local crpk, region = db:find("units", "MUR-CRPK"), db:find("units", "VLA-VIRO")
+  assert(kpi:programme_applying(crpk, 2023, 0) == "murom.2021")
+  assert(kpi:programme_applying(crpk, 2023, 1) == nil)
+  assert(kpi:programme_applying(region, 2023, 0) == "cnppm.2020")
+  assert(kpi:programme_value("cnppm.2020", "cnppm.events", region, 2021).target == 4)
+  local p3 = kpi:programme_value("murom.2021", "murom.P3", crpk, 2024) -- one PD-plan task of 20 late
+  assert(p3.numerator == 19 and p3.denominator == 20)
+  local ok, err = pcall(function() return kpi:programme_value("murom.2021", "cnppm.events", crpk, 2023) end)
+  assert(not ok and tostring(err):find("lists no indicator", 1, true))
+  assert(kpi:value("murom.pd_every_3_years", crpk, 2023).numerator == kpi:value("pd.every_3_years", crpk, 2023).numerator)
+end)
+
 test("indicators: values, targets, drill-down", function()
   local db = open_demo()
   local kpi = mms.kpi(db)
@@ -507,6 +530,12 @@ test("no call reports an earlier failure", function()
   f = assert(io.open(defs, "w"))
   f:write(defs_text)
   f:close()
+  local prog_text = '{"programmes": [{"id": "t.prog", "name_ru": "П", "first_year": 2023, "last_year": 2023,'
+    .. ' "criteria": [{"id": "К", "name_ru": "К", "indicators": ["murom.P5"]}]}]}'
+  local progs = tmp .. "/progs.json"
+  f = assert(io.open(progs, "w"))
+  f:write(prog_text)
+  f:close()
   local key = "region-33 secret for the 2024 report: Tq8vXz"
   local case = rdb:export_case("teachers")
   local plan = rdb:plan_route(t, "2024-02-01")
@@ -658,6 +687,26 @@ test("no call reports an earlier failure", function()
     ["Kpi.incremental_updates"] = now(function() return kpi:incremental_updates() >= 0 end),
     ["Kpi.load"] = function() local k = mms.kpi(db); fail(); return k:load(defs):count() == 0 end,
     ["Kpi.load_json"] = function() local k = mms.kpi(db); fail(); return k:load_json(defs_text):count() == 0 end,
+    ["Kpi.load_programmes"] = function()
+      local k = mms.kpi(db); fail(); return k:load_programmes(progs):count() == 0 and k:programme_count() == 7 end,
+    ["Kpi.load_programmes_json"] = function()
+      local k = mms.kpi(db); fail(); return k:load_programmes_json(prog_text):count() == 0 end,
+    ["Kpi.programme_count"] = now(function() return kpi:programme_count() == 6 end),
+    ["Kpi.programme_id"] = now(function() return kpi:programme_id(3) == "murom.2021" end),
+    ["Kpi.programme_attr"] = now(function() return kpi:programme_attr("murom.2021", "last_year") == "2025" end),
+    ["Kpi.programme_stage_count"] = now(function() return kpi:programme_stage_count("murom.2021") == 4 end),
+    ["Kpi.programme_stage_attr"] = now(function()
+      return kpi:programme_stage_attr("murom.2021", 0, "from") == "2020-09-01" end),
+    ["Kpi.programme_criterion_count"] = now(function() return kpi:programme_criterion_count("murom.2021") == 7 end),
+    ["Kpi.programme_criterion_attr"] = now(function()
+      return kpi:programme_criterion_attr("murom.2021", 0, "id") == "К1" end),
+    ["Kpi.programme_criterion_size"] = now(function() return kpi:programme_criterion_size("murom.2021", 0) == 4 end),
+    ["Kpi.programme_criterion_indicator"] = now(function()
+      return kpi:programme_criterion_indicator("murom.2021", 1, 0) == "murom.P5" end),
+    ["Kpi.programme_target"] = now(function() return kpi:programme_target("murom.2021", "murom.P5", 2023) == 65 end),
+    ["Kpi.programme_applying"] = now(function() return kpi:programme_applying(crpk, 2023, 0) == "murom.2021" end),
+    ["Kpi.programme_value"] = now(function()
+      return kpi:programme_value("murom.2021", "murom.P5", crpk, 2023).numerator == value.numerator end),
     ["Kpi.records"] = now(function() return kpi:records("murom.P5", crpk, 2023):count() == value.numerator end),
     ["Kpi.report_xlsx"] = now(function() kpi:report_xlsx(tmp .. "/after-kpi.xlsx", crpk, 2023, 2023); return true end),
     ["Kpi.sample"] = now(function() return kpi:sample(0.3, 7, nil, 'role = "teacher"', 2023):strata() == 3 end),

@@ -230,6 +230,54 @@ def test_kpi_values_targets_and_drill_down(demo):
     assert g.defined and g.denominator > 0 and g.aggregation == "ratio_of_sums"
 
 
+def test_programmes_group_indicators_by_criterion_and_judge_adopted_units(demo):
+    kpi = demo.kpi()
+    ids = [kpi.programme_id(i) for i in range(kpi.programme_count())]
+    assert ids == ["cnppm.2020", "krasnodar.2019", "moscow.2024", "murom.2021", "salda.2021", "tyva.2022"]
+    # seed 000: К2 groups П5 and П6; П5's trajectory 50/60/65/75/80
+    assert kpi.programme_criterion_attr("murom.2021", 1, "id") == "К2"
+    assert [kpi.programme_criterion_indicator("murom.2021", 1, j) for j in range(2)] == ["murom.P5", "murom.P6"]
+    assert [kpi.programme_target("murom.2021", "murom.P5", y) for y in range(2021, 2026)] == [50, 60, 65, 75, 80]
+    assert math.isnan(kpi.programme_target("murom.2021", "murom.P5", 2026))
+    # the demo adopts Murom's programme at the centre and the ЦНППМ's at the region
+    crpk, region = demo.unit("MUR-CRPK"), demo.unit("VLA-VIRO")
+    assert kpi.programme_applying(crpk, 2023, 0) == "murom.2021"
+    assert kpi.programme_applying(crpk, 2023, 1) is None
+    assert kpi.programme_applying(region, 2023, 0) == "cnppm.2020"
+    # П1 counted from the roadmap: 25 tasks due in 2021, 2 of them done late
+    p1 = kpi.programme_value("murom.2021", "murom.P1", crpk, 2021)
+    assert (p1.numerator, p1.denominator, p1.value) == (23, 25, 92)
+    assert demo.count("tasks") > 0 and demo.count("task_events") > 0
+    v = kpi.programme_value("murom.2021", "murom.P5", crpk, 2023)
+    assert v.target == 65 and v.numerator == kpi.value("murom.P5", crpk, 2023).numerator
+    with pytest.raises(mms.NotFound):
+        kpi.programme_value("murom.2021", "cnppm.events", crpk, 2023)
+    # the document's id of a general indicator still works
+    assert kpi.value("murom.pd_every_3_years", crpk, 2023).numerator == \
+        kpi.value("pd.every_3_years", crpk, 2023).numerator
+    with pytest.raises(mms.UnknownReference) as e:
+        kpi.load_programmes_json('{"programmes": [{"id": "p", "name_ru": "П", "first_year": 2023,'
+                                 ' "last_year": 2023, "criteria": [{"id": "К", "name_ru": "К",'
+                                 ' "indicators": ["no.such"]}]}]}', "mine.json")
+    assert "mine.json:/programmes/0/criteria/0/indicators/0" in str(e.value)
+
+
+def test_the_xlsx_report_follows_the_programmes_criteria(demo, tmp_path):
+    import openpyxl
+    kpi = demo.kpi()
+    path = str(tmp_path / "murom.xlsx")
+    kpi.report_xlsx(path, demo.unit("MUR-CRPK"), 2021, 2025, programme="murom.2021")
+    ws = openpyxl.load_workbook(path)["Сводка"]
+    labels = [row[0] for row in ws.iter_rows(min_row=4, values_only=True) if row[0] and "(" in row[0]]
+    assert [label.split(".")[0] for label in labels[:12]] == \
+        ["К1"] * 4 + ["К2"] * 2 + ["К3"] + ["К4"] * 2 + ["К5", "К6", "law"]
+    assert labels[9].endswith("(murom.P10)")
+    targets = [row for row in ws.iter_rows(min_row=4, values_only=True) if row[2] == "цель"]
+    assert list(targets[4][3:8]) == [50, 60, 65, 75, 80]  # П5
+    with pytest.raises(mms.NotFound):
+        kpi.report_xlsx(path, 0, 2021, 2025, programme="murom.2012")
+
+
 def test_kpi_rejects_bad_definitions_with_the_column():
     kpi = mms.Db(":memory:").kpi()
     with pytest.raises(mms.TypeMismatch) as e:
@@ -525,6 +573,20 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
             return len(k.load_json(text) if text else k.load(str(defs))) == 0
         return call
 
+    prog_text = json.dumps({"programmes": [{"id": "t.prog", "name_ru": "П", "first_year": 2023,
+                                            "last_year": 2023, "criteria": [{"id": "К", "name_ru": "К",
+                                                                             "indicators": ["murom.P5"]}]}]})
+    progs = tmp_path / "progs.json"
+    progs.write_text(prog_text)
+
+    def programmes_load(text):
+        def call():
+            k = db.kpi()
+            fail[0]()
+            r = k.load_programmes_json(text) if text else k.load_programmes(str(progs))
+            return len(r) == 0 and k.programme_count() == 7
+        return call
+
     def does(fn):  # for calls whose result is not checked, only that they succeed
         def call():
             fn()
@@ -625,6 +687,22 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         "Kpi.value": now(lambda: kpi.value("murom.P5", crpk, 2023).numerator == value.numerator),
         "Kpi.values": now(lambda: kpi.values("murom.P5", 2023).count() == values.count()),
         "Kpi.withdraw_target": now(lambda: kpi.withdraw_target("murom.P5", crpk, 2023) is None),
+        "Kpi.load_programmes": programmes_load(None),
+        "Kpi.load_programmes_json": programmes_load(prog_text),
+        "Kpi.programme_count": now(lambda: kpi.programme_count() == 6),
+        "Kpi.programme_id": now(lambda: kpi.programme_id(3) == "murom.2021"),
+        "Kpi.programme_attr": now(lambda: kpi.programme_attr("murom.2021", "last_year") == "2025"),
+        "Kpi.programme_stage_count": now(lambda: kpi.programme_stage_count("murom.2021") == 4),
+        "Kpi.programme_stage_attr": now(lambda: kpi.programme_stage_attr("murom.2021", 0, "from") == "2020-09-01"),
+        "Kpi.programme_criterion_count": now(lambda: kpi.programme_criterion_count("murom.2021") == 7),
+        "Kpi.programme_criterion_attr": now(lambda: kpi.programme_criterion_attr("murom.2021", 0, "id") == "К1"),
+        "Kpi.programme_criterion_size": now(lambda: kpi.programme_criterion_size("murom.2021", 0) == 4),
+        "Kpi.programme_criterion_indicator": now(
+            lambda: kpi.programme_criterion_indicator("murom.2021", 1, 0) == "murom.P5"),
+        "Kpi.programme_target": now(lambda: kpi.programme_target("murom.2021", "murom.P5", 2023) == 65),
+        "Kpi.programme_applying": now(lambda: kpi.programme_applying(crpk, 2023, 0) == "murom.2021"),
+        "Kpi.programme_value": now(
+            lambda: kpi.programme_value("murom.2021", "murom.P5", crpk, 2023).numerator == value.numerator),
         "IdList.count": now(lambda: kids.count() > 0),
         "IdList.get": now(lambda: kids.get(0) >= 0),
         "IdList.__iter__": now(lambda: list(kids) == [kids.get(i) for i in range(len(kids))]),

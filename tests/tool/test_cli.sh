@@ -20,7 +20,7 @@ check "help" 0 "$mms" --help
 grep_in "help lists demo" out.txt "demo"
 check "version" 0 "$mms" --version
 check "unknown command" 2 "$mms" frobnicate
-for c in init import validate export snapshot show stats typology network kpi sample clusters route framework update delete history demo; do
+for c in init import validate export snapshot show stats typology network kpi programme sample clusters route framework update delete history demo; do
 	check "$c --help" 0 "$mms" "$c" --help
 	grep_in "$c --help usage" out.txt "usage: mms $c"
 done
@@ -62,6 +62,34 @@ grep_in "kpi json" out.txt '"indicator":"moscow.7"'
 check "kpi unknown unit" 1 "$mms" kpi empty.sqlite NOPE --year 2023
 check "kpi unknown indicator" 1 "$mms" kpi empty.sqlite MUR-CRPK --year 2023 --indicators nope
 check "kpi without a year" 2 "$mms" kpi empty.sqlite MUR-CRPK
+# programmes: the demo adopts Murom's at the centre and the ЦНППМ's at the region
+check "kpi of the adopted programmes" 0 "$mms" kpi empty.sqlite MUR-CRPK --year 2023
+grep_in "kpi groups by criterion" out.txt "^К2 *murom.P5 *2023"
+if grep -q "cnppm" out.txt; then failed=$((failed + 1)); echo "FAIL the centre is judged by the ЦНППМ's programme"; else passed=$((passed + 1)); fi
+check "kpi at the region" 0 "$mms" kpi empty.sqlite VLA-VIRO --year 2023
+grep_in "the region has the ЦНППМ's indicators" out.txt "cnppm.events"
+check "kpi of a named programme" 0 "$mms" kpi empty.sqlite MUR-SCH-01 --year 2023 --programme murom.2021 --format json
+grep_in "kpi json criterion" out.txt '"criterion":"К1"'
+grep_in "kpi json gap" out.txt '"gap":'
+grep_in "kpi json unit" out.txt '"unit":"MUR-SCH-01"'
+check "kpi csv of a programme" 0 "$mms" kpi empty.sqlite MUR-CRPK --year 2023 --programme murom.2021 --format csv
+grep_in "kpi csv criterion" out.txt "^murom.P7,2023,.*,MUR-CRPK,murom.2021,К3$"
+check "kpi unknown programme" 1 "$mms" kpi empty.sqlite MUR-CRPK --year 2023 --programme murom.2012
+grep_in "kpi unknown programme named" err.txt 'no programme "murom.2012"'
+check "kpi from the roadmap's tasks" 0 "$mms" kpi empty.sqlite MUR-CRPK --year 2021 --indicators murom.P1,murom.P3
+grep_in "П1: 23 of 25 roadmap tasks on time" out.txt "murom.P1 *2021 *92.00 *23/25"
+grep_in "П3: 19 of 20 PD plan tasks on time" out.txt "murom.P3 *2021 *95.00 *19/20"
+check "kpi by a document's id" 0 "$mms" kpi empty.sqlite MUR-CRPK --year 2023 --indicators murom.pd_every_3_years
+check "programme list" 0 "$mms" programme list
+grep_in "programme list murom" out.txt "^murom.2021 *2021-2025"
+check "programme show" 0 "$mms" programme show murom.2021
+grep_in "programme show criterion" out.txt "К5  Закрепляемость молодых специалистов"
+grep_in "programme show trajectory" out.txt "2021: 65 2022: 70 2023: 75 2024: 80 2025: 85"
+check "programme show unknown" 1 "$mms" programme show murom.2012
+check "programme without a subcommand" 2 "$mms" programme
+printf '{"programmes": [{"id": "p", "name_ru": "П", "first_year": 2023, "last_year": 2023, "criteria": [{"id": "К", "name_ru": "К", "indicators": ["nope"]}]}]}' >bad-prog.json
+check "programme bad definitions" 1 "$mms" programme list --programmes bad-prog.json
+grep_in "programme bad definitions located" err.txt "bad-prog.json:/programmes/0/criteria/0/indicators/0"
 printf '{"indicators": [{"id": "x", "name_ru": "x", "kind": "share", "population": "staff", "numerator": "agee < 3"}]}' >bad-defs.json
 check "kpi bad definitions" 1 "$mms" kpi empty.sqlite MUR-CRPK --year 2023 --definitions bad-defs.json
 grep_in "kpi bad definitions located" err.txt "bad-defs.json:/indicators/0/numerator: column 1"
