@@ -122,10 +122,11 @@ static void built_in_programmes_are_the_documents(void **state)
 	for (size_t i = 0; i < 6; i++)
 		assert_string_equal(mms_programme_id(f->kpi, i), ids[i]);
 	/* seed 000: «К1. Полнота и своевременность выполнения планов деятельности,
-	 * «дорожных карт»: П1 … П4»; К2 П5, П6; К3 П7; К4 П8, П9; К5 П10; К6 П11 */
+	 * «дорожных карт»: П1 … П4»; К2 П5, П6; К3 П7; К4 П8, П9; К5 П10; К6 П11;
+	 * then the expected results (ВСОКО, gifted pupils, the model...) and the law */
 	const char *crit[] = {"К1", "К2", "К3", "К4", "К5", "К6"};
 	const size_t sizes[] = {4, 2, 1, 2, 1, 1};
-	assert_int_equal(mms_programme_criterion_count(f->kpi, "murom.2021"), 7);
+	assert_int_equal(mms_programme_criterion_count(f->kpi, "murom.2021"), 8);
 	for (size_t i = 0; i < 6; i++) {
 		assert_string_equal(mms_programme_criterion_attr(f->kpi, "murom.2021", i, "id"), crit[i]);
 		assert_int_equal(mms_programme_criterion_size(f->kpi, "murom.2021", i), sizes[i]);

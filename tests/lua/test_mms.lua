@@ -697,7 +697,7 @@ test("no call reports an earlier failure", function()
     ["Kpi.programme_stage_count"] = now(function() return kpi:programme_stage_count("murom.2021") == 4 end),
     ["Kpi.programme_stage_attr"] = now(function()
       return kpi:programme_stage_attr("murom.2021", 0, "from") == "2020-09-01" end),
-    ["Kpi.programme_criterion_count"] = now(function() return kpi:programme_criterion_count("murom.2021") == 7 end),
+    ["Kpi.programme_criterion_count"] = now(function() return kpi:programme_criterion_count("murom.2021") == 8 end),
     ["Kpi.programme_criterion_attr"] = now(function()
       return kpi:programme_criterion_attr("murom.2021", 0, "id") == "К1" end),
     ["Kpi.programme_criterion_size"] = now(function() return kpi:programme_criterion_size("murom.2021", 0) == 4 end),

@@ -269,8 +269,8 @@ def test_the_xlsx_report_follows_the_programmes_criteria(demo, tmp_path):
     kpi.report_xlsx(path, demo.unit("MUR-CRPK"), 2021, 2025, programme="murom.2021")
     ws = openpyxl.load_workbook(path)["Сводка"]
     labels = [row[0] for row in ws.iter_rows(min_row=4, values_only=True) if row[0] and "(" in row[0]]
-    assert [label.split(".")[0] for label in labels[:12]] == \
-        ["К1"] * 4 + ["К2"] * 2 + ["К3"] + ["К4"] * 2 + ["К5", "К6", "law"]
+    assert [label.split(".")[0] for label in labels[:16]] == \
+        ["К1"] * 4 + ["К2"] * 2 + ["К3"] + ["К4"] * 2 + ["К5", "К6"] + ["results"] * 4 + ["law"]
     assert labels[9].endswith("(murom.P10)")
     targets = [row for row in ws.iter_rows(min_row=4, values_only=True) if row[2] == "цель"]
     assert list(targets[4][3:8]) == [50, 60, 65, 75, 80]  # П5
@@ -694,7 +694,7 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         "Kpi.programme_attr": now(lambda: kpi.programme_attr("murom.2021", "last_year") == "2025"),
         "Kpi.programme_stage_count": now(lambda: kpi.programme_stage_count("murom.2021") == 4),
         "Kpi.programme_stage_attr": now(lambda: kpi.programme_stage_attr("murom.2021", 0, "from") == "2020-09-01"),
-        "Kpi.programme_criterion_count": now(lambda: kpi.programme_criterion_count("murom.2021") == 7),
+        "Kpi.programme_criterion_count": now(lambda: kpi.programme_criterion_count("murom.2021") == 8),
         "Kpi.programme_criterion_attr": now(lambda: kpi.programme_criterion_attr("murom.2021", 0, "id") == "К1"),
         "Kpi.programme_criterion_size": now(lambda: kpi.programme_criterion_size("murom.2021", 0) == 4),
         "Kpi.programme_criterion_indicator": now(
