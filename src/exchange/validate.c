@@ -279,6 +279,24 @@ static void check_route_step(checker *c)
 			FAIL(c, MMS_EREF, ST_COVERS, "%s: covers \"%s\", which names no known "
 			     "competency", lbl(c), code);
 	}
+	int32_t pair = c->row[ST_PAIR], route = c->row[ST_ROUTE];
+	if (pair >= 0 && route >= 0 &&
+	    mms_row(m, MMS_MENTORING_PAIR, pair)[MP_MENTEE] != mms_row(m, MMS_ROUTE, route)[RT_STAFF])
+		FAIL(c, MMS_ETYPE, ST_PAIR, "%s: pair \"%s\" mentors someone else than the route's "
+		     "teacher", lbl(c), mms_str(m, mms_row(m, MMS_MENTORING_PAIR, pair)[MP_CODE]));
+}
+
+/* A pair of the target model (docs/routes.md): two different people, a
+ * curator who is neither, a period in order. */
+static void check_mentoring_pair(checker *c)
+{
+	int32_t mentor = c->row[MP_MENTOR], mentee = c->row[MP_MENTEE], curator = c->row[MP_CURATOR];
+	check_period(c, MP_START, MP_END);
+	if (mentor >= 0 && mentor == mentee)
+		FAIL(c, MMS_ERANGE, MP_MENTEE, "%s: a person is not their own mentee", lbl(c));
+	if (curator >= 0 && (curator == mentor || curator == mentee))
+		FAIL(c, MMS_ERANGE, MP_CURATOR, "%s: the curator is %s of the pair", lbl(c),
+		     curator == mentor ? "the mentor" : "the mentee");
 }
 
 static void check_route_event(checker *c)
@@ -407,7 +425,7 @@ int mms_ingest_check(mms_ingest *in, int e)
 		check_unit, check_link, check_staff, check_staff_link,
 		check_activity, check_participation, check_target, check_fact,
 		check_competency, check_diagnostic, check_resource, check_develops,
-		check_route, check_route_step, check_route_event};
+		check_route, check_route_step, check_route_event, check_mentoring_pair};
 	size_t n = in->doc->count(in->doc, e);
 	for (size_t rec = 0; rec < n; rec++) {
 		if (in->bad[e][rec])

@@ -48,6 +48,12 @@ static const char *const diag_levels[] = {"below_basic", "basic", "elevated", "h
 static const char *const resource_kinds[] = {"course", "internship", "mentoring", "association",
 					     "seminar", "competition", "self_education"};
 /* Route statuses come first, then step statuses; events name one of them. */
+/* The forms of mentoring of the 2021 recommendations on the system (target
+ * model) of mentoring of pedagogical workers (Минпросвещения letter
+ * АЗ-1128/08 of 21.12.2021; docs/routes.md, "Mentoring as a programme"). */
+static const char *const mentoring_forms[] = {
+	"teacher_teacher", "manager_teacher", "traditional", "group", "virtual",
+	"short_term", "reverse", "situational", "speed"};
 static const char *const route_statuses[] = {"approved", "active", "completed", "cancelled",
 					     "in_progress", "done", "failed"};
 
@@ -69,6 +75,7 @@ const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_RESOURCE_KIND] = {"resource kind", resource_kinds, N(resource_kinds)},
 	[E_ROUTE_STATUS] = {"route or step status", route_statuses, N(route_statuses)},
 	[E_POSITION] = {"position", positions, N(positions)},
+	[E_MENTORING_FORM] = {"form of mentoring", mentoring_forms, N(mentoring_forms)},
 };
 
 #define REQ 1
@@ -232,6 +239,8 @@ static const field_def route_step_fields[] = {
 	{"end", F_DATE, OPT, 0, 0, 0},
 	{"hours", F_INT, OPT, 0, 0, 5000},
 	{"reason", F_STR, OPT, 0, 0, 0},
+	/* 0.2, schema 8: the mentoring pair a mentoring step created or joined */
+	{"pair", F_REF, OPT, MMS_MENTORING_PAIR, 0, 0},
 };
 static const field_def route_event_fields[] = {
 	{"route", F_REF, REQ, MMS_ROUTE, 0, 0},
@@ -240,6 +249,19 @@ static const field_def route_event_fields[] = {
 	{"date", F_DATE, REQ, 0, 0, 0},
 	{"evidence", F_STR, OPT, 0, 0, 0},
 	{"note", F_STR, OPT, 0, 0, 0},
+};
+
+/* 0.2, schema 8: a mentoring pair of the target model (docs/routes.md) */
+static const field_def mentoring_pair_fields[] = {
+	{"code", F_CODE, REQ, 0, 0, 0},
+	{"form", F_ENUM, REQ, E_MENTORING_FORM, 0, 0},
+	{"mentor", F_REF, REQ, MMS_STAFF, 0, 0},
+	{"mentee", F_REF, REQ, MMS_STAFF, 0, 0},
+	{"curator", F_REF, OPT, MMS_STAFF, 0, 0},
+	{"programme", F_STR, OPT, 0, 0, 0},
+	{"start", F_DATE, OPT, 0, 0, 0},
+	{"end", F_DATE, OPT, 0, 0, 0},
+	{"outcome", F_STR, OPT, 0, 0, 0},
 };
 
 const entity_def mms_entities[MMS_ENTITY_COUNT] = {
@@ -265,6 +287,8 @@ const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 			    N(route_step_fields), -1},
 	[MMS_ROUTE_EVENT] = {"route_events", "route event", route_event_fields,
 			     N(route_event_fields), -1},
+	[MMS_MENTORING_PAIR] = {"mentoring_pairs", "mentoring pair", mentoring_pair_fields,
+				N(mentoring_pair_fields), 0},
 };
 
 #define LVL(x) (1u << LV_##x)

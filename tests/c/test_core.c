@@ -128,6 +128,9 @@ static void schema_indexes_match_field_names(void **state)
 		{MMS_ROUTE, RT_NOTE, RT_NFIELDS, "note"},
 		{MMS_ROUTE, RT_MEDIUM_UP_TO, RT_NFIELDS, "medium_up_to"},
 		{MMS_ROUTE_STEP, ST_REASON, ST_NFIELDS, "reason"},
+		{MMS_ROUTE_STEP, ST_PAIR, ST_NFIELDS, "pair"},
+		{MMS_MENTORING_PAIR, MP_MENTEE, MP_NFIELDS, "mentee"},
+		{MMS_MENTORING_PAIR, MP_OUTCOME, MP_NFIELDS, "outcome"},
 		{MMS_ROUTE_EVENT, EV_NOTE, EV_NFIELDS, "note"}};
 	for (size_t i = 0; i < sizeof pins / sizeof pins[0]; i++) {
 		assert_int_equal(mms_field_find(pins[i].e, pins[i].name), pins[i].f);

@@ -133,7 +133,8 @@ static void an_older_schema_is_read_as_it_is_when_read_only(void **state)
 	mms_db *db = t_open(path);
 	t_import(db, T_SMALL_NETWORK);
 	mms_db_close(db);
-	/* as schema 2 had it: no change counter, no history, no columns of schemas 5 and 7, no tombstones */
+	/* as schema 2 had it: no change counter, no history, no columns of schemas 5 and 7, no
+	 * tombstones, no mentoring pairs (schema 8) */
 	raw(path, "ALTER TABLE resources DROP COLUMN subjects; "
 		  "ALTER TABLE resources DROP COLUMN edu_levels; ALTER TABLE resources DROP COLUMN "
 		  "positions; ALTER TABLE resources DROP COLUMN categories; ALTER TABLE resources "
@@ -145,6 +146,7 @@ static void an_older_schema_is_read_as_it_is_when_read_only(void **state)
 		  "DROP COLUMN agreed_by; ALTER TABLE routes DROP COLUMN agreed_on; ALTER TABLE "
 		  "routes DROP COLUMN approved_by; ALTER TABLE routes DROP COLUMN approved_on; "
 		  "ALTER TABLE routes DROP COLUMN acknowledged_on; "
+		  "ALTER TABLE route_steps DROP COLUMN pair; DROP TABLE mentoring_pairs; "
 		  "DROP TABLE mms_meta; DROP TABLE mms_history; DROP TABLE mms_deleted; PRAGMA user_version=2; PRAGMA journal_mode=DELETE");
 	{
 		sqlite3 *s;
@@ -181,7 +183,7 @@ static void an_older_schema_is_read_as_it_is_when_read_only(void **state)
 	assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(s, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 7);
+	assert_int_equal(sqlite3_column_int(st, 0), 8);
 	sqlite3_finalize(st);
 	sqlite3_close(s);
 	free(before);

@@ -26,7 +26,9 @@ static const char hostile[] =
 	"\"routes\": [{\"code\": \"ИОМ-1\", \"staff\": \"T,1\", \"budget_hours\": 72}],"
 	"\"route_steps\": [{\"route\": \"ИОМ-1\", \"resource\": \"R1\", \"covers\": [\"A.1\"], \"reason\": \"дефицит A.1\"}],"
 	"\"route_events\": [{\"route\": \"ИОМ-1\", \"status\": \"approved\", \"date\": \"2024-03-01\"},"
-	"{\"route\": \"ИОМ-1\", \"step\": 0, \"status\": \"done\", \"date\": \"2024-04-01\", \"evidence\": \"https://example.org/портфолио/1\"}]}";
+	"{\"route\": \"ИОМ-1\", \"step\": 0, \"status\": \"done\", \"date\": \"2024-04-01\", \"evidence\": \"https://example.org/портфолио/1\"}],"
+	"\"mentoring_pairs\": [{\"code\": \"НП-1\", \"form\": \"manager_teacher\", \"mentor\": \"MUR-T0005\", \"mentee\": \"T,1\","
+	" \"programme\": \"Программа; \\\"адаптация\\\"\", \"start\": \"2024-01-15\", \"end\": \"2024-12-31\"}]}";
 
 static char *export_of(mms_db *db)
 {
