@@ -217,6 +217,16 @@ MMS_EXTERN int mms_route_report_xlsx(mms_db *db, int32_t route, const char *path
 MMS_EXTERN int mms_route_effectiveness(mms_db *db, int32_t resource, const char *as_of,
 				       double *share, size_t *covered);
 
+/**
+ * A mentor's load (docs/routes.md, "Mentoring as a programme"): *pairs is
+ * the number of mentoring pairs (entity mentoring_pairs) in which staff
+ * member `mentor` mentors someone at some time between from and to (dates;
+ * NULL leaves that side open). The route builder counts mentors' places the
+ * same way. (0.2)
+ */
+MMS_EXTERN int mms_mentor_load(mms_db *db, int32_t mentor, const char *from, const char *to,
+			       size_t *pairs);
+
 #ifdef __cplusplus
 }
 #endif

@@ -84,6 +84,13 @@ void mms_model_rollback(mms_model *m, const mms_mark *mark)
 		if (t->count == mark->rows[e])
 			continue;
 		t->count = mark->rows[e];
+		if (t->count == 0 && !in_block(m, t->rows)) {
+			/* a table the failed change began gives its rows back, so a
+			 * refused import leaves the memory as it found it */
+			mms_free(t->rows);
+			t->rows = NULL;
+			t->cap = 0;
+		}
 		if (t->skel_rows > t->count) { /* rebuilt from the rows when next needed */
 			mms_skelset_clear(&t->skel);
 			t->skel_rows = 0;

@@ -242,10 +242,20 @@ static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 		const int32_t *st = mms_row(m, MMS_ROUTE_STEP, (int32_t)s);
 		int32_t rs = b->c.route_status[st[ST_ROUTE]];
 		if (mms_model_live(m, MMS_ROUTE_STEP, (int32_t)s) && rs != RS_CANCELLED &&
-		    b->c.step_status[s] != RS_FAILED &&
+		    b->c.step_status[s] != RS_FAILED && st[ST_PAIR] < 0 && /* pairs: below */
 		    b->left[st[ST_RESOURCE]] != INT32_MAX && b->left[st[ST_RESOURCE]] > 0)
 			b->left[st[ST_RESOURCE]]--;
 	}
+	/* a mentor's places: the pairs she holds during the route's period */
+	mms_mentor_loads(m, b->start != MMS_NONE ? b->start : b->c.as_of,
+			 b->end != MMS_NONE ? b->end : b->c.as_of, b->load);
+	for (size_t r = 0; r < nres; r++) {
+		const int32_t *res = mms_row(m, MMS_RESOURCE, (int32_t)r);
+		if (res[R_KIND] == RK_MENTORING && res[R_MENTOR] >= 0 && b->left[r] != INT32_MAX)
+			b->left[r] = b->left[r] > b->load[res[R_MENTOR]]
+					     ? b->left[r] - b->load[res[R_MENTOR]] : 0;
+	}
+	memset(b->load, 0, (nst + 1) * sizeof *b->load);
 	for (size_t r = 0; r < m->t[MMS_ROUTE].count; r++) {
 		const int32_t *rt = mms_row(m, MMS_ROUTE, (int32_t)r);
 		int32_t rs = b->c.route_status[r];
@@ -981,8 +991,8 @@ int mms_route_plan_save(mms_db *db, const mms_route_plan *p, const char *prefix,
 	const mms_model *m = &db->m;
 	int32_t first = (int32_t)m->t[MMS_ROUTE].count;
 	json_object *doc = json_object_new_object(), *routes = json_object_new_array(),
-		    *steps = json_object_new_array();
-	rc = doc && routes && steps ? MMS_OK : MMS_ENOMEM;
+		    *steps = json_object_new_array(), *pairs = json_object_new_array();
+	rc = doc && routes && steps && pairs ? MMS_OK : MMS_ENOMEM;
 	for (size_t r = 0; rc == MMS_OK && r < p->n; r++) {
 		const plan_route *pr = &p->r[r];
 		char rcode[300], date[11];
@@ -1035,13 +1045,18 @@ int mms_route_plan_save(mms_db *db, const mms_route_plan *p, const char *prefix,
 				json_object_object_add(so, "hours", json_object_new_int(st->hours));
 			if (rc == MMS_OK)
 				rc = add_text(so, "reason", st->reason);
+			if (rc == MMS_OK)
+				rc = mms_route_step_pair_json(m, pr->staff, st->resource,
+							      p->start != MMS_NONE ? p->start : p->as_of,
+							      p->end, rcode, st->covers, so, pairs);
 		}
 	}
 	if (rc == MMS_OK && (json_object_object_add(doc, "routes", routes) ||
-			     json_object_object_add(doc, "route_steps", steps)))
+			     json_object_object_add(doc, "route_steps", steps) ||
+			     json_object_object_add(doc, "mentoring_pairs", pairs)))
 		rc = MMS_ENOMEM;
 	else if (rc == MMS_OK)
-		routes = steps = NULL;
+		routes = steps = pairs = NULL;
 	const char *text = rc == MMS_OK ? json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN)
 				       : NULL;
 	if (rc == MMS_OK)
@@ -1049,6 +1064,7 @@ int mms_route_plan_save(mms_db *db, const mms_route_plan *p, const char *prefix,
 	json_object_put(doc);
 	json_object_put(routes);
 	json_object_put(steps);
+	json_object_put(pairs);
 	if (rc == MMS_OK && first_id)
 		*first_id = first;
 	else if (rc == MMS_ENOMEM)

@@ -90,6 +90,18 @@ int mms_route_author_init(mms_db *db, const mms_route_options *o, int32_t as_of,
 /* Adds the authorship fields to a route's JSON record. */
 int mms_route_author_json(const mms_model *m, const route_author *a, struct json_object *route);
 
+/* Mentoring pairs (mentoring.c). Whether live pair `pair` runs at some time
+ * in [from, to] (MMS_NONE: open on that side). */
+int mms_pair_overlaps(const mms_model *m, int32_t pair, int32_t from, int32_t to);
+/* Adds to load[mentor] the pairs each mentor holds during [from, to]. */
+void mms_mentor_loads(const mms_model *m, int32_t from, int32_t to, int32_t *load);
+/* For a mentoring step of a route being saved, names in `step` the pair it
+ * joins (its mentor's pair with the teacher in the period), or adds a new
+ * one to `pairs` (code "<route>/<resource>"). Other steps: nothing. */
+int mms_route_step_pair_json(const mms_model *m, int32_t staff, int32_t resource, int32_t start,
+			     int32_t end, const char *route_code, const char *covers,
+			     struct json_object *step, struct json_object *pairs);
+
 /* Appends one record, given as field/value text pairs, through the import
  * path (so every rule applies); NULL ends the pairs. */
 int mms_route_insert(mms_db *db, int entity, int32_t *id, ...);

@@ -1,0 +1,223 @@
+/*
+ * Mentoring as a programme and the region's view of routes (docs/routes.md).
+ * School S of municipality M has teachers T, T2, mentor H and deputy head
+ * DH; the ЦНППМ C has methodist CM. T and T2 have a high deficit in C4,
+ * which mentoring by H (R4, one mentee at a time) and an internship (R3,
+ * 24 h, two places) develop.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+static const char base[] =
+	"{\"units\": ["
+	"{\"code\": \"RG\", \"name\": \"Область\", \"level\": \"regional\", \"kind\": \"institute\"},"
+	"{\"code\": \"C\", \"name\": \"ЦНППМ\", \"level\": \"regional\", \"kind\": \"cnppm\", \"parent\": \"RG\"},"
+	"{\"code\": \"M\", \"name\": \"ММС\", \"level\": \"municipal\", \"kind\": \"municipal_service\", \"parent\": \"RG\"},"
+	"{\"code\": \"S\", \"name\": \"Школа\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"},"
+	"{\"code\": \"S2\", \"name\": \"Школа 2\", \"level\": \"institutional\", \"kind\": \"school\", \"parent\": \"M\"}],"
+	"\"staff\": ["
+	"{\"code\": \"T\", \"name\": \"T\", \"org\": \"S\", \"role\": \"teacher\", \"subjects\": [\"математика\"]},"
+	"{\"code\": \"T2\", \"name\": \"T2\", \"org\": \"S\", \"role\": \"teacher\", \"subjects\": [\"математика\"]},"
+	"{\"code\": \"H\", \"name\": \"H\", \"org\": \"S\", \"role\": \"teacher\", \"subjects\": [\"математика\"]},"
+	"{\"code\": \"DH\", \"name\": \"Завуч\", \"org\": \"S\", \"role\": \"manager\"},"
+	"{\"code\": \"U\", \"name\": \"U\", \"org\": \"S2\", \"role\": \"teacher\"},"
+	"{\"code\": \"CM\", \"name\": \"Методист ЦНППМ\", \"org\": \"C\", \"role\": \"methodist\"}],"
+	"\"competencies\": ["
+	"{\"code\": \"AR\", \"name\": \"Область\", \"framework\": \"t\", \"kind\": \"area\"},"
+	"{\"code\": \"C4\", \"name\": \"C4\", \"framework\": \"t\", \"parent\": \"AR\", \"kind\": \"competency\"}],"
+	"\"diagnostics\": ["
+	"{\"staff\": \"T\", \"competency\": \"C4\", \"date\": \"2024-01-15\", \"score\": 40},"
+	"{\"staff\": \"T2\", \"competency\": \"C4\", \"date\": \"2024-01-15\", \"score\": 45}],"
+	"\"resources\": ["
+	"{\"code\": \"R3\", \"name\": \"Стажировка\", \"kind\": \"internship\", \"hours\": 24, \"site\": \"S\", \"capacity\": 2},"
+	"{\"code\": \"R4\", \"name\": \"Наставничество\", \"kind\": \"mentoring\", \"mentor\": \"H\", \"capacity\": 1}],"
+	"\"develops\": ["
+	"{\"resource\": \"R3\", \"competency\": \"C4\", \"strength\": 3},"
+	"{\"resource\": \"R4\", \"competency\": \"C4\", \"strength\": 2}]}";
+
+static mms_db *open_case(void)
+{
+	mms_db *db = t_open(":memory:");
+	t_import(db, base);
+	return db;
+}
+
+static mms_route_options options(void)
+{
+	mms_route_options o = MMS_ROUTE_OPTIONS_INIT;
+	o.as_of = "2024-02-01";
+	o.start = "2024-02-01";
+	o.end = "2024-12-31";
+	return o;
+}
+
+/* The resource of the first step of person `who`'s plan, or "-". */
+static void first_step(mms_db *db, const char *who, char *out, size_t len)
+{
+	mms_route_options o = options();
+	mms_route_plan *p;
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, who), &o, &p));
+	snprintf(out, len, "-");
+	if (mms_route_plan_steps(p, 0)) {
+		char *code = t_get(db, MMS_RESOURCE, mms_route_plan_step_resource(p, 0, 0), "code");
+		snprintf(out, len, "%s", code);
+		mms_free(code);
+	}
+	mms_route_plan_free(p);
+}
+
+static void refused(mms_db *db, const char *pair, int code, const char *where, const char *words)
+{
+	char json[1024];
+	snprintf(json, sizeof json, "{\"mentoring_pairs\": [{\"code\": \"X\", %s}]}", pair);
+	mms_report *rep = NULL;
+	int rc = mms_db_import_json(db, json, NULL, &rep);
+	const char *msg = mms_report_count(rep) ? mms_report_message(rep, 0) : "-";
+	const char *loc = mms_report_count(rep) ? mms_report_location(rep, 0) : "-";
+	if (rc != code || !strstr(msg, words) || strcmp(loc, where))
+		fail_msg("%s: got %d \"%s\" at %s; want %d with \"%s\" at %s", pair, rc, msg, loc, code,
+			 words, where);
+	mms_report_free(rep);
+}
+
+static void a_mentoring_pair_is_a_record_checked_at_its_fields(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	refused(db, "\"form\": \"teacher_teacher\", \"mentor\": \"H\", \"mentee\": \"H\"", MMS_ERANGE,
+		"/mentoring_pairs/0/mentee", "not their own mentee");
+	refused(db, "\"form\": \"teacher_teacher\", \"mentor\": \"H\", \"mentee\": \"T\", \"curator\": \"H\"",
+		MMS_ERANGE, "/mentoring_pairs/0/curator", "the curator is the mentor");
+	refused(db, "\"form\": \"teacher_teacher\", \"mentor\": \"H\", \"mentee\": \"T\", \"start\": "
+		"\"2024-09-01\", \"end\": \"2024-05-31\"", MMS_ERANGE, "/mentoring_pairs/0/end",
+		"end 2024-05-31 is before start 2024-09-01");
+	refused(db, "\"form\": \"buddy\", \"mentor\": \"H\", \"mentee\": \"T\"", MMS_ETYPE,
+		"/mentoring_pairs/0/form", "buddy");
+	refused(db, "\"form\": \"teacher_teacher\", \"mentee\": \"T\"", MMS_EMISSING,
+		"/mentoring_pairs/0/mentor", "mentor");
+	size_t n;
+	T_OK(db, mms_db_count(db, MMS_MENTORING_PAIR, &n));
+	assert_int_equal(n, 0);
+	/* every form of the 2021 recommendations is accepted */
+	const char *forms[] = {"teacher_teacher", "manager_teacher", "traditional", "group", "virtual",
+			       "short_term", "reverse", "situational", "speed"};
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		char json[512];
+		snprintf(json, sizeof json, "{\"mentoring_pairs\": [{\"code\": \"P%zu\", \"form\": \"%s\", "
+			 "\"mentor\": \"H\", \"mentee\": \"T\", \"curator\": \"DH\", \"programme\": "
+			 "\"Адаптация\", \"start\": \"2023-09-01\", \"end\": \"2024-05-31\", "
+			 "\"outcome\": \"программа выполнена\"}]}", i, forms[i]);
+		t_import(db, json);
+	}
+	char *form = t_get(db, MMS_MENTORING_PAIR, t_find(db, MMS_MENTORING_PAIR, "P1"), "form");
+	assert_string_equal(form, "manager_teacher");
+	mms_free(form);
+	mms_db_close(db);
+}
+
+static void a_mentors_pairs_in_the_period_are_her_load(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	char step[32];
+	int32_t h = t_find(db, MMS_STAFF, "H");
+	size_t load;
+	T_OK(db, mms_mentor_load(db, h, "2024-01-01", "2024-12-31", &load));
+	assert_int_equal(load, 0);
+	first_step(db, "T", step, sizeof step);
+	assert_string_equal(step, "R4"); /* mentoring beats 24 hours of internship */
+	/* a pair that ended before the route's period leaves H's place free */
+	t_import(db, "{\"mentoring_pairs\": [{\"code\": \"OLD\", \"form\": \"teacher_teacher\", "
+		     "\"mentor\": \"H\", \"mentee\": \"U\", \"start\": \"2022-09-01\", \"end\": \"2023-05-31\"}]}");
+	T_OK(db, mms_mentor_load(db, h, "2024-01-01", "2024-12-31", &load));
+	assert_int_equal(load, 0);
+	T_OK(db, mms_mentor_load(db, h, NULL, NULL, &load));
+	assert_int_equal(load, 1);
+	first_step(db, "T", step, sizeof step);
+	assert_string_equal(step, "R4");
+	/* one running through it takes H's only place: the builder turns to the internship */
+	t_import(db, "{\"mentoring_pairs\": [{\"code\": \"NOW\", \"form\": \"teacher_teacher\", "
+		     "\"mentor\": \"H\", \"mentee\": \"U\", \"start\": \"2023-09-01\"}]}");
+	T_OK(db, mms_mentor_load(db, h, "2024-01-01", "2024-12-31", &load));
+	assert_int_equal(load, 1);
+	first_step(db, "T", step, sizeof step);
+	assert_string_equal(step, "R3");
+	assert_int_equal(mms_mentor_load(db, 999, NULL, NULL, &load), MMS_ENOTFOUND);
+	assert_int_equal(mms_mentor_load(db, h, "2024-13-01", NULL, &load), MMS_EINVAL);
+	assert_non_null(strstr(mms_db_errmsg(db), "2024-13-01"));
+	assert_int_equal(mms_mentor_load(db, h, NULL, NULL, NULL), MMS_EINVAL);
+	mms_db_close(db);
+}
+
+static void a_saved_mentoring_step_creates_or_joins_its_pair(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	/* the school's curator of mentoring is the one its pairs name */
+	t_import(db, "{\"mentoring_pairs\": [{\"code\": \"CUR\", \"form\": \"manager_teacher\", "
+		     "\"mentor\": \"DH\", \"mentee\": \"T2\", \"curator\": \"CM\", \"start\": \"2021-09-01\", "
+		     "\"end\": \"2022-05-31\"}]}");
+	mms_route_options o = options();
+	mms_route_plan *p;
+	T_OK(db, mms_route_plan_batch(db, -1, &o, &p));
+	assert_int_equal(mms_route_plan_count(p), 2);
+	T_OK(db, mms_route_plan_save(db, p, "ИОМ-", NULL));
+	mms_route_plan_free(p);
+	/* T (the weaker) took H's place; T2 went to the internship */
+	int32_t pair = t_find(db, MMS_MENTORING_PAIR, "ИОМ-T/R4");
+	const char *want[][2] = {{"form", "teacher_teacher"}, {"mentor", "H"}, {"mentee", "T"},
+				 {"curator", "CM"}, {"start", "2024-02-01"}, {"end", "2024-12-31"},
+				 {"programme", "Наставничество: C4"}};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		char *v = t_get(db, MMS_MENTORING_PAIR, pair, want[i][0]);
+		assert_string_equal(v, want[i][1]);
+		mms_free(v);
+	}
+	size_t steps, n;
+	T_OK(db, mms_db_count(db, MMS_ROUTE_STEP, &steps));
+	assert_int_equal(steps, 2);
+	char *of = t_get(db, MMS_ROUTE_STEP, 0, "pair");
+	char *other = t_get(db, MMS_ROUTE_STEP, 1, "pair");
+	assert_string_equal(of, "ИОМ-T/R4");
+	assert_null(other); /* an internship has no pair */
+	mms_free(of);
+	/* the stored pair is H's load: nobody else gets H this year */
+	size_t load;
+	T_OK(db, mms_mentor_load(db, t_find(db, MMS_STAFF, "H"), "2024-03-01", "2024-03-31", &load));
+	assert_int_equal(load, 1);
+	/* with a second place, a new route of T with H joins their pair
+	 * instead of making another */
+	const char *two[] = {"capacity", "2", NULL};
+	T_OK(db, mms_db_update(db, MMS_RESOURCE, "R4", two, NULL, NULL));
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T"), &o, &p));
+	T_OK(db, mms_route_plan_save(db, p, "B-", NULL));
+	mms_route_plan_free(p);
+	T_OK(db, mms_db_count(db, MMS_MENTORING_PAIR, &n));
+	assert_int_equal(n, 2);
+	of = t_get(db, MMS_ROUTE_STEP, 2, "pair");
+	assert_string_equal(of, "ИОМ-T/R4");
+	mms_free(of);
+	/* a step naming a pair of another mentee is refused at its field */
+	mms_report *rep = NULL;
+	assert_int_equal(mms_db_import_json(db, "{\"route_steps\": [{\"route\": \"ИОМ-T2\", "
+					    "\"resource\": \"R4\", \"pair\": \"ИОМ-T/R4\"}]}", NULL, &rep),
+			 MMS_ETYPE);
+	assert_string_equal(mms_report_location(rep, 0), "/route_steps/0/pair");
+	assert_non_null(strstr(mms_report_message(rep, 0), "mentors someone else"));
+	mms_report_free(rep);
+	mms_db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_mentoring_pair_is_a_record_checked_at_its_fields),
+		cmocka_unit_test(a_mentors_pairs_in_the_period_are_her_load),
+		cmocka_unit_test(a_saved_mentoring_step_creates_or_joins_its_pair),
+	};
+	return cmocka_run_group_tests_name("region", tests, NULL, NULL);
+}
