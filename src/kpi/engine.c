@@ -33,6 +33,8 @@ static const struct env_index {
 	[ENV_ROUTE_STAFF] = {MMS_STAFF, MMS_ROUTE, RT_STAFF, RT_NFIELDS},
 	[ENV_EVENT_ROUTE] = {MMS_ROUTE, MMS_ROUTE_EVENT, EV_ROUTE, EV_NFIELDS},
 	[ENV_LINK_TARGET] = {MMS_STAFF, MMS_STAFF_LINK, SL_TARGET_STAFF, SL_NFIELDS},
+	[ENV_PAIR_MENTEE] = {MMS_STAFF, MMS_MENTORING_PAIR, MP_MENTEE, MP_NFIELDS},
+	[ENV_PAIR_MENTOR] = {MMS_STAFF, MMS_MENTORING_PAIR, MP_MENTOR, MP_NFIELDS},
 };
 
 /* New keys without records: their runs are empty, at the end. The starts
@@ -120,6 +122,10 @@ void mms_kpi_env(const mms_kpi *kpi, const indicator *d, int year, expr_env *v)
 	v->rt = kpi->env_ids[ENV_ROUTE_STAFF];
 	v->re_start = kpi->env_start[ENV_EVENT_ROUTE];
 	v->re = kpi->env_ids[ENV_EVENT_ROUTE];
+	v->mp_start = kpi->env_start[ENV_PAIR_MENTEE];
+	v->mp = kpi->env_ids[ENV_PAIR_MENTEE];
+	v->mr_start = kpi->env_start[ENV_PAIR_MENTOR];
+	v->mr = kpi->env_ids[ENV_PAIR_MENTOR];
 	v->latest = kpi->latest;
 	v->year = year;
 	mms_expr_anniversaries(v);
@@ -470,6 +476,10 @@ static int touched(const mms_kpi *kpi, const indicator *d, const computed *c, to
 		NEW(MMS_ROUTE) mark(t, ROW(MMS_ROUTE)[RT_STAFF]);
 		NEW(MMS_ROUTE_STEP) mark(t, mms_row(m, MMS_ROUTE, ROW(MMS_ROUTE_STEP)[ST_ROUTE])[RT_STAFF]);
 		NEW(MMS_ROUTE_EVENT) mark(t, mms_row(m, MMS_ROUTE, ROW(MMS_ROUTE_EVENT)[EV_ROUTE])[RT_STAFF]);
+		NEW(MMS_MENTORING_PAIR) {
+			mark(t, ROW(MMS_MENTORING_PAIR)[MP_MENTEE]);
+			mark(t, ROW(MMS_MENTORING_PAIR)[MP_MENTOR]);
+		}
 		NEW(MMS_FACT) { /* org_has_fact: everyone at the unit */
 			int32_t u = ROW(MMS_FACT)[FA_UNIT];
 			for (int32_t k = ix->staff_start[u]; k < ix->staff_start[u + 1]; k++)
@@ -487,6 +497,10 @@ static int touched(const mms_kpi *kpi, const indicator *d, const computed *c, to
 			mark(t, ROW(MMS_LINK)[L_TO]);
 		}
 		NEW(MMS_FACT) mark(t, ROW(MMS_FACT)[FA_UNIT]);
+		NEW(MMS_MENTORING_PAIR) { /* mentoring_pair(): the mentee's organisation */
+			mark(t, mms_row(m, MMS_STAFF, ROW(MMS_MENTORING_PAIR)[MP_MENTEE])[S_ORG]);
+			mark(t, mms_row(m, MMS_STAFF, ROW(MMS_MENTORING_PAIR)[MP_MENTOR])[S_ORG]);
+		}
 	} else if (d->pop == POP_PARTICIPATIONS && d->kind == KIND_SURVEY_SHARE) {
 		/* a new answer may supersede its respondent's earlier ones */
 		const int32_t *ss = kpi->env_start[ENV_PART_STAFF], *si = kpi->env_ids[ENV_PART_STAFF];

@@ -175,7 +175,7 @@ static const attr_def attrs[] = {
 
 enum fn { FN_PARTICIPATED, FN_MEMBER, FN_SUBJECT, FN_HAS_CHILD, FN_HAS_DIRECTION, FN_LINKED,
 	  FN_FACT, FN_HAS_FACT, FN_ORG_HAS_FACT, FN_DIAGNOSED, FN_DIAGNOSTIC_SCORE, FN_HAS_ROUTE,
-	  FN_ROUTE_COMPLETED, FN_ROUTE_COURSE_DONE, FN_SUPPORTED };
+	  FN_ROUTE_COMPLETED, FN_ROUTE_COURSE_DONE, FN_SUPPORTED, FN_MENTORING_PAIR };
 
 struct expr_call {
 	int fn;
@@ -426,6 +426,43 @@ double mms_fact_value(const expr_env *v, int32_t unit, const char *key)
 	return value;
 }
 
+/* Whether a mentoring pair runs at some time in the period: both ends
+ * open, a pair runs from its start to its end. */
+static int pair_in_period(const expr_env *v, int32_t pair)
+{
+	const int32_t *p = mms_row(v->m, MMS_MENTORING_PAIR, pair);
+	return (p[MP_START] == MMS_NONE || p[MP_START] <= v->end) &&
+	       (p[MP_END] == MMS_NONE || p[MP_END] >= v->start);
+}
+
+/* Mentoring pairs of the target model (docs/routes.md): a person in a pair
+ * during the period (as mentor or mentee with role=); a unit running a pair
+ * of its own staff, mentor and mentee both working there — someone who only
+ * attends another school's mentoring does not make their school count. */
+static double pair_call(const expr_env *v, const expr_call *c, int pop, int32_t rec)
+{
+	if (pop == POP_STAFF) {
+		for (int pass = 0; pass < 2; pass++) {
+			const int32_t *start = pass ? v->mr_start : v->mp_start, *ids = pass ? v->mr : v->mp;
+			if (c->role >= 0 && c->role != (pass ? PR_MENTOR : PR_MENTEE))
+				continue;
+			for (int32_t k = start[rec]; k < start[rec + 1]; k++)
+				if (pair_in_period(v, ids[k]))
+					return 1;
+		}
+		return 0;
+	}
+	for (int32_t s = v->ix->staff_start[rec]; s < v->ix->staff_start[rec + 1]; s++) {
+		int32_t mentee = v->ix->staff_ids[s];
+		for (int32_t k = v->mp_start[mentee]; k < v->mp_start[mentee + 1]; k++) {
+			int32_t mentor = mms_row(v->m, MMS_MENTORING_PAIR, v->mp[k])[MP_MENTOR];
+			if (srow(v, mentor)[S_ORG] == rec && pair_in_period(v, v->mp[k]))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 static double call(const expr_env *v, const expr_call *c, int pop, int32_t rec)
 {
 	const mms_model *m = v->m;
@@ -459,6 +496,8 @@ static double call(const expr_env *v, const expr_call *c, int pop, int32_t rec)
 				return 1;
 		}
 		return 0;
+	case FN_MENTORING_PAIR:
+		return pair_call(v, c, pop, rec);
 	case FN_SUPPORTED: /* a methodist's supports link to the person */
 		for (int32_t k = v->st_start[rec]; k < v->st_start[rec + 1]; k++) {
 			const int32_t *l = mms_row(m, MMS_STAFF_LINK, v->st[k]);
@@ -693,6 +732,7 @@ static const struct fn_def {
 	{"route_completed", FN_ROUTE_COMPLETED, 1u << POP_STAFF, -2},
 	{"route_course_done", FN_ROUTE_COURSE_DONE, 1u << POP_STAFF, -2},
 	{"supported", FN_SUPPORTED, 1u << POP_STAFF, -2},
+	{"mentoring_pair", FN_MENTORING_PAIR, 1u << POP_STAFF | 1u << POP_UNITS, -2},
 };
 
 /* years=N: a whole number of years up to MAX_YEARS, so that the window's
@@ -718,7 +758,8 @@ static double years_arg(compiler *c)
  * federal_register=, completed=, years=, provider_kind=, provider_level=,
  * organizer_kind=, staff_role= (units)); member(kind, role=, during=);
  * linked(kind, during=); supported(during=); diagnostic_score(during=);
- * the windows' years=; has_route(tutor_kind=, developer_kind=, during=). */
+ * the windows' years=; has_route(tutor_kind=, developer_kind=, during=);
+ * mentoring_pair(role= (staff: mentor or mentee)). */
 static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 {
 	const char *at = c->tstart;
@@ -745,6 +786,8 @@ static void named_arg(compiler *c, const struct fn_def *f, expr_call *k)
 		k->tutor_kind = text_arg(c, E_UNIT_KIND, "tutor_kind");
 	else if (f->fn == FN_HAS_ROUTE && !strcmp(name, "developer_kind"))
 		k->developer_kind = text_arg(c, E_UNIT_KIND, "developer_kind");
+	else if (f->fn == FN_MENTORING_PAIR && c->x->pop == POP_STAFF && !strcmp(name, "role"))
+		k->role = text_arg(c, E_PART_ROLE, "role");
 	else if (f->fn == FN_ROUTE_COURSE_DONE && !strcmp(name, "federal_register"))
 		k->fr = bool_arg(c, "federal_register");
 	else if (window && !part && !strcmp(name, "years"))

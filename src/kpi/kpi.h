@@ -62,7 +62,8 @@ typedef struct indicator {
 
 /* The indexes expressions read: records of one table by a reference. */
 enum { ENV_PART_STAFF, ENV_PART_UNIT, ENV_LINK_STAFF, ENV_FACT_UNIT, ENV_DIAG_STAFF,
-       ENV_ROUTE_STAFF, ENV_EVENT_ROUTE, ENV_LINK_TARGET, ENV_COUNT };
+       ENV_ROUTE_STAFF, ENV_EVENT_ROUTE, ENV_LINK_TARGET, ENV_PAIR_MENTEE, ENV_PAIR_MENTOR,
+       ENV_COUNT };
 
 struct mms_kpi {
 	mms_db *db;
