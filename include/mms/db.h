@@ -36,7 +36,8 @@ typedef enum mms_entity {
 	MMS_ROUTE_STEP = 13,   /**< a step of a route: a resource for some deficits (0.2) */
 	MMS_ROUTE_EVENT = 14,  /**< a status change of a route or step, with evidence (0.2) */
 	MMS_MENTORING_PAIR = 15, /**< a mentor, a mentee and their programme (0.2) */
-	MMS_ENTITY_COUNT = 16  /**< grows when entities are added; do not store it */
+	MMS_ROUTE_REVISION = 16, /**< a revision of an approved route, to be signed again (0.2) */
+	MMS_ENTITY_COUNT = 17  /**< grows when entities are added; do not store it */
 } mms_entity;
 
 /** The plural name of an entity ("units", "staff"...), or NULL. */

@@ -217,6 +217,42 @@ MMS_EXTERN int mms_route_report_xlsx(mms_db *db, int32_t route, const char *path
 MMS_EXTERN int mms_route_effectiveness(mms_db *db, int32_t resource, const char *as_of,
 				       double *share, size_t *covered);
 
+/** The signatures of a route, in the order they are given. (0.2) */
+typedef enum mms_route_signature {
+	MMS_ROUTE_AGREE = 0,      /**< agreed_by, agreed_on (the school's deputy head, the tutor) */
+	MMS_ROUTE_APPROVE = 1,    /**< approved_by, approved_on */
+	MMS_ROUTE_ACKNOWLEDGE = 2 /**< acknowledged_on: the teacher has read the approved route */
+} mms_route_signature;
+
+/**
+ * Signs a route (docs/routes.md, "Who builds, agrees and approves"): the
+ * person (a staff id; ignored for the teacher's acknowledgement) and the
+ * date (NULL = today) of an mms_route_signature, as one update of the
+ * route, with every rule of the record (dates in order, not the route's own
+ * teacher). Each signature is given once per revision: MMS_ERANGE when
+ * it, or a later one (an agreement after the approval), was already given
+ * since the latest revision (mms_route_revise()), and for an
+ * acknowledgement of a route not approved. Signatures dated before the
+ * latest revision that the new one would put out of order are cleared.
+ * The route's status is not changed (mms_route_set_status()). (0.2)
+ */
+MMS_EXTERN int mms_route_sign(mms_db *db, int32_t route, int signature, int32_t person,
+			      const char *on);
+
+/**
+ * Records a revision of an approved route whose steps are to change:
+ * revision *number (may be NULL) = the previous one + 1, dated on (NULL =
+ * today; not before the approval), by a staff member (-1 = not recorded),
+ * with a reason (may be NULL). After it the route is agreed, approved and
+ * acknowledged again (mms_route_sign()). MMS_ERANGE for a route not
+ * approved since its latest revision: its steps change without one. (0.2)
+ */
+MMS_EXTERN int mms_route_revise(mms_db *db, int32_t route, int32_t by, const char *on,
+				const char *reason, int *number);
+
+/** The number of the route's latest revision, 0 if it was never revised. (0.2) */
+MMS_EXTERN int mms_route_revision(mms_db *db, int32_t route, int *number);
+
 /**
  * A mentor's load (docs/routes.md, "Mentoring as a programme"): *pairs is
  * the number of mentoring pairs (entity mentoring_pairs) in which staff

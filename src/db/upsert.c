@@ -29,6 +29,8 @@ static const int8_t natural_key[MMS_ENTITY_COUNT][6] = {
 	[MMS_ROUTE] = {-1},
 	[MMS_ROUTE_STEP] = {ST_ROUTE, ST_RESOURCE, ST_ORDER, -1},
 	[MMS_ROUTE_EVENT] = {EV_ROUTE, EV_STEP, EV_STATUS, EV_DATE, -1},
+	[MMS_MENTORING_PAIR] = {-1},
+	[MMS_ROUTE_REVISION] = {RV_ROUTE, RV_NUMBER, -1},
 };
 
 static uint64_t key_hash(const mms_model *m, int e, int32_t id)

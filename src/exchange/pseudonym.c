@@ -377,6 +377,7 @@ static int dropped(int e, int f)
 	       (e == MMS_ROUTE_STEP && f == ST_REASON) || (e == MMS_LINK && f == L_NOTE) ||
 	       (e == MMS_FACT && f == FA_NOTE) ||
 	       (e == MMS_MENTORING_PAIR && (f == MP_PROGRAMME || f == MP_OUTCOME)) ||
+	       (e == MMS_ROUTE_REVISION && f == RV_REASON) ||
 	       (e == MMS_STAFF && (f == S_POSITION || f == S_CATEGORY || f == S_EDU_LEVEL));
 }
 

@@ -299,6 +299,33 @@ static void check_mentoring_pair(checker *c)
 		     curator == mentor ? "the mentor" : "the mentee");
 }
 
+/* A revision is dated when the route had been developed; its number is
+ * unique within the route (mms_route_revise() numbers them in turn). */
+static void check_route_revision(checker *c)
+{
+	const mms_model *m = c->in->m;
+	int32_t route = c->row[RV_ROUTE];
+	if (route < 0)
+		return;
+	int32_t developed = mms_row(m, MMS_ROUTE, route)[RT_DEVELOPED_ON];
+	if (developed != MMS_NONE && c->row[RV_DATE] != MMS_NONE && c->row[RV_DATE] < developed) {
+		char a[11], b[11];
+		mms_date_format(c->row[RV_DATE], a);
+		mms_date_format(developed, b);
+		FAIL(c, MMS_ERANGE, RV_DATE, "%s: date %s is before the route's developed_on %s", lbl(c),
+		     a, b);
+	}
+	for (size_t i = 0; i < m->t[MMS_ROUTE_REVISION].count; i++) {
+		const int32_t *o = mms_row(m, MMS_ROUTE_REVISION, (int32_t)i);
+		if ((int32_t)i != c->id && o[RV_ROUTE] == route && o[RV_NUMBER] == c->row[RV_NUMBER] &&
+		    mms_model_live(m, MMS_ROUTE_REVISION, (int32_t)i)) {
+			FAIL(c, MMS_EDUP, RV_NUMBER, "%s: the route has a revision %d already", lbl(c),
+			     c->row[RV_NUMBER]);
+			break;
+		}
+	}
+}
+
 static void check_route_event(checker *c)
 {
 	mms_model *m = c->in->m;
@@ -425,7 +452,8 @@ int mms_ingest_check(mms_ingest *in, int e)
 		check_unit, check_link, check_staff, check_staff_link,
 		check_activity, check_participation, check_target, check_fact,
 		check_competency, check_diagnostic, check_resource, check_develops,
-		check_route, check_route_step, check_route_event, check_mentoring_pair};
+		check_route, check_route_step, check_route_event, check_mentoring_pair,
+		check_route_revision};
 	size_t n = in->doc->count(in->doc, e);
 	for (size_t rec = 0; rec < n; rec++) {
 		if (in->bad[e][rec])

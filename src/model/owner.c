@@ -29,4 +29,5 @@ const mms_owner_def mms_owners[MMS_ENTITY_COUNT] = {
 	[MMS_ROUTE_STEP] = {1, {ST_ROUTE}},
 	[MMS_ROUTE_EVENT] = {1, {EV_ROUTE}},
 	[MMS_MENTORING_PAIR] = {1, {MP_MENTEE}}, /* the mentee's, as a route is its teacher's */
+	[MMS_ROUTE_REVISION] = {1, {RV_ROUTE}},
 };

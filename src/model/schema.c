@@ -264,6 +264,15 @@ static const field_def mentoring_pair_fields[] = {
 	{"outcome", F_STR, OPT, 0, 0, 0},
 };
 
+/* 0.2, schema 8: a revision of an approved route (docs/routes.md) */
+static const field_def route_revision_fields[] = {
+	{"route", F_REF, REQ, MMS_ROUTE, 0, 0},
+	{"number", F_INT, REQ, 0, 1, 1000},
+	{"date", F_DATE, REQ, 0, 0, 0},
+	{"by", F_REF, OPT, MMS_STAFF, 0, 0},
+	{"reason", F_STR, OPT, 0, 0, 0},
+};
+
 const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 	[MMS_UNIT] = {"units", "unit", unit_fields, N(unit_fields), 0},
 	[MMS_LINK] = {"links", "link", link_fields, N(link_fields), -1},
@@ -289,6 +298,8 @@ const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 			     N(route_event_fields), -1},
 	[MMS_MENTORING_PAIR] = {"mentoring_pairs", "mentoring pair", mentoring_pair_fields,
 				N(mentoring_pair_fields), 0},
+	[MMS_ROUTE_REVISION] = {"route_revisions", "route revision", route_revision_fields,
+				N(route_revision_fields), -1},
 };
 
 #define LVL(x) (1u << LV_##x)

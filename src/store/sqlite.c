@@ -211,8 +211,9 @@ static const char schema_v7[] =
 	"ALTER TABLE routes ADD COLUMN acknowledged_on TEXT;";
 
 /* Version 8 keeps mentoring pairs of the target model (docs/routes.md,
- * "Mentoring as a programme"), with the triggers of schema 3, and links a
- * route's mentoring step to its pair; older files read none. */
+ * "Mentoring as a programme") and links a route's mentoring step to its
+ * pair, and keeps the revisions of approved routes; each new table with the
+ * triggers of schema 3. Older files read none. */
 static const char schema_v8_mentoring[] =
 	"CREATE TABLE mentoring_pairs(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
 	" form TEXT NOT NULL,"
@@ -226,7 +227,15 @@ static const char schema_v8_mentoring[] =
 	"CREATE TRIGGER \"mms_changed_mentoring_pairs_delete\" AFTER DELETE ON \"mentoring_pairs\""
 	" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;"
 	"ALTER TABLE route_steps ADD COLUMN pair INTEGER"
-	" REFERENCES mentoring_pairs(id) DEFERRABLE INITIALLY DEFERRED;";
+	" REFERENCES mentoring_pairs(id) DEFERRABLE INITIALLY DEFERRED;"
+	"CREATE TABLE route_revisions(id INTEGER PRIMARY KEY,"
+	" route INTEGER NOT NULL REFERENCES routes(id) DEFERRABLE INITIALLY DEFERRED,"
+	" number INTEGER NOT NULL, date TEXT NOT NULL,"
+	" by INTEGER REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED, reason TEXT);"
+	"CREATE TRIGGER \"mms_changed_route_revisions_update\" AFTER UPDATE ON \"route_revisions\""
+	" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;"
+	"CREATE TRIGGER \"mms_changed_route_revisions_delete\" AFTER DELETE ON \"route_revisions\""
+	" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;";
 
 int mms_store_stamp(sqlite3 *db, uint64_t *out)
 {

@@ -134,7 +134,7 @@ static void an_older_schema_is_read_as_it_is_when_read_only(void **state)
 	t_import(db, T_SMALL_NETWORK);
 	mms_db_close(db);
 	/* as schema 2 had it: no change counter, no history, no columns of schemas 5 and 7, no
-	 * tombstones, no mentoring pairs (schema 8) */
+	 * tombstones, no mentoring pairs nor route revisions (schema 8) */
 	raw(path, "ALTER TABLE resources DROP COLUMN subjects; "
 		  "ALTER TABLE resources DROP COLUMN edu_levels; ALTER TABLE resources DROP COLUMN "
 		  "positions; ALTER TABLE resources DROP COLUMN categories; ALTER TABLE resources "
@@ -147,6 +147,7 @@ static void an_older_schema_is_read_as_it_is_when_read_only(void **state)
 		  "routes DROP COLUMN approved_by; ALTER TABLE routes DROP COLUMN approved_on; "
 		  "ALTER TABLE routes DROP COLUMN acknowledged_on; "
 		  "ALTER TABLE route_steps DROP COLUMN pair; DROP TABLE mentoring_pairs; "
+		  "DROP TABLE route_revisions; "
 		  "DROP TABLE mms_meta; DROP TABLE mms_history; DROP TABLE mms_deleted; PRAGMA user_version=2; PRAGMA journal_mode=DELETE");
 	{
 		sqlite3 *s;

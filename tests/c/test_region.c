@@ -212,12 +212,134 @@ static void a_saved_mentoring_step_creates_or_joins_its_pair(void **state)
 	mms_db_close(db);
 }
 
+static void a_route_is_signed_once_per_revision(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	t_import(db, "{\"routes\": [{\"code\": \"RT\", \"staff\": \"T\", \"developer\": \"CM\", "
+		     "\"developed_on\": \"2024-02-01\"}]}");
+	int32_t rt = t_find(db, MMS_ROUTE, "RT"), dh = t_find(db, MMS_STAFF, "DH");
+	int32_t cm = t_find(db, MMS_STAFF, "CM"), t = t_find(db, MMS_STAFF, "T");
+	int n = -1;
+	assert_int_equal(mms_route_sign(db, rt, MMS_ROUTE_ACKNOWLEDGE, -1, "2024-02-02"), MMS_ERANGE);
+	assert_non_null(strstr(mms_db_errmsg(db), "is not approved"));
+	assert_int_equal(mms_route_revise(db, rt, cm, "2024-02-02", NULL, &n), MMS_ERANGE);
+	assert_non_null(strstr(mms_db_errmsg(db), "changes without a revision") ||
+			strstr(mms_db_errmsg(db), "change without a revision"));
+	T_OK(db, mms_route_sign(db, rt, MMS_ROUTE_AGREE, dh, "2024-02-03"));
+	assert_int_equal(mms_route_sign(db, rt, MMS_ROUTE_AGREE, dh, "2024-02-04"), MMS_ERANGE);
+	assert_non_null(strstr(mms_db_errmsg(db), "route \"RT\" is already agreed"));
+	/* the record's own rules apply: a teacher does not approve her own route */
+	assert_int_equal(mms_route_sign(db, rt, MMS_ROUTE_APPROVE, t, "2024-02-05"), MMS_ERANGE);
+	assert_non_null(strstr(mms_db_errmsg(db), "own teacher"));
+	assert_int_equal(mms_route_sign(db, rt, MMS_ROUTE_APPROVE, cm, "2024-13-05"), MMS_EINVAL);
+	assert_int_equal(mms_route_sign(db, rt, MMS_ROUTE_APPROVE, 999, "2024-02-05"), MMS_ENOTFOUND);
+	T_OK(db, mms_route_sign(db, rt, MMS_ROUTE_APPROVE, cm, "2024-02-05"));
+	assert_int_equal(mms_route_sign(db, rt, MMS_ROUTE_APPROVE, cm, "2024-02-06"), MMS_ERANGE);
+	assert_non_null(strstr(mms_db_errmsg(db), "already approved: revise it"));
+	assert_int_equal(mms_route_sign(db, rt, MMS_ROUTE_AGREE, dh, "2024-02-06"), MMS_ERANGE);
+	T_OK(db, mms_route_sign(db, rt, MMS_ROUTE_ACKNOWLEDGE, -1, "2024-02-06"));
+	assert_int_equal(mms_route_sign(db, rt, 7, cm, NULL), MMS_EINVAL);
+	/* a revision: not before the approval, numbered in turn */
+	assert_int_equal(mms_route_revise(db, rt, cm, "2024-02-04", NULL, &n), MMS_ERANGE);
+	assert_non_null(strstr(mms_db_errmsg(db), "before its approval on 2024-02-05"));
+	T_OK(db, mms_route_revision(db, rt, &n));
+	assert_int_equal(n, 0);
+	T_OK(db, mms_route_revise(db, rt, cm, "2024-03-01", "стажировка вместо курса", &n));
+	assert_int_equal(n, 1);
+	n = -1;
+	T_OK(db, mms_route_revision(db, rt, &n));
+	assert_int_equal(n, 1);
+	/* approved again; the acknowledgement of the first version goes */
+	T_OK(db, mms_route_sign(db, rt, MMS_ROUTE_APPROVE, cm, "2024-03-02"));
+	char *on = t_get(db, MMS_ROUTE, rt, "approved_on");
+	assert_string_equal(on, "2024-03-02");
+	mms_free(on);
+	assert_null(t_get(db, MMS_ROUTE, rt, "acknowledged_on"));
+	T_OK(db, mms_route_sign(db, rt, MMS_ROUTE_ACKNOWLEDGE, -1, "2024-03-03"));
+	assert_int_equal(mms_route_revise(db, rt, -1, "2024-03-04", NULL, &n), MMS_OK);
+	assert_int_equal(n, 2);
+	/* after the second revision the route is agreed again: the approval of
+	 * the first revision, dated before it, goes */
+	T_OK(db, mms_route_sign(db, rt, MMS_ROUTE_AGREE, dh, "2024-03-05"));
+	assert_null(t_get(db, MMS_ROUTE, rt, "approved_on"));
+	size_t count;
+	T_OK(db, mms_db_count(db, MMS_ROUTE_REVISION, &count));
+	assert_int_equal(count, 2);
+	char *reason = t_get(db, MMS_ROUTE_REVISION, 0, "reason");
+	assert_string_equal(reason, "стажировка вместо курса");
+	mms_free(reason);
+	/* the same number twice, or a revision before the route was developed, is refused */
+	mms_report *rep = NULL;
+	assert_int_equal(mms_db_import_json(db, "{\"route_revisions\": [{\"route\": \"RT\", \"number\": 2, "
+					    "\"date\": \"2024-04-01\"}]}", NULL, &rep), MMS_EDUP);
+	assert_string_equal(mms_report_location(rep, 0), "/route_revisions/0/number");
+	mms_report_free(rep);
+	assert_int_equal(mms_db_import_json(db, "{\"route_revisions\": [{\"route\": \"RT\", \"number\": 3, "
+					    "\"date\": \"2024-01-01\"}]}", NULL, &rep), MMS_ERANGE);
+	assert_non_null(strstr(mms_report_message(rep, 0), "before the route's developed_on 2024-02-01"));
+	mms_report_free(rep);
+	mms_db_close(db);
+}
+
+static double kpi_at(mms_kpi *kpi, mms_db *db, const char *id, const char *unit, int year,
+		     double *num, double *den)
+{
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	T_OK(db, mms_kpi_value(kpi, id, t_find(db, MMS_UNIT, unit), year, &r));
+	*num = r.numerator;
+	*den = r.denominator;
+	return r.value;
+}
+
+static void a_school_counts_when_it_runs_pairs_of_its_own_staff(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	mms_kpi *kpi;
+	T_OK(db, mms_kpi_open(&kpi, db));
+	double num, den;
+	kpi_at(kpi, db, "moscow.9", "M", 2024, &num, &den);
+	assert_true(num == 0 && den == 2);
+	/* U of S2 attends mentoring by H of S: neither school runs the model */
+	t_import(db, "{\"mentoring_pairs\": [{\"code\": \"X\", \"form\": \"teacher_teacher\", "
+		     "\"mentor\": \"H\", \"mentee\": \"U\", \"start\": \"2024-01-10\"}]}");
+	kpi_at(kpi, db, "moscow.9", "M", 2024, &num, &den);
+	assert_true(num == 0 && den == 2);
+	/* a pair of S's own staff, in 2024 only (added after the value was
+	 * computed: the value follows) */
+	t_import(db, "{\"mentoring_pairs\": [{\"code\": \"OWN\", \"form\": \"manager_teacher\", "
+		     "\"mentor\": \"DH\", \"mentee\": \"T\", \"start\": \"2024-01-10\", \"end\": \"2024-06-30\"}]}");
+	assert_true(kpi_at(kpi, db, "moscow.9", "M", 2024, &num, &den) == 50 && num == 1);
+	kpi_at(kpi, db, "moscow.9", "M", 2025, &num, &den);
+	assert_true(num == 0);
+	/* people: a mentee, a mentor, as the role says */
+	T_OK(db, mms_kpi_load_json(kpi, "{\"indicators\": [{\"id\": \"x.mentees\", \"name_ru\": \"x\", "
+				   "\"kind\": \"share\", \"population\": \"staff\", \"filter\": \"role = "
+				   "\\\"teacher\\\"\", \"numerator\": \"mentoring_pair(role = \\\"mentee\\\")\"}, "
+				   "{\"id\": \"x.mentors\", \"name_ru\": \"x\", \"kind\": \"count\", "
+				   "\"population\": \"staff\", \"filter\": \"mentoring_pair(role = \\\"mentor\\\")\"}]}",
+				   "x.json", NULL));
+	kpi_at(kpi, db, "x.mentees", "M", 2024, &num, &den);
+	assert_true(num == 2 && den == 4); /* T and U of T, T2, H, U */
+	kpi_at(kpi, db, "x.mentors", "M", 2024, &num, &den);
+	assert_true(num == 2); /* H and DH */
+	assert_int_not_equal(mms_kpi_load_json(kpi, "{\"indicators\": [{\"id\": \"y\", \"name_ru\": \"y\", "
+					       "\"kind\": \"share\", \"population\": \"units\", \"numerator\": "
+					       "\"mentoring_pair(role = \\\"mentor\\\")\"}]}", "y.json", NULL),
+			     MMS_OK);
+	mms_kpi_close(kpi);
+	mms_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_mentoring_pair_is_a_record_checked_at_its_fields),
 		cmocka_unit_test(a_mentors_pairs_in_the_period_are_her_load),
 		cmocka_unit_test(a_saved_mentoring_step_creates_or_joins_its_pair),
+		cmocka_unit_test(a_route_is_signed_once_per_revision),
+		cmocka_unit_test(a_school_counts_when_it_runs_pairs_of_its_own_staff),
 	};
 	return cmocka_run_group_tests_name("region", tests, NULL, NULL);
 }

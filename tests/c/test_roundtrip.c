@@ -28,7 +28,9 @@ static const char hostile[] =
 	"\"route_events\": [{\"route\": \"ИОМ-1\", \"status\": \"approved\", \"date\": \"2024-03-01\"},"
 	"{\"route\": \"ИОМ-1\", \"step\": 0, \"status\": \"done\", \"date\": \"2024-04-01\", \"evidence\": \"https://example.org/портфолио/1\"}],"
 	"\"mentoring_pairs\": [{\"code\": \"НП-1\", \"form\": \"manager_teacher\", \"mentor\": \"MUR-T0005\", \"mentee\": \"T,1\","
-	" \"programme\": \"Программа; \\\"адаптация\\\"\", \"start\": \"2024-01-15\", \"end\": \"2024-12-31\"}]}";
+	" \"programme\": \"Программа; \\\"адаптация\\\"\", \"start\": \"2024-01-15\", \"end\": \"2024-12-31\"}],"
+	"\"route_revisions\": [{\"route\": \"ИОМ-1\", \"number\": 1, \"date\": \"2024-03-05\", \"by\": \"MUR-T0005\","
+	" \"reason\": \"замена курса; \\\"новый\\\"\"}]}";
 
 static char *export_of(mms_db *db)
 {
