@@ -408,8 +408,8 @@ def fact(unit_code, key, year, value, note=None):
 
 # A school running pairs of its own staff has adopted the model by its local act.
 org_of = dict((s["code"], s["org"]) for s in staff)
-for year, org in sorted(set((int(p["start"][:4]), org_of[p["mentee"]]) for p in mentoring_pairs
-                            if org_of[p["mentee"]] == org_of[p["mentor"]])):
+for year, org in sorted(set((int(p[side][:4]), org_of[p["mentee"]]) for p in mentoring_pairs
+                            for side in ("start", "end") if org_of[p["mentee"]] == org_of[p["mentor"]])):
     fact(org, "mentoring.local_act", year, 1,
          "Положение о системе (целевой модели) наставничества педагогических работников")
 
