@@ -54,6 +54,8 @@ typedef struct builder {
 	int32_t *load;        /* routes per tutor */
 	int32_t *sl_start, *sl; /* staff links by staff */
 	int32_t *sup_start, *sup; /* supports links by target unit */
+	int32_t *tgt_start, *tgt; /* supports links by target person */
+	int32_t *cm_start, *cm;   /* ЦНППМ methodists by region (tutors.c) */
 	int32_t *rdev_start, *rdev; /* develops records by resource */
 	int32_t *def_of;      /* competency → index in the person's results, or -1 */
 	/* Regions: the topmost regional-level units. A resource belongs to the
@@ -283,7 +285,14 @@ static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 	if (rc == MMS_OK)
 		rc = mms_index_csr_live(m, m->t[MMS_UNIT].count, MMS_STAFF_LINK, SL_UNIT, -1,
 					&b->sup_start, &b->sup);
-	return rc == MMS_OK ? index_regions(b) : rc;
+	if (rc == MMS_OK)
+		rc = mms_index_csr_live(m, nst, MMS_STAFF_LINK, SL_TARGET_STAFF, -1, &b->tgt_start,
+					&b->tgt);
+	if (rc == MMS_OK)
+		rc = index_regions(b);
+	return rc == MMS_OK ? mms_route_centre_methodists(m, b->region_of, b->nregions, &b->cm_start,
+							  &b->cm)
+			    : rc;
 }
 
 static void free_builder(builder *b)
@@ -295,6 +304,10 @@ static void free_builder(builder *b)
 	mms_free(b->sl);
 	mms_free(b->sup_start);
 	mms_free(b->sup);
+	mms_free(b->tgt_start);
+	mms_free(b->tgt);
+	mms_free(b->cm_start);
+	mms_free(b->cm);
 	mms_free(b->rdev_start);
 	mms_free(b->rdev);
 	mms_free(b->region_of);
@@ -686,11 +699,12 @@ static int link_valid(const builder *b, const int32_t *l)
 }
 
 /* Seed 000: a methodist, an association head, a deputy head or an
- * innovative teacher can be a tutor. Tried in that order: methodists
- * supporting the person's organisation, heads of the associations the
- * person is in, the organisation's managers, its teachers of the highest
- * category, methodists of the nearest service above; the least loaded
- * within the limit, then by code. */
+ * innovative teacher can be a tutor; so can a ЦНППМ methodist (МР-4/02вн).
+ * Tried in that order: methodists supporting the person herself, then her
+ * organisation, heads of the associations the person is in, the
+ * organisation's managers, its teachers of the highest category,
+ * methodists of the nearest service above, the methodists of the region's
+ * ЦНППМ; the least loaded within the limit, then by code. */
 static int32_t pick_tutor(builder *b, int32_t staff)
 {
 	const mms_model *m = b->c.m;
@@ -706,8 +720,14 @@ static int32_t pick_tutor(builder *b, int32_t staff)
 		      strcmp(code(m, MMS_STAFF, t_), code(m, MMS_STAFF, best)) < 0)))        \
 			best = t_;                                                           \
 	} while (0)
+	/* 0: a methodist who supports the person herself */
+	for (int32_t k = b->tgt_start[staff]; k < b->tgt_start[staff + 1]; k++) {
+		const int32_t *l = mms_row(m, MMS_STAFF_LINK, b->tgt[k]);
+		if (l[SL_KIND] == SL_SUPPORTS && link_valid(b, l))
+			CONSIDER(l[SL_STAFF]);
+	}
 	/* 1: methodists who support the person's organisation */
-	for (int32_t k = b->sup_start[org]; k < b->sup_start[org + 1]; k++) {
+	for (int32_t k = b->sup_start[org]; best < 0 && k < b->sup_start[org + 1]; k++) {
 		const int32_t *l = mms_row(m, MMS_STAFF_LINK, b->sup[k]);
 		if (l[SL_KIND] == SL_SUPPORTS && link_valid(b, l))
 			CONSIDER(l[SL_STAFF]);
@@ -739,6 +759,11 @@ static int32_t pick_tutor(builder *b, int32_t staff)
 			if (mms_row(m, MMS_STAFF, ix->staff_ids[k])[S_ROLE] == ROLE_METHODIST)
 				CONSIDER(ix->staff_ids[k]);
 	}
+	/* 5: the methodists of the region's ЦНППМ */
+	int32_t region = b->region_of[org];
+	for (int32_t k = region >= 0 ? b->cm_start[region] : 0;
+	     best < 0 && region >= 0 && k < b->cm_start[region + 1]; k++)
+		CONSIDER(b->cm[k]);
 #undef CONSIDER
 	if (best >= 0)
 		b->load[best]++;

@@ -90,6 +90,11 @@ int mms_route_author_init(mms_db *db, const mms_route_options *o, int32_t as_of,
 /* Adds the authorship fields to a route's JSON record. */
 int mms_route_author_json(const mms_model *m, const route_author *a, struct json_object *route);
 
+/* The methodists of each region's ЦНППМ and its structures, by region
+ * number (region_of: unit → region number, -1 none), for tutors (tutors.c). */
+int mms_route_centre_methodists(const mms_model *m, const int32_t *region_of, int32_t nregions,
+				int32_t **start, int32_t **ids);
+
 /* Mentoring pairs (mentoring.c). Whether live pair `pair` runs at some time
  * in [from, to] (MMS_NONE: open on that side). */
 int mms_pair_overlaps(const mms_model *m, int32_t pair, int32_t from, int32_t to);

@@ -332,6 +332,89 @@ static void a_school_counts_when_it_runs_pairs_of_its_own_staff(void **state)
 	mms_db_close(db);
 }
 
+static char *table_of(mms_db *db, int which, int format)
+{
+	char *out = NULL;
+	T_OK(db, mms_route_map(db, t_find(db, MMS_UNIT, "RG"), 2024, which, format, &out));
+	return out;
+}
+
+static void the_region_sees_its_deficits_tutors_and_federal_figures(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	/* CM supports T herself; U at S2 has nobody at her school or service */
+	t_import(db, "{\"staff_links\": [{\"kind\": \"supports\", \"staff\": \"CM\", \"target_staff\": \"T\"}],"
+		     "\"diagnostics\": [{\"staff\": \"U\", \"competency\": \"C4\", \"date\": \"2024-01-15\", "
+		     "\"score\": 50}]}");
+	mms_route_options o = options();
+	o.developer = t_find(db, MMS_STAFF, "CM");
+	mms_route_plan *p;
+	T_OK(db, mms_route_plan_batch(db, -1, &o, &p));
+	T_OK(db, mms_route_plan_save(db, p, "ИОМ-", NULL));
+	mms_route_plan_free(p);
+	const char *tutors[][2] = {{"ИОМ-T", "CM"}, {"ИОМ-T2", "DH"}, {"ИОМ-U", "CM"}};
+	for (size_t i = 0; i < 3; i++) {
+		char *tutor = t_get(db, MMS_ROUTE, t_find(db, MMS_ROUTE, tutors[i][0]), "tutor");
+		assert_string_equal(tutor, tutors[i][1]);
+		mms_free(tutor);
+	}
+	char *csv = table_of(db, MMS_ROUTE_MAP_DEFICITS, MMS_FORMAT_CSV);
+	assert_string_equal(csv, "competency,competency_name,municipality,subject,edu_level,high,medium,minimal\n"
+			    "\"C4\",\"C4\",\"M\",\"\",\"school\",1,0,0\n"
+			    "\"C4\",\"C4\",\"M\",\"математика\",\"school\",2,0,0\n");
+	mms_free(csv);
+	csv = table_of(db, MMS_ROUTE_MAP_TUTORS, MMS_FORMAT_CSV);
+	assert_string_equal(csv, "tutor,tutor_name,organisation,unit_kind,routes,municipalities,completed,load\n"
+			    "\"DH\",\"Завуч\",\"S\",\"school\",1,1,0,1\n"
+			    "\"CM\",\"Методист ЦНППМ\",\"C\",\"cnppm\",2,1,0,2\n");
+	mms_free(csv);
+	/* T's mentoring done, and the repeat diagnostic closes her deficit */
+	T_OK(db, mms_route_step_set_status(db, 0, "in_progress", "2024-03-01", NULL));
+	T_OK(db, mms_route_step_set_status(db, 0, "done", "2024-05-01", "дневник наставничества"));
+	t_import(db, "{\"diagnostics\": [{\"staff\": \"T\", \"competency\": \"C4\", \"date\": \"2024-06-01\", "
+		     "\"score\": 90}]}");
+	csv = table_of(db, MMS_ROUTE_MAP_RESOURCES, MMS_FORMAT_CSV);
+	assert_string_equal(csv, "resource,resource_name,kind,steps,done,failed,completion,covered,closed,effect\n"
+			    "\"R3\",\"Стажировка\",\"internship\",2,0,0,0.0,0,0,\n"
+			    "\"R4\",\"Наставничество\",\"mentoring\",1,1,0,100.0,1,1,100.0\n");
+	mms_free(csv);
+	char *json = table_of(db, MMS_ROUTE_MAP_ALL, MMS_FORMAT_JSON);
+	assert_non_null(strstr(json, "\"deficits\""));
+	assert_non_null(strstr(json, "\"resources\""));
+	assert_non_null(strstr(json, "\"tutors\""));
+	assert_non_null(strstr(json, "\"unit\":\"RG\""));
+	mms_free(json);
+	/* the federal figures: three of the region's five pedagogical workers
+	 * (teachers and methodists; DH is a manager) have a route the centre developed */
+	T_OK(db, mms_route_federal(db, t_find(db, MMS_UNIT, "RG"), 2024, MMS_FORMAT_CSV, &csv));
+	assert_non_null(strstr(csv, "field,indicator,numerator,denominator,value,target,status\n"
+				    "\"routes_developed_share\",\"cnppm.routes_developed\",3,5,60.0,10.0,\"achieved\"\n"));
+	mms_free(csv);
+	T_OK(db, mms_route_federal(db, t_find(db, MMS_UNIT, "RG"), 2024, MMS_FORMAT_JSON, &json));
+	assert_non_null(strstr(json, "\"pedagogical_workers\":5"));
+	mms_free(json);
+	/* the schools' mentoring beside Moscow-region 9 */
+	t_import(db, "{\"facts\": [{\"unit\": \"S\", \"key\": \"mentoring.local_act\", \"year\": 2024, "
+		     "\"value\": 1, \"note\": \"приказ № 5\"}, {\"unit\": \"S\", \"key\": \"mentoring.curator\", "
+		     "\"year\": 2024, \"value\": 1, \"note\": \"DH\"}]}");
+	T_OK(db, mms_mentoring_schools(db, t_find(db, MMS_UNIT, "M"), 2024, MMS_FORMAT_CSV, &csv));
+	assert_string_equal(csv, "school,school_name,runs_model,own_pairs,pairs_with_outside_mentor,local_act,curator\n"
+			    "\"S\",\"Школа\",1,1,0,\"приказ № 5\",\"DH\"\n"
+			    "\"S2\",\"Школа 2\",0,0,0,\"\",\"\"\n");
+	mms_free(csv);
+	/* refused: a year that is none, CSV of all tables, an unknown table or format */
+	int32_t rg = t_find(db, MMS_UNIT, "RG");
+	assert_int_equal(mms_route_map(db, rg, 0, MMS_ROUTE_MAP_DEFICITS, MMS_FORMAT_CSV, &csv), MMS_EINVAL);
+	assert_null(csv);
+	assert_int_equal(mms_route_map(db, rg, 2024, MMS_ROUTE_MAP_ALL, MMS_FORMAT_CSV, &csv), MMS_EINVAL);
+	assert_int_equal(mms_route_map(db, rg, 2024, 5, MMS_FORMAT_CSV, &csv), MMS_EINVAL);
+	assert_int_equal(mms_route_map(db, rg, 2024, MMS_ROUTE_MAP_TUTORS, 9, &csv), MMS_EINVAL);
+	assert_int_equal(mms_route_federal(db, 999, 2024, MMS_FORMAT_CSV, &csv), MMS_ENOTFOUND);
+	assert_int_equal(mms_route_map(db, rg, 2024, MMS_ROUTE_MAP_TUTORS, MMS_FORMAT_CSV, NULL), MMS_EINVAL);
+	mms_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +423,7 @@ int main(void)
 		cmocka_unit_test(a_saved_mentoring_step_creates_or_joins_its_pair),
 		cmocka_unit_test(a_route_is_signed_once_per_revision),
 		cmocka_unit_test(a_school_counts_when_it_runs_pairs_of_its_own_staff),
+		cmocka_unit_test(the_region_sees_its_deficits_tutors_and_federal_figures),
 	};
 	return cmocka_run_group_tests_name("region", tests, NULL, NULL);
 }
