@@ -463,9 +463,11 @@ static const char *const federal_fields[][2] = {
 
 static int federal_table(view *v, int year, table *t, double *workers)
 {
+	*workers = 0;
+	if (v->root < 0)
+		return mms_db_fail(v->db, MMS_EINVAL, "the federal figures are a region's: name its unit");
 	mms_kpi *kpi = NULL;
 	int rc = mms_kpi_open(&kpi, v->db);
-	*workers = 0;
 	for (size_t i = 0; rc == MMS_OK && i < sizeof federal_fields / sizeof federal_fields[0]; i++) {
 		mms_kpi_result r = MMS_KPI_RESULT_INIT;
 		if ((rc = mms_kpi_value(kpi, federal_fields[i][1], v->root, year, &r)) != MMS_OK)

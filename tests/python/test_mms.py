@@ -510,6 +510,18 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         rdb.step_set_status(step, "in_progress", "2024-02-03")
         return rdb.step_status(step) == "in_progress"
 
+    def signed():
+        r = rdb.save_plan(plan, prefix())
+        fail[0]()
+        rdb.route_sign(r, "approve", rdb.find("staff", "MET"), "2024-02-02")
+        return rdb.get("routes", r, "approved_on") == "2024-02-02"
+
+    def revised():
+        r = rdb.save_plan(plan, prefix())
+        rdb.route_sign(r, "approve", rdb.find("staff", "MET"), "2024-02-02")
+        fail[0]()
+        return rdb.route_revise(r, -1, "2024-03-01") == 1
+
     def snapshot():
         path = str(tmp_path / "after.db")
         d = mms.Db(path)
@@ -567,6 +579,13 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         "Db.route_fit": now(lambda: rdb.route_fit(t, fg) >= 0),
         "Db.fit_table": now(lambda: "edu_level,subject" in rdb.fit_table(plan)),
         "Db.route_authorship": now(lambda: rdb.route_authorship().startswith("developer,")),
+        "Db.mentor_load": now(lambda: rdb.mentor_load(t) == 0),
+        "Db.route_sign": signed,
+        "Db.route_revise": revised,
+        "Db.route_revision": now(lambda: rdb.route_revision(route) == 0),
+        "Db.route_map": now(lambda: rdb.route_map(-1, 2024).startswith("competency,")),
+        "Db.route_federal": now(lambda: '"figures"' in rdb.route_federal(rdb.unit("S"), 2024)),
+        "Db.mentoring_schools": now(lambda: rdb.mentoring_schools(-1, 2024).startswith("school,")),
         "Db.update": updated(lambda d: d.update("units", "M", name="ММС 2")),
         "Db.update_record": updated(update_record),
         "Db.delete": deleted,
@@ -968,3 +987,44 @@ def test_import_file_refuses_a_file_past_max_bytes(tmp_path):
     assert "max_bytes" in str(e.value) and db.count("units") == 0
     db.import_file(DEMO, max_bytes=100 << 20)
     assert db.count("units") > 0
+
+
+def test_mentoring_pairs_signatures_revisions_and_the_regions_view():
+    db = routes_case()
+    db.insert("staff", code="H", name="Наставник", org="S", role="teacher")
+    db.insert("staff", code="DH", name="Заместитель директора", org="S", role="manager")
+    db.insert("mentoring_pairs", code="P1", form="teacher_teacher", mentor="H", mentee="T",
+              curator="DH", start="2024-01-10", end="2024-06-30")
+    t, h, met, dh = (db.find("staff", c) for c in ("T", "H", "MET", "DH"))
+    assert db.mentor_load(h, "2024-01-01", "2024-12-31") == 1
+    assert db.mentor_load(h, None, "2023-12-31") == 0
+    with pytest.raises(mms.RangeError):
+        db.insert("mentoring_pairs", code="P2", form="teacher_teacher", mentor="H", mentee="H")
+    with pytest.raises(mms.TypeMismatch):
+        db.insert("mentoring_pairs", code="P3", form="buddy", mentor="H", mentee="T")
+    route = db.save_plan(db.plan_route(t, "2024-02-01", developer=met))
+    db.route_sign(route, "agree", dh, "2024-02-03")
+    db.route_sign(route, "approve", met, "2024-02-05")
+    with pytest.raises(mms.RangeError) as e:
+        db.route_sign(route, "approve", met, "2024-02-06")
+    assert "already approved: revise it" in str(e.value)
+    db.route_sign(route, "acknowledge", on="2024-02-06")
+    assert db.route_revise(route, met, "2024-03-01", "новый курс") == 1 == db.route_revision(route)
+    db.route_sign(route, "approve", met, "2024-03-02")
+    assert db.get("routes", route, "acknowledged_on") is None
+    with pytest.raises(mms.Error):
+        db.route_sign(route, "bless", met)
+    deficits = db.route_map(-1, 2024).splitlines()
+    assert deficits[0] == "competency,competency_name,municipality,subject,edu_level,high,medium,minimal"
+    assert deficits[1].startswith('"T.DIG.1",') and deficits[1].endswith(',0,1,0')
+    everything = json.loads(db.route_map(-1, 2024, "all", "json"))
+    assert everything["tutors"][0]["tutor"] == "MET" and everything["resources"][0]["resource"] == "FG"
+    with pytest.raises(mms.Error):
+        db.route_map(-1, 2024, "people")
+    with pytest.raises(mms.InvalidArgument):
+        db.route_federal(-1, 2024)
+    federal = json.loads(db.route_federal(db.unit("S"), 2024))
+    assert [f["field"] for f in federal["figures"]][0] == "routes_developed_share"
+    assert federal["pedagogical_workers"] == 3  # T, MET, H
+    schools = db.mentoring_schools(-1, 2024).splitlines()
+    assert schools[1] == '"S","Школа",1,1,0,"","DH"'
