@@ -64,11 +64,6 @@ static int add_date(json_object *o, const char *key, int32_t day)
 	return add(o, key, d);
 }
 
-static const char *staff_code(const mms_model *m, int32_t id)
-{
-	return mms_str(m, mms_row(m, MMS_STAFF, id)[S_CODE]);
-}
-
 /* The school's curator of mentoring: the one its latest pair with a curator
  * names (the recommendations give a school one curator), or -1. */
 static int32_t school_curator(const mms_model *m, int32_t org)
@@ -114,11 +109,11 @@ int mms_route_step_pair_json(const mms_model *m, int32_t staff, int32_t resource
 		rc = add(o, "form", mms_row(m, MMS_STAFF, mentor)[S_ROLE] == ROLE_MANAGER
 					    ? "manager_teacher" : "teacher_teacher");
 	if (rc == MMS_OK)
-		rc = add(o, "mentor", staff_code(m, mentor));
+		rc = add(o, "mentor", mms_route_code(m, MMS_STAFF, mentor));
 	if (rc == MMS_OK)
-		rc = add(o, "mentee", staff_code(m, staff));
+		rc = add(o, "mentee", mms_route_code(m, MMS_STAFF, staff));
 	if (rc == MMS_OK && curator >= 0 && curator != mentor && curator != staff)
-		rc = add(o, "curator", staff_code(m, curator));
+		rc = add(o, "curator", mms_route_code(m, MMS_STAFF, curator));
 	if (rc == MMS_OK)
 		rc = add(o, "programme", programme.data);
 	if (rc == MMS_OK)

@@ -140,11 +140,6 @@ static int32_t municipality(const mms_model *m, int32_t unit)
 	return -1;
 }
 
-static const char *code_of(const mms_model *m, int e, int32_t id)
-{
-	return id >= 0 ? mms_str(m, mms_row(m, e, id)[mms_entities[e].code_field]) : "";
-}
-
 /* Whether a route counts in the view's year: not cancelled, its period
  * meets the year, or, without a period, it was developed in the year. */
 static int route_in_year(const view *v, int32_t route)
@@ -212,8 +207,8 @@ static int deficits_table(view *v, table *t)
 				rc = MMS_ENOMEM;
 				break;
 			}
-			cells[n++] = (cell){code_of(m, MMS_COMPETENCY, r[i].comp),
-					    code_of(m, MMS_UNIT, municipality(m, st[S_ORG])), subject,
+			cells[n++] = (cell){mms_route_code(m, MMS_COMPETENCY, r[i].comp),
+					    mms_route_code(m, MMS_UNIT, municipality(m, st[S_ORG])), subject,
 					    r[i].comp, p.level, r[i].severity};
 		}
 		mms_free(r);
@@ -290,7 +285,7 @@ static int resources_table(view *v, table *t)
 		if (!k->steps)
 			continue;
 		json_object *row = row_new(t);
-		put_s(t, row, "resource", code_of(m, MMS_RESOURCE, (int32_t)r));
+		put_s(t, row, "resource", mms_route_code(m, MMS_RESOURCE, (int32_t)r));
 		put_s(t, row, "resource_name", mms_str(m, mms_row(m, MMS_RESOURCE, (int32_t)r)[R_NAME]));
 		put_s(t, row, "kind", mms_enum_name(E_RESOURCE_KIND,
 						    mms_row(m, MMS_RESOURCE, (int32_t)r)[R_KIND]));
@@ -356,9 +351,9 @@ static int tutors_table(view *v, table *t)
 			continue;
 		const int32_t *st = mms_row(m, MMS_STAFF, (int32_t)s);
 		json_object *row = row_new(t);
-		put_s(t, row, "tutor", code_of(m, MMS_STAFF, (int32_t)s));
+		put_s(t, row, "tutor", mms_route_code(m, MMS_STAFF, (int32_t)s));
 		put_s(t, row, "tutor_name", mms_str(m, st[S_NAME]));
-		put_s(t, row, "organisation", code_of(m, MMS_UNIT, st[S_ORG]));
+		put_s(t, row, "organisation", mms_route_code(m, MMS_UNIT, st[S_ORG]));
 		put_s(t, row, "unit_kind", mms_enum_name(E_UNIT_KIND, mms_row(m, MMS_UNIT, st[S_ORG])[U_KIND]));
 		put_i(t, row, "routes", tc[s].routes);
 		put_i(t, row, "municipalities", tc[s].munis);
@@ -427,9 +422,9 @@ static int mentoring_table(view *v, int year, table *t)
 		fact_text(v, fs, fi, (int32_t)u, "mentoring.local_act", year, &act);
 		fact_text(v, fs, fi, (int32_t)u, "mentoring.curator", year, &cur);
 		if (!cur.len && curator >= 0)
-			mms_buf_puts(&cur, code_of(m, MMS_STAFF, curator));
+			mms_buf_puts(&cur, mms_route_code(m, MMS_STAFF, curator));
 		json_object *row = row_new(t);
-		put_s(t, row, "school", code_of(m, MMS_UNIT, (int32_t)u));
+		put_s(t, row, "school", mms_route_code(m, MMS_UNIT, (int32_t)u));
 		put_s(t, row, "school_name", mms_str(m, ur[U_NAME]));
 		put_i(t, row, "runs_model", own > 0);
 		put_i(t, row, "own_pairs", own);
@@ -547,7 +542,7 @@ static int render(mms_db *db, int32_t unit, int year, int first, int last, int f
 	mms_buf b = {0};
 	double workers = 0;
 	if (rc == MMS_OK) {
-		json_object_object_add(doc, "unit", json_object_new_string(code_of(&db->m, MMS_UNIT, v.root)));
+		json_object_object_add(doc, "unit", json_object_new_string(mms_route_code(&db->m, MMS_UNIT, v.root)));
 		json_object_object_add(doc, "year", json_object_new_int(year));
 	}
 	for (int w = first; rc == MMS_OK && w <= last; w++) {

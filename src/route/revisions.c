@@ -44,11 +44,6 @@ static int date_arg(mms_db *db, const char *text, int32_t *out)
 	return MMS_OK;
 }
 
-static const char *code_of(const mms_model *m, int e, int32_t id)
-{
-	return mms_str(m, mms_row(m, e, id)[mms_entities[e].code_field]);
-}
-
 int mms_route_revision(mms_db *db, int32_t route, int *number)
 {
 	if (!number)
@@ -83,7 +78,7 @@ int mms_route_sign(mms_db *db, int32_t route, int signature, int32_t person, con
 	int32_t revised = latest_revision(m, route, &number);
 	int agreed = holds(rt[RT_AGREED_ON], revised), approved = holds(rt[RT_APPROVED_ON], revised);
 	int acknowledged = holds(rt[RT_ACKNOWLEDGED_ON], revised);
-	const char *code = code_of(m, MMS_ROUTE, route);
+	const char *code = mms_route_code(m, MMS_ROUTE, route);
 	char date[11], rev[32] = "";
 	mms_date_format(day, date);
 	if (number)
@@ -104,7 +99,7 @@ int mms_route_sign(mms_db *db, int32_t route, int signature, int32_t person, con
 	int n = 0;
 	if (signature == MMS_ROUTE_AGREE) {
 		pairs[n++] = "agreed_by";
-		pairs[n++] = code_of(m, MMS_STAFF, person);
+		pairs[n++] = mms_route_code(m, MMS_STAFF, person);
 		pairs[n++] = "agreed_on";
 		pairs[n++] = date;
 		if (rt[RT_APPROVED_ON] != MMS_NONE) {
@@ -115,7 +110,7 @@ int mms_route_sign(mms_db *db, int32_t route, int signature, int32_t person, con
 		}
 	} else if (signature == MMS_ROUTE_APPROVE) {
 		pairs[n++] = "approved_by";
-		pairs[n++] = code_of(m, MMS_STAFF, person);
+		pairs[n++] = mms_route_code(m, MMS_STAFF, person);
 		pairs[n++] = "approved_on";
 		pairs[n++] = date;
 	} else {
@@ -145,7 +140,7 @@ int mms_route_revise(mms_db *db, int32_t route, int32_t by, const char *on, cons
 	const int32_t *rt = mms_row(m, MMS_ROUTE, route);
 	int last;
 	int32_t revised = latest_revision(m, route, &last);
-	const char *code = code_of(m, MMS_ROUTE, route);
+	const char *code = mms_route_code(m, MMS_ROUTE, route);
 	char date[11], num[16];
 	mms_date_format(day, date);
 	if (!holds(rt[RT_APPROVED_ON], revised))
@@ -159,7 +154,7 @@ int mms_route_revise(mms_db *db, int32_t route, int32_t by, const char *on, cons
 	}
 	snprintf(num, sizeof num, "%d", last + 1);
 	rc = mms_route_insert(db, MMS_ROUTE_REVISION, NULL, "route", code, "number", num, "date", date,
-			      "by", by >= 0 ? code_of(m, MMS_STAFF, by) : NULL, "reason", reason,
+			      "by", by >= 0 ? mms_route_code(m, MMS_STAFF, by) : NULL, "reason", reason,
 			      NULL);
 	if (rc == MMS_OK && number)
 		*number = last + 1;

@@ -74,6 +74,12 @@ int mms_route_fit_of(const mms_model *m, const person_profile *p, int32_t res, i
 /* The date a plan was built at (its diagnostics and experience). */
 int32_t mms_route_plan_as_of(const mms_route_plan *p);
 
+/* The code of record id of entity e (which has one), "" for -1. */
+static inline const char *mms_route_code(const mms_model *m, int e, int32_t id)
+{
+	return id >= 0 ? mms_str(m, mms_row(m, e, id)[mms_entities[e].code_field]) : "";
+}
+
 /* Appends s as a quoted CSV field. */
 void mms_route_csv_text(mms_buf *b, const char *s);
 
