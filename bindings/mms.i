@@ -794,6 +794,12 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 			mms_swig_check($self, mms_route_map(db, unit, year, which, mms_swig_format(format), &s));
 		return s;
 	}
+	/* The deficit map as a workbook of three sheets (mms_route_map_xlsx). */
+	void route_map_xlsx(int unit, int year, const char *path) {
+		mms_db *db = mms_swig_db($self);
+		if (db)
+			mms_swig_check($self, mms_route_map_xlsx(db, unit, year, path));
+	}
 	/* The МР-4/02вн figures of a region (mms_route_federal). */
 	char *route_federal(int region, int year, const char *format = "json") {
 		mms_db *db = mms_swig_db($self);

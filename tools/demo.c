@@ -199,6 +199,9 @@ static int print_deficit_map(mms_db *db, int32_t region)
 		printf("\nThe region's deficit map, 2024 (people with a high, medium or minimal deficit "
 		       "by competency, municipality, main subject and education level):\n%s", map);
 	mms_free(map);
+	if (rc == MMS_OK && (rc = mms_route_map_xlsx(db, region, 2024, "demo-map.xlsx")) == MMS_OK)
+		printf("\nwrote demo-map.xlsx (the deficit map, completion and effect by resource, "
+		       "routes per tutor)\n");
 	return rc;
 }
 

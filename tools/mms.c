@@ -217,7 +217,7 @@ static const syntax route_subs[] = {
 	{"build", PLAN_OPTIONS}, {"batch", PLAN_OPTIONS}, {"show", "--xlsx="}, {"list", "--year=int"},
 	{"approve", "--date= --evidence= --by= --on="}, {"progress", "--step=int --status= --date= --evidence="},
 	{"agree", "--by= --on="}, {"acknowledge", "--on="}, {"revise", "--by= --on= --reason="},
-	{"map", "--year=int --format= --table="}, {"tutors", "--year=int --format="},
+	{"map", "--year=int --format= --table= --output="}, {"tutors", "--year=int --format="},
 	{"federal", "--year=int --format="}, {"mentoring", "--year=int --format="},
 	{NULL, NULL}};
 static const syntax framework_subs[] = {{"import-case", "--name="}, {"export-case", ""}, {NULL, NULL}};
@@ -506,6 +506,7 @@ static const command commands[] = {
 		"revise DB ROUTE [--by STAFF] [--on D] [--reason TEXT] | "
 		"progress DB ROUTE [--step ID] --status S --date D [--evidence E] | "
 		"map DB UNIT --year Y [--format csv|json] [--table deficits|resources|tutors] | "
+		"map DB UNIT --year Y --format xlsx --output FILE | "
 		"tutors|mentoring DB UNIT --year Y [--format csv|json] | "
 		"federal DB REGION --year Y [--format json|csv]",
 	 "individual routes: plan from deficits, store, sign, revise and track them; "

@@ -282,6 +282,11 @@ static int region(int argc, char **argv, const char *what)
 	int y = year ? atoi(year) : 0, federal = !strcmp(what, "federal");
 	int format = fmt ? (!strcmp(fmt, "csv") ? MMS_FORMAT_CSV : !strcmp(fmt, "json") ? MMS_FORMAT_JSON : -1)
 			 : federal ? MMS_FORMAT_JSON : MMS_FORMAT_CSV;
+	/* the map as a workbook: its three tables as sheets */
+	const char *xlsx = fmt && !strcmp(fmt, "xlsx") && !strcmp(what, "map") ? opt(argc, argv, "--output")
+										: NULL;
+	if (xlsx)
+		format = MMS_FORMAT_JSON;
 	static const char *const names[] = {"deficits", "resources", "tutors"};
 	int which = !strcmp(what, "tutors") ? MMS_ROUTE_MAP_TUTORS
 		    : format == MMS_FORMAT_JSON && !table ? MMS_ROUTE_MAP_ALL : MMS_ROUTE_MAP_DEFICITS;
@@ -296,13 +301,15 @@ static int region(int argc, char **argv, const char *what)
 	int32_t unit;
 	char *out = NULL;
 	int rc = tool_unit(db, argv[1], &unit);
-	if (rc == MMS_OK && federal)
+	if (rc == MMS_OK && xlsx && (rc = mms_route_map_xlsx(db, unit, y, xlsx)) == MMS_OK)
+		printf("wrote %s\n", xlsx);
+	else if (rc == MMS_OK && federal)
 		rc = mms_route_federal(db, unit, y, format, &out);
 	else if (rc == MMS_OK && !strcmp(what, "mentoring"))
 		rc = mms_mentoring_schools(db, unit, y, format, &out);
 	else if (rc == MMS_OK)
 		rc = mms_route_map(db, unit, y, which, format, &out);
-	if (rc == MMS_OK)
+	if (rc == MMS_OK && out)
 		fputs(out, stdout);
 	mms_free(out);
 	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, what);

@@ -280,6 +280,13 @@ MMS_EXTERN int mms_route_map(mms_db *db, int32_t unit, int year, int table, int 
 			     char **out);
 
 /**
+ * The region's deficit map as an XLSX workbook (0.2): the three tables of
+ * mms_route_map() as the sheets «Дефициты», «Ресурсы», «Тьюторы», with a
+ * header row each; written to a temporary and renamed over path once whole.
+ */
+MMS_EXTERN int mms_route_map_xlsx(mms_db *db, int32_t unit, int year, const char *path);
+
+/**
  * The yearly figures the federal monitoring asks of a region under
  * МР-4/02вн (30.04.2019), computed by the built-in ЦНППМ indicators at the
  * region's unit: the shares of all the region's pedagogical workers whose

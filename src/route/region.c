@@ -579,6 +579,12 @@ static int render(mms_db *db, int32_t unit, int year, int first, int last, int f
 	return rc;
 }
 
+const char *const *mms_route_map_columns(int t, int *n)
+{
+	*n = tables[t].ncols;
+	return tables[t].cols;
+}
+
 int mms_route_map(mms_db *db, int32_t unit, int year, int which, int format, char **out)
 {
 	if (which != MMS_ROUTE_MAP_ALL &&

@@ -101,6 +101,9 @@ int mms_route_author_json(const mms_model *m, const route_author *a, struct json
 int mms_route_centre_methodists(const mms_model *m, const int32_t *region_of, int32_t nregions,
 				int32_t **start, int32_t **ids);
 
+/* The columns of table t of the region's map (region.c), for its workbook. */
+const char *const *mms_route_map_columns(int t, int *n);
+
 /* Mentoring pairs (mentoring.c). Whether live pair `pair` runs at some time
  * in [from, to] (MMS_NONE: open on that side). */
 int mms_pair_overlaps(const mms_model *m, int32_t pair, int32_t from, int32_t to);

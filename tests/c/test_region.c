@@ -403,6 +403,19 @@ static void the_region_sees_its_deficits_tutors_and_federal_figures(void **state
 			    "\"S\",\"Школа\",1,1,0,\"приказ № 5\",\"DH\"\n"
 			    "\"S2\",\"Школа 2\",0,0,0,\"\",\"\"\n");
 	mms_free(csv);
+	/* the same tables as a workbook, written whole or not at all */
+	char *dir = t_tmpdir(), *book = t_path(dir, "map.xlsx"), *missing = t_path(dir, "no/such/map.xlsx");
+	T_OK(db, mms_route_map_xlsx(db, t_find(db, MMS_UNIT, "RG"), 2024, book));
+	size_t len = 0;
+	char *bytes = t_read(book, &len);
+	assert_true(len > 1000 && !memcmp(bytes, "PK", 2)); /* a zip, as XLSX is */
+	free(bytes);
+	assert_int_not_equal(mms_route_map_xlsx(db, t_find(db, MMS_UNIT, "RG"), 2024, missing), MMS_OK);
+	assert_int_equal(mms_route_map_xlsx(db, t_find(db, MMS_UNIT, "RG"), 2024, NULL), MMS_EINVAL);
+	t_rmtree(dir);
+	free(dir);
+	free(book);
+	free(missing);
 	/* refused: a year that is none, CSV of all tables, an unknown table or format */
 	int32_t rg = t_find(db, MMS_UNIT, "RG");
 	assert_int_equal(mms_route_map(db, rg, 0, MMS_ROUTE_MAP_DEFICITS, MMS_FORMAT_CSV, &csv), MMS_EINVAL);

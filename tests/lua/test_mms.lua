@@ -529,6 +529,7 @@ test("no call reports an earlier failure", function()
     ["Db.route_federal"] = now(function()
       return rdb:route_federal(rdb:find("units", "S"), 2024):find('"figures"', 1, true) ~= nil end),
     ["Db.mentoring_schools"] = now(function() return rdb:mentoring_schools(-1, 2024):find("school,", 1, true) == 1 end),
+    ["Db.route_map_xlsx"] = now(function() rdb:route_map_xlsx(-1, 2024, tmp .. "/m.xlsx"); return true end),
     ["mms.update"] = updated(function(d) mms.update(d, "units", "M", {name = "ММС 2"}) end),
     ["Db.update_record"] = updated(function(d)
       local r = mms.Record("units"); r:set("name", "ММС 2"); d:update_record("M", r, "Иванова") end),

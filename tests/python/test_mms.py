@@ -586,6 +586,7 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         "Db.route_map": now(lambda: rdb.route_map(-1, 2024).startswith("competency,")),
         "Db.route_federal": now(lambda: '"figures"' in rdb.route_federal(rdb.unit("S"), 2024)),
         "Db.mentoring_schools": now(lambda: rdb.mentoring_schools(-1, 2024).startswith("school,")),
+        "Db.route_map_xlsx": now(does(lambda: rdb.route_map_xlsx(-1, 2024, str(tmp_path / "m.xlsx")))),
         "Db.update": updated(lambda d: d.update("units", "M", name="ММС 2")),
         "Db.update_record": updated(update_record),
         "Db.delete": deleted,
@@ -989,7 +990,7 @@ def test_import_file_refuses_a_file_past_max_bytes(tmp_path):
     assert db.count("units") > 0
 
 
-def test_mentoring_pairs_signatures_revisions_and_the_regions_view():
+def test_mentoring_pairs_signatures_revisions_and_the_regions_view(tmp_path):
     db = routes_case()
     db.insert("staff", code="H", name="Наставник", org="S", role="teacher")
     db.insert("staff", code="DH", name="Заместитель директора", org="S", role="manager")
@@ -1026,5 +1027,13 @@ def test_mentoring_pairs_signatures_revisions_and_the_regions_view():
     federal = json.loads(db.route_federal(db.unit("S"), 2024))
     assert [f["field"] for f in federal["figures"]][0] == "routes_developed_share"
     assert federal["pedagogical_workers"] == 3  # T, MET, H
+    import openpyxl
+    path = str(tmp_path / "map.xlsx")
+    db.route_map_xlsx(-1, 2024, path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Дефициты", "Ресурсы", "Тьюторы"]
+    rows = list(book["Дефициты"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("competency", "competency_name", "municipality") and rows[1][0] == "T.DIG.1"
+    assert list(book["Тьюторы"].iter_rows(values_only=True))[1][0] == "MET"
     schools = db.mentoring_schools(-1, 2024).splitlines()
     assert schools[1] == '"S","Школа",1,1,0,"","DH"'

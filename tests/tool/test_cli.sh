@@ -133,6 +133,10 @@ check "route map resources" 0 "$mms" route map demo.sqlite VLA-VIRO --year 2024 
 grep_in "route map resources header" out.txt "^resource,resource_name,kind,steps,done,failed,completion,covered,closed,effect"
 check "route map json" 0 "$mms" route map demo.sqlite VLA-VIRO --year 2024 --format json
 grep_in "route map json tutors" out.txt '"tutors":'
+check "route map xlsx" 0 "$mms" route map demo.sqlite VLA-VIRO --year 2024 --format xlsx --output map.xlsx
+if [ -s map.xlsx ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL no map.xlsx"; fi
+check "route map xlsx needs --output" 2 "$mms" route map demo.sqlite VLA-VIRO --year 2024 --format xlsx
+grep_in "demo writes the map's workbook" demo-out.txt "wrote demo-map.xlsx"
 check "route map bad table" 2 "$mms" route map demo.sqlite VLA-VIRO --year 2024 --table people
 check "route map needs a year" 2 "$mms" route map demo.sqlite VLA-VIRO
 check "route map unknown unit" 1 "$mms" route map demo.sqlite NOPE --year 2024
