@@ -144,6 +144,17 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 	signed_line(&d, &buf, "Согласовано", rt[RT_AGREED_BY], -1, rt[RT_AGREED_ON]);
 	signed_line(&d, &buf, "Утверждено", rt[RT_APPROVED_BY], -1, rt[RT_APPROVED_ON]);
 	signed_line(&d, &buf, "С маршрутом ознакомлен(а)", -1, -1, rt[RT_ACKNOWLEDGED_ON]);
+	/* the version signed: a route revised after approval is signed again */
+	int32_t rev = mms_route_latest_revision(m, route);
+	if (rev >= 0) {
+		const int32_t *rv = mms_row(m, MMS_ROUTE_REVISION, rev);
+		char on[11];
+		mms_date_format(rv[RV_DATE], on);
+		buf.len = 0;
+		mms_buf_printf(&buf, "№ %d от %s%s%s", rv[RV_NUMBER], on, rv[RV_REASON] ? ": " : "",
+			       mms_str(m, rv[RV_REASON]));
+		line(&d, "Редакция маршрута", buf.data);
+	}
 	/* the bands the route was built with, as Р-201 words them */
 	char bands[256];
 	snprintf(bands, sizeof bands, "высокий дефицит — ниже %g %%, средний — от %g до %g %%, "

@@ -13,21 +13,25 @@
 
 #include "route.h"
 
+int32_t mms_route_latest_revision(const mms_model *m, int32_t route)
+{
+	int32_t latest = -1;
+	for (size_t i = 0; i < m->t[MMS_ROUTE_REVISION].count; i++) {
+		const int32_t *r = mms_row(m, MMS_ROUTE_REVISION, (int32_t)i);
+		if (r[RV_ROUTE] == route && mms_model_live(m, MMS_ROUTE_REVISION, (int32_t)i) &&
+		    (latest < 0 || r[RV_NUMBER] > mms_row(m, MMS_ROUTE_REVISION, latest)[RV_NUMBER]))
+			latest = (int32_t)i;
+	}
+	return latest;
+}
+
 /* The date of the route's latest revision, or MMS_NONE; *number its number
  * (0 for a route never revised). */
 static int32_t latest_revision(const mms_model *m, int32_t route, int *number)
 {
-	int32_t on = MMS_NONE;
-	*number = 0;
-	for (size_t i = 0; i < m->t[MMS_ROUTE_REVISION].count; i++) {
-		const int32_t *r = mms_row(m, MMS_ROUTE_REVISION, (int32_t)i);
-		if (r[RV_ROUTE] != route || !mms_model_live(m, MMS_ROUTE_REVISION, (int32_t)i) ||
-		    r[RV_NUMBER] < *number)
-			continue;
-		*number = r[RV_NUMBER];
-		on = r[RV_DATE];
-	}
-	return on;
+	int32_t id = mms_route_latest_revision(m, route);
+	*number = id >= 0 ? mms_row(m, MMS_ROUTE_REVISION, id)[RV_NUMBER] : 0;
+	return id >= 0 ? mms_row(m, MMS_ROUTE_REVISION, id)[RV_DATE] : MMS_NONE;
 }
 
 /* Whether a signature dated `on` holds for the current revision. */

@@ -139,6 +139,9 @@ static void schema_indexes_match_field_names(void **state)
 	assert_int_equal(mms_enum_find(E_RESOURCE_KIND, "self_education"), RK_SELF_EDUCATION);
 	assert_int_equal(mms_enum_find(E_EDU_LEVEL, "pd"), EL_PD);
 	assert_int_equal(mms_enum_find(E_POSITION, "methodist"), PO_METHODIST);
+	assert_int_equal(mms_enum_find(E_MENTORING_FORM, "manager_teacher"), MF_MANAGER_TEACHER);
+	assert_int_equal(mms_field_find(MMS_ROUTE_REVISION, "reason"), RV_REASON);
+	assert_int_equal(mms_entities[MMS_ROUTE_REVISION].nfields, RV_NFIELDS);
 	assert_int_equal(mms_enum_find(E_ROUTE_STATUS, "failed"), RS_FAILED);
 	assert_int_equal(mms_enum_find(E_ROUTE_STATUS, "in_progress"), RS_IN_PROGRESS);
 	assert_int_equal(mms_enum_find(E_DIAG_LEVEL, "high"), DL_HIGH);

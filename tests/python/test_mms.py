@@ -1013,6 +1013,13 @@ def test_mentoring_pairs_signatures_revisions_and_the_regions_view(tmp_path):
     assert db.route_revise(route, met, "2024-03-01", "новый курс") == 1 == db.route_revision(route)
     db.route_sign(route, "approve", met, "2024-03-02")
     assert db.get("routes", route, "acknowledged_on") is None
+    import openpyxl
+    doc = str(tmp_path / "route.xlsx")
+    db.route_report_xlsx(route, doc)
+    rows = {r[0]: r[1] for r in openpyxl.load_workbook(doc)["ИОМ"].iter_rows(values_only=True)
+            if r[0] is not None}
+    assert rows["Редакция маршрута"] == "№ 1 от 2024-03-01: новый курс"
+    assert rows["Утверждено"] == "Методист, 2024-03-02"
     with pytest.raises(mms.Error):
         db.route_sign(route, "bless", met)
     deficits = db.route_map(-1, 2024).splitlines()
