@@ -1017,7 +1017,8 @@ int mms_route_plan_save(mms_db *db, const mms_route_plan *p, const char *prefix,
 	int32_t first = (int32_t)m->t[MMS_ROUTE].count;
 	json_object *doc = json_object_new_object(), *routes = json_object_new_array(),
 		    *steps = json_object_new_array(), *pairs = json_object_new_array();
-	rc = doc && routes && steps && pairs ? MMS_OK : MMS_ENOMEM;
+	step_pairs sp = {NULL, NULL, NULL};
+	rc = doc && routes && steps && pairs ? mms_step_pairs_init(m, &sp) : MMS_ENOMEM;
 	for (size_t r = 0; rc == MMS_OK && r < p->n; r++) {
 		const plan_route *pr = &p->r[r];
 		char rcode[300], date[11];
@@ -1071,7 +1072,7 @@ int mms_route_plan_save(mms_db *db, const mms_route_plan *p, const char *prefix,
 			if (rc == MMS_OK)
 				rc = add_text(so, "reason", st->reason);
 			if (rc == MMS_OK)
-				rc = mms_route_step_pair_json(m, pr->staff, st->resource,
+				rc = mms_route_step_pair_json(m, &sp, pr->staff, st->resource,
 							      p->start != MMS_NONE ? p->start : p->as_of,
 							      p->end, rcode, st->covers, so, pairs);
 		}
@@ -1090,6 +1091,7 @@ int mms_route_plan_save(mms_db *db, const mms_route_plan *p, const char *prefix,
 	json_object_put(routes);
 	json_object_put(steps);
 	json_object_put(pairs);
+	mms_step_pairs_free(&sp);
 	if (rc == MMS_OK && first_id)
 		*first_id = first;
 	else if (rc == MMS_ENOMEM)

@@ -64,40 +64,58 @@ static int add_date(json_object *o, const char *key, int32_t day)
 	return add(o, key, d);
 }
 
-/* The school's curator of mentoring: the one its latest pair with a curator
- * names (the recommendations give a school one curator), or -1. */
-static int32_t school_curator(const mms_model *m, int32_t org)
+int mms_step_pairs_init(const mms_model *m, step_pairs *sp)
 {
-	int32_t best = -1, best_start = INT32_MIN;
-	for (size_t i = 0; i < m->t[MMS_MENTORING_PAIR].count; i++) {
-		const int32_t *p = mms_row(m, MMS_MENTORING_PAIR, (int32_t)i);
-		if (p[MP_CURATOR] < 0 || !mms_model_live(m, MMS_MENTORING_PAIR, (int32_t)i) ||
-		    mms_row(m, MMS_STAFF, p[MP_MENTEE])[S_ORG] != org || p[MP_START] < best_start)
-			continue;
-		best = p[MP_CURATOR];
-		best_start = p[MP_START];
+	size_t nu = m->t[MMS_UNIT].count;
+	sp->curator = mms_malloc((nu + 1) * sizeof *sp->curator);
+	int32_t *since = mms_malloc((nu + 1) * sizeof *since);
+	int rc = sp->curator && since ? mms_index_csr_live(m, m->t[MMS_STAFF].count, MMS_MENTORING_PAIR,
+							    MP_MENTOR, -1, &sp->start, &sp->ids)
+				      : MMS_ENOMEM;
+	/* a school's curator of mentoring: the one its latest pair with a
+	 * curator names (the recommendations give a school one curator) */
+	for (size_t u = 0; rc == MMS_OK && u < nu; u++) {
+		sp->curator[u] = -1;
+		since[u] = INT32_MIN;
 	}
-	return best;
+	for (size_t i = 0; rc == MMS_OK && i < m->t[MMS_MENTORING_PAIR].count; i++) {
+		const int32_t *p = mms_row(m, MMS_MENTORING_PAIR, (int32_t)i);
+		int32_t org = mms_row(m, MMS_STAFF, p[MP_MENTEE])[S_ORG];
+		if (p[MP_CURATOR] < 0 || !mms_model_live(m, MMS_MENTORING_PAIR, (int32_t)i) ||
+		    p[MP_START] < since[org])
+			continue;
+		sp->curator[org] = p[MP_CURATOR];
+		since[org] = p[MP_START];
+	}
+	mms_free(since);
+	return rc;
 }
 
-int mms_route_step_pair_json(const mms_model *m, int32_t staff, int32_t resource, int32_t start,
-			     int32_t end, const char *route_code, const char *covers,
-			     json_object *step, json_object *pairs)
+void mms_step_pairs_free(step_pairs *sp)
+{
+	mms_free(sp->start);
+	mms_free(sp->ids);
+	mms_free(sp->curator);
+	*sp = (step_pairs){NULL, NULL, NULL};
+}
+
+int mms_route_step_pair_json(const mms_model *m, const step_pairs *sp, int32_t staff,
+			     int32_t resource, int32_t start, int32_t end, const char *route_code,
+			     const char *covers, json_object *step, json_object *pairs)
 {
 	const int32_t *r = mms_row(m, MMS_RESOURCE, resource);
 	int32_t mentor = r[R_MENTOR];
 	if (r[R_KIND] != RK_MENTORING || mentor < 0 || mentor == staff)
 		return MMS_OK;
-	for (size_t i = 0; i < m->t[MMS_MENTORING_PAIR].count; i++) {
-		const int32_t *p = mms_row(m, MMS_MENTORING_PAIR, (int32_t)i);
-		if (p[MP_MENTOR] == mentor && p[MP_MENTEE] == staff &&
-		    mms_pair_overlaps(m, (int32_t)i, start, end))
+	for (int32_t k = sp->start[mentor]; k < sp->start[mentor + 1]; k++) {
+		const int32_t *p = mms_row(m, MMS_MENTORING_PAIR, sp->ids[k]);
+		if (p[MP_MENTEE] == staff && mms_pair_overlaps(m, sp->ids[k], start, end))
 			return add(step, "pair", mms_str(m, p[MP_CODE]));
 	}
 	mms_buf code = {0}, programme = {0};
 	mms_buf_printf(&code, "%s/%s", route_code, mms_str(m, r[R_CODE]));
 	mms_buf_printf(&programme, "%s: %s", mms_str(m, r[R_NAME]), covers ? covers : "");
-	int32_t curator = school_curator(m, mms_row(m, MMS_STAFF, staff)[S_ORG]);
+	int32_t curator = sp->curator[mms_row(m, MMS_STAFF, staff)[S_ORG]];
 	json_object *o = json_object_new_object();
 	int rc = o && !code.failed && !programme.failed && !json_object_array_add(pairs, o)
 			 ? MMS_OK : MMS_ENOMEM;

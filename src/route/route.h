@@ -112,12 +112,20 @@ const char *const *mms_route_map_columns(int t, int *n);
 int mms_pair_overlaps(const mms_model *m, int32_t pair, int32_t from, int32_t to);
 /* Adds to load[mentor] the pairs each mentor holds during [from, to]. */
 void mms_mentor_loads(const mms_model *m, int32_t from, int32_t to, int32_t *load);
+/* What saving a plan's mentoring steps needs, indexed once per save: the
+ * pairs by mentor and each unit's curator of mentoring (-1 none). */
+typedef struct step_pairs {
+	int32_t *start, *ids;
+	int32_t *curator;
+} step_pairs;
+int mms_step_pairs_init(const mms_model *m, step_pairs *sp);
+void mms_step_pairs_free(step_pairs *sp);
 /* For a mentoring step of a route being saved, names in `step` the pair it
  * joins (its mentor's pair with the teacher in the period), or adds a new
  * one to `pairs` (code "<route>/<resource>"). Other steps: nothing. */
-int mms_route_step_pair_json(const mms_model *m, int32_t staff, int32_t resource, int32_t start,
-			     int32_t end, const char *route_code, const char *covers,
-			     struct json_object *step, struct json_object *pairs);
+int mms_route_step_pair_json(const mms_model *m, const step_pairs *sp, int32_t staff,
+			     int32_t resource, int32_t start, int32_t end, const char *route_code,
+			     const char *covers, struct json_object *step, struct json_object *pairs);
 
 /* Appends one record, given as field/value text pairs, through the import
  * path (so every rule applies); NULL ends the pairs. */
