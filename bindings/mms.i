@@ -185,6 +185,14 @@ static int mms_swig_import_mode(const char *mode)
 	       : !strcmp(mode, "sync") ? MMS_IMPORT_SYNC : -1;
 }
 
+/* A table's format by name: "csv" or "json" (anything else: -1, which the
+ * call refuses with MMS_EINVAL and a message). */
+static int mms_swig_format(const char *format)
+{
+	return !format || !strcmp(format, "csv") ? MMS_FORMAT_CSV
+	       : !strcmp(format, "json") ? MMS_FORMAT_JSON : -1;
+}
+
 /* Checks a call on a Db: records its failure with the handle's message. */
 static int mms_swig_check(Db *self, int rc)
 {
@@ -340,6 +348,9 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Db::route_authorship;
 %newobject Db::route_change;
 %newobject Db::route_change_by_resource;
+%newobject Db::route_map;
+%newobject Db::route_federal;
+%newobject Db::mentoring_schools;
 %newobject Db::children;
 %newobject Db::subtree;
 %newobject Db::path;
@@ -778,6 +789,76 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		char *s = NULL;
 		if (db)
 			mms_swig_check($self, mms_route_change_by_resource(db, as_of, &s));
+		return s;
+	}
+	/* The pairs a mentor holds between two dates (None: open), mms_mentor_load. */
+	int mentor_load(int mentor, const char *from = NULL, const char *to = NULL) {
+		mms_db *db = mms_swig_db($self);
+		size_t n = 0;
+		if (db)
+			mms_swig_check($self, mms_mentor_load(db, mentor, from, to, &n));
+		return (int)n;
+	}
+	/* Signs a route: "agree", "approve" or "acknowledge" (mms_route_sign). */
+	void route_sign(int route, const char *signature, int person = -1, const char *on = NULL) {
+		mms_db *db = mms_swig_db($self);
+		static const char *const names[] = {"agree", "approve", "acknowledge"};
+		int which = -1;
+		for (int i = 0; signature && i < 3; i++)
+			which = !strcmp(signature, names[i]) ? i : which;
+		if (which < 0)
+			mms_swig_fail(MMS_EINVAL, "signature must be agree, approve or acknowledge");
+		else if (db)
+			mms_swig_check($self, mms_route_sign(db, route, which, person, on));
+	}
+	/* Records a revision of an approved route; returns its number. */
+	int route_revise(int route, int by = -1, const char *on = NULL, const char *reason = NULL) {
+		mms_db *db = mms_swig_db($self);
+		int n = 0;
+		if (db)
+			mms_swig_check($self, mms_route_revise(db, route, by, on, reason, &n));
+		return n;
+	}
+	int route_revision(int route) {
+		mms_db *db = mms_swig_db($self);
+		int n = 0;
+		if (db)
+			mms_swig_check($self, mms_route_revision(db, route, &n));
+		return n;
+	}
+	/* The region's deficit map: table "deficits", "resources", "tutors" or
+	 * (JSON only) "all"; format "csv" or "json" (mms_route_map). */
+	char *route_map(int unit, int year, const char *table = "deficits", const char *format = "csv") {
+		mms_db *db = mms_swig_db($self);
+		static const char *const names[] = {"deficits", "resources", "tutors"};
+		int which = table && !strcmp(table, "all") ? MMS_ROUTE_MAP_ALL : 3;
+		for (int i = 0; table && i < 3; i++)
+			which = !strcmp(table, names[i]) ? i : which;
+		char *s = NULL;
+		if (db)
+			mms_swig_check($self, mms_route_map(db, unit, year, which, mms_swig_format(format), &s));
+		return s;
+	}
+	/* The deficit map as a workbook of three sheets (mms_route_map_xlsx). */
+	void route_map_xlsx(int unit, int year, const char *path) {
+		mms_db *db = mms_swig_db($self);
+		if (db)
+			mms_swig_check($self, mms_route_map_xlsx(db, unit, year, path));
+	}
+	/* The МР-4/02вн figures of a region (mms_route_federal). */
+	char *route_federal(int region, int year, const char *format = "json") {
+		mms_db *db = mms_swig_db($self);
+		char *s = NULL;
+		if (db)
+			mms_swig_check($self, mms_route_federal(db, region, year, mms_swig_format(format), &s));
+		return s;
+	}
+	/* The schools' mentoring beside Moscow-region 9 (mms_mentoring_schools). */
+	char *mentoring_schools(int unit, int year, const char *format = "csv") {
+		mms_db *db = mms_swig_db($self);
+		char *s = NULL;
+		if (db)
+			mms_swig_check($self, mms_mentoring_schools(db, unit, year, mms_swig_format(format), &s));
 		return s;
 	}
 	/* Stores a plan as draft routes; returns the id of the first. */

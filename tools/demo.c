@@ -191,6 +191,22 @@ static void print_routes(const routes_made *s)
 		       "misfits 0):\n%s", s->fit);
 }
 
+/* The region's deficit map of the batch's year (docs/routes.md, "The
+ * region's view"): whom the region's programmes and course places are for. */
+static int print_deficit_map(mms_db *db, int32_t region)
+{
+	char *map = NULL;
+	int rc = mms_route_map(db, region, 2024, MMS_ROUTE_MAP_DEFICITS, MMS_FORMAT_CSV, &map);
+	if (rc == MMS_OK)
+		printf("\nThe region's deficit map, 2024 (people with a high, medium or minimal deficit "
+		       "by competency, municipality, main subject and education level):\n%s", map);
+	mms_free(map);
+	if (rc == MMS_OK && (rc = mms_route_map_xlsx(db, region, 2024, "demo-map.xlsx")) == MMS_OK)
+		printf("\nwrote demo-map.xlsx (the deficit map, completion and effect by resource, "
+		       "routes per tutor)\n");
+	return rc;
+}
+
 /* The data directory: --data, $MMS_DATADIR, the source tree, the install. */
 static const char *data_dir(const char *given)
 {
@@ -324,6 +340,8 @@ int cmd_demo(int argc, char **argv)
 		rc = print_coverage(db, root);
 	if (rc == MMS_OK && (rc = mms_db_find(db, MMS_UNIT, "MUR-CRPK", &crpk)) == MMS_OK)
 		print_routes(&made);
+	if (rc == MMS_OK)
+		rc = print_deficit_map(db, root);
 	if (rc == MMS_OK)
 		rc = print_kpis(db, crpk);
 	code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, "demo");

@@ -223,7 +223,10 @@ typedef struct command {
 	"--developer= --developer-unit= --developed-on= --high-below=num --medium-up-to=num --medium-to-course"
 static const syntax route_subs[] = {
 	{"build", PLAN_OPTIONS}, {"batch", PLAN_OPTIONS}, {"show", "--xlsx="}, {"list", "--year=int"},
-	{"approve", "--date= --evidence="}, {"progress", "--step=int --status= --date= --evidence="},
+	{"approve", "--date= --evidence= --by= --on="}, {"progress", "--step=int --status= --date= --evidence="},
+	{"agree", "--by= --on="}, {"acknowledge", "--on="}, {"revise", "--by= --on= --reason="},
+	{"map", "--year=int --format= --table= --output="}, {"tutors", "--year=int --format="},
+	{"federal", "--year=int --format="}, {"mentoring", "--year=int --format="},
 	{"effect", "--as-of= --by-resource"}, {NULL, NULL}};
 static const syntax programme_subs[] = {{"list", "--programmes="}, {"show", "--programmes="},
 					 {NULL, NULL}};
@@ -561,8 +564,15 @@ static const command commands[] = {
 		"show DB ROUTE [--xlsx FILE] | list DB [--year Y] | "
 		"effect DB (ROUTE | --by-resource) [--as-of D] | "
 		"approve DB ROUTE --date D [--evidence E] | "
-		"progress DB ROUTE [--step ID] --status S --date D [--evidence E]",
-	 "individual routes: plan from deficits, store, approve and track them", cmd_route, 2,
+		"approve|agree DB ROUTE --by STAFF [--on D] | acknowledge DB ROUTE [--on D] | "
+		"revise DB ROUTE [--by STAFF] [--on D] [--reason TEXT] | "
+		"progress DB ROUTE [--step ID] --status S --date D [--evidence E] | "
+		"map DB UNIT --year Y [--format csv|json] [--table deficits|resources|tutors] | "
+		"map DB UNIT --year Y --format xlsx --output FILE | "
+		"tutors|mentoring DB UNIT --year Y [--format csv|json] | "
+		"federal DB REGION --year Y [--format json|csv]",
+	 "individual routes: plan from deficits, store, sign, revise and track them; "
+	 "the region's deficit map, tutors, mentoring and federal figures", cmd_route, 2,
 	 NULL, route_subs},
 	{"framework", "import-case DB FILE.json [--name NAME] | export-case DB NAME",
 	 "competency frameworks in 1EdTech CASE JSON", cmd_framework, 3, NULL, framework_subs},

@@ -232,6 +232,111 @@ static int change(int argc, char **argv, const char *fixed)
 	return code;
 }
 
+/* `route agree|approve DB ROUTE --by PERSON [--on DATE]`, `route acknowledge
+ * DB ROUTE [--on DATE]`: the signatures of the route's current revision. An
+ * approval also moves a draft route to "approved" on that date. */
+static int sign(int argc, char **argv, int signature)
+{
+	mms_db *db;
+	const char *by = opt(argc, argv, "--by"), *on = opt(argc, argv, "--on");
+	if (argc < 2 || (signature != MMS_ROUTE_ACKNOWLEDGE && !by))
+		return EXIT_USAGE;
+	int open_code = tool_open(&db, argv[0], TOOL_WRITE);
+	if (open_code != EXIT_OK)
+		return open_code;
+	int32_t route, person = -1;
+	const char *status = NULL;
+	int rc = mms_db_find(db, MMS_ROUTE, argv[1], &route);
+	if (rc == MMS_OK && by)
+		rc = mms_db_find(db, MMS_STAFF, by, &person);
+	if (rc == MMS_OK)
+		rc = mms_route_sign(db, route, signature, person, on);
+	if (rc == MMS_OK && signature == MMS_ROUTE_APPROVE)
+		rc = mms_route_status(db, route, &status);
+	if (rc == MMS_OK && status && !strcmp(status, "draft")) {
+		char *day = text(db, MMS_ROUTE, route, "approved_on");
+		rc = day ? mms_route_set_status(db, route, "approved", day, opt(argc, argv, "--evidence"))
+			 : MMS_ENOMEM;
+		mms_free(day);
+	}
+	static const char *const done[] = {"agreed", "approved", "acknowledged"};
+	if (rc == MMS_OK)
+		printf("%s: %s%s%s\n", argv[1], done[signature], by ? " by " : "", by ? by : "");
+	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, argv[1]);
+	mms_db_close(db);
+	return code;
+}
+
+/* `route revise DB ROUTE [--by PERSON] [--on DATE] [--reason TEXT]`. */
+static int revise(int argc, char **argv)
+{
+	mms_db *db;
+	if (argc < 2)
+		return EXIT_USAGE;
+	int open_code = tool_open(&db, argv[0], TOOL_WRITE);
+	if (open_code != EXIT_OK)
+		return open_code;
+	int32_t route, by = -1;
+	int number = 0;
+	const char *who = opt(argc, argv, "--by");
+	int rc = mms_db_find(db, MMS_ROUTE, argv[1], &route);
+	if (rc == MMS_OK && who)
+		rc = mms_db_find(db, MMS_STAFF, who, &by);
+	if (rc == MMS_OK)
+		rc = mms_route_revise(db, route, by, opt(argc, argv, "--on"), opt(argc, argv, "--reason"),
+				      &number);
+	if (rc == MMS_OK)
+		printf("%s: revision %d; agree, approve and acknowledge it again\n", argv[1], number);
+	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, argv[1]);
+	mms_db_close(db);
+	return code;
+}
+
+/* `route map|tutors|federal|mentoring DB UNIT --year Y [--format csv|json]
+ * [--table deficits|resources|tutors]`: the region's tables. */
+static int region(int argc, char **argv, const char *what)
+{
+	mms_db *db;
+	const char *year = opt(argc, argv, "--year"), *fmt = opt(argc, argv, "--format");
+	const char *table = opt(argc, argv, "--table");
+	int y = year ? atoi(year) : 0, federal = !strcmp(what, "federal");
+	int format = fmt ? (!strcmp(fmt, "csv") ? MMS_FORMAT_CSV : !strcmp(fmt, "json") ? MMS_FORMAT_JSON : -1)
+			 : federal ? MMS_FORMAT_JSON : MMS_FORMAT_CSV;
+	/* the map as a workbook: its three tables as sheets */
+	const char *xlsx = fmt && !strcmp(fmt, "xlsx") && !strcmp(what, "map") ? opt(argc, argv, "--output")
+										: NULL;
+	if (xlsx)
+		format = MMS_FORMAT_JSON;
+	static const char *const names[] = {"deficits", "resources", "tutors"};
+	int which = !strcmp(what, "tutors") ? MMS_ROUTE_MAP_TUTORS
+		    : format == MMS_FORMAT_JSON && !table ? MMS_ROUTE_MAP_ALL : MMS_ROUTE_MAP_DEFICITS;
+	for (int i = 0; table && i < 3; i++)
+		which = !strcmp(table, names[i]) ? i : which;
+	if (argc < 2 || !year || y < 1 || format < 0 ||
+	    (table && strcmp(table, names[which < 0 ? 0 : which])))
+		return EXIT_USAGE;
+	int open_code = tool_open(&db, argv[0], TOOL_READ);
+	if (open_code != EXIT_OK)
+		return open_code;
+	int32_t unit;
+	char *out = NULL;
+	int rc = tool_unit(db, argv[1], &unit);
+	if (rc == MMS_OK && xlsx && (rc = mms_route_map_xlsx(db, unit, y, xlsx)) == MMS_OK)
+		printf("wrote %s\n", xlsx);
+	else if (rc == MMS_OK && federal)
+		rc = mms_route_federal(db, unit, y, format, &out);
+	else if (rc == MMS_OK && !strcmp(what, "mentoring"))
+		rc = mms_mentoring_schools(db, unit, y, format, &out);
+	else if (rc == MMS_OK)
+		rc = mms_route_map(db, unit, y, which, format, &out);
+	if (rc == MMS_OK && out)
+		fputs(out, stdout);
+	mms_free(out);
+	int code = rc == MMS_OK ? EXIT_OK : tool_fail(db, rc, what);
+	mms_db_close(db);
+	return code;
+}
+
 /* `mms framework import-case DB FILE [--name N]`, `export-case DB NAME`. */
 int cmd_framework(int argc, char **argv)
 {
@@ -354,8 +459,19 @@ int cmd_route(int argc, char **argv)
 		return show(argc, argv);
 	if (!strcmp(sub, "list"))
 		return list(argc, argv);
+	if (!strcmp(sub, "approve") && opt(argc, argv, "--by"))
+		return sign(argc, argv, MMS_ROUTE_APPROVE);
 	if (!strcmp(sub, "approve"))
 		return change(argc, argv, "approved");
+	if (!strcmp(sub, "agree"))
+		return sign(argc, argv, MMS_ROUTE_AGREE);
+	if (!strcmp(sub, "acknowledge"))
+		return sign(argc, argv, MMS_ROUTE_ACKNOWLEDGE);
+	if (!strcmp(sub, "revise"))
+		return revise(argc, argv);
+	if (!strcmp(sub, "map") || !strcmp(sub, "tutors") || !strcmp(sub, "federal") ||
+	    !strcmp(sub, "mentoring"))
+		return region(argc, argv, sub);
 	if (!strcmp(sub, "progress"))
 		return change(argc, argv, NULL);
 	if (!strcmp(sub, "effect"))

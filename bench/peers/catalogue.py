@@ -427,6 +427,14 @@ class Sql:
     SELECT staff, COALESCE(score, CASE level {levels} END) AS v,
            ROW_NUMBER() OVER (PARTITION BY staff, competency ORDER BY date DESC, id DESC) AS k
     FROM diagnostics WHERE date <= {q(p.e)}{during}) AS latest WHERE k = 1 GROUP BY staff""")
+        if fn == "mentoring_pair":  # a pair running at some time in the period
+            inp = f'(mp.start IS NULL OR mp.start <= {q(p.e)}) AND (mp."end" IS NULL OR mp."end" >= {q(p.s)})'
+            if pop == "units":  # of its own staff: mentor and mentee both work there
+                return self.cte("mentoring_pair", f"""SELECT DISTINCT e.org AS id FROM mentoring_pairs mp
+  JOIN staff e ON e.id = mp.mentee JOIN staff r ON r.id = mp.mentor WHERE e.org = r.org AND {inp}""")
+            sides = [c for c in ("mentee", "mentor") if named.get("role", c) == c]
+            body = "\n  UNION ".join(f"SELECT mp.{c} AS id FROM mentoring_pairs mp WHERE {inp}" for c in sides)
+            return self.cte("mentoring_pair", body or "SELECT NULL AS id WHERE FALSE")
         live = self.routes_live(p)
         if fn == "has_route":
             cond = ["TRUE"]

@@ -174,6 +174,15 @@ class Catalogue:
             l = t["staff_links"]
             l = l[(l.kind == "supports") & l.target_staff.notna() & valid(l, named, p)]
             return l.target_staff.unique()
+        if fn == "mentoring_pair":  # a pair running at some time in the period
+            mp = t["mentoring_pairs"]
+            mp = mp[(mp.start.isna() | (mp.start <= p.e)) & (mp.end.isna() | (mp.end >= p.s))]
+            if pop == "units":  # of its own staff: mentor and mentee both work there
+                org = t["staff"].set_index("id").org
+                mentee, mentor = mp.mentee.map(org), mp.mentor.map(org)
+                return mentee[mentee == mentor].unique()
+            sides = [mp[c].to_numpy() for c in ("mentee", "mentor") if named.get("role", c) == c]
+            return np.unique(np.concatenate(sides)) if sides else np.array([], dtype=np.int64)
         if fn in ("has_fact", "org_has_fact"):
             f = self.fact(first, p)
             return f[f.notna() & (f != 0)].index.to_numpy()

@@ -271,6 +271,9 @@ def years_of(s, field):
 
 
 young = [t for t in all_teachers if years_of(t, "birth_date") < 35 and years_of(t, "work_start") < 3]
+# The pairs of the target model of mentoring (docs/routes.md): one per
+# mentee and programme year, mirroring the programme's participations.
+mentoring_pairs = []
 
 # Activities and participations, 2021-2025 (the programme's years).
 def activity(code, name, kind, **extra):
@@ -347,6 +350,12 @@ for year in range(2021, 2026):
             mentor = R.choice(mentors)
             take(code, mentee["code"], role="mentee", peer=mentor["code"])
             take(code, mentor["code"], role="mentor", peer=mentee["code"])
+            if mentor["code"] != mentee["code"]:
+                mentoring_pairs.append({
+                    "code": "НП-%d-%s" % (year, mentee["code"]), "form": "teacher_teacher",
+                    "mentor": mentor["code"], "mentee": mentee["code"],
+                    "programme": "Персонализированная программа наставничества молодого педагога",
+                    "start": "%d-09-01" % year, "end": "%d-06-30" % (year + 1)})
     for m in methodists[:3 + (year - 2021)]:
         take("INN%d-01" % year, m, role="participant")
     code = activity("EV%d-SEM" % year, "Городской методический семинар", "event", organizer=CRPK,
@@ -396,6 +405,13 @@ def fact(unit_code, key, year, value, note=None):
     else:
         facts.append(f)
 
+
+# A school running pairs of its own staff has adopted the model by its local act.
+org_of = dict((s["code"], s["org"]) for s in staff)
+for year, org in sorted(set((int(p[side][:4]), org_of[p["mentee"]]) for p in mentoring_pairs
+                            for side in ("start", "end") if org_of[p["mentee"]] == org_of[p["mentor"]])):
+    fact(org, "mentoring.local_act", year, 1,
+         "Положение о системе (целевой модели) наставничества педагогических работников")
 
 DOCS = ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "3.1", "3.2", "3.3", "3.4", "4.1", "4.2", "4.3",
         "5.1", "6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.8"]
@@ -573,7 +589,8 @@ for t in tasks:  # absent fields are left out, as everywhere in the file
 network = {"format": "libmms", "version": 1, "units": units, "links": links, "staff": staff,
            "staff_links": staff_links, "activities": activities, "participations": participations,
            "targets": [], "facts": facts, "programmes": programmes, "tasks": tasks,
-           "task_events": task_events}
+           "task_events": task_events,
+           "mentoring_pairs": mentoring_pairs}
 routes_part = {"format": "libmms", "version": 1, "diagnostics": diagnostics, "resources": resources,
                "develops": develops}
 out = sys.argv[1] if len(sys.argv) > 1 else "murom.json"

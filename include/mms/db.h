@@ -41,7 +41,9 @@ typedef enum mms_entity {
 	MMS_PROGRAMME = 18,    /**< a programme adopted by a unit for a territory (0.2) */
 	MMS_TASK = 19,         /**< a task of an adopted programme's roadmap or plan (0.2) */
 	MMS_TASK_EVENT = 20,   /**< a status change of a task, with evidence (0.2) */
-	MMS_ENTITY_COUNT = 21  /**< grows when entities are added; do not store it */
+	MMS_MENTORING_PAIR = 21, /**< a mentor, a mentee and their programme (0.2) */
+	MMS_ROUTE_REVISION = 22, /**< a revision of an approved route, to be signed again (0.2) */
+	MMS_ENTITY_COUNT = 23  /**< grows when entities are added; do not store it */
 } mms_entity;
 
 /** The plural name of an entity ("units", "staff"...), or NULL. */

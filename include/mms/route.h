@@ -263,6 +263,106 @@ MMS_EXTERN int mms_route_report_xlsx(mms_db *db, int32_t route, const char *path
 MMS_EXTERN int mms_route_effectiveness(mms_db *db, int32_t resource, const char *as_of,
 				       double *share, size_t *covered);
 
+/** The signatures of a route, in the order they are given. (0.2) */
+typedef enum mms_route_signature {
+	MMS_ROUTE_AGREE = 0,      /**< agreed_by, agreed_on (the school's deputy head, the tutor) */
+	MMS_ROUTE_APPROVE = 1,    /**< approved_by, approved_on */
+	MMS_ROUTE_ACKNOWLEDGE = 2 /**< acknowledged_on: the teacher has read the approved route */
+} mms_route_signature;
+
+/**
+ * Signs a route (docs/routes.md, "Who builds, agrees and approves"): the
+ * person (a staff id; ignored for the teacher's acknowledgement) and the
+ * date (NULL = today) of an mms_route_signature, as one update of the
+ * route, with every rule of the record (dates in order, not the route's own
+ * teacher). Each signature is given once per revision: MMS_ERANGE when
+ * it, or a later one (an agreement after the approval), was already given
+ * since the latest revision (mms_route_revise()), and for an
+ * acknowledgement of a route not approved. Signatures dated before the
+ * latest revision that the new one would put out of order are cleared.
+ * The route's status is not changed (mms_route_set_status()). (0.2)
+ */
+MMS_EXTERN int mms_route_sign(mms_db *db, int32_t route, int signature, int32_t person,
+			      const char *on);
+
+/**
+ * Records a revision of an approved route whose steps are to change:
+ * revision *number (may be NULL) = the previous one + 1, dated on (NULL =
+ * today; not before the approval), by a staff member (-1 = not recorded),
+ * with a reason (may be NULL). After it the route is agreed, approved and
+ * acknowledged again (mms_route_sign()). MMS_ERANGE for a route not
+ * approved since its latest revision: its steps change without one. (0.2)
+ */
+MMS_EXTERN int mms_route_revise(mms_db *db, int32_t route, int32_t by, const char *on,
+				const char *reason, int *number);
+
+/** The number of the route's latest revision, 0 if it was never revised. (0.2) */
+MMS_EXTERN int mms_route_revision(mms_db *db, int32_t route, int *number);
+
+/** The tables of the region's deficit map (mms_route_map()). (0.2) */
+typedef enum mms_route_map_table {
+	MMS_ROUTE_MAP_ALL = -1,      /**< all three, as one JSON object */
+	MMS_ROUTE_MAP_DEFICITS = 0,  /**< competency, competency_name, municipality, subject,
+					  edu_level, high, medium, minimal (people) */
+	MMS_ROUTE_MAP_RESOURCES = 1, /**< resource, resource_name, kind, steps, done, failed,
+					  completion, covered, closed, effect */
+	MMS_ROUTE_MAP_TUTORS = 2     /**< tutor, tutor_name, organisation, unit_kind, routes,
+					  municipalities, completed, load */
+} mms_route_map_table;
+
+/**
+ * The region's deficit map for a year (docs/routes.md, "The region's
+ * view"), for the subtree of unit (-1 = all): people's deficits as of the
+ * year's end by competency × municipality × main subject × education level;
+ * completion and re-diagnostic effect of the routes' steps by resource; the
+ * routes per tutor (load: the tutor's routes of the year across the whole
+ * database). Routes count in a year when they are not cancelled and their
+ * period meets it (without one: developed in it). format is
+ * MMS_FORMAT_CSV (one table, with a header) or MMS_FORMAT_JSON (an object
+ * with unit, year and the table, or all three, by name). *out is the
+ * caller's (mms_free). (0.2)
+ */
+MMS_EXTERN int mms_route_map(mms_db *db, int32_t unit, int year, int table, int format,
+			     char **out);
+
+/**
+ * The region's deficit map as an XLSX workbook (0.2): the three tables of
+ * mms_route_map() as the sheets «Дефициты», «Ресурсы», «Тьюторы», with a
+ * header row each; written to a temporary and renamed over path once whole.
+ */
+MMS_EXTERN int mms_route_map_xlsx(mms_db *db, int32_t unit, int year, const char *path);
+
+/**
+ * The yearly figures the federal monitoring asks of a region under
+ * МР-4/02вн (30.04.2019), computed by the built-in ЦНППМ indicators at the
+ * region's unit: the shares of all the region's pedagogical workers whose
+ * route a ЦНППМ developed and who were trained in the centre, the share of
+ * the centre's staff trained by the federal operator, the centre's regional
+ * events; each with numerator, denominator, value, target and status
+ * (docs/routes.md documents every field). CSV or JSON (with the region, the
+ * year and the number of pedagogical workers). (0.2)
+ */
+MMS_EXTERN int mms_route_federal(mms_db *db, int32_t region, int year, int format, char **out);
+
+/**
+ * The schools of a subtree and their mentoring in a year, beside
+ * Moscow-region indicator 9: school, school_name, runs_model (pairs of its
+ * own staff ran), own_pairs, pairs_with_outside_mentor, and the facts
+ * of the model — its local act (fact mentoring.local_act) and its curator
+ * (fact mentoring.curator, else the curator its pairs name). CSV or JSON. (0.2)
+ */
+MMS_EXTERN int mms_mentoring_schools(mms_db *db, int32_t unit, int year, int format, char **out);
+
+/**
+ * A mentor's load (docs/routes.md, "Mentoring as a programme"): *pairs is
+ * the number of mentoring pairs (entity mentoring_pairs) in which staff
+ * member `mentor` mentors someone at some time between from and to (dates;
+ * NULL leaves that side open). The route builder counts mentors' places the
+ * same way. (0.2)
+ */
+MMS_EXTERN int mms_mentor_load(mms_db *db, int32_t mentor, const char *from, const char *to,
+			       size_t *pairs);
+
 #ifdef __cplusplus
 }
 #endif

@@ -35,6 +35,8 @@ static const int8_t natural_key[MMS_ENTITY_COUNT][6] = {
 	[MMS_PROGRAMME] = {-1},
 	[MMS_TASK] = {-1},
 	[MMS_TASK_EVENT] = {TE_TASK, TE_DATE, TE_STATUS, -1},
+	[MMS_MENTORING_PAIR] = {-1},
+	[MMS_ROUTE_REVISION] = {RV_ROUTE, RV_NUMBER, -1},
 };
 
 static uint64_t key_hash(const mms_model *m, int e, int32_t id)

@@ -312,7 +312,7 @@ static int collect_ids(mms_pseudo *ps, const mms_model *m)
 /* The letter of each entity's pseudonyms; entities without one keep codes. */
 static const char letters[MMS_ENTITY_COUNT] = {
 	[MMS_STAFF] = 'P', [MMS_ROUTE] = 'R', [MMS_UNIT] = 'U', [MMS_ACTIVITY] = 'A',
-	[MMS_RESOURCE] = 'S', [MMS_COMPETENCY] = 'C',
+	[MMS_RESOURCE] = 'S', [MMS_COMPETENCY] = 'C', [MMS_MENTORING_PAIR] = 'M',
 };
 
 static void pseudonym(struct hmac_sha256_ctx *ctx, int e, const char *code, char out[18])
@@ -351,7 +351,8 @@ int mms_pseudo_init(mms_pseudo *ps, const mms_model *m, const char *key, char *w
 	for (int e = 0; e < MMS_ENTITY_COUNT; e++)
 		for (size_t id = 0; letters[e] && id < m->t[e].count; id++) {
 			const char *code = mms_str(m, mms_row(m, e, (int32_t)id)[mms_entities[e].code_field]);
-			if (e == MMS_STAFF || e == MMS_ROUTE || identifies(ps, code))
+			if (e == MMS_STAFF || e == MMS_ROUTE || e == MMS_MENTORING_PAIR ||
+			    identifies(ps, code))
 				pseudonym(&ctx, e, code, ps->names[e][id]);
 		}
 	explicit_bzero(&ctx, sizeof ctx); /* the context holds the key */
@@ -383,6 +384,8 @@ static int dropped(int e, int f)
 	       (e == MMS_ROUTE_EVENT && (f == EV_EVIDENCE || f == EV_NOTE)) ||
 	       (e == MMS_ROUTE_STEP && f == ST_REASON) || (e == MMS_LINK && f == L_NOTE) ||
 	       (e == MMS_FACT && f == FA_NOTE) ||
+	       (e == MMS_MENTORING_PAIR && (f == MP_PROGRAMME || f == MP_OUTCOME)) ||
+	       (e == MMS_ROUTE_REVISION && f == RV_REASON) ||
 	       (e == MMS_STAFF && (f == S_POSITION || f == S_CATEGORY || f == S_EDU_LEVEL));
 }
 

@@ -296,6 +296,51 @@ static void check_route_step(checker *c)
 			FAIL(c, MMS_EREF, ST_COVERS, "%s: covers \"%s\", which names no known "
 			     "competency", lbl(c), code);
 	}
+	int32_t pair = c->row[ST_PAIR], route = c->row[ST_ROUTE];
+	if (pair >= 0 && route >= 0 &&
+	    mms_row(m, MMS_MENTORING_PAIR, pair)[MP_MENTEE] != mms_row(m, MMS_ROUTE, route)[RT_STAFF])
+		FAIL(c, MMS_ETYPE, ST_PAIR, "%s: pair \"%s\" mentors someone else than the route's "
+		     "teacher", lbl(c), mms_str(m, mms_row(m, MMS_MENTORING_PAIR, pair)[MP_CODE]));
+}
+
+/* A pair of the target model (docs/routes.md): two different people, a
+ * curator who is neither, a period in order. */
+static void check_mentoring_pair(checker *c)
+{
+	int32_t mentor = c->row[MP_MENTOR], mentee = c->row[MP_MENTEE], curator = c->row[MP_CURATOR];
+	check_period(c, MP_START, MP_END);
+	if (mentor >= 0 && mentor == mentee)
+		FAIL(c, MMS_ERANGE, MP_MENTEE, "%s: a person is not their own mentee", lbl(c));
+	if (curator >= 0 && (curator == mentor || curator == mentee))
+		FAIL(c, MMS_ERANGE, MP_CURATOR, "%s: the curator is %s of the pair", lbl(c),
+		     curator == mentor ? "the mentor" : "the mentee");
+}
+
+/* A revision is dated when the route had been developed; its number is
+ * unique within the route (mms_route_revise() numbers them in turn). */
+static void check_route_revision(checker *c)
+{
+	const mms_model *m = c->in->m;
+	int32_t route = c->row[RV_ROUTE];
+	if (route < 0)
+		return;
+	int32_t developed = mms_row(m, MMS_ROUTE, route)[RT_DEVELOPED_ON];
+	if (developed != MMS_NONE && c->row[RV_DATE] != MMS_NONE && c->row[RV_DATE] < developed) {
+		char a[11], b[11];
+		mms_date_format(c->row[RV_DATE], a);
+		mms_date_format(developed, b);
+		FAIL(c, MMS_ERANGE, RV_DATE, "%s: date %s is before the route's developed_on %s", lbl(c),
+		     a, b);
+	}
+	for (size_t i = 0; i < m->t[MMS_ROUTE_REVISION].count; i++) {
+		const int32_t *o = mms_row(m, MMS_ROUTE_REVISION, (int32_t)i);
+		if ((int32_t)i != c->id && o[RV_ROUTE] == route && o[RV_NUMBER] == c->row[RV_NUMBER] &&
+		    mms_model_live(m, MMS_ROUTE_REVISION, (int32_t)i)) {
+			FAIL(c, MMS_EDUP, RV_NUMBER, "%s: the route has a revision %d already", lbl(c),
+			     c->row[RV_NUMBER]);
+			break;
+		}
+	}
 }
 
 static void check_route_event(checker *c)
@@ -701,7 +746,8 @@ int mms_ingest_check(mms_ingest *in, int e)
 		check_activity, check_participation, check_target, check_fact,
 		check_competency, check_diagnostic, check_resource, check_develops,
 		check_route, check_route_step, check_route_event, check_past_value, check_route_deficit,
-		check_diagnostic_session, check_programme, check_task, check_task_event};
+		check_diagnostic_session, check_programme, check_task, check_task_event, check_mentoring_pair,
+		check_route_revision};
 	size_t n = in->doc->count(in->doc, e);
 	mms_fact_keys keys = {0};
 	if (e == MMS_FACT && n && mms_fact_keys_builtin(&keys) != MMS_OK)

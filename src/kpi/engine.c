@@ -31,6 +31,8 @@ static const struct env_index {
 	[ENV_ACT_ORGANIZER] = {MMS_UNIT, MMS_ACTIVITY, A_ORGANIZER, A_NFIELDS},
 	[ENV_ROUTE_TUTOR] = {MMS_STAFF, MMS_ROUTE, RT_TUTOR, RT_NFIELDS},
 	[ENV_ROUTE_DEVELOPER] = {MMS_STAFF, MMS_ROUTE, RT_DEVELOPER, RT_NFIELDS},
+	[ENV_PAIR_MENTEE] = {MMS_STAFF, MMS_MENTORING_PAIR, MP_MENTEE, MP_NFIELDS},
+	[ENV_PAIR_MENTOR] = {MMS_STAFF, MMS_MENTORING_PAIR, MP_MENTOR, MP_NFIELDS},
 };
 
 /* New keys without records: their runs are empty, at the end. The starts
@@ -131,6 +133,10 @@ void mms_kpi_env(const mms_kpi *kpi, const indicator *d, int year, expr_env *v)
 	v->re = kpi->env_ids[ENV_EVENT_ROUTE];
 	v->ao_start = kpi->env_start[ENV_ACT_ORGANIZER];
 	v->ao = kpi->env_ids[ENV_ACT_ORGANIZER];
+	v->mp_start = kpi->env_start[ENV_PAIR_MENTEE];
+	v->mp = kpi->env_ids[ENV_PAIR_MENTEE];
+	v->mr_start = kpi->env_start[ENV_PAIR_MENTOR];
+	v->mr = kpi->env_ids[ENV_PAIR_MENTOR];
 	v->latest = kpi->latest;
 	v->year = year;
 	mms_expr_anniversaries(v);
@@ -607,6 +613,10 @@ static void mark_row(const mms_kpi *kpi, const indicator *d, touch *t, int e, in
 		case MMS_ROUTE: mark(t, row[RT_STAFF]); break;
 		case MMS_ROUTE_STEP: mark(t, route_staff(m, row[ST_ROUTE])); break;
 		case MMS_ROUTE_EVENT: mark(t, route_staff(m, row[EV_ROUTE])); break;
+		case MMS_MENTORING_PAIR: /* mentoring_pair() */
+			mark(t, row[MP_MENTEE]);
+			mark(t, row[MP_MENTOR]);
+			break;
 		case MMS_FACT: /* org_has_fact: everyone at the unit (a fact names one) */
 			for (int32_t k = ix->staff_start[row[FA_UNIT]]; k < ix->staff_start[row[FA_UNIT] + 1]; k++)
 				mark(t, ix->staff_ids[k]);
@@ -629,6 +639,10 @@ static void mark_row(const mms_kpi *kpi, const indicator *d, touch *t, int e, in
 		case MMS_ACTIVITY: /* longest_gap(): the organiser and the units it is a structure of */
 			for (int32_t u = row[A_ORGANIZER]; u >= 0; u = mms_row(m, MMS_UNIT, u)[U_PARENT])
 				mark(t, u);
+			break;
+		case MMS_MENTORING_PAIR: /* mentoring_pair(): the organisations of both */
+			mark(t, mms_row(m, MMS_STAFF, row[MP_MENTEE])[S_ORG]);
+			mark(t, mms_row(m, MMS_STAFF, row[MP_MENTOR])[S_ORG]);
 			break;
 		default: break;
 		}

@@ -41,6 +41,8 @@ typedef struct expr_env {
 	const int32_t *rt_start, *rt;     /* routes by staff */
 	const int32_t *re_start, *re;     /* route events by route */
 	const int32_t *ao_start, *ao;     /* activities by organiser */
+	const int32_t *mp_start, *mp;     /* mentoring pairs by mentee */
+	const int32_t *mr_start, *mr;     /* mentoring pairs by mentor */
 	int32_t *latest;                  /* per competency, -1 between calls: diagnostic_score()'s scratch */
 	int year;                         /* the reporting year, for facts */
 	/* anniv[k]: the last day k whole years before the end, so that ages and

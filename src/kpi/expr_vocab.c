@@ -171,7 +171,7 @@ int mms_vocab_attr(int pop, const char *name, size_t len)
 enum fn { FN_PARTICIPATED, FN_MEMBER, FN_SUBJECT, FN_HAS_CHILD, FN_HAS_DIRECTION, FN_LINKED,
 	  FN_FACT, FN_HAS_FACT, FN_ORG_HAS_FACT, FN_DIAGNOSED, FN_DIAGNOSTIC_SCORE, FN_HAS_ROUTE,
 	  FN_ROUTE_COMPLETED, FN_ROUTE_COURSE_DONE, FN_SUPPORTED, FN_LONGEST_GAP, FN_ORGANISED_BY,
-	  FN_COUNT };
+	  FN_MENTORING_PAIR, FN_COUNT };
 
 static const expr_fn fns[FN_COUNT] = {
 	{"participated", FN_PARTICIPATED, 1u << S | 1u << U, E_ACTIVITY_KIND, T_BOOL},
@@ -191,6 +191,7 @@ static const expr_fn fns[FN_COUNT] = {
 	{"supported", FN_SUPPORTED, 1u << S, FIRST_NONE, T_BOOL},
 	{"longest_gap", FN_LONGEST_GAP, 1u << U, E_ACTIVITY_KIND, T_NUM},
 	{"organised_by", FN_ORGANISED_BY, 1u << A, E_UNIT_KIND, T_BOOL},
+	{"mentoring_pair", FN_MENTORING_PAIR, 1u << S | 1u << U, FIRST_NONE, T_BOOL},
 };
 
 /* The named arguments each function takes (docs/indicators.md):
@@ -199,7 +200,8 @@ static const expr_fn fns[FN_COUNT] = {
  * staff_role= (units)); member(kind, role=, during=); linked(kind, during=);
  * supported(during=); diagnostic_score(during=); diagnosed(years=);
  * route_completed(years=); route_course_done(federal_register=, years=);
- * has_route(tutor_kind=, developer_kind=, during=, approved=). */
+ * has_route(tutor_kind=, developer_kind=, during=, approved=);
+ * mentoring_pair(role= (staff: mentor or mentee)). */
 static const struct fn_arg {
 	int fn;
 	unsigned pops;
@@ -229,6 +231,7 @@ static const struct fn_arg {
 	{FN_HAS_ROUTE, 1u << S, {"tutor_kind", ARG_TUTOR_KIND, ARG_ENUM, E_UNIT_KIND}},
 	{FN_HAS_ROUTE, 1u << S, {"developer_kind", ARG_DEVELOPER_KIND, ARG_ENUM, E_UNIT_KIND}},
 	{FN_HAS_ROUTE, 1u << S, {"approved", ARG_APPROVED, ARG_BOOL, 0}},
+	{FN_MENTORING_PAIR, 1u << S, {"role", ARG_ROLE, ARG_ENUM, E_PART_ROLE}},
 };
 
 const expr_fn *mms_vocab_fn(const char *name, size_t len)
@@ -527,6 +530,42 @@ double mms_fact_value(const expr_env *v, int32_t unit, const char *key)
 	return value;
 }
 
+/* Whether a mentoring pair runs at some time in the period (an absent
+ * start or end is open). */
+static int pair_in_period(const expr_env *v, int32_t pair)
+{
+	const int32_t *p = mms_row(v->m, MMS_MENTORING_PAIR, pair);
+	return mms_period_valid_during(p[MP_START], p[MP_END], v->start, v->end);
+}
+
+/* Mentoring pairs of the target model (docs/routes.md): a person in a pair
+ * during the period (as mentor or mentee with role=); a unit running a pair
+ * of its own staff, mentor and mentee both working there — someone who only
+ * attends another school's mentoring does not make their school count. */
+static double pair_call(const expr_env *v, const expr_call *c, int pop, int32_t rec)
+{
+	if (pop == POP_STAFF) {
+		for (int pass = 0; pass < 2; pass++) {
+			const int32_t *start = pass ? v->mr_start : v->mp_start, *ids = pass ? v->mr : v->mp;
+			if (c->arg[ARG_ROLE] >= 0 && c->arg[ARG_ROLE] != (pass ? PR_MENTOR : PR_MENTEE))
+				continue;
+			for (int32_t k = start[rec]; k < start[rec + 1]; k++)
+				if (pair_in_period(v, ids[k]))
+					return 1;
+		}
+		return 0;
+	}
+	for (int32_t s = v->ix->staff_start[rec]; s < v->ix->staff_start[rec + 1]; s++) {
+		int32_t mentee = v->ix->staff_ids[s];
+		for (int32_t k = v->mp_start[mentee]; k < v->mp_start[mentee + 1]; k++) {
+			int32_t mentor = mms_row(v->m, MMS_MENTORING_PAIR, v->mp[k])[MP_MENTOR];
+			if (s_at(v, mentor, S_ORG) == rec && pair_in_period(v, v->mp[k]))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 double mms_vocab_call(const expr_env *v, const expr_call *c, int pop, int32_t rec)
 {
 	const mms_model *m = v->m;
@@ -564,6 +603,8 @@ double mms_vocab_call(const expr_env *v, const expr_call *c, int pop, int32_t re
 				return 1;
 		}
 		return 0;
+	case FN_MENTORING_PAIR:
+		return pair_call(v, c, pop, rec);
 	case FN_SUPPORTED: /* a methodist's supports link to the person */
 		for (int32_t k = v->st_start[rec]; k < v->st_start[rec + 1]; k++) {
 			const int32_t *l = mms_row(m, MMS_STAFF_LINK, v->st[k]);

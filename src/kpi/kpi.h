@@ -111,7 +111,8 @@ enum { ENV_PART_STAFF, ENV_PART_UNIT, ENV_LINK_STAFF, ENV_FACT_UNIT, ENV_DIAG_ST
        ENV_ROUTE_STAFF, ENV_EVENT_ROUTE, ENV_LINK_TARGET, ENV_ACT_ORGANIZER,
        /* read by no expression: the routes whose person a change of their
         * tutor or developer (an organisation) touches */
-       ENV_ROUTE_TUTOR, ENV_ROUTE_DEVELOPER, ENV_COUNT };
+       ENV_ROUTE_TUTOR, ENV_ROUTE_DEVELOPER, ENV_PAIR_MENTEE, ENV_PAIR_MENTOR,
+       ENV_COUNT };
 
 struct mms_kpi {
 	mms_db *db;

@@ -34,4 +34,6 @@ const mms_owner_def mms_owners[MMS_ENTITY_COUNT] = {
 	[MMS_PROGRAMME] = {1, {PG_OWNER}},       /* the adopting unit's, not the territory's */
 	[MMS_TASK] = {2, {TK_UNIT, TK_PROGRAMME}}, /* the responsible unit's, else the adopter's */
 	[MMS_TASK_EVENT] = {1, {TE_TASK}},
+	[MMS_MENTORING_PAIR] = {1, {MP_MENTEE}}, /* the mentee's, as a route is its teacher's */
+	[MMS_ROUTE_REVISION] = {1, {RV_ROUTE}},
 };

@@ -57,6 +57,12 @@ static const char *const diag_levels[] = {"below_basic", "basic", "elevated", "h
 static const char *const resource_kinds[] = {"course", "internship", "mentoring", "association",
 					     "seminar", "competition", "self_education"};
 /* Route statuses come first, then step statuses; events name one of them. */
+/* The forms of mentoring of the 2021 recommendations on the system (target
+ * model) of mentoring of pedagogical workers (Минпросвещения letter
+ * АЗ-1128/08 of 21.12.2021; docs/routes.md, "Mentoring as a programme"). */
+static const char *const mentoring_forms[] = {
+	"teacher_teacher", "manager_teacher", "traditional", "group", "virtual",
+	"short_term", "reverse", "situational", "speed"};
 static const char *const route_statuses[] = {"approved", "active", "completed", "cancelled",
 					     "in_progress", "done", "failed"};
 static const char *const severities[] = {"minimal", "medium", "high"};
@@ -94,6 +100,7 @@ const enum_def mms_enums[E_ENUM_COUNT] = {
 	[E_SESSION_FORM] = {"diagnostic form", session_forms, N(session_forms)},
 	[E_RECURRENCE] = {"recurrence", recurrences, N(recurrences)},
 	[E_TASK_STATUS] = {"task status", task_statuses, N(task_statuses)},
+	[E_MENTORING_FORM] = {"form of mentoring", mentoring_forms, N(mentoring_forms)},
 };
 
 #define REQ 1
@@ -266,6 +273,8 @@ static const field_def route_step_fields[] = {
 	{"end", F_DATE, OPT, 0, 0, 0},
 	{"hours", F_INT, OPT, 0, 0, 5000},
 	{"reason", F_STR, OPT, 0, 0, 0},
+	/* 0.2, schema 8: the mentoring pair a mentoring step created or joined */
+	{"pair", F_REF, OPT, MMS_MENTORING_PAIR, 0, 0},
 };
 static const field_def route_event_fields[] = {
 	{"route", F_REF, REQ, MMS_ROUTE, 0, 0},
@@ -346,6 +355,28 @@ static const field_def task_event_fields[] = {
 	{"note", F_STR, OPT, 0, 0, 0},
 };
 
+/* 0.2, schema 12: a mentoring pair of the target model (docs/routes.md) */
+static const field_def mentoring_pair_fields[] = {
+	{"code", F_CODE, REQ, 0, 0, 0},
+	{"form", F_ENUM, REQ, E_MENTORING_FORM, 0, 0},
+	{"mentor", F_REF, REQ, MMS_STAFF, 0, 0},
+	{"mentee", F_REF, REQ, MMS_STAFF, 0, 0},
+	{"curator", F_REF, OPT, MMS_STAFF, 0, 0},
+	{"programme", F_STR, OPT, 0, 0, 0},
+	{"start", F_DATE, OPT, 0, 0, 0},
+	{"end", F_DATE, OPT, 0, 0, 0},
+	{"outcome", F_STR, OPT, 0, 0, 0},
+};
+
+/* 0.2, schema 12: a revision of an approved route (docs/routes.md) */
+static const field_def route_revision_fields[] = {
+	{"route", F_REF, REQ, MMS_ROUTE, 0, 0},
+	{"number", F_INT, REQ, 0, 1, 1000},
+	{"date", F_DATE, REQ, 0, 0, 0},
+	{"by", F_REF, OPT, MMS_STAFF, 0, 0},
+	{"reason", F_STR, OPT, 0, 0, 0},
+};
+
 const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 	[MMS_UNIT] = {"units", "unit", unit_fields, N(unit_fields), 0},
 	[MMS_LINK] = {"links", "link", link_fields, N(link_fields), -1},
@@ -378,6 +409,10 @@ const entity_def mms_entities[MMS_ENTITY_COUNT] = {
 	[MMS_PROGRAMME] = {"programmes", "programme", programme_fields, N(programme_fields), 0},
 	[MMS_TASK] = {"tasks", "task", task_fields, N(task_fields), 0},
 	[MMS_TASK_EVENT] = {"task_events", "task event", task_event_fields, N(task_event_fields), -1},
+	[MMS_MENTORING_PAIR] = {"mentoring_pairs", "mentoring pair", mentoring_pair_fields,
+				N(mentoring_pair_fields), 0},
+	[MMS_ROUTE_REVISION] = {"route_revisions", "route revision", route_revision_fields,
+				N(route_revision_fields), -1},
 };
 
 #define LVL(x) (1u << LV_##x)

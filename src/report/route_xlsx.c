@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <json-c/json.h>
 #include <xlsxwriter.h>
 
 #include "cell.h"
@@ -136,6 +137,17 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 	signed_line(&d, &buf, "Согласовано", rt[RT_AGREED_BY], -1, rt[RT_AGREED_ON]);
 	signed_line(&d, &buf, "Утверждено", rt[RT_APPROVED_BY], -1, rt[RT_APPROVED_ON]);
 	signed_line(&d, &buf, "С маршрутом ознакомлен(а)", -1, -1, rt[RT_ACKNOWLEDGED_ON]);
+	/* the version signed: a route revised after approval is signed again */
+	int32_t rev = mms_route_latest_revision(m, route);
+	if (rev >= 0) {
+		const int32_t *rv = mms_row(m, MMS_ROUTE_REVISION, rev);
+		char on[11];
+		mms_date_format(rv[RV_DATE], on);
+		buf.len = 0;
+		mms_buf_printf(&buf, "№ %d от %s%s%s", rv[RV_NUMBER], on, rv[RV_REASON] ? ": " : "",
+			       mms_str(m, rv[RV_REASON]));
+		line(&d, "Редакция маршрута", buf.data);
+	}
 	/* the bands the route was built with, as Р-201 words them */
 	char bands[256];
 	snprintf(bands, sizeof bands, "высокий дефицит — ниже %g %%, средний — от %g до %g %%, "
@@ -227,6 +239,46 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 	return d.failed ? MMS_ENOMEM : MMS_OK;
 }
 
+/* Writes a workbook by `write` into a temporary beside path, renamed over
+ * path once whole: a failure leaves path as it was. */
+static int write_book(mms_db *db, const char *path, int (*write)(lxw_workbook *, void *),
+		      void *payload)
+{
+	mms_atomic a;
+	int rc = mms_atomic_begin(&a, path, 1);
+	if (rc != MMS_OK)
+		return mms_db_fail(db, rc, "%s: %s", path, a.msg);
+	/* libxlsxwriter writes the temporary; it is renamed over path once whole */
+	lxw_workbook *wb = workbook_new(a.tmp);
+	if (!wb) {
+		mms_atomic_abort(&a);
+		return mms_db_fail(db, MMS_EIO, "%s: cannot be created", path);
+	}
+	rc = write(wb, payload);
+	lxw_error err = workbook_close(wb);
+	if (rc == MMS_OK && err != LXW_NO_ERROR)
+		rc = mms_db_fail(db, MMS_EIO, "%s: %s", path, lxw_strerror(err));
+	else if (rc == MMS_ENOMEM)
+		mms_db_fail(db, rc, "out of memory");
+	if (rc != MMS_OK)
+		mms_atomic_abort(&a);
+	else if ((rc = mms_atomic_commit(&a)) != MMS_OK)
+		mms_db_fail(db, rc, "%s: %s", path, a.msg);
+	return rc;
+}
+
+typedef struct route_book {
+	mms_db *db;
+	int32_t route;
+	route_ctx *c;
+} route_book;
+
+static int write_route_book(lxw_workbook *wb, void *payload)
+{
+	route_book *b = payload;
+	return write_route(b->db, b->route, wb, b->c);
+}
+
 int mms_route_report_xlsx(mms_db *db, int32_t route, const char *path)
 {
 	if (!path)
@@ -253,28 +305,68 @@ int mms_route_report_xlsx(mms_db *db, int32_t route, const char *path)
 	if ((rc = mms_route_ctx_init(&c, db, when != MMS_NONE ? as_of : NULL, 60, 80)) != MMS_OK)
 		return rc;
 	mms_route_ctx_bands(&c, route);
-	mms_atomic a;
-	if ((rc = mms_atomic_begin(&a, path, 1)) != MMS_OK) {
-		mms_route_ctx_free(&c);
-		return mms_db_fail(db, rc, "%s: %s", path, a.msg);
-	}
-	/* libxlsxwriter writes the temporary; it is renamed over path once whole */
-	lxw_workbook *wb = workbook_new(a.tmp);
-	if (!wb) {
-		mms_atomic_abort(&a);
-		mms_route_ctx_free(&c);
-		return mms_db_fail(db, MMS_EIO, "%s: cannot be created", path);
-	}
-	rc = write_route(db, route, wb, &c);
-	lxw_error err = workbook_close(wb);
+	route_book b = {db, route, &c};
+	rc = write_book(db, path, write_route_book, &b);
 	mms_route_ctx_free(&c);
-	if (rc == MMS_OK && err != LXW_NO_ERROR)
-		rc = mms_db_fail(db, MMS_EIO, "%s: %s", path, lxw_strerror(err));
-	else if (rc == MMS_ENOMEM)
-		mms_db_fail(db, rc, "out of memory");
+	return rc;
+}
+
+/* ---- the region's deficit map as a workbook ----------------------------- */
+
+/* The sheets, in the order of the map's tables (mms_route_map_table). */
+static const char *const map_sheets[] = {"Дефициты", "Ресурсы", "Тьюторы"};
+static const char *const map_keys[] = {"deficits", "resources", "tutors"};
+
+static int write_map_book(lxw_workbook *wb, void *payload)
+{
+	json_object *map = payload;
+	lxw_format *head = workbook_add_format(wb);
+	if (!head)
+		return MMS_ENOMEM;
+	format_set_bold(head);
+	int failed = 0;
+	for (int t = 0; t < 3 && !failed; t++) {
+		lxw_worksheet *ws = workbook_add_worksheet(wb, map_sheets[t]);
+		json_object *rows = NULL;
+		int ncols;
+		const char *const *cols = mms_route_map_columns(t, &ncols);
+		if (!ws || !json_object_object_get_ex(map, map_keys[t], &rows))
+			return MMS_ENOMEM;
+		for (int c = 0; c < ncols; c++)
+			mms_xlsx_string(ws, 0, (lxw_col_t)c, cols[c], head, &failed);
+		for (size_t r = 0; r < json_object_array_length(rows); r++) {
+			json_object *row = json_object_array_get_idx(rows, r);
+			for (int c = 0; c < ncols; c++) {
+				json_object *v = NULL;
+				json_object_object_get_ex(row, cols[c], &v);
+				if (json_object_is_type(v, json_type_string))
+					mms_xlsx_string(ws, (lxw_row_t)r + 1, (lxw_col_t)c,
+							json_object_get_string(v), NULL, &failed);
+				else if (v) /* numbers; null stays blank */
+					worksheet_write_number(ws, (lxw_row_t)r + 1, (lxw_col_t)c,
+							       json_object_get_double(v), NULL);
+			}
+		}
+	}
+	return failed ? MMS_ENOMEM : MMS_OK;
+}
+
+int mms_route_map_xlsx(mms_db *db, int32_t unit, int year, const char *path)
+{
+	if (!path)
+		return MMS_EINVAL;
+	int rc = mms_db_check_output(db, path);
+	char *text = NULL;
+	if (rc == MMS_OK)
+		rc = mms_route_map(db, unit, year, MMS_ROUTE_MAP_ALL, MMS_FORMAT_JSON, &text);
 	if (rc != MMS_OK)
-		mms_atomic_abort(&a);
-	else if ((rc = mms_atomic_commit(&a)) != MMS_OK)
-		mms_db_fail(db, rc, "%s: %s", path, a.msg);
+		return rc;
+	/* the same rows the JSON and CSV tables hold: one build of the map */
+	json_object *map = json_tokener_parse(text);
+	mms_free(text);
+	if (!map)
+		return mms_db_fail(db, MMS_ENOMEM, "out of memory");
+	rc = write_book(db, path, write_map_book, map);
+	json_object_put(map);
 	return rc;
 }

@@ -69,11 +69,6 @@ static int by_developer(const void *a, const void *b)
 	return c ? c : strcmp(x->route, y->route);
 }
 
-static const char *code_of(const mms_model *m, int e, int32_t id)
-{
-	return id >= 0 ? mms_str(m, mms_row(m, e, id)[0]) : "";
-}
-
 static void date_cell(mms_buf *b, int32_t day)
 {
 	char d[11] = "";
@@ -102,8 +97,8 @@ int mms_route_authorship_table(mms_db *db, int year, char **out)
 			mms_date_to_ymd(rt[RT_DEVELOPED_ON], &y, &mo, &d);
 		if (year && y != year)
 			continue;
-		rows[n++] = (dev_row){code_of(m, MMS_STAFF, rt[RT_DEVELOPER]),
-				      code_of(m, MMS_ROUTE, (int32_t)id), (int32_t)id};
+		rows[n++] = (dev_row){mms_route_code(m, MMS_STAFF, rt[RT_DEVELOPER]),
+				      mms_route_code(m, MMS_ROUTE, (int32_t)id), (int32_t)id};
 	}
 	if (n)
 		qsort(rows, n, sizeof *rows, by_developer);
@@ -117,19 +112,19 @@ int mms_route_authorship_table(mms_db *db, int year, char **out)
 		mms_buf_puts(&b, ",");
 		mms_route_csv_text(&b, dev >= 0 ? mms_str(m, mms_row(m, MMS_STAFF, dev)[S_NAME]) : "");
 		mms_buf_puts(&b, ",");
-		mms_route_csv_text(&b, code_of(m, MMS_UNIT, unit));
+		mms_route_csv_text(&b, mms_route_code(m, MMS_UNIT, unit));
 		const char *kind = unit >= 0 ? mms_enum_name(E_UNIT_KIND, mms_row(m, MMS_UNIT, unit)[U_KIND])
 					     : NULL;
 		mms_buf_printf(&b, ",%s,", kind ? kind : "");
 		mms_route_csv_text(&b, rows[i].route);
 		mms_buf_puts(&b, ",");
-		mms_route_csv_text(&b, code_of(m, MMS_STAFF, rt[RT_STAFF]));
+		mms_route_csv_text(&b, mms_route_code(m, MMS_STAFF, rt[RT_STAFF]));
 		date_cell(&b, rt[RT_DEVELOPED_ON]);
 		mms_buf_puts(&b, ",");
-		mms_route_csv_text(&b, code_of(m, MMS_STAFF, rt[RT_AGREED_BY]));
+		mms_route_csv_text(&b, mms_route_code(m, MMS_STAFF, rt[RT_AGREED_BY]));
 		date_cell(&b, rt[RT_AGREED_ON]);
 		mms_buf_puts(&b, ",");
-		mms_route_csv_text(&b, code_of(m, MMS_STAFF, rt[RT_APPROVED_BY]));
+		mms_route_csv_text(&b, mms_route_code(m, MMS_STAFF, rt[RT_APPROVED_BY]));
 		date_cell(&b, rt[RT_APPROVED_ON]);
 		date_cell(&b, rt[RT_ACKNOWLEDGED_ON]);
 		mms_buf_puts(&b, "\n");

@@ -89,6 +89,12 @@ int mms_route_fit_of(const mms_model *m, const person_profile *p, int32_t res, i
 /* The date a plan was built at (its diagnostics and experience). */
 int32_t mms_route_plan_as_of(const mms_route_plan *p);
 
+/* The code of record id of entity e (which has one), "" for -1. */
+static inline const char *mms_route_code(const mms_model *m, int e, int32_t id)
+{
+	return id >= 0 ? mms_str(m, mms_row(m, e, id)[mms_entities[e].code_field]) : "";
+}
+
 /* Appends s as a quoted CSV field. */
 void mms_route_csv_text(mms_buf *b, const char *s);
 
@@ -102,6 +108,37 @@ int mms_route_author_init(mms_db *db, const mms_route_options *o, int32_t as_of,
 			  route_author *out);
 /* Sets the authorship fields of a route's record. */
 int mms_route_author_record(const mms_model *m, const route_author *a, mms_record *route);
+
+/* The methodists of each region's ЦНППМ and its structures, by region
+ * number (region_of: unit → region number, -1 none), for tutors (tutors.c). */
+int mms_route_centre_methodists(const mms_model *m, const int32_t *region_of, int32_t nregions,
+				int32_t **start, int32_t **ids);
+
+/* The route's latest revision (a route_revisions id), or -1 (revisions.c). */
+int32_t mms_route_latest_revision(const mms_model *m, int32_t route);
+
+/* The columns of table t of the region's map (region.c), for its workbook. */
+const char *const *mms_route_map_columns(int t, int *n);
+
+/* Mentoring pairs (mentoring.c). Whether live pair `pair` runs at some time
+ * in [from, to] (MMS_NONE: open on that side). */
+int mms_pair_overlaps(const mms_model *m, int32_t pair, int32_t from, int32_t to);
+/* Adds to load[mentor] the pairs each mentor holds during [from, to]. */
+void mms_mentor_loads(const mms_model *m, int32_t from, int32_t to, int32_t *load);
+/* What saving a plan's mentoring steps needs, indexed once per save: the
+ * pairs by mentor and each unit's curator of mentoring (-1 none). */
+typedef struct step_pairs {
+	int32_t *start, *ids;
+	int32_t *curator;
+} step_pairs;
+int mms_step_pairs_init(const mms_model *m, step_pairs *sp);
+void mms_step_pairs_free(step_pairs *sp);
+/* For a mentoring step of a route being saved, names in `step` the pair it
+ * joins (its mentor's pair with the teacher in the period), or adds a new
+ * one to `pairs` (code "<route>/<resource>"). Other steps: nothing. */
+int mms_route_step_pair_json(const mms_model *m, const step_pairs *sp, int32_t staff,
+			     int32_t resource, int32_t start, int32_t end, const char *route_code,
+			     const char *covers, struct json_object *step, struct json_object *pairs);
 
 /* Appends one record, given as field/value text pairs, through the import
  * path (so every rule applies); NULL ends the pairs. */

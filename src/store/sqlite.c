@@ -289,6 +289,33 @@ static const char schema_programmes[] =
 	"CREATE TRIGGER IF NOT EXISTS \"mms_changed_task_events_delete\" AFTER DELETE ON \"task_events\" "
 	"BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;";
 
+/* Version 12 keeps mentoring pairs of the target model (docs/routes.md,
+ * "Mentoring as a programme") and links a route's mentoring step to its
+ * pair, and keeps the revisions of approved routes; each new table with the
+ * triggers of schema 3. Older files read none. */
+static const char schema_mentoring[] =
+	"CREATE TABLE mentoring_pairs(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+	" form TEXT NOT NULL,"
+	" mentor INTEGER NOT NULL REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED,"
+	" mentee INTEGER NOT NULL REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED,"
+	" curator INTEGER REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED,"
+	" programme TEXT, start TEXT, \"end\" TEXT, outcome TEXT);"
+	"CREATE INDEX mentoring_pairs_mentor ON mentoring_pairs(mentor);"
+	"CREATE TRIGGER \"mms_changed_mentoring_pairs_update\" AFTER UPDATE ON \"mentoring_pairs\""
+	" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;"
+	"CREATE TRIGGER \"mms_changed_mentoring_pairs_delete\" AFTER DELETE ON \"mentoring_pairs\""
+	" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;"
+	"ALTER TABLE route_steps ADD COLUMN pair INTEGER"
+	" REFERENCES mentoring_pairs(id) DEFERRABLE INITIALLY DEFERRED;"
+	"CREATE TABLE route_revisions(id INTEGER PRIMARY KEY,"
+	" route INTEGER NOT NULL REFERENCES routes(id) DEFERRABLE INITIALLY DEFERRED,"
+	" number INTEGER NOT NULL, date TEXT NOT NULL,"
+	" by INTEGER REFERENCES staff(id) DEFERRABLE INITIALLY DEFERRED, reason TEXT);"
+	"CREATE TRIGGER \"mms_changed_route_revisions_update\" AFTER UPDATE ON \"route_revisions\""
+	" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;"
+	"CREATE TRIGGER \"mms_changed_route_revisions_delete\" AFTER DELETE ON \"route_revisions\""
+	" BEGIN UPDATE mms_meta SET value = value + 1 WHERE key = 'changed'; END;";
+
 int mms_store_stamp(sqlite3 *db, uint64_t *out)
 {
 	sqlite3_stmt *st;
@@ -389,6 +416,8 @@ static int migrate(sqlite3 *db, int64_t version, char *err, size_t errlen)
 		mrc = mms_store_exec(db, schema_diagnostics, err, errlen);
 	if (mrc == MMS_OK && version < 11)
 		mrc = mms_store_exec(db, schema_programmes, err, errlen);
+	if (mrc == MMS_OK && version < 12)
+		mrc = mms_store_exec(db, schema_mentoring, err, errlen);
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d",
 		 MMS_SCHEMA_VERSION, APPLICATION_ID);
 	if (mrc == MMS_OK)

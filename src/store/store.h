@@ -12,7 +12,7 @@
 
 /* Schema version written in PRAGMA user_version, and the oldest one this
  * build reads as it is when it may not upgrade the file (read-only). */
-#define MMS_SCHEMA_VERSION 11
+#define MMS_SCHEMA_VERSION 12
 #define MMS_SCHEMA_READABLE 2
 
 /* Opens and migrates; on failure *out may be set and must be closed.

@@ -549,6 +549,42 @@ static int op_route_status(mms_db *db)
 	return rc;
 }
 
+/* The region's tables (read-only): the map as JSON and CSV, the schools'
+ * mentoring, the federal figures, a mentor's load. */
+static int op_region(mms_db *db)
+{
+	char *out = NULL;
+	size_t load;
+	int rc = mms_route_map(db, -1, 2024, MMS_ROUTE_MAP_ALL, MMS_FORMAT_JSON, &out);
+	mms_free(out);
+	out = NULL;
+	if (rc == MMS_OK)
+		rc = mms_route_map(db, -1, 2024, MMS_ROUTE_MAP_RESOURCES, MMS_FORMAT_CSV, &out);
+	mms_free(out);
+	out = NULL;
+	if (rc == MMS_OK)
+		rc = mms_mentoring_schools(db, -1, 2024, MMS_FORMAT_CSV, &out);
+	mms_free(out);
+	out = NULL;
+	if (rc == MMS_OK)
+		rc = mms_route_federal(db, 0, 2024, MMS_FORMAT_JSON, &out);
+	mms_free(out);
+	if (rc == MMS_OK)
+		rc = mms_mentor_load(db, 0, NULL, NULL, &load);
+	return rc;
+}
+
+/* A signature, then (another operation) a revision: each all or nothing. */
+static int op_sign(mms_db *db)
+{
+	return mms_route_sign(db, 0, MMS_ROUTE_APPROVE, 1, "2024-02-03");
+}
+
+static int op_revise(mms_db *db)
+{
+	return mms_route_revise(db, 0, 1, "2024-02-04", "другой курс", NULL);
+}
+
 /* Exports to files, JSON and CSV, plain and pseudonymised: read-only, so
    they run on the shared db. */
 static int op_export_files(mms_db *db)
@@ -727,6 +763,9 @@ static void every_operation_survives_every_allocation_failure(void **state)
 	t_import(db, routes_data);
 	points += exhaust(db, op_routes, "routes");
 	points += exhaust(db, op_route_status, "route status");
+	points += exhaust(db, op_region, "region");
+	points += exhaust(db, op_sign, "sign");
+	points += exhaust(db, op_revise, "revise");
 	points += exhaust(db, op_export_files, "export files");
 	points += exhaust(db, op_import_csv, "import csv");
 	op_refused_setup();

@@ -131,6 +131,9 @@ static void schema_indexes_match_field_names(void **state)
 		{MMS_ROUTE, RT_MEDIUM_UP_TO, RT_NFIELDS, "medium_up_to"},
 		{MMS_ROUTE_STEP, ST_REASON, ST_NFIELDS, "reason"},
 		{MMS_ROUTE_EVENT, EV_NOTE, EV_NFIELDS, "note"},
+		{MMS_ROUTE_STEP, ST_PAIR, ST_NFIELDS, "pair"},
+		{MMS_MENTORING_PAIR, MP_MENTEE, MP_NFIELDS, "mentee"},
+		{MMS_MENTORING_PAIR, MP_OUTCOME, MP_NFIELDS, "outcome"},
 		{MMS_PROGRAMME, PG_TERRITORY, PG_NFIELDS, "territory"},
 		{MMS_PROGRAMME, PG_NOTE, PG_NFIELDS, "note"},
 		{MMS_TASK, TK_EXPECTED, TK_NFIELDS, "expected_result"},
@@ -145,6 +148,9 @@ static void schema_indexes_match_field_names(void **state)
 	assert_int_equal(mms_enum_find(E_RESOURCE_KIND, "self_education"), RK_SELF_EDUCATION);
 	assert_int_equal(mms_enum_find(E_EDU_LEVEL, "pd"), EL_PD);
 	assert_int_equal(mms_enum_find(E_POSITION, "methodist"), PO_METHODIST);
+	assert_int_equal(mms_enum_find(E_MENTORING_FORM, "manager_teacher"), MF_MANAGER_TEACHER);
+	assert_int_equal(mms_field_find(MMS_ROUTE_REVISION, "reason"), RV_REASON);
+	assert_int_equal(mms_entities[MMS_ROUTE_REVISION].nfields, RV_NFIELDS);
 	assert_int_equal(mms_enum_find(E_ROUTE_STATUS, "failed"), RS_FAILED);
 	assert_int_equal(mms_enum_find(E_ROUTE_STATUS, "in_progress"), RS_IN_PROGRESS);
 	assert_int_equal(mms_enum_find(E_DIAG_LEVEL, "high"), DL_HIGH);

@@ -380,7 +380,8 @@ static void an_older_file_read_as_it_is_has_nothing_deleted(void **state)
 {
 	fixture *f = *state;
 	mms_db_close(f->db);
-	/* as schema 5 had it: no tombstones, none of schema 7's route columns */
+	/* as schema 5 had it: no tombstones, none of schema 7's route columns, no
+	 * mentoring pairs nor route revisions (schema 8) */
 	f->db = t_open_read_only_after(f->path, "DROP TABLE mms_deleted; "
 				       "ALTER TABLE routes DROP COLUMN developer; "
 				       "ALTER TABLE routes DROP COLUMN developer_unit; "
@@ -396,6 +397,8 @@ static void an_older_file_read_as_it_is_has_nothing_deleted(void **state)
 				       "DROP TABLE route_deficits; DROP TABLE diagnostic_sessions; "
 				       "ALTER TABLE diagnostics DROP COLUMN session; "
 				       "ALTER TABLE diagnostics DROP COLUMN task; "
+				       "ALTER TABLE route_steps DROP COLUMN pair; "
+				       "DROP TABLE mentoring_pairs; DROP TABLE route_revisions; "
 				       "PRAGMA user_version=5");
 	assert_int_equal(count(f->db, MMS_STAFF), 3);
 	mms_db_close(f->db);

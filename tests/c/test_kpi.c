@@ -108,7 +108,10 @@ static const char net[] =
 	"{\"unit\": \"M\", \"key\": \"tyva.doc.6.1\", \"year\": 2022, \"value\": 0},"
 	"{\"unit\": \"M\", \"key\": \"tyva.managers.basic_training\", \"year\": 2023, \"value\": 1},"
 	"{\"unit\": \"M\", \"key\": \"tyva.managers.objectivity\", \"year\": 2023, \"value\": 1},"
-	"{\"unit\": \"S2\", \"key\": \"salda.low_results\", \"year\": 2023, \"value\": 1}]}";
+	"{\"unit\": \"S2\", \"key\": \"salda.low_results\", \"year\": 2023, \"value\": 1}],"
+	"\"mentoring_pairs\": ["
+	"{\"code\": \"NP1\", \"form\": \"teacher_teacher\", \"mentor\": \"T2\", \"mentee\": \"T1\", \"start\": \"2023-09-01\", \"end\": \"2024-06-30\"},"
+	"{\"code\": \"NP2\", \"form\": \"teacher_teacher\", \"mentor\": \"T2\", \"mentee\": \"T3\", \"start\": \"2023-09-01\"}]}";
 
 typedef struct fixture {
 	mms_db *db;
@@ -188,8 +191,10 @@ static void moscow_and_krasnodar_indicators_match_hand_counts(void **state)
 	/* 8: young at 2023-12-31: T1 (28, 1 year), T3 (27, 2 years); T5 part-time.
 	 * T1 is in community C, T3 is a mentee: 2/2 */
 	expect(f, "moscow.8", "M", 2, 2, 100);
-	/* 9: S1 through mentor T2, S2 through mentee T3: 2/2 */
-	expect(f, "moscow.9", "M", 2, 2, 100);
+	/* 9: S1 runs pair NP1 of its own T2 and T1; S2's T3 is mentored by T2 of
+	 * S1 (NP2) and takes part in MENT23, which does not make S2 run the
+	 * model: 1/2 */
+	expect(f, "moscow.9", "M", 1, 2, 50);
 	/* 10: S2 holds the internship site IS; T1's internship INT23 does not make
 	 * S1's management team involved (T1 is a teacher): 1/2 */
 	expect(f, "moscow.10", "M", 1, 2, 50);

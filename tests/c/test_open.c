@@ -134,7 +134,8 @@ static void an_older_schema_is_read_as_it_is_when_read_only(void **state)
 	mms_db *db = t_open(path);
 	t_import(db, T_SMALL_NETWORK);
 	mms_db_close(db);
-	/* as schema 2 had it: no change counter, no history, no columns of schemas 5 and 7, no tombstones, no route deficits, sessions nor their columns (8) */
+	/* as schema 2 had it: no change counter, no history, no columns of schemas 5 and 7, no
+	 * tombstones, and none of the tables and columns of schemas 8 to 12 */
 	raw(path, "ALTER TABLE resources DROP COLUMN subjects; "
 		  "ALTER TABLE resources DROP COLUMN edu_levels; ALTER TABLE resources DROP COLUMN "
 		  "positions; ALTER TABLE resources DROP COLUMN categories; ALTER TABLE resources "
@@ -150,6 +151,8 @@ static void an_older_schema_is_read_as_it_is_when_read_only(void **state)
 		  "DROP TABLE past_values; ALTER TABLE activities DROP COLUMN purpose; "
 		  "DROP TABLE route_deficits; DROP TABLE diagnostic_sessions; "
 		  "ALTER TABLE diagnostics DROP COLUMN session; ALTER TABLE diagnostics DROP COLUMN task; "
+		  "ALTER TABLE route_steps DROP COLUMN pair; DROP TABLE mentoring_pairs; "
+		  "DROP TABLE route_revisions; "
 		  "DROP TABLE mms_meta; DROP TABLE mms_history; DROP TABLE mms_deleted; PRAGMA user_version=2; PRAGMA journal_mode=DELETE");
 	{
 		sqlite3 *s;

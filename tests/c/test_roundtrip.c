@@ -33,7 +33,11 @@ static const char hostile[] =
 	"\"past_values\": [{\"entity\": \"staff\", \"record\": \"T,1\", \"field\": \"position\","
 	" \"value\": \"учитель; \\\"старший\\\"\", \"until\": \"2023-08-31\"}],"
 	"\"route_deficits\": [{\"route\": \"ИОМ-1\", \"competency\": \"A.1\", \"score\": 55.5, \"severity\": \"high\","
-	" \"consequence\": \"route\", \"suggestions\": [\"R1\"], \"session\": \"ДС-2024;1\"}]}";
+	" \"consequence\": \"route\", \"suggestions\": [\"R1\"], \"session\": \"ДС-2024;1\"}],"
+	"\"mentoring_pairs\": [{\"code\": \"НП-1\", \"form\": \"manager_teacher\", \"mentor\": \"MUR-T0005\", \"mentee\": \"T,1\","
+	" \"programme\": \"Программа; \\\"адаптация\\\"\", \"start\": \"2024-01-15\", \"end\": \"2024-12-31\"}],"
+	"\"route_revisions\": [{\"route\": \"ИОМ-1\", \"number\": 1, \"date\": \"2024-03-05\", \"by\": \"MUR-T0005\","
+	" \"reason\": \"замена курса; \\\"новый\\\"\"}]}";
 
 static char *export_of(mms_db *db)
 {

@@ -509,6 +509,38 @@ test("a route records who developed, agreed and approved it", function()
                     1, true), table)
 end)
 
+test("mentoring pairs, signatures, revisions and the region's view", function()
+  local db = routes_db()
+  mms.insert(db, "staff", {code = "H", name = "Наставник", org = "S", role = "teacher"})
+  mms.insert(db, "staff", {code = "DH", name = "Завуч", org = "S", role = "manager"})
+  mms.insert(db, "mentoring_pairs", {code = "P1", form = "manager_teacher", mentor = "DH", mentee = "T",
+                                     start = "2024-01-10", ["end"] = "2024-06-30"})
+  local t, met, dh = db:find("staff", "T"), db:find("staff", "MET"), db:find("staff", "DH")
+  assert(db:mentor_load(dh, "2024-01-01", "2024-12-31") == 1)
+  assert(db:mentor_load(dh, nil, "2023-12-31") == 0)
+  local ok, err = pcall(mms.insert, db, "mentoring_pairs", {code = "P2", form = "teacher_teacher", mentor = "H",
+                                                             mentee = "T", curator = "H"})
+  assert(not ok and tostring(err):find("the curator is the mentor", 1, true), tostring(err))
+  local route = db:save_plan(db:plan_route(t, "2024-02-01", nil, nil, 0, nil, 0, 0, met, -1, "2024-02-01"))
+  db:route_sign(route, "approve", dh, "2024-02-05")
+  ok, err = pcall(db.route_sign, db, route, "approve", dh, "2024-02-06")
+  assert(not ok and tostring(err):find("already approved: revise it", 1, true), tostring(err))
+  db:route_sign(route, "acknowledge", -1, "2024-02-06")
+  assert(db:route_revise(route, met, "2024-03-01", "другой курс") == 1 and db:route_revision(route) == 1)
+  db:route_sign(route, "approve", dh, "2024-03-02")
+  assert(db:get("routes", route, "acknowledged_on") == nil)
+  local map = db:route_map(-1, 2024)
+  assert(map:find("^competency,competency_name,municipality,subject,edu_level,high,medium,minimal\n"), map)
+  assert(db:route_map(-1, 2024, "tutors"):find('"MET","Методист","S","school",1,1,0,1', 1, true))
+  assert(db:route_map(-1, 2024, "all", "json"):find('"resources"', 1, true))
+  local federal = db:route_federal(db:find("units", "S"), 2024, "csv")
+  assert(federal:find('"routes_developed_share","cnppm.routes_developed",0,3,0.0,10.0', 1, true), federal)
+  assert(db:mentoring_schools(-1, 2024):find('"S","Школа",1,1,0,"","",', 1, true) or
+         db:mentoring_schools(-1, 2024):find('"S","Школа",1,1,0,"",""', 1, true))
+  ok, err = pcall(db.route_map, db, -1, 2024, "tutors", "xml")
+  assert(not ok and tostring(err):find("MMS_EINVAL", 1, true), tostring(err))
+end)
+
 -- Every function of the module, called right after an error caught with
 -- pcall, must succeed with its own result: a failure is raised once, by the
 -- call that made it. The table must name every function the module has, so
@@ -613,6 +645,25 @@ test("no call reports an earlier failure", function()
     ["Db.route_change"] = now(function() return rdb:route_change(route):find("competency,", 1, true) == 1 end),
     ["Db.route_change_by_resource"] = now(function()
       return rdb:route_change_by_resource():find("resource,", 1, true) == 1 end),
+    ["Db.mentor_load"] = now(function() return rdb:mentor_load(t) == 0 end),
+    ["Db.route_sign"] = function()
+      local r = rdb:save_plan(plan, prefix())
+      fail()
+      rdb:route_sign(r, "approve", rdb:find("staff", "MET"), "2024-02-02")
+      return rdb:get("routes", r, "approved_on") == "2024-02-02"
+    end,
+    ["Db.route_revise"] = function()
+      local r = rdb:save_plan(plan, prefix())
+      rdb:route_sign(r, "approve", rdb:find("staff", "MET"), "2024-02-02")
+      fail()
+      return rdb:route_revise(r, -1, "2024-03-01") == 1
+    end,
+    ["Db.route_revision"] = now(function() return rdb:route_revision(route) == 0 end),
+    ["Db.route_map"] = now(function() return rdb:route_map(-1, 2024):find("competency,", 1, true) == 1 end),
+    ["Db.route_federal"] = now(function()
+      return rdb:route_federal(rdb:find("units", "S"), 2024):find('"figures"', 1, true) ~= nil end),
+    ["Db.mentoring_schools"] = now(function() return rdb:mentoring_schools(-1, 2024):find("school,", 1, true) == 1 end),
+    ["Db.route_map_xlsx"] = now(function() rdb:route_map_xlsx(-1, 2024, tmp .. "/m.xlsx"); return true end),
     ["mms.update"] = updated(function(d) mms.update(d, "units", "M", {name = "ММС 2"}) end),
     ["Db.update_record"] = updated(function(d)
       local r = mms.Record("units"); r:set("name", "ММС 2"); d:update_record("M", r, "Иванова") end),

@@ -39,6 +39,8 @@ def main():
             failed.append("the data: no route counted in 2024")
         if year == 2024 and not any(k[0] == "t.developed" and v[0] for k, v in expected.items()):
             failed.append("the data: no route counted by its developer in 2024")
+        if not any(k[0] == "t.mentoring_units" and v[0] for k, v in expected.items()):
+            failed.append(f"the data: no school running mentoring pairs of its own in {year}")
         query = bench.run(["/usr/bin/python3", TRANSLATOR, "sql", str(year)] + definitions)
         res, path = bench.sqlite_peer(db, query, work, 1)
         results = {"sqlite3": bench.equal(path, expected)}

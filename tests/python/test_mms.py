@@ -558,6 +558,18 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         rdb.step_set_status(step, "in_progress", "2024-02-03")
         return rdb.step_status(step) == "in_progress"
 
+    def signed():
+        r = rdb.save_plan(plan, prefix())
+        fail[0]()
+        rdb.route_sign(r, "approve", rdb.find("staff", "MET"), "2024-02-02")
+        return rdb.get("routes", r, "approved_on") == "2024-02-02"
+
+    def revised():
+        r = rdb.save_plan(plan, prefix())
+        rdb.route_sign(r, "approve", rdb.find("staff", "MET"), "2024-02-02")
+        fail[0]()
+        return rdb.route_revise(r, -1, "2024-03-01") == 1
+
     def snapshot():
         path = str(tmp_path / "after.db")
         d = mms.Db(path)
@@ -632,6 +644,14 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         "Db.route_authorship": now(lambda: rdb.route_authorship().startswith("developer,")),
         "Db.route_change": now(lambda: rdb.route_change(route).startswith("competency,")),
         "Db.route_change_by_resource": now(lambda: rdb.route_change_by_resource().startswith("resource,")),
+        "Db.mentor_load": now(lambda: rdb.mentor_load(t) == 0),
+        "Db.route_sign": signed,
+        "Db.route_revise": revised,
+        "Db.route_revision": now(lambda: rdb.route_revision(route) == 0),
+        "Db.route_map": now(lambda: rdb.route_map(-1, 2024).startswith("competency,")),
+        "Db.route_federal": now(lambda: '"figures"' in rdb.route_federal(rdb.unit("S"), 2024)),
+        "Db.mentoring_schools": now(lambda: rdb.mentoring_schools(-1, 2024).startswith("school,")),
+        "Db.route_map_xlsx": now(does(lambda: rdb.route_map_xlsx(-1, 2024, str(tmp_path / "m.xlsx")))),
         "Db.update": updated(lambda d: d.update("units", "M", name="ММС 2")),
         "Db.update_record": updated(update_record),
         "Db.delete": deleted,
@@ -1228,3 +1248,57 @@ def test_a_diagnostic_session_gives_the_share_of_tasks_solved():
     assert found["T.DIG.1"] == 40  # 2 of 5 tasks: a high deficit now
     with pytest.raises(mms.Error, match="needs its session"):
         db.insert("diagnostics", staff="T", competency="T.DIG.1", date="2024-03-02", task="6", score=100)
+def test_mentoring_pairs_signatures_revisions_and_the_regions_view(tmp_path):
+    db = routes_case()
+    db.insert("staff", code="H", name="Наставник", org="S", role="teacher")
+    db.insert("staff", code="DH", name="Заместитель директора", org="S", role="manager")
+    db.insert("mentoring_pairs", code="P1", form="teacher_teacher", mentor="H", mentee="T",
+              curator="DH", start="2024-01-10", end="2024-06-30")
+    t, h, met, dh = (db.find("staff", c) for c in ("T", "H", "MET", "DH"))
+    assert db.mentor_load(h, "2024-01-01", "2024-12-31") == 1
+    assert db.mentor_load(h, None, "2023-12-31") == 0
+    with pytest.raises(mms.RangeError):
+        db.insert("mentoring_pairs", code="P2", form="teacher_teacher", mentor="H", mentee="H")
+    with pytest.raises(mms.TypeMismatch):
+        db.insert("mentoring_pairs", code="P3", form="buddy", mentor="H", mentee="T")
+    route = db.save_plan(db.plan_route(t, "2024-02-01", developer=met))
+    db.route_sign(route, "agree", dh, "2024-02-03")
+    db.route_sign(route, "approve", met, "2024-02-05")
+    with pytest.raises(mms.RangeError) as e:
+        db.route_sign(route, "approve", met, "2024-02-06")
+    assert "already approved: revise it" in str(e.value)
+    db.route_sign(route, "acknowledge", on="2024-02-06")
+    assert db.route_revise(route, met, "2024-03-01", "новый курс") == 1 == db.route_revision(route)
+    db.route_sign(route, "approve", met, "2024-03-02")
+    assert db.get("routes", route, "acknowledged_on") is None
+    import openpyxl
+    doc = str(tmp_path / "route.xlsx")
+    db.route_report_xlsx(route, doc)
+    rows = {r[0]: r[1] for r in openpyxl.load_workbook(doc)["ИОМ"].iter_rows(values_only=True)
+            if r[0] is not None}
+    assert rows["Редакция маршрута"] == "№ 1 от 2024-03-01: новый курс"
+    assert rows["Утверждено"] == "Методист, 2024-03-02"
+    with pytest.raises(mms.Error):
+        db.route_sign(route, "bless", met)
+    deficits = db.route_map(-1, 2024).splitlines()
+    assert deficits[0] == "competency,competency_name,municipality,subject,edu_level,high,medium,minimal"
+    assert deficits[1].startswith('"T.DIG.1",') and deficits[1].endswith(',0,1,0')
+    everything = json.loads(db.route_map(-1, 2024, "all", "json"))
+    assert everything["tutors"][0]["tutor"] == "MET" and everything["resources"][0]["resource"] == "FG"
+    with pytest.raises(mms.Error):
+        db.route_map(-1, 2024, "people")
+    with pytest.raises(mms.InvalidArgument):
+        db.route_federal(-1, 2024)
+    federal = json.loads(db.route_federal(db.unit("S"), 2024))
+    assert [f["field"] for f in federal["figures"]][0] == "routes_developed_share"
+    assert federal["pedagogical_workers"] == 3  # T, MET, H
+    import openpyxl
+    path = str(tmp_path / "map.xlsx")
+    db.route_map_xlsx(-1, 2024, path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Дефициты", "Ресурсы", "Тьюторы"]
+    rows = list(book["Дефициты"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("competency", "competency_name", "municipality") and rows[1][0] == "T.DIG.1"
+    assert list(book["Тьюторы"].iter_rows(values_only=True))[1][0] == "MET"
+    schools = db.mentoring_schools(-1, 2024).splitlines()
+    assert schools[1] == '"S","Школа",1,1,0,"","DH"'

@@ -137,6 +137,48 @@ check "route list of a year" 0 "$mms" route list demo.sqlite --year 2024
 if grep -q "D-MUR-T0005" out.txt; then failed=$((failed + 1)); echo "FAIL route list --year 2024 shows a 2023 route"; else passed=$((passed + 1)); fi
 check "route build unknown developer" 1 "$mms" route build demo.sqlite MUR-T0005 --as-of 2023-12-31 --developer NOPE
 check "route list bad year" 2 "$mms" route list demo.sqlite --year twenty
+# signatures once per revision (docs/routes.md, "Who builds, agrees and approves")
+check "route agree" 0 "$mms" route agree demo.sqlite D-MUR-T0005 --by MUR-SCH-01-DIR --on 2024-01-05
+check "route acknowledge before approval" 1 "$mms" route acknowledge demo.sqlite D-MUR-T0005 --on 2024-01-06
+grep_in "route acknowledge before approval, why" err.txt "is not approved"
+check "route approve by" 0 "$mms" route approve demo.sqlite D-MUR-T0005 --by MUR-CRPK-M2 --on 2024-01-10
+grep_in "route approve by, said" out.txt "D-MUR-T0005: approved by MUR-CRPK-M2"
+check "route approve moved the status" 0 "$mms" route show demo.sqlite D-MUR-T0005
+grep_in "route approve moved the status, shown" out.txt "D-MUR-T0005 (MUR-T0005): approved"
+check "route approve twice" 1 "$mms" route approve demo.sqlite D-MUR-T0005 --by MUR-CRPK-M2 --on 2024-01-11
+grep_in "route approve twice, why" err.txt "already approved: revise it"
+check "route acknowledge" 0 "$mms" route acknowledge demo.sqlite D-MUR-T0005 --on 2024-01-12
+check "route revise" 0 "$mms" route revise demo.sqlite D-MUR-T0005 --by MUR-CRPK-M2 --on 2024-02-01 --reason "замена курса"
+grep_in "route revise, number" out.txt "revision 1"
+check "route approve the revision" 0 "$mms" route approve demo.sqlite D-MUR-T0005 --by MUR-CRPK-M2 --on 2024-02-02
+check "route agree needs --by" 2 "$mms" route agree demo.sqlite D-MUR-T0005
+check "route revise unknown route" 1 "$mms" route revise demo.sqlite NOPE
+# the region's view (docs/routes.md, "The region's view")
+check "route map" 0 "$mms" route map demo.sqlite VLA-VIRO --year 2024
+grep_in "route map header" out.txt "^competency,competency_name,municipality,subject,edu_level,high,medium,minimal"
+grep_in "route map row" out.txt '^"T\.[A-Z]*\.[0-9]*",".*","MUR-CRPK",".*","preschool",[0-9]*,[0-9]*,[0-9]*$'
+check "route map resources" 0 "$mms" route map demo.sqlite VLA-VIRO --year 2024 --table resources
+grep_in "route map resources header" out.txt "^resource,resource_name,kind,steps,done,failed,completion,covered,closed,effect"
+check "route map json" 0 "$mms" route map demo.sqlite VLA-VIRO --year 2024 --format json
+grep_in "route map json tutors" out.txt '"tutors":'
+check "route map xlsx" 0 "$mms" route map demo.sqlite VLA-VIRO --year 2024 --format xlsx --output map.xlsx
+if [ -s map.xlsx ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL no map.xlsx"; fi
+check "route map xlsx needs --output" 2 "$mms" route map demo.sqlite VLA-VIRO --year 2024 --format xlsx
+grep_in "demo writes the map's workbook" demo-out.txt "wrote demo-map.xlsx"
+check "route map bad table" 2 "$mms" route map demo.sqlite VLA-VIRO --year 2024 --table people
+check "route map needs a year" 2 "$mms" route map demo.sqlite VLA-VIRO
+check "route map unknown unit" 1 "$mms" route map demo.sqlite NOPE --year 2024
+check "route tutors" 0 "$mms" route tutors demo.sqlite VLA-VIRO --year 2024
+grep_in "route tutors row" out.txt '^"MUR-CRPK-M1","[^"]*","MUR-CRPK","municipal_service",[0-9]*,1,0,[0-9]*$'
+check "route federal" 0 "$mms" route federal demo.sqlite VLA-VIRO --year 2024
+grep_in "route federal field" out.txt '"field":"routes_developed_share"'
+grep_in "route federal workers" out.txt '"pedagogical_workers":'
+check "route federal csv" 0 "$mms" route federal demo.sqlite VLA-VIRO --year 2024 --format csv
+grep_in "route federal csv events" out.txt '^"regional_events","cnppm.events",'
+check "route federal bad format" 2 "$mms" route federal demo.sqlite VLA-VIRO --year 2024 --format xml
+check "route mentoring" 0 "$mms" route mentoring demo.sqlite MUR-CRPK --year 2023
+grep_in "route mentoring school with its act" out.txt '^"MUR-SCH-13",".*",1,1,[0-9]*,"Положение о системе'
+grep_in "demo prints the deficit map" demo-out.txt "The region's deficit map, 2024"
 check "framework export-case" 0 "$mms" framework export-case demo.sqlite teachers
 cp out.txt teachers-case.json
 grep_in "case items" teachers-case.json "CFItems"

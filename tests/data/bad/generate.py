@@ -42,6 +42,8 @@ TEMPLATES = {
     "routes": {"code": "RT9", "staff": "T1"},
     "route_steps": {"route": "RT1", "resource": "R1"},
     "route_events": {"route": "RT1", "status": "approved", "date": "2024-04-01"},
+    "mentoring_pairs": {"code": "NP9", "form": "teacher_teacher", "mentor": "M1", "mentee": "T1"},
+    "route_revisions": {"route": "RT1", "number": 1, "date": "2024-05-01"},
 }
 
 # Fields that name another record, and what they refer to.
@@ -55,6 +57,8 @@ REFS = {
     ("resources", "mentor"), ("resources", "prerequisite"), ("develops", "resource"),
     ("develops", "competency"), ("routes", "staff"), ("routes", "tutor"),
     ("route_steps", "route"), ("route_steps", "resource"), ("route_events", "route"),
+    ("route_steps", "pair"), ("mentoring_pairs", "mentor"), ("mentoring_pairs", "mentee"),
+    ("mentoring_pairs", "curator"), ("route_revisions", "route"), ("route_revisions", "by"),
 }
 
 
