@@ -122,6 +122,32 @@ void mms_build_offered(const builder *b, int32_t comp, int32_t r[4], int32_t key
 	}
 }
 
+/* A mentor's places are also the mentoring pairs she holds during the
+ * routes' period (docs/routes.md, "Mentoring as a programme") that no step
+ * of a stored route stands for (such a step counted already). b->load is
+ * the scratch, zero before and after. */
+static void mentors_pairs(builder *b, size_t nres)
+{
+	const mms_model *m = b->c.m;
+	int32_t from = b->start != MMS_NONE ? b->start : b->c.as_of;
+	int32_t to = b->end != MMS_NONE ? b->end : b->c.as_of;
+	mms_mentor_loads(m, from, to, b->load);
+	for (size_t s = 0; s < m->t[MMS_ROUTE_STEP].count; s++) {
+		const int32_t *st = mms_row(m, MMS_ROUTE_STEP, (int32_t)s);
+		if (st[ST_PAIR] >= 0 && st[ST_ROUTE] >= 0 && mms_model_live(m, MMS_ROUTE_STEP, (int32_t)s) &&
+		    mms_route_step_holds_place(b->c.route_status[st[ST_ROUTE]], b->c.step_status[s]) &&
+		    mms_pair_overlaps(m, st[ST_PAIR], from, to))
+			b->load[mms_row(m, MMS_MENTORING_PAIR, st[ST_PAIR])[MP_MENTOR]]--;
+	}
+	for (size_t r = 0; r < nres; r++) {
+		const int32_t *res = mms_row(m, MMS_RESOURCE, (int32_t)r);
+		int32_t held = res[R_MENTOR] >= 0 ? b->load[res[R_MENTOR]] : 0;
+		if (res[R_KIND] == RK_MENTORING && held > 0 && b->left[r] != INT32_MAX)
+			b->left[r] = b->left[r] > held ? b->left[r] - held : 0;
+	}
+	memset(b->load, 0, (m->t[MMS_STAFF].count + 1) * sizeof *b->load);
+}
+
 
 static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 {
@@ -168,6 +194,7 @@ static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 		int32_t cap = mms_row(m, MMS_RESOURCE, (int32_t)r)[R_CAPACITY];
 		b->left[r] = cap == MMS_NONE ? INT32_MAX : cap > b->left[r] ? cap - b->left[r] : 0;
 	}
+	mentors_pairs(b, nres);
 	/* tutors taken by routes that are not over */
 	for (size_t r = 0; r < m->t[MMS_ROUTE].count; r++) {
 		const int32_t *rt = mms_row(m, MMS_ROUTE, (int32_t)r);
@@ -195,7 +222,14 @@ static int init_builder(builder *b, mms_db *db, const mms_route_options *opts)
 	if (rc == MMS_OK)
 		rc = mms_index_csr_live(m, m->t[MMS_UNIT].count, MMS_STAFF_LINK, SL_UNIT, -1,
 					&b->sup_start, &b->sup);
-	return rc == MMS_OK ? index_regions(b) : rc;
+	if (rc == MMS_OK)
+		rc = mms_index_csr_live(m, nst, MMS_STAFF_LINK, SL_TARGET_STAFF, -1, &b->tgt_start,
+					&b->tgt);
+	if (rc == MMS_OK)
+		rc = index_regions(b);
+	return rc == MMS_OK ? mms_route_centre_methodists(m, b->region_of, b->nregions, &b->cm_start,
+							  &b->cm)
+			    : rc;
 }
 
 static void free_builder(builder *b)
@@ -207,6 +241,10 @@ static void free_builder(builder *b)
 	mms_free(b->sl);
 	mms_free(b->sup_start);
 	mms_free(b->sup);
+	mms_free(b->tgt_start);
+	mms_free(b->tgt);
+	mms_free(b->cm_start);
+	mms_free(b->cm);
 	mms_free(b->rdev_start);
 	mms_free(b->rdev);
 	mms_free(b->region_of);

@@ -57,6 +57,8 @@ typedef struct builder {
 	int32_t *load;        /* routes per tutor */
 	int32_t *sl_start, *sl; /* staff links by staff */
 	int32_t *sup_start, *sup; /* supports links by target unit */
+	int32_t *tgt_start, *tgt; /* supports links by target person */
+	int32_t *cm_start, *cm;   /* ЦНППМ methodists by region (tutors.c) */
 	int32_t *rdev_start, *rdev; /* develops records by resource */
 	int32_t *def_of;      /* competency → index in the person's results, or -1 */
 	size_t ind_first, ind_end; /* the person's results of indicators (parent >= 0) */

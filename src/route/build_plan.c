@@ -197,7 +197,7 @@ static int deficit_record(const mms_model *m, const char *rcode, const plan_defi
 
 /* The records of one planned route: the route, then its steps. */
 static int route_records(const mms_model *m, const mms_route_plan *p, const plan_route *pr,
-			 const char *prefix, mms_records *out)
+			 const char *prefix, const step_pairs *sp, mms_records *out)
 {
 	char rcode[300];
 	snprintf(rcode, sizeof rcode, "%s%s", prefix ? prefix : "ИОМ-", mms_build_code(m, MMS_STAFF, pr->staff));
@@ -243,6 +243,10 @@ static int route_records(const mms_model *m, const mms_route_plan *p, const plan
 			rc = set_int(sr, "hours", st->hours);
 		if (rc == MMS_OK)
 			rc = mms_record_set(sr, "reason", st->reason);
+		if (rc == MMS_OK) /* a mentoring step joins or makes its pair */
+			rc = mms_route_step_pair_record(m, sp, pr->staff, st->resource,
+							p->start != MMS_NONE ? p->start : p->as_of,
+							p->end, rcode, st->covers, sr, out);
 		if (rc == MMS_OK)
 			rc = mms_records_add(out, sr); /* takes sr */
 		else
@@ -264,15 +268,19 @@ int mms_route_plan_save(mms_db *db, const mms_route_plan *p, const char *prefix,
 		return rc;
 	const mms_model *m = &db->m;
 	int32_t first = (int32_t)m->t[MMS_ROUTE].count;
-	mms_records *recs;
+	mms_records *recs = NULL;
+	step_pairs sp = {NULL, NULL, NULL};
 	rc = mms_records_new(&recs);
+	if (rc == MMS_OK)
+		rc = mms_step_pairs_init(m, &sp);
 	for (size_t r = 0; rc == MMS_OK && r < p->n; r++)
-		rc = route_records(m, p, &p->r[r], prefix, recs);
+		rc = route_records(m, p, &p->r[r], prefix, &sp, recs);
 	if (rc == MMS_OK)
 		rc = mms_db_write_doc(db, mms_records_doc(recs));
 	else
 		mms_db_fail(db, rc, "out of memory storing routes");
 	mms_records_free(recs);
+	mms_step_pairs_free(&sp);
 	if (rc == MMS_OK && first_id)
 		*first_id = first;
 	return rc;

@@ -10,11 +10,12 @@ static int link_valid(const builder *b, const int32_t *l)
 }
 
 /* Seed 000: a methodist, an association head, a deputy head or an
- * innovative teacher can be a tutor. Tried in that order: methodists
- * supporting the person's organisation, heads of the associations the
- * person is in, the organisation's managers, its teachers of the highest
- * category, methodists of the nearest service above; the least loaded
- * within the limit, then by code. */
+ * innovative teacher can be a tutor; so can a ЦНППМ methodist (МР-4/02вн).
+ * Tried in that order: methodists supporting the person herself, then her
+ * organisation, heads of the associations the person is in, the
+ * organisation's managers, its teachers of the highest category,
+ * methodists of the nearest service above, the methodists of the region's
+ * ЦНППМ; the least loaded within the limit, then by code. */
 int32_t mms_build_tutor(builder *b, int32_t staff)
 {
 	const mms_model *m = b->c.m;
@@ -30,8 +31,14 @@ int32_t mms_build_tutor(builder *b, int32_t staff)
 		      strcmp(mms_build_code(m, MMS_STAFF, t_), mms_build_code(m, MMS_STAFF, best)) < 0)))        \
 			best = t_;                                                           \
 	} while (0)
+	/* 0: a methodist who supports the person herself */
+	for (int32_t k = b->tgt_start[staff]; k < b->tgt_start[staff + 1]; k++) {
+		const int32_t *l = mms_row(m, MMS_STAFF_LINK, b->tgt[k]);
+		if (l[SL_KIND] == SL_SUPPORTS && link_valid(b, l))
+			CONSIDER(l[SL_STAFF]);
+	}
 	/* 1: methodists who support the person's organisation */
-	for (int32_t k = b->sup_start[org]; k < b->sup_start[org + 1]; k++) {
+	for (int32_t k = b->sup_start[org]; best < 0 && k < b->sup_start[org + 1]; k++) {
 		const int32_t *l = mms_row(m, MMS_STAFF_LINK, b->sup[k]);
 		if (l[SL_KIND] == SL_SUPPORTS && link_valid(b, l))
 			CONSIDER(l[SL_STAFF]);
@@ -63,6 +70,11 @@ int32_t mms_build_tutor(builder *b, int32_t staff)
 			if (mms_row(m, MMS_STAFF, ix->staff_ids[k])[S_ROLE] == ROLE_METHODIST)
 				CONSIDER(ix->staff_ids[k]);
 	}
+	/* 5: the methodists of the region's ЦНППМ */
+	int32_t region = b->region_of[org];
+	for (int32_t k = region >= 0 ? b->cm_start[region] : 0;
+	     best < 0 && region >= 0 && k < b->cm_start[region + 1]; k++)
+		CONSIDER(b->cm[k]);
 #undef CONSIDER
 	if (best >= 0)
 		b->load[best]++;

@@ -9,8 +9,6 @@
  */
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "route.h"
 
 int mms_pair_overlaps(const mms_model *m, int32_t pair, int32_t from, int32_t to)
@@ -49,19 +47,14 @@ int mms_mentor_load(mms_db *db, int32_t mentor, const char *from, const char *to
 	return MMS_OK;
 }
 
-static int add(json_object *o, const char *key, const char *value)
-{
-	json_object *v = json_object_new_string(value);
-	return v && !json_object_object_add(o, key, v) ? MMS_OK : MMS_ENOMEM;
-}
-
-static int add_date(json_object *o, const char *key, int32_t day)
+/* Sets field to a day, when there is one. */
+static int set_day(mms_record *rec, const char *field, int32_t day)
 {
 	char d[11];
 	if (day == MMS_NONE)
 		return MMS_OK;
 	mms_date_format(day, d);
-	return add(o, key, d);
+	return mms_record_set(rec, field, d);
 }
 
 int mms_step_pairs_init(const mms_model *m, step_pairs *sp)
@@ -99,9 +92,9 @@ void mms_step_pairs_free(step_pairs *sp)
 	*sp = (step_pairs){NULL, NULL, NULL};
 }
 
-int mms_route_step_pair_json(const mms_model *m, const step_pairs *sp, int32_t staff,
-			     int32_t resource, int32_t start, int32_t end, const char *route_code,
-			     const char *covers, json_object *step, json_object *pairs)
+int mms_route_step_pair_record(const mms_model *m, const step_pairs *sp, int32_t staff,
+				int32_t resource, int32_t start, int32_t end, const char *route_code,
+				const char *covers, mms_record *step, mms_records *out)
 {
 	const int32_t *r = mms_row(m, MMS_RESOURCE, resource);
 	int32_t mentor = r[R_MENTOR];
@@ -110,36 +103,37 @@ int mms_route_step_pair_json(const mms_model *m, const step_pairs *sp, int32_t s
 	for (int32_t k = sp->start[mentor]; k < sp->start[mentor + 1]; k++) {
 		const int32_t *p = mms_row(m, MMS_MENTORING_PAIR, sp->ids[k]);
 		if (p[MP_MENTEE] == staff && mms_pair_overlaps(m, sp->ids[k], start, end))
-			return add(step, "pair", mms_str(m, p[MP_CODE]));
+			return mms_record_set(step, "pair", mms_str(m, p[MP_CODE]));
 	}
 	mms_buf code = {0}, programme = {0};
 	mms_buf_printf(&code, "%s/%s", route_code, mms_str(m, r[R_CODE]));
 	mms_buf_printf(&programme, "%s: %s", mms_str(m, r[R_NAME]), covers ? covers : "");
 	int32_t curator = sp->curator[mms_row(m, MMS_STAFF, staff)[S_ORG]];
-	json_object *o = json_object_new_object();
-	int rc = o && !code.failed && !programme.failed && !json_object_array_add(pairs, o)
-			 ? MMS_OK : MMS_ENOMEM;
-	if (rc != MMS_OK)
-		json_object_put(o);
+	mms_record *o = NULL;
+	int rc = code.failed || programme.failed ? MMS_ENOMEM : mms_record_new(&o, MMS_MENTORING_PAIR);
 	if (rc == MMS_OK)
-		rc = add(o, "code", code.data);
+		rc = mms_record_set(o, "code", code.data);
 	if (rc == MMS_OK) /* the recommendations' two forms by who mentors whom */
-		rc = add(o, "form", mms_row(m, MMS_STAFF, mentor)[S_ROLE] == ROLE_MANAGER
-					    ? "manager_teacher" : "teacher_teacher");
+		rc = mms_record_set(o, "form", mms_row(m, MMS_STAFF, mentor)[S_ROLE] == ROLE_MANAGER
+						       ? "manager_teacher" : "teacher_teacher");
 	if (rc == MMS_OK)
-		rc = add(o, "mentor", mms_route_code(m, MMS_STAFF, mentor));
+		rc = mms_record_set(o, "mentor", mms_route_code(m, MMS_STAFF, mentor));
 	if (rc == MMS_OK)
-		rc = add(o, "mentee", mms_route_code(m, MMS_STAFF, staff));
+		rc = mms_record_set(o, "mentee", mms_route_code(m, MMS_STAFF, staff));
 	if (rc == MMS_OK && curator >= 0 && curator != mentor && curator != staff)
-		rc = add(o, "curator", mms_route_code(m, MMS_STAFF, curator));
+		rc = mms_record_set(o, "curator", mms_route_code(m, MMS_STAFF, curator));
 	if (rc == MMS_OK)
-		rc = add(o, "programme", programme.data);
+		rc = mms_record_set(o, "programme", programme.data);
 	if (rc == MMS_OK)
-		rc = add_date(o, "start", start);
+		rc = set_day(o, "start", start);
 	if (rc == MMS_OK)
-		rc = add_date(o, "end", end);
+		rc = set_day(o, "end", end);
 	if (rc == MMS_OK)
-		rc = add(step, "pair", code.data);
+		rc = mms_record_set(step, "pair", code.data);
+	if (rc == MMS_OK)
+		rc = mms_records_add(out, o); /* takes o */
+	else
+		mms_record_free(o);
 	mms_buf_free(&code);
 	mms_buf_free(&programme);
 	return rc;

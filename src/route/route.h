@@ -7,6 +7,7 @@
 #define MMS_ROUTE_INTERNAL_H
 
 #include "db/db.h"
+#include "exchange/exchange.h"
 
 /* A result of a person in a competency, or in one of its indicators when
  * that indicator is a worse deficit than its competency's mean: kept as
@@ -135,10 +136,10 @@ int mms_step_pairs_init(const mms_model *m, step_pairs *sp);
 void mms_step_pairs_free(step_pairs *sp);
 /* For a mentoring step of a route being saved, names in `step` the pair it
  * joins (its mentor's pair with the teacher in the period), or adds a new
- * one to `pairs` (code "<route>/<resource>"). Other steps: nothing. */
-int mms_route_step_pair_json(const mms_model *m, const step_pairs *sp, int32_t staff,
-			     int32_t resource, int32_t start, int32_t end, const char *route_code,
-			     const char *covers, struct json_object *step, struct json_object *pairs);
+ * one to `out` (code "<route>/<resource>"). Other steps: nothing. */
+int mms_route_step_pair_record(const mms_model *m, const step_pairs *sp, int32_t staff,
+			       int32_t resource, int32_t start, int32_t end, const char *route_code,
+			       const char *covers, mms_record *step, mms_records *out);
 
 /* Appends one record, given as field/value text pairs, through the import
  * path (so every rule applies); NULL ends the pairs. */
