@@ -149,15 +149,6 @@ static int set_int(mms_record *rec, const char *field, long v)
 	return mms_record_set(rec, field, text);
 }
 
-static int set_date(mms_record *rec, const char *field, int32_t d)
-{
-	char text[11];
-	if (d == MMS_NONE)
-		return MMS_OK;
-	mms_date_format(d, text);
-	return mms_record_set(rec, field, text);
-}
-
 static int set_num(mms_record *rec, const char *field, double v)
 {
 	char text[32];
@@ -211,9 +202,9 @@ static int route_records(const mms_model *m, const mms_route_plan *p, const plan
 	if (rc == MMS_OK && pr->tutor >= 0)
 		rc = mms_record_set(rt, "tutor", mms_build_code(m, MMS_STAFF, pr->tutor));
 	if (rc == MMS_OK)
-		rc = set_date(rt, "start", p->start);
+		rc = mms_route_set_day(rt, "start", p->start);
 	if (rc == MMS_OK)
-		rc = set_date(rt, "end", p->end);
+		rc = mms_route_set_day(rt, "end", p->end);
 	if (rc == MMS_OK)
 		rc = set_int(rt, "budget_hours", p->budget);
 	if (rc == MMS_OK)

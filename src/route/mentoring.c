@@ -47,8 +47,7 @@ int mms_mentor_load(mms_db *db, int32_t mentor, const char *from, const char *to
 	return MMS_OK;
 }
 
-/* Sets field to a day, when there is one. */
-static int set_day(mms_record *rec, const char *field, int32_t day)
+int mms_route_set_day(mms_record *rec, const char *field, int32_t day)
 {
 	char d[11];
 	if (day == MMS_NONE)
@@ -125,9 +124,9 @@ int mms_route_step_pair_record(const mms_model *m, const step_pairs *sp, int32_t
 	if (rc == MMS_OK)
 		rc = mms_record_set(o, "programme", programme.data);
 	if (rc == MMS_OK)
-		rc = set_day(o, "start", start);
+		rc = mms_route_set_day(o, "start", start);
 	if (rc == MMS_OK)
-		rc = set_day(o, "end", end);
+		rc = mms_route_set_day(o, "end", end);
 	if (rc == MMS_OK)
 		rc = mms_record_set(step, "pair", code.data);
 	if (rc == MMS_OK)

@@ -134,6 +134,9 @@ typedef struct step_pairs {
 } step_pairs;
 int mms_step_pairs_init(const mms_model *m, step_pairs *sp);
 void mms_step_pairs_free(step_pairs *sp);
+/* Sets a field of a record being saved to a day (YYYY-MM-DD); nothing for
+ * MMS_NONE. */
+int mms_route_set_day(mms_record *rec, const char *field, int32_t day);
 /* For a mentoring step of a route being saved, names in `step` the pair it
  * joins (its mentor's pair with the teacher in the period), or adds a new
  * one to `out` (code "<route>/<resource>"). Other steps: nothing. */
