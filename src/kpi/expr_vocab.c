@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domain/period.h"
+#include "domain/route_status.h"
 #include "domain/subject.h"
 #include "expr_vocab.h"
 
@@ -344,17 +345,9 @@ static int link_valid(const expr_env *v, const expr_call *c, int32_t s, int32_t 
  * completed, or MMS_NONE. */
 static int32_t route_status_at(const expr_env *v, int32_t route, int32_t *completed_on)
 {
-	int32_t status = -1;
-	*completed_on = MMS_NONE;
-	for (int32_t k = v->re_start[route]; k < v->re_start[route + 1]; k++) {
-		const int32_t *ev = mms_row(v->m, MMS_ROUTE_EVENT, v->re[k]);
-		if (ev[EV_STEP] >= 0 || ev[EV_DATE] > v->end)
-			continue;
-		status = ev[EV_STATUS];
-		if (status == RS_COMPLETED)
-			*completed_on = ev[EV_DATE];
-	}
-	return status;
+	int32_t k = v->re_start[route];
+	return mms_route_status_replay(v->m, v->re + k, (size_t)(v->re_start[route + 1] - k), route,
+				       -1, v->end, completed_on);
 }
 
 /* When a route was developed: the date its developer signed, else its

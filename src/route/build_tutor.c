@@ -2,11 +2,12 @@
 #include <string.h>
 
 #include "build.h"
+#include "domain/period.h"
 
+/* A staff link valid on the day the routes are built as of. */
 static int link_valid(const builder *b, const int32_t *l)
 {
-	return (l[SL_START] == MMS_NONE || l[SL_START] <= b->c.as_of) &&
-	       (l[SL_END] == MMS_NONE || l[SL_END] >= b->c.as_of);
+	return mms_period_valid_on(l[SL_START], l[SL_END], b->c.as_of);
 }
 
 /* Seed 000: a methodist, an association head, a deputy head or an
