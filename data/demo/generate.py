@@ -437,6 +437,18 @@ for year in range(2021, 2026):
     fact(CRPK, "tyva.pd_quality.diagnostics", year, 1 if year >= 2023 else 0)
     for org in schools[13:]:  # the rural schools have low results
         fact(org, "salda.low_results", year, 1)
+    # Murom's expected results by 2025 (seed 000): the organisations' internal
+    # quality-assessment systems and gifted pupils' programmes spread year by
+    # year (by position, not by the random stream, which the rest shares);
+    # the municipal quality-assessment model is in place from 2023
+    orgs = schools + preschools
+    for n, org in enumerate(orgs):
+        if n % 10 < 5 + 2 * k - (1 if k == 4 and n % 10 == 9 and n >= 40 else 0):
+            fact(org, "murom.vsoko", year, 1)
+    for n, org in enumerate(orgs + [SUPP]):
+        if n % 10 < 3 + 2 * k:
+            fact(org, "murom.gifted_programmes", year, 1)
+    fact(CRPK, "murom.quality_model", year, 1 if year >= 2023 else 0)
 
 # Diagnostics of professional deficits (autumn 2023) for about a third of the
 # teachers, on the competencies of data/frameworks/teachers.json.

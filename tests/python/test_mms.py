@@ -270,7 +270,7 @@ def test_the_xlsx_report_follows_the_programmes_criteria(demo, tmp_path):
     ws = openpyxl.load_workbook(path)["Сводка"]
     labels = [row[0] for row in ws.iter_rows(min_row=4, values_only=True) if row[0] and "(" in row[0]]
     assert [label.split(".")[0] for label in labels[:16]] == \
-        ["К1"] * 4 + ["К2"] * 2 + ["К3"] + ["К4"] * 2 + ["К5", "К6"] + ["results"] * 4 + ["law"]
+        ["К1"] * 4 + ["К2"] * 2 + ["К3"] + ["К4"] * 2 + ["К5", "К6"] + ["ОР"] * 4 + ["law"]
     assert labels[9].endswith("(murom.P10)")
     targets = [row for row in ws.iter_rows(min_row=4, values_only=True) if row[2] == "цель"]
     assert list(targets[4][3:8]) == [50, 60, 65, 75, 80]  # П5
