@@ -12,28 +12,38 @@
 #include "db.h"
 
 /* Where the period of each entity is: its first and last day (the same
- * field for a one-day record), a year, or, when the record gives no date,
- * the period of the record it is part of (a participation's activity, a
- * step's route, a develops record's resource). A bound left out is open:
- * a record without any date touches every year. */
+ * field for a one-day record), a year, a range of years, or, when the
+ * record gives no date, the period of the record it is part of (a
+ * participation's activity, a step's route, a develops record's resource,
+ * a task's programme). A bound left out is open: a record without any date
+ * touches every year, and so does an entity this table does not list
+ * (`known` 0), rather than reading a field that is no date as one. */
 static const struct {
-	int8_t start, end, year, via;
+	int8_t known, start, end, year, first_year, last_year, via;
 } period[MMS_ENTITY_COUNT] = {
-	[MMS_UNIT] = {-1, -1, -1, -1},
-	[MMS_LINK] = {L_START, L_END, -1, -1},
-	[MMS_STAFF] = {S_WORK_START, S_WORK_END, -1, -1},
-	[MMS_STAFF_LINK] = {SL_START, SL_END, -1, -1},
-	[MMS_ACTIVITY] = {A_START, A_END, -1, -1},
-	[MMS_PARTICIPATION] = {P_START, P_END, -1, P_ACTIVITY},
-	[MMS_TARGET] = {-1, -1, T_YEAR, -1},
-	[MMS_FACT] = {-1, -1, FA_YEAR, -1},
-	[MMS_COMPETENCY] = {-1, -1, -1, -1},
-	[MMS_DIAGNOSTIC] = {D_DATE, D_DATE, -1, -1},
-	[MMS_RESOURCE] = {R_START, R_END, -1, -1},
-	[MMS_DEVELOPS] = {-1, -1, -1, DV_RESOURCE},
-	[MMS_ROUTE] = {RT_START, RT_END, -1, -1},
-	[MMS_ROUTE_STEP] = {ST_START, ST_END, -1, ST_ROUTE},
-	[MMS_ROUTE_EVENT] = {EV_DATE, EV_DATE, -1, -1},
+	[MMS_UNIT] = {1, -1, -1, -1, -1, -1, -1},
+	[MMS_LINK] = {1, L_START, L_END, -1, -1, -1, -1},
+	[MMS_STAFF] = {1, S_WORK_START, S_WORK_END, -1, -1, -1, -1},
+	[MMS_STAFF_LINK] = {1, SL_START, SL_END, -1, -1, -1, -1},
+	[MMS_ACTIVITY] = {1, A_START, A_END, -1, -1, -1, -1},
+	[MMS_PARTICIPATION] = {1, P_START, P_END, -1, -1, -1, P_ACTIVITY},
+	[MMS_TARGET] = {1, -1, -1, T_YEAR, -1, -1, -1},
+	[MMS_FACT] = {1, -1, -1, FA_YEAR, -1, -1, -1},
+	[MMS_COMPETENCY] = {1, -1, -1, -1, -1, -1, -1},
+	[MMS_DIAGNOSTIC] = {1, D_DATE, D_DATE, -1, -1, -1, -1},
+	[MMS_RESOURCE] = {1, R_START, R_END, -1, -1, -1, -1},
+	[MMS_DEVELOPS] = {1, -1, -1, -1, -1, -1, DV_RESOURCE},
+	[MMS_ROUTE] = {1, RT_START, RT_END, -1, -1, -1, -1},
+	[MMS_ROUTE_STEP] = {1, ST_START, ST_END, -1, -1, -1, ST_ROUTE},
+	[MMS_ROUTE_EVENT] = {1, EV_DATE, EV_DATE, -1, -1, -1, -1},
+	[MMS_PAST_VALUE] = {1, -1, -1, -1, -1, -1, -1}, /* nobody's: never in a scope */
+	[MMS_ROUTE_DEFICIT] = {1, -1, -1, -1, -1, -1, RD_ROUTE},
+	[MMS_DIAGNOSTIC_SESSION] = {1, DS_DATE, DS_DATE, -1, -1, -1, -1},
+	[MMS_PROGRAMME] = {1, -1, -1, -1, PG_FIRST_YEAR, PG_LAST_YEAR, -1},
+	[MMS_TASK] = {1, -1, -1, -1, -1, -1, TK_PROGRAMME},
+	[MMS_TASK_EVENT] = {1, TE_DATE, TE_DATE, -1, -1, -1, -1},
+	[MMS_MENTORING_PAIR] = {1, MP_START, MP_END, -1, -1, -1, -1},
+	[MMS_ROUTE_REVISION] = {1, RV_DATE, RV_DATE, -1, -1, -1, -1},
 };
 
 static int touches(const mms_model *m, int e, int32_t id, int year)
@@ -41,8 +51,15 @@ static int touches(const mms_model *m, int e, int32_t id, int year)
 	if (!year)
 		return 1;
 	const int32_t *row = mms_row(m, e, id);
+	if (!period[e].known)
+		return 1;
 	if (period[e].year >= 0)
 		return row[period[e].year] == year;
+	if (period[e].first_year >= 0 || period[e].last_year >= 0) {
+		int32_t first = period[e].first_year >= 0 ? row[period[e].first_year] : MMS_NONE;
+		int32_t last = period[e].last_year >= 0 ? row[period[e].last_year] : MMS_NONE;
+		return (first == MMS_NONE || first <= year) && (last == MMS_NONE || last >= year);
+	}
 	int hs = period[e].start >= 0 && mms_field_present(m, e, id, period[e].start);
 	int he = period[e].end >= 0 && mms_field_present(m, e, id, period[e].end);
 	if (!hs && !he && period[e].via >= 0 && row[period[e].via] >= 0)

@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/employment.h"
 #include "exchange.h"
 
 /* Why key is too weak to key pseudonyms, or NULL. */
@@ -386,6 +387,8 @@ static int dropped(int e, int f)
 	       (e == MMS_FACT && f == FA_NOTE) ||
 	       (e == MMS_MENTORING_PAIR && (f == MP_PROGRAMME || f == MP_OUTCOME)) ||
 	       (e == MMS_ROUTE_REVISION && f == RV_REASON) ||
+	       (e == MMS_TASK_EVENT && (f == TE_EVIDENCE || f == TE_NOTE)) ||
+	       (e == MMS_PROGRAMME && f == PG_NOTE) ||
 	       (e == MMS_STAFF && (f == S_POSITION || f == S_CATEGORY || f == S_EDU_LEVEL));
 }
 
@@ -453,6 +456,15 @@ static const char *out_code(const mms_model *m, const mms_pseudo *ps, int e, int
 	return mms_str(m, mms_row(m, e, id)[mms_entities[e].code_field]);
 }
 
+/* Whether a past value's value is a unit's code (a past org or parent). */
+static int past_names_unit(const mms_model *m, const int32_t *pv)
+{
+	int de = mms_dated_entity(pv[PV_ENTITY]);
+	int f = mms_field_find(de, mms_str(m, pv[PV_FIELD]));
+	return f >= 0 && mms_entities[de].fields[f].type == F_REF &&
+	       mms_entities[de].fields[f].aux == MMS_UNIT;
+}
+
 void mms_out_text(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, int f, mms_buf *out)
 {
 	const field_def *fd = &mms_entities[e].fields[f];
@@ -467,6 +479,10 @@ void mms_out_text(const mms_model *m, const mms_pseudo *ps, int e, int32_t id, i
 		int32_t s = e == MMS_STAFF ? person_row(m, mms_str(m, v))
 					   : mms_model_find_code(m, MMS_STAFF, mms_str(m, v));
 		mms_buf_puts(out, s >= 0 ? out_code(m, ps, MMS_STAFF, s) : "");
+	} else if (e == MMS_PAST_VALUE && (f == PV_RECORD || (f == PV_VALUE && past_names_unit(m, row)))) {
+		/* a unit's code, as the record or as a past org or parent: its pseudonym */
+		int32_t u = mms_model_find_code(m, MMS_UNIT, mms_str(m, v));
+		mms_buf_puts(out, u >= 0 ? out_code(m, ps, MMS_UNIT, u) : "");
 	} else if (fd->type == F_REF && mms_entities[fd->aux].code_field >= 0) {
 		mms_buf_puts(out, out_code(m, ps, fd->aux, v));
 	} else if (e == MMS_RESOURCE && f == R_NAME && row[R_MENTOR] >= 0) {

@@ -83,9 +83,11 @@ int mms_kpi_ensure_env(mms_kpi *kpi)
 			     ? env_extend(kpi, i, keys)
 			     : env_rebuild(kpi, i, keys, recs);
 	}
-	/* past values: rebuilt unless the model only grew by other rows (an
-	 * appended staff member or unit changes no past value's meaning) */
-	if (rc == MMS_OK && (!grown || kpi->timeline.rows != m->t[MMS_PAST_VALUE].count)) {
+	/* past values: rebuilt whenever there are any and something changed (a
+	 * past value corrected or deleted in place, or a staff member or unit
+	 * added that an earlier past value names); with none, only the count */
+	if (rc == MMS_OK && (!grown || kpi->timeline.rows != m->t[MMS_PAST_VALUE].count ||
+			     m->t[MMS_PAST_VALUE].count)) {
 		mms_timeline_free(&kpi->timeline);
 		rc = mms_timeline_build(&kpi->timeline, m);
 	}

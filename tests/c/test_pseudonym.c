@@ -436,6 +436,30 @@ static void posts_of_a_person_and_past_values_stay_linked_under_pseudonyms(void 
 	assert_null(field(pv, "value"));
 	json_object_put(doc);
 	mms_free(text);
+	/* a unit's past values name it and its past parent as the export names
+	 * them (by their pseudonyms where units have one) */
+	t_import(db, "{\"units\": [{\"code\": \"ШКОЛА-Петрова\", \"name\": \"Ш\", \"level\": \"institutional\","
+		     " \"kind\": \"school\", \"parent\": \"M\"}, {\"code\": \"M2\", \"name\": \"M2\","
+		     " \"level\": \"municipal\", \"kind\": \"municipal_service\"}]}");
+	const char *parent[] = {"parent", "M2", NULL};
+	T_OK(db, mms_db_update(db, MMS_UNIT, "ШКОЛА-Петрова", parent, &o, NULL));
+	T_OK(db, mms_db_export_json_pseudonymised(db, KEY, &text));
+	doc = json_tokener_parse(text);
+	json_object *units = json_object_object_get(doc, "units"), *pvs = json_object_object_get(doc, "past_values");
+	const char *m_code = field(json_object_array_get_idx(units, 0), "code");
+	int found = 0;
+	for (size_t i = 0; i < json_object_array_length(pvs); i++) {
+		json_object *x = json_object_array_get_idx(pvs, i);
+		if (!strcmp(field(x, "field"), "parent")) {
+			assert_string_equal(field(x, "value"), m_code); /* M's pseudonym */
+			assert_string_equal(field(x, "record"),
+					    field(json_object_array_get_idx(units, 2), "code"));
+			found = 1;
+		}
+	}
+	assert_true(found);
+	json_object_put(doc);
+	mms_free(text);
 	mms_db_close(db);
 	t_rmtree(dir);
 	free(dir);

@@ -282,6 +282,25 @@ static void a_corrected_survey_file_gives_exactly_the_values_of_its_answers(void
 	free(v3);
 }
 
+/* Entities added later have periods of their own: an undated mentoring
+ * pair is in every year's scope, a pair of 2023 only in 2023's. */
+static void a_sync_with_a_year_judges_later_entities_by_their_own_periods(void **state)
+{
+	fixture *f = *state;
+	t_import(f->db, "{\"mentoring_pairs\": [{\"code\": \"P1\", \"form\": \"teacher_teacher\","
+			" \"mentor\": \"A\", \"mentee\": \"B\"},"
+			" {\"code\": \"P0\", \"form\": \"teacher_teacher\", \"mentor\": \"A\","
+			" \"mentee\": \"C\", \"start\": \"2023-01-10\", \"end\": \"2023-06-30\"}]}");
+	mms_report *rep = NULL;
+	T_OK(f->db, sync_json(f->db, "{\"mentoring_pairs\": [{\"code\": \"P2\", \"form\": "
+			      "\"teacher_teacher\", \"mentor\": \"A\", \"mentee\": \"C\"}]}",
+			      "M", 2024, 0, &rep));
+	mms_report_free(rep);
+	assert_false(live(f->db, MMS_MENTORING_PAIR, "P1")); /* undated: in 2024's scope */
+	assert_true(live(f->db, MMS_MENTORING_PAIR, "P0"));  /* 2023's: not */
+	assert_true(live(f->db, MMS_MENTORING_PAIR, "P2"));
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -292,6 +311,7 @@ int main(void)
 		T(a_sync_deleting_what_the_rest_refers_to_is_refused_naming_both),
 		T(a_sync_needs_a_known_unit_and_options_that_have_it),
 		T(a_corrected_survey_file_gives_exactly_the_values_of_its_answers),
+		T(a_sync_with_a_year_judges_later_entities_by_their_own_periods),
 	};
 	return cmocka_run_group_tests_name("sync", tests, NULL, NULL);
 }
