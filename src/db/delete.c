@@ -269,8 +269,10 @@ int mms_tombs_kill(mms_db *db, mms_tombs *t)
 	int rc = mms_model_add_str(&db->m, erased, sizeof erased - 1, &erased_off);
 	if (rc == MMS_OK)
 		rc = erase(&db->m, t, erased_off);
-	for (; t->killed < t->ndel && rc == MMS_OK; t->killed++)
-		rc = mms_model_set_dead(&db->m, t->del[t->killed].e, t->del[t->killed].id, 1);
+	/* counted only once dead, so that a failure revives exactly those */
+	while (t->killed < t->ndel && rc == MMS_OK &&
+	       (rc = mms_model_set_dead(&db->m, t->del[t->killed].e, t->del[t->killed].id, 1)) == MMS_OK)
+		t->killed++;
 	return rc;
 }
 
