@@ -285,6 +285,11 @@ static void a_unit_counts_its_staff_of_the_period_end(void **state)
 	assert_true(unit_value(f, "c.u_mentoring", "S1", 2024) == 1);
 }
 
+static const char distinct_defs[] =
+	"{\"indicators\": [{\"id\": \"c.courses\", \"name_ru\": \"Курсы\", \"kind\": \"count\","
+	" \"population\": \"participations\", \"aggregation\": \"distinct\","
+	" \"numerator\": \"activity.kind = \\\"course\\\"\"}]}";
+
 static double target_of(fixture *f, const char *unit, int year)
 {
 	mms_kpi_result r = MMS_KPI_RESULT_INIT;
@@ -314,8 +319,21 @@ static void a_resubordinated_school_inherits_and_drills_down_by_the_year(void **
 		    mms_kpi_target_set(f->kpi, "c.teachers", m2, y, 20 + (y - 2024)))
 			fail_msg("%s", mms_kpi_errmsg(f->kpi));
 	}
+	/* C's course of 2024 at S2: once for M1 in 2024, where S2 then was */
+	mms_report *rep = NULL;
+	if (mms_kpi_load_json(f->kpi, distinct_defs, "distinct", &rep) != MMS_OK)
+		fail_msg("%s", mms_kpi_errmsg(f->kpi));
+	mms_report_free(rep);
+	T_OK(f->db, t_insert(f->db, MMS_PARTICIPATION, NULL, "activity", "K", "staff", "C", "role",
+			     "participant", "start", "2024-03-01", "end", "2024-03-20", NULL));
+	values(f, 2024, f->was[0]);
+	assert_true(unit_value(f, "c.courses", "M1", 2024) == 1);
 	T_OK(f->db, update_from(f->db, MMS_UNIT, "S2", "parent", "M2", "2025-01-01"));
 	assert_2024_unchanged(f);
+	if (unit_value(f, "c.courses", "M1", 2024) != 1 || unit_value(f, "c.courses", "M2", 2024) != 0)
+		fail_msg("2024 distinct courses moved with S2: M1 %g, M2 %g",
+			 unit_value(f, "c.courses", "M1", 2024), unit_value(f, "c.courses", "M2", 2024));
+	assert_true(unit_value(f, "c.courses", "R", 2024) == 1);
 	if (target_of(f, "S2", 2024) != 10 || target_of(f, "S2", 2025) != 21)
 		fail_msg("S2 inherits %g for 2024 and %g for 2025, want 10 and 21",
 			 target_of(f, "S2", 2024), target_of(f, "S2", 2025));
