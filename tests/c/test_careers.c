@@ -346,6 +346,31 @@ static void a_resubordinated_school_inherits_and_drills_down_by_the_year(void **
 	assert_int_equal(drilled(f, "R", 2024), 5);
 }
 
+static int has_target(fixture *f, const char *id, const char *unit, int year, double *target)
+{
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	if (mms_kpi_value(f->kpi, id, t_find(f->db, MMS_UNIT, unit), year, &r))
+		fail_msg("%s at %s: %s", id, unit, mms_kpi_errmsg(f->kpi));
+	*target = r.target;
+	return r.has_target;
+}
+
+/* M1 adopts Murom's programme: S2, M1's school until 2025, meets its
+ * trajectory for 2024 and, under M2 (no programme) from 2025, none. */
+static void a_resubordinated_school_is_under_its_old_territory_s_programme_for_the_past(void **state)
+{
+	fixture *f = *state;
+	T_OK(f->db, t_insert(f->db, MMS_PROGRAMME, NULL, "code", "PR-M1", "definition", "murom.2021",
+			     "owner", "M1", "territory", "M1", NULL));
+	double t;
+	assert_true(has_target(f, "murom.P5", "S2", 2024, &t) && t == 75);
+	T_OK(f->db, update_from(f->db, MMS_UNIT, "S2", "parent", "M2", "2025-01-01"));
+	if (!has_target(f, "murom.P5", "S2", 2024, &t) || t != 75)
+		fail_msg("S2's 2024 target left with M1's programme");
+	assert_false(has_target(f, "murom.P5", "S2", 2025, &t));
+	assert_true(has_target(f, "murom.P5", "S1", 2025, &t) && t == 80);
+}
+
 /* What --from may not do is refused, and nothing changes. */
 static void an_update_from_a_day_is_refused_for_what_has_no_history(void **state)
 {
@@ -552,6 +577,7 @@ int main(void)
 		T(a_resubordinated_school_counts_under_its_new_municipality_from_then),
 		T(a_unit_counts_its_staff_of_the_period_end),
 		T(a_resubordinated_school_inherits_and_drills_down_by_the_year),
+		T(a_resubordinated_school_is_under_its_old_territory_s_programme_for_the_past),
 		T(an_update_from_a_day_is_refused_for_what_has_no_history),
 		T(imported_past_values_are_checked_like_every_record),
 		T(past_values_go_with_their_record_and_keep_what_they_name),
