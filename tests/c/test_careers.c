@@ -371,6 +371,26 @@ static void a_resubordinated_school_is_under_its_old_territory_s_programme_for_t
 	assert_true(has_target(f, "murom.P5", "S1", 2025, &t) && t == 80);
 }
 
+/* A roadmap task of S2 due in 2024 is M1's for 2024 after S2 passes to M2. */
+static void a_resubordinated_school_s_past_tasks_stay_with_its_old_parent(void **state)
+{
+	fixture *f = *state;
+	T_OK(f->db, t_insert(f->db, MMS_PROGRAMME, NULL, "code", "PR-R", "definition", "murom.2021",
+			     "owner", "R", "territory", "R", NULL));
+	T_OK(f->db, t_insert(f->db, MMS_TASK, NULL, "code", "T1", "programme", "PR-R", "plan",
+			     "roadmap", "name", "Проект школы 2", "deadline", "2024-06-01", "unit",
+			     "S2", NULL));
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	T_OK(f->db, update_from(f->db, MMS_UNIT, "S2", "parent", "M2", "2025-01-01"));
+	const char *at[] = {"M1", "M2"};
+	for (int i = 0; i < 2; i++) {
+		if (mms_kpi_value(f->kpi, "murom.P1", t_find(f->db, MMS_UNIT, at[i]), 2024, &r))
+			fail_msg("%s", mms_kpi_errmsg(f->kpi));
+		if (r.denominator != (i == 0 ? 1 : 0))
+			fail_msg("2024 tasks at %s: %g, want %d", at[i], r.denominator, i == 0);
+	}
+}
+
 /* What --from may not do is refused, and nothing changes. */
 static void an_update_from_a_day_is_refused_for_what_has_no_history(void **state)
 {
@@ -578,6 +598,7 @@ int main(void)
 		T(a_unit_counts_its_staff_of_the_period_end),
 		T(a_resubordinated_school_inherits_and_drills_down_by_the_year),
 		T(a_resubordinated_school_is_under_its_old_territory_s_programme_for_the_past),
+		T(a_resubordinated_school_s_past_tasks_stay_with_its_old_parent),
 		T(an_update_from_a_day_is_refused_for_what_has_no_history),
 		T(imported_past_values_are_checked_like_every_record),
 		T(past_values_go_with_their_record_and_keep_what_they_name),
