@@ -75,6 +75,41 @@ static int entry_qsort(const void *a, const void *b)
 	return entry_cmp(a, b);
 }
 
+/* t->org_start/org_staff from the sorted entries: a counting sort by unit
+ * of each staff row's past orgs, a row's repeats of one unit (S1, S2, S1
+ * again) kept once. */
+static int index_orgs(mms_timeline *t, const mms_model *m)
+{
+	size_t nu = m->t[MMS_UNIT].count;
+	t->org_start = mms_calloc(nu + 2, sizeof *t->org_start);
+	t->org_staff = mms_malloc(t->staff_orgs * sizeof *t->org_staff);
+	if (!t->org_start || !t->org_staff)
+		return MMS_ENOMEM;
+	t->units = nu;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < t->n; i++) {
+			const mms_timeline_entry *x = &t->e[i];
+			if (x->entity != MMS_STAFF || x->field != S_ORG || x->value < 0 ||
+			    (size_t)x->value >= nu)
+				continue;
+			int seen = 0; /* the same row's earlier entries naming the unit */
+			for (size_t j = i; j-- > 0 && t->e[j].entity == MMS_STAFF &&
+					   t->e[j].record == x->record && t->e[j].field == S_ORG;)
+				seen |= t->e[j].value == x->value;
+			if (seen)
+				continue;
+			if (pass == 0)
+				t->org_start[x->value + 2]++;
+			else
+				t->org_staff[t->org_start[x->value + 1]++] = x->record;
+		}
+		if (pass == 0)
+			for (size_t u = 0; u < nu; u++)
+				t->org_start[u + 2] += t->org_start[u + 1];
+	}
+	return MMS_OK;
+}
+
 int mms_timeline_build(mms_timeline *t, const mms_model *m)
 {
 	size_t n = m->t[MMS_PAST_VALUE].count;
@@ -99,12 +134,14 @@ int mms_timeline_build(mms_timeline *t, const mms_model *m)
 		t->e[t->n++] = x;
 	}
 	qsort(t->e, t->n, sizeof *t->e, entry_qsort);
-	return MMS_OK;
+	return t->staff_orgs ? index_orgs(t, m) : MMS_OK;
 }
 
 void mms_timeline_free(mms_timeline *t)
 {
 	mms_free(t->e);
+	mms_free(t->org_start);
+	mms_free(t->org_staff);
 	memset(t, 0, sizeof *t);
 }
 
@@ -125,6 +162,40 @@ int32_t mms_value_at(const mms_timeline *t, const mms_model *m, int e, int32_t i
 			return t->e[lo].value;
 	}
 	return mms_row(m, e, id)[f];
+}
+
+int32_t mms_unit_staff_next(const mms_timeline *t, const mms_model *m, const int32_t *cur_start,
+			    const int32_t *cur_ids, int32_t unit, int32_t day, int32_t *k)
+{
+	int32_t ncur = cur_start[unit + 1] - cur_start[unit];
+	while (*k < ncur) {
+		int32_t s = cur_ids[cur_start[unit] + (*k)++];
+		if (!t || !t->staff_orgs || mms_value_at(t, m, MMS_STAFF, s, S_ORG, day) == unit)
+			return s;
+	}
+	if (!t || !t->org_start || (size_t)unit >= t->units)
+		return -1;
+	/* those there before: not those of the current list, met above */
+	int32_t from = t->org_start[unit], npast = t->org_start[unit + 1] - from;
+	while (*k - ncur < npast) {
+		int32_t s = t->org_staff[from + (*k)++ - ncur];
+		if (mms_model_live(m, MMS_STAFF, s) && mms_row(m, MMS_STAFF, s)[S_ORG] != unit &&
+		    mms_value_at(t, m, MMS_STAFF, s, S_ORG, day) == unit)
+			return s;
+	}
+	return -1;
+}
+
+int mms_within_at(const mms_timeline *t, const mms_model *m, int32_t root, int32_t u,
+		  int32_t day)
+{
+	size_t n = m->t[MMS_UNIT].count; /* bounds the walk: a history may hold a cycle */
+	for (size_t i = 0; u >= 0 && i <= n; i++) {
+		if (u == root)
+			return 1;
+		u = mms_value_at(t, m, MMS_UNIT, u, U_PARENT, day);
+	}
+	return 0;
 }
 
 /* The past value of (record, field) with the earliest until on or after

@@ -36,6 +36,11 @@ typedef struct mms_timeline {
 	size_t n;
 	size_t staff_orgs, unit_parents; /* entries of the two fields that move records */
 	size_t rows; /* the past values of the model it was built from */
+	/* staff by the units their past orgs name (CSR over units units, each
+	 * staff row once): with the current staff of a unit, everyone who may
+	 * have been there on some day */
+	int32_t *org_start, *org_staff;
+	size_t units;
 } mms_timeline;
 
 /* Builds t from the live past values of m that resolve (the others were
@@ -48,6 +53,19 @@ void mms_timeline_free(mms_timeline *t);
  * t may be NULL (no history). */
 int32_t mms_value_at(const mms_timeline *t, const mms_model *m, int e, int32_t id, int f,
 		     int32_t day);
+
+/*
+ * The staff of unit on day, one per call (start with *k = 0; -1 at the
+ * end): the staff rows whose org on that day (mms_value_at) is unit, each
+ * once. cur_start/cur_ids list staff by current org (the network index's
+ * staff_start/staff_ids); t adds those who were there before.
+ */
+int32_t mms_unit_staff_next(const mms_timeline *t, const mms_model *m, const int32_t *cur_start,
+			    const int32_t *cur_ids, int32_t unit, int32_t day, int32_t *k);
+
+/* Whether unit u is root or below it in the hierarchy of day. */
+int mms_within_at(const mms_timeline *t, const mms_model *m, int32_t root, int32_t u,
+		  int32_t day);
 
 /* The same rule without an index, for one lookup: the past value of
  * record id's field f in force on day, or -1 (the row's value is). */

@@ -4,7 +4,8 @@
  * its subtree (seed 000 П8 counts competitions entered, «не менее 4
  * конкурсов», and two schools entering one competition are one competition
  * for the municipality). Distinct values do not add up the hierarchy, so
- * each counted record is paired with every ancestor of its unit and the
+ * each counted record is paired with every ancestor of its unit in the
+ * hierarchy of the period's end (as the other aggregations add up) and the
  * pairs are counted once each.
  */
 #include <stdlib.h>
@@ -32,8 +33,9 @@ int mms_kpi_distinct(const indicator *d, const expr_env *v, computed *c)
 		if (!(c->rflags[r] >> 1 & 1)) /* not in the numerator */
 			continue;
 		int32_t act = mms_row(m, MMS_PARTICIPATION, (int32_t)r)[P_ACTIVITY];
-		for (int32_t u = mms_kpi_record_unit(d, v, (int32_t)r); u >= 0;
-		     u = mms_row(m, MMS_UNIT, u)[U_PARENT]) {
+		size_t hops = 0; /* bounds the walk: a history may hold a cycle */
+		for (int32_t u = mms_kpi_record_unit(d, v, (int32_t)r); u >= 0 && hops++ <= v->ix->nunits;
+		     u = mms_value_at(v->tl, m, MMS_UNIT, u, U_PARENT, v->end)) {
 			if (mms_grow((void **)&pairs, &cap, n + 1, sizeof *pairs)) {
 				mms_free(pairs);
 				return MMS_ENOMEM;

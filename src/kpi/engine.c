@@ -619,7 +619,9 @@ static void mark_row(const mms_kpi *kpi, const indicator *d, touch *t, int e, in
 			mark(t, row[MP_MENTEE]);
 			mark(t, row[MP_MENTOR]);
 			break;
-		case MMS_FACT: /* org_has_fact: everyone at the unit (a fact names one) */
+		case MMS_FACT: /* org_has_fact: everyone at the unit (a fact names one);
+				* the current staff is that of every day here, as
+				* extendable() leaves past orgs to the full path */
 			for (int32_t k = ix->staff_start[row[FA_UNIT]]; k < ix->staff_start[row[FA_UNIT] + 1]; k++)
 				mark(t, ix->staff_ids[k]);
 			break;
@@ -783,7 +785,9 @@ static int extendable(const mms_kpi *kpi, const indicator *d, const computed *c)
 {
 	const mms_model *m = &kpi->db->m;
 	/* a past value added moves what records say on past days; past orgs and
-	 * parents move records between units, which the walk below cannot */
+	 * parents move records between units, and make a unit's staff of a day
+	 * (mms_unit_staff_next) other than its current staff that followed()
+	 * and the marks below read, which the walk below cannot follow */
 	if (c->epoch != m->epoch || c->marks[MMS_UNIT] != m->t[MMS_UNIT].count ||
 	    c->marks[MMS_PAST_VALUE] != m->t[MMS_PAST_VALUE].count ||
 	    kpi->timeline.staff_orgs || kpi->timeline.unit_parents || d->cohort ||

@@ -523,6 +523,12 @@ double mms_fact_value(const expr_env *v, int32_t unit, const char *key)
 	return value;
 }
 
+/* The staff of unit u at the period's end, one per call (domain/employment.h). */
+static int32_t unit_staff(const expr_env *v, int32_t u, int32_t *k)
+{
+	return mms_unit_staff_next(v->tl, v->m, v->ix->staff_start, v->ix->staff_ids, u, v->end, k);
+}
+
 /* Whether a mentoring pair runs at some time in the period (an absent
  * start or end is open). */
 static int pair_in_period(const expr_env *v, int32_t pair)
@@ -548,8 +554,7 @@ static double pair_call(const expr_env *v, const expr_call *c, int pop, int32_t 
 		}
 		return 0;
 	}
-	for (int32_t s = v->ix->staff_start[rec]; s < v->ix->staff_start[rec + 1]; s++) {
-		int32_t mentee = v->ix->staff_ids[s];
+	for (int32_t at = 0, mentee; (mentee = unit_staff(v, rec, &at)) >= 0;) {
 		for (int32_t k = v->mp_start[mentee]; k < v->mp_start[mentee + 1]; k++) {
 			int32_t mentor = mms_row(v->m, MMS_MENTORING_PAIR, v->mp[k])[MP_MENTOR];
 			if (s_at(v, mentor, S_ORG) == rec && pair_in_period(v, v->mp[k]))
@@ -589,8 +594,7 @@ double mms_vocab_call(const expr_env *v, const expr_call *c, int pop, int32_t re
 		 * staff_role, only through its staff of that role */
 		if (c->arg[ARG_STAFF_ROLE] < 0 && any_part(v, c, v->part_unit_start, v->part_unit, rec))
 			return 1;
-		for (int32_t k = v->ix->staff_start[rec]; k < v->ix->staff_start[rec + 1]; k++) {
-			int32_t s = v->ix->staff_ids[k];
+		for (int32_t k = 0, s; (s = unit_staff(v, rec, &k)) >= 0;) {
 			if ((c->arg[ARG_STAFF_ROLE] < 0 || s_at(v, s, S_ROLE) == c->arg[ARG_STAFF_ROLE]) &&
 			    any_part(v, c, v->part_staff_start, v->part_staff, s))
 				return 1;

@@ -613,14 +613,6 @@ double mms_programme_target(const mms_kpi *kpi, const char *programme_id, const 
 	return NAN;
 }
 
-/* Whether the subtree of territory holds unit. */
-static int holds(const mms_model *m, int32_t territory, int32_t unit)
-{
-	for (int32_t u = unit; u >= 0; u = mms_row(m, MMS_UNIT, u)[U_PARENT])
-		if (u == territory)
-			return 1;
-	return 0;
-}
 
 /* Adoption k's programme if it covers unit in year, else NULL: the unit
  * is in the territory's subtree and, when judged, on the level of the
@@ -628,7 +620,7 @@ static int holds(const mms_model *m, int32_t territory, int32_t unit)
  * region, not its municipal services; Murom's, the municipality, not each
  * school — though a school's value still meets Murom's target). */
 static const programme *adopted(const mms_kpi *kpi, int32_t k, int32_t unit, int year,
-				int judged)
+				int32_t day, int judged)
 {
 	const mms_model *m = &kpi->db->m;
 	const int32_t *a = mms_row(m, MMS_PROGRAMME, k);
@@ -638,16 +630,22 @@ static const programme *adopted(const mms_kpi *kpi, int32_t k, int32_t unit, int
 	int first = a[PG_FIRST_YEAR] != MMS_NONE ? a[PG_FIRST_YEAR] : p->first;
 	int last = a[PG_LAST_YEAR] != MMS_NONE ? a[PG_LAST_YEAR] : p->last;
 	int level_ok = !judged || mms_row(m, MMS_UNIT, unit)[U_LEVEL] <= p->level;
-	return year >= first && year <= last && level_ok && holds(m, a[PG_TERRITORY], unit) ? p
-											 : NULL;
+	/* the territory's subtree as at day: a school re-subordinated in 2025
+	 * is under its 2024 municipality's programme for 2024 */
+	return year >= first && year <= last && level_ok &&
+			       mms_within_at(&kpi->timeline, m, a[PG_TERRITORY], unit, day)
+		       ? p
+		       : NULL;
 }
 
 const programme *mms_programme_for(mms_kpi *kpi, const indicator *d, int32_t unit, int year)
 {
 	const mms_model *m = &kpi->db->m;
 	size_t any = 0;
+	int32_t start, end;
+	mms_kpi_period(d, year, &start, &end);
 	for (size_t k = 0; k < m->t[MMS_PROGRAMME].count; k++) {
-		const programme *p = adopted(kpi, (int32_t)k, unit, year, 0);
+		const programme *p = adopted(kpi, (int32_t)k, unit, year, end, 0);
 		any += mms_db_readable(kpi->db, MMS_PROGRAMME, (int32_t)k);
 		if (p && lists(kpi, p, d->id))
 			return p;
@@ -668,6 +666,8 @@ int mms_programme_applying(mms_kpi *kpi, int32_t unit, int year, size_t i, const
 	int rc = mms_db_ready_subtree(kpi->db, &unit);
 	if (rc != MMS_OK)
 		return mms_kpi_fail(kpi, rc, "%s", mms_db_errmsg(kpi->db));
+	if ((rc = mms_kpi_ensure_env(kpi)) != MMS_OK) /* the timeline of territories */
+		return rc;
 	const mms_model *m = &kpi->db->m;
 	for (size_t k = 0; k < m->t[MMS_PROGRAMME].count; k++) {
 		const int32_t *a = mms_row(m, MMS_PROGRAMME, (int32_t)k);
@@ -677,7 +677,9 @@ int mms_programme_applying(mms_kpi *kpi, int32_t unit, int year, size_t i, const
 			return mms_kpi_fail(kpi, MMS_EREF, "programme %s: definition \"%.200s\" is "
 					    "not loaded", mms_str(m, a[PG_CODE]),
 					    mms_str(m, a[PG_DEFINITION]));
-		const programme *p = adopted(kpi, (int32_t)k, unit, year, 1);
+		/* judged as at the calendar year's end (no one indicator's period) */
+		const programme *p =
+			adopted(kpi, (int32_t)k, unit, year, mms_date_from_ymd(year, 12, 31), 1);
 		if (p && i-- == 0) {
 			*out = p->id;
 			break;

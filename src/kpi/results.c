@@ -32,6 +32,8 @@ static int begin(mms_kpi *kpi, const char *id, int32_t unit, indicator **out)
 	int rc = mms_db_ready_subtree(kpi->db, &unit);
 	if (rc != MMS_OK)
 		return mms_kpi_fail(kpi, rc, "%s", mms_db_errmsg(kpi->db));
+	if ((rc = mms_kpi_ensure_env(kpi)) != MMS_OK) /* the timeline targets are inherited by */
+		return rc;
 	if (!(*out = mms_kpi_find(kpi, id)))
 		return mms_kpi_fail(kpi, MMS_ENOTFOUND, "no indicator \"%.200s\"", id);
 	return MMS_OK;
@@ -54,14 +56,20 @@ static int planned(const indicator *d, const programme *p, int year, double *out
 /*
  * A unit's target: its own (the latest targets record for the indicator,
  * named by its id or an alias, unit and year; one without a value
- * withdraws it), else its nearest ancestor's, else the trajectory.
+ * withdraws it), else its nearest ancestor's in the hierarchy of the
+ * period's end (a school re-subordinated in 2025 inherits its 2024 target
+ * from its 2024 parent), else the trajectory.
  */
 static int target_for(const mms_kpi *kpi, const indicator *d, const programme *p, int32_t unit,
 		      int year, double *out)
 {
 	const mms_model *m = &kpi->db->m;
-	size_t nt = m->t[MMS_TARGET].count;
-	for (int32_t u = unit; u >= 0; u = mms_row(m, MMS_UNIT, u)[U_PARENT]) {
+	size_t nt = m->t[MMS_TARGET].count, nu = m->t[MMS_UNIT].count;
+	int32_t start, end;
+	mms_kpi_period(d, year, &start, &end);
+	size_t hops = 0; /* bounds the walk: a history may hold a cycle */
+	for (int32_t u = unit; u >= 0 && hops++ <= nu;
+	     u = mms_value_at(&kpi->timeline, m, MMS_UNIT, u, U_PARENT, end)) {
 		int found = 0;
 		int32_t value = MMS_NONE;
 		for (size_t i = 0; i < nt; i++) {
@@ -423,7 +431,8 @@ int mms_kpi_records(mms_kpi *kpi, const char *id, int32_t unit, int year, int nu
 		mms_kpi_part p;
 		mms_kpi_attribute(d, &v, &v0, (int32_t)r, &p);
 		int32_t u = numerator ? p.num_unit : p.den_unit;
-		if (u < 0 || !mms_index_within(v.ix, unit, u))
+		if (u < 0 || !(v.tl->unit_parents ? mms_within_at(v.tl, v.m, unit, u, v.end)
+						   : mms_index_within(v.ix, unit, u)))
 			continue;
 		if ((numerator ? p.num != 0 : p.den > 0) && mms_idlist_push(l, (int32_t)r) != MMS_OK)
 			rc = mms_kpi_fail(kpi, MMS_ENOMEM, "out of memory");

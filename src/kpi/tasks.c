@@ -63,7 +63,11 @@ int mms_tasks_count(mms_kpi *kpi, const programme *p, const char *plan, int32_t 
 		    strcmp(mms_str(m, a[PG_DEFINITION]), p->id))
 			continue;
 		known = 1;
-		if (year < first || year > last || !mms_index_within(&kpi->db->idx, unit, at))
+		/* the task's unit in the unit's subtree of the year's end: a school
+		 * re-subordinated in 2025 brings its 2024 tasks to its 2024 parent */
+		if (year < first || year > last ||
+		    !(kpi->timeline.unit_parents ? mms_within_at(&kpi->timeline, m, unit, at, end)
+						 : mms_index_within(&kpi->db->idx, unit, at)))
 			continue;
 		int step = months[t[TK_RECURRENCE] >= 0 ? t[TK_RECURRENCE] : RC_ONCE];
 		/* a task done before its first deadline is on time: its first window is open */

@@ -231,6 +231,166 @@ static void a_resubordinated_school_counts_under_its_new_municipality_from_then(
 	assert_at(f->db, MMS_UNIT, "S2", "parent", "2024-12-31", "M1");
 }
 
+/* Units through their staff (docs/indicators.md, "As at which day"). */
+static const char unit_defs[] =
+	"{\"indicators\": ["
+	"{\"id\": \"c.u_trained\", \"name_ru\": \"Школы с обученными\", \"kind\": \"count\","
+	" \"population\": \"units\", \"numerator\": \"participated(\\\"course\\\")\"},"
+	"{\"id\": \"c.u_mentoring\", \"name_ru\": \"Школы с наставничеством\", \"kind\": \"count\","
+	" \"population\": \"units\", \"numerator\": \"mentoring_pair()\"}]}";
+
+static double unit_value(fixture *f, const char *id, const char *unit, int year)
+{
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	if (mms_kpi_value(f->kpi, id, t_find(f->db, MMS_UNIT, unit), year, &r))
+		fail_msg("%s at %s: %s", id, unit, mms_kpi_errmsg(f->kpi));
+	return r.numerator;
+}
+
+/* B took a course and was A's mentee at S1 in 2024, and moves to S2 on
+ * 1 June 2025: S1 keeps its 2024 course and pair, S2 gains none in 2024;
+ * in 2025 B's course of March counts for S2, where B is at the year's end. */
+static void a_unit_counts_its_staff_of_the_period_end(void **state)
+{
+	fixture *f = *state;
+	mms_report *rep = NULL;
+	if (mms_kpi_load_json(f->kpi, unit_defs, "units", &rep) != MMS_OK)
+		fail_msg("%s", mms_kpi_errmsg(f->kpi));
+	mms_report_free(rep);
+	T_OK(f->db, t_insert(f->db, MMS_PARTICIPATION, NULL, "activity", "K", "staff", "B", "role",
+			     "participant", "start", "2024-03-01", "end", "2024-03-20", NULL));
+	T_OK(f->db, t_insert(f->db, MMS_MENTORING_PAIR, NULL, "code", "P1", "form",
+			     "teacher_teacher", "mentor", "A", "mentee", "B", "start", "2024-01-01",
+			     "end", "2024-12-31", NULL));
+	values(f, 2024, f->was[0]); /* with B's course of 2024 */
+	const char *u_ids[] = {"c.u_trained", "c.u_mentoring"};
+	for (int i = 0; i < 2; i++) {
+		assert_true(unit_value(f, u_ids[i], "S1", 2024) == 1);
+		assert_true(unit_value(f, u_ids[i], "S2", 2024) == 0);
+	}
+	T_OK(f->db, update_from(f->db, MMS_STAFF, "B", "org", "S2", "2025-06-01"));
+	assert_2024_unchanged(f);
+	for (int i = 0; i < 2; i++) {
+		if (unit_value(f, u_ids[i], "S1", 2024) != 1 || unit_value(f, u_ids[i], "S2", 2024) != 0)
+			fail_msg("2024 %s moved with B: S1 %g, S2 %g", u_ids[i],
+				 unit_value(f, u_ids[i], "S1", 2024), unit_value(f, u_ids[i], "S2", 2024));
+		assert_true(unit_value(f, u_ids[i], "M1", 2024) == 1);
+	}
+	assert_true(unit_value(f, "c.u_trained", "S1", 2025) == 0);
+	assert_true(unit_value(f, "c.u_trained", "S2", 2025) == 1);
+	/* B back at S1 from September: counted once, at S1 */
+	T_OK(f->db, update_from(f->db, MMS_STAFF, "B", "org", "S1", "2025-09-01"));
+	assert_true(unit_value(f, "c.u_trained", "S1", 2025) == 1);
+	assert_true(unit_value(f, "c.u_trained", "S2", 2025) == 0);
+	assert_true(unit_value(f, "c.u_mentoring", "S1", 2024) == 1);
+}
+
+static const char distinct_defs[] =
+	"{\"indicators\": [{\"id\": \"c.courses\", \"name_ru\": \"Курсы\", \"kind\": \"count\","
+	" \"population\": \"participations\", \"aggregation\": \"distinct\","
+	" \"numerator\": \"activity.kind = \\\"course\\\"\"}]}";
+
+static double target_of(fixture *f, const char *unit, int year)
+{
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	if (mms_kpi_value(f->kpi, "c.teachers", t_find(f->db, MMS_UNIT, unit), year, &r))
+		fail_msg("at %s: %s", unit, mms_kpi_errmsg(f->kpi));
+	return r.has_target ? r.target : NAN;
+}
+
+static size_t drilled(fixture *f, const char *unit, int year)
+{
+	mms_idlist *l = NULL;
+	if (mms_kpi_records(f->kpi, "c.teachers", t_find(f->db, MMS_UNIT, unit), year, 1, &l))
+		fail_msg("records at %s: %s", unit, mms_kpi_errmsg(f->kpi));
+	size_t n = mms_idlist_count(l);
+	mms_idlist_free(l);
+	return n;
+}
+
+/* S2 passes from M1 to M2 on 1 January 2025: for 2024 it inherits M1's
+ * target and is in M1's drill-down, from 2025 M2's. */
+static void a_resubordinated_school_inherits_and_drills_down_by_the_year(void **state)
+{
+	fixture *f = *state;
+	int32_t m1 = t_find(f->db, MMS_UNIT, "M1"), m2 = t_find(f->db, MMS_UNIT, "M2");
+	for (int y = 2024; y <= 2025; y++) {
+		if (mms_kpi_target_set(f->kpi, "c.teachers", m1, y, 10 + (y - 2024)) ||
+		    mms_kpi_target_set(f->kpi, "c.teachers", m2, y, 20 + (y - 2024)))
+			fail_msg("%s", mms_kpi_errmsg(f->kpi));
+	}
+	/* C's course of 2024 at S2: once for M1 in 2024, where S2 then was */
+	mms_report *rep = NULL;
+	if (mms_kpi_load_json(f->kpi, distinct_defs, "distinct", &rep) != MMS_OK)
+		fail_msg("%s", mms_kpi_errmsg(f->kpi));
+	mms_report_free(rep);
+	T_OK(f->db, t_insert(f->db, MMS_PARTICIPATION, NULL, "activity", "K", "staff", "C", "role",
+			     "participant", "start", "2024-03-01", "end", "2024-03-20", NULL));
+	values(f, 2024, f->was[0]);
+	assert_true(unit_value(f, "c.courses", "M1", 2024) == 1);
+	T_OK(f->db, update_from(f->db, MMS_UNIT, "S2", "parent", "M2", "2025-01-01"));
+	assert_2024_unchanged(f);
+	if (unit_value(f, "c.courses", "M1", 2024) != 1 || unit_value(f, "c.courses", "M2", 2024) != 0)
+		fail_msg("2024 distinct courses moved with S2: M1 %g, M2 %g",
+			 unit_value(f, "c.courses", "M1", 2024), unit_value(f, "c.courses", "M2", 2024));
+	assert_true(unit_value(f, "c.courses", "R", 2024) == 1);
+	if (target_of(f, "S2", 2024) != 10 || target_of(f, "S2", 2025) != 21)
+		fail_msg("S2 inherits %g for 2024 and %g for 2025, want 10 and 21",
+			 target_of(f, "S2", 2024), target_of(f, "S2", 2025));
+	assert_true(target_of(f, "S1", 2025) == 11 && target_of(f, "S3", 2024) == 20);
+	if (drilled(f, "M1", 2024) != 4 || drilled(f, "M2", 2024) != 1)
+		fail_msg("2024 drill-down: M1 %zu, M2 %zu teachers, want 4 and 1",
+			 drilled(f, "M1", 2024), drilled(f, "M2", 2024));
+	assert_int_equal(drilled(f, "M1", 2025), 2);
+	assert_int_equal(drilled(f, "M2", 2025), 3);
+	assert_int_equal(drilled(f, "R", 2024), 5);
+}
+
+static int has_target(fixture *f, const char *id, const char *unit, int year, double *target)
+{
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	if (mms_kpi_value(f->kpi, id, t_find(f->db, MMS_UNIT, unit), year, &r))
+		fail_msg("%s at %s: %s", id, unit, mms_kpi_errmsg(f->kpi));
+	*target = r.target;
+	return r.has_target;
+}
+
+/* M1 adopts Murom's programme: S2, M1's school until 2025, meets its
+ * trajectory for 2024 and, under M2 (no programme) from 2025, none. */
+static void a_resubordinated_school_is_under_its_old_territory_s_programme_for_the_past(void **state)
+{
+	fixture *f = *state;
+	T_OK(f->db, t_insert(f->db, MMS_PROGRAMME, NULL, "code", "PR-M1", "definition", "murom.2021",
+			     "owner", "M1", "territory", "M1", NULL));
+	double t;
+	assert_true(has_target(f, "murom.P5", "S2", 2024, &t) && t == 75);
+	T_OK(f->db, update_from(f->db, MMS_UNIT, "S2", "parent", "M2", "2025-01-01"));
+	if (!has_target(f, "murom.P5", "S2", 2024, &t) || t != 75)
+		fail_msg("S2's 2024 target left with M1's programme");
+	assert_false(has_target(f, "murom.P5", "S2", 2025, &t));
+	assert_true(has_target(f, "murom.P5", "S1", 2025, &t) && t == 80);
+}
+
+/* A roadmap task of S2 due in 2024 is M1's for 2024 after S2 passes to M2. */
+static void a_resubordinated_school_s_past_tasks_stay_with_its_old_parent(void **state)
+{
+	fixture *f = *state;
+	T_OK(f->db, t_insert(f->db, MMS_PROGRAMME, NULL, "code", "PR-R", "definition", "murom.2021",
+			     "owner", "R", "territory", "R", NULL));
+	T_OK(f->db, t_insert(f->db, MMS_TASK, NULL, "code", "T1", "programme", "PR-R", "plan",
+			     "roadmap", "name", "Проект школы 2", "deadline", "2024-06-01", "unit",
+			     "S2", NULL));
+	mms_kpi_result r = MMS_KPI_RESULT_INIT;
+	T_OK(f->db, update_from(f->db, MMS_UNIT, "S2", "parent", "M2", "2025-01-01"));
+	const char *at[] = {"M1", "M2"};
+	for (int i = 0; i < 2; i++) {
+		if (mms_kpi_value(f->kpi, "murom.P1", t_find(f->db, MMS_UNIT, at[i]), 2024, &r))
+			fail_msg("%s", mms_kpi_errmsg(f->kpi));
+		if (r.denominator != (i == 0 ? 1 : 0))
+			fail_msg("2024 tasks at %s: %g, want %d", at[i], r.denominator, i == 0);
+	}
+}
+
 /* What --from may not do is refused, and nothing changes. */
 static void an_update_from_a_day_is_refused_for_what_has_no_history(void **state)
 {
@@ -435,6 +595,10 @@ int main(void)
 		T(a_departure_leaves_the_year_after_it),
 		T(a_rename_shows_the_name_of_each_year),
 		T(a_resubordinated_school_counts_under_its_new_municipality_from_then),
+		T(a_unit_counts_its_staff_of_the_period_end),
+		T(a_resubordinated_school_inherits_and_drills_down_by_the_year),
+		T(a_resubordinated_school_is_under_its_old_territory_s_programme_for_the_past),
+		T(a_resubordinated_school_s_past_tasks_stay_with_its_old_parent),
 		T(an_update_from_a_day_is_refused_for_what_has_no_history),
 		T(imported_past_values_are_checked_like_every_record),
 		T(past_values_go_with_their_record_and_keep_what_they_name),

@@ -553,6 +553,16 @@ check "careers: past values are exported" 0 "$mms" export careers.sqlite careers
 grep_in "careers: the old parent is kept" careers-out.json '"record":"S2","field":"parent","value":"M1","until":"2024-12-31"'
 check "careers: history of a move" 0 "$mms" history careers.sqlite staff B
 grep_in "careers: history names the move" out.txt "org	S1	S2"
+# units through their staff, and targets, as at the period's end: B's 2024
+# course stays S1's; S2 inherits M1's 2024 target, not M2's
+printf '{"participations": [{"activity": "K", "staff": "B", "role": "participant", "start": "2024-03-01", "end": "2024-03-20"}], "targets": [{"indicator": "c.teachers", "unit": "M1", "year": 2024, "value": 10}, {"indicator": "c.teachers", "unit": "M2", "year": 2024, "value": 20}]}' >careers-2024.json
+printf '{"indicators": [{"id": "c.teachers", "name_ru": "Педагоги", "kind": "count", "population": "staff", "numerator": "role = \\"teacher\\""}, {"id": "c.u_trained", "name_ru": "Школы с обученными", "kind": "count", "population": "units", "numerator": "participated(\\"course\\")"}]}' >careers-units.json
+check "careers: a 2024 course and targets" 0 "$mms" import careers.sqlite careers-2024.json
+check "careers: kpi of S1 in 2024" 0 "$mms" kpi careers.sqlite S1 --year 2024 --definitions careers-units.json
+grep_in "careers: S1 took part in 2024 through B, who left in 2025" out.txt "c.u_trained  *2024  *1.00  *1/1"
+check "careers: kpi of S2 in 2024" 0 "$mms" kpi careers.sqlite S2 --year 2024 --definitions careers-units.json
+grep_in "careers: S2 did not take part in 2024" out.txt "c.u_trained  *2024  *0.00  *0/1"
+grep_in "careers: S2 inherits its 2024 target from M1" out.txt "c.teachers  *2024  *2.00  *2/2  *10.00"
 # sync: within M's subtree and 2024 the database becomes the file
 cat >sync-base.json <<'EOF2'
 {"units": [{"code": "M", "name": "M", "level": "municipal", "kind": "municipal_service"},
