@@ -11,6 +11,7 @@
 #include "cell.h"
 #include "db/db.h"
 #include "route/route.h"
+#include "domain/route_status.h"
 
 /* What each kind of step is called, leads to and is reported by. */
 static const struct {

@@ -115,9 +115,6 @@ int mms_route_author_record(const mms_model *m, const route_author *a, mms_recor
 int mms_route_centre_methodists(const mms_model *m, const int32_t *region_of, int32_t nregions,
 				int32_t **start, int32_t **ids);
 
-/* The route's latest revision (a route_revisions id), or -1 (revisions.c). */
-int32_t mms_route_latest_revision(const mms_model *m, int32_t route);
-
 /* The columns of table t of the region's map (region.c), for its workbook. */
 const char *const *mms_route_map_columns(int t, int *n);
 
