@@ -1271,6 +1271,12 @@ def test_mentoring_pairs_signatures_revisions_and_the_regions_view(tmp_path):
     assert db.route_revise(route, met, "2024-03-01", "новый курс") == 1 == db.route_revision(route)
     db.route_sign(route, "approve", met, "2024-03-02")
     assert db.get("routes", route, "acknowledged_on") is None
+    # the approved revision's steps are locked until the route is revised again
+    code, steps = db.get("routes", route, "code"), db.count("route_steps")
+    with pytest.raises(mms.RangeError) as e:
+        db.insert("route_steps", route=code, resource="CDS", order="99")
+    assert f'route "{code}" was approved on 2024-03-02: revise it' in str(e.value)
+    assert db.count("route_steps") == steps
     import openpyxl
     doc = str(tmp_path / "route.xlsx")
     db.route_report_xlsx(route, doc)
