@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -381,6 +382,46 @@ static void a_signed_routes_steps_change_only_after_a_revision(void **state)
 	mms_db_close(db);
 }
 
+static void a_route_keeps_printing_the_deficits_it_was_built_on(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	mms_route_options o = options();
+	mms_route_plan *p;
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T"), &o, &p));
+	T_OK(db, mms_route_plan_save(db, p, NULL, NULL));
+	mms_route_plan_free(p);
+	int32_t rt = t_find(db, MMS_ROUTE, "ИОМ-T");
+	/* T is diagnosed again later: C4 is no deficit any more */
+	t_import(db, "{\"diagnostics\": [{\"staff\": \"T\", \"competency\": \"C4\", \"date\": "
+		     "\"2024-06-01\", \"score\": 92}]}");
+	char *csv = NULL;
+	int frozen = -1;
+	T_OK(db, mms_route_basis(db, rt, &csv, &frozen));
+	assert_int_equal(frozen, 1);
+	assert_string_equal(csv, "competency,score,severity,consequence,session\n\"C4\",40,high,route,\n");
+	mms_free(csv);
+	/* a route saved before the frozen basis: recomputed at its start, and said so */
+	t_import(db, "{\"routes\": [{\"code\": \"OLD\", \"staff\": \"T2\", \"start\": \"2024-02-01\"}]}");
+	t_import(db, "{\"diagnostics\": [{\"staff\": \"T2\", \"competency\": \"C4\", \"date\": "
+		     "\"2024-06-01\", \"score\": 92}]}");
+	T_OK(db, mms_route_basis(db, t_find(db, MMS_ROUTE, "OLD"), &csv, &frozen));
+	assert_int_equal(frozen, 0);
+	assert_string_equal(csv, "competency,score,severity,consequence,session\n\"C4\",45,high,route,\n");
+	mms_free(csv);
+	assert_int_equal(mms_route_basis(db, 999, &csv, &frozen), MMS_ENOTFOUND);
+	assert_null(csv);
+	assert_int_equal(mms_route_basis(db, rt, NULL, &frozen), MMS_EINVAL);
+	/* the document is written from the same rows */
+	char path[] = "/tmp/mms-basis-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	T_OK(db, mms_route_report_xlsx(db, rt, path));
+	unlink(path);
+	mms_db_close(db);
+}
+
 static void a_school_counts_when_it_runs_pairs_of_its_own_staff(void **state)
 {
 	(void)state;
@@ -525,6 +566,7 @@ int main(void)
 		cmocka_unit_test(a_saved_mentoring_step_creates_or_joins_its_pair),
 		cmocka_unit_test(a_route_is_signed_once_per_revision),
 		cmocka_unit_test(a_signed_routes_steps_change_only_after_a_revision),
+		cmocka_unit_test(a_route_keeps_printing_the_deficits_it_was_built_on),
 		cmocka_unit_test(a_school_counts_when_it_runs_pairs_of_its_own_staff),
 		cmocka_unit_test(the_region_sees_its_deficits_tutors_and_federal_figures),
 	};
