@@ -145,6 +145,8 @@ check "route approve by" 0 "$mms" route approve demo.sqlite D-MUR-T0005 --by MUR
 grep_in "route approve by, said" out.txt "D-MUR-T0005: approved by MUR-CRPK-M2"
 check "route approve moved the status" 0 "$mms" route show demo.sqlite D-MUR-T0005
 grep_in "route approve moved the status, shown" out.txt "D-MUR-T0005 (MUR-T0005): approved"
+grep_in "route show, what it was built on" out.txt "built on: the deficits frozen when it was saved"
+grep_in "route show, a frozen deficit" out.txt '^  deficit "[^"]*",[0-9.]*,\(high\|medium\|minimal\),'
 check "route approve twice" 1 "$mms" route approve demo.sqlite D-MUR-T0005 --by MUR-CRPK-M2 --on 2024-01-11
 grep_in "route approve twice, why" err.txt "already approved: revise it"
 check "route acknowledge" 0 "$mms" route acknowledge demo.sqlite D-MUR-T0005 --on 2024-01-12
