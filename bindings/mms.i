@@ -348,6 +348,7 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 %newobject Db::route_authorship;
 %newobject Db::route_change;
 %newobject Db::route_change_by_resource;
+%newobject Db::route_basis;
 %newobject Db::route_map;
 %newobject Db::route_federal;
 %newobject Db::mentoring_schools;
@@ -782,6 +783,25 @@ int entity_id(const char *name) { return mms_swig_entity(name); }
 		if (db)
 			mms_swig_check($self, mms_route_change(db, route, as_of, &s));
 		return s;
+	}
+	/* What a route was built on, as CSV (mms_route_basis): its frozen
+	 * deficits, else (a route saved before schema 10) recomputed at its start. */
+	char *route_basis(int route) {
+		mms_db *db = mms_swig_db($self);
+		char *s = NULL;
+		if (db)
+			mms_swig_check($self, mms_route_basis(db, route, &s, NULL));
+		return s;
+	}
+	/* Whether route_basis() reads the frozen basis (1) or recomputes it (0). */
+	int route_basis_frozen(int route) {
+		mms_db *db = mms_swig_db($self);
+		char *s = NULL;
+		int frozen = 0;
+		if (db)
+			mms_swig_check($self, mms_route_basis(db, route, &s, &frozen));
+		mms_free(s);
+		return frozen;
 	}
 	/* The same per resource, over every route (mms_route_change_by_resource). */
 	char *route_change_by_resource(const char *as_of = NULL) {

@@ -179,6 +179,24 @@ static int show(int argc, char **argv)
 		       high ? high : "60", medium ? medium : "80");
 		mms_free(high);
 		mms_free(medium);
+		/* what it was built on: frozen with it, or recomputed for an older route */
+		char *basis = NULL;
+		int frozen = 0;
+		rc = mms_route_basis(db, route, &basis, &frozen);
+		if (rc == MMS_OK) {
+			printf("  built on: %s\n", frozen ? "the deficits frozen when it was saved"
+							 : "deficits recomputed at its start (saved "
+							   "before the frozen basis)");
+			/* rows after the header: competency,score,severity,consequence,session */
+			for (char *row = strchr(basis, '\n'); row && row[1]; row = strchr(row + 1, '\n')) {
+				char *end = strchr(row + 1, '\n');
+				printf("  deficit %.*s\n", (int)(end ? end - row - 1 : (long)strlen(row + 1)),
+				       row + 1);
+			}
+		}
+		mms_free(basis);
+	}
+	if (rc == MMS_OK) {
 		size_t n = 0;
 		mms_db_count(db, MMS_ROUTE_STEP, &n);
 		/* ids are not dense in what a handle reads: deleted steps keep

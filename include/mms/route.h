@@ -181,6 +181,18 @@ MMS_EXTERN const char *mms_route_plan_deficit_suggestions(const mms_route_plan *
 MMS_EXTERN int mms_route_change(mms_db *db, int32_t route, const char *as_of, char **out);
 
 /**
+ * What a route was built on (docs/routes.md, "What a route was built on"),
+ * as CSV with a header: competency, score, severity, consequence, session
+ * (the diagnostic session its result came from, empty for none); one row
+ * per deficit. It is the basis frozen with the route when it was saved
+ * (*frozen = 1), whatever diagnostics came later; a route saved before the
+ * frozen basis existed (schema 10) has its deficits recomputed from the
+ * diagnostics up to its start under its bands (*frozen = 0). frozen may be
+ * NULL. *out is the caller's (mms_free). (0.2)
+ */
+MMS_EXTERN int mms_route_basis(mms_db *db, int32_t route, char **out, int *frozen);
+
+/**
  * The change by resource: for every resource with steps done, the
  * deficits those steps covered (as their routes froze them), how many are
  * closed now, and the mean change of their scores in points, as CSV:

@@ -227,6 +227,10 @@ enum { DECODE, CHECK, SCOPE };
 static int run_phase(mms_db *db, update_doc *u, mms_report *rep, int phase)
 {
 	mms_ingest in = {&db->m, &u->base, rep, MMS_OK, {0}, {0}};
+	in.routes_before = db->m.t[MMS_ROUTE].count;
+	in.dependents = 1;
+	in.written_e = u->ch->e;
+	in.written_id = u->ch->id;
 	u->checking = phase == CHECK;
 	int rc = phase == CHECK ? find_deps(u) : MMS_OK;
 	if (rc == MMS_OK)

@@ -196,6 +196,10 @@ int mms_tombs_refers(const mms_model *m, const mms_tombs *t, int e, int32_t id, 
  * unit to delete are listed in deps (they mention it). */
 int mms_tombs_past_values(const mms_model *m, mms_tombs *t, mms_victim **deps, size_t *ndeps,
 			  size_t *cdeps);
+/* Refuses (MMS_ERANGE, each in rep) to delete a step of a route that is
+ * not deleted with it and whose current version is signed: the route is
+ * revised first (docs/routes.md). MMS_ENOMEM if the report failed. */
+int mms_tombs_check_steps(const mms_model *m, const mms_tombs *t, mms_report *rep);
 /* Erases the personal values of the records and marks them dead in the
  * model (strings go to the pool: the caller rolls it back on failure). */
 int mms_tombs_kill(mms_db *db, mms_tombs *t);

@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "domain/employment.h"
+#include "domain/route_status.h"
 #include "store/store.h"
 
 /* What a deleted record must not keep: it names a living person. */
@@ -125,6 +126,34 @@ int mms_tombs_refers(const mms_model *m, const mms_tombs *t, int e, int32_t id, 
 				*field = f;
 		}
 	return how;
+}
+
+int mms_tombs_check_steps(const mms_model *m, const mms_tombs *t, mms_report *rep)
+{
+	int first = MMS_OK;
+	mms_buf key = {0};
+	for (size_t k = 0; k < t->ndel; k++) {
+		const char *what;
+		int32_t on, route;
+		if (t->del[k].e != MMS_ROUTE_STEP)
+			continue;
+		route = mms_row(m, MMS_ROUTE_STEP, t->del[k].id)[ST_ROUTE];
+		if (route < 0 || t->doomed[MMS_ROUTE][route] || !mms_route_steps_locked(m, route, &what, &on))
+			continue;
+		char day[11];
+		mms_date_format(on, day);
+		key.len = 0;
+		mms_buf_printf(&key, "%s/", mms_entities[MMS_ROUTE_STEP].name);
+		mms_record_key(m, MMS_ROUTE_STEP, t->del[k].id, &key);
+		mms_report_add(rep, MMS_ERANGE, key.data ? key.data : "",
+			       "route \"%s\" was %s on %s: revise it (mms_route_revise, mms route revise) "
+			       "before its steps change; deleting would drop one of them",
+			       mms_str(m, mms_row(m, MMS_ROUTE, route)[RT_CODE]), what, day);
+		first = MMS_ERANGE;
+	}
+	int rc = key.failed || rep->failed ? MMS_ENOMEM : first;
+	mms_buf_free(&key);
+	return rc;
 }
 
 /* The records to delete: the target and, on a cascade, whatever is part of
@@ -350,6 +379,8 @@ static int apply(mms_db *db, int e, const char *code, const mms_delete_options *
 		rc = plan_delete(db, e, code, o->cascade, &p, &id);
 	if (rc == MMS_OK && p.ndeps)
 		rc = refuse(db, &p, e, code, rep);
+	if (rc == MMS_OK && (rc = mms_tombs_check_steps(&db->m, &p.t, rep)) != MMS_OK)
+		rc = mms_db_report_failure(db, rep, rc);
 	if (rc != MMS_OK) {
 		plan_free(&p);
 		return rc;

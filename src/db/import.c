@@ -96,6 +96,7 @@ static int ingest(mms_db *db, mms_doc *doc, const mms_import_options *o, mms_rep
 	if (rc == MMS_OK && sync) /* the scope is judged on the database before */
 		rc = mms_sync_begin(&sy, db, o->scope, o->year);
 	mms_ingest in = {&db->m, upsert ? &up.base : doc, report, up.first_rc, {0}, {0}, NULL, {0}};
+	in.routes_before = mark.rows[MMS_ROUTE];
 	if (db->scope >= 0) /* what the import's messages may name */
 		mms_access_visible(&db->acc, &mark, &in);
 	mms_access staged = {0}; /* with a scope: what it lets do once the import is in */

@@ -222,6 +222,8 @@ int mms_sync_stage(mms_sync *s, mms_db *db, const mms_upsert *up, const mms_mark
 	if (rc == MMS_OK && s->tombs.ndel)
 		rc = refuse(s, db, mark, rep);
 	if (rc == MMS_OK && s->tombs.ndel)
+		rc = mms_tombs_check_steps(&db->m, &s->tombs, rep);
+	if (rc == MMS_OK && s->tombs.ndel)
 		rc = mms_tombs_kill(db, &s->tombs);
 	return rc;
 }

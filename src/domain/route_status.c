@@ -66,3 +66,46 @@ int mms_route_is_open(int32_t route_status)
 {
 	return route_status != RS_CANCELLED && route_status != RS_COMPLETED;
 }
+
+int32_t mms_route_latest_revision(const mms_model *m, int32_t route)
+{
+	int32_t latest = -1;
+	for (size_t i = 0; i < m->t[MMS_ROUTE_REVISION].count; i++) {
+		const int32_t *r = mms_row(m, MMS_ROUTE_REVISION, (int32_t)i);
+		if (r[RV_ROUTE] == route && mms_model_live(m, MMS_ROUTE_REVISION, (int32_t)i) &&
+		    (latest < 0 || r[RV_NUMBER] > mms_row(m, MMS_ROUTE_REVISION, latest)[RV_NUMBER]))
+			latest = (int32_t)i;
+	}
+	return latest;
+}
+
+int mms_route_signature_holds(int32_t on, int32_t revised)
+{
+	return on != MMS_NONE && (revised == MMS_NONE || on >= revised);
+}
+
+/* An approved route's steps are what its signatories signed: changing them
+ * without a revision would leave signatures under a document nobody saw. */
+int mms_route_steps_locked(const mms_model *m, int32_t route, const char **what, int32_t *on)
+{
+	static const struct {
+		int field;
+		const char *name;
+	} sigs[] = {{RT_AGREED_ON, "agreed"}, {RT_APPROVED_ON, "approved"},
+		    {RT_ACKNOWLEDGED_ON, "acknowledged"}};
+	if (route < 0 || !mms_model_live(m, MMS_ROUTE, route))
+		return 0;
+	const int32_t *rt = mms_row(m, MMS_ROUTE, route);
+	int32_t rev = mms_route_latest_revision(m, route);
+	int32_t revised = rev >= 0 ? mms_row(m, MMS_ROUTE_REVISION, rev)[RV_DATE] : MMS_NONE;
+	int locked = 0;
+	for (size_t k = 0; k < sizeof sigs / sizeof *sigs; k++) {
+		int32_t day = rt[sigs[k].field];
+		if (!mms_route_signature_holds(day, revised) || (locked && day < *on))
+			continue;
+		locked = 1;
+		*what = sigs[k].name;
+		*on = day;
+	}
+	return locked;
+}

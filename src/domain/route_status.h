@@ -31,4 +31,17 @@ void mms_route_places_taken(const mms_model *m, const int32_t *route_status,
 /* Whether a route is one its tutor still tutors: neither cancelled nor completed. */
 int mms_route_is_open(int32_t route_status);
 
+/* Signatures and revisions (docs/routes.md, "Signatures and revisions").
+ * The route's latest revision (a route_revisions id), or -1. */
+int32_t mms_route_latest_revision(const mms_model *m, int32_t route);
+/* Whether a signature dated `on` (MMS_NONE: not given) holds for the
+ * version of the route since its latest revision dated `revised` (MMS_NONE:
+ * never revised): it is not dated before that revision. */
+int mms_route_signature_holds(int32_t on, int32_t revised);
+/* Whether the route's steps are locked: the current version of the route
+ * carries a signature (agreed, approved or acknowledged), and no revision
+ * dated after it waits to be signed. Then *what names the latest signature
+ * that holds ("agreed", "approved", "acknowledged") and *on its date. */
+int mms_route_steps_locked(const mms_model *m, int32_t route, const char **what, int32_t *on);
+
 #endif

@@ -56,6 +56,13 @@ typedef struct mms_ingest {
 	 * handle may not read (src/db/scope.c). */
 	uint8_t *const *visible;
 	size_t existing[MMS_ENTITY_COUNT];
+	/* The routes there before this write (0: treat every route as new):
+	 * the steps of those that are signed are locked (docs/routes.md). An
+	 * update checks its record's dependents again (dependents set): only
+	 * written_e/written_id is then what the write changes. */
+	size_t routes_before;
+	int dependents, written_e;
+	int32_t written_id;
 } mms_ingest;
 
 /* Whether record id is one a message of this import must not name. */

@@ -285,6 +285,26 @@ static void check_route(checker *c)
 		     "medium <= 100", lbl(c), b.high_below, b.medium_up_to);
 }
 
+/* A step written to a route there before this write whose current version
+ * is signed changes what was signed: the route is revised first
+ * (mms_route_steps_locked(), the one home of the rule). A route written
+ * whole in one import, steps and signatures together, is new here. */
+static void check_step_lock(checker *c, int32_t route)
+{
+	const mms_ingest *in = c->in;
+	const char *what;
+	int32_t on;
+	if (route < 0 || (size_t)route >= in->routes_before ||
+	    (in->dependents && (in->written_e != c->e || in->written_id != c->id)) ||
+	    !mms_route_steps_locked(in->m, route, &what, &on))
+		return;
+	char day[11];
+	mms_date_format(on, day);
+	FAIL(c, MMS_ERANGE, ST_ROUTE, "%s: route \"%s\" was %s on %s: revise it (mms_route_revise, "
+	     "mms route revise) before its steps change", lbl(c),
+	     mms_str(in->m, mms_row(in->m, MMS_ROUTE, route)[RT_CODE]), what, day);
+}
+
 static void check_route_step(checker *c)
 {
 	mms_model *m = c->in->m;
@@ -297,6 +317,7 @@ static void check_route_step(checker *c)
 			     "competency", lbl(c), code);
 	}
 	int32_t pair = c->row[ST_PAIR], route = c->row[ST_ROUTE];
+	check_step_lock(c, route);
 	if (pair >= 0 && route >= 0 &&
 	    mms_row(m, MMS_MENTORING_PAIR, pair)[MP_MENTEE] != mms_row(m, MMS_ROUTE, route)[RT_STAFF])
 		FAIL(c, MMS_ETYPE, ST_PAIR, "%s: pair \"%s\" mentors someone else than the route's "

@@ -3,6 +3,7 @@
  * with whom, who developed, agreed and approved it, the deficits, goals, steps with forms, dates and statuses,
  * expected results and the form of reporting.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <json-c/json.h>
@@ -11,6 +12,7 @@
 #include "cell.h"
 #include "db/db.h"
 #include "route/route.h"
+#include "domain/route_status.h"
 
 /* What each kind of step is called, leads to and is reported by. */
 static const struct {
@@ -98,6 +100,18 @@ static void informal_suggestions(const route_ctx *c, const person_profile *who, 
 			       mms_str(c->m, mms_row(c->m, MMS_RESOURCE, res[i])[R_NAME]));
 }
 
+/* The suggestions frozen with a minimal deficit: resource codes as they
+ * were when the route was built, by name when the resource is still there. */
+static void frozen_suggestions(const mms_model *m, int32_t list, mms_buf *b)
+{
+	for (int32_t k = 0; list && k < m->lists[list]; k++) {
+		const char *code = mms_str(m, m->lists[list + 1 + k]);
+		int32_t res = mms_model_find_code(m, MMS_RESOURCE, code);
+		mms_buf_printf(b, "%s«%s»", k ? ", " : ": ",
+			       res >= 0 ? mms_str(m, mms_row(m, MMS_RESOURCE, res)[R_NAME]) : code);
+	}
+}
+
 static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c)
 {
 	const mms_model *m = &db->m;
@@ -154,14 +168,25 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 		 "минимальный — выше %g %% решённых заданий", c->high_below, c->high_below,
 		 c->medium_up_to, c->medium_up_to);
 	line(&d, "Уровни дефицитов (Р-201)", bands);
-	/* deficits as of the route's start (or now) */
-	result *def = NULL;
+	/* what the route was built on: frozen with it, else recomputed at its start */
+	basis_row *def = NULL;
 	size_t n = 0;
-	int rc = mms_route_results(c, staff, &def, &n);
+	int frozen = 0;
+	int rc = mms_route_basis_rows(c, route, &def, &n, &frozen);
 	if (rc != MMS_OK) {
 		mms_buf_free(&buf);
 		return rc;
 	}
+	buf.len = 0;
+	if (frozen) {
+		mms_buf_puts(&buf, "результаты диагностики, зафиксированные при сохранении маршрута");
+	} else {
+		char day[11];
+		mms_date_format(c->as_of, day);
+		mms_buf_printf(&buf, "маршрут сохранён без зафиксированных дефицитов: пересчитано по "
+			       "диагностике на %s", day);
+	}
+	line(&d, "Основание маршрута", buf.data);
 	static const char *const dcols[] = {"Компетенция", "Наименование", "Результат, %",
 					    "Дефицит", "Что предусмотрено (Р-201)"};
 	static const char *const sev[] = {"минимальный", "средний", "высокий"};
@@ -176,11 +201,14 @@ static int write_route(mms_db *db, int32_t route, lxw_workbook *wb, route_ctx *c
 	for (size_t i = 0; i < n; i++) {
 		mms_xlsx_string(d.ws, d.row, 0, field(m, MMS_COMPETENCY, def[i].comp, C_CODE), d.cell, &d.failed);
 		mms_xlsx_string(d.ws, d.row, 1, field(m, MMS_COMPETENCY, def[i].comp, C_NAME), d.cell, &d.failed);
-		worksheet_write_number(d.ws, d.row, 2, def[i].score, d.cell);
+		if (!isnan(def[i].score))
+			worksheet_write_number(d.ws, d.row, 2, def[i].score, d.cell);
 		mms_xlsx_string(d.ws, d.row, 3, sev[def[i].severity], d.cell, &d.failed);
 		buf.len = 0;
 		mms_buf_puts(&buf, leads[def[i].severity]);
-		if (def[i].severity == MMS_SEVERITY_MINIMAL)
+		if (def[i].severity == MMS_SEVERITY_MINIMAL && frozen)
+			frozen_suggestions(m, def[i].suggestions, &buf);
+		else if (def[i].severity == MMS_SEVERITY_MINIMAL)
 			informal_suggestions(c, &who, def[i].comp, &buf);
 		mms_xlsx_merge(d.ws, d.row, 4, d.row, 6, buf.data, d.cell, &d.failed);
 		d.row++;
@@ -290,14 +318,9 @@ int mms_route_report_xlsx(mms_db *db, int32_t route, const char *path)
 		rc = mms_db_check_output(db, path);
 	if (rc != MMS_OK)
 		return rc;
-	/* deficits as the route found them: at its start, else at its first change */
-	const int32_t *rt = mms_row(&db->m, MMS_ROUTE, route);
-	int32_t when = rt[RT_START];
-	for (size_t i = 0; when == MMS_NONE && i < db->m.t[MMS_ROUTE_EVENT].count; i++) {
-		const int32_t *ev = mms_row(&db->m, MMS_ROUTE_EVENT, (int32_t)i);
-		if (ev[EV_ROUTE] == route && mms_model_live(&db->m, MMS_ROUTE_EVENT, (int32_t)i))
-			when = ev[EV_DATE];
-	}
+	/* deficits as the route found them, when it has no frozen basis: at
+	 * its start, else at its first change */
+	int32_t when = mms_route_basis_day(&db->m, route);
 	char as_of[11];
 	if (when != MMS_NONE)
 		mms_date_format(when, as_of);

@@ -12,18 +12,7 @@
 #include <string.h>
 
 #include "route.h"
-
-int32_t mms_route_latest_revision(const mms_model *m, int32_t route)
-{
-	int32_t latest = -1;
-	for (size_t i = 0; i < m->t[MMS_ROUTE_REVISION].count; i++) {
-		const int32_t *r = mms_row(m, MMS_ROUTE_REVISION, (int32_t)i);
-		if (r[RV_ROUTE] == route && mms_model_live(m, MMS_ROUTE_REVISION, (int32_t)i) &&
-		    (latest < 0 || r[RV_NUMBER] > mms_row(m, MMS_ROUTE_REVISION, latest)[RV_NUMBER]))
-			latest = (int32_t)i;
-	}
-	return latest;
-}
+#include "domain/route_status.h"
 
 /* The date of the route's latest revision, or MMS_NONE; *number its number
  * (0 for a route never revised). */
@@ -32,12 +21,6 @@ static int32_t latest_revision(const mms_model *m, int32_t route, int *number)
 	int32_t id = mms_route_latest_revision(m, route);
 	*number = id >= 0 ? mms_row(m, MMS_ROUTE_REVISION, id)[RV_NUMBER] : 0;
 	return id >= 0 ? mms_row(m, MMS_ROUTE_REVISION, id)[RV_DATE] : MMS_NONE;
-}
-
-/* Whether a signature dated `on` holds for the current revision. */
-static int holds(int32_t on, int32_t revised)
-{
-	return on != MMS_NONE && (revised == MMS_NONE || on >= revised);
 }
 
 static int date_arg(mms_db *db, const char *text, int32_t *out)
@@ -80,8 +63,9 @@ int mms_route_sign(mms_db *db, int32_t route, int signature, int32_t person, con
 	const int32_t *rt = mms_row(m, MMS_ROUTE, route);
 	int number;
 	int32_t revised = latest_revision(m, route, &number);
-	int agreed = holds(rt[RT_AGREED_ON], revised), approved = holds(rt[RT_APPROVED_ON], revised);
-	int acknowledged = holds(rt[RT_ACKNOWLEDGED_ON], revised);
+	int agreed = mms_route_signature_holds(rt[RT_AGREED_ON], revised);
+	int approved = mms_route_signature_holds(rt[RT_APPROVED_ON], revised);
+	int acknowledged = mms_route_signature_holds(rt[RT_ACKNOWLEDGED_ON], revised);
 	const char *code = mms_route_code(m, MMS_ROUTE, route);
 	char date[11], rev[32] = "";
 	mms_date_format(day, date);
@@ -147,7 +131,7 @@ int mms_route_revise(mms_db *db, int32_t route, int32_t by, const char *on, cons
 	const char *code = mms_route_code(m, MMS_ROUTE, route);
 	char date[11], num[16];
 	mms_date_format(day, date);
-	if (!holds(rt[RT_APPROVED_ON], revised))
+	if (!mms_route_signature_holds(rt[RT_APPROVED_ON], revised))
 		return mms_db_fail(db, MMS_ERANGE, "route \"%s\" is not approved%s: its steps change "
 				   "without a revision", code, last ? " since its last revision" : "");
 	if (day < rt[RT_APPROVED_ON]) {

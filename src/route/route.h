@@ -115,8 +115,23 @@ int mms_route_author_record(const mms_model *m, const route_author *a, mms_recor
 int mms_route_centre_methodists(const mms_model *m, const int32_t *region_of, int32_t nregions,
 				int32_t **start, int32_t **ids);
 
-/* The route's latest revision (a route_revisions id), or -1 (revisions.c). */
-int32_t mms_route_latest_revision(const mms_model *m, int32_t route);
+/* One deficit a route was built on (basis.c): the competency or indicator,
+ * its score (NAN: none recorded), severity, consequence (CQ_*), the session
+ * it came from (-1: none) and the frozen suggestions (a list, 0: none). */
+typedef struct basis_row {
+	int32_t comp;
+	double score;
+	int severity, consequence;
+	int32_t session, suggestions;
+} basis_row;
+/* The day a route's deficits were judged on when it has no frozen basis:
+ * its start, else its first change; MMS_NONE for neither (then today). */
+int32_t mms_route_basis_day(const mms_model *m, int32_t route);
+/* What the route was built on: its frozen route_deficits (*frozen 1), else
+ * (a route saved before schema 10) the person's results at c's as_of under
+ * the route's bands (*frozen 0; c's bands become the route's). *out is the
+ * caller's (mms_free). */
+int mms_route_basis_rows(route_ctx *c, int32_t route, basis_row **out, size_t *n, int *frozen);
 
 /* The columns of table t of the region's map (region.c), for its workbook. */
 const char *const *mms_route_map_columns(int t, int *n);

@@ -585,6 +585,17 @@ static int op_revise(mms_db *db)
 	return mms_route_revise(db, 0, 1, "2024-02-04", "другой курс", NULL);
 }
 
+/* What a route was built on: read-only, recomputed for a route without its
+ * frozen basis. */
+static int op_basis(mms_db *db)
+{
+	char *csv = NULL;
+	int frozen;
+	int rc = mms_route_basis(db, 0, &csv, &frozen);
+	mms_free(csv);
+	return rc;
+}
+
 /* Exports to files, JSON and CSV, plain and pseudonymised: read-only, so
    they run on the shared db. */
 static int op_export_files(mms_db *db)
@@ -766,6 +777,7 @@ static void every_operation_survives_every_allocation_failure(void **state)
 	points += exhaust(db, op_region, "region");
 	points += exhaust(db, op_sign, "sign");
 	points += exhaust(db, op_revise, "revise");
+	points += exhaust(db, op_basis, "route basis");
 	points += exhaust(db, op_export_files, "export files");
 	points += exhaust(db, op_import_csv, "import csv");
 	op_refused_setup();

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -292,6 +293,135 @@ static double kpi_at(mms_kpi *kpi, mms_db *db, const char *id, const char *unit,
 	return r.value;
 }
 
+/* An import (add or upsert) of route_steps; the code, the report's first
+ * location and message in *loc, *msg (caller's). */
+static int write_steps(mms_db *db, const char *json, int upsert, char **loc, char **msg)
+{
+	mms_import_options o = MMS_IMPORT_OPTIONS_INIT;
+	o.mode = upsert ? MMS_IMPORT_UPSERT : MMS_IMPORT_ADD;
+	mms_report *rep = NULL;
+	int rc = mms_db_import_json(db, json, &o, &rep);
+	*loc = *msg = NULL;
+	if (rc != MMS_OK && mms_report_count(rep)) {
+		*loc = strdup(mms_report_location(rep, 0));
+		*msg = strdup(mms_report_message(rep, 0));
+	}
+	mms_report_free(rep);
+	return rc;
+}
+
+static void a_signed_routes_steps_change_only_after_a_revision(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	const char *places[] = {"capacity", "10", NULL};
+	T_OK(db, mms_db_update(db, MMS_RESOURCE, "R3", places, NULL, NULL));
+	/* a route written whole, steps and signature in one import, is new */
+	t_import(db, "{\"routes\": [{\"code\": \"RT\", \"staff\": \"T\", \"developer\": \"CM\", "
+		     "\"developed_on\": \"2024-02-01\"}, {\"code\": \"RD\", \"staff\": \"T2\"}, "
+		     "{\"code\": \"RA\", \"staff\": \"T2\", \"developer\": \"CM\", \"developed_on\": "
+		     "\"2024-02-01\", \"agreed_by\": \"DH\", \"agreed_on\": \"2024-02-02\"}],"
+		     "\"route_steps\": [{\"route\": \"RT\", \"resource\": \"R3\", \"order\": 1, "
+		     "\"hours\": 24}, {\"route\": \"RA\", \"resource\": \"R3\", \"order\": 1}]}");
+	int32_t rt = t_find(db, MMS_ROUTE, "RT"), cm = t_find(db, MMS_STAFF, "CM");
+	const char *add = "{\"route_steps\": [{\"route\": \"RT\", \"resource\": \"R4\", \"order\": 2}]}";
+	const char *hours16 = "{\"route_steps\": [{\"route\": \"RT\", \"resource\": \"R3\", "
+			      "\"order\": 1, \"hours\": 16}]}";
+	char *loc, *msg;
+	/* a draft takes steps freely; signing leaves its steps as they are */
+	T_OK(db, write_steps(db, "{\"route_steps\": [{\"route\": \"RD\", \"resource\": \"R3\"}]}", 0,
+			     &loc, &msg));
+	T_OK(db, mms_route_sign(db, rt, MMS_ROUTE_APPROVE, cm, "2024-02-05"));
+	/* added, changed (an upsert) or dropped (a cascade): refused, naming the route */
+	assert_int_equal(write_steps(db, add, 0, &loc, &msg), MMS_ERANGE);
+	assert_string_equal(loc, "/route_steps/0/route");
+	assert_non_null(strstr(msg, "route \"RT\" was approved on 2024-02-05: revise it"));
+	free(loc);
+	free(msg);
+	assert_int_equal(write_steps(db, hours16, 1, &loc, &msg), MMS_ERANGE);
+	assert_non_null(strstr(msg, "route \"RT\" was approved on 2024-02-05"));
+	free(loc);
+	free(msg);
+	/* the same step again changes nothing, and is no change */
+	T_OK(db, write_steps(db, "{\"route_steps\": [{\"route\": \"RT\", \"resource\": \"R3\", "
+				 "\"order\": 1, \"hours\": 24}]}", 1, &loc, &msg));
+	/* an agreement alone locks them too */
+	assert_int_equal(write_steps(db, "{\"route_steps\": [{\"route\": \"RA\", \"resource\": "
+					 "\"R4\"}]}", 0, &loc, &msg), MMS_ERANGE);
+	assert_non_null(strstr(msg, "route \"RA\" was agreed on 2024-02-02"));
+	free(loc);
+	free(msg);
+	mms_delete_options del = MMS_DELETE_OPTIONS_INIT;
+	del.cascade = 1;
+	mms_report *rep = NULL;
+	assert_int_equal(mms_db_delete(db, MMS_RESOURCE, "R3", &del, &rep), MMS_ERANGE);
+	assert_non_null(strstr(mms_db_errmsg(db), "revise it"));
+	mms_report_free(rep);
+	size_t steps;
+	T_OK(db, mms_db_count(db, MMS_ROUTE_STEP, &steps));
+	assert_int_equal(steps, 3);
+	char *h = t_get(db, MMS_ROUTE_STEP, 0, "hours");
+	assert_string_equal(h, "24");
+	mms_free(h);
+	/* revised and not yet signed again: the steps change */
+	T_OK(db, mms_route_revise(db, rt, cm, "2024-03-01", "наставничество", NULL));
+	T_OK(db, write_steps(db, add, 0, &loc, &msg));
+	T_OK(db, write_steps(db, hours16, 1, &loc, &msg));
+	h = t_get(db, MMS_ROUTE_STEP, 0, "hours");
+	assert_string_equal(h, "16");
+	mms_free(h);
+	/* approved again, the new version is locked in turn */
+	T_OK(db, mms_route_sign(db, rt, MMS_ROUTE_APPROVE, cm, "2024-03-02"));
+	assert_int_equal(write_steps(db, "{\"route_steps\": [{\"route\": \"RT\", \"resource\": "
+					 "\"R3\", \"order\": 3}]}", 0, &loc, &msg), MMS_ERANGE);
+	assert_non_null(strstr(msg, "approved on 2024-03-02"));
+	free(loc);
+	free(msg);
+	/* deleting the route itself takes its steps with it */
+	T_OK(db, mms_db_delete(db, MMS_ROUTE, "RT", &del, NULL));
+	mms_db_close(db);
+}
+
+static void a_route_keeps_printing_the_deficits_it_was_built_on(void **state)
+{
+	(void)state;
+	mms_db *db = open_case();
+	mms_route_options o = options();
+	mms_route_plan *p;
+	T_OK(db, mms_route_plan_person(db, t_find(db, MMS_STAFF, "T"), &o, &p));
+	T_OK(db, mms_route_plan_save(db, p, NULL, NULL));
+	mms_route_plan_free(p);
+	int32_t rt = t_find(db, MMS_ROUTE, "ИОМ-T");
+	/* T is diagnosed again later: C4 is no deficit any more */
+	t_import(db, "{\"diagnostics\": [{\"staff\": \"T\", \"competency\": \"C4\", \"date\": "
+		     "\"2024-06-01\", \"score\": 92}]}");
+	char *csv = NULL;
+	int frozen = -1;
+	T_OK(db, mms_route_basis(db, rt, &csv, &frozen));
+	assert_int_equal(frozen, 1);
+	assert_string_equal(csv, "competency,score,severity,consequence,session\n\"C4\",40,high,route,\n");
+	mms_free(csv);
+	/* a route saved before the frozen basis: recomputed at its start, and said so */
+	t_import(db, "{\"routes\": [{\"code\": \"OLD\", \"staff\": \"T2\", \"start\": \"2024-02-01\"}]}");
+	t_import(db, "{\"diagnostics\": [{\"staff\": \"T2\", \"competency\": \"C4\", \"date\": "
+		     "\"2024-06-01\", \"score\": 92}]}");
+	T_OK(db, mms_route_basis(db, t_find(db, MMS_ROUTE, "OLD"), &csv, &frozen));
+	assert_int_equal(frozen, 0);
+	assert_string_equal(csv, "competency,score,severity,consequence,session\n\"C4\",45,high,route,\n");
+	mms_free(csv);
+	assert_int_equal(mms_route_basis(db, 999, &csv, &frozen), MMS_ENOTFOUND);
+	assert_null(csv);
+	assert_int_equal(mms_route_basis(db, rt, NULL, &frozen), MMS_EINVAL);
+	/* the document is written from the same rows */
+	char path[] = "/tmp/mms-basis-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	T_OK(db, mms_route_report_xlsx(db, rt, path));
+	unlink(path);
+	mms_db_close(db);
+}
+
 static void a_school_counts_when_it_runs_pairs_of_its_own_staff(void **state)
 {
 	(void)state;
@@ -435,6 +565,8 @@ int main(void)
 		cmocka_unit_test(a_mentors_pairs_in_the_period_are_her_load),
 		cmocka_unit_test(a_saved_mentoring_step_creates_or_joins_its_pair),
 		cmocka_unit_test(a_route_is_signed_once_per_revision),
+		cmocka_unit_test(a_signed_routes_steps_change_only_after_a_revision),
+		cmocka_unit_test(a_route_keeps_printing_the_deficits_it_was_built_on),
 		cmocka_unit_test(a_school_counts_when_it_runs_pairs_of_its_own_staff),
 		cmocka_unit_test(the_region_sees_its_deficits_tutors_and_federal_figures),
 	};

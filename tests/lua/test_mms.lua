@@ -443,6 +443,14 @@ test("a saved route freezes its deficits; a repeat diagnostic closes one", funct
   local change = db:route_change(route, "2024-06-30")
   assert(change:find('"T.DIG.2",high,35,88,minimal,53,1', 1, true), change)
   assert(db:route_change_by_resource("2024-06-30"):find('"DL",1,1,53.0', 1, true))
+  -- what the route was built on stays what it was: frozen, not the repeat diagnostic
+  assert(db:route_basis_frozen(route) == 1)
+  assert(db:route_basis(route):find('\n"T.DIG.2",35,high,route,\n', 1, true), db:route_basis(route))
+  -- a route saved before the frozen basis is recomputed at its start, and says so
+  mms.insert(db, "routes", {code = "OLD", staff = "T", start = "2024-02-01"})
+  local old = db:find("routes", "OLD")
+  assert(db:route_basis_frozen(old) == 0)
+  assert(db:route_basis(old):find('\n"T.DIG.2",35,high,route,\n', 1, true), db:route_basis(old))
   -- medium deficits sent to subject courses, as a region may choose (Р-201)
   local medium = one_teacher_case(70)
   local p = medium:plan_route(medium:find("staff", "T"), "2024-02-01", nil, nil, 0, nil, 0, 0, -1, -1, nil, 1)
@@ -529,6 +537,15 @@ test("mentoring pairs, signatures, revisions and the region's view", function()
   assert(db:route_revise(route, met, "2024-03-01", "другой курс") == 1 and db:route_revision(route) == 1)
   db:route_sign(route, "approve", dh, "2024-03-02")
   assert(db:get("routes", route, "acknowledged_on") == nil)
+  -- an approved route's steps change only after a revision
+  local code, steps = db:get("routes", route, "code"), db:count("route_steps")
+  ok, err = pcall(mms.insert, db, "route_steps", {route = code, resource = "CDS", order = "99"})
+  assert(not ok and tostring(err):find('route "' .. code .. '" was approved on 2024-03-02: revise it', 1, true),
+         tostring(err))
+  assert(db:count("route_steps") == steps)
+  assert(db:route_revise(route, met, "2024-03-03", "семинар") == 2)
+  mms.insert(db, "route_steps", {route = code, resource = "CDS", order = "99"})
+  assert(db:count("route_steps") == steps + 1)
   local map = db:route_map(-1, 2024)
   assert(map:find("^competency,competency_name,municipality,subject,edu_level,high,medium,minimal\n"), map)
   assert(db:route_map(-1, 2024, "tutors"):find('"MET","Методист","S","school",1,1,0,1', 1, true))
@@ -645,6 +662,8 @@ test("no call reports an earlier failure", function()
     ["Db.route_change"] = now(function() return rdb:route_change(route):find("competency,", 1, true) == 1 end),
     ["Db.route_change_by_resource"] = now(function()
       return rdb:route_change_by_resource():find("resource,", 1, true) == 1 end),
+    ["Db.route_basis"] = now(function() return rdb:route_basis(route):find("competency,score,", 1, true) == 1 end),
+    ["Db.route_basis_frozen"] = now(function() local f = rdb:route_basis_frozen(route); return f == 0 or f == 1 end),
     ["Db.mentor_load"] = now(function() return rdb:mentor_load(t) == 0 end),
     ["Db.route_sign"] = function()
       local r = rdb:save_plan(plan, prefix())

@@ -644,6 +644,8 @@ def test_no_call_reports_an_earlier_failure(tmp_path):
         "Db.route_authorship": now(lambda: rdb.route_authorship().startswith("developer,")),
         "Db.route_change": now(lambda: rdb.route_change(route).startswith("competency,")),
         "Db.route_change_by_resource": now(lambda: rdb.route_change_by_resource().startswith("resource,")),
+        "Db.route_basis": now(lambda: rdb.route_basis(route).startswith("competency,score,")),
+        "Db.route_basis_frozen": now(lambda: rdb.route_basis_frozen(route) in (0, 1)),
         "Db.mentor_load": now(lambda: rdb.mentor_load(t) == 0),
         "Db.route_sign": signed,
         "Db.route_revise": revised,
@@ -1210,7 +1212,7 @@ def test_an_indicator_deficit_is_not_averaged_away_into_its_competency():
     assert found["T.MET.2.1"] == (66, "medium")
 
 
-def test_a_saved_route_freezes_its_deficits_and_a_repeat_diagnostic_closes_one():
+def test_a_saved_route_freezes_its_deficits_and_a_repeat_diagnostic_closes_one(tmp_path):
     db = routes_case()
     t = db.find("staff", "T")
     plan = db.plan_route(t, "2024-02-01")
@@ -1233,6 +1235,16 @@ def test_a_saved_route_freezes_its_deficits_and_a_repeat_diagnostic_closes_one()
     assert change[0] == "competency,severity_then,score_then,score_now,severity_now,change,closed"
     assert '"T.MET.2",high,50,90,minimal,40,1' in change
     assert db.route_change_by_resource("2024-06-30").splitlines()[1] == '"FG",1,1,40.0'
+    # the document still prints what the route was built on, not the repeat diagnostic
+    assert db.route_basis_frozen(route) == 1
+    assert '"T.MET.2",50,high,route,' in db.route_basis(route).splitlines()
+    import openpyxl
+    doc = str(tmp_path / "built_on.xlsx")
+    db.route_report_xlsx(route, doc)
+    rows = [r for r in openpyxl.load_workbook(doc)["ИОМ"].iter_rows(values_only=True)]
+    labels = {r[0]: r[1] for r in rows if r[0] is not None}
+    assert labels["Основание маршрута"].startswith("результаты диагностики, зафиксированные")
+    assert [r[2] for r in rows if r[0] == "T.MET.2"] == [50]
 
 
 def test_a_diagnostic_session_gives_the_share_of_tasks_solved():
@@ -1271,6 +1283,12 @@ def test_mentoring_pairs_signatures_revisions_and_the_regions_view(tmp_path):
     assert db.route_revise(route, met, "2024-03-01", "новый курс") == 1 == db.route_revision(route)
     db.route_sign(route, "approve", met, "2024-03-02")
     assert db.get("routes", route, "acknowledged_on") is None
+    # the approved revision's steps are locked until the route is revised again
+    code, steps = db.get("routes", route, "code"), db.count("route_steps")
+    with pytest.raises(mms.RangeError) as e:
+        db.insert("route_steps", route=code, resource="CDS", order="99")
+    assert f'route "{code}" was approved on 2024-03-02: revise it' in str(e.value)
+    assert db.count("route_steps") == steps
     import openpyxl
     doc = str(tmp_path / "route.xlsx")
     db.route_report_xlsx(route, doc)

@@ -145,6 +145,8 @@ check "route approve by" 0 "$mms" route approve demo.sqlite D-MUR-T0005 --by MUR
 grep_in "route approve by, said" out.txt "D-MUR-T0005: approved by MUR-CRPK-M2"
 check "route approve moved the status" 0 "$mms" route show demo.sqlite D-MUR-T0005
 grep_in "route approve moved the status, shown" out.txt "D-MUR-T0005 (MUR-T0005): approved"
+grep_in "route show, what it was built on" out.txt "built on: the deficits frozen when it was saved"
+grep_in "route show, a frozen deficit" out.txt '^  deficit "[^"]*",[0-9.]*,\(high\|medium\|minimal\),'
 check "route approve twice" 1 "$mms" route approve demo.sqlite D-MUR-T0005 --by MUR-CRPK-M2 --on 2024-01-11
 grep_in "route approve twice, why" err.txt "already approved: revise it"
 check "route acknowledge" 0 "$mms" route acknowledge demo.sqlite D-MUR-T0005 --on 2024-01-12
@@ -152,6 +154,12 @@ check "route revise" 0 "$mms" route revise demo.sqlite D-MUR-T0005 --by MUR-CRPK
 grep_in "route revise, number" out.txt "revision 1"
 check "route approve the revision" 0 "$mms" route approve demo.sqlite D-MUR-T0005 --by MUR-CRPK-M2 --on 2024-02-02
 check "route agree needs --by" 2 "$mms" route agree demo.sqlite D-MUR-T0005
+# an approved route's steps change only after a revision
+printf '{"route_steps": [{"route": "D-MUR-T0005", "resource": "GMO-01", "order": 9}]}' >step.json
+check "step added to an approved route" 1 "$mms" import demo.sqlite step.json
+grep_in "step added to an approved route, why" err.txt 'route "D-MUR-T0005" was approved on 2024-02-02: revise it'
+check "route revised for a new step" 0 "$mms" route revise demo.sqlite D-MUR-T0005 --on 2024-02-03 --reason "ГМО"
+check "step added to the revised route" 0 "$mms" import demo.sqlite step.json
 check "route revise unknown route" 1 "$mms" route revise demo.sqlite NOPE
 # the region's view (docs/routes.md, "The region's view")
 check "route map" 0 "$mms" route map demo.sqlite VLA-VIRO --year 2024
