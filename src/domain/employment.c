@@ -114,7 +114,6 @@ int mms_timeline_build(mms_timeline *t, const mms_model *m)
 {
 	size_t n = m->t[MMS_PAST_VALUE].count;
 	memset(t, 0, sizeof *t);
-	t->rows = n;
 	if (n == 0)
 		return MMS_OK;
 	t->e = mms_malloc(n * sizeof *t->e);

@@ -35,7 +35,6 @@ typedef struct mms_timeline {
 	mms_timeline_entry *e;
 	size_t n;
 	size_t staff_orgs, unit_parents; /* entries of the two fields that move records */
-	size_t rows; /* the past values of the model it was built from */
 	/* staff by the units their past orgs name (CSR over units units, each
 	 * staff row once): with the current staff of a unit, everyone who may
 	 * have been there on some day */

@@ -84,10 +84,10 @@ int mms_kpi_ensure_env(mms_kpi *kpi)
 			     : env_rebuild(kpi, i, keys, recs);
 	}
 	/* past values: rebuilt whenever there are any and something changed (a
-	 * past value corrected or deleted in place, or a staff member or unit
-	 * added that an earlier past value names); with none, only the count */
-	if (rc == MMS_OK && (!grown || kpi->timeline.rows != m->t[MMS_PAST_VALUE].count ||
-			     m->t[MMS_PAST_VALUE].count)) {
+	 * past value added, corrected or deleted in place, or a staff member or
+	 * unit added that an earlier past value names); with none, only when
+	 * rows went (a rollback or reload, which starts a new epoch) */
+	if (rc == MMS_OK && (!grown || m->t[MMS_PAST_VALUE].count)) {
 		mms_timeline_free(&kpi->timeline);
 		rc = mms_timeline_build(&kpi->timeline, m);
 	}
